@@ -1,0 +1,31 @@
+# Every target sets up what it needs, idempotently, into ignored folders (.tools, .venv,
+# node_modules, dist). Areas add their own setup steps in mk/*.mk:
+#   SETUP_STEPS += <target>   runs before the main job and the tests
+#   TEST_STEPS  += <target>   runs before the tests only
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(PATH)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+SETUP_STEPS :=
+TEST_STEPS :=
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: run test setup build
+run: setup ## run the main job on embedded defaults (sandbox API, local lake)
+	node dist/cli.js pipeline
+
+test: setup $(TEST_STEPS) ## set up, then run every test
+	npx vitest run
+
+setup: node_modules/.installed build $(SETUP_STEPS)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: node_modules/.installed
+	npx tsc -p tsconfig.build.json

@@ -1,0 +1,13 @@
+import { GmpError } from '../errors.js';
+
+/** Every failure ends in one line on stderr and a non-zero exit: 2 for usage, 1 for a failed run. */
+export function exitWithError(error: unknown): never {
+  if (error instanceof GmpError) {
+    process.stderr.write(`gmp: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gmp: unexpected error: ${message.split('\n')[0]}\n`);
+  if (process.env.GMP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}

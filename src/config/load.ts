@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { endpointsFileSchema, type Endpoint, type EndpointsFile } from './schema.js';
+
+/** The committed endpoints.json, found relative to this module (src/ or dist/). */
+export const defaultEndpointsPath = fileURLToPath(new URL('../../config/endpoints.json', import.meta.url));
+
+export function loadEndpoints(path = process.env.GMP_ENDPOINTS ?? defaultEndpointsPath): EndpointsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read ${path}: check the path (GMP_ENDPOINTS)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = endpointsFileSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${path}: ${describeIssue(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The first problem, with its field path: "endpoints.3.name: must be lower case ...". */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.') || '(top level)';
+  return `${field}: ${issue.message}`;
+}
+
+export function findEndpoint(file: EndpointsFile, name: string): Endpoint {
+  const endpoint = file.endpoints.find((e) => e.name === name);
+  if (!endpoint) {
+    const valid = file.endpoints.map((e) => e.name).join(', ');
+    throw new ConfigError(`unknown endpoint "${name}": valid endpoints are ${valid}`);
+  }
+  return endpoint;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** An endpoint's name is used in object keys, table and model names, and state names. */
+export const endpointName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
+
+export const endpointSchema = z
+  .strictObject({
+    name: endpointName.describe('Used in object keys, dbt models, tables and state names.'),
+    path: z
+      .string()
+      .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, 'must be an API path such as "games" or "platforms/lists/parents"')
+      .describe('The API path after the base URL, without slashes at either end.'),
+    incremental: z
+      .literal('updated')
+      .optional()
+      .describe('The filter that selects a day window of changed items ("updated=D,D").'),
+  })
+  .describe('One list endpoint of the API.');
+
+export const sourceSchema = z
+  .strictObject({
+    baseUrl: z.url({ protocol: /^https?$/ }).describe('The API base URL, without a trailing slash.'),
+    pageSize: z.int().min(1).max(40).describe('Items per page; the API caps it at 40.'),
+    requestsPerSecond: z.number().positive().max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
+    concurrency: z.int().min(1).max(64).describe('Pages fetched at once within a partition.'),
+    requestTimeoutMs: z.int().min(100).describe('Time allowed for one API request, in milliseconds.'),
+    retries: z.int().min(0).max(20).describe('Retries of a transient failure (5xx, 429, reset, timeout, bad body).'),
+    monthlyRequestBudget: z.int().positive().describe('API requests allowed per calendar month (UTC); runs refuse to exceed it.'),
+  })
+  .describe('Settings of the RAWG source.');
+
+export const endpointsFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    source: sourceSchema,
+    endpoints: z
+      .array(endpointSchema)
+      .min(1)
+      .superRefine((endpoints, ctx) => {
+        const seen = new Set<string>();
+        endpoints.forEach((endpoint, index) => {
+          if (seen.has(endpoint.name)) {
+            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate endpoint name "${endpoint.name}"` });
+          }
+          seen.add(endpoint.name);
+        });
+      }),
+  })
+  .describe('The endpoints the pipeline ingests: the single source of truth for every layer.');
+
+export type Endpoint = z.infer<typeof endpointSchema>;
+export type SourceSettings = z.infer<typeof sourceSchema>;
+export type EndpointsFile = z.infer<typeof endpointsFileSchema>;

@@ -1,0 +1,34 @@
+/**
+ * Errors a user can act on. Each carries the exit code the CLI ends with and a message that
+ * fits on one line and names what to do. Messages never contain secrets.
+ */
+export class GmpError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, env or config: exit 2. */
+export class ConfigError extends GmpError {
+  override readonly exitCode = 2;
+}
+
+/** The API refused the key: missing or unknown. Never retried. */
+export class ApiKeyError extends GmpError {}
+
+/** The RAWG monthly quota is spent. Never retried: it is not a 429. */
+export class QuotaExhaustedError extends GmpError {}
+
+/** The API kept failing after every retry, or answered with something unusable. */
+export class ApiError extends GmpError {}
+
+/** The run would spend more requests than the month's budget has left. */
+export class BudgetExceededError extends GmpError {}
+
+/** The object store could not be reached or refused the request. */
+export class StoreUnavailableError extends GmpError {}
+
+/** The bucket named in LAKE_URL does not exist. */
+export class BucketMissingError extends GmpError {}
