@@ -28,6 +28,9 @@ export function loadEndpoints(path = process.env.GMP_ENDPOINTS ?? defaultEndpoin
 /** The first problem, with its field path: "endpoints.3.name: must be lower case ...". */
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    return `${[...issue.path, issue.keys[0]].join('.')}: unknown field (allowed fields are in config/endpoints.schema.json)`;
+  }
   const field = issue.path.join('.') || '(top level)';
   return `${field}: ${issue.message}`;
 }

@@ -1,0 +1,44 @@
+import type { CommandModule } from 'yargs';
+import { monthRuns } from '../ingest/run-record.js';
+import { lakeFrom, withLake } from './options.js';
+import { lakeStatus } from '../ingest/status.js';
+
+const init: CommandModule = {
+  command: 'init',
+  describe: 'create the bucket (or directory) the lake lives in',
+  builder: (yargs) => withLake(yargs),
+  handler: async (argv) => {
+    const store = lakeFrom(argv as unknown as { lake: string; s3Endpoint?: string });
+    await store.init();
+    process.stdout.write(`lake ready: ${store.location}\n`);
+  },
+};
+
+const status: CommandModule = {
+  command: 'status',
+  describe: "list the lake's partitions and this month's runs",
+  builder: (yargs) => withLake(yargs).option('json', { type: 'boolean', default: false }),
+  handler: async (argv) => {
+    const args = argv as unknown as { lake: string; s3Endpoint?: string; json: boolean };
+    const store = lakeFrom(args);
+    const [partitions, runs] = await Promise.all([lakeStatus(store), monthRuns(store)]);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ lake: store.location, partitions, runs: runs.map(({ partitions: _, ...run }) => run) })}\n`);
+      return;
+    }
+    process.stdout.write(`lake ${store.location}\n`);
+    if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
+    for (const p of partitions) {
+      process.stdout.write(`  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : 'incomplete'}, ${p.pages} pages\n`);
+    }
+    const spent = runs.reduce((sum, run) => sum + run.apiRequests, 0);
+    process.stdout.write(`${runs.length} runs this month, ${spent} API requests\n`);
+  },
+};
+
+export const lakeCommand: CommandModule = {
+  command: 'lake <command>',
+  describe: 'look after the lake',
+  builder: (yargs) => yargs.command([init, status]).demandCommand(1),
+  handler: () => undefined,
+};

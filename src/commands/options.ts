@@ -1,0 +1,42 @@
+import type { Argv } from 'yargs';
+import { loadEndpoints } from '../config/load.js';
+import type { EndpointsFile } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_LAKE_URL, openLake } from '../lake/open.js';
+import type { ObjectStore } from '../lake/store.js';
+import { RawgClient } from '../source/client.js';
+
+/** Flags shared by the commands that touch the lake; each falls back to its env variable. */
+export function withLake<T>(yargs: Argv<T>) {
+  return yargs
+    .option('lake', { type: 'string', describe: 'the lake: file://DIR or s3://BUCKET[/PREFIX] [env LAKE_URL]', default: process.env.LAKE_URL || DEFAULT_LAKE_URL, defaultDescription: DEFAULT_LAKE_URL })
+    .option('s3-endpoint', { type: 'string', describe: 'an S3-compatible server such as MinIO; unset for AWS S3 [env S3_ENDPOINT]', default: process.env.S3_ENDPOINT });
+}
+
+export function withApi<T>(yargs: Argv<T>) {
+  return yargs.option('base-url', { type: 'string', describe: 'the API base URL [env RAWG_BASE_URL]; default from config/endpoints.json', default: process.env.RAWG_BASE_URL });
+}
+
+export function lakeFrom(args: { lake: string; s3Endpoint?: string }): ObjectStore {
+  return openLake({ lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION });
+}
+
+export interface ApiSettings {
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** The API to call and its key. The key comes from the environment only: flags show up in `ps`. */
+export function apiFrom(file: EndpointsFile, args: { baseUrl?: string }): ApiSettings {
+  const apiKey = process.env.RAWG_API_KEY;
+  if (!apiKey) {
+    throw new ConfigError('RAWG_API_KEY is not set: export your RAWG key, or run `gmp pipeline` without one to use the built-in sandbox API');
+  }
+  return { baseUrl: args.baseUrl || file.source.baseUrl, apiKey };
+}
+
+export function clientFor(file: EndpointsFile, api: ApiSettings, onRetry?: ConstructorParameters<typeof RawgClient>[0]['onRetry']): RawgClient {
+  return new RawgClient({ ...file.source, ...api, onRetry });
+}
+
+export { loadEndpoints };

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { endpointsJsonSchema } from './json-schema.js';
+import { defaultEndpointsPath, findEndpoint, loadEndpoints } from './load.js';
+
+const committed = JSON.parse(readFileSync(defaultEndpointsPath, 'utf8'));
+const dir = mkdtempSync(join(tmpdir(), 'gmp-config-'));
+
+function loadVariant(edit: (config: typeof committed) => void): () => unknown {
+  const config = structuredClone(committed);
+  edit(config);
+  const path = join(dir, `endpoints-${Math.random().toString(16).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify(config));
+  return () => loadEndpoints(path);
+}
+
+describe('config/endpoints.json', () => {
+  it('loads, with the endpoints the pipeline ingests', () => {
+    const file = loadEndpoints();
+    expect(file.endpoints.map((e) => e.name)).toEqual(['games', 'genres', 'platforms', 'parent_platforms', 'stores', 'publishers', 'developers', 'tags']);
+    expect(findEndpoint(file, 'parent_platforms').path).toBe('platforms/lists/parents');
+    expect(findEndpoint(file, 'games').incremental).toBe('updated');
+    expect(file.source.pageSize).toBe(40);
+    expect(file.source.monthlyRequestBudget).toBe(20000);
+  });
+
+  it('has a committed JSON Schema equal to the one generated from the zod schema (run `gmp config schema`)', () => {
+    expect(readFileSync(join(import.meta.dirname, '../../config/endpoints.schema.json'), 'utf8')).toBe(endpointsJsonSchema());
+  });
+
+  it.each([
+    ['source.baseUrl', (c: typeof committed) => (c.source.baseUrl = 'not a url')],
+    ['source.pageSize', (c: typeof committed) => (c.source.pageSize = 41)],
+    ['source.requestsPerSecond', (c: typeof committed) => (c.source.requestsPerSecond = 0)],
+    ['source.concurrency', (c: typeof committed) => (c.source.concurrency = 1.5)],
+    ['source.requestTimeoutMs', (c: typeof committed) => (c.source.requestTimeoutMs = 'fast')],
+    ['source.retries', (c: typeof committed) => (c.source.retries = -1)],
+    ['source.monthlyRequestBudget', (c: typeof committed) => delete c.source.monthlyRequestBudget],
+    ['source.colour', (c: typeof committed) => (c.source.colour = 'red')],
+    ['endpoints.2.name', (c: typeof committed) => (c.endpoints[2].name = 'Platforms')],
+    ['endpoints.3.path', (c: typeof committed) => (c.endpoints[3].path = '/platforms/lists/parents/')],
+    ['endpoints.0.incremental', (c: typeof committed) => (c.endpoints[0].incremental = 'added')],
+    ['endpoints.1.name', (c: typeof committed) => (c.endpoints[1].name = 'games')],
+    ['endpoints', (c: typeof committed) => (c.endpoints = [])],
+  ])('names the field %s when it is invalid', (field, edit) => {
+    const load = loadVariant(edit);
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(new RegExp(`: ${field.replace(/\./g, '\\.')}(: | \\()`));
+  });
+
+  it('says so when the file is not JSON', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{"source": ');
+    expect(() => loadEndpoints(path)).toThrow(/is not valid JSON/);
+  });
+
+  it('lists the valid endpoints when one is unknown', () => {
+    expect(() => findEndpoint(loadEndpoints(), 'gamez')).toThrow('unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags');
+  });
+});

@@ -1,0 +1,29 @@
+import { ConfigError } from '../errors.js';
+
+const DAY_MS = 86_400_000;
+const MAX_RANGE_DAYS = 366;
+
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function yesterdayUtc(now = new Date()): string {
+  return todayUtc(new Date(now.getTime() - DAY_MS));
+}
+
+/** Checks a YYYY-MM-DD flag value; `flag` names it in the error. */
+export function parseDate(value: string, flag: string): string {
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  if (!valid) throw new ConfigError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
+  return value;
+}
+
+/** Every day from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const start = Date.parse(`${parseDate(from, '--from')}T00:00:00Z`);
+  const end = Date.parse(`${parseDate(to, '--to')}T00:00:00Z`);
+  if (end < start) throw new ConfigError(`--to ${to} is before --from ${from}`);
+  const days = (end - start) / DAY_MS + 1;
+  if (days > MAX_RANGE_DAYS) throw new ConfigError(`--from/--to spans ${days} days: run at most ${MAX_RANGE_DAYS} at a time`);
+  return Array.from({ length: days }, (_, i) => todayUtc(new Date(start + i * DAY_MS)));
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import type { ObjectStore } from '../lake/store.js';
+import { parseStored } from './manifest.js';
+
+export const partitionSummarySchema = z.object({
+  endpoint: z.string(),
+  load: z.enum(['snapshot', 'updated']),
+  date: z.string(),
+  apiRequests: z.int(),
+  pagesFetched: z.int(),
+  pagesSkipped: z.int(),
+  storeRequests: z.int(),
+  retries: z.int(),
+  complete: z.boolean(),
+  durationMs: z.int(),
+});
+export type PartitionSummary = z.infer<typeof partitionSummarySchema>;
+
+export const runRecordSchema = z.object({
+  runId: z.string(),
+  /** The API's base URL (never with a key). */
+  api: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  outcome: z.enum(['complete', 'incomplete', 'failed']),
+  error: z.string().optional(),
+  apiRequests: z.int(),
+  retries: z.int(),
+  storeRequests: z.int(),
+  partitions: z.array(partitionSummarySchema),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+const RUNS = '_runs/';
+
+/** Sorts by start time, so a month's runs share a key prefix: `20261126T134500Z-3fa2c1`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export const runKey = (runId: string): string => `${RUNS}${runId}.json`;
+
+export async function writeRunRecord(store: ObjectStore, record: RunRecord): Promise<void> {
+  await store.putIfAbsent(runKey(record.runId), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The run records of one calendar month (UTC), oldest first. */
+export async function monthRuns(store: ObjectStore, month = new Date()): Promise<RunRecord[]> {
+  const prefix = `${RUNS}${month.toISOString().slice(0, 7).replace('-', '')}`;
+  const keys = await store.list(prefix);
+  const limit = pLimit(8);
+  const records = await Promise.all(
+    keys.map((key) =>
+      limit(async () => {
+        const bytes = await store.get(key);
+        return bytes ? parseStored(runRecordSchema, bytes, key) : undefined;
+      }),
+    ),
+  );
+  return records.filter((record): record is RunRecord => record !== undefined);
+}
+
+/** API requests this month's runs spent against one API. */
+export async function requestsSpentThisMonth(store: ObjectStore, api: string, now = new Date()): Promise<number> {
+  const runs = await monthRuns(store, now);
+  return runs.filter((run) => run.api === api).reduce((sum, run) => sum + run.apiRequests, 0);
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ObjectStore } from './store.js';
+
+const TEMP_PREFIX = '.tmp-';
+
+/**
+ * A lake in a local directory. A write goes to a temp file first and is then hard-linked into
+ * place: the link is atomic and fails when the target exists, so a page is whole or absent and
+ * never overwritten.
+ */
+export class LocalStore implements ObjectStore {
+  constructor(readonly root: string) {}
+
+  get location(): string {
+    return `file://${this.root}`;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.#path(key));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.#path(key));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
+    const path = this.#path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+    await writeFile(temp, body);
+    try {
+      await link(temp, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(temp);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    // Walk from the deepest directory the prefix names, then filter by the full prefix.
+    const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const keys: string[] = [];
+    await this.#walk(this.#path(base), keys);
+    return keys.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
+  async #walk(dir: string, keys: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await this.#walk(path, keys);
+      else if (!entry.name.startsWith(TEMP_PREFIX)) keys.push(relative(this.root, path).split(sep).join('/'));
+    }
+  }
+
+  #path(key: string): string {
+    return join(this.root, ...key.split('/'));
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

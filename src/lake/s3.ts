@@ -1,0 +1,154 @@
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { BucketMissingError, StoreUnavailableError } from '../errors.js';
+import type { ObjectStore } from './store.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket, without slashes at either end ('' for the bucket's root). */
+  prefix: string;
+  /** An S3-compatible server (MinIO, versitygw...): path-style addressing. Unset: AWS S3. */
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * A lake in an S3 bucket. Writes are conditional (`If-None-Match: *`), so two runs never
+ * overwrite each other's pages; a PUT is atomic, so an object is whole or absent.
+ */
+export class S3Store implements ObjectStore {
+  readonly #client: S3Client;
+  readonly #options: S3StoreOptions;
+
+  constructor(options: S3StoreOptions) {
+    this.#options = options;
+    this.#client = new S3Client({
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
+      // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  get location(): string {
+    const where = `s3://${this.#options.bucket}${this.#options.prefix ? `/${this.#options.prefix}` : ''}`;
+    return this.#options.endpoint ? `${where} at ${this.#options.endpoint}` : where;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.#translate(error);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
+      return await response.Body!.transformToByteArray();
+    } catch (error) {
+      if (nameOf(error) === 'NoSuchKey') return undefined;
+      throw this.#translate(error);
+    }
+  }
+
+  async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#options.bucket,
+          Key: this.#key(key),
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return true;
+    } catch (error) {
+      // 412: the object exists. 409: another conditional write of it is in progress.
+      const status = statusOf(error);
+      if (status === 412 || status === 409) return false;
+      throw this.#translate(error);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (object.Key) keys.push(object.Key.slice(this.#rootLength));
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (error) {
+      throw this.#translate(error);
+    }
+    return keys.sort();
+  }
+
+  async init(): Promise<void> {
+    try {
+      await this.#client.send(new CreateBucketCommand({ Bucket: this.#options.bucket }));
+    } catch (error) {
+      const name = nameOf(error);
+      if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') return;
+      throw this.#translate(error);
+    }
+  }
+
+  get #rootLength(): number {
+    return this.#options.prefix ? this.#options.prefix.length + 1 : 0;
+  }
+
+  #key(key: string): string {
+    return this.#options.prefix ? `${this.#options.prefix}/${key}` : key;
+  }
+
+  #translate(error: unknown): Error {
+    const name = nameOf(error);
+    if (name === 'NoSuchBucket') {
+      return new BucketMissingError(`bucket "${this.#options.bucket}" does not exist (${this.location}): create it with "gmp lake init"`);
+    }
+    if (error instanceof S3ServiceException) {
+      return new StoreUnavailableError(`object store ${this.location} refused the request (${name}): check the bucket and the AWS credentials`);
+    }
+    const code = networkCode(error);
+    return new StoreUnavailableError(`object store ${this.location} is unreachable (${code}): check S3_ENDPOINT and that the server is running`);
+  }
+}
+
+function nameOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+}
+
+function networkCode(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code) return code;
+    current = current.cause;
+  }
+  return error instanceof Error ? error.name : 'unknown error';
+}
