@@ -1,0 +1,50 @@
+-- One row per game: its newest version (see int_games_latest), with counts of what it links to.
+with genre_counts as (
+    select game_id, count(*) as genre_count from {{ ref('int_game_genres') }} group by game_id
+),
+
+platform_counts as (
+    select game_id, count(*) as platform_count from {{ ref('int_game_platforms') }} group by game_id
+),
+
+store_counts as (
+    select game_id, count(*) as store_count from {{ ref('int_game_stores') }} group by game_id
+)
+
+select
+    game.game_id,
+    game.game_slug,
+    game.game_name,
+    game.released_on,
+    extract(year from game.released_on) as release_year,
+    game.is_tba,
+    game.rating,
+    game.rating_top,
+    game.ratings_count,
+    game.reviews_count,
+    game.reviews_text_count,
+    game.metacritic,
+    game.playtime_hours,
+    game.suggestions_count,
+    game.added_count,
+    game.added_yet_count,
+    game.added_owned_count,
+    game.added_beaten_count,
+    game.added_toplay_count,
+    game.added_dropped_count,
+    game.added_playing_count,
+    game.esrb_rating_id,
+    game.esrb_rating_name,
+    game.background_image_url,
+    coalesce(genre_counts.genre_count, 0) as genre_count,
+    coalesce(platform_counts.platform_count, 0) as platform_count,
+    coalesce(store_counts.store_count, 0) as store_count,
+    game.updated_at,
+    game.partition_load as version_load,
+    game.partition_date as version_date,
+    game.first_seen_on,
+    game.versions_seen
+from {{ ref('int_games_latest') }} as game
+left join genre_counts on genre_counts.game_id = game.game_id
+left join platform_counts on platform_counts.game_id = game.game_id
+left join store_counts on store_counts.game_id = game.game_id

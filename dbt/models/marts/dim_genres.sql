@@ -1,0 +1,24 @@
+-- One row per genre: the genres listing, plus any genre that games carry but the listing lacks
+-- (so every bridge row has its genre).
+with seen_in_games as (
+
+    select
+        genre_id,
+        min(genre_name) as genre_name,
+        min(genre_slug) as genre_slug,
+        count(*) as games_in_warehouse
+    from {{ ref('int_game_genres') }}
+    group by genre_id
+
+)
+
+select
+    coalesce(listed.genre_id, seen.genre_id) as genre_id,
+    coalesce(listed.genre_name, seen.genre_name) as genre_name,
+    coalesce(listed.genre_slug, seen.genre_slug) as genre_slug,
+    listed.games_count as games_count_reported,
+    coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
+    listed.image_background_url,
+    listed.genre_id is not null as is_listed
+from {{ ref('stg_genres') }} as listed
+full outer join seen_in_games as seen on seen.genre_id = listed.genre_id

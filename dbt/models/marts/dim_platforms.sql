@@ -1,0 +1,29 @@
+-- One row per platform: the platforms listing, plus any platform that games carry but the
+-- listing lacks, with the parent platform (family) it belongs to.
+with seen_in_games as (
+
+    select
+        platform_id,
+        min(platform_name) as platform_name,
+        min(platform_slug) as platform_slug,
+        count(*) as games_in_warehouse
+    from {{ ref('int_game_platforms') }}
+    group by platform_id
+
+)
+
+select
+    coalesce(listed.platform_id, seen.platform_id) as platform_id,
+    coalesce(listed.platform_name, seen.platform_name) as platform_name,
+    coalesce(listed.platform_slug, seen.platform_slug) as platform_slug,
+    family.parent_platform_id,
+    listed.year_start,
+    listed.year_end,
+    listed.games_count as games_count_reported,
+    coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
+    listed.image_background_url,
+    listed.platform_id is not null as is_listed
+from {{ ref('stg_platforms') }} as listed
+full outer join seen_in_games as seen on seen.platform_id = listed.platform_id
+left join {{ ref('stg_parent_platforms__platforms') }} as family
+    on family.platform_id = coalesce(listed.platform_id, seen.platform_id)

@@ -1,0 +1,25 @@
+-- One row per store: the stores listing, plus any store that games carry but the listing lacks.
+with seen_in_games as (
+
+    select
+        store_id,
+        min(store_name) as store_name,
+        min(store_slug) as store_slug,
+        min(store_domain) as store_domain,
+        count(*) as games_in_warehouse
+    from {{ ref('int_game_stores') }}
+    group by store_id
+
+)
+
+select
+    coalesce(listed.store_id, seen.store_id) as store_id,
+    coalesce(listed.store_name, seen.store_name) as store_name,
+    coalesce(listed.store_slug, seen.store_slug) as store_slug,
+    coalesce(listed.store_domain, seen.store_domain) as store_domain,
+    listed.games_count as games_count_reported,
+    coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
+    listed.image_background_url,
+    listed.store_id is not null as is_listed
+from {{ ref('stg_stores') }} as listed
+full outer join seen_in_games as seen on seen.store_id = listed.store_id

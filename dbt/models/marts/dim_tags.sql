@@ -1,0 +1,25 @@
+-- One row per tag: the tags listing, plus any tag that games carry but the listing lacks.
+with seen_in_games as (
+
+    select
+        tag_id,
+        min(tag_name) as tag_name,
+        min(tag_slug) as tag_slug,
+        min(tag_language) as tag_language,
+        count(*) as games_in_warehouse
+    from {{ ref('int_game_tags') }}
+    group by tag_id
+
+)
+
+select
+    coalesce(listed.tag_id, seen.tag_id) as tag_id,
+    coalesce(listed.tag_name, seen.tag_name) as tag_name,
+    coalesce(listed.tag_slug, seen.tag_slug) as tag_slug,
+    coalesce(listed.tag_language, seen.tag_language) as tag_language,
+    listed.games_count as games_count_reported,
+    coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
+    listed.image_background_url,
+    listed.tag_id is not null as is_listed
+from {{ ref('stg_tags') }} as listed
+full outer join seen_in_games as seen on seen.tag_id = listed.tag_id

@@ -1,0 +1,17 @@
+-- One row per developer, as the newest stored listing of the developers endpoint describes it.
+with items as (
+
+    select
+        partition_date as listed_on,
+        {{ json_int('item', 'id') }} as developer_id,
+        {{ json_text('item', 'name') }} as developer_name,
+        {{ json_text('item', 'slug') }} as developer_slug,
+        {{ json_int('item', 'games_count') }} as games_count,
+        {{ json_text('item', 'image_background') }} as image_background_url
+    from {{ ref('base_developers') }}
+
+)
+
+select *
+from items
+{{ keep_first_per_key('developer_id', 'listed_on desc') }}

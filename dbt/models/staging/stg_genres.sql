@@ -1,0 +1,17 @@
+-- One row per genre, as the newest stored listing of the genres endpoint describes it.
+with items as (
+
+    select
+        partition_date as listed_on,
+        {{ json_int('item', 'id') }} as genre_id,
+        {{ json_text('item', 'name') }} as genre_name,
+        {{ json_text('item', 'slug') }} as genre_slug,
+        {{ json_int('item', 'games_count') }} as games_count,
+        {{ json_text('item', 'image_background') }} as image_background_url
+    from {{ ref('base_genres') }}
+
+)
+
+select *
+from items
+{{ keep_first_per_key('genre_id', 'listed_on desc') }}

@@ -1,0 +1,16 @@
+-- One row per parent platform (a family such as PlayStation), from the newest stored listing.
+with items as (
+
+    select
+        partition_date as listed_on,
+        {{ json_int('item', 'id') }} as parent_platform_id,
+        {{ json_text('item', 'name') }} as parent_platform_name,
+        {{ json_text('item', 'slug') }} as parent_platform_slug,
+        {{ json_value('item', 'platforms') }} as platforms
+    from {{ ref('base_parent_platforms') }}
+
+)
+
+select *
+from items
+{{ keep_first_per_key('parent_platform_id', 'listed_on desc') }}
