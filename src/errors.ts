@@ -32,3 +32,9 @@ export class StoreUnavailableError extends GmpError {}
 
 /** The bucket named in LAKE_URL does not exist. */
 export class BucketMissingError extends GmpError {}
+
+/** The warehouse build failed: the venv could not be made, or dbt reported an error. */
+export class TransformError extends GmpError {}
+
+/** Files generated from config/endpoints.json differ from what it gives now. */
+export class StaleGeneratedFilesError extends GmpError {}
