@@ -106,18 +106,22 @@ export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise
   // The pages the lake lacks, at bounded concurrency under the client's rate cap.
   const limit = pLimit(ctx.concurrency);
   let capped = false;
+  let failed = false;
   const missing = Array.from({ length: planned.pages }, (_, i) => i + 1).filter((page) => !present.has(page));
   await Promise.all(
     missing.map((page) =>
       limit(async () => {
-        if (firstMissingPage !== undefined && page > firstMissingPage) return;
+        if (failed) return; // one fatal error (quota, key, store) stops the partition: no more requests
+        if (firstMissingPage !== undefined && page > firstMissingPage) return; // past a shrunk end
         if (!take()) {
           capped = true;
           return;
         }
-        if ((await fetchAndStore(page, planned)) === 'end') {
-          firstMissingPage = Math.min(firstMissingPage ?? page, page);
-          limit.clearQueue();
+        try {
+          if ((await fetchAndStore(page, planned)) === 'end') firstMissingPage = Math.min(firstMissingPage ?? page, page);
+        } catch (error) {
+          failed = true;
+          throw error;
         }
       }),
     ),

@@ -1,0 +1,355 @@
+// What a reviewer checks in infra/, read from the Terraform itself (parsed with @cdktf/hcl2json,
+// offline): providers cannot be downloaded here, so infra/aws and infra/snowflake are never planned.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
+
+let all: ParsedFile[];
+let aws: ParsedFile[];
+let snowflake: ParsedFile[];
+
+beforeAll(async () => {
+  all = await parseTerraform(infraDir);
+  aws = all.filter((f) => f.file.startsWith('infra/aws/'));
+  snowflake = all.filter((f) => f.file.startsWith('infra/snowflake/'));
+});
+
+function one(list: Block[], kind: string, name: string): JsonObject {
+  const found = list.find((b) => b.kind === kind && b.name === name);
+  if (!found) throw new Error(`no ${kind}.${name}`);
+  return found.body;
+}
+
+function nested(body: JsonObject, key: string): JsonObject[] {
+  const value = body[key];
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+describe('Snowflake external tables', () => {
+  it('come from for_each over the endpoints of config/endpoints.json', () => {
+    const tables = blocks(snowflake, 'resource').filter((b) => b.kind === 'snowflake_external_table');
+    expect(tables).toHaveLength(1);
+    const table = tables[0]?.body ?? {};
+    expect(table.for_each).toBe('${local.endpoints}');
+    const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
+    expect(String(locals.endpoints)).toContain('jsondecode(file(local.endpoints_file)).endpoints');
+    expect(String(locals.endpoints_file)).toContain('config/endpoints.json');
+    expect(table.name).toBe('${upper(each.key)}');
+    expect(table.location).toMatch(/\/\$\{each\.key\}\/$/);
+  });
+
+  it('expose LOAD and DATE parsed from the object key, partition on both, and read only page files', async () => {
+    const table = one(blocks(snowflake, 'resource'), 'snowflake_external_table', 'raw');
+    expect(table.partition_by).toEqual(['LOAD', 'DATE']);
+    const columns = Object.fromEntries(nested(table, 'column').map((c) => [String(c.name), c]));
+    expect(columns.LOAD?.type).toBe('VARCHAR');
+    expect(columns.DATE?.type).toBe('DATE');
+    const key = 'raw/games/load=updated/date=2026-11-25/page=00001.json';
+    expect(evaluateSnowflake(String(columns.LOAD?.as), key)).toBe('updated');
+    expect(evaluateSnowflake(String(columns.DATE?.as), key)).toBe('2026-11-25');
+    expect(evaluateSnowflake(String(columns.LOAD?.as), 'raw/genres/load=snapshot/date=2026-11-26/page=00003.json')).toBe('snapshot');
+
+    const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
+    expect(table.pattern).toBe('${local.page_pattern}');
+    const pattern = new RegExp(`^(?:${String(locals.page_pattern)})$`);
+    expect(pattern.test(key)).toBe(true);
+    expect(pattern.test('raw/games/load=snapshot/date=2026-11-25/page=01234.json')).toBe(true);
+    expect(pattern.test('raw/games/load=updated/date=2026-11-25/_manifest.json')).toBe(false);
+    expect(pattern.test('raw/games/load=updated/date=2026-11-25/_SUCCESS')).toBe(false);
+    expect(pattern.test('_runs/2026-11-25T04-00-00Z.json')).toBe(false);
+
+    // The endpoints really are data the stack iterates: the catalogue has the names the tables get.
+    const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: Array<{ name: string }> };
+    expect(catalogue.endpoints.length).toBeGreaterThan(1);
+  });
+
+  it('give the dbt role exactly: warehouse, database, RAW usage, SELECT per external table, build rights in ANALYTICS', () => {
+    const grants = blocks(snowflake, 'resource').filter((b) => b.kind === 'snowflake_grant_privileges_to_account_role');
+    const summary = grants.map((g) => ({ name: g.name, privileges: g.body.privileges, for_each: g.body.for_each ?? null })).sort((a, b) => a.name.localeCompare(b.name));
+    expect(summary).toEqual([
+      { name: 'analytics_build', privileges: ['USAGE', 'CREATE TABLE', 'CREATE VIEW'], for_each: null },
+      { name: 'database_usage', privileges: ['USAGE'], for_each: null },
+      { name: 'external_table_select', privileges: ['SELECT'], for_each: '${snowflake_external_table.raw}' },
+      { name: 'raw_usage', privileges: ['USAGE'], for_each: null },
+      { name: 'warehouse_usage', privileges: ['USAGE'], for_each: null },
+    ]);
+    for (const g of grants) expect(g.body.all_privileges ?? false).toBe(false);
+    const warehouse = one(blocks(snowflake, 'resource'), 'snowflake_warehouse', 'transform');
+    expect(warehouse.warehouse_size).toBe('XSMALL');
+    expect(warehouse.auto_resume).toBe('true');
+    expect(warehouse.auto_suspend).toBe('${var.warehouse_auto_suspend_seconds}');
+  });
+});
+
+// A tiny evaluator for the functions the partition columns use, with Snowflake's semantics
+// (SPLIT_PART is 1-based and returns '' past the end).
+function evaluateSnowflake(expression: string, filename: string): string {
+  const src = expression.trim();
+  if (src === 'METADATA$FILENAME') return filename;
+  const literal = /^'([^']*)'$/.exec(src);
+  if (literal) return literal[1] ?? '';
+  const call = /^([A-Z_]+)\(([\s\S]*)\)$/.exec(src);
+  if (!call) throw new Error(`cannot evaluate ${src}`);
+  const args = splitArguments(call[2] ?? '');
+  const value = (i: number) => evaluateSnowflake(args[i] ?? '', filename);
+  switch (call[1]) {
+    case 'SPLIT_PART':
+      return value(0).split(value(1))[Number(args[2]) - 1] ?? '';
+    case 'TO_DATE':
+      if (value(1) !== 'YYYY-MM-DD' || !/^\d{4}-\d{2}-\d{2}$/.test(value(0))) throw new Error(`TO_DATE cannot parse ${value(0)}`);
+      return value(0);
+    default:
+      throw new Error(`unknown function ${call[1]}`);
+  }
+}
+
+function splitArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const ch of text) {
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && ch === '(') depth++;
+    if (!quoted && ch === ')') depth--;
+    if (!quoted && depth === 0 && ch === ',') {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  return [...out, current];
+}
+
+describe('no hard-coded account or region', () => {
+  const accountId = /(?<![0-9])[0-9]{12}(?![0-9])/;
+  const region = /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]\b/;
+
+  it('no literal AWS account ID anywhere in infra/', () => {
+    const hits = all.flatMap((f) => strings(f.body as Json).filter((s) => accountId.test(s)).map((s) => `${f.file}: ${s}`));
+    expect(hits).toEqual([]);
+  });
+
+  it('no literal region anywhere in infra/; the region is a validated variable', () => {
+    const hits = all.flatMap((f) => strings(f.body as Json).filter((s) => region.test(s)).map((s) => `${f.file}: ${s}`));
+    expect(hits).toEqual([]);
+    const provider = blocks(aws, 'provider').find((p) => p.name === 'aws');
+    expect(provider?.body.region).toBe('${var.region}');
+    const regionVar = blocks(aws, 'resource').length > 0 ? findVariable(aws, 'region') : undefined;
+    expect(regionVar?.default).toBeUndefined();
+    expect(nested(regionVar ?? {}, 'validation')).toHaveLength(1);
+  });
+
+  it('every variable is typed and described', () => {
+    for (const f of all) {
+      const vars = f.body.variable;
+      if (!isObject(vars)) continue;
+      for (const [name, list] of Object.entries(vars)) {
+        const v = Array.isArray(list) ? list[0] : undefined;
+        expect(isObject(v) && typeof v.type === 'string', `${f.file}: variable ${name} has a type`).toBe(true);
+        expect(isObject(v) && typeof v.description === 'string' && v.description.length > 10, `${f.file}: variable ${name} is described`).toBe(true);
+      }
+    }
+  });
+});
+
+function findVariable(files: ParsedFile[], name: string): JsonObject | undefined {
+  for (const f of files) {
+    const vars = f.body.variable;
+    if (isObject(vars) && Array.isArray(vars[name]) && isObject(vars[name][0])) return vars[name][0];
+  }
+  return undefined;
+}
+
+// AWS resource types that take no tags argument. Everything else must be tagged.
+const UNTAGGABLE = new Set([
+  'aws_ecr_lifecycle_policy',
+  'aws_ecs_cluster_capacity_providers',
+  'aws_iam_role_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_kms_alias',
+  'aws_s3_bucket_lifecycle_configuration',
+  'aws_s3_bucket_notification',
+  'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+  'aws_scheduler_schedule',
+  'aws_sns_topic_subscription',
+]);
+
+describe('tags', () => {
+  it('every taggable AWS resource carries the common tags', () => {
+    const untagged = blocks(aws, 'resource')
+      .filter((r) => !UNTAGGABLE.has(r.kind))
+      .filter((r) => {
+        if (r.kind === 'aws_autoscaling_group') {
+          const dynamicTag = nested(nested(r.body, 'dynamic')[0] ?? {}, 'tag')[0];
+          return !String(dynamicTag?.for_each ?? '').includes('local.tags');
+        }
+        return !String(r.body.tags ?? '').includes('local.tags');
+      })
+      .map((r) => `${r.file}: ${r.kind}.${r.name}`);
+    expect(untagged).toEqual([]);
+  });
+
+  it('instances and volumes launched by the engine group are tagged too', () => {
+    const template = one(blocks(aws, 'resource'), 'aws_launch_template', 'dagger_engine');
+    const specs = nested(template, 'tag_specifications');
+    expect(specs.map((s) => s.resource_type).sort()).toEqual(['instance', 'volume']);
+    for (const s of specs) expect(String(s.tags)).toContain('local.tags');
+  });
+});
+
+// Actions AWS offers no resource-level permission for: only these may use Resource "*".
+const WILDCARD_ONLY_ACTIONS = new Set([
+  'ec2:DescribeInstances',
+  'ecr:GetAuthorizationToken',
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+]);
+
+function statements(doc: JsonObject): JsonObject[] {
+  const plain = nested(doc, 'statement');
+  const dynamic = nested(doc, 'dynamic').flatMap((d) => nested(d, 'statement')).flatMap((s) => nested(s, 'content'));
+  return [...plain, ...dynamic];
+}
+
+function policyDocuments(): Block[] {
+  return blocks(aws, 'data').filter((d) => d.kind === 'aws_iam_policy_document');
+}
+
+describe('IAM', () => {
+  it('names resources instead of "*" wherever the service allows it (key policies aside)', () => {
+    const offending: string[] = [];
+    for (const doc of policyDocuments()) {
+      if (doc.name === 'kms_key') continue; // a key policy's "*" is the key itself
+      for (const s of statements(doc.body)) {
+        const resources = Array.isArray(s.resources) ? s.resources : [];
+        const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
+        for (const a of actions) if (a.endsWith('*')) offending.push(`${doc.name}: wildcard action ${a}`);
+        if (resources.includes('*')) for (const a of actions) if (!WILDCARD_ONLY_ACTIONS.has(a)) offending.push(`${doc.name}: ${a} on "*"`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
+  it('ingest may read, write and list only under raw/ and _runs/; transform and Snowflake only read', () => {
+    const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
+    expect(locals.lake_prefixes).toEqual(['raw/', '_runs/']);
+    const docs = Object.fromEntries(policyDocuments().map((d) => [d.name, statements(d.body)]));
+    const s3Actions = (name: string) => new Set((docs[name] ?? []).flatMap((s) => (Array.isArray(s.actions) ? s.actions : [])).map(String).filter((a) => a.startsWith('s3:')));
+    expect([...s3Actions('ingest_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect([...s3Actions('transform_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect([...s3Actions('snowflake_reader')].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
+    for (const name of ['ingest_task', 'transform_task']) {
+      for (const s of docs[name] ?? []) {
+        const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
+        if (actions.includes('s3:ListBucket')) {
+          expect(nested(s, 'condition')[0]?.variable).toBe('s3:prefix');
+          expect(String(nested(s, 'condition')[0]?.values)).toContain('local.lake_prefixes');
+        } else if (actions.some((a) => a.startsWith('s3:'))) {
+          expect(String(s.resources)).toMatch(/\$\{\[for p in local\.lake_prefixes : "\$\{aws_s3_bucket\.lake\.arn\}\/\$\{p\}\*"\]\}/);
+        }
+      }
+    }
+  });
+
+  it('the state machine runs exactly the two task definitions and passes exactly their roles', () => {
+    const resources = blocks(aws, 'resource');
+    const ingest = one(resources, 'aws_ecs_task_definition', 'ingest');
+    const transform = one(resources, 'aws_ecs_task_definition', 'transform');
+    const doc = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'state_machine'));
+    const bySid = Object.fromEntries(doc.map((s) => [String(s.sid), s]));
+    expect(bySid.RunPipelineTasks?.resources).toEqual(['${aws_ecs_task_definition.ingest.arn}', '${aws_ecs_task_definition.transform.arn}']);
+    const roleRef = (expr: Json | undefined) => String(expr).replace(/^\$\{(.*)\}$/, '$1');
+    const taskRoles = [ingest.execution_role_arn, ingest.task_role_arn, transform.execution_role_arn, transform.task_role_arn].map(roleRef).sort();
+    expect((bySid.PassTaskRoles?.resources as string[]).map(roleRef).sort()).toEqual(taskRoles);
+    expect(nested(bySid.PassTaskRoles ?? {}, 'condition')[0]?.values).toEqual(['ecs-tasks.amazonaws.com']);
+  });
+
+  it('the GitHub deploy role trusts only this repository on the allowed refs', () => {
+    const trust = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'github_assume'))[0] ?? {};
+    const conditions = Object.fromEntries(nested(trust, 'condition').map((c) => [String(c.variable), c]));
+    expect(conditions['token.actions.githubusercontent.com:aud']?.values).toEqual(['sts.amazonaws.com']);
+    expect(conditions['token.actions.githubusercontent.com:sub']?.test).toBe('StringEquals');
+    expect(String(conditions['token.actions.githubusercontent.com:sub']?.values)).toContain('repo:${var.github_repository}:ref:${ref}');
+  });
+});
+
+describe('AWS wiring', () => {
+  it('secrets are injected from Secrets Manager and their values never appear in Terraform', () => {
+    const resources = blocks(aws, 'resource');
+    expect(resources.filter((r) => r.kind === 'aws_secretsmanager_secret_version')).toEqual([]);
+    const ingest = String(one(resources, 'aws_ecs_task_definition', 'ingest').container_definitions);
+    const transform = String(one(resources, 'aws_ecs_task_definition', 'transform').container_definitions);
+    expect(ingest).toMatch(/name\s*=\s*"RAWG_API_KEY",\s*valueFrom\s*=\s*aws_secretsmanager_secret\.rawg_api_key\.arn/);
+    expect(ingest).toMatch(/name\s*=\s*"LAKE_URL",\s*value\s*=\s*local\.lake_url/);
+    expect(ingest).not.toContain('S3_ENDPOINT');
+    expect(transform).toMatch(/name\s*=\s*"SNOWFLAKE_PASSWORD",\s*valueFrom\s*=\s*aws_secretsmanager_secret\.snowflake_password\.arn/);
+    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE']) {
+      expect(transform).toMatch(new RegExp(`name\\s*=\\s*"${name}",\\s*value\\s*=`));
+    }
+  });
+
+  it('the lake bucket is versioned, encrypted, private, TLS-only, and expires old versions', () => {
+    const resources = blocks(aws, 'resource');
+    expect(nested(one(resources, 'aws_s3_bucket_versioning', 'lake'), 'versioning_configuration')[0]?.status).toBe('Enabled');
+    const sse = nested(nested(one(resources, 'aws_s3_bucket_server_side_encryption_configuration', 'lake'), 'rule')[0] ?? {}, 'apply_server_side_encryption_by_default')[0];
+    expect(sse?.sse_algorithm).toBe('aws:kms');
+    const pab = one(resources, 'aws_s3_bucket_public_access_block', 'lake');
+    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) expect(pab[k]).toBe(true);
+    const policy = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'lake_bucket'));
+    const tls = policy.find((s) => nested(s, 'condition')[0]?.variable === 'aws:SecureTransport');
+    expect(tls?.effect).toBe('Deny');
+    expect(nested(tls ?? {}, 'condition')[0]?.values).toEqual(['false']);
+    const rule = nested(one(resources, 'aws_s3_bucket_lifecycle_configuration', 'lake'), 'rule')[0] ?? {};
+    expect(nested(rule, 'noncurrent_version_expiration')[0]?.noncurrent_days).toBe('${var.noncurrent_version_retention_days}');
+  });
+
+  it('two schedules with their own role send the daily and weekly execution inputs', () => {
+    const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
+    const schedules = locals.schedules as JsonObject;
+    expect(Object.keys(schedules).sort()).toEqual(['daily', 'weekly-games-snapshot']);
+    expect((schedules.daily as JsonObject).input).toEqual({});
+    expect((schedules['weekly-games-snapshot'] as JsonObject).input).toEqual({ endpoints: ['games'], mode: 'snapshot' });
+    const schedule = one(blocks(aws, 'resource'), 'aws_scheduler_schedule', 'this');
+    expect(schedule.for_each).toBe('${local.schedules}');
+    const target = nested(schedule, 'target')[0] ?? {};
+    expect(target.role_arn).toBe('${aws_iam_role.scheduler.arn}');
+    expect(target.arn).toBe('${aws_sfn_state_machine.pipeline.arn}');
+    const policy = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'scheduler'));
+    expect(policy.find((s) => s.sid === 'StartPipeline')?.resources).toEqual(['${aws_sfn_state_machine.pipeline.arn}']);
+  });
+
+  it('the Dagger engine is off by default and never on Fargate', () => {
+    const enable = findVariable(aws, 'enable_dagger_engine');
+    expect(enable?.default).toBe(false);
+    expect(String(enable?.description)).toMatch(/Fargate forbids privileged containers/);
+    const engine = one(blocks(aws, 'resource'), 'aws_ecs_task_definition', 'dagger_engine');
+    expect(engine.requires_compatibilities).toEqual(['EC2']);
+    expect(engine.count).toBe('${local.dagger_engine}');
+    expect(String(engine.container_definitions)).toMatch(/privileged\s*=\s*true/);
+    const group = one(blocks(aws, 'resource'), 'aws_security_group', 'dagger_engine');
+    expect(group.ingress).toBeUndefined();
+    expect(blocks(aws, 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+  });
+
+  it('pins provider versions', () => {
+    const required = (files: ParsedFile[]) =>
+      files.flatMap((f) => (Array.isArray(f.body.terraform) ? f.body.terraform : [])).filter(isObject).flatMap((t) => nested(t, 'required_providers'));
+    expect(required(aws)[0]?.aws).toEqual({ source: 'hashicorp/aws', version: '~> 6.20' });
+    expect(required(snowflake)[0]?.snowflake).toEqual({ source: 'snowflakedb/snowflake', version: '~> 2.21' });
+  });
+});
