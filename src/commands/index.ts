@@ -1,9 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
+import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
 import { lakeCommand } from './lake.js';
+import { pipelineCommand } from './pipeline.js';
 import { planCommand } from './plan.js';
+import { sandboxCommand } from './sandbox.js';
+import { transformCommand } from './transform.js';
 
 /** Every `gmp` command, one module each. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [ingestCommand, planCommand, lakeCommand, configCommand];
+export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, generateCommand];

@@ -1,0 +1,65 @@
+import type { CommandModule } from 'yargs';
+import { runIngest } from '../ingest/run.js';
+import type { RunRecord } from '../ingest/run-record.js';
+import { selectPartitions } from '../ingest/select.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { printRun } from './ingest.js';
+import { apiFrom, clientFor, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
+import { createReporter } from './reporter.js';
+
+/** With a real key, a pipeline run fetches at most this many pages unless told otherwise. */
+export const REAL_API_DEFAULT_MAX_PAGES = 100;
+const SANDBOX_GAMES = 2000;
+
+interface PipelineArgs {
+  lake: string;
+  s3Endpoint?: string;
+  baseUrl?: string;
+  maxPages?: number;
+  json: boolean;
+}
+
+export const pipelineCommand: CommandModule = {
+  command: 'pipeline',
+  describe: 'ingest every endpoint, then build the warehouse; without RAWG_API_KEY it uses the built-in sandbox API',
+  builder: (yargs) =>
+    withApi(withLake(yargs))
+      .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${REAL_API_DEFAULT_MAX_PAGES}; no cap on the sandbox)` })
+      .option('json', { type: 'boolean', default: false, describe: 'print the ingest summaries as JSON lines' }),
+  handler: async (argv) => {
+    const args = argv as unknown as PipelineArgs;
+    const file = loadEndpoints();
+    const store = lakeFrom(args);
+    const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
+    let sandbox: Sandbox | undefined;
+    try {
+      let api: ApiSettings;
+      let maxPages = args.maxPages;
+      if (useSandbox) {
+        sandbox = await startSandbox({ games: SANDBOX_GAMES });
+        api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
+        process.stderr.write(`No RAWG_API_KEY set: using the built-in sandbox API (${SANDBOX_GAMES} synthetic games) at ${sandbox.url}.\n`);
+      } else {
+        api = apiFrom(file, args);
+        maxPages ??= REAL_API_DEFAULT_MAX_PAGES;
+        process.stderr.write(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).\n`);
+      }
+      // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.
+      const partitions = [
+        ...selectPartitions(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }),
+        ...(useSandbox ? selectPartitions(file, { endpoints: 'all', mode: 'incremental' }) : []),
+      ];
+      process.stderr.write(`Lake: ${store.location}\n`);
+      const reporter = createReporter();
+      let record: RunRecord;
+      try {
+        record = await runIngest({ partitions, store, client: clientFor(file, api, reporter.retry), source: file.source, maxPages, onEvent: reporter.event });
+      } finally {
+        reporter.stop();
+      }
+      printRun(record, args.json);
+    } finally {
+      await sandbox?.close();
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import type { CommandModule } from 'yargs';
+import { startSandbox } from '../sandbox/server.js';
+
+interface SandboxArgs {
+  host: string;
+  port: number;
+  games: number;
+  seed: number;
+  today?: string;
+  quota?: number;
+  latencyMs: number;
+  latencySpikeRate: number;
+  errorRate: number;
+  rate429: number;
+  retryAfterSeconds: number;
+  truncateRate: number;
+}
+
+export const sandboxCommand: CommandModule = {
+  command: 'sandbox',
+  describe: 'serve a RAWG-compatible API over a synthetic catalogue (offline runs, tests, benchmarks)',
+  builder: (yargs) =>
+    yargs
+      .option('host', { type: 'string', default: '127.0.0.1' })
+      .option('port', { type: 'number', default: 0, describe: '0 takes a free port' })
+      .option('games', { type: 'number', default: 2000, describe: 'catalogue size' })
+      .option('seed', { type: 'number', default: 1 })
+      .option('today', { type: 'string', describe: 'the date the catalogue is "as of" (default: today, UTC)' })
+      .option('quota', { type: 'number', describe: 'answer "monthly API limit reached" after N requests' })
+      .option('latency-ms', { type: 'number', default: 0, describe: 'added to every response' })
+      .option('latency-spike-rate', { type: 'number', default: 0, describe: 'share of responses delayed 10x more' })
+      .option('error-rate', { type: 'number', default: 0, describe: 'share of 5xx answers' })
+      .option('rate-429', { type: 'number', default: 0, describe: 'share of 429 answers with Retry-After' })
+      .option('retry-after-seconds', { type: 'number', default: 1 })
+      .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' }),
+  handler: async (argv) => {
+    const { host, port, games, seed, today, quota, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate } = argv as unknown as SandboxArgs;
+    const sandbox = await startSandbox({ host, port, games, seed, today, quota, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
+    // The first line is the base URL, for scripts that start the sandbox and read where it is.
+    process.stdout.write(`${sandbox.url}\n`);
+    process.stderr.write(`sandbox: ${games} games, seed ${seed}; GET ${sandbox.url.replace(/\/api$/, '')}/__stats for request counts; Ctrl-C stops it\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await sandbox.close();
+  },
+};
