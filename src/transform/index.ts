@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { runDbt, type DbtProgress } from './dbt.js';
+import { generateDbtSources } from './generate-sources.js';
+import { dbtRunSettings, type Target } from './settings.js';
+import { ensureVenv, type SetupProgress } from './venv.js';
+
+export { generateDbtSources, staleDbtSources } from './generate-sources.js';
+export { TARGETS, type Target } from './settings.js';
+
+export type TransformProgress =
+  | ({ phase: 'setup' } & SetupProgress)
+  | ({ phase: 'dbt' } & DbtProgress);
+
+export interface TransformOptions {
+  target: Target;
+  onProgress?: (progress: TransformProgress) => void;
+  /** Default: env LAKE_URL, else file://./.lake (relative to the working directory). */
+  lakeUrl?: string;
+  /** Default: env S3_ENDPOINT. */
+  s3Endpoint?: string;
+  /** Default: env WAREHOUSE_PATH, else ./.warehouse/game_market.duckdb. */
+  warehousePath?: string;
+}
+
+export interface TransformResult {
+  /** The DuckDB file the dev target built; undefined for prod. */
+  warehousePath?: string;
+}
+
+/**
+ * Builds the warehouse: regenerates the dbt sources from config/endpoints.json, makes the
+ * project venv if needed, then runs `dbt build` (models, data tests, unit tests) for the target.
+ * Throws a TransformError (one line) when anything fails.
+ */
+export async function transform(options: TransformOptions): Promise<TransformResult> {
+  const notify = options.onProgress ?? (() => undefined);
+  const settings = dbtRunSettings(options);
+  generateDbtSources();
+  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }));
+  if (settings.warehousePath) mkdirSync(dirname(settings.warehousePath), { recursive: true });
+  await runDbt('build', settings, { onProgress: (progress) => notify({ phase: 'dbt', ...progress }) });
+  return { warehousePath: settings.warehousePath };
+}
