@@ -14,13 +14,14 @@ const TRANSFORM_TD = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/gmp-tra
 const CLUSTER = 'arn:aws:ecs:eu-west-1:111122223333:cluster/gmp';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:gmp-failures';
 
-const rootModule = `
+// A local module source must be relative (an absolute one is copied away from config/).
+const rootModule = (dir: string) => `
 variable "endpoints_file" {
   type    = string
   default = null
 }
 module "definition" {
-  source                        = ${JSON.stringify(path.join(infraDir, 'modules/state-machine'))}
+  source                        = ${JSON.stringify(path.relative(dir, path.join(infraDir, 'modules/state-machine')))}
   endpoints_file                = var.endpoints_file
   cluster_arn                   = "${CLUSTER}"
   ingest_task_definition_arn    = "${INGEST_TD}"
@@ -128,7 +129,7 @@ let definition: JsonObject;
 beforeAll(async () => {
   requireTool(tofuBin);
   workDir = await mkdtemp(path.join(os.tmpdir(), 'gmp-state-machine-'));
-  await writeFile(path.join(workDir, 'main.tf'), rootModule);
+  await writeFile(path.join(workDir, 'main.tf'), rootModule(workDir));
   await writeFile(path.join(workDir, 'cli.tfrc'), '');
   await tofu('init', '-input=false', '-no-color', '-backend=false');
   const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: typeof endpoints };

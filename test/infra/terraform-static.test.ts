@@ -23,7 +23,13 @@ function one(list: Block[], kind: string, name: string): JsonObject {
 
 function nested(body: JsonObject, key: string): JsonObject[] {
   const value = body[key];
+  if (isObject(value)) return [value];
   return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+/** `dynamic "name" { for_each, content }` blocks of a body. */
+function dynamicBlocks(body: JsonObject, name: string): JsonObject[] {
+  return nested(body, 'dynamic').flatMap((d) => nested(d, name));
 }
 
 describe('Snowflake external tables', () => {
@@ -185,8 +191,9 @@ describe('tags', () => {
       .filter((r) => !UNTAGGABLE.has(r.kind))
       .filter((r) => {
         if (r.kind === 'aws_autoscaling_group') {
-          const dynamicTag = nested(nested(r.body, 'dynamic')[0] ?? {}, 'tag')[0];
-          return !String(dynamicTag?.for_each ?? '').includes('local.tags');
+          const dynamicTag = dynamicBlocks(r.body, 'tag')[0];
+          const propagated = nested(dynamicTag ?? {}, 'content')[0]?.propagate_at_launch === true;
+          return !(propagated && String(dynamicTag?.for_each ?? '').includes('local.tags'));
         }
         return !String(r.body.tags ?? '').includes('local.tags');
       })
@@ -222,7 +229,7 @@ const WILDCARD_ONLY_ACTIONS = new Set([
 
 function statements(doc: JsonObject): JsonObject[] {
   const plain = nested(doc, 'statement');
-  const dynamic = nested(doc, 'dynamic').flatMap((d) => nested(d, 'statement')).flatMap((s) => nested(s, 'content'));
+  const dynamic = dynamicBlocks(doc, 'statement').flatMap((s) => nested(s, 'content'));
   return [...plain, ...dynamic];
 }
 
@@ -238,6 +245,7 @@ describe('IAM', () => {
       for (const s of statements(doc.body)) {
         const resources = Array.isArray(s.resources) ? s.resources : [];
         const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
+        if (s.effect === 'Deny') continue; // a broad deny only narrows access
         for (const a of actions) if (a.endsWith('*')) offending.push(`${doc.name}: wildcard action ${a}`);
         if (resources.includes('*')) for (const a of actions) if (!WILDCARD_ONLY_ACTIONS.has(a)) offending.push(`${doc.name}: ${a} on "*"`);
       }
@@ -277,6 +285,11 @@ describe('IAM', () => {
     const taskRoles = [ingest.execution_role_arn, ingest.task_role_arn, transform.execution_role_arn, transform.task_role_arn].map(roleRef).sort();
     expect((bySid.PassTaskRoles?.resources as string[]).map(roleRef).sort()).toEqual(taskRoles);
     expect(nested(bySid.PassTaskRoles ?? {}, 'condition')[0]?.values).toEqual(['ecs-tasks.amazonaws.com']);
+  });
+
+  it('sees the conditional statements too (session access to the Dagger engine)', () => {
+    const sids = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'github_deploy')).map((s) => s.sid);
+    expect(sids).toEqual(expect.arrayContaining(['PublishImages', 'ForwardToDaggerEngineHost', 'PortForwardingOnly']));
   });
 
   it('the GitHub deploy role trusts only this repository on the allowed refs', () => {

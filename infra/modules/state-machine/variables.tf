@@ -1,0 +1,149 @@
+variable "endpoints_file" {
+  description = "Path to the endpoints catalogue (config/endpoints.json). Null means the repository's own file."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.endpoints_file == null || can(jsondecode(file(var.endpoints_file)).endpoints)
+    error_message = "endpoints_file must be a readable JSON file with an \"endpoints\" array."
+  }
+}
+
+variable "partition" {
+  description = "AWS partition of the service-integration ARNs (aws, aws-us-gov, aws-cn)."
+  type        = string
+  default     = "aws"
+
+  validation {
+    condition     = contains(["aws", "aws-us-gov", "aws-cn"], var.partition)
+    error_message = "partition must be aws, aws-us-gov or aws-cn."
+  }
+}
+
+variable "cluster_arn" {
+  description = "ARN of the ECS cluster the ingest and transform tasks run in."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:ecs:[a-z0-9-]+:[0-9]{12}:cluster/.+$", var.cluster_arn))
+    error_message = "cluster_arn must be an ECS cluster ARN."
+  }
+}
+
+variable "ingest_task_definition_arn" {
+  description = "ARN (with revision) of the Fargate task definition that runs `gmp ingest`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/[A-Za-z0-9_-]+:[0-9]+$", var.ingest_task_definition_arn))
+    error_message = "ingest_task_definition_arn must be an ECS task definition ARN with its revision."
+  }
+}
+
+variable "transform_task_definition_arn" {
+  description = "ARN (with revision) of the Fargate task definition that runs dbt."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/[A-Za-z0-9_-]+:[0-9]+$", var.transform_task_definition_arn))
+    error_message = "transform_task_definition_arn must be an ECS task definition ARN with its revision."
+  }
+}
+
+variable "ingest_container_name" {
+  description = "Name of the container in the ingest task definition that receives the command override."
+  type        = string
+  default     = "ingest"
+}
+
+variable "transform_container_name" {
+  description = "Name of the container in the transform task definition that receives the command override."
+  type        = string
+  default     = "transform"
+}
+
+variable "transform_command" {
+  description = "Arguments given to the transform image's dbt entrypoint."
+  type        = list(string)
+  default     = ["build", "--target", "prod"]
+}
+
+variable "subnet_ids" {
+  description = "Subnets the Fargate tasks are placed in."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids needs at least one subnet ID (subnet-...)."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security groups attached to the Fargate tasks."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) > 0 && alltrue([for s in var.security_group_ids : can(regex("^sg-[0-9a-f]+$", s))])
+    error_message = "security_group_ids needs at least one security group ID (sg-...)."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Give the tasks a public IP (public subnets without a NAT gateway). Off for private subnets."
+  type        = bool
+  default     = false
+}
+
+variable "failure_topic_arn" {
+  description = "SNS topic that receives a message when a run fails."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:.+$", var.failure_topic_arn))
+    error_message = "failure_topic_arn must be an SNS topic ARN."
+  }
+}
+
+variable "max_concurrency" {
+  description = "How many endpoints are ingested at the same time. Each task keeps its own request-rate cap, so this multiplies the load on the API."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 40
+    error_message = "max_concurrency must be between 1 and 40."
+  }
+}
+
+variable "ingest_timeout_seconds" {
+  description = "Upper bound for one endpoint's ingest task (a weekly games snapshot is the longest)."
+  type        = number
+  default     = 10800
+
+  validation {
+    condition     = var.ingest_timeout_seconds >= 60 && var.ingest_timeout_seconds <= 86400
+    error_message = "ingest_timeout_seconds must be between 60 and 86400."
+  }
+}
+
+variable "transform_timeout_seconds" {
+  description = "Upper bound for the dbt build."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.transform_timeout_seconds >= 60 && var.transform_timeout_seconds <= 86400
+    error_message = "transform_timeout_seconds must be between 60 and 86400."
+  }
+}
+
+variable "external_table_refresh_wait_seconds" {
+  description = "Pause between the last ingest and dbt, so that Snowflake's event-driven external-table refresh has registered the new pages."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.external_table_refresh_wait_seconds >= 0 && var.external_table_refresh_wait_seconds <= 3600
+    error_message = "external_table_refresh_wait_seconds must be between 0 and 3600."
+  }
+}
