@@ -10,7 +10,7 @@ CHECKOV_VENV := $(TOOLS)/checkov-venv
 TEST_STEPS += $(TOOLS)/bin/tofu $(CHECKOV_VENV)/bin/checkov
 
 $(TOOLS)/bin/tofu:
-	@echo "building OpenTofu $(TOFU_VERSION) from the Go module proxy (a few minutes, once)"
+	@echo "building OpenTofu $(TOFU_VERSION) from the Go module proxy (several minutes on 2 cores, once)"
 	rm -rf $(TOOLS)/tofu-build && mkdir -p $(TOOLS)/tofu-build $(TOOLS)/bin
 	printf 'module tofu-build\n\ngo 1.26\n\nrequire github.com/opentofu/opentofu $(TOFU_VERSION)\n\nreplace $(TOFU_HCL_REPLACE)\n' \
 	  > $(TOOLS)/tofu-build/go.mod
