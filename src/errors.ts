@@ -38,3 +38,6 @@ export class TransformError extends GmpError {}
 
 /** Files generated from config/endpoints.json differ from what it gives now. */
 export class StaleGeneratedFilesError extends GmpError {}
+
+/** The market report could not be made: no warehouse, no marts, or the warehouse is in use. */
+export class ReportError extends GmpError {}
