@@ -162,6 +162,17 @@ export function planIngestAll(endpoints: EndpointEntry[], mode: Mode): IngestTas
   return chosen.map((e) => ({ endpoint: e.name, mode: modeFor(e, mode) }));
 }
 
+/**
+ * What `pipeline` ingests: the mode given, or else what `gmp pipeline` does. On the sandbox that
+ * is a snapshot of every endpoint plus the incremental windows (both layers of the lake have
+ * data); on a real API, the daily plan.
+ */
+export function planPipeline(endpoints: EndpointEntry[], mode: Mode | undefined, sandbox: boolean): IngestTask[] {
+  if (mode !== undefined) return planIngestAll(endpoints, mode);
+  if (!sandbox) return planIngestAll(endpoints, Mode.daily);
+  return [...planIngestAll(endpoints, Mode.snapshot), ...planIngestAll(endpoints, Mode.incremental)];
+}
+
 /** `gmp ingest` arguments for one task (after the CLI prefix). */
 export function ingestArgs(task: IngestTask, date?: string): string[] {
   const args = ['ingest', '--endpoint', task.endpoint, '--mode', task.mode];
@@ -245,7 +256,8 @@ export function checkLakeUrl(url: string): string {
       `invalid --lake-url "${url}": use s3://bucket/prefix (a file:// lake would vanish with the container; leave --lake-url out for a throwaway MinIO)`,
     );
   }
-  return url;
+  // dbt's sources append /raw/... to it.
+  return url.replace(/\/+$/, '');
 }
 
 function checkHttpUrl(flag: string, url: string): string {
@@ -331,7 +343,7 @@ export function registryHost(registry: string): string {
 /** Collects the outcome of parallel ingests; one error names every endpoint that failed. */
 export function summarizeIngests(tasks: IngestTask[], results: PromiseSettledResult<string>[]): string {
   const failures = results.flatMap((result, i) =>
-    result.status === 'rejected' ? [`${tasks[i]!.endpoint}: ${describeFailure(result.reason)}`] : [],
+    result.status === 'rejected' ? [`${tasks[i]!.endpoint} ${tasks[i]!.mode}: ${describeFailure(result.reason)}`] : [],
   );
   if (failures.length > 0) throw new Error(`ingest failed for ${failures.join('; ')}`);
   return results.map((result) => (result as PromiseFulfilledResult<string>).value.trim()).join('\n');

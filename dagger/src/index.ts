@@ -44,6 +44,7 @@ import {
   parseMode,
   parseTarget,
   planIngestAll,
+  planPipeline,
   planRun,
   registryHost,
   sandboxArgs,
@@ -195,7 +196,8 @@ export class GameMarketPipeline {
   async pipeline(
     @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
     @argument({ defaultPath: '/config/endpoints.json' }) config: File,
-    mode: Mode = Mode.snapshot,
+    /** Default as gmp pipeline: sandbox, snapshots plus incremental windows; real API, daily. */
+    mode?: Mode,
     date?: string,
     apiKey?: Secret,
     baseUrl?: string,
@@ -206,7 +208,8 @@ export class GameMarketPipeline {
     awsSecretAccessKey?: Secret,
     awsSessionToken?: Secret,
   ): Promise<Directory> {
-    const tasks = planIngestAll(parseEndpoints(await config.contents()), parseMode(mode));
+    const endpoints = parseEndpoints(await config.contents());
+    const chosen = mode === undefined ? undefined : parseMode(mode);
     const run = await this.startRun(
       source,
       { hasApiKey: apiKey !== undefined, baseUrl },
@@ -214,7 +217,7 @@ export class GameMarketPipeline {
       { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
     );
     const runner = this.runner(source, config, run);
-    await this.ingestTasks(this.lakeReady(runner, run), tasks, date);
+    await this.ingestTasks(this.lakeReady(runner, run), planPipeline(endpoints, chosen, run.plan.sandbox), date);
 
     const devEnv = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
     const warehouse = this.dbtBuild(this.withRun(this.transformImage(source), run), Target.dev, devEnv).file(

@@ -25,6 +25,7 @@ import {
   parseEndpoints,
   parseMode,
   planIngestAll,
+  planPipeline,
   planRun,
   sandboxArgs,
   secretBindings,
@@ -159,6 +160,14 @@ describe('arguments become commands', () => {
     expect(() => modeFor(findEndpoint(endpoints, 'genres'), Mode.incremental)).toThrow('has no incremental window');
   });
 
+  it('plans the pipeline like gmp pipeline unless a mode is given', () => {
+    const onSandbox = planPipeline(endpoints, undefined, true);
+    expect(onSandbox.filter((t) => t.mode === 'snapshot')).toHaveLength(endpoints.length);
+    expect(onSandbox.filter((t) => t.mode === 'incremental').map((t) => t.endpoint)).toEqual(['games']);
+    expect(planPipeline(endpoints, undefined, false)).toEqual(planIngestAll(endpoints, Mode.daily));
+    expect(planPipeline(endpoints, Mode.snapshot, true)).toEqual(planIngestAll(endpoints, Mode.snapshot));
+  });
+
   it('builds the gmp ingest command line', () => {
     expect(ingestArgs({ endpoint: 'games', mode: Mode.incremental }, '2026-11-25')).toEqual([
       'ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2026-11-25', '--json',
@@ -196,6 +205,7 @@ describe('arguments become commands', () => {
 
   it('refuses lakes a container cannot keep, and half-given settings', () => {
     expect(() => checkLakeUrl('file://./.lake')).toThrow('a file:// lake would vanish with the container');
+    expect(checkLakeUrl('s3://market-lake/raw/')).toBe('s3://market-lake/raw');
     expect(() => planRun({ hasApiKey: true }, { s3Endpoint: 'http://minio:9000' })).toThrow('--s3-endpoint needs --lake-url');
     expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, {})).toThrow('invalid --base-url');
   });
@@ -249,7 +259,7 @@ describe('arguments become commands', () => {
       { status: 'rejected', reason: new Error('connection refused\nmore detail') },
     ];
     expect(() => summarizeIngests([...tasks], results)).toThrow(
-      'ingest failed for games: gmp: the RAWG monthly quota is spent; tags: connection refused',
+      'ingest failed for games incremental: gmp: the RAWG monthly quota is spent; tags snapshot: connection refused',
     );
     expect(summarizeIngests([tasks[1]], [results[1]!])).toBe('{"endpoint":"genres"}');
     expect(describeFailure('plain')).toBe('plain');
