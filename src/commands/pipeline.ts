@@ -6,6 +6,8 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { printRun } from './ingest.js';
 import { apiFrom, clientFor, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
 import { createReporter } from './reporter.js';
+import { transform } from '../transform/index.js';
+import { createTransformReporter } from './transform.js';
 
 /** With a real key, a pipeline run fetches at most this many pages unless told otherwise. */
 export const REAL_API_DEFAULT_MAX_PAGES = 100;
@@ -21,7 +23,7 @@ interface PipelineArgs {
 
 export const pipelineCommand: CommandModule = {
   command: 'pipeline',
-  describe: 'ingest every endpoint, then build the warehouse; without RAWG_API_KEY it uses the built-in sandbox API',
+  describe: 'ingest every endpoint, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
   builder: (yargs) =>
     withApi(withLake(yargs))
       .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${REAL_API_DEFAULT_MAX_PAGES}; no cap on the sandbox)` })
@@ -61,5 +63,14 @@ export const pipelineCommand: CommandModule = {
     } finally {
       await sandbox?.close();
     }
+
+    const progress = createTransformReporter();
+    let warehousePath: string | undefined;
+    try {
+      ({ warehousePath } = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, onProgress: progress.progress }));
+    } finally {
+      progress.stop();
+    }
+    process.stdout.write(`Warehouse: ${warehousePath}\n`);
   },
 };
