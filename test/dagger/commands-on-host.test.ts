@@ -116,7 +116,7 @@ describe('dagger call pipeline, default path, step by step on the host', () => {
     const install = spawnSync(venvPython, [join(root, 'dbt/scripts/install_httpfs.py'), extensions], { encoding: 'utf8' });
     expect(install.status, install.stderr).toBe(0);
 
-    const env = {
+    const env: Record<string, string> = {
       ...onHost({ ...plan.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) }),
       DUCKDB_EXTENSION_DIRECTORY: extensions,
       // Keeps dbt's own output out of the checkout, which other runs may be using.
