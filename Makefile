@@ -29,3 +29,7 @@ node_modules/.installed: package.json package-lock.json
 
 build: node_modules/.installed
 	npx tsc -p tsconfig.build.json
+
+.PHONY: run-s3
+run-s3: setup $(TOOLS)/bin/versitygw ## the same pipeline on a local S3 server (the lake read by DuckDB through httpfs)
+	scripts/run-s3.sh
