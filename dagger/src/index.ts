@@ -35,6 +35,7 @@ import {
   SOURCE_IGNORE,
   Target,
   WAREHOUSE_FILE,
+  checkDate,
   dbtBuildArgs,
   findEndpoint,
   imageRef,
@@ -97,7 +98,7 @@ export class GameMarketPipeline {
     awsSessionToken?: Secret,
   ): Promise<string> {
     const entry = findEndpoint(parseEndpoints(await config.contents()), endpoint);
-    const task = { endpoint, mode: modeFor(entry, parseMode(mode)) };
+    const args = ingestArgs({ endpoint, mode: modeFor(entry, parseMode(mode)) }, date);
     const run = await this.startRun(
       source,
       { hasApiKey: apiKey !== undefined, baseUrl },
@@ -105,7 +106,7 @@ export class GameMarketPipeline {
       { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
     );
     const runner = this.lakeReady(this.runner(source, config, run), run);
-    return runner.withExec([...CLI, ...ingestArgs(task, date)]).stdout();
+    return runner.withExec([...CLI, ...args]).stdout();
   }
 
   /**
@@ -129,6 +130,7 @@ export class GameMarketPipeline {
     awsSessionToken?: Secret,
   ): Promise<string> {
     const tasks = planIngestAll(parseEndpoints(await config.contents()), parseMode(mode));
+    if (date !== undefined) checkDate(date);
     const run = await this.startRun(
       source,
       { hasApiKey: apiKey !== undefined, baseUrl },
@@ -210,6 +212,7 @@ export class GameMarketPipeline {
   ): Promise<Directory> {
     const endpoints = parseEndpoints(await config.contents());
     const chosen = mode === undefined ? undefined : parseMode(mode);
+    if (date !== undefined) checkDate(date);
     const run = await this.startRun(
       source,
       { hasApiKey: apiKey !== undefined, baseUrl },
@@ -228,7 +231,10 @@ export class GameMarketPipeline {
       .withEnvVariable('WAREHOUSE_PATH', `${APP_DIR}/${WAREHOUSE_FILE}`)
       .withExec([...CLI, ...REPORT_ARGS])
       .file(`${APP_DIR}/${REPORT_FILE}`);
-    return dag.directory().withFile(WAREHOUSE_FILE, warehouse).withFile(REPORT_FILE, report);
+    const results = dag.directory().withFile(WAREHOUSE_FILE, warehouse).withFile(REPORT_FILE, report);
+    // Built now, while this call's MinIO still holds the lake: evaluated after returning, dbt
+    // could meet a restarted, empty MinIO.
+    return results.sync();
   }
 
   /**
