@@ -1,0 +1,314 @@
+/**
+ * A RAWG-compatible HTTP server over the synthetic catalogue, for offline runs, tests and
+ * benchmarks. API routes live under /api/ and behave like the real API (paging, errors, key and
+ * quota checks), with optional injected faults. Routes under /__ (stats, control) let tests and
+ * other processes watch and steer it; they are never counted, limited or faulted:
+ *   GET /__stats, POST /__stats/reset, GET /__control, POST /__control (JSON body: a control patch).
+ * `/games` honours `updated=A,B`; other filters and `ordering` are accepted, ignored, and carried
+ * into `next`/`previous` like every other parameter.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { ConfigError, GmpError } from '../errors.js';
+import { Catalogue, itemCount, MAX_GAMES, UPDATED_SPREAD_DAYS } from './catalogue.js';
+import { dayFromIso, todayUtc, yearOfDay } from './dates.js';
+import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, type SandboxControl, type SandboxFaults } from './faults.js';
+import { gamesPageExtras } from './games-envelope.js';
+import { createListEndpoints, type ListEndpoint } from './lists.js';
+import { pageLinks, pageWindow } from './paging.js';
+import { StatsCounter, type SandboxStats } from './stats.js';
+import { parseUpdatedWindow, UpdatedWindowIndex } from './updated-window.js';
+
+export type { SandboxFaults } from './faults.js';
+export type { SandboxStats } from './stats.js';
+
+export interface SandboxOptions extends Partial<SandboxFaults> {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Catalogue size, default 2000. */
+  games?: number;
+  /** Default 1. */
+  seed?: number;
+  /** YYYY-MM-DD the catalogue is "as of"; default: the current UTC date. */
+  today?: string;
+  /** After this many API requests every request gets 401 "monthly API limit"; default unlimited. */
+  quota?: number;
+  /** If given, only these keys are valid; default: any non-empty key. */
+  keys?: string[];
+}
+
+export interface Sandbox {
+  /** Base URL ending in /api, e.g. http://127.0.0.1:41234/api */
+  url: string;
+  stats(): SandboxStats;
+  resetStats(): void;
+  /**
+   * Change faults, the catalogue size (growth appends at the end, shrink drops the tail) or the
+   * quota at run time. A quota given here allows that many more requests from now; null lifts it.
+   */
+  control(patch: Partial<SandboxFaults> & { games?: number; quota?: number | null }): void;
+  close(): Promise<void>;
+}
+
+const optionsSchema = faultsSchema.partial().extend({
+  host: z.string().min(1).optional(),
+  port: z.int().min(0).max(65_535).optional(),
+  games: z.int().min(0).max(MAX_GAMES).optional(),
+  seed: z.int().min(0).max(0xffff_ffff).optional(),
+  today: z
+    .string()
+    .refine((text) => dayFromIso(text) !== undefined, 'must be a date YYYY-MM-DD')
+    .optional(),
+  quota: z.int().min(0).optional(),
+  keys: z.array(z.string().min(1)).min(1).optional(),
+});
+
+/** "games: Too small: expected number to be >=0", or the message alone for the whole object. */
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.');
+  return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+interface Reply {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, value: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  contentType: 'application/json',
+  body: Buffer.from(JSON.stringify(value)),
+  headers,
+});
+
+const NOT_FOUND = { detail: 'Not found.' };
+const INVALID_PAGE = { detail: 'Invalid page.' };
+const CONTROL_BODY_LIMIT = 64 * 1024;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(`bad sandbox option: ${firstIssue(parsed.error)}`);
+  const settings = parsed.data;
+
+  const catalogue = new Catalogue(settings.seed ?? 1, settings.today ?? todayUtc());
+  const todayYear = yearOfDay(catalogue.today);
+  const lists = new Map<string, ListEndpoint>(createListEndpoints(catalogue).map((endpoint) => [endpoint.path, endpoint]));
+  const updatedIndex = new UpdatedWindowIndex(
+    (position) => catalogue.updatedDay(position),
+    catalogue.today - UPDATED_SPREAD_DAYS,
+    catalogue.today - 1,
+  );
+  const validKeys = settings.keys ? new Set(settings.keys) : undefined;
+  const stats = new StatsCounter();
+  const state = {
+    games: settings.games ?? 2000,
+    faults: { ...defaultFaults, ...pickFaults(settings) } as SandboxFaults,
+    quota: settings.quota ?? null,
+    quotaUsed: 0,
+  };
+  const pendingReplies = new Set<NodeJS.Timeout>();
+
+  function applyControl(patch: SandboxControl): void {
+    const { games, quota, ...faults } = patch;
+    if (games !== undefined) state.games = games;
+    if (quota !== undefined) {
+      state.quota = quota;
+      state.quotaUsed = 0;
+    }
+    state.faults = { ...state.faults, ...pickFaults(faults) };
+  }
+
+  function controlState() {
+    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults };
+  }
+
+  function serveGames(url: URL, origin: string): Reply {
+    const params = url.searchParams;
+    const updated = params.get('updated');
+    let count: number;
+    let positionAt: (index: number) => number;
+    if (updated !== null) {
+      const window = parseUpdatedWindow(updated);
+      if (!window) return json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' });
+      const matches = updatedIndex.matching(window, state.games);
+      count = matches.count;
+      positionAt = matches.at;
+    } else {
+      count = state.games;
+      positionAt = (index) => index;
+    }
+    const page = pageWindow(params, count, 20);
+    if (!page) return json(404, INVALID_PAGE);
+    const results: unknown[] = [];
+    for (let index = page.start; index < page.end; index++) {
+      const position = positionAt(index);
+      results.push(updated !== null ? catalogue.filteredGame(position) : catalogue.game(position));
+    }
+    return json(200, { count, ...pageLinks(origin, url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, updated !== null) });
+  }
+
+  function serveList(endpoint: ListEndpoint, url: URL, origin: string): Reply {
+    const count = itemCount(endpoint.path, state.games);
+    const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize);
+    if (!page) return json(404, INVALID_PAGE);
+    const results = endpoint.items(page.start, page.end, state.games);
+    return json(200, { count, ...pageLinks(origin, url.pathname, url.searchParams, page), results });
+  }
+
+  /** The answer to an API request. Checks run in this order: quota, key, method, injected 429/5xx, route. */
+  function answerApi(req: IncomingMessage, url: URL, route: string, failWith: ReturnType<typeof drawFaults>['failWith']): Reply {
+    state.quotaUsed++;
+    if (state.quota !== null && state.quotaUsed > state.quota) return json(401, { error: 'The monthly API limit reached' });
+    const key = url.searchParams.get('key');
+    if (!key) return json(401, { error: 'The key parameter is not provided' });
+    if (validKeys && !validKeys.has(key)) return json(401, { error: 'The API key is not found' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { detail: `Method "${req.method}" not allowed.` });
+    if (failWith === 429) {
+      const { contentType, body } = faultResponse(429);
+      return { status: 429, contentType, body: Buffer.from(body), headers: { 'Retry-After': String(state.faults.retryAfterSeconds) } };
+    }
+    if (failWith !== undefined) {
+      const { contentType, body } = faultResponse(failWith);
+      return { status: failWith, contentType, body: Buffer.from(body) };
+    }
+    const origin = `http://${req.headers.host ?? hostPort}`;
+    if (route === 'games') return serveGames(url, origin);
+    const endpoint = lists.get(route);
+    return endpoint ? serveList(endpoint, url, origin) : json(404, NOT_FOUND);
+  }
+
+  function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const route = apiRoute(url.pathname);
+    const endpointName = route === 'games' ? 'games' : (route !== undefined && lists.get(route)?.name) || 'unknown';
+    stats.started(endpointName);
+    let timer: NodeJS.Timeout | undefined;
+    res.once('close', () => {
+      stats.ended();
+      if (timer) {
+        clearTimeout(timer);
+        pendingReplies.delete(timer);
+      }
+    });
+    const draw = drawFaults(state.faults);
+    let reply = answerApi(req, url, route ?? '', draw.failWith);
+    if (reply.status === 200 && draw.truncate) {
+      // A valid status and a Content-Length that matches: only the JSON itself is broken.
+      reply = { ...reply, body: reply.body.subarray(0, Math.floor(reply.body.length / 2)) };
+    }
+    stats.answered(reply.status);
+    if (draw.delayMs <= 0) return send(res, reply, req.method === 'HEAD');
+    timer = setTimeout(() => {
+      pendingReplies.delete(timer!);
+      timer = undefined;
+      send(res, reply, req.method === 'HEAD');
+    }, draw.delayMs);
+    pendingReplies.add(timer);
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/__stats' && req.method === 'GET') return send(res, json(200, stats.snapshot()));
+    if (path === '/__stats/reset' && req.method === 'POST') {
+      stats.reset();
+      return send(res, { status: 204, contentType: 'application/json', body: Buffer.alloc(0) });
+    }
+    if (path === '/__control' && req.method === 'GET') return send(res, json(200, controlState()));
+    if (path === '/__control' && req.method === 'POST') {
+      const text = await readBody(req, CONTROL_BODY_LIMIT);
+      if (text === undefined) return send(res, json(413, { error: 'control body is larger than 64 KiB' }));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(res, json(400, { error: 'control body is not valid JSON' }));
+      }
+      const patch = controlSchema.safeParse(body);
+      if (!patch.success) return send(res, json(400, { error: firstIssue(patch.error) }));
+      applyControl(patch.data);
+      return send(res, json(200, controlState()));
+    }
+    return send(res, json(404, NOT_FOUND));
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (url.pathname.startsWith('/__')) {
+      handleAdmin(req, res, url).catch(() => send(res, json(500, { error: 'control request failed' })));
+      return;
+    }
+    try {
+      handleApi(req, res, url);
+    } catch (error) {
+      // A bug here must fail one request, not the process that hosts the sandbox.
+      send(res, json(500, { error: `sandbox failed: ${(error as Error).message}` }));
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new GmpError(`sandbox cannot listen on ${settings.host ?? '127.0.0.1'}:${settings.port ?? 0}: ${error.message}`)));
+    server.listen(settings.port ?? 0, settings.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const hostPort = `${host}:${address.port}`;
+
+  return {
+    url: `http://${hostPort}/api`,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    control(patch) {
+      const checked = controlSchema.safeParse(patch);
+      if (!checked.success) throw new ConfigError(`bad sandbox control: ${firstIssue(checked.error)}`);
+      applyControl(checked.data);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const timer of pendingReplies) clearTimeout(timer);
+        pendingReplies.clear();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** "/api/games/" -> "games", "/api/platforms/lists/parents" -> "platforms/lists/parents". */
+function apiRoute(pathname: string): string | undefined {
+  if (!pathname.startsWith('/api/')) return undefined;
+  return pathname.slice('/api/'.length).replace(/\/$/, '');
+}
+
+function pickFaults(source: Partial<SandboxFaults>): Partial<SandboxFaults> {
+  const picked: Partial<SandboxFaults> = {};
+  for (const key of Object.keys(defaultFaults) as (keyof SandboxFaults)[]) {
+    if (source[key] !== undefined) picked[key] = source[key];
+  }
+  return picked;
+}
+
+function send(res: ServerResponse, reply: Reply, headOnly = false): void {
+  if (res.destroyed) return;
+  res.writeHead(reply.status, {
+    'Content-Type': reply.contentType,
+    'Content-Length': String(reply.body.length),
+    ...reply.headers,
+  });
+  res.end(headOnly ? undefined : reply.body);
+}
+
+/** The request body as text, or undefined when it is larger than `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

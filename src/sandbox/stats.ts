@@ -1,0 +1,53 @@
+/** Counts of API requests, so tests can assert what a client really spent. */
+
+export interface SandboxStats {
+  requests: number;
+  /** By endpoint name as in config/endpoints.json (`parent_platforms`, `creator_roles`); `unknown` for other paths. */
+  byEndpoint: Record<string, number>;
+  /** By HTTP status, as a string ("200", "404", ...). */
+  byStatus: Record<string, number>;
+  inFlight: number;
+  maxInFlight: number;
+}
+
+export class StatsCounter {
+  private requests = 0;
+  private byEndpoint: Record<string, number> = {};
+  private byStatus: Record<string, number> = {};
+  private inFlight = 0;
+  private maxInFlight = 0;
+
+  started(endpoint: string): void {
+    this.requests++;
+    this.byEndpoint[endpoint] = (this.byEndpoint[endpoint] ?? 0) + 1;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+  }
+
+  answered(status: number): void {
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  /** The response is finished or the client went away. */
+  ended(): void {
+    this.inFlight--;
+  }
+
+  snapshot(): SandboxStats {
+    return {
+      requests: this.requests,
+      byEndpoint: { ...this.byEndpoint },
+      byStatus: { ...this.byStatus },
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+    };
+  }
+
+  /** Zero the counts; requests still in flight stay counted as in flight. */
+  reset(): void {
+    this.requests = 0;
+    this.byEndpoint = {};
+    this.byStatus = {};
+    this.maxInFlight = this.inFlight;
+  }
+}
