@@ -31,8 +31,13 @@ const status: CommandModule = {
     for (const p of partitions) {
       process.stdout.write(`  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : 'incomplete'}, ${p.pages} pages\n`);
     }
-    const spent = runs.reduce((sum, run) => sum + run.apiRequests, 0);
-    process.stdout.write(`${runs.length} runs this month, ${spent} API requests\n`);
+    if (!runs.length) process.stdout.write('no runs this month\n');
+    const byApi = new Map<string, { runs: number; requests: number }>();
+    for (const run of runs) {
+      const total = byApi.get(run.api) ?? { runs: 0, requests: 0 };
+      byApi.set(run.api, { runs: total.runs + 1, requests: total.requests + run.apiRequests });
+    }
+    for (const [api, total] of byApi) process.stdout.write(`this month, ${api}: ${total.runs} runs, ${total.requests} API requests\n`);
   },
 };
 
