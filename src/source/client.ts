@@ -17,7 +17,7 @@ export interface RawgClientOptions {
 }
 
 export type PageResult =
-  | { status: 'page'; envelope: Envelope; /** The page as stored: the API's JSON with `key` removed from next/previous. */ body: string }
+  | { status: 'page'; envelope: Envelope; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
   | { status: 'end' };
 
 /** A failure worth another try: 5xx, 429, reset, timeout, a body that is not a page. */
@@ -91,16 +91,16 @@ export class RawgClient {
   async #attempt(url: URL, shownUrl: string): Promise<PageResult> {
     this.requests += 1;
     let response: Response;
-    let text: string;
+    let bytes: Buffer;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
-      text = await response.text();
+      bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       throw new TransientError(describeNetworkError(error, this.#options.requestTimeoutMs));
     }
 
-    if (response.ok) return parsePage(text);
-    const message = errorField(text);
+    if (response.ok) return parsePage(bytes);
+    const message = errorField(bytes.toString('utf8'));
     switch (response.status) {
       case 404:
         if (message === 'Invalid page.') return { status: 'end' };
@@ -116,20 +116,33 @@ export class RawgClient {
   }
 }
 
-function parsePage(text: string): PageResult {
+function parsePage(bytes: Buffer): PageResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new TransientError(`body is not JSON (${text.length} bytes, probably cut short)`);
+    throw new TransientError(`body is not JSON (${bytes.length} bytes, probably cut short)`);
   }
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) throw new TransientError('body is not a RAWG page envelope');
-  // Redact on the API's own object, so the stored page keeps its key order.
-  const page = json as Envelope;
-  if (page.next !== null) page.next = redactUrl(page.next);
-  if (page.previous !== null) page.previous = redactUrl(page.previous);
-  return { status: 'page', envelope: page, body: JSON.stringify(page) };
+  const envelope = json as Envelope;
+  let body: Buffer | undefined = bytes;
+  for (const field of ['next', 'previous'] as const) {
+    const link = envelope[field];
+    if (link === null || redactUrl(link) === link) continue;
+    envelope[field] = redactUrl(link);
+    body &&= replaceField(body, field, link, envelope[field]);
+  }
+  // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
+  return { status: 'page', envelope, body: body ?? Buffer.from(JSON.stringify(envelope)) };
+}
+
+/** The body with one string field's value replaced, or undefined when it is not found as encoded. */
+function replaceField(body: Buffer, field: string, from: string, to: string): Buffer | undefined {
+  const original = Buffer.from(`"${field}":${JSON.stringify(from)}`);
+  const at = body.indexOf(original);
+  if (at < 0) return undefined;
+  return Buffer.concat([body.subarray(0, at), Buffer.from(`"${field}":${JSON.stringify(to)}`), body.subarray(at + original.length)]);
 }
 
 /** The `detail` or `error` field of an error body, if it has one. */

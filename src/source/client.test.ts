@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
+import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { RawgClient, type RawgClientOptions } from './client.js';
+
+const KEY = 'fedcba9876543210fedcba9876543210';
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ games: 100, keys: [KEY], seed: 3 });
+});
+afterAll(() => sandbox.close());
+
+const client = (options: Partial<RawgClientOptions> = {}) =>
+  new RawgClient({ baseUrl: sandbox.url, apiKey: KEY, pageSize: 40, requestsPerSecond: 1000, requestTimeoutMs: 2000, retries: 3, minRetryDelayMs: 1, ...options });
+
+describe('RawgClient against the sandbox', () => {
+  it('stores the bytes the API sent, with only the key taken out of next and previous', async () => {
+    const served = await (await fetch(`${sandbox.url}/games?page=2&page_size=40&key=${KEY}`)).text();
+    const result = await client().fetchPage('games', 2);
+    if (result.status !== 'page') throw new Error('expected a page');
+    const stored = Buffer.from(result.body).toString('utf8');
+    expect(served).toContain(`key=${KEY}`);
+    expect(stored).not.toContain(KEY);
+    expect(stored.length).toBe(served.length - 2 * `key=${KEY}&`.length);
+    expect(JSON.parse(stored).results).toEqual(JSON.parse(served).results);
+    expect(result.envelope.next).toBe(JSON.parse(stored).next);
+  });
+
+  it('treats 404 "Invalid page." as the end of the data', async () => {
+    expect(await client().fetchPage('games', 4)).toEqual({ status: 'end' });
+  });
+
+  it('fails at once, without retrying, on an unknown key', async () => {
+    const rawg = client({ apiKey: 'not-the-key' });
+    await expect(rawg.fetchPage('games', 1)).rejects.toThrow(ApiKeyError);
+    expect(rawg.requests).toBe(1);
+    expect(rawg.retries).toBe(0);
+  });
+
+  it('fails at once with the quota message when the quota is spent', async () => {
+    sandbox.control({ quota: 0 });
+    try {
+      const rawg = client();
+      await expect(rawg.fetchPage('games', 1)).rejects.toThrow(QuotaExhaustedError);
+      await expect(rawg.fetchPage('games', 1)).rejects.toThrow(/monthly request quota is spent/);
+      expect(rawg.retries).toBe(0);
+    } finally {
+      sandbox.control({ quota: null });
+    }
+  });
+
+  it('retries a 5xx a bounded number of times, then says so without the key', async () => {
+    sandbox.control({ errorRate: 1 });
+    try {
+      const rawg = client({ retries: 2 });
+      const failure = rawg.fetchPage('games', 1);
+      await expect(failure).rejects.toThrow(ApiError);
+      await expect(failure).rejects.toThrow(/still failing after 2 retries \(HTTP 50\d\)/);
+      await expect(failure).rejects.not.toThrow(KEY);
+      expect(rawg.requests).toBe(3);
+    } finally {
+      sandbox.control({ errorRate: 0 });
+    }
+  });
+
+  it('waits as long as Retry-After says before retrying a 429', async () => {
+    sandbox.control({ rate429: 1, retryAfterSeconds: 1 });
+    const rawg = client({ retries: 1 });
+    const started = Date.now();
+    const attempt = rawg.fetchPage('games', 1);
+    setTimeout(() => sandbox.control({ rate429: 0 }), 200);
+    expect((await attempt).status).toBe('page');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(rawg.retries).toBe(1);
+  });
+
+  it('holds every concurrent fetch to one shared request-rate cap', async () => {
+    const rawg = client({ requestsPerSecond: 20 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 21 }, () => rawg.fetchPage('genres', 1)));
+    // 21 requests at 20 a second: the last one cannot start before a second has passed.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
