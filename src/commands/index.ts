@@ -5,9 +5,10 @@ import { ingestCommand } from './ingest.js';
 import { lakeCommand } from './lake.js';
 import { pipelineCommand } from './pipeline.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { sandboxCommand } from './sandbox.js';
 import { transformCommand } from './transform.js';
 
 /** Every `gmp` command, one module each. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, generateCommand];
+export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, reportCommand, generateCommand];

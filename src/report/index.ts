@@ -1,0 +1,56 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ObjectStore } from '../lake/store.js';
+import { readLakePanel } from './lake-panel.js';
+import { readMarketData } from './market-data.js';
+import { renderPage } from './page.js';
+import { marketSections } from './sections.js';
+import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from './paths.js';
+import { openWarehouse } from './warehouse.js';
+
+export { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH };
+
+export interface ReportOptions {
+  /** The DuckDB warehouse dbt built. Default: env WAREHOUSE_PATH, else ./.warehouse/game_market.duckdb. */
+  warehousePath?: string;
+  /** The lake, for the data panel (partitions and run records). */
+  store: ObjectStore;
+  /** Default: reports/market-report.html. Relative paths are against the working directory. */
+  outPath?: string;
+}
+
+export interface ReportResult {
+  /** The report's absolute path. */
+  path: string;
+  ms: number;
+}
+
+/**
+ * Writes the market report: the marts of the warehouse as one self-contained HTML page with
+ * charts, and a panel on the lake the data came from. Throws a ReportError (one line) when there
+ * is no warehouse to report on; never leaves an empty or half-written page behind.
+ */
+export async function writeReport({ warehousePath, store, outPath }: ReportOptions): Promise<ReportResult> {
+  const started = performance.now();
+  const now = new Date();
+  const warehouseFile = resolve(warehousePath || process.env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH);
+  const path = resolve(outPath || DEFAULT_REPORT_PATH);
+  const warehouse = await openWarehouse(warehouseFile);
+  let html: string;
+  try {
+    const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
+    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, generatedAt: now });
+  } finally {
+    warehouse.close();
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial, html);
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  return { path, ms: Math.round(performance.now() - started) };
+}

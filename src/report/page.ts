@@ -1,0 +1,179 @@
+import { LAYOUTS } from './charts.js';
+import { escapeHtml as esc } from './escape.js';
+import { formatCount, plural } from './format.js';
+import type { LakePanel } from './lake-panel.js';
+import type { Catalogue } from './market-data.js';
+import { renderChart } from './render-chart.js';
+import type { Section, Table } from './sections.js';
+
+export interface PageInput {
+  catalogue: Catalogue;
+  sections: Section[];
+  lake: LakePanel;
+  generatedAt: Date;
+}
+
+/**
+ * The whole report as one HTML document: inline CSS, inline SVG, no script, and a content
+ * security policy that forbids loading anything, so the page is the same offline.
+ */
+export async function renderPage({ catalogue, sections, lake, generatedAt }: PageInput): Promise<string> {
+  const rendered: string[] = [];
+  for (const section of sections) rendered.push(await renderSection(section));
+  const source = describeSource(lake);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="color-scheme" content="light">
+<title>Game market report</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>Game market report</h1>
+<p class="lede">${esc(plural(catalogue.games, 'game'))} in the warehouse${catalogue.firstYear === null ? '' : `, released from ${catalogue.firstYear} to ${catalogue.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
+<p class="source source-${source.kind}"><strong>Data:</strong> ${esc(source.text)}</p>
+<nav aria-label="Sections"><ul>${[...sections, { id: 'data', heading: 'The data behind this report' }].map((s) => `<li><a href="#${s.id}">${esc(s.heading)}</a></li>`).join('')}</ul></nav>
+</header>
+<main>
+${rendered.join('\n')}
+${renderLakePanel(lake, source.text)}
+</main>
+<footer><p>Made by <code>gmp report</code> from the dbt marts of the warehouse and the run records of the lake.</p></footer>
+</body>
+</html>
+`;
+}
+
+async function renderSection(section: Section): Promise<string> {
+  const summaryId = `${section.id}-summary`;
+  const summary = `<p class="summary" id="${summaryId}">${esc(section.summary)}</p>`;
+  let body = summary;
+  if (section.chart) {
+    const { text, spec } = section.chart;
+    const variants: string[] = [];
+    for (const layout of LAYOUTS) {
+      const svg = await renderChart(spec(layout), { title: text.title, describedBy: summaryId });
+      variants.push(`<div class="chart-${layout.name}">${svg}</div>`);
+    }
+    body = `<div class="figure"><figure class="chart" data-chart="${section.id}">${variants.join('')}</figure>${summary}</div>`;
+  }
+  return `<section id="${section.id}" aria-labelledby="${section.id}-heading">
+<h2 id="${section.id}-heading">${esc(section.heading)}</h2>
+${body}
+${section.table ? `<details><summary>The numbers</summary>${renderTable(section.table)}</details>` : ''}
+</section>`;
+}
+
+function renderTable(table: Table): string {
+  const cell = (tag: 'th' | 'td', text: string, index: number) =>
+    `<${tag}${table.numeric[index] ? ' class="num"' : ''}${tag === 'th' ? ' scope="col"' : ''}>${esc(text)}</${tag}>`;
+  return `<div class="table-scroll"><table data-table="${esc(table.id)}">
+<caption>${esc(table.caption)}</caption>
+<thead><tr>${table.columns.map((column, index) => cell('th', column, index)).join('')}</tr></thead>
+<tbody>
+${table.rows.map((row) => `<tr>${row.map((text, index) => cell('td', text, index)).join('')}</tr>`).join('\n')}
+</tbody>
+</table></div>`;
+}
+
+interface SourceLine {
+  kind: 'real' | 'sandbox' | 'mixed' | 'unknown';
+  text: string;
+}
+
+function describeSource({ partitionsBySource: by }: LakePanel): SourceLine {
+  const unrecorded = by.unrecorded ? ` (${plural(by.unrecorded, 'partition')} without a run record)` : '';
+  if (by.real && by.sandbox) {
+    return { kind: 'mixed', text: `mixed: ${plural(by.real, 'partition')} from the real RAWG API, ${formatCount(by.sandbox)} from the sandbox API${unrecorded}` };
+  }
+  if (by.real) return { kind: 'real', text: `the real RAWG API (api.rawg.io)${unrecorded}` };
+  if (by.sandbox) return { kind: 'sandbox', text: `the sandbox API: synthetic games, not the real market${unrecorded}` };
+  return { kind: 'unknown', text: 'unknown: no run record in the lake fetched its partitions' };
+}
+
+function renderLakePanel(lake: LakePanel, source: string): string {
+  const run = lake.lastCompleteRun;
+  const share = lake.budget ? lake.realRequestsThisMonth / lake.budget : 0;
+  const partitions: Table = {
+    id: 'partitions',
+    caption: 'Partitions in the lake, per endpoint',
+    columns: ['Endpoint', 'Complete', 'Incomplete', 'Snapshots', 'Updated windows', 'Pages', 'First date', 'Last date'],
+    numeric: [false, true, true, true, true, true, false, false],
+    rows: lake.endpoints.map((e) => [
+      e.endpoint,
+      formatCount(e.complete),
+      formatCount(e.incomplete),
+      formatCount(e.snapshots),
+      formatCount(e.updatedWindows),
+      formatCount(e.pages),
+      e.firstDate,
+      e.lastDate,
+    ]),
+  };
+  return `<section id="data" aria-labelledby="data-heading">
+<h2 id="data-heading">The data behind this report</h2>
+<dl class="facts">
+<dt>Source</dt><dd data-fact="source">${esc(source)}</dd>
+<dt>Lake</dt><dd data-fact="lake"><code>${esc(lake.location)}</code></dd>
+<dt>Last complete run</dt><dd data-fact="last-run">${
+    run
+      ? `<code>${esc(run.runId)}</code>, finished ${esc(run.finishedAt.replace('T', ' ').slice(0, 16))} UTC, ${esc(plural(run.apiRequests, 'API request'))} to the ${run.source === 'real' ? 'real RAWG API' : 'sandbox API'}`
+      : 'none yet'
+  }</dd>
+<dt>RAWG requests in ${esc(lake.month)}</dt><dd data-fact="budget"><meter min="0" max="${lake.budget}" value="${Math.min(lake.realRequestsThisMonth, lake.budget)}" aria-label="Requests spent of the month's budget"></meter>
+<span data-spent="${lake.realRequestsThisMonth}">${esc(formatCount(lake.realRequestsThisMonth))}</span> of the <span data-budget="${lake.budget}">${esc(formatCount(lake.budget))}</span> budget spent (${esc((share * 100).toFixed(1))}%)${
+    lake.sandboxRequestsThisMonth ? `; the sandbox answered <span data-sandbox="${lake.sandboxRequestsThisMonth}">${esc(formatCount(lake.sandboxRequestsThisMonth))}</span> more, which the budget does not count` : ''
+  }.</dd>
+</dl>
+${lake.endpoints.length ? renderTable(partitions) : '<p>The lake has no partitions: run <code>gmp pipeline</code>.</p>'}
+</section>`;
+}
+
+const STYLE = `
+:root{--ink:#1d232b;--muted:#4d5661;--line:#dde2e8;--accent:#2f5f95;--paper:#fff;--ground:#f4f6f8}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--ground)}
+header,main,footer{max-width:1140px;margin:0 auto;padding:0 16px}
+h1{font-size:1.75rem;margin:24px 0 4px}
+h2{font-size:1.3rem;margin:0 0 12px}
+.lede{margin:0 0 8px;color:var(--muted)}
+.source{margin:0 0 12px;padding:8px 12px;border-radius:6px;border:1px solid var(--line);background:var(--paper)}
+.source-sandbox,.source-mixed,.source-unknown{border-color:#d9a400;background:#fff8e0}
+nav ul{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;margin:0 0 8px;padding:0}
+a{color:var(--accent)}
+section{background:var(--paper);border:1px solid var(--line);border-radius:8px;padding:16px;margin:16px 0}
+.figure{display:grid;grid-template-columns:minmax(0,720px) minmax(0,1fr);gap:24px;align-items:start}
+figure{margin:0;min-width:0}
+figure svg{display:block;max-width:100%;height:auto}
+.summary{margin:0;max-width:60ch}
+.chart-narrow{display:none}
+details{margin-top:12px}
+summary{cursor:pointer;color:var(--accent)}
+.table-scroll{overflow-x:auto}
+table{border-collapse:collapse;font-size:.875rem;margin-top:8px}
+caption{text-align:left;color:var(--muted);padding-bottom:4px}
+th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
+th{font-weight:600}
+.num{text-align:right;font-variant-numeric:tabular-nums}
+.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:6px 16px;margin:0 0 8px}
+.facts dt{font-weight:600}
+.facts dd{margin:0;overflow-wrap:anywhere}
+meter{width:160px;vertical-align:middle;margin-right:8px}
+code{font-size:.9em}
+footer{color:var(--muted);font-size:.875rem;padding-bottom:24px}
+@media (max-width:1040px){.figure{grid-template-columns:minmax(0,1fr);gap:12px}}
+@media (max-width:640px){
+  header,main,footer{padding:0 12px}
+  section{padding:12px;margin:12px 0}
+  h1{font-size:1.45rem}
+  .chart-wide{display:none}
+  .chart-narrow{display:block}
+  .facts{grid-template-columns:minmax(0,1fr);gap:2px}
+  .facts dd{margin-bottom:8px}
+}
+`;
