@@ -18,7 +18,7 @@
   {{ return(adapter.dispatch('json_int', 'game_market')(doc, path)) }}
 {%- endmacro %}
 {% macro duckdb__json_int(doc, path) -%}
-  cast(json_extract_string({{ doc }}, '$.{{ path }}') as bigint)
+  cast(json_extract_string({{ doc }}, '$.{{ path }}') as integer)
 {%- endmacro %}
 {% macro snowflake__json_int(doc, path) -%}
   {{ doc }}:{{ path }}::integer
@@ -52,7 +52,7 @@
   try_cast(json_extract_string({{ doc }}, '$.{{ path }}') as date)
 {%- endmacro %}
 {% macro snowflake__json_date(doc, path) -%}
-  try_to_date({{ doc }}:{{ path }}::varchar)
+  try_cast({{ doc }}:{{ path }}::varchar as date)
 {%- endmacro %}
 
 {#- "YYYY-MM-DDTHH:MM:SS" without a zone, as the API writes it: a timestamp without time zone. -#}
@@ -63,7 +63,7 @@
   try_cast(json_extract_string({{ doc }}, '$.{{ path }}') as timestamp)
 {%- endmacro %}
 {% macro snowflake__json_timestamp(doc, path) -%}
-  try_to_timestamp_ntz({{ doc }}:{{ path }}::varchar)
+  try_cast({{ doc }}:{{ path }}::varchar as timestamp_ntz)
 {%- endmacro %}
 
 {#- A nested object or array, still JSON (DuckDB) or VARIANT (Snowflake). -#}

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { TARGETS, transform, type Target, type TransformProgress } from '../transform/index.js';
+import { ensureVenv } from '../transform/venv.js';
 import { withLake } from './options.js';
 
 export interface TransformReporter {
@@ -59,10 +60,20 @@ export const transformCommand: CommandModule = {
         describe: 'the dev DuckDB file [env WAREHOUSE_PATH]',
         default: process.env.WAREHOUSE_PATH,
         defaultDescription: './.warehouse/game_market.duckdb',
-      }),
+      })
+      .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (argv) => {
-    const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse?: string };
+    const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse?: string; setupOnly: boolean };
     const reporter = createTransformReporter();
+    if (args.setupOnly) {
+      try {
+        await ensureVenv((progress) => reporter.progress({ phase: 'setup', ...progress }));
+      } finally {
+        reporter.stop();
+      }
+      process.stdout.write('dbt venv ready\n');
+      return;
+    }
     let warehousePath: string | undefined;
     try {
       ({ warehousePath } = await transform({

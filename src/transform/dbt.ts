@@ -34,11 +34,13 @@ export async function runDbt(
 ): Promise<void> {
   const args = [
     '--log-format', 'json', '--no-use-colors',
-    command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target,
+    command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
     ...(options.extraArgs ?? []),
   ];
   let total = 0;
   let done = 0;
+  // dbt reports a failure twice: a result line, then RunResultError with the reason.
+  const reasons: string[] = [];
   const errors: string[] = [];
   const result = await runLines(venvDbt, args, {
     cwd: repoRoot,
@@ -52,12 +54,14 @@ export async function runDbt(
         done += 1;
         options.onProgress?.({ done, total: Math.max(total, done), message: firstLine(info.msg ?? '') });
       }
-      if (info.level === 'error' && info.msg) errors.push(info.msg);
+      if (info.name === 'RunResultError' && info.msg) reasons.push(info.msg);
+      else if (info.level === 'error' && info.msg) errors.push(info.msg);
     },
   });
   if (result.exitCode === 0) return;
-  const detail = errors.length ? describeError(errors[0]!) : lastWords(result.tail);
-  const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+  const found = reasons.length ? reasons : errors;
+  const detail = found.length ? describeError(found[0]!) : lastWords(result.tail);
+  const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
   throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in dbt/logs/dbt.log`, settings.env));
 }
 
@@ -72,6 +76,8 @@ function parseLine(line: string): DbtLogLine | undefined {
 
 /** "Database Error in model x (path)" and the reason on the line after it, as one line. */
 function describeError(message: string): string {
+  const missing = /No files found that match the pattern "(.*?)\/raw\/([a-z0-9_]+)\//.exec(message);
+  if (missing) return `the lake at ${missing[1]} has no pages of endpoint ${missing[2]}: run gmp ingest for it first`;
   const lines = message
     .split('\n')
     .map((line) => line.trim())
@@ -79,8 +85,14 @@ function describeError(message: string): string {
   return lines.slice(0, 2).join(': ').slice(0, 400);
 }
 
+/** "12 of 204 OK created sql table model main.dim_games ..... [OK in 0.2s]" -> "OK created ... dim_games" */
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.replace(/\s*\.{3,}.*$/, '').trim();
+  return text
+    .split('\n')[0]!
+    .replace(/^\d+ of \d+ /, '')
+    .replace(/\s*\.{2,}.*$/, '')
+    .replace(/\s*\[[^\]]*\]\s*$/, '')
+    .trim();
 }
 
 /** Without a JSON error event (dbt crashed before logging), the last non-empty output line. */

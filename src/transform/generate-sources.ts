@@ -41,13 +41,16 @@ export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[
  * directory or s3://, through httpfs) and gives it the shape of the prod external table: one row
  * per page with the envelope as `value` and the hive partition columns `load` and `date`.
  * Only `page=*.json` matches, so `_manifest.json` and `_SUCCESS` are never read as data.
+ * read_text hands the JSON over unparsed: the base model's single parse is the only one.
  */
 function devLocation(endpoint: Endpoint): string {
   const lakeRoot = "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1) }}";
   const glob = `${lakeRoot}/raw/${endpoint.name}/load=*/date=*/page=*.json`;
   return (
-    `(select json as value, load, cast(date as date) as date` +
-    ` from read_json_objects('${glob}', hive_partitioning = true))`
+    `(select content as value,` +
+    ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
+    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` from read_text('${glob}'))`
   );
 }
 
@@ -58,8 +61,9 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       `        identifier: ${endpoint.name.toUpperCase()}`,
       `        description: >-`,
       `          Every stored page of the \`${endpoint.path}\` endpoint, one row per page file.`,
-      `        meta:`,
-      `          external_location: ${yamlString(devLocation(endpoint))}`,
+      `        config:`,
+      `          meta:`,
+      `            external_location: ${yamlString(devLocation(endpoint))}`,
       `        columns:`,
       `          - name: value`,
       `            description: The page envelope as the API sent it ({count, next, previous, results, ...}), key= removed from the links.`,
@@ -122,11 +126,10 @@ function renderBaseModel(endpoint: Endpoint): string {
     [
       `-- Items of the \`${endpoint.path}\` endpoint's pages, with the partition each came from.`,
       'select',
-      '    page.load as partition_load,',
-      '    page.date as partition_date,',
-      '    item.value as item',
-      `from {{ source('lake', '${endpoint.name}') }} as page`,
-      "{{ unnest_json_array('page.value', 'results', alias='item') }}",
+      '    items.load as partition_load,',
+      '    items.date as partition_date,',
+      '    items.element as item',
+      `from {{ unnest_json_array(source('lake', '${endpoint.name}'), 'value', path='results', keep=['load', 'date']) }} as items`,
       '',
     ].join('\n')
   );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -27,6 +28,11 @@ export interface DbtRunSettings {
   target: Target;
   /** The dev warehouse file, absolute; undefined for prod. */
   warehousePath?: string;
+  /**
+   * dbt's compiled files and parse cache, one folder per warehouse: two builds of different
+   * warehouses at the same time never overwrite each other's files.
+   */
+  targetPath: string;
   /** The environment of the dbt process. */
   env: NodeJS.ProcessEnv;
 }
@@ -47,13 +53,15 @@ export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv =
   if (inputs.target === 'prod') {
     const missing = SNOWFLAKE_REQUIRED.filter((name) => !env[name]);
     if (missing.length) throw new ConfigError(`--target prod needs ${missing.join(', ')} in the environment (Snowflake credentials)`);
-    return { target: 'prod', env: base };
+    return { target: 'prod', targetPath: join(dbtDir, 'target', 'prod'), env: base };
   }
   const warehousePath = resolve(cwd, inputs.warehousePath || env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH);
   const s3Endpoint = inputs.s3Endpoint ?? env.S3_ENDPOINT;
+  const warehouseKey = createHash('sha256').update(warehousePath).digest('hex').slice(0, 12);
   return {
     target: 'dev',
     warehousePath,
+    targetPath: join(dbtDir, 'target', `dev-${warehouseKey}`),
     env: {
       ...base,
       LAKE_URL: lakeLocation(inputs.lakeUrl || env.LAKE_URL || DEFAULT_LAKE_URL, cwd),

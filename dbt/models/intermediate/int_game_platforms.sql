@@ -3,13 +3,12 @@
 with entries as (
 
     select
-        game.game_id,
-        {{ json_int('entry.value', 'platform.id') }} as platform_id,
-        {{ json_text('entry.value', 'platform.name') }} as platform_name,
-        {{ json_text('entry.value', 'platform.slug') }} as platform_slug,
-        {{ json_date('entry.value', 'released_at') }} as released_on_platform
-    from {{ ref('int_games_latest') }} as game
-    {{ unnest_json_array('game.platforms', alias='entry') }}
+        entry.game_id,
+        {{ json_int('entry.element', 'platform.id') }} as platform_id,
+        {{ json_text('entry.element', 'platform.name') }} as platform_name,
+        {{ json_text('entry.element', 'platform.slug') }} as platform_slug,
+        {{ json_date('entry.element', 'released_at') }} as released_on_platform
+    from {{ unnest_json_array(ref('int_games_latest'), 'platforms', keep=['game_id']) }} as entry
 
 )
 

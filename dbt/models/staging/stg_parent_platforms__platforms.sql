@@ -2,10 +2,9 @@
 with memberships as (
 
     select
-        parent.parent_platform_id,
-        {{ json_int('member.value', 'id') }} as platform_id
-    from {{ ref('stg_parent_platforms') }} as parent
-    {{ unnest_json_array('parent.platforms', alias='member') }}
+        member.parent_platform_id,
+        {{ json_int('member.element', 'id') }} as platform_id
+    from {{ unnest_json_array(ref('stg_parent_platforms'), 'platforms', keep=['parent_platform_id']) }} as member
 
 )
 

@@ -5,7 +5,9 @@
 -#}
 {% test no_api_key_in_page_links(model, column_name) %}
 select 1 as page_with_key_in_links
-from {{ model }}
-where {{ json_text(column_name, 'next') }} like '%key=%'
-   or {{ json_text(column_name, 'previous') }} like '%key=%'
+from {{ select_json_fields(model, column_name, fields=[
+    ('next_link', 'next', 'text'),
+    ('previous_link', 'previous', 'text'),
+]) }} as links
+where next_link like '%key=%' or previous_link like '%key=%'
 {% endtest %}

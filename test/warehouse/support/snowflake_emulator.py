@@ -1,0 +1,74 @@
+"""Stand-in raw tables and queries for the Snowflake emulator (fakesnow), run with .venv's python.
+
+  python snowflake_emulator.py load LAKE_DIR   one table RAW.<ENDPOINT> per endpoint folder of a
+                                               local lake, shaped as the external tables: VALUE
+                                               variant (one page), LOAD varchar, DATE date
+  python snowflake_emulator.py query SQL...    prints each statement's rows as one JSON line
+
+Connection settings come from the SNOWFLAKE_* variables that dbt's prod profile reads. fakesnow
+has no external tables or stages, so the pages are inserted as rows of plain tables instead.
+"""
+import datetime
+import decimal
+import glob
+import json
+import os
+import re
+import sys
+
+import snowflake.connector
+
+
+def connect():
+    return snowflake.connector.connect(
+        account=os.environ["SNOWFLAKE_ACCOUNT"],
+        user=os.environ["SNOWFLAKE_USER"],
+        password=os.environ["SNOWFLAKE_PASSWORD"],
+        host=os.environ["SNOWFLAKE_HOST"],
+        port=int(os.environ["SNOWFLAKE_PORT"]),
+        protocol=os.environ["SNOWFLAKE_PROTOCOL"],
+        database=os.environ["SNOWFLAKE_DATABASE"],
+    )
+
+
+def load(lake_dir):
+    database = os.environ["SNOWFLAKE_DATABASE"]
+    cursor = connect().cursor()
+    cursor.execute(f"create database if not exists {database}")
+    cursor.execute(f"create schema if not exists {database}.RAW")
+    for endpoint in sorted(os.listdir(os.path.join(lake_dir, "raw"))):
+        table = f"{database}.RAW.{endpoint.upper()}"
+        cursor.execute(f"create or replace table {table} (VALUE variant, LOAD varchar, DATE date)")
+        pages = sorted(glob.glob(os.path.join(lake_dir, "raw", endpoint, "load=*", "date=*", "page=*.json")))
+        for page in pages:
+            partition = re.search(r"load=([^/]+)/date=([^/]+)/", page)
+            with open(page, encoding="utf-8") as body:
+                cursor.execute(
+                    f"insert into {table} (VALUE, LOAD, DATE) select parse_json(%s), %s, %s",
+                    (body.read(), partition.group(1), partition.group(2)),
+                )
+        print(f"{table}: {len(pages)} pages")
+
+
+def plain(value):
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def query(statements):
+    cursor = connect().cursor()
+    for sql in statements:
+        cursor.execute(sql)
+        names = [column[0].lower() for column in cursor.description]
+        rows = [{name: plain(value) for name, value in zip(names, row)} for row in cursor.fetchall()]
+        print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "load":
+        load(sys.argv[2])
+    else:
+        query(sys.argv[2:])

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { expect } from 'vitest';
+import type { Sandbox } from '../../../src/sandbox/server.js';
+import { runGmp, type GmpResult } from '../../support/gmp.js';
+
+/** The sandbox catalogue the warehouse tests build on: small enough for a build in seconds. */
+export const SANDBOX = { games: 400, seed: 11, today: '2024-06-01' } as const;
+/** The snapshot's logical date, and the day window of updated games ingested beside it. */
+export const SNAPSHOT_DATE = '2024-06-01';
+export const WINDOW_DATE = '2024-05-31';
+/** Looks like a real RAWG key, so a leak anywhere is found by a plain search. */
+export const API_KEY = 'fedcba9876543210fedcba9876543210';
+
+export const dbtDir = join(import.meta.dirname, '../../../dbt');
+
+/** Runs gmp and fails the test, showing stderr, unless it exits 0. */
+export async function gmpOk(args: string[], env: Record<string, string>): Promise<GmpResult> {
+  const result = await runGmp(args, env);
+  expect(result.code, `gmp ${args.join(' ')} failed:\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** Ingests a snapshot of every endpoint and one updated window of games from the sandbox. */
+export async function ingestSandbox(env: Record<string, string>): Promise<void> {
+  await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
+  await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', WINDOW_DATE], env);
+}
+
+/** Rows of a query against a warehouse file, opened read-only, as plain JSON values. */
+export async function query(warehousePath: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(warehousePath, { access_mode: 'READ_ONLY' });
+  try {
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJson() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+export async function count(warehousePath: string, table: string): Promise<number> {
+  const [row] = await query(warehousePath, `select count(*) as n from ${table}`);
+  return Number(row!.n);
+}
+
+/** Every mart the report reads. */
+export const MARTS = [
+  'dim_games',
+  'dim_genres',
+  'dim_platforms',
+  'dim_parent_platforms',
+  'dim_stores',
+  'dim_tags',
+  'dim_publishers',
+  'dim_developers',
+  'bridge_game_genres',
+  'bridge_game_platforms',
+  'bridge_game_parent_platforms',
+  'bridge_game_stores',
+  'bridge_game_tags',
+  'fct_game_snapshots',
+  'mart_genre_releases_by_year',
+  'mart_platform_release_share_by_year',
+  'mart_store_coverage',
+  'mart_top_rated_games',
+];
+
+/** A page of the sandbox's games listing, fetched the way ingest does. */
+export async function sandboxGames(sandbox: Sandbox, page = 1): Promise<SandboxGame[]> {
+  const response = await fetch(`${sandbox.url}/games?page=${page}&page_size=40&key=${API_KEY}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { results: SandboxGame[] }).results;
+}
+
+export interface SandboxGame {
+  id: number;
+  name: string;
+  released: string | null;
+  rating: number;
+  metacritic: number | null;
+  updated: string;
+  genres: { id: number; name: string; slug: string }[];
+  platforms: { platform: { id: number; name: string; slug: string } }[];
+  parent_platforms: { platform: { id: number; name: string; slug: string } }[];
+  stores: { store: { id: number; name: string; slug: string } }[];
+  tags: { id: number; name: string; slug: string; language: string }[];
+}
+
+/** Files under `dir` (recursively) whose bytes contain `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  if (!existsSync(dir)) return [];
+  const found: string[] = [];
+  const walk = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path)) walk(join(path, name));
+    } else if (readFileSync(path).includes(needle)) {
+      found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+export const sortedIds = (ids: number[]) => [...ids].sort((a, b) => a - b);
