@@ -72,5 +72,10 @@ export const pipelineCommand: CommandModule = {
       progress.stop();
     }
     process.stdout.write(`Warehouse: ${warehousePath}\n`);
+
+    // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
+    const { writeReport } = await import('../report/index.js');
+    const report = await writeReport({ warehousePath, store });
+    process.stdout.write(`Report: ${report.path}\n`);
   },
 };
