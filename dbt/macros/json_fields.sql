@@ -53,17 +53,30 @@
   )
 {%- endmacro %}
 
+{#- Snowflake reads VARIANT paths without parsing again: the single-field readers do. -#}
 {% macro snowflake__select_json_fields(relation, column, fields, keep) -%}
-  {%- set readers = {
-      'integer': json_int, 'number': json_number, 'text': json_text, 'boolean': json_bool,
-      'date': json_date, 'timestamp': json_timestamp, 'json': json_value} -%}
   (
     select
       {%- for name in keep %}
       {{ name }},
       {%- endfor %}
       {%- for name, path, type in fields %}
-      {{ readers[type](column, path) }} as {{ name }}{{ ',' if not loop.last }}
+        {%- if type == 'integer' %}
+      {{ json_int(column, path) }} as {{ name }}
+        {%- elif type == 'number' %}
+      {{ json_number(column, path) }} as {{ name }}
+        {%- elif type == 'text' %}
+      {{ json_text(column, path) }} as {{ name }}
+        {%- elif type == 'boolean' %}
+      {{ json_bool(column, path) }} as {{ name }}
+        {%- elif type == 'date' %}
+      {{ json_date(column, path) }} as {{ name }}
+        {%- elif type == 'timestamp' %}
+      {{ json_timestamp(column, path) }} as {{ name }}
+        {%- else %}
+      {{ json_value(column, path) }} as {{ name }}
+        {%- endif %}
+        {{- ',' if not loop.last }}
       {%- endfor %}
     from {{ relation }}
   )
