@@ -1,11 +1,11 @@
 /**
  * The command lines and env the module gives its containers on `dagger call pipeline`'s default
- * path, run as host processes against the real CLI, a real S3 server and the project's sandbox.
- * What an engine adds is stood in for, and that part is not tested here: the containers are host
- * processes, the service names `sandbox` and `minio` become loopback addresses, the S3 server is
- * versitygw rather than MinIO (with its own credentials), and the sandbox listens on 127.0.0.1
- * instead of 0.0.0.0. Everything else (argv, env names and values, the order of the steps) is
- * taken from the module's helpers as they are.
+ * path (lake init, the ingests, dbt, the report), run as host processes against the real CLI, a
+ * real S3 server and the project's sandbox. What an engine adds is stood in for, and that part
+ * is not tested here: the containers are host processes, the service names `sandbox` and `minio`
+ * become loopback addresses, the S3 server is versitygw rather than MinIO (with its own
+ * credentials), and the sandbox listens on 127.0.0.1 instead of 0.0.0.0. Everything else (argv,
+ * env names and values, the order of the steps) is taken from the module's helpers as they are.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ import {
   DBT_DIR,
   LOCAL_LAKE_URL,
   MINIO,
+  REPORT_ARGS,
+  REPORT_FILE,
   SANDBOX,
   SANDBOX_API_KEY,
   Target,
@@ -32,7 +34,7 @@ import {
   transformEnv,
 } from '../../dagger/src/commands.js';
 import { ensureVenv, venvDbt, venvPython } from '../../src/transform/venv.js';
-import { cleanEnv, runGmp, spawnGmp } from '../support/gmp.js';
+import { cleanEnv, cliPath, runGmp, spawnGmp } from '../support/gmp.js';
 import { freePort, startS3Server, type S3Server } from '../support/s3-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -137,4 +139,13 @@ describe('dagger call pipeline, default path, step by step on the host', () => {
     connection.closeSync();
     instance.closeSync();
   });
+
+  it('gmp report, run as the module runs it (in the app folder, warehouse and lake from env), writes the page', () => {
+    const env = cleanEnv(onHost({ ...plan.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` }));
+    const report = spawnSync(process.execPath, [cliPath, ...REPORT_ARGS], { cwd: work, env, encoding: 'utf8' });
+    expect(report.status, report.stderr).toBe(0);
+    const page = readFileSync(join(work, REPORT_FILE), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).not.toContain(s3.secretAccessKey);
+  }, 120_000);
 });
