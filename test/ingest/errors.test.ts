@@ -83,18 +83,16 @@ describe.each(LAKE_KINDS)('a spent quota, on a %s lake', (kind) => {
     const sandbox = await startSandbox({ games: 2000, quota: 5 });
     try {
       const lake = await freshLake(kind, servers.s3);
-      const started = Date.now();
       const result = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY], gmpEnv(lake, sandbox));
-      const elapsed = Date.now() - started;
       expectOneLine(result, 1, /^gmp: games snapshot 2026-11-20: the RAWG monthly request quota is spent/);
-      expect(elapsed).toBeLessThan(5_000); // process start included; the API part is checked below
       // Never retried: at most the requests already in flight (the concurrency) saw the 401.
       expect(sandbox.stats().byStatus['401']).toBeGreaterThanOrEqual(1);
       expect(sandbox.stats().byStatus['401']).toBeLessThanOrEqual(8);
       for (const [key, body] of await lakeContents(lake.store)) expect(() => JSON.parse(body), key).not.toThrow();
       const runs = [...(await lakeContents(lake.store, '_runs/')).values()].map((body) => JSON.parse(body));
       expect(runs).toMatchObject([{ outcome: 'failed', apiRequests: sandbox.stats().requests }]);
-      expect(Date.parse(runs[0].finishedAt) - Date.parse(runs[0].startedAt)).toBeLessThan(1_000);
+      // Typically ~0.1 s; a retried 401 would add at least 7.75 s of backoff (0.25 s doubling, 5 retries).
+      expect(Date.parse(runs[0].finishedAt) - Date.parse(runs[0].startedAt)).toBeLessThan(2_000);
       if (kind === 'local') {
         const temp = readdirSync(fileURLToPath(lake.url), { recursive: true }).filter((name) => String(name).includes('.tmp-'));
         expect(temp).toEqual([]);

@@ -12,8 +12,8 @@ const FAULTS: [string, Partial<SandboxFaults>, (byStatus: Record<string, number>
   ['5xx answers', { errorRate: 0.3 }, (s) => Object.keys(s).some((status) => status.startsWith('5'))],
   ['429 with Retry-After', { rate429: 0.3, retryAfterSeconds: 1 }, (s) => (s['429'] ?? 0) > 0],
   ['truncated bodies', { truncateRate: 0.3 }, (s) => Object.keys(s).every((status) => status === '200')],
-  // Spikes of at least 200 ms against the 150 ms request timeout of this test's config.
-  ['timeouts', { latencyMs: 5, latencySpikeRate: 0.3 }, (s) => Object.keys(s).every((status) => status === '200')],
+  // Spikes of 100 ms + 1 s against the 500 ms request timeout of this test's config.
+  ['timeouts', { latencyMs: 100, latencySpikeRate: 0.3 }, (s) => Object.keys(s).every((status) => status === '200')],
 ];
 
 describe.each(LAKE_KINDS)('an unreliable API, on a %s lake', (kind) => {
@@ -26,7 +26,7 @@ describe.each(LAKE_KINDS)('an unreliable API, on a %s lake', (kind) => {
 
   it.each(FAULTS)('survives %s, counting the retries in the summary and the run record', async (_, faults, sawFault) => {
     const lake = await freshLake(kind, servers.s3);
-    const env = gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ requestTimeoutMs: 150, retries: 8 }) });
+    const env = gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ requestTimeoutMs: 500, retries: 8 }) });
     servers.sandbox.control({ ...NO_FAULTS, ...faults });
     servers.sandbox.resetStats();
     try {
