@@ -39,8 +39,9 @@ export async function runDbt(
   ];
   let total = 0;
   let done = 0;
-  // dbt reports a failure twice: a result line, then RunResultError with the reason.
+  // dbt sums up each failure as RunResultFailure (what failed) then RunResultError (why).
   const reasons: string[] = [];
+  let openFailure = false;
   const errors: string[] = [];
   const result = await runLines(venvDbt, args, {
     cwd: repoRoot,
@@ -54,13 +55,21 @@ export async function runDbt(
         done += 1;
         options.onProgress?.({ done, total: Math.max(total, done), message: firstLine(info.msg ?? '') });
       }
-      if (info.name === 'RunResultError' && info.msg) reasons.push(info.msg);
-      else if (info.level === 'error' && info.msg) errors.push(info.msg);
+      if (info.name === 'RunResultFailure' && info.msg) {
+        reasons.push(info.msg);
+        openFailure = true;
+      } else if (info.name === 'RunResultError' && info.msg) {
+        if (openFailure) reasons.push(`${reasons.pop()}\n${info.msg}`);
+        else reasons.push(info.msg);
+        openFailure = false;
+      } else if (info.level === 'error' && info.msg) {
+        errors.push(info.msg);
+      }
     },
   });
   if (result.exitCode === 0) return;
   const found = reasons.length ? reasons : errors;
-  const detail = found.length ? describeError(found[0]!) : lastWords(result.tail);
+  const detail = found.length ? describeError(found[0]!, settings) : lastWords(result.tail);
   const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
   throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in dbt/logs/dbt.log`, settings.env));
 }
@@ -74,15 +83,24 @@ function parseLine(line: string): DbtLogLine | undefined {
   }
 }
 
-/** "Database Error in model x (path)" and the reason on the line after it, as one line. */
-function describeError(message: string): string {
-  const missing = /No files found that match the pattern "(.*?)\/raw\/([a-z0-9_]+)\//.exec(message);
-  if (missing) return `the lake at ${missing[1]} has no pages of endpoint ${missing[2]}: run gmp ingest for it first`;
-  const lines = message
+/**
+ * "Database Error in model x (path)" and the reason on the line after it, as one line; the lake
+ * problems a user meets first get a sentence that says what to do.
+ */
+function describeError(message: string, settings: DbtRunSettings): string {
+  if (/Failure in test has_rows_stg_games/.test(message)) {
+    return `the lake at ${settings.env.LAKE_URL} holds no games pages: run gmp ingest (or gmp pipeline) first`;
+  }
+  const refused = /HTTP GET error reading '(s3:\/\/[^/']+)[^']*'.*\(HTTP (403|404)/.exec(message);
+  if (refused?.[2] === '403') return `the S3 lake ${refused[1]} refused the credentials (HTTP 403): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  if (refused?.[2] === '404') return `the S3 lake's bucket ${refused[1]} does not exist (HTTP 404): check LAKE_URL and S3_ENDPOINT`;
+  const [head = '', ...rest] = message
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
-  return lines.slice(0, 2).join(': ').slice(0, 400);
+  // The lines after the first repeat what failed ("Runtime Error in model x") before saying why.
+  const reason = rest.find((line) => !/ in (model|test|unit_test|seed|snapshot) /.test(line) && !line.startsWith('compiled code at'));
+  return [head, reason].filter(Boolean).join(': ').slice(0, 400);
 }
 
 /** "12 of 204 OK created sql table model main.dim_games ..... [OK in 0.2s]" -> "OK created ... dim_games" */

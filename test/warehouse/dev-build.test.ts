@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { cleanEnv } from '../support/gmp.js';
+import { cleanEnv, runGmp } from '../support/gmp.js';
 import { onePage, thinGame, writePage } from './support/pages.js';
 import {
   API_KEY,
@@ -140,6 +140,15 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
     expect(snapshot!.rating).toBe(game.rating);
     expect(await count(warehouse, 'dim_games')).toBe(SANDBOX.games);
   }, 300_000);
+
+  it('fails in one line, naming what to do, on a lake that holds no pages yet', async () => {
+    const emptyLake = join(workDir, 'empty-lake');
+    const result = await runGmp(['transform'], { ...env, LAKE_URL: `file://${emptyLake}`, WAREHOUSE_PATH: join(workDir, 'empty.duckdb') });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      `gmp: dbt build --target dev failed: the lake at file://${emptyLake} holds no games pages: run gmp ingest (or gmp pipeline) first; details in dbt/logs/dbt.log`,
+    );
+  }, 120_000);
 
   it('keeps the API key out of the compiled project, its logs and the warehouse', () => {
     expect(filesContaining(join(dbtDir, 'target'), API_KEY)).toEqual([]);

@@ -66,7 +66,7 @@ describe('gmp transform --target dev on an S3 lake (versitygw), read by DuckDB t
     const result = await runGmp(['transform'], { ...env, AWS_SECRET_ACCESS_KEY: 'wrong-secret-for-the-test' });
     expect(result.code).toBe(1);
     const lastLine = result.stderr.trim().split('\n').at(-1)!;
-    expect(lastLine).toMatch(/^gmp: dbt build --target dev failed: /);
+    expect(lastLine).toMatch(/^gmp: dbt build --target dev failed: the S3 lake s3:\/\/[a-z0-9-]+ refused the credentials \(HTTP 403\): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
     expect(result.stderr).not.toContain('wrong-secret-for-the-test');
     expect(result.stderr).not.toContain(s3.secretAccessKey);
   }, 300_000);
