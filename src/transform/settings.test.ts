@@ -25,6 +25,7 @@ describe('dbtRunSettings', () => {
   it('gives dev absolute paths, the project profile and the offline extension folder', () => {
     const settings = dbtRunSettings({ target: 'dev' }, { LAKE_URL: 'file://lake', PATH: '/bin' }, '/work/x');
     expect(settings.warehousePath).toBe('/work/x/.warehouse/game_market.duckdb');
+    expect(settings.targetPath).toBe('/work/x/.warehouse/game_market.dbt-target');
     expect(settings.env).toMatchObject({
       LAKE_URL: 'file:///work/x/lake',
       WAREHOUSE_PATH: '/work/x/.warehouse/game_market.duckdb',

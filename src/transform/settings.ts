@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -29,8 +28,8 @@ export interface DbtRunSettings {
   /** The dev warehouse file, absolute; undefined for prod. */
   warehousePath?: string;
   /**
-   * dbt's compiled files and parse cache, one folder per warehouse: two builds of different
-   * warehouses at the same time never overwrite each other's files.
+   * dbt's compiled files, run results and parse cache. In dev they sit beside the warehouse file
+   * they built (game_market.dbt-target/), so builds of two warehouses never share them.
    */
   targetPath: string;
   /** The environment of the dbt process. */
@@ -57,11 +56,10 @@ export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv =
   }
   const warehousePath = resolve(cwd, inputs.warehousePath || env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH);
   const s3Endpoint = inputs.s3Endpoint ?? env.S3_ENDPOINT;
-  const warehouseKey = createHash('sha256').update(warehousePath).digest('hex').slice(0, 12);
   return {
     target: 'dev',
     warehousePath,
-    targetPath: join(dbtDir, 'target', `dev-${warehouseKey}`),
+    targetPath: `${warehousePath.replace(/\.duckdb$/, '')}.dbt-target`,
     env: {
       ...base,
       LAKE_URL: lakeLocation(inputs.lakeUrl || env.LAKE_URL || DEFAULT_LAKE_URL, cwd),
