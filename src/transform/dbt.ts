@@ -7,7 +7,7 @@ export interface DbtProgress {
   /** Nodes (models, tests, unit tests) finished so far, of `total`. */
   done: number;
   total: number;
-  /** The line dbt printed for the node, e.g. "12 of 204 OK created sql table model main.dim_games". */
+  /** What dbt said of the node, e.g. "OK created sql table model main.dim_games". */
   message: string;
 }
 
@@ -30,12 +30,11 @@ const RESULT_EVENTS = new Set(['LogModelResult', 'LogTestResult', 'LogNodeResult
 export async function runDbt(
   command: string,
   settings: DbtRunSettings,
-  options: { extraArgs?: string[]; onProgress?: (progress: DbtProgress) => void } = {},
+  options: { onProgress?: (progress: DbtProgress) => void } = {},
 ): Promise<void> {
   const args = [
     '--log-format', 'json', '--no-use-colors',
     command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
-    ...(options.extraArgs ?? []),
   ];
   let total = 0;
   let done = 0;

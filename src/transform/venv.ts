@@ -25,7 +25,7 @@ function fingerprint(): string {
   return hash.digest('hex');
 }
 
-export function venvIsReady(): boolean {
+function venvIsReady(): boolean {
   try {
     return readFileSync(STAMP, 'utf8').trim() === fingerprint();
   } catch {
