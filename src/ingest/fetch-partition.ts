@@ -108,7 +108,8 @@ export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise
   let capped = false;
   let failed = false;
   const missing = Array.from({ length: planned.pages }, (_, i) => i + 1).filter((page) => !present.has(page));
-  await Promise.all(
+  // allSettled: after a fatal error, the writes already under way finish before the run ends.
+  const settled = await Promise.allSettled(
     missing.map((page) =>
       limit(async () => {
         if (failed) return; // one fatal error (quota, key, store) stops the partition: no more requests
@@ -126,6 +127,8 @@ export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise
       }),
     ),
   );
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   if (capped) return stopped(planned.pages);
 
   // The catalogue shrank: the pages before the first missing one are the whole listing.

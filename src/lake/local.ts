@@ -3,14 +3,19 @@ import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs
 import { dirname, join, relative, sep } from 'node:path';
 import type { ObjectStore } from './store.js';
 
-const TEMP_PREFIX = '.tmp-';
+/** Where writes are staged, inside the lake (a hard link must not cross file systems). */
+const STAGING = '.staging';
+/** Staged files older than this were left by a killed process. */
+const STALE_MS = 10 * 60_000;
 
 /**
- * A lake in a local directory. A write goes to a temp file first and is then hard-linked into
- * place: the link is atomic and fails when the target exists, so a page is whole or absent and
- * never overwritten.
+ * A lake in a local directory. A write goes to a staged file first and is then hard-linked into
+ * place: the link is atomic and fails when the target exists, so an object is whole or absent
+ * and never overwritten. Staged files live apart from the data, so readers never see them.
  */
 export class LocalStore implements ObjectStore {
+  #staging: Promise<string> | undefined;
+
   constructor(readonly root: string) {}
 
   get location(): string {
@@ -38,8 +43,9 @@ export class LocalStore implements ObjectStore {
 
   async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
     const path = this.#path(key);
+    const staging = await (this.#staging ??= this.#prepareStaging());
     await mkdir(dirname(path), { recursive: true });
-    const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
+    const temp = join(staging, randomBytes(8).toString('hex'));
     await writeFile(temp, body);
     try {
       await link(temp, path);
@@ -50,6 +56,18 @@ export class LocalStore implements ObjectStore {
     } finally {
       await unlink(temp);
     }
+  }
+
+  /** Makes the staging directory, and removes what killed processes left in it. */
+  async #prepareStaging(): Promise<string> {
+    const staging = join(this.root, STAGING);
+    await mkdir(staging, { recursive: true });
+    for (const name of await readdir(staging)) {
+      const file = join(staging, name);
+      const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: Date.now() }));
+      if (Date.now() - mtimeMs > STALE_MS) await unlink(file).catch(() => undefined);
+    }
+    return staging;
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -74,8 +92,11 @@ export class LocalStore implements ObjectStore {
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) await this.#walk(path, keys);
-      else if (!entry.name.startsWith(TEMP_PREFIX)) keys.push(relative(this.root, path).split(sep).join('/'));
+      if (entry.isDirectory()) {
+        if (path !== join(this.root, STAGING)) await this.#walk(path, keys);
+      } else {
+        keys.push(relative(this.root, path).split(sep).join('/'));
+      }
     }
   }
 

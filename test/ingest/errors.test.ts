@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
@@ -94,8 +95,7 @@ describe.each(LAKE_KINDS)('a spent quota, on a %s lake', (kind) => {
       // Typically ~0.1 s; a retried 401 would add at least 7.75 s of backoff (0.25 s doubling, 5 retries).
       expect(Date.parse(runs[0].finishedAt) - Date.parse(runs[0].startedAt)).toBeLessThan(2_000);
       if (kind === 'local') {
-        const temp = readdirSync(fileURLToPath(lake.url), { recursive: true }).filter((name) => String(name).includes('.tmp-'));
-        expect(temp).toEqual([]);
+        expect(readdirSync(join(fileURLToPath(lake.url), '.staging'))).toEqual([]);
       }
     } finally {
       await sandbox.close();
