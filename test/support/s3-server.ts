@@ -31,7 +31,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startS3Server(): Promise<S3Server> {
+export interface S3ServerOptions {
+  /** Write one line per S3 request to this file (versitygw's access log), to count requests server-side. */
+  accessLog?: string;
+}
+
+export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
   if (!existsSync(versitygwPath)) throw new Error(`${versitygwPath} is missing: run "make test" (it builds the S3 server)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'gmp-s3-'));
   const port = await freePort();
@@ -41,7 +46,8 @@ export async function startS3Server(): Promise<S3Server> {
   let child: ChildProcess | undefined;
 
   const start = async () => {
-    child = spawn(versitygwPath, ['--port', `127.0.0.1:${port}`, 'posix', dataDir], {
+    const logging = options.accessLog ? ['--access-log', options.accessLog] : [];
+    child = spawn(versitygwPath, ['--port', `127.0.0.1:${port}`, ...logging, 'posix', dataDir], {
       env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
       stdio: 'ignore',
     });
