@@ -1,10 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { endpointsJsonSchema } from '../config/json-schema.js';
 import { loadEndpoints } from '../config/load.js';
-
-export const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
 
 const check: CommandModule = {
   command: 'check',
@@ -16,18 +11,9 @@ const check: CommandModule = {
   },
 };
 
-const schema: CommandModule = {
-  command: 'schema',
-  describe: 'write config/endpoints.schema.json from the zod schema',
-  handler: () => {
-    writeFileSync(schemaPath, endpointsJsonSchema());
-    process.stdout.write(`wrote ${schemaPath}\n`);
-  },
-};
-
 export const configCommand: CommandModule = {
   command: 'config <command>',
   describe: 'check the endpoints configuration',
-  builder: (yargs) => yargs.command([check, schema]).demandCommand(1),
+  builder: (yargs) => yargs.command([check]).demandCommand(1),
   handler: () => undefined,
 };

@@ -1,24 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
+import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
 import { generateDbtSources, staleDbtSources } from '../transform/index.js';
 
+const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
+
+/** The editors' JSON Schema of endpoints.json, when the committed one differs from the zod schema. */
+function staleSchema(): string | undefined {
+  let committed: string | undefined;
+  try {
+    committed = readFileSync(schemaPath, 'utf8');
+  } catch {
+    committed = undefined;
+  }
+  const fresh = endpointsJsonSchema();
+  return committed === fresh ? undefined : fresh;
+}
+
 export const generateCommand: CommandModule = {
   command: 'generate',
-  describe: 'write the dbt sources and base models that derive from config/endpoints.json',
+  describe: 'write what derives from config/endpoints.json: its JSON Schema, the dbt sources and base models',
   builder: (yargs) =>
     yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
   handler: (argv) => {
+    const schema = staleSchema();
     if ((argv as { check?: boolean }).check) {
-      const stale = staleDbtSources();
+      const stale = [...(schema ? ['config/endpoints.schema.json'] : []), ...staleDbtSources().map((path) => `dbt/${path}`)];
       if (stale.length) {
-        throw new StaleGeneratedFilesError(`generated dbt files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
+        throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
       }
-      process.stdout.write('generated dbt files are up to date\n');
+      process.stdout.write('generated files are up to date\n');
       return;
+    }
+    if (schema) {
+      writeFileSync(schemaPath, schema);
+      process.stdout.write('wrote config/endpoints.schema.json\n');
     }
     const { written, removed } = generateDbtSources();
     for (const path of written) process.stdout.write(`wrote dbt/${path}\n`);
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
-    if (!written.length && !removed.length) process.stdout.write('generated dbt files are up to date\n');
+    if (!schema && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');
   },
 };

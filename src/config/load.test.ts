@@ -27,7 +27,7 @@ describe('config/endpoints.json', () => {
     expect(file.source.monthlyRequestBudget).toBe(20000);
   });
 
-  it('has a committed JSON Schema equal to the one generated from the zod schema (run `gmp config schema`)', () => {
+  it('has a committed JSON Schema equal to the one generated from the zod schema (run `gmp generate`)', () => {
     expect(readFileSync(join(import.meta.dirname, '../../config/endpoints.schema.json'), 'utf8')).toBe(endpointsJsonSchema());
   });
 

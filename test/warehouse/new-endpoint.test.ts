@@ -32,11 +32,11 @@ describe('an endpoint added to endpoints.json', () => {
     const stale = await runGmp(['generate', '--check'], cleanEnv({ GMP_ENDPOINTS: endpointsPath }));
     expect(stale.code).toBe(1);
     expect(stale.stderr.trim()).toBe(
-      'gmp: generated dbt files are stale (models/base/_lake__sources.yml, models/base/_base__models.yml, models/base/base_creators.sql): run gmp generate and commit the result',
+      'gmp: generated files are stale (dbt/models/base/_lake__sources.yml, dbt/models/base/_base__models.yml, dbt/models/base/base_creators.sql): run gmp generate and commit the result',
     );
     const current = await runGmp(['generate', '--check'], cleanEnv());
     expect(current.code).toBe(0);
-    expect(current.stdout).toBe('generated dbt files are up to date\n');
+    expect(current.stdout).toBe('generated files are up to date\n');
   });
 
   it('gets a source and a base model that dbt builds from the lake, with no other edit', async () => {
