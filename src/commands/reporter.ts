@@ -6,7 +6,6 @@ import { partitionLabel } from '../ingest/partition.js';
 export interface Reporter {
   event(event: IngestEvent): void;
   retry(event: { url: string; attempt: number; reason: string }): void;
-  info(message: string, fields?: Record<string, unknown>): void;
   stop(): void;
 }
 
@@ -34,7 +33,6 @@ function jsonReporter(): Reporter {
       }
     },
     retry: (event) => log.warn(event, 'retrying'),
-    info: (message, fields) => log.info(fields ?? {}, message),
     stop: () => undefined,
   };
 }
@@ -79,7 +77,6 @@ function progressReporter(): Reporter {
     retry: () => {
       retries += 1;
     },
-    info: (message) => bars.log(`${message}\n`),
     stop: () => {
       bars.stop();
       if (retries) process.stderr.write(`${retries} requests were retried\n`);
