@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { INGESTERS } from './ingesters.js';
+
+export const SCENARIOS = ['cold', 'rerun', 'resume'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** One ingester's run in one scenario. */
+export const metricsSchema = z.looseObject({
+  wallMs: z.number().nonnegative(),
+  apiRequests: z.int().nonnegative(),
+  storeRequests: z.int().nonnegative(),
+  peakRssMb: z.number().nonnegative(),
+  /** The store requests by S3 operation, as the server logged them. */
+  storeRequestsByOperation: z.record(z.string(), z.int()).optional(),
+});
+export type Metrics = z.infer<typeof metricsSchema>;
+
+const byIngester = z.partialRecord(z.enum(INGESTERS), metricsSchema);
+
+export const benchResultSchema = z.looseObject({
+  commit: z.string(),
+  pages: z.int().positive(),
+  latencyMs: z.number().nonnegative(),
+  scenarios: z.object({ cold: byIngester, rerun: byIngester, resume: byIngester }),
+});
+export type BenchResult = z.infer<typeof benchResultSchema> & {
+  startedAt: string;
+  objectStore: string;
+  machine: { cpus: number; node: string; loadAverageAtStart: number; loadAverageAtEnd?: number };
+  resume?: Partial<Record<(typeof INGESTERS)[number], { pagesBeforeKill: number; missingPages: number; apiRequestsBeforeKill: number }>>;
+  capped?: { capPerSecond: number; requests: number; achievedPerSecond: number; shareOfCap: number };
+  memory?: { pages: number; wallMs: number; apiRequests: number; peakRssMb: number };
+  aims?: Aim[];
+};
+
+/** One of the aims, with the measured figure and whether it was reached. */
+export interface Aim {
+  aim: string;
+  measured: string;
+  met: boolean;
+}

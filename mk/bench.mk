@@ -1,0 +1,17 @@
+# make bench: our ingest against the seed design's and dlt's, on the sandbox API and a local S3
+# server; prints one table and writes bench/results/. Shrink it with BENCH_PAGES=200, change the
+# simulated latency with BENCH_LATENCY_MS=20, pass other flags in BENCH_ARGS (see bench/run.ts).
+DLT_VENV := $(TOOLS)/dlt-venv
+BENCH_FLAGS = $(if $(BENCH_PAGES),--pages $(BENCH_PAGES)) $(if $(BENCH_LATENCY_MS),--latency-ms $(BENCH_LATENCY_MS)) $(BENCH_ARGS)
+
+.PHONY: bench
+bench: setup $(TOOLS)/bin/versitygw $(DLT_VENV)/.installed bench/.work/baselines/seed.js ## benchmark ours against the seed design and dlt
+	npx tsx bench/run.ts $(BENCH_FLAGS)
+
+$(DLT_VENV)/.installed: bench/baselines/dlt-requirements.txt
+	python3 -m venv $(DLT_VENV)
+	$(DLT_VENV)/bin/pip install --disable-pip-version-check --no-input -q -r $<
+	touch $@
+
+bench/.work/baselines/seed.js: bench/baselines/seed.ts bench/tsconfig.json node_modules/.installed
+	npx tsc -p bench/tsconfig.json
