@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
 import type { RawgClient } from '../source/client.js';
-import type { Envelope } from '../source/envelope.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { manifestSchema, pagesFor, parseStored, type Manifest, type Success } from './manifest.js';
 import { manifestKey, pageKey, pageNumber, partitionPrefix, successKey } from './partition.js';
@@ -52,17 +51,19 @@ export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise
   const nextOf = new Map<number, string | null>();
   let firstMissingPage: number | undefined;
 
-  /** Fetches one page and stores it; 'end' when the API says it is past the end. */
-  const fetchAndStore = async (page: number, manifest: Manifest | undefined): Promise<Envelope | 'end'> => {
-    const params = manifest ? { ...manifest.params, page_size: String(manifest.pageSize) } : partition.params;
+  /** Fetches one page and stores it; its `next` link, or 'end' when the API says it is past the end. */
+  const fetchAndStore = async (page: number, manifest: Manifest): Promise<{ next: string | null } | 'end'> => {
+    const params = { ...manifest.params, page_size: String(manifest.pageSize) };
     const result = await ctx.client.fetchPage(partition.endpoint.path, page, params);
     pagesFetched += 1;
     if (result.status === 'end') return 'end';
-    await store.putIfAbsent(pageKey(partition, page), result.body);
+    // Only the link and the bytes live on: the parsed page can be collected during the upload.
+    const { body, envelope: { next } } = result;
+    await store.putIfAbsent(pageKey(partition, page), body);
     present.add(page);
-    nextOf.set(page, result.envelope.next);
-    ctx.onProgress?.({ pagesDone: present.size, pagesTotal: Math.max(present.size, manifest?.pages ?? 1) });
-    return result.envelope;
+    nextOf.set(page, next);
+    ctx.onProgress?.({ pagesDone: present.size, pagesTotal: Math.max(present.size, manifest.pages) });
+    return { next };
   };
   const take = (): boolean => {
     if (ctx.allowance.remaining <= 0) return false;
@@ -144,11 +145,11 @@ export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise
     let next = last === 0 ? null : await nextLink(last);
     while (next) {
       if (!take()) return stopped(last);
-      const envelope = await fetchAndStore(last + 1, planned);
-      if (envelope === 'end') break;
+      const fetched = await fetchAndStore(last + 1, planned);
+      if (fetched === 'end') break;
       last += 1;
       resized = 'grew';
-      next = envelope.next;
+      next = fetched.next;
     }
   }
 
