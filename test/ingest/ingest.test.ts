@@ -99,6 +99,8 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     child.kill('SIGKILL');
     outputs.push(await done);
     servers.sandbox.control({ latencyMs: 0 });
+    // An upload the killed process had fully sent may still be landing in the S3 server.
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
     const before = await lakePages(crashed.store);
     const missing = 50 - before.size;
