@@ -12,7 +12,7 @@ import { AccessLog } from '../../bench/lib/access-log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { API_KEY, DAY, gmpEnv, waitFor } from '../ingest/support.js';
 import { jsonLines, runGmp, spawnGmp, type GmpResult } from '../support/gmp.js';
-import { freshLake, lakeContents, type TestLake } from '../support/lakes.js';
+import { configWith, freshLake, lakeContents, type TestLake } from '../support/lakes.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
 import { bucketOf, CONCURRENCY, GAMES, pageCount, pageDigests, PAGES, seededRandom, sleep, stableMarkers, successfulPuts } from './support.js';
 
@@ -88,7 +88,7 @@ afterAll(async () => {
 describe(`fault injection on an S3 lake ${replay}`, () => {
   it('survives 20 SIGKILLs at random moments of one 500-page ingest: byte-identical to a clean run, at most the pages plus the work in flight at each kill', async () => {
     const target = await freshLake('s3', s3);
-    const env = gmpEnv(target, sandbox);
+    const env = gmpEnv(target, sandbox, { GMP_ENDPOINTS: configWith({ concurrency: CONCURRENCY }) });
     const printed: GmpResult[] = [];
     const mark = log.mark();
     const kills: { requests: number; stored: number; apiInFlight: number }[] = [];

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../../src/lake/store.js';
 import type { S3Request } from '../../bench/lib/access-log.js';
-import { loadEndpoints } from '../../src/config/load.js';
 import type { TestLake } from '../support/lakes.js';
 
 export const PAGES = 500;
 export const GAMES = PAGES * 40;
-/** The ingester's concurrency (config/endpoints.json): at most this many pages are in progress at a kill. */
-export const CONCURRENCY = loadEndpoints().source.concurrency;
+/**
+ * The ingester's concurrency in this suite (set through GMP_ENDPOINTS): at most this many pages are
+ * in progress at a kill. Fixed here, so the kill moments (after 1 to 20 requests) cut into fetching.
+ */
+export const CONCURRENCY = 8;
 
 /** A small seeded generator (mulberry32), so a failing run's kill moments can be replayed with FAULT_SEED. */
 export function seededRandom(seed: number): () => number {
