@@ -48,9 +48,13 @@ export async function writeRunRecord(store: ObjectStore, record: RunRecord): Pro
 }
 
 /** The run records of one calendar month (UTC), oldest first. */
-export async function monthRuns(store: ObjectStore, month = new Date()): Promise<RunRecord[]> {
-  const prefix = `${RUNS}${month.toISOString().slice(0, 7).replace('-', '')}`;
-  const keys = await store.list(prefix);
+export function monthRuns(store: ObjectStore, month = new Date()): Promise<RunRecord[]> {
+  return runsSince(store, month.toISOString().slice(0, 7).replace('-', ''));
+}
+
+/** Every run record whose id starts with `idPrefix` ('' for all), oldest first (ids sort by start time). */
+export async function runsSince(store: ObjectStore, idPrefix = ''): Promise<RunRecord[]> {
+  const keys = (await store.list(`${RUNS}${idPrefix}`)).filter((key) => key.endsWith('.json'));
   const limit = pLimit(8);
   const records = await Promise.all(
     keys.map((key) =>

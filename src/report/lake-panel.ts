@@ -1,7 +1,5 @@
-import pLimit from 'p-limit';
 import { loadEndpoints } from '../config/load.js';
-import { parseStored } from '../ingest/manifest.js';
-import { runRecordSchema, type RunRecord } from '../ingest/run-record.js';
+import { runsSince } from '../ingest/run-record.js';
 import { lakeStatus } from '../ingest/status.js';
 import type { ObjectStore } from '../lake/store.js';
 
@@ -51,7 +49,7 @@ export function sourceOf(api: string): Source {
 
 /** What is in the lake, and where it came from: the partitions and the run records in `_runs/`. */
 export async function readLakePanel(store: ObjectStore, now = new Date()): Promise<LakePanel> {
-  const [partitions, runs] = await Promise.all([lakeStatus(store), allRuns(store)]);
+  const [partitions, runs] = await Promise.all([lakeStatus(store), runsSince(store)]);
   const month = now.toISOString().slice(0, 7);
   const thisMonth = runs.filter((run) => run.startedAt.startsWith(month));
   const spent = (source: Source) =>
@@ -91,21 +89,6 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
     sandboxRequestsThisMonth: spent('sandbox'),
     partitionsBySource,
   };
-}
-
-/** Every run record, oldest first (run ids sort by start time). One small object per run. */
-async function allRuns(store: ObjectStore): Promise<RunRecord[]> {
-  const keys = (await store.list('_runs/')).filter((key) => key.endsWith('.json'));
-  const limit = pLimit(8);
-  const records = await Promise.all(
-    keys.map((key) =>
-      limit(async () => {
-        const bytes = await store.get(key);
-        return bytes ? parseStored(runRecordSchema, bytes, key) : undefined;
-      }),
-    ),
-  );
-  return records.filter((record): record is RunRecord => record !== undefined);
 }
 
 function summarisePartitions(partitions: Awaited<ReturnType<typeof lakeStatus>>): EndpointPartitions[] {
