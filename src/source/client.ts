@@ -14,7 +14,16 @@ export interface RawgClientOptions {
   /** First retry delay; later ones double, with jitter. */
   minRetryDelayMs?: number;
   onRetry?: (event: { url: string; attempt: number; reason: string }) => void;
+  /**
+   * Called before every attempt, retries included, before anything is sent: the request ledger
+   * reserves the request here, so a run killed mid-request has still counted it. Throwing stops
+   * the fetch with no request made.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
+
+/** RAWG asks API users to name their application. */
+export const USER_AGENT = 'game-market-pipeline/0.1 (data pipeline; RAWG API client)';
 
 export type PageResult =
   | { status: 'page'; envelope: Envelope; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
@@ -89,11 +98,16 @@ export class RawgClient {
   }
 
   async #attempt(url: URL, shownUrl: string): Promise<PageResult> {
+    try {
+      await this.#options.beforeAttempt?.();
+    } catch (error) {
+      throw new AbortError(error as Error);
+    }
     this.requests += 1;
     let response: Response;
     let bytes: Buffer;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
+      response = await fetch(url, { headers: { 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
       throw new TransientError(describeNetworkError(error, this.#options.requestTimeoutMs));

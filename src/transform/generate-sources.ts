@@ -40,12 +40,12 @@ export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[
  * In dev, the source reads every page file of the endpoint straight from LAKE_URL (a local
  * directory or s3://, through httpfs) and gives it the shape of the prod external table: one row
  * per page with the envelope as `value` and the hive partition columns `load` and `date`.
- * Only `page=*.json` matches, so `_manifest.json` and `_SUCCESS` are never read as data.
+ * Only `page=*.json` matches (at any depth below the date, for windows), so `_manifest.json` and `_SUCCESS` are never read as data.
  * read_text hands the JSON over unparsed: the base model's single parse is the only one.
  */
 function devLocation(endpoint: Endpoint): string {
   const lakeRoot = "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1) }}";
-  const glob = `${lakeRoot}/raw/${endpoint.name}/load=*/date=*/page=*.json`;
+  const glob = `${lakeRoot}/raw/${endpoint.name}/load=*/date=*/**/page=*.json`;
   return (
     `(select content as value,` +
     ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
@@ -83,7 +83,7 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       'sources:',
       '  - name: lake',
       '    description: >-',
-      '      The raw API pages in the lake (raw/{endpoint}/load=.../date=.../page=N.json). In prod,',
+      '      The raw API pages in the lake (raw/{endpoint}/load=.../date=.../[window=.../]page=N.json). In prod,',
       '      the Snowflake external tables RAW.<ENDPOINT> (VALUE variant plus the partition columns',
       '      LOAD and DATE); in dev, the page files read in place from LAKE_URL with the same columns.',
       '    schema: RAW',
