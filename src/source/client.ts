@@ -70,7 +70,8 @@ export class RawgClient {
     const url = new URL(`${this.#options.baseUrl.replace(/\/+$/, '')}/${path}`);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     url.searchParams.set('page', String(page));
-    url.searchParams.set('page_size', String(this.#options.pageSize));
+    // A partition keeps the page size its manifest recorded, whatever the config says now.
+    if (!url.searchParams.has('page_size')) url.searchParams.set('page_size', String(this.#options.pageSize));
     url.searchParams.set('key', this.#options.apiKey);
     const shownUrl = redactUrl(url.toString());
 
