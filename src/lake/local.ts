@@ -78,6 +78,16 @@ export class LocalStore implements ObjectStore {
     return keys.filter((key) => key.startsWith(prefix)).sort();
   }
 
+  async listChildren(prefix: string): Promise<string[]> {
+    try {
+      const entries = await readdir(this.#path(prefix.replace(/\/$/, '')), { withFileTypes: true });
+      return entries.filter((entry) => entry.name !== STAGING).map((entry) => entry.name).sort();
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true });
   }

@@ -104,6 +104,25 @@ export class S3Store implements ObjectStore {
     return keys.sort();
   }
 
+  async listChildren(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    let token: string | undefined;
+    const at = this.#key(prefix);
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }),
+        );
+        for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(at.length).replace(/\/$/, ''));
+        for (const object of page.Contents ?? []) if (object.Key) names.push(object.Key.slice(at.length));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (error) {
+      throw this.#translate(error);
+    }
+    return names.sort();
+  }
+
   async init(): Promise<void> {
     try {
       await this.#client.send(new CreateBucketCommand({ Bucket: this.#options.bucket }));

@@ -12,6 +12,8 @@ export interface ObjectStore {
   putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean>;
   /** Every key under a prefix, in lexical order. */
   list(prefix: string): Promise<string[]>;
+  /** The names one level below a prefix ending in `/` (`date=2026-12-01`), sorted: one LIST, not the whole tree. */
+  listChildren(prefix: string): Promise<string[]>;
   /** Creates the bucket (or directory) when it is missing. */
   init(): Promise<void>;
 }
@@ -45,6 +47,12 @@ export class CountingStore implements ObjectStore {
     // An S3 LIST returns at most 1,000 keys a request.
     this.requests += Math.max(1, Math.ceil(keys.length / 1000));
     return keys;
+  }
+
+  async listChildren(prefix: string): Promise<string[]> {
+    const names = await this.inner.listChildren(prefix);
+    this.requests += Math.max(1, Math.ceil(names.length / 1000));
+    return names;
   }
 
   init(): Promise<void> {
