@@ -1,8 +1,9 @@
 /**
- * How a `dagger call` becomes a container's command, env and secrets.
+ * How the module's settings become a container's command, env and secrets.
  *
  * Plain functions with no Dagger imports and no decorators, so that they are unit-tested without
- * an engine. The module (index.ts) only wires their results into containers.
+ * an engine. The module (index.ts) only wires their results into containers. What work an ingest
+ * does is never decided here: `gmp plan --json` decides, and the module runs the shards it prints.
  */
 
 /** Base images, pinned to exact releases. */
@@ -15,8 +16,6 @@ export const IMAGES = {
   python: 'python:3.11.14-slim-bookworm',
   /** Only its /usr/local/go is copied into the toolbox (Debian's Go is too old for the tools). */
   go: 'golang:1.26.8-bookworm',
-  /** MinIO's own registry: Docker Hub's minio/minio repository no longer exists. */
-  minio: 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z',
 } as const;
 
 /** Where the project lives inside every container. */
@@ -29,6 +28,12 @@ export const REPORT_FILE = 'reports/market-report.html';
 export const REPORT_ARGS = ['report'];
 /** DuckDB extensions of the transform image, copied from their PyPI package at build time. */
 export const DUCKDB_EXTENSION_DIR = '/opt/duckdb-extensions';
+
+/** With no lake URL the lake is a directory on this cache volume, so it outlives every call. */
+export const DEFAULT_LAKE_VOLUME = 'gmp-lake';
+/** Where that volume is mounted in every container that reads or writes the lake. */
+export const LAKE_MOUNT = '/lake';
+export const VOLUME_LAKE_URL = `file://${LAKE_MOUNT}`;
 
 /**
  * Kept out of the uploaded source: dependencies, data, build output and tool caches. They are
@@ -63,7 +68,7 @@ export const SOURCE_IGNORE = [
 /** Not needed to build or run the images; left out so editing them does not rebuild the images. */
 export const IMAGE_EXCLUDE = ['dagger', 'dagger.json', '.github', 'infra', 'bench', 'test', '**/*.test.ts', '*.md'];
 
-/** What `--mode` accepts. `daily` means incremental where the endpoint supports it, snapshot elsewhere. */
+/** What `gmp plan --mode` accepts; the CLI owns what each one means. */
 export enum Mode {
   snapshot = 'snapshot',
   incremental = 'incremental',
@@ -76,108 +81,92 @@ export enum Target {
   prod = 'prod',
 }
 
-/** The fields of a config/endpoints.json entry that the module needs. */
-export interface EndpointEntry {
-  name: string;
-  incremental?: string;
+/** What the caller asked to ingest, handed to `gmp plan` as it is. */
+export interface Selection {
+  /** None: every endpoint of config/endpoints.json. */
+  endpoints?: string[];
+  mode?: Mode;
+  date?: string;
+  from?: string;
+  to?: string;
 }
 
-/** One `gmp ingest` invocation. */
-export interface IngestTask {
-  endpoint: string;
-  mode: Mode.snapshot | Mode.incremental;
+/** `gmp plan` arguments (after the CLI prefix) that print the work as JSON, cut into shards. */
+export function planArgs(selection: Selection, shards: number): string[] {
+  const endpoints = selection.endpoints ?? [];
+  const args = ['plan', ...(endpoints.length > 0 ? endpoints.flatMap((e) => ['--endpoint', e]) : ['--all'])];
+  const options: Array<[string, string | undefined]> = [
+    ['--mode', selection.mode],
+    ['--date', selection.date],
+    ['--from', selection.from],
+    ['--to', selection.to],
+  ];
+  for (const [flag, value] of options) if (value !== undefined) args.push(flag, value);
+  return [...args, '--json', '--shards', String(shards)];
 }
 
-const ENDPOINT_NAME = /^[a-z][a-z0-9_]*$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** One shard of a plan: units that one container runs, with the exact argv to run after `gmp`. */
+export interface Shard {
+  units: string[];
+  args: string[];
+}
 
-/** Reads the endpoint list out of config/endpoints.json; one-line errors name the problem. */
-export function parseEndpoints(text: string): EndpointEntry[] {
+/** What the module reads of `gmp plan --json`. */
+export interface Plan {
+  apiRequestsNeeded: number;
+  units: Array<{ id: string; state: string }>;
+  shards: Shard[];
+}
+
+/**
+ * Reads the plan `gmp plan --json` printed. Only `gmp ingest` shards are accepted: the plan comes
+ * from the lake and the API, and the module runs nothing else on its word.
+ */
+export function parsePlan(stdout: string): Plan {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(stdout);
   } catch {
-    throw new Error('config/endpoints.json is not valid JSON');
+    throw new Error('gmp plan --json printed no JSON plan');
   }
-  const list = (json as { endpoints?: unknown } | null)?.endpoints;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new Error('config/endpoints.json: "endpoints" must be a non-empty array');
+  const plan = (json ?? {}) as Partial<Plan>;
+  if (!Array.isArray(plan.shards) || !Array.isArray(plan.units) || typeof plan.apiRequestsNeeded !== 'number') {
+    throw new Error('gmp plan --json printed no "units", "shards" and "apiRequestsNeeded"');
   }
-  return list.map((entry: unknown, index) => {
-    const { name, incremental } = (entry ?? {}) as { name?: unknown; incremental?: unknown };
-    if (typeof name !== 'string' || !ENDPOINT_NAME.test(name)) {
-      throw new Error(`config/endpoints.json: endpoints.${index}.name must match ${ENDPOINT_NAME.source}`);
+  for (const shard of plan.shards as unknown[]) {
+    const { units, args } = (shard ?? {}) as Partial<Shard>;
+    const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
+    if (!strings(units) || !strings(args) || args![0] !== 'ingest') {
+      throw new Error(`gmp plan --json printed a shard that is not a gmp ingest: ${JSON.stringify(shard)}`);
     }
-    return typeof incremental === 'string' ? { name, incremental } : { name };
-  });
-}
-
-/** Accepts a mode as the engine hands it over (enum name or value, any case). */
-export function parseMode(value: string): Mode {
-  const mode = value.toLowerCase();
-  if (mode === Mode.snapshot || mode === Mode.incremental || mode === Mode.daily) return mode as Mode;
-  throw new Error(`unknown mode "${value}": use snapshot, incremental or daily`);
-}
-
-export function parseTarget(value: string): Target {
-  const target = value.toLowerCase();
-  if (target === Target.dev || target === Target.prod) return target as Target;
-  throw new Error(`unknown target "${value}": use dev or prod`);
-}
-
-/** YYYY-MM-DD and a real calendar day. */
-export function checkDate(date: string): string {
-  const match = ISO_DATE.exec(date);
-  const parsed = match ? new Date(`${date}T00:00:00Z`) : undefined;
-  if (!match || !parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-    throw new Error(`invalid date "${date}": use YYYY-MM-DD`);
   }
-  return date;
+  return plan as Plan;
 }
 
-/** The named endpoint, or an error listing the valid ones. */
-export function findEndpoint(endpoints: EndpointEntry[], name: string): EndpointEntry {
-  const found = endpoints.find((e) => e.name === name);
-  if (!found) {
-    throw new Error(`unknown endpoint "${name}": valid endpoints are ${endpoints.map((e) => e.name).join(', ')}`);
-  }
-  return found;
+/** What an ingest prints when the plan left nothing to fetch. */
+export function nothingToFetch(plan: Plan): string {
+  return `${plan.units.length} of ${plan.units.length} units complete in the lake: nothing to fetch, 0 API requests`;
 }
 
-/** The concrete mode for one endpoint; `incremental` on an endpoint without it is refused. */
-export function modeFor(endpoint: EndpointEntry, mode: Mode): Mode.snapshot | Mode.incremental {
-  if (mode === Mode.snapshot) return Mode.snapshot;
-  if (endpoint.incremental) return Mode.incremental;
-  if (mode === Mode.daily) return Mode.snapshot;
-  throw new Error(`endpoint "${endpoint.name}" has no incremental window: use --mode snapshot or daily`);
+/** Collects the outcome of parallel shards; one error names the units of every shard that failed. */
+export function summarizeShards(shards: Shard[], results: PromiseSettledResult<string>[]): string {
+  const failures = results.flatMap((result, i) =>
+    result.status === 'rejected' ? [`${shards[i]!.units.join(' ')}: ${describeFailure(result.reason)}`] : [],
+  );
+  if (failures.length > 0) throw new Error(`ingest failed for ${failures.join('; ')}`);
+  return results.map((result) => (result as PromiseFulfilledResult<string>).value.trim()).join('\n');
 }
 
 /**
- * Which ingests `ingest-all` starts: every endpoint for snapshot and daily, only the endpoints
- * with an incremental window for incremental.
+ * One line about a failed exec: the CLI's own last stderr line when there is one (it is written
+ * to be read by a user), else the first line of the error.
  */
-export function planIngestAll(endpoints: EndpointEntry[], mode: Mode): IngestTask[] {
-  const chosen = mode === Mode.incremental ? endpoints.filter((e) => e.incremental) : endpoints;
-  if (chosen.length === 0) throw new Error('no endpoint in config/endpoints.json has an incremental window');
-  return chosen.map((e) => ({ endpoint: e.name, mode: modeFor(e, mode) }));
-}
-
-/**
- * What `pipeline` ingests: the mode given, or else what `gmp pipeline` does. On the sandbox that
- * is a snapshot of every endpoint plus the incremental windows (both layers of the lake have
- * data); on a real API, the daily plan.
- */
-export function planPipeline(endpoints: EndpointEntry[], mode: Mode | undefined, sandbox: boolean): IngestTask[] {
-  if (mode !== undefined) return planIngestAll(endpoints, mode);
-  if (!sandbox) return planIngestAll(endpoints, Mode.daily);
-  return [...planIngestAll(endpoints, Mode.snapshot), ...planIngestAll(endpoints, Mode.incremental)];
-}
-
-/** `gmp ingest` arguments for one task (after the CLI prefix). */
-export function ingestArgs(task: IngestTask, date?: string): string[] {
-  const args = ['ingest', '--endpoint', task.endpoint, '--mode', task.mode];
-  if (date !== undefined) args.push('--date', checkDate(date));
-  return [...args, '--json'];
+export function describeFailure(reason: unknown): string {
+  const stderr = (reason as { stderr?: unknown } | null)?.stderr;
+  const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+  if (typeof stderr === 'string' && lines(stderr).length > 0) return lines(stderr).at(-1)!;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  return lines(message)[0] ?? 'failed';
 }
 
 export function sandboxArgs(port: number, options: { games?: number; seed?: number } = {}): string[] {
@@ -192,72 +181,78 @@ export function dbtBuildArgs(target: Target): string[] {
   return ['build', '--target', target];
 }
 
-/** Host names and ports of the services the module binds when nothing else is given. */
+/** Host name and port of the sandbox the module binds when no API is given. */
 export const SANDBOX = { host: 'sandbox', port: 8080 } as const;
-export const MINIO = { host: 'minio', port: 9000 } as const;
-/** The bucket and prefix of the throwaway lake on the bound MinIO. */
-export const LOCAL_LAKE_URL = 's3://game-market-lake/lake';
 /** The sandbox takes any non-empty key, and the CLI insists on having one. */
 export const SANDBOX_API_KEY = 'sandbox';
-/** MinIO's built-in root account, used only for the throwaway MinIO bound inside one session. */
-export const MINIO_DEFAULT_CREDENTIALS = { accessKeyId: 'minioadmin', secretAccessKey: 'minioadmin' } as const;
 
-/** What the caller said about the API. */
+/** What `with-api` was given. */
 export interface ApiSettings {
   hasApiKey: boolean;
   baseUrl?: string;
 }
 
-/** What the caller said about the lake. */
+/** What `with-lake` and `with-aws` were given (credentials only as whether they were). */
 export interface LakeSettings {
-  lakeUrl?: string;
-  s3Endpoint?: string;
-  awsRegion?: string;
+  url?: string;
+  endpointUrl?: string;
+  volume?: string;
+  region?: string;
+  hasAwsCredentials: boolean;
 }
 
-/** Plain env and services for a run: nothing secret ever goes through here. */
+/** Plain env and mounts for a run: nothing secret ever goes through here. */
 export interface RunPlan {
   env: Record<string, string>;
   /** Bind the project's sandbox API (no key and no base URL given). */
   sandbox: boolean;
-  /** Bind a throwaway MinIO and create the bucket first (no lake given). */
-  minio: boolean;
+  /** The cache volume that holds the lake, when no lake URL was given. */
+  volume?: string;
 }
 
 /**
- * Decides the env and the services of a run (`api` is left out by steps that never call the
- * API). With no API key and no base URL the project's sandbox answers; with no lake a MinIO inside the session holds it, so that `dagger call
- * pipeline` needs no configuration at all.
+ * Decides the env, the services and the lake volume of a run (`api` is left out by steps that
+ * never call the API). With no API key and no base URL the project's sandbox answers; with no
+ * lake URL the lake is a directory on a named cache volume, so a rerun finds what earlier runs
+ * fetched and `dagger call run-pipeline` needs no configuration at all.
  */
 export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPlan {
   const env: Record<string, string> = {};
   const sandbox = api !== undefined && !api.hasApiKey && api.baseUrl === undefined;
-  if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('--base-url', api.baseUrl);
+  if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('with-api --base-url', api.baseUrl);
   else if (sandbox) env.RAWG_BASE_URL = `http://${SANDBOX.host}:${SANDBOX.port}/api`;
+  if (lake.region !== undefined) env.AWS_REGION = lake.region;
 
-  const minio = lake.lakeUrl === undefined;
-  if (minio) {
-    if (lake.s3Endpoint !== undefined) throw new Error('--s3-endpoint needs --lake-url (s3://bucket/prefix)');
-    env.LAKE_URL = LOCAL_LAKE_URL;
-    env.S3_ENDPOINT = `http://${MINIO.host}:${MINIO.port}`;
-    env.AWS_REGION = lake.awsRegion ?? 'us-east-1';
-  } else {
-    env.LAKE_URL = checkLakeUrl(lake.lakeUrl!);
-    if (lake.s3Endpoint !== undefined) env.S3_ENDPOINT = checkHttpUrl('--s3-endpoint', lake.s3Endpoint);
-    if (lake.awsRegion !== undefined) env.AWS_REGION = lake.awsRegion;
+  if (lake.url === undefined) {
+    if (lake.endpointUrl !== undefined) throw new Error('with-lake --endpoint-url needs --url s3://bucket/prefix');
+    if (lake.hasAwsCredentials) {
+      throw new Error('with-aws credentials need with-lake --url s3://bucket/prefix (without it the lake is a cache volume)');
+    }
+    env.LAKE_URL = VOLUME_LAKE_URL;
+    return { env, sandbox, volume: checkVolumeName(lake.volume ?? DEFAULT_LAKE_VOLUME) };
   }
-  return { env, sandbox, minio };
+  if (lake.volume !== undefined) throw new Error('with-lake takes --url or --volume, not both');
+  env.LAKE_URL = checkLakeUrl(lake.url);
+  if (lake.endpointUrl !== undefined) env.S3_ENDPOINT = checkHttpUrl('with-lake --endpoint-url', lake.endpointUrl);
+  return { env, sandbox };
 }
 
-/** Only S3 lakes make sense in a container: a file:// lake would vanish with it. */
+/** A lake URL given to the module is an S3 one: a file:// lake would vanish with its container. */
 export function checkLakeUrl(url: string): string {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(url)) {
     throw new Error(
-      `invalid --lake-url "${url}": use s3://bucket/prefix (a file:// lake would vanish with the container; leave --lake-url out for a throwaway MinIO)`,
+      `invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on a cache volume)`,
     );
   }
   // dbt's sources append /raw/... to it.
   return url.replace(/\/+$/, '');
+}
+
+export function checkVolumeName(name: string): string {
+  if (!/^[a-z0-9][a-z0-9_.-]{0,127}$/.test(name)) {
+    throw new Error(`invalid with-lake --volume "${name}": lower-case letters, digits, _ . - (at most 128)`);
+  }
+  return name;
 }
 
 function checkHttpUrl(flag: string, url: string): string {
@@ -265,7 +260,7 @@ function checkHttpUrl(flag: string, url: string): string {
   return url;
 }
 
-/** Env variable names of every secret the module accepts, keyed by argument name. */
+/** Env variable names of every secret the module accepts. */
 export const SECRET_ENV = {
   apiKey: 'RAWG_API_KEY',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
@@ -295,7 +290,7 @@ export interface SnowflakeSettings {
 
 /**
  * Env for `dbt build`. Prod needs a Snowflake account and credentials (checked here, before any
- * container starts); dev needs a lake to read.
+ * container starts); dev writes the DuckDB file that the report reads.
  */
 export function transformEnv(
   target: Target,
@@ -308,11 +303,11 @@ export function transformEnv(
     return env;
   }
   const missing = [
-    snowflake.account === undefined && '--snowflake-account',
-    !given.snowflakeUser && '--snowflake-user',
-    !given.snowflakePassword && '--snowflake-password',
+    snowflake.account === undefined && '--account',
+    !given.snowflakeUser && '--user',
+    !given.snowflakePassword && '--password',
   ].filter(Boolean);
-  if (missing.length > 0) throw new Error(`transform --target prod needs ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`transform --target prod needs with-snowflake ${missing.join(', ')}`);
   const values: Record<string, string | undefined> = {
     SNOWFLAKE_ACCOUNT: snowflake.account,
     SNOWFLAKE_ROLE: snowflake.role,
@@ -338,25 +333,4 @@ export function imageRef(registry: string, image: 'ingest' | 'transform', tag: s
 /** The registry host for `withRegistryAuth`: the part of the address before the first `/`. */
 export function registryHost(registry: string): string {
   return registry.split('/')[0]!;
-}
-
-/** Collects the outcome of parallel ingests; one error names every endpoint that failed. */
-export function summarizeIngests(tasks: IngestTask[], results: PromiseSettledResult<string>[]): string {
-  const failures = results.flatMap((result, i) =>
-    result.status === 'rejected' ? [`${tasks[i]!.endpoint} ${tasks[i]!.mode}: ${describeFailure(result.reason)}`] : [],
-  );
-  if (failures.length > 0) throw new Error(`ingest failed for ${failures.join('; ')}`);
-  return results.map((result) => (result as PromiseFulfilledResult<string>).value.trim()).join('\n');
-}
-
-/**
- * One line about a failed exec: the CLI's own last stderr line when there is one (it is written
- * to be read by a user), else the first line of the error.
- */
-export function describeFailure(reason: unknown): string {
-  const stderr = (reason as { stderr?: unknown } | null)?.stderr;
-  const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
-  if (typeof stderr === 'string' && lines(stderr).length > 0) return lines(stderr).at(-1)!;
-  const message = reason instanceof Error ? reason.message : String(reason);
-  return lines(message)[0] ?? 'failed';
 }

@@ -3,11 +3,13 @@
  * the images that run on Fargate.
  *
  * Glue only. Every step is the project's own CLI (`node /app/dist/cli.js`) or dbt inside a
- * container; how arguments become commands, env and secrets lives in commands.ts.
+ * container; what an ingest fetches is what `gmp plan --json` says; how settings become
+ * commands, env and secrets lives in commands.ts.
  */
 import { randomUUID } from 'node:crypto';
 import {
   argument,
+  check,
   Container,
   dag,
   Directory,
@@ -25,8 +27,7 @@ import {
   DUCKDB_EXTENSION_DIR,
   IMAGE_EXCLUDE,
   IMAGES,
-  MINIO,
-  MINIO_DEFAULT_CREDENTIALS,
+  LAKE_MOUNT,
   Mode,
   REPORT_ARGS,
   REPORT_FILE,
@@ -35,218 +36,248 @@ import {
   SOURCE_IGNORE,
   Target,
   WAREHOUSE_FILE,
-  checkDate,
   dbtBuildArgs,
-  findEndpoint,
   imageRef,
-  ingestArgs,
-  modeFor,
-  parseEndpoints,
-  parseMode,
-  parseTarget,
-  planIngestAll,
-  planPipeline,
+  nothingToFetch,
+  parsePlan,
+  planArgs,
   planRun,
   registryHost,
   sandboxArgs,
   secretBindings,
-  summarizeIngests,
+  summarizeShards,
   transformEnv,
-  type ApiSettings,
-  type IngestTask,
-  type LakeSettings,
+  type Plan,
   type RunPlan,
   type SecretName,
+  type Selection,
 } from './commands.js';
 
-/** A run's containers share these: env from planRun, secrets, and the services it asked for. */
+/** A run's containers share these: env and lake volume from planRun, secrets, services. */
 interface Run {
   plan: RunPlan;
   secrets: Partial<Record<SecretName, Secret>>;
   services: Array<[string, Service]>;
 }
 
+/** The lake volume the rerun check fills and empties, apart from the user's own. */
+const CHECK_LAKE_VOLUME = 'gmp-lake-check';
+
 @object()
 export class GameMarketPipeline {
+  source: Directory;
+  config: File;
+  apiKey?: Secret;
+  baseUrl?: string;
+  lakeUrl?: string;
+  lakeEndpointUrl?: string;
+  lakeVolume?: string;
+  awsRegion?: string;
+  awsAccessKeyId?: Secret;
+  awsSecretAccessKey?: Secret;
+  awsSessionToken?: Secret;
+  snowflakeAccount?: string;
+  snowflakeUser?: Secret;
+  snowflakePassword?: Secret;
+  snowflakeRole?: string;
+  snowflakeWarehouse?: string;
+  snowflakeDatabase?: string;
+
+  constructor(
+    /** The repository, without dependencies, data and build output. */
+    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
+    /** The endpoints to ingest; the committed config/endpoints.json unless given. */
+    @argument({ defaultPath: '/config/endpoints.json' }) config: File,
+  ) {
+    this.source = source;
+    this.config = config;
+  }
+
   /**
-   * Ingest one endpoint into the lake and print the run's JSON summary. Never cached: a cached
-   * ingest would silently skip the API. With no --api-key and no --base-url it reads the
-   * project's sandbox API; with no --lake-url it writes to a throwaway MinIO that lives as long
-   * as the call.
+   * The RAWG API to read. With neither setting the project's sandbox API answers, started for
+   * the call.
+   */
+  @func()
+  withApi(
+    /** RAWG API key, e.g. env://RAWG_API_KEY. */
+    apiKey?: Secret,
+    /** A RAWG-compatible API instead of the real one, e.g. http://rawg.example:8080/api. */
+    baseUrl?: string,
+  ): GameMarketPipeline {
+    this.apiKey = apiKey;
+    this.baseUrl = baseUrl;
+    return this;
+  }
+
+  /**
+   * Where the lake lives. Without --url it is a directory on the cache volume gmp-lake (or
+   * --volume), kept by the engine between calls, so a rerun fetches only what is missing.
+   */
+  @func()
+  withLake(
+    /** s3://bucket/prefix of a lake on S3. */
+    url?: string,
+    /** An S3-compatible server for --url (MinIO), e.g. http://minio.example:9000; AWS S3 when left out. */
+    endpointUrl?: string,
+    /** Another cache volume for the lake: a fresh name starts from an empty lake. */
+    volume?: string,
+  ): GameMarketPipeline {
+    this.lakeUrl = url;
+    this.lakeEndpointUrl = endpointUrl;
+    this.lakeVolume = volume;
+    return this;
+  }
+
+  /** AWS settings for a lake on S3, e.g. --access-key-id env://AWS_ACCESS_KEY_ID. */
+  @func()
+  withAws(region?: string, accessKeyId?: Secret, secretAccessKey?: Secret, sessionToken?: Secret): GameMarketPipeline {
+    this.awsRegion = region;
+    this.awsAccessKeyId = accessKeyId;
+    this.awsSecretAccessKey = secretAccessKey;
+    this.awsSessionToken = sessionToken;
+    return this;
+  }
+
+  /** The Snowflake account that transform --target prod builds. */
+  @func()
+  withSnowflake(
+    account: string,
+    user: Secret,
+    password: Secret,
+    role?: string,
+    warehouse?: string,
+    database?: string,
+  ): GameMarketPipeline {
+    this.snowflakeAccount = account;
+    this.snowflakeUser = user;
+    this.snowflakePassword = password;
+    this.snowflakeRole = role;
+    this.snowflakeWarehouse = warehouse;
+    this.snowflakeDatabase = database;
+    return this;
+  }
+
+  /**
+   * What an ingest with these arguments would fetch and spend, as `gmp plan --json` prints it:
+   * units, their state in the lake, the month's budget, and the shards.
+   */
+  @func({ cache: 'never' })
+  async plan(
+    /** Endpoints of config/endpoints.json; every one when left out. */
+    endpoint?: string[],
+    /** snapshot, incremental (updated= day windows) or daily; the CLI's default when left out. */
+    mode?: Mode,
+    /** Logical date YYYY-MM-DD. */
+    date?: string,
+    /** First day of an incremental range. */
+    from?: string,
+    /** Last day of an incremental range. */
+    to?: string,
+    /** Containers the work is cut into. */
+    shards: number = 1,
+  ): Promise<string> {
+    const run = await this.startRun(true);
+    return this.runner(run).withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to }, shards)]).stdout();
+  }
+
+  /**
+   * Ingest into the lake and print each shard's JSON summary. `gmp plan` decides the work; its
+   * shards run in parallel, one container each. Never cached: a cached ingest would silently
+   * skip the API; units already complete in the lake cost nothing.
    */
   @func({ cache: 'never' })
   async ingest(
-    /** An endpoint name from config/endpoints.json, e.g. games. */
-    endpoint: string,
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
-    @argument({ defaultPath: '/config/endpoints.json' }) config: File,
-    /** snapshot, incremental (the updated= window), or daily (incremental where supported). */
-    mode: Mode = Mode.snapshot,
-    /** Logical date YYYY-MM-DD (the snapshot's day or the updated window's day); the CLI's default otherwise. */
+    /** Endpoints of config/endpoints.json; every one when left out. */
+    endpoint?: string[],
+    /** snapshot, incremental (updated= day windows) or daily; the CLI's default when left out. */
+    mode?: Mode,
+    /** Logical date YYYY-MM-DD. */
     date?: string,
-    /** RAWG API key, e.g. env://RAWG_API_KEY. */
-    apiKey?: Secret,
-    /** A RAWG-compatible API instead of the real one. */
-    baseUrl?: string,
-    /** s3://bucket/prefix of the lake. */
-    lakeUrl?: string,
-    /** S3-compatible endpoint (MinIO), e.g. http://minio.example:9000; AWS S3 when left out. */
-    s3Endpoint?: string,
-    awsRegion?: string,
-    awsAccessKeyId?: Secret,
-    awsSecretAccessKey?: Secret,
-    awsSessionToken?: Secret,
+    /** First day of an incremental range. */
+    from?: string,
+    /** Last day of an incremental range. */
+    to?: string,
+    /** Containers the work is cut into. */
+    shards: number = 1,
   ): Promise<string> {
-    const entry = findEndpoint(parseEndpoints(await config.contents()), endpoint);
-    const args = ingestArgs({ endpoint, mode: modeFor(entry, parseMode(mode)) }, date);
-    const run = await this.startRun(
-      source,
-      { hasApiKey: apiKey !== undefined, baseUrl },
-      { lakeUrl, s3Endpoint, awsRegion },
-      { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
-    );
-    const runner = this.lakeReady(this.runner(source, config, run), run);
-    return runner.withExec([...CLI, ...args]).stdout();
+    const run = await this.startRun(true);
+    return (await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to }, shards)).output;
   }
 
   /**
-   * Ingest every endpoint of config/endpoints.json, in parallel (one container each), and print
-   * one JSON summary line per endpoint. Same defaults as ingest.
-   */
-  @func({ cache: 'never' })
-  async ingestAll(
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
-    @argument({ defaultPath: '/config/endpoints.json' }) config: File,
-    /** snapshot (every endpoint), incremental (endpoints with a window), daily (both kinds). */
-    mode: Mode = Mode.snapshot,
-    date?: string,
-    apiKey?: Secret,
-    baseUrl?: string,
-    lakeUrl?: string,
-    s3Endpoint?: string,
-    awsRegion?: string,
-    awsAccessKeyId?: Secret,
-    awsSecretAccessKey?: Secret,
-    awsSessionToken?: Secret,
-  ): Promise<string> {
-    const tasks = planIngestAll(parseEndpoints(await config.contents()), parseMode(mode));
-    if (date !== undefined) checkDate(date);
-    const run = await this.startRun(
-      source,
-      { hasApiKey: apiKey !== undefined, baseUrl },
-      { lakeUrl, s3Endpoint, awsRegion },
-      { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
-    );
-    return this.ingestTasks(this.lakeReady(this.runner(source, config, run), run), tasks, date);
-  }
-
-  /**
-   * Run dbt build for a target and print dbt's log. prod: Snowflake, over the external tables
-   * on the lake. dev: DuckDB reading the lake given by --lake-url (the DuckDB file itself comes
-   * out of dagger call pipeline).
+   * dbt build. prod: Snowflake (with-snowflake), over the external tables on the lake. dev:
+   * DuckDB on the lake; the DuckDB file itself comes out of run-pipeline.
    */
   @func({ cache: 'never' })
   async transform(
     /** dev (DuckDB) or prod (Snowflake). */
     target: Target,
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
-    snowflakeAccount?: string,
-    snowflakeUser?: Secret,
-    snowflakePassword?: Secret,
-    snowflakeRole?: string,
-    snowflakeWarehouse?: string,
-    snowflakeDatabase?: string,
-    /** s3://bucket/prefix of the lake dev reads. */
-    lakeUrl?: string,
-    s3Endpoint?: string,
-    awsRegion?: string,
-    awsAccessKeyId?: Secret,
-    awsSecretAccessKey?: Secret,
-    awsSessionToken?: Secret,
   ): Promise<string> {
-    const chosen = parseTarget(target);
     const env = transformEnv(
-      chosen,
-      { account: snowflakeAccount, role: snowflakeRole, warehouse: snowflakeWarehouse, database: snowflakeDatabase },
-      { snowflakeUser: snowflakeUser !== undefined, snowflakePassword: snowflakePassword !== undefined },
+      target,
+      { account: this.snowflakeAccount, role: this.snowflakeRole, warehouse: this.snowflakeWarehouse, database: this.snowflakeDatabase },
+      { snowflakeUser: this.snowflakeUser !== undefined, snowflakePassword: this.snowflakePassword !== undefined },
     );
-    let ctr = this.transformImage(source);
-    if (chosen === Target.dev) {
-      if (lakeUrl === undefined) {
-        throw new Error('transform --target dev reads a lake: give --lake-url (or run dagger call pipeline)');
-      }
-      const run = await this.startRun(
-        source,
-        undefined,
-        { lakeUrl, s3Endpoint, awsRegion },
-        { awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
-      );
-      ctr = this.withRun(ctr, run);
-    } else {
-      ctr = this.withSecrets(ctr, { snowflakeUser, snowflakePassword });
-    }
-    return this.dbtBuild(ctr, chosen, env).stdout();
+    let ctr = this.transformImage();
+    if (target === Target.dev) ctr = this.withRun(ctr, await this.startRun(false));
+    else ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
+    return this.dbtBuild(ctr, target, env).stdout();
   }
 
   /**
-   * The whole pipeline: ingest-all, then dbt on DuckDB (dev), then the HTML report. Returns a
-   * directory with .warehouse/game_market.duckdb and reports/market-report.html, e.g.
-   * `dagger call pipeline export --path .`. With no API key and no lake given it binds the
-   * project's sandbox API and a MinIO, so it runs anywhere Docker does, with no configuration.
+   * The whole pipeline: ingest (as ingest), dbt on DuckDB over the whole lake, then the HTML
+   * report. Returns .warehouse/game_market.duckdb and reports/market-report.html, e.g.
+   * `dagger call run-pipeline export --path .`. With no settings it reads the sandbox API into
+   * the lake volume, so it runs anywhere an engine does and a rerun reuses what is there.
    */
   @func({ cache: 'never' })
-  async pipeline(
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
-    @argument({ defaultPath: '/config/endpoints.json' }) config: File,
-    /** Default as gmp pipeline: sandbox, snapshots plus incremental windows; real API, daily. */
+  async runPipeline(
+    endpoint?: string[],
     mode?: Mode,
     date?: string,
-    apiKey?: Secret,
-    baseUrl?: string,
-    lakeUrl?: string,
-    s3Endpoint?: string,
-    awsRegion?: string,
-    awsAccessKeyId?: Secret,
-    awsSecretAccessKey?: Secret,
-    awsSessionToken?: Secret,
+    shards: number = 1,
   ): Promise<Directory> {
-    const endpoints = parseEndpoints(await config.contents());
-    const chosen = mode === undefined ? undefined : parseMode(mode);
-    if (date !== undefined) checkDate(date);
-    const run = await this.startRun(
-      source,
-      { hasApiKey: apiKey !== undefined, baseUrl },
-      { lakeUrl, s3Endpoint, awsRegion },
-      { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken },
-    );
-    const runner = this.runner(source, config, run);
-    await this.ingestTasks(this.lakeReady(runner, run), planPipeline(endpoints, chosen, run.plan.sandbox), date);
-
+    const run = await this.startRun(true);
+    await this.ingestPlanned(run, { endpoints: endpoint, mode, date }, shards);
     const devEnv = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
-    const warehouse = this.dbtBuild(this.withRun(this.transformImage(source), run), Target.dev, devEnv).file(
-      `${APP_DIR}/${WAREHOUSE_FILE}`,
-    );
-    const report = runner
+    const warehouse = this.dbtBuild(this.withRun(this.transformImage(), run), Target.dev, devEnv).file(`${APP_DIR}/${WAREHOUSE_FILE}`);
+    const report = this.runner(run)
       .withFile(`${APP_DIR}/${WAREHOUSE_FILE}`, warehouse)
       .withEnvVariable('WAREHOUSE_PATH', `${APP_DIR}/${WAREHOUSE_FILE}`)
       .withExec([...CLI, ...REPORT_ARGS])
       .file(`${APP_DIR}/${REPORT_FILE}`);
-    const results = dag.directory().withFile(WAREHOUSE_FILE, warehouse).withFile(REPORT_FILE, report);
-    // Built now, while this call's MinIO still holds the lake: evaluated after returning, dbt
-    // could meet a restarted, empty MinIO.
-    return results.sync();
+    return dag.directory().withFile(WAREHOUSE_FILE, warehouse).withFile(REPORT_FILE, report);
   }
 
   /**
-   * A MinIO server (S3 API on port 9000, no persistence), e.g. `dagger call minio up --ports
-   * 9000:9000`. Its root account is MinIO's default unless given.
+   * The lake volume's contents as they are now, e.g. `dagger call lake export --path .lake`
+   * (then gmp transform reads it on the host).
    */
+  @func({ cache: 'never' })
+  lake(): Directory {
+    return this.lakeShell()
+      .withExec(['cp', '-a', `${LAKE_MOUNT}/.`, '/export'])
+      .directory('/export')
+      .withoutDirectory('.staging');
+  }
+
+  /** Empties the lake volume: the next ingest starts from nothing. */
+  @func({ cache: 'never' })
+  async emptyLake(): Promise<string> {
+    await this.lakeShell().withExec(['find', LAKE_MOUNT, '-mindepth', '1', '-delete']).sync();
+    return `emptied the lake volume ${this.volumeName()}`;
+  }
+
+  /** The image the Fargate ingest task runs (entrypoint gmp), e.g. `dagger call ingest-image terminal`. */
   @func()
-  minio(rootUser?: Secret, rootPassword?: Secret): Service {
-    let ctr = dag.container().from(IMAGES.minio).withExposedPort(MINIO.port);
-    if (rootUser) ctr = ctr.withSecretVariable('MINIO_ROOT_USER', rootUser);
-    if (rootPassword) ctr = ctr.withSecretVariable('MINIO_ROOT_PASSWORD', rootPassword);
-    return ctr.asService({ args: ['minio', 'server', '/data', '--address', `:${MINIO.port}`] });
+  ingestImage(): Container {
+    return this.buildIngestImage();
+  }
+
+  /** The image the Fargate transform task runs (entrypoint dbt, workdir /app/dbt). */
+  @func()
+  transformImage(): Container {
+    return this.buildTransformImage();
   }
 
   /**
@@ -255,38 +286,52 @@ export class GameMarketPipeline {
    */
   @func()
   sandbox(
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
     /** Size of the synthetic catalogue. */
     games?: number,
     /** Seed of the synthetic catalogue. */
     seed?: number,
   ): Service {
-    return this.ingestImage(source)
+    return this.ingestImage()
       .withExposedPort(SANDBOX.port)
       .asService({ args: [...CLI, ...sandboxArgs(SANDBOX.port, { games, seed })] });
   }
 
-  /**
-   * Run the project's test command (make test) in a container with Node 20, Python 3.11, Go and
-   * Chromium, and print its output.
-   */
+  /** The project's tests (make test) in a container with Node 20, Python 3.11, Go and Chromium. */
   @func()
-  async test(@argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory): Promise<string> {
-    return this.toolbox(source).withExec(['make', 'test']).stdout();
+  @check()
+  async test(): Promise<void> {
+    await this.toolbox().withExec(['make', 'test']).sync();
+  }
+
+  /**
+   * Ingests genres from the sandbox twice into a lake volume of its own: the second ingest's plan
+   * has nothing left to fetch, because the first one's pages are still on the volume.
+   */
+  @func({ cache: 'never' })
+  @check()
+  async rerunFetchesNothing(): Promise<void> {
+    const checked = new GameMarketPipeline(this.source, this.config).withLake(undefined, undefined, CHECK_LAKE_VOLUME);
+    await checked.emptyLake();
+    const run = await checked.startRun(true);
+    const selection: Selection = { endpoints: ['genres'], mode: Mode.snapshot };
+    const first = await checked.ingestPlanned(run, selection, 1);
+    const second = await checked.ingestPlanned(run, selection, 1);
+    if (first.plan.shards.length === 0) throw new Error('the first ingest found genres already complete in an emptied lake');
+    if (second.plan.shards.length > 0 || second.plan.apiRequestsNeeded > 0) {
+      throw new Error(`the second ingest still planned ${second.plan.apiRequestsNeeded} API requests`);
+    }
   }
 
   /**
    * Build and push the images the Fargate tasks run: <registry>/game-market-pipeline/ingest:<tag>
-   * (entrypoint gmp) and <registry>/game-market-pipeline/transform:<tag> (entrypoint dbt, workdir
-   * /app/dbt). Prints both references with their digests. For ECR: --registry-username AWS
-   * --registry-password cmd://"aws ecr get-login-password".
+   * and <registry>/game-market-pipeline/transform:<tag>. Prints both references with their
+   * digests. For ECR: --registry-username AWS --registry-password cmd://"aws ecr get-login-password".
    */
   @func({ cache: 'never' })
   async publish(
     /** host[:port][/namespace], e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com */
     registry: string,
     tag: string,
-    @argument({ defaultPath: '/', ignore: SOURCE_IGNORE }) source: Directory,
     registryUsername?: string,
     registryPassword?: Secret,
     /** Fargate runs linux/amd64 unless the task definition says ARM64. */
@@ -300,23 +345,23 @@ export class GameMarketPipeline {
       registryPassword ? ctr.withRegistryAuth(registryHost(registry), registryUsername!, registryPassword) : ctr;
     const target = platform as Platform;
     const published = await Promise.all([
-      auth(this.ingestImage(source, target)).publish(refs[0]),
-      auth(this.transformImage(source, target)).publish(refs[1]),
+      auth(this.buildIngestImage(target)).publish(refs[0]),
+      auth(this.buildTransformImage(target)).publish(refs[1]),
     ]);
     return published.join('\n');
   }
 
   /** The CLI on Node: dependencies, build, then production dependencies only. */
-  private ingestImage(source: Directory, platform?: Platform): Container {
+  private buildIngestImage(platform?: Platform): Container {
     return dag
       .container(platform ? { platform } : {})
       .from(IMAGES.node)
       .withMountedCache('/root/.npm', dag.cacheVolume('game-market-npm'))
       .withWorkdir(APP_DIR)
-      .withFile('package.json', source.file('package.json'))
-      .withFile('package-lock.json', source.file('package-lock.json'))
+      .withFile('package.json', this.source.file('package.json'))
+      .withFile('package-lock.json', this.source.file('package-lock.json'))
       .withExec(['npm', 'ci', '--no-audit', '--no-fund'])
-      .withDirectory(APP_DIR, source, { exclude: IMAGE_EXCLUDE })
+      .withDirectory(APP_DIR, this.source, { exclude: IMAGE_EXCLUDE })
       .withExec(['npx', 'tsc', '-p', 'tsconfig.build.json'])
       .withExec(['npm', 'prune', '--omit=dev', '--no-audit', '--no-fund'])
       .withEntrypoint(CLI)
@@ -324,17 +369,17 @@ export class GameMarketPipeline {
   }
 
   /** dbt-core with the DuckDB and Snowflake adapters, from dbt/requirements.txt, pinned by its constraints. */
-  private transformImage(source: Directory, platform?: Platform): Container {
+  private buildTransformImage(platform?: Platform): Container {
     return dag
       .container(platform ? { platform } : {})
       .from(IMAGES.python)
       .withEnvVariable('PIP_DISABLE_PIP_VERSION_CHECK', '1')
       .withMountedCache('/root/.cache/pip', dag.cacheVolume('game-market-pip'))
-      .withFile('/tmp/requirements.txt', source.file('dbt/requirements.txt'))
-      .withFile('/tmp/constraints.txt', source.file('dbt/constraints.txt'))
+      .withFile('/tmp/requirements.txt', this.source.file('dbt/requirements.txt'))
+      .withFile('/tmp/constraints.txt', this.source.file('dbt/constraints.txt'))
       .withExec(['pip', 'install', '-r', '/tmp/requirements.txt', '-c', '/tmp/constraints.txt'])
-      .withDirectory(DBT_DIR, source.directory('dbt'), { exclude: ['target', 'logs', 'dbt_packages'] })
-      .withDirectory(`${APP_DIR}/config`, source.directory('config'))
+      .withDirectory(DBT_DIR, this.source.directory('dbt'), { exclude: ['target', 'logs', 'dbt_packages'] })
+      .withDirectory(`${APP_DIR}/config`, this.source.directory('config'))
       // httpfs (dev reading an S3 lake) from its PyPI package: DuckDB never downloads it at run time.
       .withExec(['python', `${DBT_DIR}/scripts/install_httpfs.py`, DUCKDB_EXTENSION_DIR])
       .withEnvVariable('DUCKDB_EXTENSION_DIRECTORY', DUCKDB_EXTENSION_DIR)
@@ -346,7 +391,7 @@ export class GameMarketPipeline {
   }
 
   /** Node 20 (image), Python 3.11 and Chromium (Debian bookworm), Go (copied from its image). */
-  private toolbox(source: Directory): Container {
+  private toolbox(): Container {
     const go = dag.container().from(IMAGES.go).directory('/usr/local/go');
     return dag
       .container()
@@ -362,44 +407,43 @@ export class GameMarketPipeline {
       .withMountedCache('/root/.cache/pip', dag.cacheVolume('game-market-pip'))
       .withMountedCache('/root/.cache/go-build', dag.cacheVolume('game-market-go-build'))
       .withMountedCache('/root/go/pkg/mod', dag.cacheVolume('game-market-go-mod'))
-      .withDirectory('/src', source)
+      .withDirectory('/src', this.source)
       .withWorkdir('/src');
   }
 
   /**
-   * Starts the services a run needs and keeps them up for the whole call, so the MinIO that the
-   * ingests fill is the one dbt then reads (a service that is only bound could be restarted,
-   * empty, between steps).
+   * Decides the run from the settings and starts the sandbox when it answers, kept up for the
+   * whole call (a service that is only bound could be restarted between steps). `callsApi` is
+   * false for steps that only read the lake.
    */
-  private async startRun(
-    source: Directory,
-    api: ApiSettings | undefined,
-    lake: LakeSettings,
-    secrets: Partial<Record<SecretName, Secret>>,
-  ): Promise<Run> {
-    const plan = planRun(api, lake);
+  private async startRun(callsApi: boolean): Promise<Run> {
+    const plan = planRun(callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined, {
+      url: this.lakeUrl,
+      endpointUrl: this.lakeEndpointUrl,
+      volume: this.lakeVolume,
+      region: this.awsRegion,
+      hasAwsCredentials: Boolean(this.awsAccessKeyId || this.awsSecretAccessKey || this.awsSessionToken),
+    });
+    const secrets: Partial<Record<SecretName, Secret>> = {
+      awsAccessKeyId: this.awsAccessKeyId,
+      awsSecretAccessKey: this.awsSecretAccessKey,
+      awsSessionToken: this.awsSessionToken,
+    };
     const services: Array<[string, Service]> = [];
-    const given = { ...secrets };
-    if (plan.minio) {
-      if (secrets.awsAccessKeyId || secrets.awsSecretAccessKey || secrets.awsSessionToken) {
-        throw new Error('--aws-* credentials need --lake-url (without it the lake is a throwaway MinIO)');
-      }
-      services.push([MINIO.host, await this.minio().start()]);
-      given.awsAccessKeyId = dag.setSecret('game-market-minio-user', MINIO_DEFAULT_CREDENTIALS.accessKeyId);
-      given.awsSecretAccessKey = dag.setSecret('game-market-minio-password', MINIO_DEFAULT_CREDENTIALS.secretAccessKey);
-    }
+    if (callsApi) secrets.apiKey = this.apiKey;
     if (plan.sandbox) {
-      services.push([SANDBOX.host, await this.sandbox(source).start()]);
-      given.apiKey = dag.setSecret('game-market-sandbox-key', SANDBOX_API_KEY);
+      services.push([SANDBOX.host, await this.sandbox().start()]);
+      secrets.apiKey = dag.setSecret('game-market-sandbox-key', SANDBOX_API_KEY);
     }
-    return { plan, secrets: given, services };
+    return { plan, secrets, services };
   }
 
-  /** Env, secrets and service bindings of a run, plus a fresh value that keeps the steps out of the layer cache. */
+  /** Env, secrets, services and lake volume of a run, plus a fresh value that keeps the steps out of the layer cache. */
   private withRun(ctr: Container, run: Run): Container {
     let out = ctr;
     for (const [name, value] of Object.entries(run.plan.env)) out = out.withEnvVariable(name, value);
     for (const [host, service] of run.services) out = out.withServiceBinding(host, service);
+    if (run.plan.volume !== undefined) out = out.withMountedCache(LAKE_MOUNT, dag.cacheVolume(run.plan.volume));
     // Every call reads the API or the lake as they are now: a cached result would be stale.
     return this.withSecrets(out, run.secrets).withEnvVariable('GMP_RUN_NONCE', randomUUID());
   }
@@ -409,18 +453,39 @@ export class GameMarketPipeline {
   }
 
   /** The ingest image with the run wired in and the given config in place of the committed one. */
-  private runner(source: Directory, config: File, run: Run): Container {
-    return this.withRun(this.ingestImage(source), run).withFile(`${APP_DIR}/config/endpoints.json`, config);
+  private runner(run: Run): Container {
+    return this.withRun(this.ingestImage(), run).withFile(`${APP_DIR}/config/endpoints.json`, this.config);
   }
 
-  /** The throwaway MinIO starts empty: create the bucket once, before any ingest. */
-  private lakeReady(runner: Container, run: Run): Container {
-    return run.plan.minio ? runner.withExec([...CLI, 'lake', 'init']) : runner;
+  /** Plans in one container, then runs every shard of the plan in a container of its own. */
+  private async ingestPlanned(run: Run, selection: Selection, shards: number): Promise<{ plan: Plan; output: string }> {
+    const runner = this.runner(run);
+    const plan = parsePlan(await runner.withExec([...CLI, ...planArgs(selection, shards)]).stdout());
+    if (plan.shards.length === 0) return { plan, output: nothingToFetch(plan) };
+    const results = await Promise.allSettled(plan.shards.map((shard) => runner.withExec([...CLI, ...shard.args]).stdout()));
+    return { plan, output: summarizeShards(plan.shards, results) };
   }
 
-  private async ingestTasks(runner: Container, tasks: IngestTask[], date?: string): Promise<string> {
-    const results = await Promise.allSettled(tasks.map((task) => runner.withExec([...CLI, ...ingestArgs(task, date)]).stdout()));
-    return summarizeIngests(tasks, results);
+  /** A shell on the lake volume, for steps that copy or empty it. */
+  private lakeShell(): Container {
+    const volume = this.volumeName();
+    return dag
+      .container()
+      .from(IMAGES.node)
+      .withMountedCache(LAKE_MOUNT, dag.cacheVolume(volume))
+      .withEnvVariable('GMP_RUN_NONCE', randomUUID());
+  }
+
+  /** The lake volume of these settings; an S3 lake has none. */
+  private volumeName(): string {
+    const { volume } = planRun(undefined, {
+      url: this.lakeUrl,
+      endpointUrl: this.lakeEndpointUrl,
+      volume: this.lakeVolume,
+      hasAwsCredentials: false,
+    });
+    if (volume === undefined) throw new Error(`the lake is ${this.lakeUrl}, not a cache volume: read it with aws s3 sync`);
+    return volume;
   }
 
   private dbtBuild(ctr: Container, target: Target, env: Record<string, string>): Container {

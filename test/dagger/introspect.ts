@@ -26,12 +26,18 @@ export interface ModuleArgument {
 export interface ModuleFunction {
   name: string;
   cache?: string;
+  isCheck?: boolean;
   returnType?: { kind: string; name?: string };
   arguments: Record<string, ModuleArgument>;
 }
 
+export interface ModuleObject {
+  methods: Record<string, ModuleFunction>;
+  _constructor?: { arguments: Record<string, ModuleArgument> };
+}
+
 export interface ModuleScan {
-  objects: Record<string, { methods: Record<string, ModuleFunction> }>;
+  objects: Record<string, ModuleObject>;
   enums: Record<string, { values: Record<string, { name: string; value: string }> }>;
 }
 
@@ -56,7 +62,72 @@ export async function scanModule(): Promise<ModuleScan> {
   return scan([...moduleSourceFiles(), client], 'game-market-pipeline', false);
 }
 
-/** kebab-case, as `dagger call` spells functions and flags. */
-export function kebab(name: string): string {
+/**
+ * A name as `dagger call` spells it: the engine kebab-cases word by word and splits letters from
+ * digits, so `s3Endpoint` becomes `s-3-endpoint`.
+ */
+export function cliName(name: string): string {
+  const kind = (c: string | undefined) => (c === undefined ? '' : /[A-Z]/.test(c) ? 'upper' : /[a-z]/.test(c) ? 'lower' : /\d/.test(c) ? 'digit' : 'other');
+  let out = '';
+  for (let i = 0; i < name.length; i += 1) {
+    const [prev, here, next] = [kind(name[i - 1]), kind(name[i]), kind(name[i + 1])];
+    if (here === 'upper' && next === 'lower' && prev === 'upper') out += '-';
+    out += name[i];
+    const changes =
+      (here === 'upper' && (next === 'lower' || next === 'digit')) ||
+      (here === 'lower' && (next === 'upper' || next === 'digit')) ||
+      (here === 'digit' && (next === 'upper' || next === 'lower'));
+    if (changes && (here === 'lower' || here === 'digit' || next === 'digit')) out += '-';
+  }
+  return out.toLowerCase();
+}
+
+/** camelCase to kebab-case the way a reader would: a dash before each capital. */
+export function plainKebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const clientDeclarations = () => readFileSync(join(sdk, 'api/client.gen.d.ts'), 'utf8');
+
+/** The fields of the core API's root (the generated client's `Client` class), without the `_` the client adds to some. */
+export function coreRootFields(): string[] {
+  const declarations = clientDeclarations();
+  const start = declarations.indexOf('export declare class Client extends BaseClient {');
+  const body = declarations.slice(start, declarations.indexOf('\n}', start));
+  return [...body.matchAll(/^ {4}(\w+): \(/gm)].map((m) => m[1]!.replace(/_$/, ''));
+}
+
+/**
+ * Core fields the v0.21.9 CLI hides from `dagger call` (the engine's ShouldSkipFunction), and
+ * with them any module function of the same name. Some are gone from the generated client.
+ */
+export const CLI_HIDDEN_FIELDS = [
+  'pipeline',
+  'with',
+  'cacheVolume',
+  'setSecret',
+  'function',
+  'typeDef',
+  'sourceMap',
+  'currentModule',
+  'currentFunctionCall',
+  'generatedCode',
+];
+
+/**
+ * Whether a core type of the generated client has a function of that name taking those
+ * arguments (positional ones and those of its `<Type><Function>Opts`).
+ */
+export function coreFunctionTakes(type: string, fn: string, args: string[]): string[] {
+  const declarations = clientDeclarations();
+  const start = declarations.indexOf(`export declare class ${type} extends BaseClient {`);
+  if (start < 0) return [`${type} is not a core type`];
+  const body = declarations.slice(start, declarations.indexOf('\n}', start));
+  const member = new RegExp(`^ {4}${fn}_?: \\(([^)]*)\\)`, 'm').exec(body);
+  if (!member) return [`${type} has no function ${fn}`];
+  const optsName = `${type}${fn[0]!.toUpperCase()}${fn.slice(1)}Opts`;
+  const optsStart = declarations.indexOf(`export type ${optsName} = {`);
+  const opts = optsStart < 0 ? '' : declarations.slice(optsStart, declarations.indexOf('\n};', optsStart));
+  const known = [...member[1]!.matchAll(/(\w+)\??:/g), ...opts.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]!);
+  return args.filter((arg) => !known.includes(arg)).map((arg) => `${type}.${fn} takes no --${cliName(arg)}`);
 }

@@ -1,9 +1,8 @@
 /**
  * The Dagger module, checked without an engine (none runs on these machines): it type-checks
- * against the SDK pinned to its engineVersion, the SDK's own introspector sees the functions a
- * user calls, and its pure helpers turn arguments into the right commands, env and secrets.
- * What only a real engine can show (the containers actually running) is `dagger call test` in
- * the ci workflow.
+ * against the SDK pinned to its engineVersion, the SDK's own introspector sees the shape a user
+ * calls, and its pure helpers turn settings into the right commands, env and secrets. What only
+ * a real engine can show (the containers actually running) is `dagger check` in the ci workflow.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,32 +10,27 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   IMAGES,
-  LOCAL_LAKE_URL,
   Mode,
   SOURCE_IGNORE,
   Target,
-  checkDate,
+  VOLUME_LAKE_URL,
   checkLakeUrl,
   describeFailure,
-  findEndpoint,
   imageRef,
-  ingestArgs,
-  modeFor,
-  parseEndpoints,
-  parseMode,
-  planIngestAll,
-  planPipeline,
+  nothingToFetch,
+  parsePlan,
+  planArgs,
   planRun,
   sandboxArgs,
   secretBindings,
-  summarizeIngests,
+  summarizeShards,
   transformEnv,
 } from '../../dagger/src/commands.js';
-import { moduleSourceFiles, scanModule, type ModuleFunction, type ModuleScan } from './introspect.js';
+import { moduleSourceFiles, scanModule, type ModuleFunction, type ModuleObject, type ModuleScan } from './introspect.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const endpoints = parseEndpoints(readFileSync(join(root, 'config/endpoints.json'), 'utf8'));
+const noCredentials = { hasAwsCredentials: false };
 
 describe('module files', () => {
   it('type-checks with tsc --noEmit -p dagger against the pinned SDK', () => {
@@ -72,153 +66,185 @@ describe('module files', () => {
   });
 
   it('pins every base image to an exact release', () => {
-    for (const image of Object.values(IMAGES)) {
-      expect(image).toMatch(/:(\d+\.\d+\.\d+(-[a-z]+)*|RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z)$/);
-    }
+    for (const image of Object.values(IMAGES)) expect(image).toMatch(/:\d+\.\d+\.\d+(-[a-z]+)*$/);
   });
 });
 
-describe('functions, as the engine would register them (SDK introspector, no engine)', () => {
-  let functions: Record<string, ModuleFunction>;
+describe('the module as the engine would register it (SDK introspector, no engine)', () => {
   let scan: ModuleScan;
+  let object: ModuleObject;
+  let functions: Record<string, ModuleFunction>;
   beforeAll(async () => {
     scan = await scanModule();
-    functions = scan.objects.GameMarketPipeline!.methods;
+    object = scan.objects.GameMarketPipeline!;
+    functions = object.methods;
   });
 
   it('exposes exactly the functions a user types after dagger call', () => {
     expect(Object.keys(functions).sort()).toEqual(
-      ['ingest', 'ingestAll', 'minio', 'pipeline', 'publish', 'sandbox', 'test', 'transform'].sort(),
+      [
+        'withApi', 'withLake', 'withAws', 'withSnowflake',
+        'plan', 'ingest', 'transform', 'runPipeline', 'lake', 'emptyLake',
+        'ingestImage', 'transformImage', 'sandbox', 'test', 'rerunFetchesNothing', 'publish',
+      ].sort(),
     );
-    expect(functions.minio!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Service' });
-    expect(functions.sandbox!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Service' });
-    expect(functions.pipeline!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
   });
 
-  it('never caches the functions that call the API, read the lake or push images', () => {
-    for (const name of ['ingest', 'ingestAll', 'transform', 'pipeline', 'publish']) expect(functions[name]!.cache).toBe('never');
-  });
-
-  it('loads the repository as a Directory from "/" without dependencies or data folders', () => {
+  it('takes the repository and the endpoints once, in its constructor', () => {
+    expect(object._constructor?.arguments).toMatchObject({
+      source: { type: { name: 'Directory' }, defaultPath: '/', ignore: SOURCE_IGNORE },
+      config: { type: { name: 'File' }, defaultPath: '/config/endpoints.json' },
+    });
     for (const fn of Object.values(functions)) {
-      for (const arg of Object.values(fn.arguments).filter((a) => a.type?.name === 'Directory')) {
-        expect(arg.defaultPath, `${fn.name}.${arg.name}`).toBe('/');
-        expect(arg.ignore).toEqual(SOURCE_IGNORE);
-      }
+      for (const arg of Object.values(fn.arguments)) expect(['Directory', 'File'], `${fn.name}.${arg.name}`).not.toContain(arg.type?.name);
     }
     const ignored = SOURCE_IGNORE.join(' ');
     for (const folder of ['node_modules', '.lake', '.venv', '.warehouse', '.tools']) expect(ignored).toContain(folder);
   });
 
-  it('reads config/endpoints.json as a File argument wherever it fans out', () => {
-    for (const name of ['ingest', 'ingestAll', 'pipeline']) {
-      expect(functions[name]!.arguments.config).toMatchObject({ type: { name: 'File' }, defaultPath: '/config/endpoints.json' });
+  it('chains its settings, and hands out its images and results as core objects', () => {
+    for (const name of ['withApi', 'withLake', 'withAws', 'withSnowflake']) {
+      expect(functions[name]!.returnType, name).toEqual({ kind: 'OBJECT_KIND', name: 'GameMarketPipeline' });
+    }
+    expect(functions.ingestImage!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Container' });
+    expect(functions.transformImage!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Container' });
+    expect(functions.runPipeline!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
+    expect(functions.lake!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
+    expect(functions.sandbox!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Service' });
+    // No more a dozen arguments per function: settings travel on the object.
+    for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).length, fn.name).toBeLessThanOrEqual(6);
+  });
+
+  it('runs its tests as checks that take no required argument, and nothing else as a check', () => {
+    const checks = Object.values(functions).filter((fn) => fn.isCheck);
+    expect(checks.map((fn) => fn.name).sort()).toEqual(['rerunFetchesNothing', 'test']);
+    for (const fn of checks) expect(Object.values(fn.arguments).filter((a) => !a.isOptional)).toEqual([]);
+  });
+
+  it('never caches the functions that call the API, read the lake or push images', () => {
+    for (const name of ['plan', 'ingest', 'transform', 'runPipeline', 'lake', 'emptyLake', 'rerunFetchesNothing', 'publish']) {
+      expect(functions[name]!.cache, name).toBe('never');
     }
   });
 
   it('takes every credential as a Secret, never as a string', () => {
-    const credential = /apikey|password|token|secret|accesskey|^rootuser$|^snowflakeuser$/i;
-    let seen = 0;
-    for (const fn of Object.values(functions)) {
-      for (const arg of Object.values(fn.arguments).filter((a) => credential.test(a.name))) {
-        expect(arg.type, `${fn.name}.${arg.name}`).toEqual({ kind: 'OBJECT_KIND', name: 'Secret' });
-        seen += 1;
-      }
-    }
-    expect(seen).toBeGreaterThanOrEqual(16);
+    const credential = /apikey|password|token|secret|accesskey|^user$/i;
+    const seen = Object.values(functions).flatMap((fn) =>
+      Object.values(fn.arguments)
+        .filter((a) => credential.test(a.name))
+        .map((arg) => {
+          expect(arg.type, `${fn.name}.${arg.name}`).toEqual({ kind: 'OBJECT_KIND', name: 'Secret' });
+          return `${fn.name}.${arg.name}`;
+        }),
+    );
+    expect(seen.sort()).toEqual(
+      [
+        'withApi.apiKey', 'withAws.accessKeyId', 'withAws.secretAccessKey', 'withAws.sessionToken',
+        'withSnowflake.user', 'withSnowflake.password', 'publish.registryPassword',
+      ].sort(),
+    );
   });
 
   it('offers the modes and targets as enums with the CLI spellings', () => {
     expect(Object.values(scan.enums.Mode!.values).map((v) => v.value)).toEqual(['snapshot', 'incremental', 'daily']);
     expect(Object.values(scan.enums.Target!.values).map((v) => v.value)).toEqual(['dev', 'prod']);
-    expect(functions.ingest!.arguments.endpoint).toMatchObject({ isOptional: false, type: { kind: 'STRING_KIND' } });
+    expect(functions.ingest!.arguments.endpoint).toMatchObject({ isOptional: true, type: { kind: 'LIST_KIND' } });
+    expect(functions.ingest!.arguments.mode).toMatchObject({ isOptional: true, type: { kind: 'ENUM_KIND', name: 'Mode' } });
     expect(functions.transform!.arguments.target).toMatchObject({ isOptional: false, type: { kind: 'ENUM_KIND', name: 'Target' } });
     expect(functions.publish!.arguments.platform!.defaultValue).toBe('linux/amd64');
   });
 });
 
-describe('arguments become commands', () => {
-  it('reads the endpoints from config/endpoints.json', () => {
-    expect(endpoints.map((e) => e.name)).toEqual(
-      expect.arrayContaining(['games', 'genres', 'platforms', 'parent_platforms', 'stores', 'publishers', 'developers', 'tags']),
-    );
-    expect(findEndpoint(endpoints, 'games').incremental).toBe('updated');
-    expect(() => findEndpoint(endpoints, 'gmes')).toThrow(/unknown endpoint "gmes": valid endpoints are games, genres/);
-    expect(() => parseEndpoints('{"endpoints":[{"name":"Bad-Name"}]}')).toThrow('endpoints.0.name must match');
-    expect(() => parseEndpoints('not json')).toThrow('not valid JSON');
-  });
-
-  it('plans daily as incremental where the endpoint has a window and snapshot elsewhere', () => {
-    const daily = planIngestAll(endpoints, Mode.daily);
-    expect(daily).toHaveLength(endpoints.length);
-    expect(daily.find((t) => t.endpoint === 'games')).toEqual({ endpoint: 'games', mode: 'incremental' });
-    expect(daily.filter((t) => t.mode === 'snapshot').map((t) => t.endpoint)).toEqual(
-      endpoints.filter((e) => !e.incremental).map((e) => e.name),
-    );
-    expect(planIngestAll(endpoints, Mode.incremental)).toEqual([{ endpoint: 'games', mode: 'incremental' }]);
-    expect(planIngestAll(endpoints, Mode.snapshot).every((t) => t.mode === 'snapshot')).toBe(true);
-    expect(() => modeFor(findEndpoint(endpoints, 'genres'), Mode.incremental)).toThrow('has no incremental window');
-  });
-
-  it('plans the pipeline like gmp pipeline unless a mode is given', () => {
-    const onSandbox = planPipeline(endpoints, undefined, true);
-    expect(onSandbox.filter((t) => t.mode === 'snapshot')).toHaveLength(endpoints.length);
-    expect(onSandbox.filter((t) => t.mode === 'incremental').map((t) => t.endpoint)).toEqual(['games']);
-    expect(planPipeline(endpoints, undefined, false)).toEqual(planIngestAll(endpoints, Mode.daily));
-    expect(planPipeline(endpoints, Mode.snapshot, true)).toEqual(planIngestAll(endpoints, Mode.snapshot));
-  });
-
-  it('builds the gmp ingest command line', () => {
-    expect(ingestArgs({ endpoint: 'games', mode: Mode.incremental }, '2026-11-25')).toEqual([
-      'ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2026-11-25', '--json',
+describe('settings become commands', () => {
+  it('asks gmp plan for the work, as given, and never decides it itself', () => {
+    expect(planArgs({}, 1)).toEqual(['plan', '--all', '--json', '--shards', '1']);
+    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.incremental, from: '2026-11-01', to: '2026-11-03' }, 4)).toEqual([
+      'plan', '--endpoint', 'games', '--endpoint', 'genres', '--mode', 'incremental', '--from', '2026-11-01', '--to', '2026-11-03', '--json', '--shards', '4',
     ]);
-    expect(ingestArgs({ endpoint: 'genres', mode: Mode.snapshot })).toEqual(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--json']);
-    expect(() => ingestArgs({ endpoint: 'games', mode: Mode.snapshot }, '2026-02-30')).toThrow('invalid date "2026-02-30"');
-    expect(checkDate('2024-02-29')).toBe('2024-02-29');
+    // Dates and modes reach the CLI untouched: it owns their rules and its errors.
+    expect(planArgs({ mode: Mode.snapshot, date: '2099-01-01' }, 1)).toContain('2099-01-01');
+    const source = readFileSync(join(root, 'dagger/src/commands.ts'), 'utf8');
+    for (const rule of ['planIngestAll', 'modeFor', 'checkDate', 'incremental?:']) expect(source).not.toContain(rule);
+  });
+
+  it('reads the plan and runs only its gmp ingest shards', () => {
+    const plan = {
+      api: 'https://api.rawg.io/api',
+      budget: { monthly: 20000, spent: 0, left: 20000 },
+      units: [{ id: 'genres/snapshot/2026-12-01', state: 'new' }],
+      apiRequestsNeeded: 1,
+      shards: [{ units: ['genres/snapshot/2026-12-01'], maxPages: null, args: ['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json'] }],
+    };
+    expect(parsePlan(JSON.stringify(plan)).shards[0]!.args).toEqual(['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json']);
+    expect(() => parsePlan('games: 3 pages')).toThrow('gmp plan --json printed no JSON plan');
+    expect(() => parsePlan('{"units":[]}')).toThrow('printed no "units", "shards" and "apiRequestsNeeded"');
+    expect(() => parsePlan(JSON.stringify({ ...plan, shards: [{ units: [], args: ['lake', 'rm'] }] }))).toThrow('not a gmp ingest');
+    expect(nothingToFetch({ ...plan, shards: [] })).toBe('1 of 1 units complete in the lake: nothing to fetch, 0 API requests');
+  });
+
+  it('reports every failed shard in one line, in the CLI own words', () => {
+    const shards = [
+      { units: ['games/updated/2026-11-30'], args: ['ingest'] },
+      { units: ['genres/snapshot/2026-12-01'], args: ['ingest'] },
+      { units: ['tags/snapshot/2026-12-01', 'stores/snapshot/2026-12-01'], args: ['ingest'] },
+    ];
+    const results: PromiseSettledResult<string>[] = [
+      { status: 'rejected', reason: Object.assign(new Error('process "node" did not complete'), { stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n' }) },
+      { status: 'fulfilled', value: '{"endpoint":"genres"}\n' },
+      { status: 'rejected', reason: new Error('connection refused\nmore detail') },
+    ];
+    expect(() => summarizeShards(shards, results)).toThrow(
+      'ingest failed for games/updated/2026-11-30: gmp: the RAWG monthly quota is spent; tags/snapshot/2026-12-01 stores/snapshot/2026-12-01: connection refused',
+    );
+    expect(summarizeShards([shards[1]!], [results[1]!])).toBe('{"endpoint":"genres"}');
+    expect(describeFailure('plain')).toBe('plain');
     expect(sandboxArgs(8080, { games: 500, seed: 7 })).toEqual(['sandbox', '--host', '0.0.0.0', '--port', '8080', '--games', '500', '--seed', '7']);
   });
 
-  it('accepts enum values however the engine spells them', () => {
-    expect(parseMode('DAILY')).toBe(Mode.daily);
-    expect(() => parseMode('weekly')).toThrow('unknown mode "weekly"');
-  });
-
-  it('binds the sandbox and a MinIO when no API key and no lake are given', () => {
-    expect(planRun({ hasApiKey: false }, {})).toEqual({
+  it('keeps the lake on a named cache volume when no lake URL is given', () => {
+    expect(planRun({ hasApiKey: false }, noCredentials)).toEqual({
       sandbox: true,
-      minio: true,
-      env: { RAWG_BASE_URL: 'http://sandbox:8080/api', LAKE_URL: LOCAL_LAKE_URL, S3_ENDPOINT: 'http://minio:9000', AWS_REGION: 'us-east-1' },
+      volume: 'gmp-lake',
+      env: { RAWG_BASE_URL: 'http://sandbox:8080/api', LAKE_URL: VOLUME_LAKE_URL },
     });
+    expect(planRun({ hasApiKey: true }, { ...noCredentials, volume: 'gmp-lake-2' })).toEqual({ sandbox: false, volume: 'gmp-lake-2', env: { LAKE_URL: 'file:///lake' } });
+    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, volume: 'Bad Name' })).toThrow('invalid with-lake --volume "Bad Name"');
+    expect(() => planRun({ hasApiKey: true }, { hasAwsCredentials: true })).toThrow('with-aws credentials need with-lake --url');
   });
 
   it('uses the real API and the given lake when told to', () => {
-    const plan = planRun({ hasApiKey: true }, { lakeUrl: 's3://market-lake/raw', awsRegion: 'eu-west-1' });
-    expect(plan).toEqual({ sandbox: false, minio: false, env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' } });
-    expect(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { lakeUrl: 's3://lake', s3Endpoint: 'http://minio.test:9000' })).toEqual({
+    expect(planRun({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true })).toEqual({
       sandbox: false,
-      minio: false,
+      env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' },
+    });
+    expect(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials })).toEqual({
+      sandbox: false,
       env: { RAWG_BASE_URL: 'http://rawg.test:9/api', LAKE_URL: 's3://lake', S3_ENDPOINT: 'http://minio.test:9000' },
     });
     // Steps that never call the API (transform) get no API settings at all.
-    expect(planRun(undefined, { lakeUrl: 's3://lake' }).env).toEqual({ LAKE_URL: 's3://lake' });
+    expect(planRun(undefined, { url: 's3://lake', ...noCredentials }).env).toEqual({ LAKE_URL: 's3://lake' });
   });
 
-  it('refuses lakes a container cannot keep, and half-given settings', () => {
-    expect(() => checkLakeUrl('file://./.lake')).toThrow('a file:// lake would vanish with the container');
+  it('refuses lakes a container cannot keep, and settings that do not go together', () => {
+    expect(() => checkLakeUrl('file://./.lake')).toThrow('leave --url out for the lake on a cache volume');
     expect(checkLakeUrl('s3://market-lake/raw/')).toBe('s3://market-lake/raw');
-    expect(() => planRun({ hasApiKey: true }, { s3Endpoint: 'http://minio:9000' })).toThrow('--s3-endpoint needs --lake-url');
-    expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, {})).toThrow('invalid --base-url');
+    expect(() => planRun({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow('with-lake --endpoint-url needs --url');
+    expect(() => planRun({ hasApiKey: true }, { url: 's3://lake', volume: 'v', ...noCredentials })).toThrow('--url or --volume, not both');
+    expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow('invalid with-api --base-url');
   });
 
   it('maps secrets to env names and never puts them in plain env', () => {
     const secret = (label: string) => ({ label });
-    const bindings = secretBindings({ apiKey: secret('k'), awsSessionToken: secret('t'), snowflakePassword: secret('p') });
+    const bindings = secretBindings({ apiKey: secret('k'), awsSessionToken: secret('t'), snowflakePassword: secret('p'), awsAccessKeyId: undefined });
     expect(bindings).toEqual([
       ['RAWG_API_KEY', { label: 'k' }],
       ['AWS_SESSION_TOKEN', { label: 't' }],
       ['SNOWFLAKE_PASSWORD', { label: 'p' }],
     ]);
-    const plain = { ...planRun({ hasApiKey: true }, { lakeUrl: 's3://lake' }).env, ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }) };
+    const plain = {
+      ...planRun({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }).env,
+      ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }),
+    };
     for (const name of ['RAWG_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'SNOWFLAKE_USER', 'SNOWFLAKE_PASSWORD']) {
       expect(plain).not.toHaveProperty(name);
     }
@@ -226,7 +252,7 @@ describe('arguments become commands', () => {
 
   it('checks the Snowflake settings before any container starts', () => {
     expect(() => transformEnv(Target.prod, {}, { snowflakeUser: false, snowflakePassword: true })).toThrow(
-      'transform --target prod needs --snowflake-account, --snowflake-user',
+      'transform --target prod needs with-snowflake --account, --user',
     );
     expect(transformEnv(Target.prod, { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' }, { snowflakeUser: true, snowflakePassword: true })).toEqual({
       DBT_PROFILES_DIR: '/app/dbt',
@@ -245,23 +271,5 @@ describe('arguments become commands', () => {
     expect(imageRef('localhost:5000', 'transform', 'sha-3f2a')).toBe('localhost:5000/game-market-pipeline/transform:sha-3f2a');
     expect(() => imageRef('https://ghcr.io', 'ingest', 'v1')).toThrow('without a scheme');
     expect(() => imageRef('ghcr.io/acme', 'ingest', '-bad')).toThrow('invalid --tag "-bad"');
-  });
-
-  it('reports every failed endpoint of a parallel ingest in one line, in the CLI own words', () => {
-    const tasks = [
-      { endpoint: 'games', mode: Mode.incremental },
-      { endpoint: 'genres', mode: Mode.snapshot },
-      { endpoint: 'tags', mode: Mode.snapshot },
-    ] as const;
-    const results: PromiseSettledResult<string>[] = [
-      { status: 'rejected', reason: Object.assign(new Error('process "node" did not complete'), { stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n' }) },
-      { status: 'fulfilled', value: '{"endpoint":"genres"}\n' },
-      { status: 'rejected', reason: new Error('connection refused\nmore detail') },
-    ];
-    expect(() => summarizeIngests([...tasks], results)).toThrow(
-      'ingest failed for games incremental: gmp: the RAWG monthly quota is spent; tags snapshot: connection refused',
-    );
-    expect(summarizeIngests([tasks[1]], [results[1]!])).toBe('{"endpoint":"genres"}');
-    expect(describeFailure('plain')).toBe('plain');
   });
 });
