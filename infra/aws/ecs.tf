@@ -45,7 +45,7 @@ resource "aws_ecs_task_definition" "ingest" {
     }
   }
 
-  # The image's entrypoint is `gmp`; the state machine supplies `ingest --endpoint ...`.
+  # The image's entrypoint is `gmp`; the state machine supplies `plan ...`, then each shard's args.
   container_definitions = jsonencode([{
     name                   = "ingest"
     image                  = "${aws_ecr_repository.this["ingest"].repository_url}:${var.image_tag}"

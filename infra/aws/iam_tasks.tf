@@ -122,7 +122,8 @@ resource "aws_iam_role_policy" "transform_execution" {
 
 # --- task roles --------------------------------------------------------------------------------
 
-# Ingest reads, writes and lists under raw/ and _runs/ only; it never deletes.
+# Ingest (the planner and every shard) reads, writes and lists under its prefixes only; it
+# never deletes.
 data "aws_iam_policy_document" "ingest_task" {
   statement {
     sid       = "ListLakePrefixes"
@@ -131,13 +132,13 @@ data "aws_iam_policy_document" "ingest_task" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = [for p in local.lake_prefixes : "${p}*"]
+      values   = [for p in local.ingest_lake_prefixes : "${p}*"]
     }
   }
   statement {
     sid       = "ReadWriteLakeObjects"
     actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = [for p in local.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
+    resources = [for p in local.ingest_lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
   }
   statement {
     sid       = "UseLakeKey"
@@ -160,13 +161,13 @@ data "aws_iam_policy_document" "transform_task" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = [for p in local.lake_prefixes : "${p}*"]
+      values   = [for p in local.transform_lake_prefixes : "${p}*"]
     }
   }
   statement {
     sid       = "ReadLakeObjects"
     actions   = ["s3:GetObject"]
-    resources = [for p in local.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
+    resources = [for p in local.transform_lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
   }
   statement {
     sid       = "DecryptLakeObjects"

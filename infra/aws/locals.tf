@@ -13,6 +13,10 @@ locals {
   })
 
   lake_url = "s3://${var.lake_bucket_name}"
-  # The only prefixes the pipeline's tasks may touch.
-  lake_prefixes = ["raw/", "_runs/"]
+  # The only prefixes the ingest task may touch: pages, run records, the request ledger, and
+  # the plans the planner saves (the state machine reads those).
+  plans_prefix         = "_plans/"
+  ingest_lake_prefixes = ["raw/", "_runs/", "_ledger/", local.plans_prefix]
+  # The transform task only reads what the warehouse is built from.
+  transform_lake_prefixes = ["raw/", "_runs/"]
 }

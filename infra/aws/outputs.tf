@@ -44,9 +44,9 @@ output "state_machine_arn" {
   value       = aws_sfn_state_machine.pipeline.arn
 }
 
-output "schedules" {
-  description = "Schedule names and the execution input each one sends."
-  value       = { for k, s in aws_scheduler_schedule.this : s.name => local.schedules[k].input }
+output "daily_schedule" {
+  description = "The daily schedule's name and the execution input it sends."
+  value       = { name = aws_scheduler_schedule.daily.name, input = local.daily_input }
 }
 
 output "failure_topic_arn" {

@@ -1,17 +1,9 @@
+# The deployment's one production scheduler (pipeline.yml's schedule is the alternative where
+# there is no AWS compute, never both). Mode daily is what the month's budget pays for: the
+# planner picks yesterday's `updated` window of games, today's snapshots of the small endpoints
+# and a share of the open games backfill sized by what the budget leaves.
 locals {
-  # Execution inputs; see infra/modules/state-machine for their meaning.
-  schedules = {
-    daily = {
-      description = "Every endpoint: games incremental (yesterday's updates), the others as today's snapshot; then dbt."
-      expression  = var.daily_schedule_expression
-      input       = {}
-    }
-    weekly-games-snapshot = {
-      description = "A full snapshot of games (the batch layer); then dbt."
-      expression  = var.weekly_snapshot_schedule_expression
-      input       = { endpoints = ["games"], mode = "snapshot" }
-    }
-  }
+  daily_input = { mode = "daily" }
 }
 
 resource "aws_scheduler_schedule_group" "this" {
@@ -19,15 +11,13 @@ resource "aws_scheduler_schedule_group" "this" {
   tags = local.tags
 }
 
-resource "aws_scheduler_schedule" "this" {
-  for_each = local.schedules
-
-  name                         = "${var.name}-${each.key}"
+resource "aws_scheduler_schedule" "daily" {
+  name                         = "${var.name}-daily"
   group_name                   = aws_scheduler_schedule_group.this.name
-  description                  = each.value.description
-  schedule_expression          = each.value.expression
+  description                  = "Plan and ingest mode daily (updates, small snapshots, a budgeted share of the games backfill); then dbt."
+  schedule_expression          = var.daily_schedule_expression
   schedule_expression_timezone = var.schedule_timezone
-  state                        = var.schedules_enabled ? "ENABLED" : "DISABLED"
+  state                        = var.schedule_enabled ? "ENABLED" : "DISABLED"
   kms_key_arn                  = aws_kms_key.this.arn
 
   flexible_time_window {
@@ -37,7 +27,7 @@ resource "aws_scheduler_schedule" "this" {
   target {
     arn      = aws_sfn_state_machine.pipeline.arn
     role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode(each.value.input)
+    input    = jsonencode(local.daily_input)
 
     retry_policy {
       maximum_event_age_in_seconds = 3600

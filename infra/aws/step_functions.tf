@@ -2,6 +2,7 @@ module "state_machine_definition" {
   source = "../modules/state-machine"
 
   partition                     = local.partition
+  lake_url                      = local.lake_url
   cluster_arn                   = aws_ecs_cluster.this.arn
   ingest_task_definition_arn    = aws_ecs_task_definition.ingest.arn
   transform_task_definition_arn = aws_ecs_task_definition.transform.arn
@@ -9,6 +10,7 @@ module "state_machine_definition" {
   security_group_ids            = [aws_security_group.tasks.id]
   assign_public_ip              = var.assign_public_ip
   failure_topic_arn             = aws_sns_topic.failures.arn
+  shards                        = var.ingest_shards
   max_concurrency               = var.max_concurrent_ingests
 }
 
@@ -64,9 +66,14 @@ resource "aws_iam_role" "state_machine" {
 
 locals {
   cluster_tasks_arn = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${aws_ecs_cluster.this.name}/*"
+  # Spelled out rather than referenced: the state machine itself depends on this policy.
+  state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}"
+  # The Distributed Map's child executions are named <state machine>/<map run>:<child>.
+  shard_executions_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${var.name}/*"
 }
 
-# Exactly the two task definitions, exactly their four roles, in this cluster only.
+# Exactly the two task definitions, exactly their four roles, in this cluster only; the plans
+# the planner saved; the Distributed Map's own child executions.
 data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "RunPipelineTasks"
@@ -113,6 +120,32 @@ data "aws_iam_policy_document" "state_machine" {
     sid       = "SyncTaskCompletionRule"
     actions   = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
     resources = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/StepFunctionsGetEventsForECSTaskRule"]
+  }
+  statement {
+    # The Distributed Map reads its items from _plans/<execution>/shards.json.
+    sid       = "ReadRunPlans"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.lake.arn}/${local.plans_prefix}*"]
+  }
+  statement {
+    sid       = "DecryptRunPlans"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "StartShardExecutions"
+    actions   = ["states:StartExecution"]
+    resources = [local.state_machine_arn]
+  }
+  statement {
+    sid       = "FollowAndStopShardExecutions"
+    actions   = ["states:DescribeExecution", "states:StopExecution"]
+    resources = [local.shard_executions_arn]
   }
   statement {
     sid       = "NotifyFailures"

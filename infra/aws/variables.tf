@@ -26,7 +26,7 @@ variable "tags" {
 }
 
 variable "lake_bucket_name" {
-  description = "Globally unique name of the S3 bucket holding the lake (raw/ pages and _runs/ records). The Snowflake stack uses the same name."
+  description = "Globally unique name of the S3 bucket holding the lake (raw/ pages, _runs/ records, the _ledger/ of API spend, _plans/ of each run). The Snowflake stack uses the same name."
   type        = string
 
   validation {
@@ -243,33 +243,33 @@ variable "snowflake_notification_queue_arn" {
 }
 
 variable "daily_schedule_expression" {
-  description = "When the daily run starts: every endpoint, incremental where supported."
+  description = "When the daily run starts (execution input {\"mode\":\"daily\"})."
   type        = string
   default     = "cron(0 4 * * ? *)"
 }
 
-variable "weekly_snapshot_schedule_expression" {
-  description = "When the weekly full snapshot of games starts. Keep it away from the daily run so two dbt builds never overlap."
-  type        = string
-  default     = "cron(0 10 ? * SUN *)"
-}
-
 variable "schedule_timezone" {
-  description = "Time zone of the schedule expressions."
+  description = "Time zone of the schedule expression."
   type        = string
   default     = "UTC"
 }
 
-variable "schedules_enabled" {
-  description = "Turn both schedules on or off without destroying them."
+variable "schedule_enabled" {
+  description = "Turn the daily schedule on or off without destroying it. On by default: this is the deployment's scheduler, so leave pipeline.yml's schedule off when it is on."
   type        = bool
   default     = true
 }
 
-variable "max_concurrent_ingests" {
-  description = "How many endpoints are ingested at once in a run."
+variable "ingest_shards" {
+  description = "How many shards the planner splits a run's open work into; each shard is one Fargate ingest task."
   type        = number
   default     = 4
+}
+
+variable "max_concurrent_ingests" {
+  description = "How many shards run at once. Each task applies the config's requestsPerSecond on its own, so the API sees up to this many times that rate; the budget is held by the planner's --max-pages per shard."
+  type        = number
+  default     = 2
 }
 
 variable "failure_notification_emails" {

@@ -9,9 +9,10 @@ locals {
   reader_role_arn = "arn:${var.aws_partition}:iam::${var.aws_account_id}:role/${var.aws_reader_role_name}"
   raw_url         = "s3://${var.lake_bucket_name}/raw/"
 
-  # raw/{endpoint}/load={snapshot|updated}/date={YYYY-MM-DD}/page={00001}.json: only pages are
-  # data; _manifest.json and _SUCCESS sit in the same folders and must stay out.
-  page_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/page=[0-9]+[.]json"
+  # raw/{endpoint}/load={snapshot|updated}/date={YYYY-MM-DD}/page={00001}.json, and for a window
+  # of a deep listing raw/games/load=snapshot/date=D/window=updated~A~B/page=00001.json: only pages
+  # are data; _manifest.json and _SUCCESS sit in the same folders and must stay out.
+  page_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+[.]json"
 }
 
 resource "snowflake_database" "this" {
@@ -71,7 +72,8 @@ resource "snowflake_stage_external_s3" "raw" {
 }
 
 # One external table per endpoint of config/endpoints.json: VALUE holds the page envelope,
-# LOAD and DATE come from the hive-style path and prune partitions.
+# LOAD and DATE come from the hive-style path and prune partitions. A window is a resume unit
+# inside its snapshot, not a partition of the data: its pages carry the snapshot's LOAD and DATE.
 resource "snowflake_external_table" "raw" {
   for_each = local.endpoints
 

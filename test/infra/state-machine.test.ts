@@ -1,28 +1,34 @@
 // Applies infra/modules/state-machine with a real OpenTofu (offline: the module has no providers),
 // validates the rendered definition with asl-validator, and evaluates its JSONata expressions with
 // the jsonata engine to see which tasks a run would start. Step Functions itself cannot run here.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import aslValidator from 'asl-validator';
 import jsonata from 'jsonata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { infraDir, isObject, type Json, type JsonObject, repoRoot, requireTool, run, tofuBin } from './support.js';
+import { infraDir, isObject, type Json, type JsonObject, requireTool, run, tofuBin } from './support.js';
 
 const INGEST_TD = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/gmp-ingest:7';
 const TRANSFORM_TD = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/gmp-transform:3';
 const CLUSTER = 'arn:aws:ecs:eu-west-1:111122223333:cluster/gmp';
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:gmp-failures';
+const EXECUTION = 'daily-2026-11-26';
 
 // A local module source must be relative (an absolute one is copied away from config/).
 const rootModule = (dir: string) => `
-variable "endpoints_file" {
+variable "lake_url" {
   type    = string
+  default = "s3://gmp-lake"
+}
+variable "shards" {
+  type    = number
   default = null
 }
 module "definition" {
   source                        = ${JSON.stringify(path.relative(dir, path.join(infraDir, 'modules/state-machine')))}
-  endpoints_file                = var.endpoints_file
+  lake_url                      = var.lake_url
+  shards                        = var.shards
   cluster_arn                   = "${CLUSTER}"
   ingest_task_definition_arn    = "${INGEST_TD}"
   transform_task_definition_arn = "${TRANSFORM_TD}"
@@ -45,10 +51,11 @@ async function tofu(...args: string[]) {
   return result.stdout;
 }
 
-/** Applies the module (optionally on another endpoints file) and returns the definition. */
-async function applyDefinition(endpointsFile?: string): Promise<JsonObject> {
-  const vars = endpointsFile ? ['-var', `endpoints_file=${endpointsFile}`] : [];
-  await tofu('apply', '-auto-approve', '-input=false', '-no-color', ...vars);
+const asVars = (vars: Record<string, string>) => Object.entries(vars).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+
+/** Applies the module with the given variables and returns the definition. */
+async function applyDefinition(vars: Record<string, string> = {}): Promise<JsonObject> {
+  await tofu('apply', '-auto-approve', '-input=false', '-no-color', ...asVars(vars));
   const definition: unknown = JSON.parse(JSON.parse(await tofu('output', '-json', 'definition')));
   if (!isObject(definition as Json)) throw new Error('definition output is not a JSON object');
   return definition as JsonObject;
@@ -78,52 +85,72 @@ function state(definition: JsonObject, name: string, states = definition.States)
   return found;
 }
 
-const context = { Execution: { Name: 'daily-2026-11-26', Id: 'exec-id', Input: {} } };
+const context = { Execution: { Name: EXECUTION, Id: 'exec-id', Input: {} } };
 
-interface Outcome {
-  rejectedWith?: string;
-  ingestTasks: Array<{ TaskDefinition: string; Cluster: string; LaunchType: string; Overrides: { ContainerOverrides: Array<{ Name: string; Command: string[] }> } }>;
+interface EcsTask {
+  TaskDefinition: string;
+  Cluster: string;
+  LaunchType: string;
+  StartedBy: string;
+  Overrides: { ContainerOverrides: Array<{ Name: string; Command: string[] }> };
 }
 
-/** Follows the definition from its start for one execution input, up to the ingest tasks it starts. */
-async function simulate(definition: JsonObject, input: Json): Promise<Outcome> {
-  const load = state(definition, String(definition.StartAt));
-  const catalogue = isObject(load.Assign) ? load.Assign.catalogue : undefined;
-  const validate = state(definition, String(load.Next));
+/** Follows the definition from its start for one execution input, up to the planner task it starts. */
+async function simulate(definition: JsonObject, input: unknown): Promise<{ rejectedWith?: string; planner?: EcsTask }> {
+  const validate = state(definition, String(definition.StartAt));
+  expect(validate.Type).toBe('Choice');
   const states = { input, context };
   for (const choice of Array.isArray(validate.Choices) ? validate.Choices : []) {
     if (!isObject(choice)) continue;
-    if ((await render(choice.Condition, { states, catalogue })) === true) {
-      return { rejectedWith: String(state(definition, String(choice.Next)).Error), ingestTasks: [] };
-    }
+    if ((await render(choice.Condition, { states })) === true) return { rejectedWith: String(state(definition, String(choice.Next)).Error) };
   }
-  const map = state(definition, String(validate.Default));
-  const items = (await render(map.Items, { states, catalogue })) as Json[];
-  const processor = map.ItemProcessor as JsonObject;
-  const task = state(definition, String(processor.StartAt), processor.States);
-  const ingestTasks: Outcome['ingestTasks'] = [];
-  for (const [index, item] of items.entries()) {
-    const selected = await render(map.ItemSelector, { states: { input, context: { ...context, Map: { Item: { Value: item, Index: index } } } } });
-    ingestTasks.push((await render(task.Arguments, { states: { input: selected, context } })) as Outcome['ingestTasks'][number]);
-  }
-  return { ingestTasks };
+  const planner = state(definition, String(validate.Default));
+  return { planner: (await render(planner.Arguments, { states })) as EcsTask };
 }
 
-function commands(outcome: Outcome): string[][] {
-  return outcome.ingestTasks.map((t) => {
-    expect(t.TaskDefinition).toBe(INGEST_TD);
-    expect(t.Cluster).toBe(CLUSTER);
-    expect(t.LaunchType).toBe('FARGATE');
-    expect(t.Overrides.ContainerOverrides).toHaveLength(1);
-    const [override] = t.Overrides.ContainerOverrides;
-    expect(override?.Name).toBe('ingest');
-    return override?.Command ?? [];
-  });
+function ingestCommand(task: EcsTask | undefined): string[] {
+  expect(task?.TaskDefinition).toBe(INGEST_TD);
+  expect(task?.Cluster).toBe(CLUSTER);
+  expect(task?.LaunchType).toBe('FARGATE');
+  expect(task?.Overrides.ContainerOverrides).toHaveLength(1);
+  const [override] = task?.Overrides.ContainerOverrides ?? [];
+  expect(override?.Name).toBe('ingest');
+  return override?.Command ?? [];
 }
+
+async function plannerCommand(definition: JsonObject, input: unknown): Promise<string[]> {
+  const { rejectedWith, planner } = await simulate(definition, input);
+  expect(rejectedWith).toBeUndefined();
+  return ingestCommand(planner);
+}
+
+/** The task one shard's child execution starts, given the shard as the planner wrote it. */
+async function shardTask(definition: JsonObject, shard: unknown, index = 0): Promise<EcsTask> {
+  const map = state(definition, 'IngestShards');
+  const item = await render(map.ItemSelector, { states: { input: {}, context: { ...context, Map: { Item: { Value: shard, Index: index } } } } });
+  const processor = map.ItemProcessor as JsonObject;
+  const task = state(definition, String(processor.StartAt), processor.States);
+  // A child execution has its own context; only its input links it to the parent run.
+  const child = { Execution: { Name: 'IngestShard:0f1e2d3c', Id: 'child-id', Input: item } };
+  return (await render(task.Arguments, { states: { input: item, context: child } })) as EcsTask;
+}
+
+// Shards as `gmp plan --json --shards N` writes them to _plans/<name>/shards.json.
+const sampleShards = [
+  {
+    units: ['games/updated/2026-11-25', 'genres/snapshot/2026-11-26'],
+    maxPages: null,
+    args: ['ingest', '--unit', 'games/updated/2026-11-25', '--unit', 'genres/snapshot/2026-11-26', '--json'],
+  },
+  {
+    units: ['games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30'],
+    maxPages: 120,
+    args: ['ingest', '--unit', 'games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30', '--max-pages', '120', '--json'],
+  },
+];
 
 // --------------------------------------------------------------------------------------------------
 
-let endpoints: Array<{ name: string; incremental?: string }>;
 let definition: JsonObject;
 
 beforeAll(async () => {
@@ -132,8 +159,6 @@ beforeAll(async () => {
   await writeFile(path.join(workDir, 'main.tf'), rootModule(workDir));
   await writeFile(path.join(workDir, 'cli.tfrc'), '');
   await tofu('init', '-input=false', '-no-color', '-backend=false');
-  const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: typeof endpoints };
-  endpoints = catalogue.endpoints;
   definition = await applyDefinition();
 }, 120_000);
 
@@ -142,100 +167,136 @@ afterAll(async () => {
 });
 
 describe('state-machine module, applied offline with OpenTofu', () => {
-  it('renders a definition that asl-validator accepts', () => {
+  it('renders a definition that asl-validator 4.0.0 accepts, Distributed Map and ItemReader included', () => {
     const { isValid, errorsText } = aslValidator(definition);
     expect(isValid, errorsText('\n')).toBe(true);
+    const map = state(definition, 'IngestShards');
+    expect(map.ItemReader).toBeDefined();
+    expect((map.ItemProcessor as JsonObject).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    // The validator does check the Map: a Distributed processor without its execution type fails.
+    const broken = structuredClone(definition);
+    ((state(broken, 'IngestShards').ItemProcessor as JsonObject).ProcessorConfig as JsonObject).ExecutionType = null;
+    expect(aslValidator(broken).isValid).toBe(false);
   });
 
-  it('daily input {} starts one ingest per endpoint, incremental where the endpoint supports it', async () => {
-    const cmds = commands(await simulate(definition, {}));
-    expect(cmds).toEqual(
-      endpoints.map((e) => ['ingest', '--endpoint', e.name, '--mode', e.incremental ? 'incremental' : 'snapshot', '--json']),
-    );
+  it('daily input {} runs the planner in mode daily, saving the plan under the execution name', async () => {
+    expect(await plannerCommand(definition, {})).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '4', '--save', EXECUTION]);
+    expect(await plannerCommand(definition, { mode: 'daily' })).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '4', '--save', EXECUTION]);
   });
 
-  it('weekly input takes a snapshot of games only', async () => {
-    const cmds = commands(await simulate(definition, { endpoints: ['games'], mode: 'snapshot' }));
-    expect(cmds).toEqual([['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--json']]);
-  });
-
-  it('passes the date from the execution input to every task', async () => {
-    const cmds = commands(await simulate(definition, { endpoints: ['games', 'genres'], date: '2026-11-25' }));
-    expect(cmds).toEqual([
-      ['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2026-11-25', '--json'],
-      ['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', '2026-11-25', '--json'],
+  it('passes mode and date from the input to the planner, and nothing else', async () => {
+    expect(await plannerCommand(definition, { mode: 'snapshot' })).toEqual(['plan', '--all', '--mode', 'snapshot', '--json', '--shards', '4', '--save', EXECUTION]);
+    expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25' })).toEqual([
+      'plan', '--all', '--mode', 'incremental', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
     ]);
+    expect(await plannerCommand(definition, { date: '2026-11-25' })).toEqual([
+      'plan', '--all', '--mode', 'daily', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
+    ]);
+    const { planner } = await simulate(definition, {});
+    expect(planner?.StartedBy).toBe(EXECUTION);
   });
 
   it('rejects bad input before starting any task', async () => {
-    expect((await simulate(definition, { endpoints: ['nope'] })).rejectedWith).toBe('InvalidInput.UnknownEndpoint');
-    expect((await simulate(definition, { endpoints: [] })).rejectedWith).toBe('InvalidInput.UnknownEndpoint');
-    expect((await simulate(definition, { mode: 'full' })).rejectedWith).toBe('InvalidInput.Mode');
-    expect((await simulate(definition, { mode: 'incremental' })).rejectedWith).toBe('InvalidInput.IncrementalNotSupported');
-    expect((await simulate(definition, { endpoints: ['games'], mode: 'incremental' })).rejectedWith).toBeUndefined();
-    expect((await simulate(definition, { date: '25/11/2026' })).rejectedWith).toBe('InvalidInput.Date');
+    const rejected = async (input: unknown) => (await simulate(definition, input)).rejectedWith;
+    expect(await rejected({ endpoints: ['games'], mode: 'snapshot' })).toBe('InvalidInput.UnknownField');
+    expect(await rejected({ from: '2026-11-01' })).toBe('InvalidInput.UnknownField');
+    expect(await rejected([])).toBe('InvalidInput.UnknownField');
+    expect(await rejected('daily')).toBe('InvalidInput.UnknownField');
+    expect(await rejected({ mode: 'full' })).toBe('InvalidInput.Mode');
+    expect(await rejected({ mode: 'weekly' })).toBe('InvalidInput.Mode');
+    expect(await rejected({ mode: 7 })).toBe('InvalidInput.Mode');
+    expect(await rejected({ date: '25/11/2026' })).toBe('InvalidInput.Date');
+    expect(await rejected({ mode: 'snapshot', date: 20261125 })).toBe('InvalidInput.Date');
   });
 
-  it('retries ECS and throttling errors with backoff and routes every failure to the notification', async () => {
-    const map = state(definition, 'IngestEndpoints');
-    const processor = map.ItemProcessor as JsonObject;
-    const ingest = state(definition, 'RunIngest', processor.States);
-    const transform = state(definition, 'RunTransform');
-    for (const task of [ingest, transform]) {
-      const retries = (task.Retry as JsonObject[]) ?? [];
-      const ecs = retries.find((r) => Array.isArray(r.ErrorEquals) && r.ErrorEquals.includes('ECS.ThrottlingException'));
-      expect(ecs?.ErrorEquals).toContain('ECS.AmazonECSException');
-      expect(Number(ecs?.BackoffRate)).toBeGreaterThan(1);
-      expect(Number(ecs?.MaxAttempts)).toBeGreaterThan(1);
-      expect(task.Resource).toBe('arn:aws:states:::ecs:runTask.sync');
+  it('reads the Distributed Map items from _plans/<execution name>/shards.json in the lake bucket', async () => {
+    const map = state(definition, 'IngestShards');
+    const reader = map.ItemReader as JsonObject;
+    expect(reader.Resource).toBe('arn:aws:states:::s3:getObject');
+    expect(reader.ReaderConfig).toEqual({ InputType: 'JSON' });
+    expect(await render(reader.Arguments, { states: { input: {}, context } })).toEqual({ Bucket: 'gmp-lake', Key: `_plans/${EXECUTION}/shards.json` });
+    expect(map.Items).toBeUndefined();
+  });
+
+  it("runs each shard's args unchanged as the ingest task's command, tagged with the parent run", async () => {
+    for (const [index, shard] of sampleShards.entries()) {
+      const task = await shardTask(definition, shard, index);
+      expect(ingestCommand(task)).toEqual(shard.args);
+      expect(task.StartedBy).toBe(EXECUTION);
     }
-    expect((transform.Arguments as JsonObject).TaskDefinition).toBe(TRANSFORM_TD);
-    expect(((transform.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: string[] }> }).ContainerOverrides[0]?.Command).toEqual([
-      'build',
-      '--target',
-      'prod',
-    ]);
-    for (const s of [map, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
+    // Whatever argv the planner writes is what runs: no mode, date or endpoint is derived here.
+    const future = { units: ['x'], maxPages: 3, args: ['ingest', '--unit', 'x', '--some-new-flag', '--max-pages', '3', '--json'] };
+    expect(ingestCommand(await shardTask(definition, future))).toEqual(future.args);
+    expect(JSON.stringify(definition)).not.toContain('--endpoint');
+  });
+
+  it('fans out with bounded concurrency, no tolerated failure, and small child outputs', async () => {
+    const map = state(definition, 'IngestShards');
+    expect(map.MaxConcurrency).toBe(2);
+    expect(map.ToleratedFailureCount).toBe(0);
+    const processor = map.ItemProcessor as JsonObject;
+    const task = state(definition, String(processor.StartAt), processor.States);
+    expect(task.End).toBe(true);
+    const item = await render(map.ItemSelector, { states: { input: {}, context: { ...context, Map: { Item: { Value: sampleShards[1], Index: 1 } } } } });
+    expect(await render(task.Output, { states: { input: item } })).toEqual({ units: sampleShards[1]?.units });
+  });
+
+  it('plan, shards, wait, dbt: in that order, every failure notified', async () => {
+    const planner = state(definition, 'PlanRun');
+    const map = state(definition, 'IngestShards');
+    const transform = state(definition, 'RunTransform');
+    expect(planner.Next).toBe('IngestShards');
+    expect(map.Next).toBe('WaitForExternalTables');
+    expect(state(definition, 'WaitForExternalTables').Next).toBe('RunTransform');
+    expect(transform.Next).toBe('RunSucceeded');
+    for (const s of [planner, map, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
+    const failure = await render((map.Catch as JsonObject[])[0]?.Output, {
+      states: { errorOutput: { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'shard 1 failed' } },
+    });
+    expect(failure).toEqual({ step: 'ingest', error: 'States.ExceedToleratedFailureThreshold', cause: 'shard 1 failed' });
     const notify = state(definition, 'NotifyFailure');
     expect(notify.Resource).toBe('arn:aws:states:::sns:publish');
     expect((notify.Arguments as JsonObject).TopicArn).toBe(TOPIC);
     expect(state(definition, String(notify.Next)).Type).toBe('Fail');
   });
 
-  it('notifies instead of transforming when one endpoint failed, and transforms when all succeeded', async () => {
-    const ingest = state(definition, 'RunIngest', (state(definition, 'IngestEndpoints').ItemProcessor as JsonObject).States);
-    const item = { endpoint: 'games', mode: 'incremental', date: '' };
-    const ok = await render(ingest.Output, { states: { input: item } });
-    const failed = await render((ingest.Catch as JsonObject[])[0]?.Output, {
-      states: { input: { ...item, endpoint: 'tags' }, errorOutput: { Error: 'States.TaskFailed', Cause: 'exit 1' } },
-    });
-    const check = state(definition, 'CheckIngestResults');
-    const route = async (results: unknown[]) => {
-      for (const c of check.Choices as JsonObject[]) if ((await render(c.Condition, { states: { input: results } })) === true) return c.Next;
-      return check.Default;
-    };
-    expect(await route([ok, ok])).toBe('WaitForExternalTables');
-    expect(await route([ok, failed])).toBe('SummariseIngestFailures');
-    expect(state(definition, 'WaitForExternalTables').Next).toBe('RunTransform');
-    expect(await render(state(definition, 'SummariseIngestFailures').Output, { states: { input: [ok, failed] } })).toEqual({
-      step: 'ingest',
-      failedEndpoints: [{ endpoint: 'tags', mode: 'incremental', failed: true, error: 'States.TaskFailed', cause: 'exit 1' }],
-    });
+  it('retries ECS and throttling errors with backoff everywhere; only a shard retries a failed task', () => {
+    const processor = state(definition, 'IngestShards').ItemProcessor as JsonObject;
+    const shard = state(definition, 'RunShard', processor.States);
+    const planner = state(definition, 'PlanRun');
+    const transform = state(definition, 'RunTransform');
+    const retried = (task: JsonObject, error: string) => ((task.Retry as JsonObject[]) ?? []).find((r) => Array.isArray(r.ErrorEquals) && r.ErrorEquals.includes(error));
+    for (const task of [planner, shard, transform]) {
+      const ecs = retried(task, 'ECS.ThrottlingException');
+      expect(ecs?.ErrorEquals).toContain('ECS.AmazonECSException');
+      expect(Number(ecs?.BackoffRate)).toBeGreaterThan(1);
+      expect(Number(ecs?.MaxAttempts)).toBeGreaterThan(1);
+      expect(task.Resource).toBe('arn:aws:states:::ecs:runTask.sync');
+    }
+    expect(Number(retried(shard, 'States.TaskFailed')?.MaxAttempts)).toBeGreaterThan(0);
+    expect(retried(planner, 'States.TaskFailed')).toBeUndefined();
+    expect((transform.Arguments as JsonObject).TaskDefinition).toBe(TRANSFORM_TD);
+    expect(((transform.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: string[] }> }).ContainerOverrides[0]?.Command).toEqual([
+      'build',
+      '--target',
+      'prod',
+    ]);
   });
 
-  it('adding an endpoint to a copy of endpoints.json adds exactly one Map item', async () => {
-    const copy = path.join(workDir, 'endpoints.json');
-    await cp(path.join(repoRoot, 'config/endpoints.json'), copy);
-    const catalogue = JSON.parse(await readFile(copy, 'utf8')) as { endpoints: Array<Record<string, string>> };
-    catalogue.endpoints.push({ name: 'creators', path: 'creators' });
-    await writeFile(copy, JSON.stringify(catalogue));
+  it('a lake under a prefix and another shard count change the key and the planner command', async () => {
+    const other = await applyDefinition({ lake_url: 's3://gmp-lake/prod/lake', shards: '7' });
+    expect(aslValidator(other).isValid).toBe(true);
+    const reader = state(other, 'IngestShards').ItemReader as JsonObject;
+    expect(await render(reader.Arguments, { states: { input: {}, context } })).toEqual({ Bucket: 'gmp-lake', Key: `prod/lake/_plans/${EXECUTION}/shards.json` });
+    expect(await plannerCommand(other, {})).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '7', '--save', EXECUTION]);
+  });
 
-    const grown = await applyDefinition(copy);
-    const before = commands(await simulate(definition, {}));
-    const after = commands(await simulate(grown, {}));
-    expect(after).toHaveLength(before.length + 1);
-    expect(after.slice(0, before.length)).toEqual(before);
-    expect(after.at(-1)).toEqual(['ingest', '--endpoint', 'creators', '--mode', 'snapshot', '--json']);
-    expect(aslValidator(grown).isValid).toBe(true);
+  it('refuses a lake URL that is not S3 and a shard count out of range, naming the variable', async () => {
+    const refused: Array<Record<string, string>> = [{ lake_url: 'file://./.lake' }, { shards: '0' }, { shards: '2.5' }];
+    for (const vars of refused) {
+      const result = await run(requireTool(tofuBin), ['plan', '-input=false', '-no-color', ...asVars(vars)], { cwd: workDir, env: tofuEnv() });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(new RegExp(`${Object.keys(vars)[0]} must`));
+    }
   });
 });

@@ -51,19 +51,34 @@ describe('Snowflake external tables', () => {
     const columns = Object.fromEntries(nested(table, 'column').map((c) => [String(c.name), c]));
     expect(columns.LOAD?.type).toBe('VARCHAR');
     expect(columns.DATE?.type).toBe('DATE');
-    const key = 'raw/games/load=updated/date=2026-11-25/page=00001.json';
-    expect(evaluateSnowflake(String(columns.LOAD?.as), key)).toBe('updated');
-    expect(evaluateSnowflake(String(columns.DATE?.as), key)).toBe('2026-11-25');
-    expect(evaluateSnowflake(String(columns.LOAD?.as), 'raw/genres/load=snapshot/date=2026-11-26/page=00003.json')).toBe('snapshot');
+    const load = (key: string) => evaluateSnowflake(String(columns.LOAD?.as), key);
+    const date = (key: string) => evaluateSnowflake(String(columns.DATE?.as), key);
+    const updated = 'raw/games/load=updated/date=2026-11-25/page=00001.json';
+    const small = 'raw/genres/load=snapshot/date=2026-11-26/page=00003.json';
+    const windowed = 'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/page=00001.json';
+    expect([load(updated), date(updated)]).toEqual(['updated', '2026-11-25']);
+    expect([load(small), date(small)]).toEqual(['snapshot', '2026-11-26']);
+    // A window's pages belong to the snapshot they sit in: its load and logical date, not the window's days.
+    expect([load(windowed), date(windowed)]).toEqual(['snapshot', '2026-12-01']);
 
     const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
     expect(table.pattern).toBe('${local.page_pattern}');
     const pattern = new RegExp(`^(?:${String(locals.page_pattern)})$`);
-    expect(pattern.test(key)).toBe(true);
-    expect(pattern.test('raw/games/load=snapshot/date=2026-11-25/page=01234.json')).toBe(true);
-    expect(pattern.test('raw/games/load=updated/date=2026-11-25/_manifest.json')).toBe(false);
-    expect(pattern.test('raw/games/load=updated/date=2026-11-25/_SUCCESS')).toBe(false);
-    expect(pattern.test('_runs/2026-11-25T04-00-00Z.json')).toBe(false);
+    for (const key of [updated, small, windowed, 'raw/games/load=snapshot/date=2026-11-25/page=01234.json', 'raw/games/load=snapshot/date=2026-12-01/window=updated~2026-01-01~2026-11-30/page=00250.json']) {
+      expect(pattern.test(key), key).toBe(true);
+    }
+    for (const key of [
+      'raw/games/load=updated/date=2026-11-25/_manifest.json',
+      'raw/games/load=updated/date=2026-11-25/_SUCCESS',
+      'raw/games/load=snapshot/date=2026-12-01/_SUCCESS',
+      'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/_manifest.json',
+      'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/_SUCCESS',
+      'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/deeper/page=00001.json',
+      '_runs/2026-11-25T04-00-00Z.json',
+      '_plans/daily-2026-11-26/shards.json',
+    ]) {
+      expect(pattern.test(key), key).toBe(false);
+    }
 
     // The endpoints really are data the stack iterates: the catalogue has the names the tables get.
     const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: Array<{ name: string }> };
@@ -253,25 +268,60 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 
-  it('ingest may read, write and list only under raw/ and _runs/; transform and Snowflake only read', () => {
+  it('ingest may read, write and list only under raw/, _runs/, _ledger/ and _plans/; transform and Snowflake only read', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
-    expect(locals.lake_prefixes).toEqual(['raw/', '_runs/']);
+    expect(locals.plans_prefix).toBe('_plans/');
+    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '${local.plans_prefix}']);
+    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/']);
     const docs = Object.fromEntries(policyDocuments().map((d) => [d.name, statements(d.body)]));
     const s3Actions = (name: string) => new Set((docs[name] ?? []).flatMap((s) => (Array.isArray(s.actions) ? s.actions : [])).map(String).filter((a) => a.startsWith('s3:')));
     expect([...s3Actions('ingest_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect([...s3Actions('transform_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect([...s3Actions('snowflake_reader')].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
-    for (const name of ['ingest_task', 'transform_task']) {
+    expect([...s3Actions('state_machine')]).toEqual(['s3:GetObject']);
+    for (const [name, prefixes] of [
+      ['ingest_task', 'local.ingest_lake_prefixes'],
+      ['transform_task', 'local.transform_lake_prefixes'],
+    ] as const) {
       for (const s of docs[name] ?? []) {
         const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
         if (actions.includes('s3:ListBucket')) {
           expect(nested(s, 'condition')[0]?.variable).toBe('s3:prefix');
-          expect(String(nested(s, 'condition')[0]?.values)).toContain('local.lake_prefixes');
+          expect(String(nested(s, 'condition')[0]?.values)).toBe(`\${[for p in ${prefixes} : "\${p}*"]}`);
         } else if (actions.some((a) => a.startsWith('s3:'))) {
-          expect(String(s.resources)).toMatch(/\$\{\[for p in local\.lake_prefixes : "\$\{aws_s3_bucket\.lake\.arn\}\/\$\{p\}\*"\]\}/);
+          expect(String(s.resources)).toBe(`\${[for p in ${prefixes} : "\${aws_s3_bucket.lake.arn}/\${p}*"]}`);
         }
       }
     }
+  });
+
+  it('the state machine reads only the saved plans and drives only its own child executions', () => {
+    const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
+    const doc = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'state_machine'));
+    const bySid = Object.fromEntries(doc.map((s) => [String(s.sid), s]));
+    expect(bySid.ReadRunPlans?.actions).toEqual(['s3:GetObject']);
+    expect(bySid.ReadRunPlans?.resources).toEqual(['${aws_s3_bucket.lake.arn}/${local.plans_prefix}*']);
+    expect(nested(bySid.DecryptRunPlans ?? {}, 'condition')[0]?.values).toEqual(['s3.${local.region}.amazonaws.com']);
+    expect(bySid.StartShardExecutions?.actions).toEqual(['states:StartExecution']);
+    expect(bySid.StartShardExecutions?.resources).toEqual(['${local.state_machine_arn}']);
+    expect(bySid.FollowAndStopShardExecutions?.actions).toEqual(['states:DescribeExecution', 'states:StopExecution']);
+    expect(bySid.FollowAndStopShardExecutions?.resources).toEqual(['${local.shard_executions_arn}']);
+    // The ARNs name this state machine and nothing wider.
+    const machine = one(blocks(aws, 'resource'), 'aws_sfn_state_machine', 'pipeline');
+    expect(machine.name).toBe('${var.name}');
+    expect(locals.state_machine_arn).toBe('arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}');
+    expect(locals.shard_executions_arn).toBe('arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${var.name}/*');
+    const states = doc.flatMap((s) => (Array.isArray(s.actions) ? s.actions.map(String) : [])).filter((a) => a.startsWith('states:'));
+    expect(states.sort()).toEqual(['states:DescribeExecution', 'states:StartExecution', 'states:StopExecution']);
+  });
+
+  it('the state machine definition reads the same lake the ingest task writes', () => {
+    const definition = blocks(aws, 'module').find((m) => m.name === 'state_machine_definition')?.body ?? {};
+    expect(definition.lake_url).toBe('${local.lake_url}');
+    expect(definition.shards).toBe('${var.ingest_shards}');
+    expect(definition.max_concurrency).toBe('${var.max_concurrent_ingests}');
+    expect(findVariable(aws, 'max_concurrent_ingests')?.default).toBe(2);
+    expect(String(findVariable(aws, 'max_concurrent_ingests')?.description)).toMatch(/rate.*budget/s);
   });
 
   it('the state machine runs exactly the two task definitions and passes exactly their roles', () => {
@@ -331,15 +381,18 @@ describe('AWS wiring', () => {
     expect(nested(rule, 'noncurrent_version_expiration')[0]?.noncurrent_days).toBe('${var.noncurrent_version_retention_days}');
   });
 
-  it('two schedules with their own role send the daily and weekly execution inputs', () => {
+  it('one schedule, on by default, with its own role, sends mode daily', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
-    const schedules = locals.schedules as JsonObject;
-    expect(Object.keys(schedules).sort()).toEqual(['daily', 'weekly-games-snapshot']);
-    expect((schedules.daily as JsonObject).input).toEqual({});
-    expect((schedules['weekly-games-snapshot'] as JsonObject).input).toEqual({ endpoints: ['games'], mode: 'snapshot' });
-    const schedule = one(blocks(aws, 'resource'), 'aws_scheduler_schedule', 'this');
-    expect(schedule.for_each).toBe('${local.schedules}');
+    expect(locals.daily_input).toEqual({ mode: 'daily' });
+    const schedules = blocks(aws, 'resource').filter((r) => r.kind === 'aws_scheduler_schedule');
+    expect(schedules.map((s) => s.name)).toEqual(['daily']);
+    const schedule = schedules[0]?.body ?? {};
+    expect(schedule.for_each).toBeUndefined();
+    expect(schedule.state).toBe('${var.schedule_enabled ? "ENABLED" : "DISABLED"}');
+    expect(findVariable(aws, 'schedule_enabled')?.default).toBe(true);
+    expect(findVariable(aws, 'weekly_snapshot_schedule_expression')).toBeUndefined();
     const target = nested(schedule, 'target')[0] ?? {};
+    expect(target.input).toBe('${jsonencode(local.daily_input)}');
     expect(target.role_arn).toBe('${aws_iam_role.scheduler.arn}');
     expect(target.arn).toBe('${aws_sfn_state_machine.pipeline.arn}');
     const policy = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'scheduler'));

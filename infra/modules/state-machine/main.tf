@@ -1,14 +1,8 @@
 locals {
-  endpoints_file = coalesce(var.endpoints_file, "${path.module}/../../../config/endpoints.json")
-  endpoints      = jsondecode(file(local.endpoints_file)).endpoints
-
-  # One Map item per endpoint: its name and the mode a plain daily run uses for it.
-  catalogue = [for e in local.endpoints : {
-    endpoint = e.name
-    mode     = try(e.incremental, null) == null ? "snapshot" : "incremental"
-  }]
-  endpoint_names    = [for e in local.catalogue : e.endpoint]
-  incremental_names = [for e in local.catalogue : e.endpoint if e.mode == "incremental"]
+  # The lake is s3://bucket[/prefix]; the planner saves its shards under the prefix.
+  lake_parts      = regex("^s3://([^/]+)/?(.*)$", var.lake_url)
+  lake_bucket     = local.lake_parts[0]
+  lake_key_prefix = local.lake_parts[1] == "" ? "" : "${trimsuffix(local.lake_parts[1], "/")}/"
 
   network_configuration = {
     AwsvpcConfiguration = {
@@ -19,10 +13,15 @@ locals {
   }
 
   # Execution input (every field optional):
-  #   endpoints  names to ingest (default: all of them)
-  #   mode       "snapshot" | "incremental" for every selected endpoint (default: per endpoint)
-  #   date       YYYY-MM-DD logical date (default: the CLI's, yesterday UTC for incremental, today for snapshot)
-  selected_items = "($exists($states.input.endpoints) ? [$filter($catalogue, function($i) { $i.endpoint in $states.input.endpoints })] : $catalogue)"
+  #   mode  "daily" | "snapshot" | "incremental" (default: daily)
+  #   date  YYYY-MM-DD logical date (default: the planner's)
+  # The planner alone turns them into work; the definition only passes them on.
+  input_fields = ["mode", "date"]
+  modes        = ["daily", "snapshot", "incremental"]
+
+  # The planner saves the plan under the execution's name, so every run reads its own shards.
+  plan_command = "{% $append($append(['plan', '--all', '--mode', $exists($states.input.mode) ? $states.input.mode : 'daily'], $exists($states.input.date) ? ['--date', $states.input.date] : []), ['--json', '--shards', '${var.shards}', '--save', $states.context.Execution.Name]) %}"
+  shards_key   = "{% '${local.lake_key_prefix}_plans/' & $states.context.Execution.Name & '/shards.json' %}"
 
   # ECS API trouble (throttling, capacity, service errors) is transient: back off and try again.
   ecs_retry = {
@@ -34,7 +33,7 @@ locals {
     JitterStrategy  = "FULL"
   }
 
-  # A failed ingest task is worth another try: it resumes from the pages already in the lake,
+  # A failed shard is worth another try: its units resume from the pages already in the lake,
   # so a retry fetches only what is missing.
   ingest_failure_retry = {
     ErrorEquals     = ["States.TaskFailed"]
@@ -44,56 +43,49 @@ locals {
     JitterStrategy  = "FULL"
   }
 
-  ingest_command = "{% $append(['ingest', '--endpoint', $states.input.endpoint, '--mode', $states.input.mode], $states.input.date = '' ? ['--json'] : ['--date', $states.input.date, '--json']) %}"
+  # Only the command differs between the planner and a shard.
+  ingest_task_arguments = {
+    Cluster              = var.cluster_arn
+    TaskDefinition       = var.ingest_task_definition_arn
+    LaunchType           = "FARGATE"
+    PlatformVersion      = "LATEST"
+    NetworkConfiguration = local.network_configuration
+    PropagateTags        = "TASK_DEFINITION"
+  }
 
   definition = {
-    Comment       = "Ingest every selected endpoint on Fargate, then build the warehouse with dbt."
+    Comment       = "Plan the run's work units, ingest them in shards on Fargate, then build the warehouse with dbt."
     QueryLanguage = "JSONata"
-    StartAt       = "LoadCatalogue"
+    StartAt       = "ValidateInput"
     States = {
-      LoadCatalogue = {
-        Type   = "Pass"
-        Assign = { catalogue = local.catalogue }
-        Next   = "ValidateInput"
-      }
-
       ValidateInput = {
         Type = "Choice"
         Choices = [
           {
-            Condition = "{% $exists($states.input.endpoints) and ($type($states.input.endpoints) != 'array' or $count($states.input.endpoints) = 0 or $count($filter($states.input.endpoints, function($e) { $not($e in $catalogue.endpoint) })) > 0) %}"
-            Next      = "UnknownEndpoint"
+            Condition = "{% $type($states.input) != 'object' or $count($keys($states.input)[$not($ in ${jsonencode(local.input_fields)})]) > 0 %}"
+            Next      = "UnknownField"
           },
           {
-            Condition = "{% $exists($states.input.mode) and $not($states.input.mode in ['snapshot', 'incremental']) %}"
+            Condition = "{% $exists($states.input.mode) and $not($states.input.mode in ${jsonencode(local.modes)}) %}"
             Next      = "InvalidMode"
-          },
-          {
-            Condition = "{% $states.input.mode = 'incremental' and $count($filter(${local.selected_items}, function($i) { $i.mode != 'incremental' })) > 0 %}"
-            Next      = "IncrementalNotSupported"
           },
           {
             Condition = "{% $exists($states.input.date) and $not($type($states.input.date) = 'string' and $contains($states.input.date, /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/)) %}"
             Next      = "InvalidDate"
           },
         ]
-        Default = "IngestEndpoints"
+        Default = "PlanRun"
       }
 
-      UnknownEndpoint = {
+      UnknownField = {
         Type  = "Fail"
-        Error = "InvalidInput.UnknownEndpoint"
-        Cause = "input.endpoints must be a non-empty list of known endpoints: ${join(", ", local.endpoint_names)}"
+        Error = "InvalidInput.UnknownField"
+        Cause = "the input must be an object with at most the fields ${join(", ", local.input_fields)}"
       }
       InvalidMode = {
         Type  = "Fail"
         Error = "InvalidInput.Mode"
-        Cause = "input.mode must be \"snapshot\" or \"incremental\" (or left out for each endpoint's default)"
-      }
-      IncrementalNotSupported = {
-        Type  = "Fail"
-        Error = "InvalidInput.IncrementalNotSupported"
-        Cause = "mode \"incremental\" needs endpoints that support it: ${join(", ", local.incremental_names)}"
+        Cause = "input.mode must be one of ${join(", ", local.modes)} (or left out for daily)"
       }
       InvalidDate = {
         Type  = "Fail"
@@ -101,73 +93,84 @@ locals {
         Cause = "input.date must be a YYYY-MM-DD string"
       }
 
-      IngestEndpoints = {
-        Type           = "Map"
-        Items          = "{% ${local.selected_items} %}"
-        MaxConcurrency = var.max_concurrency
-        ItemSelector = {
-          endpoint = "{% $states.context.Map.Item.Value.endpoint %}"
-          mode     = "{% $exists($states.input.mode) ? $states.input.mode : $states.context.Map.Item.Value.mode %}"
-          date     = "{% $exists($states.input.date) ? $states.input.date : '' %}"
+      # A planner that fails has met a usage error or an API it cannot reach after its own
+      # retries: trying again would only spend more requests, so it is not retried.
+      PlanRun = {
+        Type     = "Task"
+        Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
+        Arguments = merge(local.ingest_task_arguments, {
+          StartedBy = "{% $states.context.Execution.Name %}"
+          Overrides = {
+            ContainerOverrides = [{
+              Name    = var.ingest_container_name
+              Command = local.plan_command
+            }]
+          }
+        })
+        TimeoutSeconds = var.plan_timeout_seconds
+        Retry          = [local.ecs_retry]
+        Catch = [{
+          ErrorEquals = ["States.ALL"]
+          Output      = "{% {'step': 'plan', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
+          Next        = "NotifyFailure"
+        }]
+        Output = "{% $states.input %}"
+        Next   = "IngestShards"
+      }
+
+      # One child execution per shard of the plan, each running exactly the argv the planner
+      # wrote for it. The planner gave every shard its --max-pages, so together they stay inside
+      # the month's budget; each task keeps the config's request-rate cap, so the API sees at
+      # most MaxConcurrency times that rate.
+      IngestShards = {
+        Type  = "Map"
+        Label = "IngestShard"
+        ItemReader = {
+          Resource     = "arn:${var.partition}:states:::s3:getObject"
+          ReaderConfig = { InputType = "JSON" }
+          Arguments = {
+            Bucket = local.lake_bucket
+            Key    = local.shards_key
+          }
         }
+        ItemSelector = {
+          shard = "{% $states.context.Map.Item.Value %}"
+          run   = "{% $states.context.Execution.Name %}"
+        }
+        MaxConcurrency        = var.max_concurrency
+        ToleratedFailureCount = 0
         ItemProcessor = {
-          ProcessorConfig = { Mode = "INLINE" }
-          StartAt         = "RunIngest"
+          # Standard child executions: Express ones cannot wait for a task with .sync.
+          ProcessorConfig = { Mode = "DISTRIBUTED", ExecutionType = "STANDARD" }
+          StartAt         = "RunShard"
           States = {
-            RunIngest = {
+            RunShard = {
               Type     = "Task"
               Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
-              Arguments = {
-                Cluster              = var.cluster_arn
-                TaskDefinition       = var.ingest_task_definition_arn
-                LaunchType           = "FARGATE"
-                PlatformVersion      = "LATEST"
-                NetworkConfiguration = local.network_configuration
-                PropagateTags        = "TASK_DEFINITION"
-                StartedBy            = "{% $states.context.Execution.Name %}"
+              Arguments = merge(local.ingest_task_arguments, {
+                StartedBy = "{% $states.input.run %}"
                 Overrides = {
                   ContainerOverrides = [{
                     Name    = var.ingest_container_name
-                    Command = local.ingest_command
+                    Command = "{% $states.input.shard.args %}"
                   }]
                 }
-              }
+              })
               TimeoutSeconds = var.ingest_timeout_seconds
               Retry          = [local.ecs_retry, local.ingest_failure_retry]
-              # One endpoint failing must not stop the others: record it and let the Map finish.
-              Catch = [{
-                ErrorEquals = ["States.ALL"]
-                Output      = "{% {'endpoint': $states.input.endpoint, 'mode': $states.input.mode, 'failed': true, 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
-                Next        = "IngestFailureRecorded"
-              }]
-              Output = "{% {'endpoint': $states.input.endpoint, 'mode': $states.input.mode, 'failed': false} %}"
+              # Small on purpose: every child's output is gathered into the Map's result.
+              Output = "{% {'units': $states.input.shard.units} %}"
               End    = true
-            }
-            IngestFailureRecorded = {
-              Type = "Succeed"
             }
           }
         }
+        Output = "{% {'shards': $count($states.result)} %}"
         Catch = [{
           ErrorEquals = ["States.ALL"]
           Output      = "{% {'step': 'ingest', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
           Next        = "NotifyFailure"
         }]
-        Next = "CheckIngestResults"
-      }
-
-      CheckIngestResults = {
-        Type = "Choice"
-        Choices = [{
-          Condition = "{% $count($states.input[failed]) > 0 %}"
-          Next      = "SummariseIngestFailures"
-        }]
-        Default = "WaitForExternalTables"
-      }
-      SummariseIngestFailures = {
-        Type   = "Pass"
-        Output = "{% {'step': 'ingest', 'failedEndpoints': [$states.input[failed]]} %}"
-        Next   = "NotifyFailure"
+        Next = "WaitForExternalTables"
       }
 
       # Snowflake registers new pages from S3 event notifications, asynchronously.

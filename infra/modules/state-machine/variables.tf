@@ -1,11 +1,10 @@
-variable "endpoints_file" {
-  description = "Path to the endpoints catalogue (config/endpoints.json). Null means the repository's own file."
+variable "lake_url" {
+  description = "The lake the ingest task writes (LAKE_URL, s3://bucket[/prefix]); the planner saves each run's shards under _plans/ in it."
   type        = string
-  default     = null
 
   validation {
-    condition     = var.endpoints_file == null || can(jsondecode(file(var.endpoints_file)).endpoints)
-    error_message = "endpoints_file must be a readable JSON file with an \"endpoints\" array."
+    condition     = can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$", var.lake_url))
+    error_message = "lake_url must be s3://bucket or s3://bucket/prefix."
   }
 }
 
@@ -31,7 +30,7 @@ variable "cluster_arn" {
 }
 
 variable "ingest_task_definition_arn" {
-  description = "ARN (with revision) of the Fargate task definition that runs `gmp ingest`."
+  description = "ARN (with revision) of the Fargate task definition whose entrypoint is `gmp` (it runs the planner and the shards)."
   type        = string
 
   validation {
@@ -51,7 +50,7 @@ variable "transform_task_definition_arn" {
 }
 
 variable "ingest_container_name" {
-  description = "Name of the container in the ingest task definition that receives the command override."
+  description = "Name of the container in the ingest task definition that receives the planner's and the shards' commands."
   type        = string
   default     = "ingest"
 }
@@ -104,19 +103,48 @@ variable "failure_topic_arn" {
   }
 }
 
-variable "max_concurrency" {
-  description = "How many endpoints are ingested at the same time. Each task keeps its own request-rate cap, so this multiplies the load on the API."
+variable "shards" {
+  description = "How many shards the planner splits a run's open work into (`gmp plan --shards`); each shard is one Fargate task."
   type        = number
   default     = 4
+  nullable    = false
 
   validation {
-    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 40
-    error_message = "max_concurrency must be between 1 and 40."
+    condition     = var.shards >= 1 && var.shards <= 100 && floor(var.shards) == var.shards
+    error_message = "shards must be a whole number between 1 and 100."
+  }
+}
+
+variable "max_concurrency" {
+  description = <<-EOT
+    How many shards run at the same time. The shards together must respect the API's rate cap and
+    the month's budget: the budget is held by the planner (every shard's args carry its
+    --max-pages), but each task applies the config's requestsPerSecond on its own, so the API sees
+    up to this many times that rate.
+  EOT
+  type        = number
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 40 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number between 1 and 40."
+  }
+}
+
+variable "plan_timeout_seconds" {
+  description = "Upper bound for the planner task (it probes counts to split deep listings into windows)."
+  type        = number
+  default     = 1800
+
+  validation {
+    condition     = var.plan_timeout_seconds >= 60 && var.plan_timeout_seconds <= 86400
+    error_message = "plan_timeout_seconds must be between 60 and 86400."
   }
 }
 
 variable "ingest_timeout_seconds" {
-  description = "Upper bound for one endpoint's ingest task (a weekly games snapshot is the longest)."
+  description = "Upper bound for one shard's ingest task (the planner's --max-pages bounds its work)."
   type        = number
   default     = 10800
 
