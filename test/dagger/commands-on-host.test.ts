@@ -1,11 +1,12 @@
 /**
- * The command lines and env the module gives its containers on `dagger call pipeline`'s default
- * path (lake init, the ingests, dbt, the report), run as host processes against the real CLI, a
- * real S3 server and the project's sandbox. What an engine adds is stood in for, and that part
- * is not tested here: the containers are host processes, the service names `sandbox` and `minio`
- * become loopback addresses, the S3 server is versitygw rather than MinIO (with its own
- * credentials), and the sandbox listens on 127.0.0.1 instead of 0.0.0.0. Everything else (argv,
- * env names and values, the order of the steps) is taken from the module's helpers as they are.
+ * The command lines and env the module gives its containers with no settings (the sandbox API,
+ * the lake on its cache volume), run as host processes against the real CLI and the project's
+ * sandbox: `gmp plan --json`, then every shard the plan prints, twice in a row on the same lake
+ * directory; then dbt and the report as `run-pipeline` runs them. What an engine adds is stood in
+ * for, and that part is not tested here: the containers are host processes, the cache volume
+ * mounted at /lake is a temporary directory, the service name `sandbox` becomes a loopback
+ * address, and the sandbox listens on 127.0.0.1 instead of 0.0.0.0. Everything else (argv, env
+ * names and values, the order of the steps, how a plan is read) is the module's own helpers.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -16,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_DIR,
   DBT_DIR,
-  LOCAL_LAKE_URL,
-  MINIO,
+  LAKE_MOUNT,
+  Mode,
   REPORT_ARGS,
   REPORT_FILE,
   SANDBOX,
@@ -25,23 +26,26 @@ import {
   Target,
   WAREHOUSE_FILE,
   dbtBuildArgs,
-  ingestArgs,
-  parseEndpoints,
-  planPipeline,
+  nothingToFetch,
+  parsePlan,
+  planArgs,
   planRun,
   sandboxArgs,
-  summarizeIngests,
+  summarizeShards,
   transformEnv,
+  type Plan,
+  type Selection,
 } from '../../dagger/src/commands.js';
 import { ensureVenv, venvDbt, venvPython } from '../../src/transform/venv.js';
-import { cleanEnv, cliPath, runGmp, spawnGmp } from '../support/gmp.js';
-import { freePort, startS3Server, type S3Server } from '../support/s3-server.js';
+import { cleanEnv, cliPath, jsonLines, runGmp, spawnGmp } from '../support/gmp.js';
+import { freePort } from '../support/s3-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const endpoints = parseEndpoints(readFileSync(join(root, 'config/endpoints.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'dagger-on-host-'));
+/** Stands for the cache volume the module mounts at LAKE_MOUNT. */
+const volume = join(work, 'volume');
+const GAMES = 300;
 
-let s3: S3Server;
 let sandboxUrl: string;
 let stopSandbox: () => void;
 
@@ -52,19 +56,39 @@ function onHost(env: Record<string, string>): Record<string, string> {
       name,
       value
         .replace(`http://${SANDBOX.host}:${SANDBOX.port}/api`, sandboxUrl)
-        .replace(`http://${MINIO.host}:${MINIO.port}`, s3.endpoint)
+        .replace(`file://${LAKE_MOUNT}`, `file://${volume}`)
         .replace(`${APP_DIR}/${WAREHOUSE_FILE}`, join(work, WAREHOUSE_FILE))
         .replace(DBT_DIR, join(root, 'dbt')),
     ]),
   );
-  // The secrets the module mounts: the sandbox key, and the S3 server's account for MinIO's.
-  return { ...mapped, RAWG_API_KEY: SANDBOX_API_KEY, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
+  // The secret the module mounts for the sandbox.
+  return { ...mapped, RAWG_API_KEY: SANDBOX_API_KEY };
+}
+
+/** What the module's ingestPlanned does: one plan, then every shard of it at once. */
+async function ingestAsModule(selection: Selection, env: Record<string, string>): Promise<{ plan: Plan; output: string }> {
+  const planned = await runGmp(planArgs(selection, 2), env);
+  expect(planned.code, planned.stderr).toBe(0);
+  const plan = parsePlan(planned.stdout);
+  if (plan.shards.length === 0) return { plan, output: nothingToFetch(plan) };
+  const results = await Promise.allSettled(
+    plan.shards.map(async (shard) => {
+      const run = await runGmp(shard.args, env);
+      if (run.code !== 0) throw Object.assign(new Error(`exit ${run.code}`), { stderr: run.stderr });
+      return run.stdout;
+    }),
+  );
+  return { plan, output: summarizeShards(plan.shards, results) };
+}
+
+async function apiRequestsServed(): Promise<number> {
+  const stats = (await (await fetch(`${sandboxUrl.replace(/\/api$/, '')}/__stats`)).json()) as { requests: number };
+  return stats.requests;
 }
 
 beforeAll(async () => {
   await ensureVenv();
-  s3 = await startS3Server();
-  const args = sandboxArgs(await freePort(), { games: 300, seed: 7 });
+  const args = sandboxArgs(await freePort(), { games: GAMES, seed: 7 });
   args[args.indexOf('--host') + 1] = '127.0.0.1';
   const sandbox = spawnGmp(args, cleanEnv());
   stopSandbox = () => sandbox.child.kill('SIGTERM');
@@ -78,74 +102,87 @@ beforeAll(async () => {
   });
 }, 300_000);
 
-afterAll(async () => {
+afterAll(() => {
   stopSandbox?.();
-  await s3?.close();
 });
 
-describe('dagger call pipeline, default path, step by step on the host', () => {
-  const plan = planRun({ hasApiKey: false }, {});
+describe('the module with no settings, step by step on the host', () => {
+  const run = planRun({ hasApiKey: false }, { hasAwsCredentials: false });
+  const env = () => cleanEnv(onHost(run.env));
 
-  it('lake init, then every planned ingest in parallel, fills the lake with complete partitions', async () => {
-    const env = cleanEnv(onHost(plan.env));
-    expect(plan.sandbox && plan.minio).toBe(true);
-    const init = await runGmp(['lake', 'init'], env);
-    expect(init.stderr).toBe('');
-    expect(init.code).toBe(0);
+  it('keeps the lake on a volume and reads the sandbox', () => {
+    expect(run).toMatchObject({ sandbox: true, volume: 'gmp-lake', env: { LAKE_URL: `file://${LAKE_MOUNT}` } });
+  });
 
-    const tasks = planPipeline(endpoints, undefined, plan.sandbox);
-    const results = await Promise.allSettled(
-      tasks.map(async (task) => {
-        const run = await runGmp(ingestArgs(task), env);
-        if (run.code !== 0) throw Object.assign(new Error(`exit ${run.code}`), { stderr: run.stderr });
-        return run.stdout;
-      }),
-    );
-    const summaries = summarizeIngests(tasks, results).split('\n').map((line) => JSON.parse(line) as { endpoint: string; load: string; complete: boolean });
-    expect(summaries).toHaveLength(tasks.length);
+  it('dagger call ingest --endpoint games, twice: the second call finds the lake complete and makes 0 API requests', async () => {
+    const before = await apiRequestsServed();
+    const first = await ingestAsModule({ endpoints: ['games'] }, env());
+    expect(first.plan.shards.length).toBeGreaterThan(0);
+    const summaries = jsonLines(first.output) as Array<{ endpoint?: string; complete?: boolean }>;
+    expect(summaries.filter((s) => s.endpoint === 'games').length).toBeGreaterThan(0);
     expect(summaries.every((s) => s.complete)).toBe(true);
-    expect(summaries.filter((s) => s.endpoint === 'games').map((s) => s.load).sort()).toEqual(['snapshot', 'updated']);
+    const spent = (await apiRequestsServed()) - before;
+    expect(spent).toBeGreaterThanOrEqual(Math.ceil(GAMES / 40));
 
-    const status = await runGmp(['lake', 'status', '--json'], env);
-    const lake = JSON.parse(status.stdout) as { lake: string; partitions: Array<{ complete: boolean }> };
-    expect(lake.lake).toContain(LOCAL_LAKE_URL);
-    expect(lake.partitions.filter((p) => p.complete)).toHaveLength(tasks.length);
+    const second = await ingestAsModule({ endpoints: ['games'] }, env());
+    expect(await apiRequestsServed()).toBe(before + spent);
+    expect(second.plan.shards).toEqual([]);
+    expect(second.plan.apiRequestsNeeded).toBe(0);
+    expect(second.plan.units.every((unit) => unit.state === 'complete')).toBe(true);
+    expect(second.output).toBe(nothingToFetch(second.plan));
   }, 300_000);
 
-  it('dbt build --target dev, as the transform image runs it, builds the marts from that lake', () => {
+  it('dagger call plan prints the plan the module reads', async () => {
+    const planned = await runGmp(planArgs({ endpoints: ['genres'], mode: Mode.snapshot }, 1), env());
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = parsePlan(planned.stdout);
+    expect(plan.units.map((u) => u.id)).toEqual([expect.stringMatching(/^genres\/snapshot\/\d{4}-\d{2}-\d{2}$/)]);
+    expect(plan.shards.flatMap((s) => s.units)).toEqual(plan.units.filter((u) => u.state !== 'complete').map((u) => u.id));
+  }, 120_000);
+
+  it('dagger call run-pipeline: every endpoint into the same lake, reusing the games already there', async () => {
+    const before = await apiRequestsServed();
+    const { plan } = await ingestAsModule({}, env());
+    const units = plan.shards.flatMap((s) => s.units);
+    expect(units.some((id) => id.startsWith('games/snapshot/'))).toBe(false);
+    expect(units.some((id) => id.startsWith('genres/'))).toBe(true);
+    expect(await apiRequestsServed()).toBeGreaterThan(before);
+  }, 300_000);
+
+  it('dbt build --target dev, as the transform image runs it on the lake volume, builds the marts', () => {
     // The image's build step: httpfs from its PyPI package into the extension directory.
     const extensions = join(work, 'duckdb-extensions');
     const install = spawnSync(venvPython, [join(root, 'dbt/scripts/install_httpfs.py'), extensions], { encoding: 'utf8' });
     expect(install.status, install.stderr).toBe(0);
 
-    const env: Record<string, string> = {
-      ...onHost({ ...plan.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) }),
+    const dbtEnv: Record<string, string> = {
+      ...onHost({ ...planRun(undefined, { hasAwsCredentials: false }).env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) }),
       DUCKDB_EXTENSION_DIRECTORY: extensions,
       // Keeps dbt's own output out of the checkout, which other runs may be using.
       DBT_TARGET_PATH: join(work, 'dbt-target'),
       DBT_LOG_PATH: join(work, 'dbt-logs'),
     };
-    mkdirSync(dirname(env.WAREHOUSE_PATH!), { recursive: true }); // the module's mkdir step before dbt
-    const dbt = spawnSync(venvDbt, dbtBuildArgs(Target.dev), { cwd: join(root, 'dbt'), env: cleanEnv(env), encoding: 'utf8' });
+    delete dbtEnv.RAWG_API_KEY; // transform never gets the API key
+    mkdirSync(dirname(dbtEnv.WAREHOUSE_PATH!), { recursive: true }); // the module's mkdir step before dbt
+    const dbt = spawnSync(venvDbt, dbtBuildArgs(Target.dev), { cwd: join(root, 'dbt'), env: cleanEnv(dbtEnv), encoding: 'utf8' });
     expect(dbt.status, dbt.stdout.split('\n').filter((l) => /error/i.test(l)).join('\n')).toBe(0);
-    expect(dbt.stdout + dbt.stderr).not.toContain(s3.secretAccessKey);
   }, 600_000);
 
-  it('leaves a DuckDB file with the games the sandbox served', async () => {
+  it('leaves a DuckDB file with every game the sandbox served, each once', async () => {
     const instance = await DuckDBInstance.create(join(work, WAREHOUSE_FILE), { access_mode: 'READ_ONLY' });
     const connection = await instance.connect();
-    const reader = await connection.runAndReadAll('select count(*) as games from main.dim_games');
-    expect(Number(reader.getRowObjects()[0]!.games)).toBe(300);
+    const reader = await connection.runAndReadAll('select count(*) as games, count(distinct game_id) as ids from main.dim_games');
+    const row = reader.getRowObjects()[0]!;
+    expect([Number(row.games), Number(row.ids)]).toEqual([GAMES, GAMES]);
     connection.closeSync();
     instance.closeSync();
   });
 
   it('gmp report, run as the module runs it (in the app folder, warehouse and lake from env), writes the page', () => {
-    const env = cleanEnv(onHost({ ...plan.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` }));
-    const report = spawnSync(process.execPath, [cliPath, ...REPORT_ARGS], { cwd: work, env, encoding: 'utf8' });
+    const reportEnv = cleanEnv(onHost({ ...run.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` }));
+    const report = spawnSync(process.execPath, [cliPath, ...REPORT_ARGS], { cwd: work, env: reportEnv, encoding: 'utf8' });
     expect(report.status, report.stderr).toBe(0);
     const page = readFileSync(join(work, REPORT_FILE), 'utf8');
     expect(page).toMatch(/^<!doctype html>/i);
-    expect(page).not.toContain(s3.secretAccessKey);
   }, 120_000);
 });

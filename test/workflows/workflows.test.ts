@@ -1,17 +1,19 @@
 /**
  * The GitHub workflows, checked here the way a reviewer would: actionlint (with shellcheck on
- * every script), the schedule, permissions and pins, how secrets travel, and what the scheduled
- * run actually calls. The planning script of pipeline.yml is run for real with bash, and every
- * `dagger call` it produces is matched against the module's functions and flags as the SDK's
- * introspector reads them. Running the calls needs GitHub and an engine: that is not done here.
+ * every script), the schedule and who may run it, permissions and pins, how secrets travel, and
+ * what each trigger actually calls. The scripts of pipeline.yml are run for real with bash
+ * against a stand-in `dagger` that records its arguments, and every call recorded is matched
+ * against the module's functions and flags as the SDK's introspector reads them. Running the
+ * calls needs GitHub and an engine: that is not done here.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kebab, scanModule, type ModuleFunction } from '../dagger/introspect.js';
+import { callProblems } from '../dagger/calls.js';
+import { scanModule, type ModuleScan } from '../dagger/introspect.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const actionlint = join(root, '.tools/bin/actionlint');
@@ -29,6 +31,7 @@ interface Step {
   with?: Record<string, string>;
 }
 interface Job {
+  if?: string;
   'runs-on': string;
   container?: string;
   permissions?: Record<string, string>;
@@ -47,8 +50,6 @@ const pipeline = load('.github/workflows/pipeline.yml');
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((job) => job.steps);
 const daggerSteps = (wf: Workflow) => steps(wf).filter((s) => s.uses?.startsWith('dagger/dagger-for-github@'));
 const schedules = (pipeline.on.schedule as Array<{ cron: string }>).map((s) => s.cron);
-const daily = schedules.find((cron) => /^\S+ \S+ \* \* \*$/.test(cron));
-const weekly = schedules.find((cron) => /^\S+ \S+ \* \* [0-6]$/.test(cron));
 const engineVersion = JSON.parse(readFileSync(join(root, 'dagger.json'), 'utf8')).engineVersion as string;
 
 function lint(cwd: string, files: string[]) {
@@ -90,23 +91,30 @@ describe('ci.yml', () => {
     expect(job?.['runs-on']).toBe('ubuntu-latest');
   });
 
-  it('runs dagger call test on a real engine of the module engine version', () => {
-    const [step, ...others] = daggerSteps(ci);
+  it("runs the module's checks with dagger check on a real engine of the module engine version", () => {
+    const [install, ...others] = daggerSteps(ci);
     expect(others).toEqual([]);
-    expect(step?.with).toMatchObject({ version: engineVersion.replace(/^v/, ''), call: 'test' });
+    // No call and no args: the action installs the CLI and runs nothing itself.
+    expect(install?.with).toEqual({ version: engineVersion.replace(/^v/, '') });
+    const job = Object.values(ci.jobs).find((j) => j.steps.includes(install!))!;
+    expect(job.steps.slice(job.steps.indexOf(install!) + 1).map((s) => s.run?.trim())).toEqual(['dagger --progress plain check']);
   });
 });
 
 describe('pipeline.yml', () => {
-
-  it('is scheduled daily and weekly, and can be started by hand with endpoint, mode and date', () => {
-    expect(schedules).toHaveLength(2);
-    expect(daily).toBeDefined();
-    expect(weekly).toBeDefined();
+  it('is scheduled daily, and can be started by hand with endpoint, mode and date', () => {
+    expect(schedules).toEqual([expect.stringMatching(/^\d+ \d+ \* \* \*$/)]);
     const inputs = (pipeline.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs;
     expect(Object.keys(inputs).sort()).toEqual(['date', 'endpoint', 'mode']);
     expect(inputs.mode!.type).toBe('choice');
     expect(inputs.mode!.options!.sort()).toEqual(['daily', 'incremental', 'snapshot']);
+  });
+
+  // EventBridge on AWS is the default scheduler: a deployment must not run both.
+  it('runs on its schedule only where the repository opts in, and by hand anywhere', () => {
+    const jobs = Object.values(pipeline.jobs);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) expect(job.if).toBe("github.event_name != 'schedule' || vars.GMP_SCHEDULER == 'github-actions'");
   });
 
   it('never overlaps itself', () => {
@@ -121,120 +129,107 @@ describe('pipeline.yml', () => {
 
   it('pins every action to a release, and the Dagger CLI to the module engine version', () => {
     for (const step of [...steps(pipeline), ...steps(ci)].filter((s) => s.uses)) expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
-    expect(daggerSteps(pipeline).length).toBeGreaterThan(0);
-    for (const step of daggerSteps(pipeline)) expect(step.with?.version).toBe(engineVersion.replace(/^v/, ''));
+    expect(daggerSteps(pipeline)).toHaveLength(1);
+    for (const step of daggerSteps(pipeline)) expect(step.with).toEqual({ version: engineVersion.replace(/^v/, '') });
   });
 
-  it('lets secrets reach the steps only through env, and dagger only through env://', () => {
+  it('lets secrets reach the steps only through env', () => {
     const visit = (value: unknown, path: string[]): void => {
       if (typeof value === 'string' && value.includes('secrets.')) expect(path.join('.')).toMatch(/^jobs\.\w+\.steps\.\d+\.env\.[A-Z_]+$/);
       else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
     };
     visit(pipeline, []);
     visit(ci, []);
-    for (const step of daggerSteps(pipeline)) {
-      const flags = [...step.with!.call!.matchAll(/--(api-key|aws-[a-z-]+|snowflake-(?:user|password)) (\S+)/g)];
-      for (const [, flag, value] of flags) {
-        if (flag === 'aws-region') continue;
-        expect(value, flag).toMatch(/^env:\/\/[A-Z_]+$/);
-        const name = value!.slice('env://'.length);
-        // The AWS variables are exported by the OIDC credentials step; the others by the step itself.
-        if (!name.startsWith('AWS_')) expect(step.env?.[name], name).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
-      }
-    }
     expect(steps(pipeline).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))).toBe(true);
   });
 });
 
 describe('pipeline.yml: what each trigger calls', () => {
-  const plan = steps(pipeline).find((s) => s.id === 'plan')!;
-  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const ingest = steps(pipeline).find((s) => s.name === 'Ingest')!;
+  const transform = steps(pipeline).find((s) => s.name === 'Transform (dbt on Snowflake)')!;
   const settings = { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' };
-  let functions: Record<string, ModuleFunction>;
+  let scan: ModuleScan;
   beforeAll(async () => {
-    functions = (await scanModule()).objects.GameMarketPipeline!.methods;
+    scan = await scanModule();
   });
 
-  /** Runs the step's script as GitHub does (`shell: bash`) and returns what it wrote to GITHUB_OUTPUT. */
-  function runPlan(env: Record<string, string>) {
-    const output = join(mkdtempSync(join(tmpdir(), 'plan-')), 'output');
-    writeFileSync(output, '');
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', plan.run!], {
-      env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env },
+  /**
+   * Runs a step's script as GitHub does (`shell: bash`) with a stand-in dagger on PATH, and
+   * returns the arguments dagger was called with (undefined when it was not called).
+   */
+  function runStep(step: Step, env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'step-'));
+    const recorded = join(dir, 'argv');
+    writeFileSync(join(dir, 'dagger'), `#!/usr/bin/env bash\nprintf '%s\\0' "$@" > '${recorded}'\n`);
+    chmodSync(join(dir, 'dagger'), 0o755);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      env: { PATH: `${dir}:${process.env.PATH}`, ...env },
       encoding: 'utf8',
     });
-    const outputs = Object.fromEntries(
-      readFileSync(output, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    return { status: result.status, stdout: result.stdout, outputs };
+    const argv = existsSync(recorded) ? readFileSync(recorded, 'utf8').split('\0').slice(0, -1) : undefined;
+    return { status: result.status, stdout: result.stdout, argv };
   }
 
-  /** The full `dagger call` line of a step, with the plan's output in place of its expression. */
-  function callOf(stepName: string, planned: string): string {
-    const step = daggerSteps(pipeline).find((s) => s.name === stepName)!;
-    return step.with!.call!.replace(/\$\{\{ steps\.plan\.outputs\.\w+ \}\}/, planned);
+  /** The words after `dagger --progress plain call`, once the module takes them as they are. */
+  function callOf(argv: string[] | undefined): string[] {
+    expect(argv?.slice(0, 3)).toEqual(['--progress', 'plain', 'call']);
+    const words = argv!.slice(3);
+    expect(callProblems(words, scan, { complete: true })).toEqual([]);
+    return words;
   }
 
-  /** Fails unless the module has the function and every flag given, with a valid enum value. */
-  function expectCallable(call: string) {
-    const [name, ...rest] = call.split(/\s+/);
-    const fn = Object.values(functions).find((f) => kebab(f.name) === name);
-    expect(fn, `function ${name}`).toBeDefined();
-    for (let i = 0; i < rest.length; i += 2) {
-      const flag = rest[i]!.replace(/^--/, '');
-      const arg = Object.values(fn!.arguments).find((a) => kebab(a.name) === flag);
-      expect(arg, `${name} --${flag}`).toBeDefined();
-      expect(rest[i + 1], `${name} --${flag} value`).toBeDefined();
-      if (arg!.type?.name === 'Secret') expect(rest[i + 1]).toMatch(/^env:\/\//);
-      if (arg!.type?.name === 'Mode') expect(['snapshot', 'incremental', 'daily']).toContain(rest[i + 1]);
-    }
-  }
+  const lakeAndApi = [
+    'with-api', '--api-key', 'env://RAWG_API_KEY',
+    'with-lake', '--url', 's3://market-lake/raw',
+    'with-aws', '--region', 'eu-west-1', '--access-key-id', 'env://AWS_ACCESS_KEY_ID',
+    '--secret-access-key', 'env://AWS_SECRET_ACCESS_KEY', '--session-token', 'env://AWS_SESSION_TOKEN',
+  ];
 
-  it('daily: yesterday of every endpoint, incremental where it can', () => {
-    const { status, outputs } = runPlan({ EVENT: 'schedule', SCHEDULE: daily!, ...settings });
-    expect(status).toBe(0);
-    expect(outputs.ingest).toBe(`ingest-all --mode daily --date ${yesterday} --lake-url s3://market-lake/raw --aws-region eu-west-1`);
-    expect(outputs.transform).toBe('');
-    expectCallable(callOf('Ingest', outputs.ingest!));
+  it('schedule: a daily ingest, the planner deciding what that means', () => {
+    const run = runStep(ingest, { ...settings, INPUT_ENDPOINT: '', INPUT_MODE: '', INPUT_DATE: '' });
+    expect(run.status).toBe(0);
+    expect(callOf(run.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'daily']);
   });
 
-  it('weekly: a games snapshot', () => {
-    const { status, outputs } = runPlan({ EVENT: 'schedule', SCHEDULE: weekly!, ...settings });
-    expect(status).toBe(0);
-    expect(outputs.ingest).toBe('ingest --endpoint games --mode snapshot --lake-url s3://market-lake/raw --aws-region eu-west-1');
-    expectCallable(callOf('Ingest', outputs.ingest!));
+  it('by hand: the endpoint, mode and date given, all endpoints when asked', () => {
+    const one = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'parent_platforms', INPUT_MODE: 'snapshot', INPUT_DATE: '2026-11-01' });
+    expect(callOf(one.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'snapshot', '--endpoint', 'parent_platforms', '--date', '2026-11-01']);
+    const all = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'incremental', INPUT_DATE: '' });
+    expect(callOf(all.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'incremental']);
   });
 
-  it('by hand: the endpoint, mode and date given', () => {
-    const one = runPlan({ EVENT: 'workflow_dispatch', INPUT_ENDPOINT: 'parent_platforms', INPUT_MODE: 'snapshot', INPUT_DATE: '', ...settings });
-    expect(one.outputs.ingest).toBe('ingest --endpoint parent_platforms --mode snapshot --lake-url s3://market-lake/raw --aws-region eu-west-1');
-    expectCallable(callOf('Ingest', one.outputs.ingest!));
-    const all = runPlan({ EVENT: 'workflow_dispatch', INPUT_ENDPOINT: 'all', INPUT_MODE: 'incremental', INPUT_DATE: '2026-11-01', ...settings });
-    expect(all.outputs.ingest).toMatch(/^ingest-all --mode incremental --date 2026-11-01 --lake-url /);
-    expectCallable(callOf('Ingest', all.outputs.ingest!));
+  it('hands every input to dagger as one argument, whatever it holds, for the CLI to refuse', () => {
+    const hostile = 'games --api-key env://HOME; touch /tmp/pwned-$$';
+    const run = runStep(ingest, { ...settings, INPUT_ENDPOINT: hostile, INPUT_MODE: 'daily', INPUT_DATE: '$(id)' });
+    expect(run.status).toBe(0);
+    expect(run.argv!.slice(-4)).toEqual(['--endpoint', hostile, '--date', '$(id)']);
+    expect(run.argv!.filter((word) => word === '--api-key')).toHaveLength(1);
   });
 
-  it('refuses inputs that are not plain names and dates, before any command line', () => {
-    for (const bad of [
-      { INPUT_ENDPOINT: 'games --api-key env://HOME; curl example.com', INPUT_MODE: 'daily', INPUT_DATE: '' },
-      { INPUT_ENDPOINT: 'games', INPUT_MODE: 'daily', INPUT_DATE: '$(id)' },
-      { INPUT_ENDPOINT: 'games', INPUT_MODE: 'weekly', INPUT_DATE: '' },
-    ]) {
-      const result = runPlan({ EVENT: 'workflow_dispatch', ...bad, ...settings });
-      expect(result.status).toBe(1);
-      expect(result.stdout).toMatch(/^::error::(endpoint|date|mode) must be/m);
-      expect(result.outputs).toEqual({});
-    }
-    const noLake = runPlan({ EVENT: 'schedule', SCHEDULE: daily!, AWS_REGION: 'eu-west-1' });
-    expect(noLake.status).toBe(1);
-    expect(noLake.stdout).toContain('::error::set the repository variable LAKE_URL');
+  it('stops with one clear line when the lake is not set', () => {
+    const run = runStep(ingest, { AWS_REGION: 'eu-west-1', LAKE_URL: '' });
+    expect(run.status).toBe(1);
+    expect(run.stdout.trim()).toBe('::error::set the repository variable LAKE_URL to s3://bucket/prefix');
+    expect(run.argv).toBeUndefined();
   });
 
   it('builds the Snowflake transform from the repository variables that are set', () => {
-    const { outputs } = runPlan({ EVENT: 'schedule', SCHEDULE: daily!, ...settings, SNOWFLAKE_ACCOUNT: 'acme-xy12345', SNOWFLAKE_ROLE: 'TRANSFORMER', SNOWFLAKE_WAREHOUSE: '' });
-    expect(outputs.transform).toBe('transform --target prod --snowflake-account acme-xy12345 --snowflake-role TRANSFORMER');
-    expectCallable(callOf('Transform (dbt on Snowflake)', outputs.transform!));
-    const bad = runPlan({ EVENT: 'schedule', SCHEDULE: daily!, ...settings, SNOWFLAKE_ACCOUNT: 'acme; rm' });
-    expect(bad.status).toBe(1);
+    expect(transform.if).toBe("vars.SNOWFLAKE_ACCOUNT != ''");
+    const run = runStep(transform, { SNOWFLAKE_ACCOUNT: 'acme-xy12345', SNOWFLAKE_ROLE: 'TRANSFORMER', SNOWFLAKE_WAREHOUSE: '', SNOWFLAKE_DATABASE: 'MARKET' });
+    expect(run.status).toBe(0);
+    expect(callOf(run.argv)).toEqual([
+      'with-snowflake', '--account', 'acme-xy12345', '--user', 'env://SNOWFLAKE_USER', '--password', 'env://SNOWFLAKE_PASSWORD',
+      '--role', 'TRANSFORMER', '--database', 'MARKET', 'transform', '--target', 'prod',
+    ]);
+  });
+
+  it('names secrets to dagger only as env:// references to the variables the step sets', () => {
+    for (const step of [ingest, transform]) {
+      for (const [, name] of step.run!.matchAll(/env:\/\/([A-Z_]+)/g)) {
+        // The AWS variables are exported by the OIDC credentials step; the others by the step itself.
+        if (!name!.startsWith('AWS_')) expect(step.env?.[name!], name).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
+      }
+      expect(step.run).not.toMatch(/secrets\.|\$\{\{/);
+    }
   });
 });
