@@ -1,10 +1,14 @@
 import { GmpError } from '../errors.js';
+import { exitCodeOf } from './interrupt.js';
 
-/** Every failure ends in one line on stderr and a non-zero exit: 2 for usage, 1 for a failed run. */
+/**
+ * Every failure ends in one line on stderr and a non-zero exit: 2 for usage, 1 for a failed run,
+ * 130/143 for a run stopped by SIGINT/SIGTERM.
+ */
 export function exitWithError(error: unknown): never {
   if (error instanceof GmpError) {
     process.stderr.write(`gmp: ${error.message}\n`);
-    process.exit(error.exitCode);
+    process.exit(exitCodeOf(error));
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`gmp: unexpected error: ${message.split('\n')[0]}\n`);

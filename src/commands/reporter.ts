@@ -1,7 +1,10 @@
 import cliProgress from 'cli-progress';
-import { pino, type Logger } from 'pino';
 import type { IngestEvent } from '../ingest/run.js';
 import { partitionLabel } from '../ingest/partition.js';
+import { plural } from '../report/format.js';
+import { barLayout, fitText } from './bar-layout.js';
+import { showCursorOnExit } from './cursor.js';
+import { stderrLog } from './log.js';
 
 export interface Reporter {
   event(event: IngestEvent): void;
@@ -9,13 +12,18 @@ export interface Reporter {
   stop(): void;
 }
 
+/** The widest a partition label is shown, when the terminal has room. */
+const LABEL_WIDTH = 38;
+/** " |", "| ", "99999/99999 pages " and the longest status, "done, 99999 API requests". */
+const RESERVED = 24 + 24;
+
 /** A progress bar per partition on a terminal; otherwise one JSON line per event. Both on stderr. */
-export function createReporter(interactive = Boolean(process.stderr.isTTY)): Reporter {
-  return interactive ? progressReporter() : jsonReporter();
+export function createReporter(stream: NodeJS.WriteStream = process.stderr): Reporter {
+  return stream.isTTY ? progressReporter(stream) : jsonReporter();
 }
 
 function jsonReporter(): Reporter {
-  const log: Logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
+  const log = stderrLog();
   return {
     event(event) {
       switch (event.type) {
@@ -37,25 +45,25 @@ function jsonReporter(): Reporter {
   };
 }
 
-function progressReporter(): Reporter {
+function progressReporter(stream: NodeJS.WriteStream): Reporter {
+  const { barsize, labelWidth } = barLayout(stream.columns, LABEL_WIDTH, RESERVED);
   const bars = new cliProgress.MultiBar(
-    {
-      stream: process.stderr,
-      format: ' {label} |{bar}| {value}/{total} pages {status}',
-      hideCursor: true,
-      clearOnComplete: false,
-      barsize: 30,
-    },
+    { stream, format: ' {label} |{bar}| {value}/{total} {unit} {status}', hideCursor: true, clearOnComplete: false, barsize },
     cliProgress.Presets.shades_classic,
   );
+  const dropCursorHook = showCursorOnExit(stream);
   const byPartition = new Map<string, cliProgress.SingleBar>();
   const barFor = (label: string) => {
     let bar = byPartition.get(label);
     if (!bar) {
-      bar = bars.create(1, 0, { label: label.padEnd(38), status: '' });
+      bar = bars.create(1, 0, { label: fitText(label, labelWidth), unit: 'page', status: '' });
       byPartition.set(label, bar);
     }
     return bar;
+  };
+  const setTotal = (bar: cliProgress.SingleBar, total: number) => {
+    bar.setTotal(total);
+    bar.update({ unit: total === 1 ? 'page' : 'pages' });
   };
   let retries = 0;
   return {
@@ -64,14 +72,14 @@ function progressReporter(): Reporter {
       const bar = barFor(partitionLabel(event.partition));
       if (event.type === 'partition-start') bar.update({ status: event.plan === 'complete' ? 'already complete' : event.plan });
       if (event.type === 'progress') {
-        bar.setTotal(event.progress.pagesTotal);
+        setTotal(bar, event.progress.pagesTotal);
         bar.update(event.progress.pagesDone, { status: '' });
       }
       if (event.type === 'partition-end') {
         const { summary } = event;
         const pages = summary.pagesFetched + summary.pagesSkipped;
-        bar.setTotal(Math.max(1, pages));
-        bar.update(pages, { status: summary.complete ? `done, ${summary.apiRequests} API requests` : 'stopped: resumable' });
+        setTotal(bar, Math.max(1, pages));
+        bar.update(pages, { status: summary.complete ? `done, ${plural(summary.apiRequests, 'API request')}` : 'stopped: resumable' });
       }
     },
     retry: () => {
@@ -79,7 +87,8 @@ function progressReporter(): Reporter {
     },
     stop: () => {
       bars.stop();
-      if (retries) process.stderr.write(`${retries} requests were retried\n`);
+      dropCursorHook();
+      if (retries) stream.write(`${plural(retries, 'request was', 'requests were')} retried\n`);
     },
   };
 }

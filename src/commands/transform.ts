@@ -2,6 +2,10 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { TARGETS, transform, type Target, type TransformProgress } from '../transform/index.js';
 import { ensureVenv } from '../transform/venv.js';
+import { barLayout, fitText } from './bar-layout.js';
+import { showCursorOnExit } from './cursor.js';
+import { InterruptedError, interruptSignal } from './interrupt.js';
+import { notice, stderrLog } from './log.js';
 import { withLake } from './options.js';
 
 export interface TransformReporter {
@@ -9,42 +13,73 @@ export interface TransformReporter {
   stop(): void;
 }
 
+/** What a stopped build leaves: dbt was stopped with its children, so nothing holds the warehouse. */
+const REBUILD = 'dbt was stopped; the next gmp transform builds the warehouse again';
+
+/** " dbt build |", "| " and counts up to "9999/9999 ": what comes before the message. */
+const RESERVED = 24;
+const WIDEST_MESSAGE = 70;
+
 /**
- * Shows the venv setup and dbt's progress on stderr: a bar on a terminal, otherwise a line per
- * setup step and per finished dbt node (as dbt itself prints them).
+ * Shows the venv setup and dbt's build on stderr. On a terminal: one bar over dbt's nodes, then
+ * dbt's errors in full. Otherwise: a JSON line per setup step and per dbt event.
  */
-export function createTransformReporter(interactive = Boolean(process.stderr.isTTY)): TransformReporter {
-  if (!interactive) {
-    return {
-      progress: (progress) => {
-        const count = progress.total ? `${progress.done ?? 0}/${progress.total} ` : '';
-        // pip names every package it collects: on a log, the step lines are enough.
-        if (progress.phase === 'setup' && progress.done !== undefined && progress.done !== progress.total && progress.done > 0) return;
-        process.stderr.write(`${progress.phase}: ${count}${progress.message}\n`);
-      },
-      stop: () => undefined,
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: ' {phase} |{bar}| {value}/{total} {message}', hideCursor: true, barsize: 30, clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let value = 0;
+export function createTransformReporter(stream: NodeJS.WriteStream = process.stderr): TransformReporter {
+  return stream.isTTY ? terminalReporter(stream) : jsonReporter();
+}
+
+function jsonReporter(): TransformReporter {
+  const log = stderrLog();
   return {
     progress: (progress) => {
-      const payload = { phase: progress.phase === 'dbt' ? 'dbt build' : 'setup    ', message: progress.message.slice(0, 70) };
-      value = progress.done ?? value;
-      if (!started) {
-        bar.start(progress.total ?? 1, value, payload);
-        started = true;
+      if (progress.phase === 'setup') {
+        // pip names every package it collects: on a log, the step lines are enough.
+        if (progress.done !== undefined && progress.done > 0 && progress.done !== progress.total) return;
+        log.info({ phase: 'setup', ...(progress.total ? { done: progress.done, total: progress.total } : {}) }, progress.message);
         return;
       }
-      if (progress.total) bar.setTotal(progress.total);
-      bar.update(value, payload);
+      if (progress.level === 'debug') return;
+      const node = progress.node ? { done: progress.node.done, total: progress.node.total } : {};
+      log[progress.level]({ phase: 'dbt', event: progress.name, ...node }, progress.message);
+    },
+    stop: () => undefined,
+  };
+}
+
+function terminalReporter(stream: NodeJS.WriteStream): TransformReporter {
+  const { barsize, labelWidth } = barLayout(stream.columns, WIDEST_MESSAGE, RESERVED);
+  const bar = new cliProgress.SingleBar(
+    { stream, format: ' {phase} |{bar}| {value}/{total} {message}', hideCursor: true, barsize, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let dropCursorHook: (() => void) | undefined;
+  const failures: string[] = [];
+  let value = 0;
+  const show = (phase: string, message: string, done: number | undefined, total: number | undefined) => {
+    const payload = { phase, message: fitText(message, labelWidth).trimEnd() };
+    value = done ?? value;
+    if (!dropCursorHook) {
+      dropCursorHook = showCursorOnExit(stream);
+      bar.start(total ?? 1, value, payload);
+      return;
+    }
+    if (total) bar.setTotal(total);
+    bar.update(value, payload);
+  };
+  return {
+    progress: (progress) => {
+      if (progress.phase === 'setup') {
+        show('setup    ', progress.message, progress.done, progress.total);
+        return;
+      }
+      if (progress.level === 'error') failures.push(progress.message);
+      if (progress.node) show('dbt build', progress.node.summary, progress.node.done, progress.node.total);
     },
     stop: () => {
-      if (started) bar.stop();
+      if (!dropCursorHook) return;
+      bar.stop();
+      dropCursorHook();
+      for (const failure of failures) stream.write(`${failure}\n`);
     },
   };
 }
@@ -64,28 +99,26 @@ export const transformCommand: CommandModule = {
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (argv) => {
     const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse?: string; setupOnly: boolean };
+    const signal = interruptSignal();
     const reporter = createTransformReporter();
     if (args.setupOnly) {
       try {
-        await ensureVenv((progress) => reporter.progress({ phase: 'setup', ...progress }));
+        await ensureVenv((progress) => reporter.progress({ phase: 'setup', ...progress }), signal);
       } finally {
         reporter.stop();
       }
       process.stdout.write('dbt venv ready\n');
       return;
     }
-    let warehousePath: string | undefined;
+    let built: Awaited<ReturnType<typeof transform>>;
     try {
-      ({ warehousePath } = await transform({
-        target: args.target,
-        lakeUrl: args.lake,
-        s3Endpoint: args.s3Endpoint,
-        warehousePath: args.warehouse,
-        onProgress: reporter.progress,
-      }));
+      built = await transform({ target: args.target, lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: args.warehouse, onProgress: reporter.progress, signal });
+    } catch (error) {
+      throw error instanceof InterruptedError ? new InterruptedError(error.signal, REBUILD) : error;
     } finally {
       reporter.stop();
     }
-    process.stdout.write(warehousePath ? `warehouse: ${warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n');
+    notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
+    process.stdout.write(built.warehousePath ? `warehouse: ${built.warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n');
   },
 };

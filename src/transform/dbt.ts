@@ -1,19 +1,33 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { TransformError } from '../errors.js';
 import { runLines } from './process.js';
 import { dbtDir, repoRoot, type DbtRunSettings } from './settings.js';
 import { venvDbt } from './venv.js';
 
-export interface DbtProgress {
-  /** Nodes (models, tests, unit tests) finished so far, of `total`. */
-  done: number;
-  total: number;
-  /** What dbt said of the node, e.g. "OK created sql table model main.dim_games". */
+export interface DbtEvent {
+  /** dbt's event name, e.g. LogModelResult; `output` for a line dbt did not print as JSON. */
+  name: string;
+  level: DbtLevel;
+  /** What dbt said, e.g. "OK created sql table model main.dim_games"; failures in full. */
   message: string;
+  /**
+   * On a node's result (model, test, unit test): nodes finished so far, of `total`, and the
+   * result in short, e.g. "OK created sql table model main.dim_games".
+   */
+  node?: { done: number; total: number; summary: string };
+}
+
+export type DbtLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface DbtRun {
+  /** This run's dbt output as text, one line per event: what dbt would have printed. */
+  logPath: string;
 }
 
 /** One line of `dbt --log-format json`. */
 interface DbtLogLine {
-  info?: { name?: string; level?: string; msg?: string };
+  info?: { name?: string; level?: string; msg?: string; ts?: string };
   data?: { index?: number; total?: number };
 }
 
@@ -21,56 +35,91 @@ interface DbtLogLine {
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'SNOWFLAKE_PASSWORD', 'RAWG_API_KEY'];
 
 const RESULT_EVENTS = new Set(['LogModelResult', 'LogTestResult', 'LogNodeResult', 'LogSnapshotResult', 'LogSeedResult']);
+const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error']);
+
+/** The text log of a dbt command, in the folder of its compiled files. */
+export function dbtLogPath(command: string, settings: DbtRunSettings): string {
+  return join(settings.targetPath, `dbt-${command}.log`);
+}
 
 /**
  * Runs one dbt command (build, parse, ...) from the project venv against the dbt/ project.
- * Progress comes from dbt's JSON log; a failure becomes one TransformError line naming the first
- * error dbt reported.
+ * Every event of dbt's JSON log goes to `onEvent` and, as text, to the run's log file; a failure
+ * becomes one TransformError line naming the first error dbt reported. Aborting `signal` stops
+ * dbt and its children before the promise rejects with the signal's reason.
  */
 export async function runDbt(
   command: string,
   settings: DbtRunSettings,
-  options: { onProgress?: (progress: DbtProgress) => void } = {},
-): Promise<void> {
+  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {},
+): Promise<DbtRun> {
   const args = [
     '--log-format', 'json', '--no-use-colors',
     command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
   ];
+  const logPath = dbtLogPath(command, settings);
+  const logLines: string[] = [];
   let total = 0;
   let done = 0;
   // dbt sums up each failure as RunResultFailure (what failed) then RunResultError (why).
   const reasons: string[] = [];
   let openFailure = false;
   const errors: string[] = [];
-  const result = await runLines(venvDbt, args, {
-    cwd: repoRoot,
-    env: settings.env,
-    onLine: (line) => {
-      const event = parseLine(line);
-      if (!event) return;
-      const { info = {}, data = {} } = event;
-      if (data.total) total = data.total;
-      if (info.name && RESULT_EVENTS.has(info.name)) {
-        done += 1;
-        options.onProgress?.({ done, total: Math.max(total, done), message: firstLine(info.msg ?? '') });
-      }
-      if (info.name === 'RunResultFailure' && info.msg) {
-        reasons.push(info.msg);
-        openFailure = true;
-      } else if (info.name === 'RunResultError' && info.msg) {
-        if (openFailure) reasons.push(`${reasons.pop()}\n${info.msg}`);
-        else reasons.push(info.msg);
-        openFailure = false;
-      } else if (info.level === 'error' && info.msg) {
-        errors.push(info.msg);
-      }
-    },
-  });
-  if (result.exitCode === 0) return;
+  const onLine = (line: string) => {
+    const parsed = parseLine(line);
+    const event = toEvent(line, parsed);
+    if (!event) return;
+    const { info = {}, data = {} } = parsed ?? {};
+    if (data.total) total = data.total;
+    if (RESULT_EVENTS.has(event.name)) {
+      done += 1;
+      event.node = { done, total: Math.max(total, done), summary: redact(firstLine(event.message), settings.env) };
+    }
+    if (info.name === 'RunResultFailure' && info.msg) {
+      reasons.push(info.msg);
+      openFailure = true;
+    } else if (info.name === 'RunResultError' && info.msg) {
+      if (openFailure) reasons.push(`${reasons.pop()}\n${info.msg}`);
+      else reasons.push(info.msg);
+      openFailure = false;
+    } else if (info.level === 'error' && info.msg) {
+      errors.push(info.msg);
+    }
+    event.message = redact(event.message, settings.env);
+    logLines.push(`${new Date().toISOString()} ${event.level.padEnd(5)} ${event.message}`);
+    options.onEvent?.(event);
+  };
+  let result: Awaited<ReturnType<typeof runLines>>;
+  try {
+    result = await runLines(venvDbt, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal });
+  } finally {
+    writeLog(logPath, logLines);
+  }
+  if (result.exitCode === 0) return { logPath };
   const found = reasons.length ? reasons : errors;
   const detail = found.length ? describeError(found[0]!, settings) : lastWords(result.tail);
   const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
-  throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in dbt/logs/dbt.log`, settings.env));
+  throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in ${logPath}`, settings.env));
+}
+
+/** A line of dbt's output as an event; blank lines are none. */
+function toEvent(line: string, parsed: DbtLogLine | undefined): DbtEvent | undefined {
+  if (parsed?.info) {
+    const level = LEVELS.has(parsed.info.level ?? '') ? (parsed.info.level as DbtLevel) : 'info';
+    return { name: parsed.info.name ?? 'unnamed', level, message: parsed.info.msg ?? '' };
+  }
+  if (!line.trim()) return undefined;
+  // Python warnings and tracebacks bypass dbt's logger.
+  return { name: 'output', level: /error|traceback/i.test(line) ? 'error' : 'info', message: line };
+}
+
+function writeLog(path: string, lines: string[]): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, lines.length ? `${lines.join('\n')}\n` : '');
+  } catch {
+    // The log is a convenience: a build must not fail because its log could not be written.
+  }
 }
 
 function parseLine(line: string): DbtLogLine | undefined {

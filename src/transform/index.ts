@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runDbt, type DbtProgress } from './dbt.js';
+import { runDbt, type DbtEvent } from './dbt.js';
 import { generateDbtSources } from './generate-sources.js';
 import { dbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
@@ -10,7 +10,7 @@ export { TARGETS, type Target } from './settings.js';
 
 export type TransformProgress =
   | ({ phase: 'setup' } & SetupProgress)
-  | ({ phase: 'dbt' } & DbtProgress);
+  | ({ phase: 'dbt' } & DbtEvent);
 
 export interface TransformOptions {
   target: Target;
@@ -21,11 +21,15 @@ export interface TransformOptions {
   s3Endpoint?: string;
   /** Default: env WAREHOUSE_PATH, else ./.warehouse/game_market.duckdb. */
   warehousePath?: string;
+  /** Stops the venv setup or dbt (and its children) and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface TransformResult {
   /** The DuckDB file the dev target built; undefined for prod. */
   warehousePath?: string;
+  /** dbt's output of this build, as text. */
+  logPath: string;
 }
 
 /**
@@ -37,8 +41,8 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const notify = options.onProgress ?? (() => undefined);
   const settings = dbtRunSettings(options);
   generateDbtSources();
-  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }));
+  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal);
   if (settings.warehousePath) mkdirSync(dirname(settings.warehousePath), { recursive: true });
-  await runDbt('build', settings, { onProgress: (progress) => notify({ phase: 'dbt', ...progress }) });
-  return { warehousePath: settings.warehousePath };
+  const { logPath } = await runDbt('build', settings, { onEvent: (event) => notify({ phase: 'dbt', ...event }), signal: options.signal });
+  return { warehousePath: settings.warehousePath, logPath };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransformError } from '../errors.js';
-import { runLines } from './process.js';
+import { runLines, type RunOptions } from './process.js';
 import { dbtDir, duckdbExtensionDir, venvDir } from './settings.js';
 
 /** The files that define the venv: when any changes, the venv is brought up to date. */
@@ -38,11 +38,11 @@ function venvIsReady(): boolean {
  * package held by constraints.txt), then DuckDB's httpfs extension copied from its PyPI package.
  * Later calls return at once; a changed requirements file brings the venv up to date.
  */
-export async function ensureVenv(onProgress: (progress: SetupProgress) => void = () => undefined): Promise<void> {
+export async function ensureVenv(onProgress: (progress: SetupProgress) => void = () => undefined, signal?: AbortSignal): Promise<void> {
   if (venvIsReady()) return;
   const python = process.env.GMP_PYTHON || 'python3';
   onProgress({ message: `creating the dbt venv in ${venvDir} (once, about a minute)` });
-  await mustSucceed('creating the venv', python, ['-m', 'venv', venvDir]);
+  await mustSucceed('creating the venv', python, ['-m', 'venv', venvDir], { signal });
 
   const total = countPins();
   let collected = 0;
@@ -52,16 +52,19 @@ export async function ensureVenv(onProgress: (progress: SetupProgress) => void =
     venvPython,
     ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
       '-r', join(dbtDir, 'requirements.txt'), '-c', join(dbtDir, 'constraints.txt')],
-    (line) => {
-      const match = /^Collecting (\S+)/.exec(line);
-      if (!match) return;
-      collected += 1;
-      onProgress({ message: `installing dbt and DuckDB: ${match[1]}`, done: Math.min(collected, total), total });
+    {
+      signal,
+      onLine: (line) => {
+        const match = /^Collecting (\S+)/.exec(line);
+        if (!match) return;
+        collected += 1;
+        onProgress({ message: `installing dbt and DuckDB: ${match[1]}`, done: Math.min(collected, total), total });
+      },
     },
   );
 
   onProgress({ message: 'installing the httpfs extension from its PyPI package' });
-  await mustSucceed('installing httpfs', venvPython, [join(dbtDir, 'scripts', 'install_httpfs.py'), duckdbExtensionDir]);
+  await mustSucceed('installing httpfs', venvPython, [join(dbtDir, 'scripts', 'install_httpfs.py'), duckdbExtensionDir], { signal });
   writeFileSync(STAMP, `${fingerprint()}\n`);
   onProgress({ message: 'dbt venv ready', done: total, total });
 }
@@ -73,8 +76,8 @@ function countPins(): number {
     .filter((line) => /^[A-Za-z0-9]/.test(line)).length;
 }
 
-async function mustSucceed(what: string, command: string, args: string[], onLine?: (line: string) => void): Promise<void> {
-  const result = await runLines(command, args, { onLine });
+async function mustSucceed(what: string, command: string, args: string[], options: Pick<RunOptions, 'onLine' | 'signal'>): Promise<void> {
+  const result = await runLines(command, args, options);
   if (result.exitCode === 0) return;
   const reason = [...result.tail].reverse().find((line) => /error/i.test(line)) ?? result.tail.at(-1) ?? `exit ${result.exitCode}`;
   throw new TransformError(`${what} failed: ${reason.trim()} (rerun to retry; delete .venv to start over)`);

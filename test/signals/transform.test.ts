@@ -1,0 +1,70 @@
+/**
+ * SIGTERM and SIGINT to `gmp transform` while dbt builds: dbt and everything it started are
+ * stopped before gmp exits, so the DuckDB lock is free and the next build succeeds at once.
+ * Real sandbox lake, real dbt, real signals; processes are read from /proc.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { cleanEnv, runGmp, spawnGmp } from '../support/gmp.js';
+import { childrenOf, groupMembers, waitFor } from './processes.js';
+
+const work = mkdtempSync(join(tmpdir(), 'gmp-signals-'));
+const lake = `file://${join(work, 'lake')}`;
+const env = cleanEnv();
+
+beforeAll(async () => {
+  const sandbox = await startSandbox({ games: 400, seed: 3, today: '2024-06-01' });
+  try {
+    const ingest = await runGmp(['ingest', '--all', '--date', '2024-06-01', '--lake', lake, '--base-url', sandbox.url], { ...env, RAWG_API_KEY: 'x' });
+    expect(ingest.code, ingest.stderr).toBe(0);
+  } finally {
+    await sandbox.close();
+  }
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Starts a build and waits until dbt has finished a node: it has the warehouse open. */
+async function buildUnderWay(warehouse: string) {
+  const run = spawnGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
+  let stderr = '';
+  run.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const dbt = await waitFor('dbt to start', () => childrenOf(run.child.pid!).find((p) => /\/dbt\b/.test(p.command)));
+  await waitFor('dbt to finish a node', () => (/"phase":"dbt".*"done":/.test(stderr) ? true : undefined));
+  return { ...run, dbtGroup: dbt.pid };
+}
+
+describe.each([
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const)('%s to gmp transform while dbt builds', (signal, exitCode) => {
+  it(`stops dbt and its children, exits ${exitCode} with one line, and the next build succeeds`, async () => {
+    const warehouse = join(work, `${signal}.duckdb`);
+    const build = await buildUnderWay(warehouse);
+    expect(groupMembers(build.dbtGroup).length).toBeGreaterThan(0);
+    build.child.kill(signal);
+    const result = await build.done;
+
+    expect(result.code).toBe(exitCode);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(`gmp: interrupted by ${signal}: dbt was stopped; the next gmp transform builds the warehouse again`);
+    expect(groupMembers(build.dbtGroup)).toEqual([]);
+
+    const again = await runGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(`warehouse: ${warehouse}\n`);
+  }, 600_000);
+});
+
+it('a second signal ends gmp at once, and dbt goes with it', async () => {
+  const build = await buildUnderWay(join(work, 'twice.duckdb'));
+  // dbt gets SIGTERM and a grace period; the second signal does not wait for it.
+  build.child.kill('SIGTERM');
+  build.child.kill('SIGTERM');
+  const result = await build.done;
+  expect(result.code).toBe(143);
+  await waitFor('dbt to be gone', () => (groupMembers(build.dbtGroup).length === 0 ? true : undefined), 5_000);
+}, 600_000);
