@@ -267,7 +267,7 @@ variable "ingest_shards" {
 }
 
 variable "max_concurrent_ingests" {
-  description = "How many shards run at once. Each task applies the config's requestsPerSecond on its own, so the API sees up to this many times that rate; the budget is held by the planner's --max-pages per shard."
+  description = "How many shards run at once, at most ingest_shards: the planner gives each shard the configured request rate divided by ingest_shards, and its share of the month's budget as --max-pages."
   type        = number
   default     = 2
 }

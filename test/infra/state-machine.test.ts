@@ -25,10 +25,15 @@ variable "shards" {
   type    = number
   default = null
 }
+variable "max_concurrency" {
+  type    = number
+  default = null
+}
 module "definition" {
   source                        = ${JSON.stringify(path.relative(dir, path.join(infraDir, 'modules/state-machine')))}
   lake_url                      = var.lake_url
   shards                        = var.shards
+  max_concurrency               = var.max_concurrency
   cluster_arn                   = "${CLUSTER}"
   ingest_task_definition_arn    = "${INGEST_TD}"
   transform_task_definition_arn = "${TRANSFORM_TD}"
@@ -140,12 +145,12 @@ const sampleShards = [
   {
     units: ['games/updated/2026-11-25', 'genres/snapshot/2026-11-26'],
     maxPages: null,
-    args: ['ingest', '--unit', 'games/updated/2026-11-25', '--unit', 'genres/snapshot/2026-11-26', '--json'],
+    args: ['ingest', '--unit', 'games/updated/2026-11-25', '--unit', 'genres/snapshot/2026-11-26', '--requests-per-second', '25', '--json'],
   },
   {
     units: ['games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30'],
     maxPages: 120,
-    args: ['ingest', '--unit', 'games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30', '--max-pages', '120', '--json'],
+    args: ['ingest', '--unit', 'games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30', '--max-pages', '120', '--requests-per-second', '25', '--json'],
   },
 ];
 
@@ -291,12 +296,20 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await plannerCommand(other, {})).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '7', '--save', EXECUTION]);
   });
 
-  it('refuses a lake URL that is not S3 and a shard count out of range, naming the variable', async () => {
-    const refused: Array<Record<string, string>> = [{ lake_url: 'file://./.lake' }, { shards: '0' }, { shards: '2.5' }];
-    for (const vars of refused) {
+  it('refuses a lake URL that is not S3, a shard count out of range, and more shards at once than shards', async () => {
+    const refused: Array<[Record<string, string>, RegExp]> = [
+      [{ lake_url: 'file://./.lake' }, /lake_url must be/],
+      [{ shards: '0' }, /shards must be/],
+      [{ shards: '2.5' }, /shards must be/],
+      // Each shard runs at the rate cap divided by shards: three at once of two would exceed it.
+      [{ shards: '2', max_concurrency: '3' }, /max_concurrency must not exceed shards/],
+    ];
+    for (const [vars, message] of refused) {
       const result = await run(requireTool(tofuBin), ['plan', '-input=false', '-no-color', ...asVars(vars)], { cwd: workDir, env: tofuEnv() });
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toMatch(new RegExp(`${Object.keys(vars)[0]} must`));
+      expect(result.code, JSON.stringify(vars)).not.toBe(0);
+      expect(result.stderr.replace(/\s+/g, ' ')).toMatch(message);
     }
+    const accepted = await run(requireTool(tofuBin), ['plan', '-input=false', '-no-color', ...asVars({ shards: '3', max_concurrency: '3' })], { cwd: workDir, env: tofuEnv() });
+    expect(accepted.code, accepted.stderr).toBe(0);
   });
 });

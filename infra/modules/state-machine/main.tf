@@ -119,9 +119,9 @@ locals {
       }
 
       # One child execution per shard of the plan, each running exactly the argv the planner
-      # wrote for it. The planner gave every shard its --max-pages, so together they stay inside
-      # the month's budget; each task keeps the config's request-rate cap, so the API sees at
-      # most MaxConcurrency times that rate.
+      # wrote for it. Those args carry the caps: --max-pages, so that together the shards stay
+      # inside the month's budget, and --requests-per-second, the configured rate divided by the
+      # number of shards, so that up to that many running at once stay under the API's rate cap.
       IngestShards = {
         Type  = "Map"
         Label = "IngestShard"

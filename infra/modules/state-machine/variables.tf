@@ -104,7 +104,7 @@ variable "failure_topic_arn" {
 }
 
 variable "shards" {
-  description = "How many shards the planner splits a run's open work into (`gmp plan --shards`); each shard is one Fargate task."
+  description = "How many shards the planner deals a run's open work into (`gmp plan --shards`; a daily run's backfill gets up to as many more); each shard is one Fargate task."
   type        = number
   default     = 4
   nullable    = false
@@ -117,10 +117,10 @@ variable "shards" {
 
 variable "max_concurrency" {
   description = <<-EOT
-    How many shards run at the same time. The shards together must respect the API's rate cap and
-    the month's budget: the budget is held by the planner (every shard's args carry its
-    --max-pages), but each task applies the config's requestsPerSecond on its own, so the API sees
-    up to this many times that rate.
+    How many shards run at the same time; at most `shards`. The shards together must respect the
+    API's rate cap and the month's budget, and the planner's shard args carry both caps: each
+    shard's --max-pages is its share of the budget, its --requests-per-second the configured rate
+    divided by `shards`. More shards at once than `shards` would exceed the rate cap.
   EOT
   type        = number
   default     = 2
