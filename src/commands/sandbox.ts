@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
 
 interface SandboxArgs {
@@ -8,6 +9,7 @@ interface SandboxArgs {
   seed: number;
   today?: string;
   quota?: number;
+  maxResults: number;
   latencyMs: number;
   latencySpikeRate: number;
   errorRate: number;
@@ -27,6 +29,7 @@ export const sandboxCommand: CommandModule = {
       .option('seed', { type: 'number', default: 1 })
       .option('today', { type: 'string', describe: 'the date the catalogue is "as of" (default: today, UTC)' })
       .option('quota', { type: 'number', describe: 'answer "monthly API limit reached" after N requests' })
+      .option('max-results', { type: 'number', default: DEFAULT_MAX_RESULTS, describe: 'serve only the first N results of a listing, as RAWG does' })
       .option('latency-ms', { type: 'number', default: 0, describe: 'added to every response' })
       .option('latency-spike-rate', { type: 'number', default: 0, describe: 'share of responses delayed 10x more' })
       .option('error-rate', { type: 'number', default: 0, describe: 'share of 5xx answers' })
@@ -34,11 +37,11 @@ export const sandboxCommand: CommandModule = {
       .option('retry-after-seconds', { type: 'number', default: 1 })
       .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' }),
   handler: async (argv) => {
-    const { host, port, games, seed, today, quota, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate } = argv as unknown as SandboxArgs;
-    const sandbox = await startSandbox({ host, port, games, seed, today, quota, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
+    const { host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate } = argv as unknown as SandboxArgs;
+    const sandbox = await startSandbox({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
-    process.stderr.write(`sandbox: ${games} games, seed ${seed}; GET ${sandbox.url.replace(/\/api$/, '')}/__stats for request counts; Ctrl-C stops it\n`);
+    process.stderr.write(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${sandbox.url.replace(/\/api$/, '')}/__stats for request counts; Ctrl-C stops it\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

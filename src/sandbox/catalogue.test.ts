@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { countUpdatedBetween, filteredGameAt, gameAt, itemCount, MAX_GAMES, pageCount, positionOfId, updatedDateAt } from './catalogue.js';
+import {
+  Catalogue,
+  countReleasedBetween,
+  countUpdatedBetween,
+  filteredGameAt,
+  gameAt,
+  itemCount,
+  MAX_GAMES,
+  NO_RELEASE_DAY,
+  pageCount,
+  positionOfId,
+  UPDATED_FLOOR,
+  updatedDateAt,
+} from './catalogue.js';
 import { GAME_NAME_CAPACITY } from './names.js';
 import { GENRES, PARENT_PLATFORMS, PLATFORMS, STORES, TAGS } from './reference-data.js';
 import { slugify } from './slug.js';
 
 const TODAY = '2025-06-15';
+const YESTERDAY = '2025-06-14';
 const games = (count: number, seed = 1) => Array.from({ length: count }, (_, position) => gameAt(seed, position, TODAY));
 /** One sample, built once, for the tests of order and rates. */
 const SAMPLE = games(10_000, 9);
@@ -86,21 +100,49 @@ describe('synthetic catalogue', () => {
     }
   });
 
-  it('spreads updated over the 14 days before today, decided cheaply per position', () => {
-    const perDay = new Map<string, number>();
-    const disagreeing: number[] = [];
+  it('stamps updated on a day before today, on or after the release and the floor, denser near today', () => {
+    const problems: string[] = [];
+    const perYear = new Map<number, number>();
+    let yesterday = 0;
     for (let position = 0; position < 2_000; position++) {
+      const game = gameAt(1, position, TODAY);
       const day = updatedDateAt(1, position, TODAY);
-      if (gameAt(1, position, TODAY).updated.slice(0, 10) !== day) disagreeing.push(position);
-      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+      if (game.updated.slice(0, 10) !== day) problems.push(`${position}: updatedDateAt ${day}, game ${game.updated}`);
+      if (day >= TODAY || day < UPDATED_FLOOR) problems.push(`${position}: updated ${day}`);
+      if (game.released !== null && game.released < TODAY && day < game.released) problems.push(`${position}: updated ${day} before release ${game.released}`);
+      if (game.released === TODAY) problems.push(`${position}: released today`);
+      perYear.set(Number(day.slice(0, 4)), (perYear.get(Number(day.slice(0, 4))) ?? 0) + 1);
+      if (day === YESTERDAY) yesterday++;
     }
-    expect(disagreeing).toEqual([]);
-    expect([...perDay.keys()].sort()).toEqual(Array.from({ length: 14 }, (_, i) => `2025-06-${String(i + 1).padStart(2, '0')}`));
-    // A one-day window of 2,000 games fills a few pages of 40.
-    for (const count of perDay.values()) expect(pageCount(count, 40)).toBeGreaterThanOrEqual(3);
-    expect(countUpdatedBetween(1, TODAY, 2_000, '2025-06-01', '2025-06-14')).toBe(2_000);
-    expect(countUpdatedBetween(1, TODAY, 2_000, '2025-06-03', '2025-06-03')).toBe(perDay.get('2025-06-03'));
-    expect(countUpdatedBetween(1, TODAY, 2_000, TODAY, TODAY)).toBe(0);
+    expect(problems).toEqual([]);
+    expect(yesterday).toBeGreaterThanOrEqual(1);
+    expect(countUpdatedBetween(1, TODAY, 2_000, YESTERDAY, YESTERDAY)).toBe(yesterday);
+    expect(countUpdatedBetween(1, TODAY, 2_000, UPDATED_FLOOR, YESTERDAY)).toBe(2_000);
+    expect(countUpdatedBetween(1, TODAY, 2_000, TODAY, '2099-12-31')).toBe(0);
+    // Spread over the years since the floor, more of them recent.
+    expect(Math.min(...perYear.keys())).toBeLessThanOrEqual(2010);
+    expect(perYear.get(2024)!).toBeGreaterThan(2 * perYear.get(2012)!);
+  });
+
+  it('holds no more than about 4,000 games on any updated day of a 900,000-game catalogue', () => {
+    const catalogue = new Catalogue(1, TODAY);
+    const perDay = new Int32Array(catalogue.today - catalogue.updatedFloorDay);
+    for (let position = 0; position < 900_000; position++) perDay[catalogue.updatedDay(position) - catalogue.updatedFloorDay]!++;
+    const yesterday = perDay[perDay.length - 1]!;
+    const max = Math.max(...perDay);
+    console.log(`900,000 games: at most ${max} updated on one day; ${yesterday} yesterday; ${perDay.filter((n) => n > 0).length} days`);
+    expect(max).toBeLessThanOrEqual(4_000);
+    expect(yesterday).toBeGreaterThan(1_000);
+  });
+
+  it('counts releases in a range, never a game without a release date', () => {
+    const list = games(2_000);
+    const inRange = (from: string, to: string) => list.filter((g) => g.released !== null && g.released >= from && g.released <= to).length;
+    expect(countReleasedBetween(1, TODAY, 2_000, '2020-01-01', '2020-12-31')).toBe(inRange('2020-01-01', '2020-12-31'));
+    const everything = countReleasedBetween(1, TODAY, 2_000, '1900-01-01', '2999-12-31');
+    expect(everything).toBe(list.filter((g) => g.released !== null).length);
+    expect(everything).toBeLessThan(2_000);
+    expect(new Catalogue(1, TODAY).releaseDay(list.findIndex((g) => g.released === null))).toBe(NO_RELEASE_DAY);
   });
 
   it('serves filtered games in the thinner shape', () => {

@@ -10,8 +10,13 @@
  * - ids are unique and strictly decrease with position (`positionOfId` inverts them); `added`
  *   never increases with position, so growing the catalogue appends games after the last page
  *   and shrinking drops the tail.
- * - `updated` falls on one of the UPDATED_SPREAD_DAYS days before `today` (never on `today`);
- *   `updatedDateAt` gives that day cheaply and `countUpdatedBetween` the size of a window.
+ * - `released` is null for about 5% of games, after `today` for about 2%, otherwise a day from
+ *   FIRST_RELEASE_YEAR up to the day before `today`.
+ * - `updated` falls on a day before `today` (never on or after it), never before UPDATED_FLOOR
+ *   nor before the game's release day when it was released; days near `today` are denser (at
+ *   900,000 games no day holds more than about 3,500 games; at 2,000 yesterday holds a few).
+ *   `updatedDateAt` gives that day cheaply, `countUpdatedBetween` and `countReleasedBetween` the
+ *   size of a window by scanning the catalogue (an oracle independent of the server's index).
  * - `pageCount(items, pageSize)` is the number of pages the API serves (at least 1);
  *   `itemCount(path, games)` the `count` of a list endpoint for a catalogue of `games` games.
  */
@@ -35,17 +40,28 @@ import {
 
 /** The largest catalogue the sandbox serves (the real one holds about 900,000 games). */
 export const MAX_GAMES = 1_000_000;
-/** `updated` is spread over this many days before `today`. */
-export const UPDATED_SPREAD_DAYS = 14;
 /** Release years start here; more recent years are more likely. */
 export const FIRST_RELEASE_YEAR = 1990;
+/** No game's `updated` is older than this day (the catalogue's oldest edits). */
+export const UPDATED_FLOOR = '2008-01-01';
+/** Upcoming games are released up to this many days after `today`. */
+export const UPCOMING_DAYS = 540;
+/** Games drawn for the rest of this year were released within this many days before `today`. */
+const RECENT_RELEASE_DAYS = 365;
+/** What `releaseDay` answers for a game without a release date: below every real day. */
+export const NO_RELEASE_DAY = -0x8000_0000;
+/**
+ * How `updated` leans to the present: the days back from yesterday are the span times u^1.5 (u
+ * uniform), so yesterday holds about span^(-2/3) of the games (0.3% over 18 years).
+ */
+const UPDATED_SKEW = 1.5;
 
 export type { FilteredGame, FullGame } from './game-shape.js';
 
 if (GAME_NAME_CAPACITY < MAX_GAMES) throw new Error('the game name lists are too short for MAX_GAMES');
 
 /** Independent hash streams per field group, so one field never shifts another. */
-const SALT = { id: 1, added: 2, game: 3, updated: 4 } as const;
+const SALT = { id: 1, added: 2, game: 3, updated: 4, updatedTime: 5 } as const;
 
 export interface GameRef {
   id: number;
@@ -96,7 +112,12 @@ export class Catalogue {
   private readonly scramble: (position: number) => number;
   private readonly addedTop: number;
   private readonly platformPickers = new Map<number, WeightedPicker<Platform>>();
-  private readonly streams: { id: number; updated: number; game: number };
+  private readonly streams: { id: number; updated: number; updatedTime: number; game: number };
+  /** The oldest possible `updated` day; yesterday is the newest. */
+  readonly updatedFloorDay: number;
+  /** Every release day lies within [firstReleaseDay, lastReleaseDay]. */
+  readonly firstReleaseDay: number;
+  readonly lastReleaseDay: number;
 
   constructor(
     readonly seed: number,
@@ -108,7 +129,15 @@ export class Catalogue {
     this.todayYear = yearOfDay(day);
     this.scramble = nameScrambler(seed);
     this.addedTop = 15_000 + (hash32(seed, 0, SALT.added) % 8_000);
-    this.streams = { id: hashStream(seed, SALT.id), updated: hashStream(seed, SALT.updated), game: hashStream(seed, SALT.game) };
+    this.streams = {
+      id: hashStream(seed, SALT.id),
+      updated: hashStream(seed, SALT.updated),
+      updatedTime: hashStream(seed, SALT.updatedTime),
+      game: hashStream(seed, SALT.game),
+    };
+    this.updatedFloorDay = Math.min(dayFromIso(UPDATED_FLOOR)!, day - 1);
+    this.firstReleaseDay = Math.min(firstDayOfYear(FIRST_RELEASE_YEAR), day - RECENT_RELEASE_DAYS);
+    this.lastReleaseDay = day + UPCOMING_DAYS;
   }
 
   /** Unique, strictly decreasing with position (which makes `id DESC` the tie-breaker of `added`). */
@@ -126,15 +155,24 @@ export class Catalogue {
     return { id: this.gameId(position), slug, name, added: this.added(position) };
   }
 
-  /** The day number of the game's `updated`: cheap, so window filters never build whole games. */
-  updatedDay(position: number): number {
-    return this.today - 1 - (hashAt(this.streams.updated, position) % UPDATED_SPREAD_DAYS);
+  /** The day number of the game's release, or NO_RELEASE_DAY: cheap, it builds nothing else. */
+  releaseDay(position: number): number {
+    return this.release(new Rng(hashAt(this.streams.game, position))).day;
   }
 
-  private updated(position: number): string {
-    const hash = hashAt(this.streams.updated, position);
-    const second = Math.floor(hash / UPDATED_SPREAD_DAYS) % 86_400;
-    return isoDateTime(this.today - 1 - (hash % UPDATED_SPREAD_DAYS), second);
+  /**
+   * The day number of the game's `updated`: cheap, so filters never build whole games. A draw
+   * that falls before the release moves to the release day (games are edited when they come out).
+   */
+  updatedDay(position: number, releaseDay = this.releaseDay(position)): number {
+    const yesterday = this.today - 1;
+    const u = hashAt(this.streams.updated, position) / 0x1_0000_0000;
+    const drawn = yesterday - Math.floor((yesterday - this.updatedFloorDay + 1) * Math.pow(u, UPDATED_SKEW));
+    return releaseDay <= yesterday ? Math.max(drawn, releaseDay) : drawn;
+  }
+
+  private updated(position: number, releaseDay: number): string {
+    return isoDateTime(this.updatedDay(position, releaseDay), hashAt(this.streams.updatedTime, position) % 86_400);
   }
 
   /** The game in the unfiltered shape. */
@@ -142,7 +180,8 @@ export class Catalogue {
     const { id, slug, name, added } = this.ref(position);
     const rng = new Rng(hashAt(this.streams.game, position));
     const release = this.release(rng);
-    const platforms = rng.chance(0.03) ? [] : this.platformsFor(rng, release.year, release.released);
+    const released = release.day === NO_RELEASE_DAY ? null : isoFromDay(release.day);
+    const platforms = rng.chance(0.03) ? [] : this.platformsFor(rng, release.day === NO_RELEASE_DAY ? this.todayYear : yearOfDay(release.day), released);
     const ratings = this.ratings(rng, added);
     const backgroundImage = rng.chance(0.03) ? null : mediaImage(rng, 'games');
     const screenshotCount = rng.int(7);
@@ -161,7 +200,7 @@ export class Catalogue {
       id,
       slug,
       name,
-      released: release.released,
+      released,
       tba: release.tba,
       background_image: backgroundImage,
       rating: ratings.rating,
@@ -174,7 +213,7 @@ export class Catalogue {
       metacritic,
       playtime: Math.floor(60 * Math.pow(rng.next(), 3)),
       suggestions_count: 50 + rng.int(650),
-      updated: this.updated(position),
+      updated: this.updated(position, release.day),
       user_game: null,
       reviews_count: ratings.count,
       saturated_color: '0f0f0f',
@@ -232,18 +271,16 @@ export class Catalogue {
   }
 
   /** 5% unknown (60% of those "to be announced"), 2% upcoming, the rest skewed to recent years. */
-  private release(rng: Rng): { released: string | null; tba: boolean; year: number } {
+  private release(rng: Rng): { day: number; tba: boolean } {
     const roll = rng.next();
-    if (roll < 0.05) return { released: null, tba: rng.chance(0.6), year: this.todayYear };
-    if (roll < 0.07) {
-      const day = this.today + 1 + rng.int(540);
-      return { released: isoFromDay(day), tba: false, year: yearOfDay(day) };
-    }
+    if (roll < 0.05) return { day: NO_RELEASE_DAY, tba: rng.chance(0.6) };
+    if (roll < 0.07) return { day: this.today + 1 + rng.int(UPCOMING_DAYS), tba: false };
     const u = rng.next();
     const year = this.todayYear - Math.floor((this.todayYear - FIRST_RELEASE_YEAR + 1) * u * u);
     let day = firstDayOfYear(year) + rng.int(firstDayOfYear(year + 1) - firstDayOfYear(year));
-    if (day > this.today) day = this.today - rng.int(120);
-    return { released: isoFromDay(day), tba: false, year: yearOfDay(day) };
+    // Released means released before today, so that an `updated` on or after the release exists.
+    if (day >= this.today) day = this.today - 1 - rng.int(RECENT_RELEASE_DAYS);
+    return { day, tba: false };
   }
 
   /** Platforms alive in the release year, weighted by how many games they have. */
@@ -405,11 +442,21 @@ export function updatedDateAt(seed: number, position: number, today: string): st
 /** How many of the first `games` games have `updated` within [from, to] (dates inclusive). */
 export function countUpdatedBetween(seed: number, today: string, games: number, from: string, to: string): number {
   const catalogue = catalogueFor(seed, today);
+  return countDaysBetween(games, from, to, (position) => catalogue.updatedDay(position));
+}
+
+/** How many of the first `games` games were released within [from, to]; a null `released` never counts. */
+export function countReleasedBetween(seed: number, today: string, games: number, from: string, to: string): number {
+  const catalogue = catalogueFor(seed, today);
+  return countDaysBetween(games, from, to, (position) => catalogue.releaseDay(position));
+}
+
+function countDaysBetween(games: number, from: string, to: string, dayOf: (position: number) => number): number {
   const [first, last] = [dayFromIso(from), dayFromIso(to)];
   if (first === undefined || last === undefined) throw new RangeError(`dates must be YYYY-MM-DD, got "${from}" and "${to}"`);
   let count = 0;
   for (let position = 0; position < games; position++) {
-    const day = catalogue.updatedDay(position);
+    const day = dayOf(position);
     if (day >= first && day <= last) count++;
   }
   return count;

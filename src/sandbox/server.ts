@@ -4,21 +4,26 @@
  * quota checks), with optional injected faults. Routes under /__ (stats, control) let tests and
  * other processes watch and steer it; they are never counted, limited or faulted:
  *   GET /__stats, POST /__stats/reset, GET /__control, POST /__control (JSON body: a control patch).
- * `/games` honours `updated=A,B`; other filters and `ordering` are accepted, ignored, and carried
- * into `next`/`previous` like every other parameter.
+ * Like RAWG, it serves only the first `maxResults` results of a listing (default 10,000): deeper
+ * pages are 404 "Invalid page." while `count` and `next` still tell the whole listing. Links name
+ * the public host https://api.rawg.io whatever address the sandbox listens on.
+ * `/games` honours `updated=A,B` and `dates=A,B[.C,D...]` (see game-filters.ts, and
+ * filtered-games.ts for the order of a filtered listing); other filters and `ordering` are
+ * accepted, ignored, and carried into `next`/`previous` like every other parameter.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, GmpError } from '../errors.js';
-import { Catalogue, itemCount, MAX_GAMES, UPDATED_SPREAD_DAYS } from './catalogue.js';
+import { Catalogue, itemCount, MAX_GAMES } from './catalogue.js';
 import { dayFromIso, todayUtc, yearOfDay } from './dates.js';
 import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, type SandboxControl, type SandboxFaults } from './faults.js';
 import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
-import { pageLinks, pageWindow } from './paging.js';
+import { FilteredGames } from './filtered-games.js';
+import { parseGamesFilter } from './game-filters.js';
+import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
-import { parseUpdatedWindow, UpdatedWindowIndex } from './updated-window.js';
 
 export type { SandboxFaults } from './faults.js';
 export type { SandboxStats } from './stats.js';
@@ -38,6 +43,8 @@ export interface SandboxOptions extends Partial<SandboxFaults> {
   quota?: number;
   /** If given, only these keys are valid; default: any non-empty key. */
   keys?: string[];
+  /** Pages reaching past this many results of a listing are "Invalid page."; default 10,000. */
+  maxResults?: number;
 }
 
 export interface Sandbox {
@@ -64,6 +71,7 @@ const optionsSchema = faultsSchema.partial().extend({
     .optional(),
   quota: z.int().min(0).optional(),
   keys: z.array(z.string().min(1)).min(1).optional(),
+  maxResults: z.int().min(1).optional(),
 });
 
 /** "games: Too small: expected number to be >=0", or the message alone for the whole object. */
@@ -99,11 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const catalogue = new Catalogue(settings.seed ?? 1, settings.today ?? todayUtc());
   const todayYear = yearOfDay(catalogue.today);
   const lists = new Map<string, ListEndpoint>(createListEndpoints(catalogue).map((endpoint) => [endpoint.path, endpoint]));
-  const updatedIndex = new UpdatedWindowIndex(
-    (position) => catalogue.updatedDay(position),
-    catalogue.today - UPDATED_SPREAD_DAYS,
-    catalogue.today - 1,
-  );
+  const filteredGames = new FilteredGames(catalogue);
+  const maxResults = settings.maxResults ?? DEFAULT_MAX_RESULTS;
   const validKeys = settings.keys ? new Set(settings.keys) : undefined;
   const stats = new StatsCounter();
   const state = {
@@ -128,37 +133,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults };
   }
 
-  function serveGames(url: URL, origin: string): Reply {
+  function serveGames(url: URL): Reply {
     const params = url.searchParams;
-    const updated = params.get('updated');
-    let count: number;
-    let positionAt: (index: number) => number;
-    if (updated !== null) {
-      const window = parseUpdatedWindow(updated);
-      if (!window) return json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' });
-      const matches = updatedIndex.matching(window, state.games);
-      count = matches.count;
-      positionAt = matches.at;
-    } else {
-      count = state.games;
-      positionAt = (index) => index;
-    }
-    const page = pageWindow(params, count, 20);
+    const parsed = parseGamesFilter(params);
+    if ('error' in parsed) return json(400, { error: parsed.error });
+    const { filter } = parsed;
+    const selection = filter && filteredGames.select(filter, state.games);
+    const count = selection ? selection.count : state.games;
+    const page = pageWindow(params, count, 20, maxResults);
     if (!page) return json(404, INVALID_PAGE);
-    const results: unknown[] = [];
-    for (let index = page.start; index < page.end; index++) {
-      const position = positionAt(index);
-      results.push(updated !== null ? catalogue.filteredGame(position) : catalogue.game(position));
-    }
-    return json(200, { count, ...pageLinks(origin, url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, updated !== null) });
+    const results = selection
+      ? selection.slice(page.start, page.end).map((position) => catalogue.filteredGame(position))
+      : Array.from({ length: page.end - page.start }, (_, i) => catalogue.game(page.start + i));
+    return json(200, { count, ...pageLinks(url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, filter !== undefined) });
   }
 
-  function serveList(endpoint: ListEndpoint, url: URL, origin: string): Reply {
+  function serveList(endpoint: ListEndpoint, url: URL): Reply {
     const count = itemCount(endpoint.path, state.games);
-    const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize);
+    const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize, maxResults);
     if (!page) return json(404, INVALID_PAGE);
     const results = endpoint.items(page.start, page.end, state.games);
-    return json(200, { count, ...pageLinks(origin, url.pathname, url.searchParams, page), results });
+    return json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results });
   }
 
   /** The answer to an API request. Checks run in this order: quota, key, method, injected 429/5xx, route. */
@@ -177,10 +172,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const { contentType, body } = faultResponse(failWith);
       return { status: failWith, contentType, body: Buffer.from(body) };
     }
-    const origin = `http://${req.headers.host ?? hostPort}`;
-    if (route === 'games') return serveGames(url, origin);
+    if (route === 'games') return serveGames(url);
     const endpoint = lists.get(route);
-    return endpoint ? serveList(endpoint, url, origin) : json(404, NOT_FOUND);
+    return endpoint ? serveList(endpoint, url) : json(404, NOT_FOUND);
   }
 
   function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -256,10 +250,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const hostPort = `${host}:${address.port}`;
 
   return {
-    url: `http://${hostPort}/api`,
+    url: `http://${host}:${address.port}/api`,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     control(patch) {

@@ -1,0 +1,71 @@
+/**
+ * Which games a filtered `/games` listing holds, and in what order: by the filter's day (the
+ * `updated` day when `updated` is given, else the release day), then by unfiltered position. The
+ * order is a function of the catalogue alone, so paging a window never skips or repeats a game
+ * while the catalogue does not change. The per-day indexes are built on the first filtered
+ * request, for the catalogue's size at that moment; a larger catalogue builds them again.
+ */
+import type { Catalogue } from './catalogue.js';
+import { DayBuckets } from './day-buckets.js';
+import type { GamesFilter } from './game-filters.js';
+
+/** A filtered listing: its size, and the positions at [start, end) of it. */
+export interface Selection {
+  count: number;
+  slice(start: number, end: number): number[];
+}
+
+interface Index {
+  size: number;
+  /** Per position: the release day (NO_RELEASE_DAY for none) and the `updated` day. */
+  release: Int32Array;
+  updated: Int32Array;
+  byUpdated: DayBuckets;
+  byRelease: DayBuckets;
+}
+
+export class FilteredGames {
+  private index: Index | undefined;
+
+  constructor(private readonly catalogue: Catalogue) {}
+
+  /** The games of the first `games` positions that pass the filter. */
+  select({ updated, dates }: GamesFilter, games: number): Selection {
+    const index = this.indexFor(games);
+    if (!updated) {
+      const ranges = dates ?? [];
+      return { count: index.byRelease.count(ranges, games), slice: (start, end) => index.byRelease.slice(ranges, games, start, end) };
+    }
+    const window = [updated];
+    if (!dates) return { count: index.byUpdated.count(window, games), slice: (start, end) => index.byUpdated.slice(window, games, start, end) };
+    // Both days: counted from the smaller side, listed in `updated` order.
+    const released = { days: index.release, ranges: dates };
+    const count =
+      index.byUpdated.count(window, games) <= index.byRelease.count(dates, games)
+        ? index.byUpdated.count(window, games, released)
+        : index.byRelease.count(dates, games, { days: index.updated, ranges: window });
+    return { count, slice: (start, end) => index.byUpdated.slice(window, games, start, end, released) };
+  }
+
+  private indexFor(games: number): Index {
+    if (!this.index || this.index.size < games) this.index = buildIndex(this.catalogue, games);
+    return this.index;
+  }
+}
+
+function buildIndex(catalogue: Catalogue, size: number): Index {
+  const release = new Int32Array(size);
+  const updated = new Int32Array(size);
+  for (let position = 0; position < size; position++) {
+    const day = catalogue.releaseDay(position);
+    release[position] = day;
+    updated[position] = catalogue.updatedDay(position, day);
+  }
+  return {
+    size,
+    release,
+    updated,
+    byUpdated: new DayBuckets(size, updated, catalogue.updatedFloorDay, catalogue.today - 1),
+    byRelease: new DayBuckets(size, release, catalogue.firstReleaseDay, catalogue.lastReleaseDay),
+  };
+}
