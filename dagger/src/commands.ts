@@ -89,6 +89,8 @@ export interface Selection {
   date?: string;
   from?: string;
   to?: string;
+  /** Pages the run may fetch; the budget caps it in any case. */
+  maxPages?: number;
 }
 
 /** `gmp plan` arguments (after the CLI prefix) that print the work as JSON, cut into shards. */
@@ -100,6 +102,7 @@ export function planArgs(selection: Selection, shards: number): string[] {
     ['--date', selection.date],
     ['--from', selection.from],
     ['--to', selection.to],
+    ['--max-pages', selection.maxPages?.toString()],
   ];
   for (const [flag, value] of options) if (value !== undefined) args.push(flag, value);
   return [...args, '--json', '--shards', String(shards)];

@@ -165,7 +165,7 @@ export class GameMarketPipeline {
   async plan(
     /** Endpoints of config/endpoints.json; every one when left out. */
     endpoint?: string[],
-    /** snapshot, incremental (updated= day windows) or daily; the CLI's default when left out. */
+    /** snapshot (resumes the open one), incremental (updated= day windows) or daily; snapshot when left out. */
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
@@ -175,9 +175,11 @@ export class GameMarketPipeline {
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,
+    /** Pages the run may fetch; the month's budget caps it in any case. */
+    maxPages?: number,
   ): Promise<string> {
     const run = await this.startRun(true);
-    return this.runner(run).withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to }, shards)]).stdout();
+    return this.runner(run).withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to, maxPages }, shards)]).stdout();
   }
 
   /**
@@ -189,7 +191,7 @@ export class GameMarketPipeline {
   async ingest(
     /** Endpoints of config/endpoints.json; every one when left out. */
     endpoint?: string[],
-    /** snapshot, incremental (updated= day windows) or daily; the CLI's default when left out. */
+    /** snapshot (resumes the open one), incremental (updated= day windows) or daily; snapshot when left out. */
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
@@ -199,9 +201,11 @@ export class GameMarketPipeline {
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,
+    /** Pages the run may fetch; the month's budget caps it in any case. */
+    maxPages?: number,
   ): Promise<string> {
     const run = await this.startRun(true);
-    return (await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to }, shards)).output;
+    return (await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards)).output;
   }
 
   /**
@@ -232,13 +236,16 @@ export class GameMarketPipeline {
    */
   @func({ cache: 'never' })
   async runPipeline(
+    /** Endpoints of config/endpoints.json; every one when left out. */
     endpoint?: string[],
+    /** As ingest: the CLI's default (snapshot) when left out. */
     mode?: Mode,
     date?: string,
     shards: number = 1,
+    maxPages?: number,
   ): Promise<Directory> {
     const run = await this.startRun(true);
-    await this.ingestPlanned(run, { endpoints: endpoint, mode, date }, shards);
+    await this.ingestPlanned(run, { endpoints: endpoint, mode, date, maxPages }, shards);
     const devEnv = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
     const warehouse = this.dbtBuild(this.withRun(this.transformImage(), run), Target.dev, devEnv).file(`${APP_DIR}/${WAREHOUSE_FILE}`);
     const report = this.runner(run)

@@ -112,7 +112,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
     expect(functions.lake!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
     expect(functions.sandbox!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Service' });
     // No more a dozen arguments per function: settings travel on the object.
-    for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).length, fn.name).toBeLessThanOrEqual(6);
+    for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).length, fn.name).toBeLessThanOrEqual(7);
   });
 
   it('runs its tests as checks that take no required argument, and nothing else as a check', () => {
@@ -158,8 +158,9 @@ describe('the module as the engine would register it (SDK introspector, no engin
 describe('settings become commands', () => {
   it('asks gmp plan for the work, as given, and never decides it itself', () => {
     expect(planArgs({}, 1)).toEqual(['plan', '--all', '--json', '--shards', '1']);
-    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.incremental, from: '2026-11-01', to: '2026-11-03' }, 4)).toEqual([
-      'plan', '--endpoint', 'games', '--endpoint', 'genres', '--mode', 'incremental', '--from', '2026-11-01', '--to', '2026-11-03', '--json', '--shards', '4',
+    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.incremental, from: '2026-11-01', to: '2026-11-03', maxPages: 50 }, 4)).toEqual([
+      'plan', '--endpoint', 'games', '--endpoint', 'genres', '--mode', 'incremental', '--from', '2026-11-01', '--to', '2026-11-03',
+      '--max-pages', '50', '--json', '--shards', '4',
     ]);
     // Dates and modes reach the CLI untouched: it owns their rules and its errors.
     expect(planArgs({ mode: Mode.snapshot, date: '2099-01-01' }, 1)).toContain('2099-01-01');
