@@ -1,11 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { runIngest } from '../ingest/run.js';
 import type { RunRecord } from '../ingest/run-record.js';
-import { selectPartitions } from '../ingest/select.js';
+import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { printRun } from './ingest.js';
-import { apiFrom, clientFor, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
+import { interruptSignal } from './interrupt.js';
+import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
 import { createReporter } from './reporter.js';
+import { printRun } from './run-output.js';
+import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
 import { createTransformReporter } from './transform.js';
 
@@ -36,7 +38,7 @@ export const pipelineCommand: CommandModule = {
     let sandbox: Sandbox | undefined;
     try {
       let api: ApiSettings;
-      let maxPages = args.maxPages;
+      let maxPages = positiveInteger(args.maxPages, '--max-pages');
       if (useSandbox) {
         sandbox = await startSandbox({ games: SANDBOX_GAMES });
         api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
@@ -47,15 +49,15 @@ export const pipelineCommand: CommandModule = {
         process.stderr.write(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).\n`);
       }
       // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.
-      const partitions = [
-        ...selectPartitions(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }),
-        ...(useSandbox ? selectPartitions(file, { endpoints: 'all', mode: 'incremental' }) : []),
+      const work = [
+        ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
+        ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'incremental' }, store) : []),
       ];
       process.stderr.write(`Lake: ${store.location}\n`);
       const reporter = createReporter();
       let record: RunRecord;
       try {
-        record = await runIngest({ partitions, store, client: clientFor(file, api, reporter.retry), source: file.source, maxPages, onEvent: reporter.event });
+        record = await runIngest({ work, store, api, source: file.source, maxPages, signal: interruptSignal(), onRetry: reporter.retry, onEvent: reporter.event });
       } finally {
         reporter.stop();
       }

@@ -1,43 +1,62 @@
 import type { CommandModule } from 'yargs';
-import pLimit from 'p-limit';
-import { planPartition } from '../ingest/plan.js';
-import { requestsSpentThisMonth } from '../ingest/run-record.js';
-import { selectPartitions } from '../ingest/select.js';
-import { redactUrl } from '../source/redact.js';
-import { selectionFrom, withSelection } from './ingest.js';
+import { ConfigError } from '../errors.js';
+import { planRun } from '../ingest/run.js';
+import type { WorkPlan } from '../ingest/planner.js';
 import { lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
+import { positiveInteger, withSelection, workFrom, type SelectionArgs } from './selection.js';
+
+interface PlanArgs extends SelectionArgs {
+  lake: string;
+  s3Endpoint?: string;
+  baseUrl?: string;
+  maxPages?: number;
+  shards?: number;
+  save?: string;
+  json: boolean;
+}
 
 export const planCommand: CommandModule = {
   command: 'plan',
-  describe: 'show what an ingest would do and spend, per partition, without calling the API',
-  builder: (yargs) => withApi(withLake(withSelection(yargs))).option('json', { type: 'boolean', default: false }),
+  describe: 'show the units of work an ingest would run and what they cost, without calling the API',
+  builder: (yargs) =>
+    withApi(withLake(withSelection(yargs)))
+      .option('max-pages', { type: 'number', describe: 'plan runs capped at N pages' })
+      .option('shards', { type: 'number', default: 1, describe: 'deal the open units into at most N shards that can run at once' })
+      .option('save', { type: 'string', describe: 'also write the plan to the lake: _plans/NAME/plan.json and _plans/NAME/shards.json' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the plan as one JSON object' }),
   handler: async (argv) => {
-    const args = argv as unknown as Parameters<typeof selectionFrom>[0] & { lake: string; s3Endpoint?: string; baseUrl?: string; json: boolean };
+    const args = argv as unknown as PlanArgs;
+    const maxPages = positiveInteger(args.maxPages, '--max-pages');
+    const shards = positiveInteger(args.shards, '--shards');
     const file = loadEndpoints();
     const store = lakeFrom(args);
-    const limit = pLimit(8);
-    const plans = await Promise.all(selectPartitions(file, selectionFrom(args)).map((p) => limit(() => planPartition(store, p))));
-    const api = redactUrl(args.baseUrl || file.source.baseUrl);
-    const spent = await requestsSpentThisMonth(store, api);
-    const rows = plans.map(({ partition, state, knownApiRequests }) => ({
-      endpoint: partition.endpoint.name,
-      load: partition.load,
-      date: partition.date,
-      state: state.status,
-      pages: state.status === 'complete' ? state.success.pages : state.status === 'resume' ? state.manifest.pages : null,
-      apiRequests: knownApiRequests,
-      note: state.status === 'new' ? 'page 1, then as many pages as it reports' : '',
-    }));
-    const needed = rows.reduce((sum, row) => sum + row.apiRequests, 0);
-    const budget = { monthlyRequestBudget: file.source.monthlyRequestBudget, spentThisMonth: spent, left: Math.max(0, file.source.monthlyRequestBudget - spent) };
-    if (args.json) {
-      process.stdout.write(`${JSON.stringify({ partitions: rows, apiRequestsAtLeast: needed, budget })}\n`);
-      return;
+    const work = await workFrom(file, args, store);
+    const plan = await planRun(work, { store, baseUrl: args.baseUrl || file.source.baseUrl, source: file.source, maxPages, shards });
+    if (args.save !== undefined) {
+      const name = planName(args.save);
+      await store.putIfAbsent(`_plans/${name}/plan.json`, JSON.stringify(plan));
+      await store.putIfAbsent(`_plans/${name}/shards.json`, JSON.stringify(plan.shards));
     }
-    for (const row of rows) {
-      const pages = row.pages === null ? 'unknown' : `${row.pages} pages`;
-      process.stdout.write(`${row.endpoint} ${row.load} ${row.date}: ${row.state}, ${pages}; needs ${row.apiRequests} API requests${row.note ? ` (${row.note})` : ''}\n`);
-    }
-    process.stdout.write(`at least ${needed} API requests; ${budget.left} of ${budget.monthlyRequestBudget} left this month for ${api}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(plan)}\n` : describePlan(plan));
   },
 };
+
+/** A plan's name becomes a key segment: letters, digits, `-`, `_` and `.` only. */
+function planName(text: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(text)) {
+    throw new ConfigError('--save NAME takes letters, digits, ".", "_" and "-"');
+  }
+  return text;
+}
+
+function describePlan(plan: WorkPlan): string {
+  const lines = plan.units.map((unit) => {
+    const pages = unit.pages === null ? 'size unknown until page 1' : `${unit.pages} pages`;
+    const cost = unit.apiRequestsExpected > unit.apiRequests ? `${unit.apiRequests} known, about ${unit.apiRequestsExpected} expected` : `${unit.apiRequests}`;
+    return `${unit.id}: ${unit.state}, ${pages}; needs ${cost} API requests${unit.backfill ? ' (backfill: a share of the budget per daily run)' : ''}`;
+  });
+  const { budget } = plan;
+  lines.push(`about ${plan.apiRequestsNeeded} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`);
+  if (plan.apiRequestsNeeded > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
+  return `${lines.join('\n')}\n`;
+}

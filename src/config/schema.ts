@@ -23,6 +23,10 @@ export const sourceSchema = z
   .strictObject({
     baseUrl: z.url({ protocol: /^https?$/ }).describe('The API base URL, without a trailing slash.'),
     pageSize: z.int().min(1).max(40).describe('Items per page; the API caps it at 40.'),
+    maxResults: z
+      .int()
+      .min(40)
+      .describe("Results the API serves per listing (its depth cap); deeper listings are read in windows that fit. RAWG's is 10,000 at page_size 20, undocumented at 40."),
     requestsPerSecond: z.number().positive().max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
     concurrency: z.int().min(1).max(64).describe('Pages fetched at once within a partition.'),
     requestTimeoutMs: z.int().min(100).describe('Time allowed for one API request, in milliseconds.'),

@@ -27,3 +27,14 @@ export function daysBetween(from: string, to: string): string[] {
   if (days > MAX_RANGE_DAYS) throw new ConfigError(`--from/--to spans ${days} days: run at most ${MAX_RANGE_DAYS} at a time`);
   return Array.from({ length: days }, (_, i) => todayUtc(new Date(start + i * DAY_MS)));
 }
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+export const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+
+export const addDays = (date: string, days: number): string => todayUtc(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+
+/** Whole days left in the month of `now` (UTC), today included. */
+export function daysLeftInMonth(now = new Date()): number {
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  return Math.max(1, Math.ceil((end - Date.parse(`${todayUtc(now)}T00:00:00Z`)) / DAY_MS));
+}

@@ -1,9 +1,23 @@
 import pLimit from 'p-limit';
+import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
-import { manifestSchema, pagesFor, parseStored, type Manifest, type Success } from './manifest.js';
-import { manifestKey, pageKey, pageNumber, partitionPrefix, successKey } from './partition.js';
-import type { PartitionPlan } from './plan.js';
+import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
+import {
+  cappedKey,
+  listingParams,
+  listingPrefix,
+  manifestKey,
+  pageKey,
+  pageNumber,
+  splitKey,
+  successKey,
+  unitId,
+  type Listing,
+  type Window,
+} from './partition.js';
+import { isClosed, type ListingPlan, type PartitionPlan } from './plan.js';
+import { splitWindow, snapshotWindow } from './windows.js';
 
 /** Shared by the partitions of one run: how many more pages `--max-pages` allows. */
 export interface PageAllowance {
@@ -22,154 +36,304 @@ export interface PartitionOutcome {
   /** Pages in the partition when it completed (or as far as known). */
   pages: number;
   resized?: 'grew' | 'shrank';
+  /** Why a listing stays open for good, or for now, though nothing failed. */
+  note?: string;
 }
 
-interface Context {
+export interface FetchContext {
   client: RawgClient;
   allowance: PageAllowance;
   concurrency: number;
   pageSize: number;
+  /** Results the API serves per listing (its depth cap). */
+  maxResults: number;
   runId: string;
+  /** Today (UTC): an `updated` window is sealed only once its day is over. */
+  today: string;
+  /** Aborted by SIGINT/SIGTERM: no new request starts; writes under way finish. */
+  signal?: AbortSignal;
+  /** Unit ids to work on (the partition's, or some of its windows'); default: all of it. */
+  units?: Set<string>;
   onProgress?: (progress: PartitionProgress) => void;
 }
 
+/** What fetching one listing did; `split` when it turned out deeper than the API serves. */
+type ListingResult =
+  | { kind: 'complete'; pages: number; count: number; resized?: 'grew' | 'shrank' }
+  | { kind: 'stopped'; pages: number; note?: string }
+  | { kind: 'split'; split: Split }
+  | { kind: 'capped'; pages: number; note: string };
+
 /**
- * Brings one partition to complete: fetches exactly the pages the lake lacks, follows a
- * catalogue that grew, stops at one that shrank, then writes `_SUCCESS`. Stops early, leaving
- * the partition resumable, when the run's page allowance runs out.
+ * Brings one partition to complete: fetches exactly the pages the lake lacks, window by window
+ * where the listing is deeper than the API serves, then writes `_SUCCESS`. Stops early, leaving
+ * everything resumable, when the run's page allowance runs out or the run is interrupted.
  */
-export async function fetchPartition(plan: PartitionPlan, ctx: Context): Promise<PartitionOutcome> {
-  const { partition, store, state } = plan;
-  if (state.status === 'complete') {
-    const { pages } = state.success;
-    return { complete: true, pagesFetched: 0, pagesSkipped: pages, pages };
+export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Promise<PartitionOutcome> {
+  const { store, root } = plan;
+  const counters = { pagesFetched: 0, pagesSkipped: 0, pagesDone: 0, pagesTotal: 0 };
+  if (root.state.status === 'complete') {
+    return { complete: true, pagesFetched: 0, pagesSkipped: root.state.pages, pages: root.state.pages };
+  }
+  const fetcher = new ListingFetcher(store, ctx, counters, smallestCap(root, ctx.maxResults));
+  const result = await fetcher.bringToEnd(root, !ctx.units || ctx.units.has(unitId(root.listing)));
+  const outcome = { pagesFetched: counters.pagesFetched, pagesSkipped: counters.pagesSkipped };
+  if (result.kind !== 'complete') return { ...outcome, complete: false, pages: result.pages, ...(result.note ? { note: result.note } : {}) };
+
+  if (result.windows) {
+    // Every window is complete: the snapshot as a whole is.
+    const success: Success = { pages: result.pages, count: result.count, windows: result.windows, runId: ctx.runId, completedAt: new Date().toISOString() };
+    await store.putIfAbsent(successKey(root.listing), JSON.stringify(success));
+  }
+  return { ...outcome, complete: true, pages: result.pages, ...(result.resized ? { resized: result.resized } : {}) };
+}
+
+type TreeResult =
+  | { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' }
+  | { kind: 'open'; pages: number; note?: string };
+
+class ListingFetcher {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly ctx: FetchContext,
+    private readonly counters: { pagesFetched: number; pagesSkipped: number; pagesDone: number; pagesTotal: number },
+    /** The depth cap: as configured, or lower once the API has shown where it really is. */
+    private maxResults: number,
+  ) {}
+
+  /** A listing and, when it splits, its windows one after another; `selected`: a unit asked for it. */
+  async bringToEnd(plan: ListingPlan, selected: boolean): Promise<TreeResult> {
+    const { state, listing } = plan;
+    if (state.status === 'split') return this.#windows(state.split, state.windows, selected);
+    if (state.status === 'complete') {
+      this.counters.pagesSkipped += state.pages;
+      return { kind: 'complete', pages: state.pages, count: state.success?.count ?? state.pages };
+    }
+    if (state.status === 'capped') return { kind: 'open', pages: state.pages, note: cappedNote(state.capped) };
+    if (!selected) return { kind: 'open', pages: 0 };
+
+    const result = await this.#fetchListing(listing, state.status === 'resume' ? state.manifest : undefined, state.status === 'resume' ? state.present : new Set());
+    switch (result.kind) {
+      case 'complete':
+        return result;
+      case 'split':
+        return this.#windows(result.split, result.split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } })), true);
+      default:
+        return { kind: 'open', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
+    }
   }
 
-  let pagesFetched = 0;
-  const present = state.status === 'resume' ? new Set(state.present) : new Set<number>();
-  const alreadyStored = present.size;
-  const nextOf = new Map<number, string | null>();
-  let firstMissingPage: number | undefined;
+  async #windows(split: Split, windows: ListingPlan[], selected: boolean): Promise<TreeResult> {
+    let pages = 0;
+    let open: TreeResult | undefined;
+    let count = 0;
+    let leaves = 0;
+    for (const window of windows) {
+      if (open && !isClosed(window)) continue; // stopped: the rest waits for the next run
+      const result = await this.bringToEnd(window, selected || Boolean(this.ctx.units?.has(unitId(window.listing))));
+      pages += result.pages;
+      if (result.kind === 'open') open ??= result;
+      else {
+        count += result.count;
+        leaves += result.windows ?? 1;
+      }
+      if (this.#mustStop()) open ??= { kind: 'open', pages };
+    }
+    if (open) return { kind: 'open', pages, ...(open.kind === 'open' && open.note ? { note: open.note } : {}) };
+    return { kind: 'complete', pages, count: count || split.count, windows: leaves };
+  }
 
-  /** Fetches one page and stores it; its `next` link, or 'end' when the API says it is past the end. */
-  const fetchAndStore = async (page: number, manifest: Manifest): Promise<{ next: string | null } | 'end'> => {
-    const params = { ...manifest.params, page_size: String(manifest.pageSize) };
-    const result = await ctx.client.fetchPage(partition.endpoint.path, page, params);
-    pagesFetched += 1;
-    if (result.status === 'end') return 'end';
-    // Only the link and the bytes live on: the parsed page can be collected during the upload.
-    const { body, envelope: { next } } = result;
-    await store.putIfAbsent(pageKey(partition, page), body);
-    present.add(page);
-    nextOf.set(page, next);
-    ctx.onProgress?.({ pagesDone: present.size, pagesTotal: Math.max(present.size, manifest.pages) });
-    return { next };
-  };
-  const take = (): boolean => {
-    if (ctx.allowance.remaining <= 0) return false;
-    ctx.allowance.remaining -= 1;
+  #mustStop(): boolean {
+    return this.ctx.allowance.remaining <= 0 || Boolean(this.ctx.signal?.aborted);
+  }
+
+  #take(): boolean {
+    if (this.#mustStop()) return false;
+    this.ctx.allowance.remaining -= 1;
     return true;
-  };
-  const stopped = (pages: number): PartitionOutcome => ({ complete: false, pagesFetched, pagesSkipped: alreadyStored, pages });
+  }
 
-  // A new partition: page 1 tells the size; the manifest goes in before the page, so a crash
-  // between the two costs nothing on resume.
-  let manifest = state.status === 'resume' ? state.manifest : undefined;
-  if (!manifest) {
-    if (!take()) return stopped(0);
-    const params = { ...partition.params, page_size: String(ctx.pageSize) };
-    const first = await ctx.client.fetchPage(partition.endpoint.path, 1, params);
-    pagesFetched += 1;
-    const count = first.status === 'page' ? first.envelope.count : 0;
-    manifest = {
-      endpoint: partition.endpoint.name,
-      path: partition.endpoint.path,
-      load: partition.load,
-      date: partition.date,
-      params: partition.params,
-      pageSize: ctx.pageSize,
-      count,
-      pages: first.status === 'page' ? pagesFor(count, ctx.pageSize) : 0,
-      createdAt: new Date().toISOString(),
+  /**
+   * One listing: page 1 tells its size (and whether it must be split); then exactly the missing
+   * pages at bounded concurrency; then growth followed through `next`; then `_SUCCESS`.
+   */
+  async #fetchListing(listing: Listing, known: Manifest | undefined, present: Set<number>): Promise<ListingResult> {
+    const { ctx, store, counters } = this;
+    const prefix = listingPrefix(listing);
+    const alreadyStored = present.size;
+    counters.pagesSkipped += alreadyStored;
+    const nextOf = new Map<number, string | null>();
+    const progress = (manifest: Manifest) => {
+      counters.pagesDone += 1;
+      ctx.onProgress?.({ pagesDone: counters.pagesDone + counters.pagesSkipped, pagesTotal: Math.max(counters.pagesDone + counters.pagesSkipped, manifest.pages) });
     };
-    if (!(await store.putIfAbsent(manifestKey(partition), JSON.stringify(manifest)))) {
-      // Another run started this partition at the same moment: follow its manifest.
-      manifest = parseStored(manifestSchema, (await store.get(manifestKey(partition)))!, manifestKey(partition));
+
+    /** Fetches one page and stores it; its `next` link, or 'end' when the API refuses the page. */
+    const fetchAndStore = async (page: number, manifest: Manifest): Promise<{ next: string | null } | 'end'> => {
+      const params = { ...manifest.params, page_size: String(manifest.pageSize) };
+      const result = await ctx.client.fetchPage(listing.partition.endpoint.path, page, params);
+      counters.pagesFetched += 1;
+      if (result.status === 'end') return 'end';
+      // Only the link and the bytes live on: the parsed page can be collected during the upload.
+      const { body, envelope: { next } } = result;
+      await store.putIfAbsent(pageKey(listing, page), body);
+      present.add(page);
+      nextOf.set(page, next);
+      progress(manifest);
+      return { next };
+    };
+    const stopped = (pages: number, note?: string): ListingResult => ({ kind: 'stopped', pages, ...(note ? { note } : {}) });
+
+    let manifest = known;
+    if (!manifest) {
+      // A new listing: page 1 tells the size; the manifest goes in before the page, so a crash
+      // between the two costs nothing on resume.
+      if (!this.#take()) return stopped(0);
+      const params = { ...listingParams(listing), page_size: String(ctx.pageSize) };
+      const first = await ctx.client.fetchPage(listing.partition.endpoint.path, 1, params);
+      counters.pagesFetched += 1;
+      const count = first.status === 'page' ? first.envelope.count : 0;
+      const pages = first.status === 'page' ? pagesFor(count, ctx.pageSize) : 0;
+      const split = pages > Math.floor(this.maxResults / ctx.pageSize) ? await this.#split(listing, count, this.maxResults) : undefined;
+      if (split) return split;
+      manifest = {
+        endpoint: listing.partition.endpoint.name,
+        path: listing.partition.endpoint.path,
+        load: listing.partition.load,
+        date: listing.partition.date,
+        params: listingParams(listing),
+        ...(listing.window ? { window: listing.window } : {}),
+        pageSize: ctx.pageSize,
+        count,
+        pages,
+        createdAt: new Date().toISOString(),
+      };
+      if (!(await store.putIfAbsent(manifestKey(listing), JSON.stringify(manifest)))) {
+        // Another run started this listing at the same moment: follow its manifest.
+        manifest = parseStored(manifestSchema, (await store.get(manifestKey(listing)))!, manifestKey(listing));
+      }
+      if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
+        await store.putIfAbsent(pageKey(listing, 1), first.body);
+        present.add(1);
+        nextOf.set(1, first.envelope.next);
+        progress(manifest);
+      }
     }
-    if (first.status === 'page') {
-      await store.putIfAbsent(pageKey(partition, 1), first.body);
-      present.add(1);
-      nextOf.set(1, first.envelope.next);
+    const planned: Manifest = manifest;
+
+    // The pages the lake lacks, at bounded concurrency under the client's rate cap.
+    const limit = pLimit(ctx.concurrency);
+    let capped = false;
+    let failed = false;
+    let firstRefusedPage: number | undefined;
+    const missing = Array.from({ length: planned.pages }, (_, i) => i + 1).filter((page) => !present.has(page));
+    // allSettled: after a fatal error, the writes already under way finish before the run ends.
+    const settled = await Promise.allSettled(
+      missing.map((page) =>
+        limit(async () => {
+          if (failed) return; // one fatal error (quota, key, store) stops the listing: no more requests
+          if (firstRefusedPage !== undefined && page > firstRefusedPage) return; // past the end or the cap
+          if (!this.#take()) {
+            capped = true;
+            return;
+          }
+          try {
+            if ((await fetchAndStore(page, planned)) === 'end') firstRefusedPage = Math.min(firstRefusedPage ?? page, page);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }),
+      ),
+    );
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    if (capped) return stopped(planned.pages);
+
+    let last: number;
+    let resized: 'grew' | 'shrank' | undefined;
+    if (firstRefusedPage !== undefined) {
+      // A page that `count` promised was refused: the API's depth cap, or a listing that shrank.
+      const cap = await this.#refusalIsCap(listing, planned, firstRefusedPage);
+      if (cap === 'stopped') return stopped(planned.pages);
+      if (cap) {
+        const maxResults = (firstRefusedPage - 1) * planned.pageSize;
+        this.maxResults = Math.min(this.maxResults, maxResults);
+        const split = await this.#split(listing, cap.count, maxResults);
+        if (split) return split;
+        const capped: Capped = { count: cap.count, maxResults, pages: firstRefusedPage - 1, createdAt: new Date().toISOString() };
+        await store.putIfAbsent(cappedKey(listing), JSON.stringify(capped));
+        return { kind: 'capped', pages: capped.pages, note: cappedNote(capped) };
+      }
+      last = firstRefusedPage - 1;
+      resized = 'shrank';
+    } else {
+      // Follow `next` past the planned end while the listing keeps growing.
+      last = planned.pages;
+      while (present.has(last + 1)) last += 1;
+      let next = last === 0 ? null : await nextLink(last);
+      while (next) {
+        if (!this.#take()) return stopped(last);
+        const fetched = await fetchAndStore(last + 1, planned);
+        if (fetched === 'end') break;
+        last += 1;
+        resized = 'grew';
+        next = fetched.next;
+      }
+    }
+
+    // Trust the lake, not memory: one more LIST proves every page is there before the marker.
+    const stored = new Set((await store.list(prefix)).map((key) => pageNumber(key, prefix)));
+    for (let page = 1; page <= last; page++) if (!stored.has(page)) return stopped(last);
+
+    const { partition } = listing;
+    if (partition.load === 'updated' && partition.date >= ctx.today) {
+      return stopped(last, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
+    }
+    const success: Success = { pages: last, count: planned.count, ...(resized ? { resized } : {}), runId: ctx.runId, completedAt: new Date().toISOString() };
+    await store.putIfAbsent(successKey(listing), JSON.stringify(success));
+    return { kind: 'complete', pages: last, count: planned.count, ...(resized ? { resized } : {}) };
+
+    async function nextLink(page: number): Promise<string | null> {
+      if (nextOf.has(page)) return nextOf.get(page)!;
+      const bytes = await store.get(pageKey(listing, page));
+      return bytes ? parseStored(envelopeSchema, bytes, pageKey(listing, page)).next : null;
     }
   }
-  const planned: Manifest = manifest;
 
-  // The pages the lake lacks, at bounded concurrency under the client's rate cap.
-  const limit = pLimit(ctx.concurrency);
-  let capped = false;
-  let failed = false;
-  const missing = Array.from({ length: planned.pages }, (_, i) => i + 1).filter((page) => !present.has(page));
-  // allSettled: after a fatal error, the writes already under way finish before the run ends.
-  const settled = await Promise.allSettled(
-    missing.map((page) =>
-      limit(async () => {
-        if (failed) return; // one fatal error (quota, key, store) stops the partition: no more requests
-        if (firstMissingPage !== undefined && page > firstMissingPage) return; // past a shrunk end
-        if (!take()) {
-          capped = true;
-          return;
-        }
-        try {
-          if ((await fetchAndStore(page, planned)) === 'end') firstMissingPage = Math.min(firstMissingPage ?? page, page);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }),
-    ),
-  );
-  const failure = settled.find((result) => result.status === 'rejected');
-  if (failure) throw failure.reason;
-  if (capped) return stopped(planned.pages);
+  /**
+   * A refused page within what `count` promised is the cap when the listing still holds that
+   * many items (page 1 asked again tells), a shrink otherwise.
+   */
+  async #refusalIsCap(listing: Listing, manifest: Manifest, page: number): Promise<{ count: number } | undefined | 'stopped'> {
+    if (!this.#take()) return 'stopped';
+    const first = await this.ctx.client.fetchPage(listing.partition.endpoint.path, 1, { ...manifest.params, page_size: String(manifest.pageSize) });
+    this.counters.pagesFetched += 1;
+    if (first.status !== 'page') return undefined;
+    return first.envelope.count > (page - 1) * manifest.pageSize ? { count: first.envelope.count } : undefined;
+  }
 
-  // The catalogue shrank: the pages before the first missing one are the whole listing.
-  let last: number;
-  let resized: 'grew' | 'shrank' | undefined;
-  if (firstMissingPage !== undefined) {
-    last = firstMissingPage - 1;
-    resized = 'shrank';
-  } else {
-    // Follow `next` past the planned end while the catalogue keeps growing.
-    last = planned.pages;
-    while (present.has(last + 1)) last += 1;
-    let next = last === 0 ? null : await nextLink(last);
-    while (next) {
-      if (!take()) return stopped(last);
-      const fetched = await fetchAndStore(last + 1, planned);
-      if (fetched === 'end') break;
-      last += 1;
-      resized = 'grew';
-      next = fetched.next;
+  /** Records the windows that replace a listing too deep for the API, if it can be split. */
+  async #split(listing: Listing, count: number, maxResults: number): Promise<ListingResult | undefined> {
+    const whole: Window | undefined = listing.window ?? snapshotWindow(listing.partition);
+    const windows = whole && splitWindow(whole);
+    if (!windows) return undefined;
+    const split: Split = { count, maxResults, windows, createdAt: new Date().toISOString() };
+    if (!(await this.store.putIfAbsent(splitKey(listing), JSON.stringify(split)))) {
+      // Another run split it first: follow its windows.
+      return { kind: 'split', split: parseStored(splitSchema, (await this.store.get(splitKey(listing)))!, splitKey(listing)) };
     }
+    return { kind: 'split', split };
   }
+}
 
-  // Trust the lake, not memory: one more LIST proves every page is there before the marker.
-  const stored = new Set((await store.list(partitionPrefix(partition))).map(pageNumber));
-  for (let page = 1; page <= last; page++) if (!stored.has(page)) return stopped(last);
+/** The lowest depth cap the partition's split records have seen, or the configured one. */
+function smallestCap(plan: ListingPlan, configured: number): number {
+  const { state } = plan;
+  if (state.status !== 'split') return configured;
+  return state.windows.reduce((cap, window) => smallestCap(window, cap), Math.min(configured, state.split.maxResults));
+}
 
-  const success: Success = {
-    pages: last,
-    count: planned.count,
-    ...(resized ? { resized } : {}),
-    runId: ctx.runId,
-    completedAt: new Date().toISOString(),
-  };
-  await store.putIfAbsent(successKey(partition), JSON.stringify(success));
-  return { complete: true, pagesFetched, pagesSkipped: alreadyStored, pages: last, ...(resized ? { resized } : {}) };
-
-  async function nextLink(page: number): Promise<string | null> {
-    if (nextOf.has(page)) return nextOf.get(page)!;
-    const bytes = await store.get(pageKey(partition, page));
-    return bytes ? parseStored(envelopeSchema, bytes, pageKey(partition, page)).next : null;
-  }
+function cappedNote(capped: Capped): string {
+  return `the API serves ${capped.maxResults} of its ${capped.count} items and this endpoint has no filter to read the rest in windows: the pages up to the cap are kept; the listing stays incomplete`;
 }

@@ -1,43 +1,119 @@
 import { CountingStore, type ObjectStore } from '../lake/store.js';
-import { manifestSchema, parseStored, successSchema, type Manifest, type Success } from './manifest.js';
-import { manifestKey, pageNumber, partitionPrefix, successKey, type Partition } from './partition.js';
+import {
+  cappedSchema,
+  manifestSchema,
+  parseStored,
+  splitSchema,
+  successSchema,
+  type Capped,
+  type Manifest,
+  type Split,
+  type Success,
+} from './manifest.js';
+import {
+  cappedKey,
+  listingPrefix,
+  manifestKey,
+  pageNumber,
+  partitionPrefix,
+  splitKey,
+  successKey,
+  type Listing,
+  type Partition,
+} from './partition.js';
 
-export type PartitionState =
-  | { status: 'complete'; success: Success }
+export type ListingState =
+  | { status: 'complete'; pages: number; success?: Success }
+  | { status: 'split'; split: Split; windows: ListingPlan[] }
+  | { status: 'capped'; capped: Capped; pages: number }
   | { status: 'resume'; manifest: Manifest; present: Set<number> }
   | { status: 'new' };
 
+export interface ListingPlan {
+  listing: Listing;
+  state: ListingState;
+}
+
 export interface PartitionPlan {
   partition: Partition;
-  state: PartitionState;
-  /** Pages known to be missing; for a new partition, page 1 (the rest is unknown until then). */
-  knownApiRequests: number;
+  root: ListingPlan;
   /** Counts every store request made for this partition, from planning to the end. */
   store: CountingStore;
 }
 
 /**
- * Finds what a partition still needs, with as few store requests as possible: one GET when it is
- * complete; two GETs and one LIST when it was started; two GETs when it is new.
+ * Finds what a partition still needs: one GET when it is complete; otherwise one LIST of the
+ * partition (windows included) and a GET of each manifest or split record it holds.
  */
 export async function planPartition(lake: ObjectStore, partition: Partition): Promise<PartitionPlan> {
   const store = new CountingStore(lake);
+  const rootListing: Listing = { partition };
   // A GET rather than a HEAD: the same one request, and the marker tells how many pages there are.
-  const marker = await store.get(successKey(partition));
+  const marker = await store.get(successKey(rootListing));
   if (marker) {
-    const success = parseStored(successSchema, marker, successKey(partition));
-    return { partition, state: { status: 'complete', success }, knownApiRequests: 0, store };
+    const success = parseStored(successSchema, marker, successKey(rootListing));
+    return { partition, root: { listing: rootListing, state: { status: 'complete', pages: success.pages, success } }, store };
   }
-  const bytes = await store.get(manifestKey(partition));
-  if (!bytes) return { partition, state: { status: 'new' }, knownApiRequests: 1, store };
+  const keys = new Set(await store.list(partitionPrefix(partition)));
+  return { partition, root: await planListing(store, rootListing, keys), store };
+}
 
-  const manifest = parseStored(manifestSchema, bytes, manifestKey(partition));
-  const present = new Set<number>();
-  for (const key of await store.list(partitionPrefix(partition))) {
-    const page = pageNumber(key);
-    if (page !== undefined) present.add(page);
+/** The state of one listing, from the partition's keys and the records they point to. */
+async function planListing(store: ObjectStore, listing: Listing, keys: Set<string>): Promise<ListingPlan> {
+  const prefix = listingPrefix(listing);
+  const pagesPresent = (): Set<number> => {
+    const present = new Set<number>();
+    for (const key of keys) {
+      const page = pageNumber(key, prefix);
+      if (page !== undefined) present.add(page);
+    }
+    return present;
+  };
+  const read = async <T,>(schema: Parameters<typeof parseStored<T>>[0], key: string): Promise<T> =>
+    parseStored(schema, (await store.get(key)) ?? new Uint8Array(), key);
+
+  if (keys.has(splitKey(listing))) {
+    const split = await read(splitSchema, splitKey(listing));
+    const windows = await Promise.all(split.windows.map((window) => planListing(store, { partition: listing.partition, window }, keys)));
+    return { listing, state: { status: 'split', split, windows } };
   }
-  let missing = 0;
-  for (let page = 1; page <= manifest.pages; page++) if (!present.has(page)) missing++;
-  return { partition, state: { status: 'resume', manifest, present }, knownApiRequests: missing, store };
+  if (keys.has(successKey(listing))) return { listing, state: { status: 'complete', pages: pagesPresent().size } };
+  if (keys.has(cappedKey(listing))) {
+    return { listing, state: { status: 'capped', capped: await read(cappedSchema, cappedKey(listing)), pages: pagesPresent().size } };
+  }
+  if (!keys.has(manifestKey(listing))) return { listing, state: { status: 'new' } };
+  const manifest = await read(manifestSchema, manifestKey(listing));
+  return { listing, state: { status: 'resume', manifest, present: pagesPresent() } };
+}
+
+/** The listings that still need API requests, depth first: the units of work. */
+export function openListings(plan: ListingPlan): ListingPlan[] {
+  const { state } = plan;
+  if (state.status === 'split') return state.windows.flatMap(openListings);
+  return state.status === 'new' || state.status === 'resume' ? [plan] : [];
+}
+
+/** Pages known to be missing; 1 for a listing never started (its size is unknown until then). */
+export function knownApiRequests(plan: ListingPlan): number {
+  const { state } = plan;
+  switch (state.status) {
+    case 'split':
+      return state.windows.reduce((sum, window) => sum + knownApiRequests(window), 0);
+    case 'resume': {
+      let missing = 0;
+      for (let page = 1; page <= state.manifest.pages; page++) if (!state.present.has(page)) missing++;
+      return missing;
+    }
+    case 'new':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/** Every listing is closed: complete, or capped (kept as far as the API serves it). */
+export function isClosed(plan: ListingPlan): boolean {
+  const { state } = plan;
+  if (state.status === 'split') return state.windows.every(isClosed);
+  return state.status === 'complete' || state.status === 'capped';
 }

@@ -14,6 +14,8 @@ export const partitionSummarySchema = z.object({
   storeRequests: z.int(),
   retries: z.int(),
   complete: z.boolean(),
+  /** Why the partition stays open though nothing failed (budget spent, depth cap, day not over). */
+  note: z.string().optional(),
   durationMs: z.int(),
 });
 export type PartitionSummary = z.infer<typeof partitionSummarySchema>;
@@ -24,7 +26,7 @@ export const runRecordSchema = z.object({
   api: z.string(),
   startedAt: z.string(),
   finishedAt: z.string(),
-  outcome: z.enum(['complete', 'incomplete', 'failed']),
+  outcome: z.enum(['complete', 'incomplete', 'failed', 'interrupted']),
   error: z.string().optional(),
   apiRequests: z.int(),
   retries: z.int(),
@@ -65,10 +67,4 @@ export async function runsSince(store: ObjectStore, idPrefix = ''): Promise<RunR
     ),
   );
   return records.filter((record): record is RunRecord => record !== undefined);
-}
-
-/** API requests this month's runs spent against one API. */
-export async function requestsSpentThisMonth(store: ObjectStore, api: string, now = new Date()): Promise<number> {
-  const runs = await monthRuns(store, now);
-  return runs.filter((run) => run.api === api).reduce((sum, run) => sum + run.apiRequests, 0);
 }

@@ -1,106 +1,186 @@
-import pLimit from 'p-limit';
 import type { SourceSettings } from '../config/schema.js';
 import { BudgetExceededError, GmpError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import type { RawgClient } from '../source/client.js';
-import { redactText } from '../source/redact.js';
+import { RawgClient, type RawgClientOptions } from '../source/client.js';
+import { redactText, redactUrl } from '../source/redact.js';
+import { todayUtc } from './dates.js';
 import { fetchPartition, type PageAllowance, type PartitionProgress } from './fetch-partition.js';
+import { apiIdentity, budgetOf, Ledger, type Budget } from './ledger.js';
 import { partitionLabel, type Partition } from './partition.js';
-import { planPartition, type PartitionPlan } from './plan.js';
-import { newRunId, requestsSpentThisMonth, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
+import { planWork, type WorkPlan } from './planner.js';
+import { knownApiRequests, type ListingState } from './plan.js';
+import { newRunId, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
+import type { Work } from './select.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
-  | { type: 'partition-start'; partition: Partition; plan: PartitionPlan['state']['status'] }
+  | { type: 'partition-start'; partition: Partition; plan: ListingState['status'] }
   | { type: 'progress'; partition: Partition; progress: PartitionProgress }
   | { type: 'partition-end'; partition: Partition; summary: PartitionSummary };
 
+export interface ApiSettings {
+  baseUrl: string;
+  apiKey: string;
+}
+
 export interface IngestOptions {
-  partitions: Partition[];
+  work: Work[];
   store: ObjectStore;
-  client: RawgClient;
+  api: ApiSettings;
   source: SourceSettings;
   /** Caps the pages this run fetches; capped partitions stay incomplete and resume later. */
   maxPages?: number;
+  /** Overrides the configured request rate (a shard of a plan gets its share). */
+  requestsPerSecond?: number;
   ignoreBudget?: boolean;
+  /** Aborted on SIGINT/SIGTERM: the run stops starting requests, records itself, and throws the reason. */
+  signal?: AbortSignal;
+  onRetry?: RawgClientOptions['onRetry'];
   onEvent?: (event: IngestEvent) => void;
 }
 
-/** Plans every partition, checks the month's budget, then brings each partition to complete. */
+/** The API a run talks to, safe to print and to store: no key, no credentials. */
+export function apiLabel(baseUrl: string): string {
+  try {
+    const url = new URL(redactUrl(baseUrl));
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return redactText(baseUrl);
+  }
+}
+
+/** The month's budget for an API, from the ledger in the lake. */
+export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = new Date()): Promise<Budget> {
+  return budgetOf(store, apiIdentity(baseUrl), source.monthlyRequestBudget, now);
+}
+
+/** The plan of the selected work against the month's budget: what `gmp plan --json` prints. */
+export async function planRun(
+  work: Work[],
+  options: { store: ObjectStore; baseUrl: string; source: SourceSettings; maxPages?: number; shards?: number; now?: Date },
+): Promise<WorkPlan> {
+  const budget = await budgetFor(options.store, options.baseUrl, options.source, options.now);
+  return planWork(work, {
+    api: apiLabel(options.baseUrl),
+    budget,
+    pageSize: options.source.pageSize,
+    maxPages: options.maxPages,
+    shards: options.shards,
+    requestsPerSecond: options.source.requestsPerSecond,
+    now: options.now,
+  });
+}
+
+/**
+ * Checks the month's budget, then brings each selected partition to complete. Every request is
+ * reserved in the ledger before it is sent; the run stops, resumable, when the budget is spent.
+ */
 export async function runIngest(options: IngestOptions): Promise<RunRecord> {
-  const { store, client, source, onEvent } = options;
+  const { store, source, onEvent, work } = options;
   const runId = newRunId();
   const startedAt = new Date();
-  const clientAtStart = { requests: client.requests, retries: client.retries };
+  const api = apiLabel(options.api.baseUrl);
 
-  const spent = await requestsSpentThisMonth(store, client.baseUrl, startedAt);
-  const budgetLeft = Math.max(0, source.monthlyRequestBudget - spent);
-  const limit = pLimit(8);
-  const plans = await Promise.all(options.partitions.map((p) => limit(() => planPartition(store, p))));
-  const known = plans.reduce((sum, plan) => sum + plan.knownApiRequests, 0);
-  const needed = Math.min(known, options.maxPages ?? Infinity);
-  if (!options.ignoreBudget && needed > budgetLeft) {
+  const budget = await budgetFor(store, options.api.baseUrl, source, startedAt);
+  const known = work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0);
+  if (!options.ignoreBudget && known > 0 && budget.left === 0) {
     throw new BudgetExceededError(
-      `this run needs at least ${needed} API requests but only ${budgetLeft} of the month's ${source.monthlyRequestBudget} are left (${spent} spent, from _runs/): wait for next month, raise monthlyRequestBudget, or pass --ignore-budget`,
+      `this run needs at least ${known} API requests but the month's ${budget.monthly} are spent (from _ledger/): wait for next month, raise monthlyRequestBudget, or pass --ignore-budget`,
     );
   }
-  const allowance: PageAllowance = {
-    remaining: Math.min(options.maxPages ?? Infinity, options.ignoreBudget ? Infinity : budgetLeft),
-  };
-  onEvent?.({ type: 'run-start', runId, partitions: plans.length, apiRequestsKnown: known, budgetLeft });
+  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : budget.left);
+  const client = new RawgClient({
+    ...source,
+    ...options.api,
+    requestsPerSecond: options.requestsPerSecond ?? source.requestsPerSecond,
+    onRetry: options.onRetry,
+    beforeAttempt: () => ledger.reserve(),
+  });
+  const allowance: PageAllowance = { remaining: options.maxPages ?? Infinity };
+  // A daily run gives an open backfill the share of the budget the planner computed for it.
+  const plan = planWork(work, { api, budget, pageSize: source.pageSize, maxPages: options.maxPages, requestsPerSecond: source.requestsPerSecond, now: startedAt });
+  const backfillPages = plan.shards.filter((shard) => plan.units.some((unit) => unit.backfill && shard.units.includes(unit.id))).reduce((sum, shard) => sum + (shard.maxPages ?? 0), 0);
+  const backfillAllowance: PageAllowance = { remaining: backfillPages };
+  onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
 
   const summaries: PartitionSummary[] = [];
+  const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
   const record = (outcome: RunRecord['outcome'], error?: string): RunRecord => ({
     runId,
-    api: client.baseUrl,
+    api,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     outcome,
     ...(error ? { error: redactText(error) } : {}),
-    apiRequests: client.requests - clientAtStart.requests,
-    retries: client.retries - clientAtStart.retries,
-    storeRequests: plans.reduce((sum, plan) => sum + plan.store.requests, 0),
+    apiRequests: client.requests,
+    retries: client.retries,
+    storeRequests: storeRequests(),
     partitions: summaries,
   });
+  const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
+    const result = record(outcome, error);
+    await ledger.close();
+    await writeRunRecord(store, result);
+    return result;
+  };
 
-  for (const plan of plans) {
-    const { partition } = plan;
+  let budgetSpent: string | undefined;
+  for (const { plan: partitionPlan, backfill, units } of work) {
+    const { partition } = partitionPlan;
+    if (budgetSpent || options.signal?.aborted) break;
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
-    onEvent?.({ type: 'partition-start', partition, plan: plan.state.status });
+    onEvent?.({ type: 'partition-start', partition, plan: partitionPlan.root.state.status });
+    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => ({
+      endpoint: partition.endpoint.name,
+      load: partition.load,
+      date: partition.date,
+      apiRequests: client.requests - before.requests,
+      pagesFetched: outcome.pagesFetched,
+      pagesSkipped: outcome.pagesSkipped,
+      storeRequests: partitionPlan.store.requests,
+      retries: client.retries - before.retries,
+      complete: outcome.complete,
+      ...(outcome.note ? { note: outcome.note } : {}),
+      durationMs: Math.round(performance.now() - started),
+    });
+    let summary: PartitionSummary;
     try {
-      const outcome = await fetchPartition(plan, {
+      const outcome = await fetchPartition(partitionPlan, {
         client,
-        allowance,
+        allowance: backfill ? backfillAllowance : allowance,
         concurrency: source.concurrency,
         pageSize: source.pageSize,
+        maxResults: source.maxResults,
         runId,
+        today: todayUtc(startedAt),
+        signal: options.signal,
+        ...(units ? { units } : {}),
         onProgress: (progress) => onEvent?.({ type: 'progress', partition, progress }),
       });
-      const summary: PartitionSummary = {
-        endpoint: partition.endpoint.name,
-        load: partition.load,
-        date: partition.date,
-        apiRequests: client.requests - before.requests,
-        pagesFetched: outcome.pagesFetched,
-        pagesSkipped: outcome.pagesSkipped,
-        storeRequests: plan.store.requests,
-        retries: client.retries - before.retries,
-        complete: outcome.complete,
-        durationMs: Math.round(performance.now() - started),
-      };
-      summaries.push(summary);
-      onEvent?.({ type: 'partition-end', partition, summary });
+      summary = summarize(outcome);
     } catch (error) {
-      // Say which partition failed, and keep the record of what was done before it.
-      if (error instanceof GmpError) error.message = `${partitionLabel(partition)}: ${error.message}`;
-      const message = error instanceof Error ? error.message : String(error);
-      await writeRunRecord(store, record('failed', message)).catch(() => undefined);
-      throw error;
+      if (error instanceof BudgetExceededError) {
+        // Not a failure: the month is spent, and everything fetched so far stays resumable.
+        budgetSpent = error.message;
+        summary = summarize({ complete: false, pagesFetched: client.requests - before.requests, pagesSkipped: 0, note: error.message });
+      } else {
+        // Say which partition failed, and keep the record of what was done before it.
+        if (error instanceof GmpError) error.message = `${partitionLabel(partition)}: ${error.message}`;
+        const message = error instanceof Error ? error.message : String(error);
+        await finish('failed', message).catch(() => undefined);
+        throw error;
+      }
     }
+    summaries.push(summary);
+    onEvent?.({ type: 'partition-end', partition, summary });
   }
 
-  const result = record(summaries.every((s) => s.complete) ? 'complete' : 'incomplete');
-  await writeRunRecord(store, result);
-  return result;
+  if (options.signal?.aborted) {
+    await finish('interrupted', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
+    throw options.signal.reason;
+  }
+  return finish(summaries.length === work.length && summaries.every((s) => s.complete) ? 'complete' : 'incomplete');
 }

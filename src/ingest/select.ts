@@ -1,12 +1,17 @@
-import type { EndpointsFile } from '../config/schema.js';
+import pLimit from 'p-limit';
 import { findEndpoint } from '../config/load.js';
+import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import type { ObjectStore } from '../lake/store.js';
 import { daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
-import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
+import { LOADS, parseWindowId, snapshotPartition, updatedPartition, type Load, type Partition } from './partition.js';
+import { isClosed, planPartition, type PartitionPlan } from './plan.js';
 
 /**
- * snapshot: the full listing (any endpoint). incremental: the `updated` day windows (endpoints
- * that allow it). daily: incremental where allowed, snapshot for the rest.
+ * snapshot: the full listing (any endpoint): the open snapshot resumed, else today's begun.
+ * incremental: the `updated` day windows (endpoints that allow it). daily: incremental where
+ * allowed, plus that endpoint's open snapshot if one is unfinished (a backfill), and a snapshot
+ * of every other endpoint.
  */
 export const MODES = ['snapshot', 'incremental', 'daily'] as const;
 export type Mode = (typeof MODES)[number];
@@ -20,8 +25,16 @@ export interface Selection {
   to?: string;
 }
 
-/** The partitions a run covers, in the order it works through them. */
-export function selectPartitions(file: EndpointsFile, selection: Selection, now = new Date()): Partition[] {
+/** A partition to work on; `backfill` marks an open snapshot continued by a daily run. */
+export interface Work {
+  plan: PartitionPlan;
+  backfill: boolean;
+  /** Unit ids to restrict the work to (windows of the partition, or the partition itself). */
+  units?: Set<string>;
+}
+
+/** The partitions a run covers, planned against the lake, in the order it works through them. */
+export async function selectWork(file: EndpointsFile, selection: Selection, store: ObjectStore, now = new Date()): Promise<Work[]> {
   const { mode } = selection;
   if ((selection.from === undefined) !== (selection.to === undefined)) {
     throw new ConfigError('--from and --to go together: give both, or --date');
@@ -32,23 +45,96 @@ export function selectPartitions(file: EndpointsFile, selection: Selection, now 
   if (selection.from !== undefined && mode === 'snapshot') {
     throw new ConfigError('--from/--to select incremental windows: a snapshot is taken of today, use --mode incremental');
   }
+  const today = todayUtc(now);
   const all = selection.endpoints === 'all';
-  const endpoints = selection.endpoints === 'all' ? file.endpoints : selection.endpoints.map((name) => findEndpoint(file, name));
+  const endpoints = all ? file.endpoints : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
 
+  const date = selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
   const updatedDays = selection.from
-    ? daysBetween(selection.from, selection.to!)
-    : [selection.date ? parseDate(selection.date, '--date') : yesterdayUtc(now)];
-  const snapshotDay = selection.date ? parseDate(selection.date, '--date') : todayUtc(now);
+    ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to'))
+    : [date ?? yesterdayUtc(now)];
 
-  const partitions: Partition[] = [];
+  const limit = pLimit(8);
+  const plan = (partition: Partition) => limit(() => planPartition(store, partition));
+  const work: Promise<Work[]>[] = [];
   for (const endpoint of endpoints) {
     const incremental = mode !== 'snapshot' && endpoint.incremental !== undefined;
     if (mode === 'incremental' && !incremental) {
       if (all) continue;
       throw new ConfigError(`endpoint "${endpoint.name}" has no incremental window: use --mode snapshot`);
     }
-    if (incremental) partitions.push(...updatedDays.map((day) => updatedPartition(endpoint, day)));
-    else partitions.push(snapshotPartition(endpoint, snapshotDay));
+    if (incremental) {
+      work.push(Promise.all(updatedDays.map(async (day) => ({ plan: await plan(updatedPartition(endpoint, day)), backfill: false }))));
+      if (mode === 'daily' && date === undefined) {
+        work.push(openSnapshot(store, endpoint, today, plan).then((open) => (open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [])));
+      }
+    } else if (date !== undefined) {
+      work.push(plan(snapshotPartition(endpoint, date)).then((p) => [{ plan: p, backfill: false }]));
+    } else {
+      work.push(
+        openSnapshot(store, endpoint, today, plan).then(async (open) => {
+          const resumable = open && (!isClosed(open.root) || open.partition.date === today);
+          return [{ plan: resumable ? open : await plan(snapshotPartition(endpoint, today)), backfill: false }];
+        }),
+      );
+    }
   }
-  return partitions;
+  const selected = (await Promise.all(work)).flat();
+  if (!selected.length) throw new ConfigError(`no endpoint of config/endpoints.json has an incremental window: use --mode snapshot`);
+  return selected;
 }
+
+/** The units named by `gmp ingest --unit`, planned against the lake. */
+export async function selectUnits(file: EndpointsFile, ids: string[], store: ObjectStore, now = new Date()): Promise<Work[]> {
+  const byPartition = new Map<string, { partition: Partition; units: Set<string> }>();
+  for (const id of unique(ids)) {
+    const partition = parseUnitId(file, id, todayUtc(now));
+    const key = `${partition.endpoint.name}/${partition.load}/${partition.date}`;
+    const entry = byPartition.get(key) ?? { partition, units: new Set<string>() };
+    entry.units.add(id);
+    byPartition.set(key, entry);
+  }
+  const limit = pLimit(8);
+  return Promise.all(
+    [...byPartition.values()].map(({ partition, units }) => limit(async () => ({ plan: await planPartition(store, partition), backfill: false, units }))),
+  );
+}
+
+/** `games/snapshot/2026-12-01[/updated~A~B]` as the partition it belongs to; exit 2 when malformed. */
+function parseUnitId(file: EndpointsFile, id: string, today: string): Partition {
+  const [name, load, date, window, ...rest] = id.split('/');
+  const bad = () => new ConfigError(`--unit "${id}" is not a unit id: use one that \`gmp plan --json\` printed, e.g. genres/snapshot/${today}`);
+  if (!name || !load || !date || rest.length || !(LOADS as readonly string[]).includes(load)) throw bad();
+  if (window !== undefined && (load !== 'snapshot' || !parseWindowId(window))) throw bad();
+  const endpoint = findEndpoint(file, name);
+  const day = notInFuture(parseDate(date, '--unit'), today, '--unit');
+  if ((load as Load) === 'updated') {
+    if (!endpoint.incremental) throw new ConfigError(`endpoint "${name}" has no incremental window: --unit ${id} cannot exist`);
+    return updatedPartition(endpoint, day);
+  }
+  return snapshotPartition(endpoint, day);
+}
+
+/**
+ * The newest snapshot of an endpoint in the lake, planned; undefined when there is none. An open
+ * snapshot is resumed by later runs, whatever day they run on, until it is complete.
+ */
+async function openSnapshot(
+  store: ObjectStore,
+  endpoint: Endpoint,
+  today: string,
+  plan: (partition: Partition) => Promise<PartitionPlan>,
+): Promise<PartitionPlan | undefined> {
+  const dates = (await store.listChildren(`raw/${endpoint.name}/load=snapshot/`))
+    .map((name) => /^date=(\d{4}-\d{2}-\d{2})$/.exec(name)?.[1])
+    .filter((day): day is string => day !== undefined && day <= today);
+  const newest = dates.at(-1);
+  return newest === undefined ? undefined : plan(snapshotPartition(endpoint, newest));
+}
+
+function notInFuture(date: string, today: string, flag: string): string {
+  if (date > today) throw new ConfigError(`${flag} ${date} is in the future (today is ${today} UTC): the API has no data for it yet`);
+  return date;
+}
+
+const unique = <T,>(items: T[]): T[] => [...new Set(items)];

@@ -1,0 +1,41 @@
+import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
+
+/** Totals over the partitions of a run, in the shape of one partition's summary. */
+export function totals(partitions: PartitionSummary[], durationMs: number) {
+  const sum = (field: 'apiRequests' | 'pagesFetched' | 'pagesSkipped' | 'storeRequests' | 'retries') => partitions.reduce((n, p) => n + p[field], 0);
+  return {
+    totals: true,
+    partitions: partitions.length,
+    apiRequests: sum('apiRequests'),
+    pagesFetched: sum('pagesFetched'),
+    pagesSkipped: sum('pagesSkipped'),
+    storeRequests: sum('storeRequests'),
+    retries: sum('retries'),
+    complete: partitions.every((p) => p.complete),
+    durationMs,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A run's summaries on stdout: a line per partition, then the totals. */
+export function printRun(record: RunRecord, json: boolean): void {
+  const durationMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
+  const lines: string[] = [];
+  if (json) {
+    for (const summary of record.partitions) lines.push(JSON.stringify(summary));
+    if (record.partitions.length !== 1) lines.push(JSON.stringify(totals(record.partitions, durationMs)));
+  } else {
+    for (const s of record.partitions) {
+      const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
+      lines.push(
+        `${s.endpoint} ${s.load} ${s.date}: ${state}; ${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
+      );
+    }
+    const t = totals(record.partitions, durationMs);
+    lines.push(
+      `run ${record.runId}: ${plural(t.apiRequests, 'API request')}, ${plural(t.retries, 'retry').replace('retrys', 'retries')}, ${plural(t.storeRequests, 'store request')} in ${(durationMs / 1000).toFixed(1)} s${t.complete ? '' : '; run again to finish what is open'}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

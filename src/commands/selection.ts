@@ -1,0 +1,50 @@
+import type { Argv } from 'yargs';
+import type { EndpointsFile } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { ObjectStore } from '../lake/store.js';
+import { MODES, selectUnits, selectWork, type Mode, type Work } from '../ingest/select.js';
+
+export interface SelectionArgs {
+  all?: boolean;
+  endpoint?: string[];
+  unit?: string[];
+  mode: Mode;
+  date?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The flags that say what a run covers, shared by `ingest` and `plan`. */
+export function withSelection<T>(yargs: Argv<T>) {
+  return yargs
+    .option('endpoint', { type: 'string', array: true, describe: 'endpoint name(s) from config/endpoints.json' })
+    .option('all', { type: 'boolean', describe: 'every endpoint of config/endpoints.json' })
+    .option('unit', { type: 'string', array: true, describe: 'unit id(s) printed by `gmp plan --json`: run exactly these' })
+    .option('mode', {
+      choices: MODES,
+      default: 'snapshot' as Mode,
+      describe: 'snapshot: full listings (an open one is resumed); incremental: updated day windows; daily: incremental where allowed plus the open backfill, else snapshot',
+    })
+    .option('date', { type: 'string', describe: 'logical date YYYY-MM-DD (default: the open snapshot, else today; yesterday for windows)' })
+    .option('from', { type: 'string', describe: 'first day of a range of windows (incremental)' })
+    .option('to', { type: 'string', describe: 'last day of the range, inclusive' })
+    .check((args) => {
+      const given = [args.all ? '--all' : '', args.endpoint?.length ? '--endpoint' : '', args.unit?.length ? '--unit' : ''].filter(Boolean);
+      if (!given.length) throw new ConfigError('name an endpoint with --endpoint NAME, use --all, or give --unit ID');
+      if (given.length > 1) throw new ConfigError(`give one of --endpoint, --all or --unit, not ${given.join(' and ')}`);
+      return true;
+    });
+}
+
+/** The planned work the flags select. */
+export function workFrom(file: EndpointsFile, args: SelectionArgs, store: ObjectStore): Promise<Work[]> {
+  if (args.unit?.length) return selectUnits(file, args.unit, store);
+  return selectWork(file, { endpoints: args.all ? 'all' : args.endpoint!, mode: args.mode, date: args.date, from: args.from, to: args.to }, store);
+}
+
+/** `--max-pages` and other counts: a positive whole number, or a usage error. */
+export function positiveInteger(value: number | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${flag} must be a positive whole number`);
+  return value;
+}

@@ -1,0 +1,173 @@
+/**
+ * The one planner: from the selected work and the month's budget, the units of work, what they
+ * cost, and how they split into shards that runners (the CLI, Dagger, Step Functions, Actions)
+ * execute as `gmp ingest --unit ...`. `gmp plan --json` prints exactly this.
+ */
+import { daysLeftInMonth } from './dates.js';
+import type { Budget } from './ledger.js';
+import { pagesFor } from './manifest.js';
+import { listingPrefix as prefixOf, unitId, windowId } from './partition.js';
+import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
+import type { Work } from './select.js';
+
+export interface PlannedUnit {
+  id: string;
+  endpoint: string;
+  load: string;
+  date: string;
+  /** The window of a snapshot read in windows (`updated~A~B`), else null. */
+  window: string | null;
+  state: 'new' | 'resume' | 'complete' | 'capped';
+  /** Pages of the listing when known. */
+  pages: number | null;
+  /** Requests known to be needed (a new listing: 1, its page 1). */
+  apiRequests: number;
+  /** Requests expected, from the counts already seen (a new window's share of its parent). */
+  apiRequestsExpected: number;
+  /** A daily run's share of an open backfill. */
+  backfill: boolean;
+}
+
+export interface Shard {
+  units: string[];
+  /** Pages the shard may fetch; null: no cap but the budget. */
+  maxPages: number | null;
+  /** What to run after `gmp`. */
+  args: string[];
+}
+
+export interface WorkPlan {
+  api: string;
+  budget: Budget;
+  units: PlannedUnit[];
+  apiRequestsNeeded: number;
+  runsNeeded: number;
+  monthsNeeded: number;
+  shards: Shard[];
+}
+
+export interface PlanOptions {
+  api: string;
+  budget: Budget;
+  pageSize: number;
+  /** `--max-pages` of the run being planned. */
+  maxPages?: number;
+  shards?: number;
+  /** The configured request rate, divided between shards that run at once. */
+  requestsPerSecond: number;
+  now?: Date;
+}
+
+export function planWork(work: Work[], options: PlanOptions): WorkPlan {
+  const units = work.flatMap((item) => unitsOf(item, options.pageSize));
+  const open = units.filter((unit) => unit.state === 'new' || unit.state === 'resume');
+  const apiRequestsNeeded = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const { budget } = options;
+
+  // A daily run gives an open backfill an even share of what the month has left after the rest.
+  const dailyNeeds = open.filter((unit) => !unit.backfill).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const backfillShare = Math.floor(Math.max(0, budget.left - dailyNeeds) / daysLeftInMonth(options.now));
+  const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
+  const monthsNeeded = apiRequestsNeeded === 0 ? 0 : apiRequestsNeeded <= budget.left ? 1 : 1 + Math.ceil((apiRequestsNeeded - budget.left) / budget.monthly);
+  const runsNeeded = apiRequestsNeeded === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsNeeded / perRun));
+
+  return {
+    api: options.api,
+    budget,
+    units,
+    apiRequestsNeeded,
+    runsNeeded,
+    monthsNeeded,
+    shards: shardsOf(open, { ...options, backfillShare }),
+  };
+}
+
+const unitIdOf = (plan: ListingPlan): string => unitId(plan.listing);
+const windowIdOf = (plan: ListingPlan): string | null => (plan.listing.window ? windowId(plan.listing.window) : null);
+const listingPrefix = (plan: ListingPlan): string => prefixOf(plan.listing);
+
+function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
+  const { plan, backfill, units: only } = item;
+  const { partition } = plan;
+  const base = { endpoint: partition.endpoint.name, load: partition.load, date: partition.date, backfill };
+  const root = plan.root;
+  if (root.state.status === 'complete' || root.state.status === 'capped') {
+    return [{ ...base, id: unitIdOf(root), window: null, state: root.state.status, pages: root.state.pages, apiRequests: 0, apiRequestsExpected: 0 }];
+  }
+  const expected = expectedCounts(root, pageSize);
+  return openListings(root)
+    .filter((listing) => !only || only.has(unitIdOf(listing)) || only.has(unitIdOf(root)))
+    .map((listing) => {
+      const { state } = listing;
+      const known = knownApiRequests(listing);
+      return {
+        ...base,
+        id: unitIdOf(listing),
+        window: windowIdOf(listing),
+        state: state.status as 'new' | 'resume',
+        pages: state.status === 'resume' ? state.manifest.pages : null,
+        apiRequests: known,
+        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing)) ?? known),
+      };
+    });
+}
+
+/**
+ * The requests a window not yet started should take: its parent's count less what its started
+ * siblings hold, shared among the siblings not yet started (halves cover their parent exactly).
+ */
+function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number> {
+  const expected = new Map<string, number>();
+  const countOf = (plan: ListingPlan): number | undefined => {
+    const { state } = plan;
+    if (state.status === 'split') return state.split.count;
+    if (state.status === 'resume') return state.manifest.count;
+    if (state.status === 'complete' || state.status === 'capped') return state.pages * pageSize;
+    return undefined;
+  };
+  const walk = (plan: ListingPlan) => {
+    if (plan.state.status !== 'split') return;
+    const { windows, split } = plan.state;
+    const unknown = windows.filter((window) => countOf(window) === undefined);
+    const rest = Math.max(0, split.count - windows.reduce((sum, window) => sum + (countOf(window) ?? 0), 0));
+    for (const window of unknown) expected.set(listingPrefix(window), pagesFor(rest / unknown.length, pageSize));
+    windows.forEach(walk);
+  };
+  walk(root);
+  return expected;
+}
+
+/**
+ * Open units dealt round-robin into at most `shards` shards. A daily run's backfill units get
+ * their own shards, capped together at the backfill's share; the rest run uncapped.
+ */
+function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillShare: number }): Shard[] {
+  const count = Math.max(1, options.shards ?? 1);
+  const rate = count > 1 ? options.requestsPerSecond / count : undefined;
+  const deal = (units: PlannedUnit[], slots: number): string[][] => {
+    const dealt: string[][] = Array.from({ length: Math.min(slots, units.length) }, () => []);
+    units.forEach((unit, index) => dealt[index % dealt.length]!.push(unit.id));
+    return dealt;
+  };
+  const shard = (ids: string[], maxPages: number | null): Shard => ({
+    units: ids,
+    maxPages,
+    args: [
+      'ingest',
+      ...ids.flatMap((id) => ['--unit', id]),
+      ...(maxPages === null ? [] : ['--max-pages', String(maxPages)]),
+      ...(rate === undefined ? [] : ['--requests-per-second', String(Number(rate.toFixed(3)))]),
+      '--json',
+    ],
+  });
+  const regular = open.filter((unit) => !unit.backfill);
+  const backfill = open.filter((unit) => unit.backfill);
+  const regularCap = options.maxPages ?? null;
+  const shards = deal(regular, count).map((ids, _, all) => shard(ids, regularCap === null ? null : Math.max(1, Math.floor(regularCap / all.length))));
+  const backfillPages = Math.min(options.backfillShare, options.maxPages ?? Infinity);
+  if (backfill.length && backfillPages > 0) {
+    const dealt = deal(backfill, Math.min(count, backfillPages));
+    for (const ids of dealt) shards.push(shard(ids, Math.floor(backfillPages / dealt.length)));
+  }
+  return shards;
+}
