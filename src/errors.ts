@@ -30,6 +30,12 @@ export class BudgetExceededError extends GmpError {}
 /** The object store could not be reached or refused the request. */
 export class StoreUnavailableError extends GmpError {}
 
+/** The lake cannot take writes: a full disk, a read-only directory, a bucket that refuses PUTs. */
+export class LakeNotWritableError extends GmpError {}
+
+/** An object in the lake is empty or not what the pipeline wrote (edited, or damaged outside it). */
+export class CorruptObjectError extends GmpError {}
+
 /** The bucket named in LAKE_URL does not exist. */
 export class BucketMissingError extends GmpError {}
 

@@ -1,8 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
-import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
+import { ApiError, ApiKeyError, ConfigError, QuotaExhaustedError } from '../errors.js';
 import { envelopeSchema, type Envelope } from './envelope.js';
-import { redactUrl } from './redact.js';
+import { Redactor, redactUrl } from './redact.js';
 
 export interface RawgClientOptions {
   baseUrl: string;
@@ -29,6 +29,9 @@ export type PageResult =
   | { status: 'page'; envelope: Envelope; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
   | { status: 'end' };
 
+/** The longest Retry-After wait obeyed; a longer one fails the fetch, to be rerun later. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 /** A failure worth another try: 5xx, 429, reset, timeout, a body that is not a page. */
 class TransientError extends Error {
   constructor(
@@ -50,24 +53,42 @@ const KEY_UNKNOWN = 'The API key is not found';
 export class RawgClient {
   requests = 0;
   retries = 0;
+  /** Hides the key and the base URL's password in everything the client lets out. */
+  readonly redactor: Redactor;
   readonly #options: RawgClientOptions;
+  /** The base URL without credentials: fetch refuses a URL that carries them. */
+  readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
   readonly #throttled: <T>(task: () => Promise<T>) => Promise<T>;
 
   constructor(options: RawgClientOptions) {
     this.#options = options;
+    const base = new URL(options.baseUrl);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new ConfigError(`the API base URL ${redactUrl(options.baseUrl)} is not http(s): use e.g. https://api.rawg.io/api`);
+    }
+    const user = decodeURIComponent(base.username);
+    const password = decodeURIComponent(base.password);
+    this.redactor = new Redactor([options.apiKey, password, base.password]);
+    this.#headers = { 'User-Agent': USER_AGENT };
+    // Credentials in the base URL (a proxy's) are sent the way a browser would: basic authentication.
+    if (user || password) this.#headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    base.username = '';
+    base.password = '';
+    this.#baseUrl = base.toString().replace(/\/+$/, '');
     const limit = Math.max(1, Math.round(options.requestsPerSecond));
     const throttle = pThrottle({ limit, interval: (1000 * limit) / options.requestsPerSecond, strict: true });
     this.#throttled = throttle(<T>(task: () => Promise<T>) => task()) as <T>(task: () => Promise<T>) => Promise<T>;
   }
 
-  /** The base URL without any key, for logs and run records. */
+  /** The base URL without any key or credentials, for logs and run records. */
   get baseUrl(): string {
-    return redactUrl(this.#options.baseUrl);
+    return redactUrl(this.#baseUrl);
   }
 
   /** One page; `end` when the API says the page is past the end (404 "Invalid page."). */
   async fetchPage(path: string, page: number, params: Record<string, string> = {}): Promise<PageResult> {
-    const url = new URL(`${this.#options.baseUrl.replace(/\/+$/, '')}/${path}`);
+    const url = new URL(`${this.#baseUrl}/${path}`);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     url.searchParams.set('page', String(page));
     // A partition keeps the page size its manifest recorded, whatever the config says now.
@@ -85,16 +106,16 @@ export class RawgClient {
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft === 0) return;
           this.retries += 1;
-          this.#options.onRetry?.({ url: shownUrl, attempt: attemptNumber, reason: error.message });
+          this.#options.onRetry?.({ url: shownUrl, attempt: attemptNumber, reason: this.redactor.text(error.message) });
           const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
           if (retryAfterMs) await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
         },
       });
     } catch (error) {
       if (error instanceof TransientError) {
-        throw new ApiError(`${shownUrl} still failing after ${this.#options.retries} retries (${error.message}); rerun later to resume`);
+        throw this.redactor.error(new ApiError(`${shownUrl} still failing after ${this.#options.retries} retries (${error.message}); rerun later to resume`));
       }
-      throw error;
+      throw this.redactor.error(error);
     }
   }
 
@@ -108,13 +129,14 @@ export class RawgClient {
     let response: Response;
     let bytes: Buffer;
     try {
-      response = await fetch(url, { headers: { 'User-Agent': USER_AGENT }, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
+      // The timeout covers the whole body, so a server that sends headers and then stalls is cut too.
+      response = await fetch(url, { headers: this.#headers, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
-      throw new TransientError(describeNetworkError(error, this.#options.requestTimeoutMs));
+      throw new TransientError(describeNetworkError(error, url, this.#options.requestTimeoutMs));
     }
 
-    if (response.ok) return parsePage(bytes);
+    if (response.ok) return this.#storedPage(bytes, url);
     const message = errorField(bytes.toString('utf8'));
     switch (response.status) {
       case 404:
@@ -122,20 +144,37 @@ export class RawgClient {
         throw new AbortError(new ApiError(`${shownUrl} answered 404 (${message ?? 'not found'}): check the endpoint's path in config/endpoints.json`));
       case 401:
         throw new AbortError(unauthorized(message));
-      case 429:
-        throw new TransientError('429 too many requests', retryAfterMs(response.headers.get('retry-after')));
+      case 429: {
+        const waitMs = retryAfterMs(response.headers.get('retry-after'));
+        if (waitMs !== undefined && waitMs > MAX_RETRY_AFTER_MS) {
+          throw new AbortError(
+            new ApiError(`${shownUrl} answered 429 and asked to wait ${Math.ceil(waitMs / 1000)} s (Retry-After) before the next request: rerun after that to resume`),
+          );
+        }
+        throw new TransientError('429 too many requests', waitMs);
+      }
       default:
         if (response.status >= 500) throw new TransientError(`HTTP ${response.status}`);
         throw new AbortError(new ApiError(`${shownUrl} answered HTTP ${response.status}${message ? ` (${message})` : ''}`));
     }
   }
+
+  /** The page with the key taken out of its links and every secret out of its bytes: an API may echo them anywhere. */
+  #storedPage(bytes: Buffer, url: URL): PageResult {
+    const page = parsePage(bytes, url);
+    return page.status === 'page' ? { ...page, body: this.redactor.bytes(page.body) } : page;
+  }
 }
 
-function parsePage(bytes: Buffer): PageResult {
+function parsePage(bytes: Buffer, url: URL): PageResult {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch {
+    if (/^\s*</.test(bytes.toString('utf8', 0, 512))) {
+      // A web page, a login wall or a proxy's error page: no retry makes it a RAWG page.
+      throw new AbortError(new ApiError(`${url.host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`));
+    }
     throw new TransientError(`body is not JSON (${bytes.length} bytes, probably cut short)`);
   }
   const parsed = envelopeSchema.safeParse(json);
@@ -189,11 +228,26 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
+/** A network failure in words, naming the host; never the URL itself, which carries the key. */
+function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs} ms`;
+    return `no complete answer within ${formatMs(timeoutMs)}`;
   }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = cause && 'code' in cause ? String(cause.code) : undefined;
-  return code ?? (error instanceof Error ? error.message : String(error));
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${url.host}: nothing listens there; is --base-url right?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve ${url.hostname} (${code}): check --base-url and the network`;
+    case undefined:
+      return cause?.message ?? (error instanceof Error ? error.message : String(error));
+    default:
+      return `${code} from ${url.host}`;
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

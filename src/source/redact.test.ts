@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, redactUrl } from './redact.js';
+import { Redactor, redactText, redactUrl } from './redact.js';
+
+const KEY = 'feedface0123456789abcdeffeedface';
 
 describe('redactUrl', () => {
   it('removes key and keeps every other parameter', () => {
@@ -7,15 +9,50 @@ describe('redactUrl', () => {
       'https://api.rawg.io/api/games?page=2&page_size=40',
     );
   });
-  it('leaves a URL without key untouched', () => {
+  it('leaves a URL without key or credentials untouched', () => {
     expect(redactUrl('https://api.rawg.io/api/games?page=2')).toBe('https://api.rawg.io/api/games?page=2');
+  });
+  it('removes credentials', () => {
+    expect(redactUrl('http://admin:pw@127.0.0.1:8080/api')).toBe('http://127.0.0.1:8080/api');
   });
 });
 
 describe('redactText', () => {
-  it('hides every key in free text', () => {
-    const text = 'GET http://h/api/games?page=1&key=s3cr3t failed; retry http://h/api/games?key=s3cr3t';
-    expect(redactText(text)).not.toContain('s3cr3t');
-    expect(redactText(text)).toContain('key=REDACTED');
+  it('hides every key= value and keeps the text after it', () => {
+    const text = `the API refused the request (401: Invalid request http://h/api/genres?page=1&key=${KEY}): check RAWG_API_KEY`;
+    expect(redactText(text)).toBe('the API refused the request (401: Invalid request http://h/api/genres?page=1&key=REDACTED): check RAWG_API_KEY');
+  });
+  it('removes the credentials of every URL in the text', () => {
+    expect(redactText('TypeError: cannot fetch http://admin:pw@host/api/games, then https://u@other/x')).toBe(
+      'TypeError: cannot fetch http://host/api/games, then https://other/x',
+    );
+  });
+});
+
+describe('Redactor', () => {
+  const redactor = new Redactor([KEY, 'p@ss/word:1', undefined, '']);
+
+  it('hides a secret as a bare value, URL-encoded or JSON-escaped, keeping the text around it', () => {
+    expect(redactor.text(`no such key ${KEY}.`)).toBe('no such key REDACTED.');
+    expect(redactor.text(`auth=${encodeURIComponent('p@ss/word:1')}; then`)).toBe('auth=REDACTED; then');
+  });
+
+  it('replaces secrets in stored bytes and leaves other bytes as they were', () => {
+    const page = Buffer.from(JSON.stringify({ results: [{ name: 'é', seen: `http://h/x?key=${KEY}`, key: KEY }] }));
+    const stored = Buffer.from(redactor.bytes(page)).toString('utf8');
+    expect(JSON.parse(stored)).toEqual({ results: [{ name: 'é', seen: 'http://h/x?key=REDACTED', key: 'REDACTED' }] });
+    const clean = Buffer.from('{"results":[]}');
+    expect(Buffer.from(redactor.bytes(clean)).equals(clean)).toBe(true);
+  });
+
+  it('does not search for short values, which would collide with ordinary words', () => {
+    expect(new Redactor(['sandbox']).text('the built-in sandbox')).toBe('the built-in sandbox');
+  });
+
+  it('redacts an error in place, keeping its class', () => {
+    class Refused extends Error {}
+    const error = redactor.error(new Refused(`bad key ${KEY}`));
+    expect(error).toBeInstanceOf(Refused);
+    expect(error.message).toBe('bad key REDACTED');
   });
 });
