@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { LakeNotWritableError } from '../errors.js';
 import type { ObjectStore } from './store.js';
 
 /** Where writes are staged, inside the lake (a hard link must not cross file systems). */
@@ -43,18 +44,62 @@ export class LocalStore implements ObjectStore {
 
   async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
     const path = this.#path(key);
-    const staging = await (this.#staging ??= this.#prepareStaging());
-    await mkdir(dirname(path), { recursive: true });
+    const staging = await this.#stagingDir();
     const temp = join(staging, randomBytes(8).toString('hex'));
-    await writeFile(temp, body);
     try {
+      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+        throw this.#writeFailure(error, dirname(path));
+      });
+      await writeFile(temp, body);
       await link(temp, path);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
+      throw this.#writeFailure(error, path);
     } finally {
-      await unlink(temp);
+      // A write cut short by a full disk leaves a partial file: it goes too.
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** Writes and removes a probe file: a read-only or full lake fails here, before any API request. */
+  async checkWritable(): Promise<void> {
+    const probe = join(await this.#stagingDir(), `probe-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(probe, 'probe');
+    } catch (error) {
+      throw this.#writeFailure(error, this.root);
+    } finally {
+      await unlink(probe).catch(() => undefined);
+    }
+  }
+
+  #stagingDir(): Promise<string> {
+    this.#staging ??= this.#prepareStaging().catch((error: unknown) => {
+      this.#staging = undefined;
+      throw this.#writeFailure(error, join(this.root, STAGING));
+    });
+    return this.#staging;
+  }
+
+  /** A failed write as one line that names the path and what to do about it. */
+  #writeFailure(error: unknown, path: string): Error {
+    const code = (error as NodeJS.ErrnoException).code;
+    switch (code) {
+      case 'ENOSPC':
+      case 'EDQUOT':
+        return new LakeNotWritableError(`the disk of the lake ${this.location} is full (${code} writing ${path}): free some space, then rerun to resume`);
+      case 'EROFS':
+      case 'EACCES':
+      case 'EPERM':
+        return new LakeNotWritableError(`the lake ${this.location} is not writable (${code} on ${path}): fix its permissions or give another --lake`);
+      case 'ENOTDIR':
+      case 'EEXIST':
+        return new LakeNotWritableError(`the lake ${this.location} cannot hold ${path} (${code}: a file is in the way): give another --lake`);
+      case undefined:
+        return error instanceof Error ? error : new Error(String(error));
+      default:
+        return new LakeNotWritableError(`the lake ${this.location} could not write ${path} (${code}): check the disk, then rerun to resume`);
     }
   }
 

@@ -7,8 +7,11 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { BucketMissingError, StoreUnavailableError } from '../errors.js';
+import { BucketMissingError, LakeNotWritableError, StoreUnavailableError } from '../errors.js';
 import type { ObjectStore } from './store.js';
+
+/** The object `checkWritable` writes: under `_runs/`, which ingest may write, but not a `.json` record. */
+export const WRITE_PROBE = '_runs/.write-probe';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -129,6 +132,24 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       const name = nameOf(error);
       if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') return;
+      throw this.#translate(error);
+    }
+  }
+
+  /**
+   * One conditional PUT of an empty probe object, outside every prefix the pipeline reads as data.
+   * S3 checks permissions before preconditions, so both outcomes prove PUTs are allowed: 200 the
+   * first time, 412 on every later run (the probe is never rewritten, and never needs deleting).
+   */
+  async checkWritable(): Promise<void> {
+    try {
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '', IfNoneMatch: '*' }));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 409) return;
+      if (status === 403) {
+        throw new LakeNotWritableError(`the lake ${this.location} refuses writes (${nameOf(error)} on ${WRITE_PROBE}): the AWS credentials need s3:PutObject on the bucket`);
+      }
       throw this.#translate(error);
     }
   }

@@ -16,6 +16,11 @@ export interface ObjectStore {
   listChildren(prefix: string): Promise<string[]>;
   /** Creates the bucket (or directory) when it is missing. */
   init(): Promise<void>;
+  /**
+   * Fails with one line when the lake cannot take writes (read-only, full, PUT refused); a run
+   * calls it before its first API request, so a lake it cannot write costs no request.
+   */
+  checkWritable(): Promise<void>;
 }
 
 /** Wraps a store and counts the requests made through it. */
@@ -58,5 +63,10 @@ export class CountingStore implements ObjectStore {
   init(): Promise<void> {
     this.requests += 1;
     return this.inner.init();
+  }
+
+  checkWritable(): Promise<void> {
+    this.requests += 1;
+    return this.inner.checkWritable();
   }
 }
