@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
-import { cleanEnv, runGmp, spawnGmp } from '../support/gmp.js';
+import { cursorShownAtEnd, drawnLines, runOnTerminal } from '../output/pty.js';
+import { cleanEnv, cliPath, runGmp, spawnGmp } from '../support/gmp.js';
 import { childrenOf, groupMembers, waitFor } from './processes.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gmp-signals-'));
@@ -67,4 +68,15 @@ it('a second signal ends gmp at once, and dbt goes with it', async () => {
   const result = await build.done;
   expect(result.code).toBe(143);
   await waitFor('dbt to be gone', () => (groupMembers(build.dbtGroup).length === 0 ? true : undefined), 5_000);
+}, 600_000);
+
+it('Ctrl-C at a terminal while dbt builds: the cursor comes back and one line says what happened', async () => {
+  const run = runOnTerminal([process.execPath, cliPath, 'transform', '--lake', lake, '--warehouse', join(work, 'terminal.duckdb')], env, 80);
+  const pid = await run.pid;
+  await waitFor('the dbt bar', () => (/dbt build \|.*\| [1-9]\d*\/\d+/.test(run.output()) ? true : undefined));
+  process.kill(pid, 'SIGINT');
+  const { exitCode, output } = await run.done;
+  expect(exitCode).toBe(130);
+  expect(cursorShownAtEnd(output)).toBe(true);
+  expect(drawnLines(output).at(-1)).toBe('gmp: interrupted by SIGINT: dbt was stopped; the next gmp transform builds the warehouse again');
 }, 600_000);

@@ -146,7 +146,7 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
     const result = await runGmp(['transform'], { ...env, LAKE_URL: `file://${emptyLake}`, WAREHOUSE_PATH: join(workDir, 'empty.duckdb') });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').at(-1)).toBe(
-      `gmp: dbt build --target dev failed: the lake at file://${emptyLake} holds no games pages: run gmp ingest (or gmp pipeline) first; details in dbt/logs/dbt.log`,
+      `gmp: dbt build --target dev failed: the lake at file://${emptyLake} holds no games pages: run gmp ingest (or gmp pipeline) first; details in ${join(workDir, 'empty.dbt-target', 'dbt-build.log')}`,
     );
   }, 120_000);
 
