@@ -251,7 +251,7 @@ export function checkLakeUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export function checkVolumeName(name: string): string {
+function checkVolumeName(name: string): string {
   if (!/^[a-z0-9][a-z0-9_.-]{0,127}$/.test(name)) {
     throw new Error(`invalid with-lake --volume "${name}": lower-case letters, digits, _ . - (at most 128)`);
   }
