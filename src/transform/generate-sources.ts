@@ -44,7 +44,12 @@ export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[
  * read_text hands the JSON over unparsed: the base model's single parse is the only one.
  */
 function devLocation(endpoint: Endpoint): string {
-  const lakeRoot = "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1) }}";
+  // The directory as a DuckDB string literal ('' for '), glob-escaped ([ * ? as classes), with
+  // braces doubled for the adapter's format_map over external_location.
+  const lakeRoot =
+    "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1)" +
+    ` | replace("'", "''") | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')` +
+    " | replace('{', '{{') | replace('}', '}}') }}";
   const glob = `${lakeRoot}/raw/${endpoint.name}/load=*/date=*/**/page=*.json`;
   return (
     `(select content as value,` +

@@ -78,7 +78,10 @@ export function lakeLocation(lakeUrl: string, cwd = process.cwd()): string {
   if (lakeUrl.startsWith('file://')) {
     const dir = lakeUrl.slice('file://'.length);
     if (!dir) throw new ConfigError('LAKE_URL "file://" names no directory: use e.g. file://./.lake');
-    return `file://${resolve(cwd, dir)}`;
+    const absolute = resolve(cwd, dir);
+    // DuckDB's glob matches no path that holds a backslash, escaped or not.
+    if (absolute.includes('\\')) throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
+    return `file://${absolute}`;
   }
   const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(lakeUrl);
   if (s3) {
