@@ -1,6 +1,6 @@
 /**
  * The month's API spend, recorded before it happens. A run reserves requests in blocks, each an
- * empty object whose key names its size, before sending them; when it ends it writes what it
+ * object whose key names its size, before sending them; when it ends it writes what it
  * really used. A run killed by any signal has therefore counted every request it sent, and at
  * most one block more. One LIST of the month's folder sums it all:
  *   _ledger/{YYYY-MM}/{api}/{runId}/{seq}-{n}     n requests reserved
@@ -93,13 +93,13 @@ export class Ledger {
   /** Writes what the run really used, so the blocks it did not use stop counting. */
   async close(): Promise<void> {
     if (this.#blocks === 0) return;
-    await this.store.putIfAbsent(`${this.#runPrefix()}final-${this.used}`, '');
+    await this.store.putIfAbsent(`${this.#runPrefix()}final-${this.used}`, `${this.used}\n`);
   }
 
   async #reserveBlock(): Promise<void> {
     const size = Math.min(LEDGER_BLOCK, this.allowed - this.#reserved);
     this.#blocks += 1;
-    await this.store.putIfAbsent(`${this.#runPrefix()}${String(this.#blocks).padStart(6, '0')}-${size}`, '');
+    await this.store.putIfAbsent(`${this.#runPrefix()}${String(this.#blocks).padStart(6, '0')}-${size}`, `${size}\n`);
     this.#reserved += size;
   }
 
