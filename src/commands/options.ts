@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_LAKE_URL, openLake } from '../lake/open.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient } from '../source/client.js';
+import { redactText, redactUrl } from '../source/redact.js';
 
 /** Flags shared by the commands that touch the lake; each falls back to its env variable. */
 export function withLake<T>(yargs: Argv<T>) {
@@ -14,7 +15,33 @@ export function withLake<T>(yargs: Argv<T>) {
 }
 
 export function withApi<T>(yargs: Argv<T>) {
-  return yargs.option('base-url', { type: 'string', describe: 'the API base URL [env RAWG_BASE_URL]; default from config/endpoints.json', default: process.env.RAWG_BASE_URL });
+  return yargs
+    .option('base-url', {
+      type: 'string',
+      describe: 'the API base URL [env RAWG_BASE_URL]; default from config/endpoints.json',
+      default: process.env.RAWG_BASE_URL,
+      // --help shows the default: never with the credentials the URL may carry.
+      defaultDescription: process.env.RAWG_BASE_URL ? redactUrl(process.env.RAWG_BASE_URL) : undefined,
+    })
+    .check((args) => {
+      if (typeof args.baseUrl === 'string' && args.baseUrl) checkBaseUrl(args.baseUrl);
+      return true;
+    });
+}
+
+/** The API base URL as given, once it is known to be an http(s) URL: anything else is a usage error, never retried. */
+export function checkBaseUrl(text: string): string {
+  const given = '--base-url (or RAWG_BASE_URL)';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${given} "${redactText(text)}" is not a URL: use e.g. https://api.rawg.io/api`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${given} ${redactUrl(text)} is not http:// or https://: the RAWG API is served over HTTP(S), e.g. https://api.rawg.io/api`);
+  }
+  return text;
 }
 
 export function lakeFrom(args: { lake: string; s3Endpoint?: string }): ObjectStore {

@@ -1,4 +1,7 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { ConfigError } from '../errors.js';
 import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../report/paths.js';
 import { lakeFrom, withLake } from './options.js';
 
@@ -23,6 +26,7 @@ export const reportCommand: CommandModule = {
       .option('out', { type: 'string', default: DEFAULT_REPORT_PATH, describe: 'where to write the HTML page' }),
   handler: async (argv) => {
     const args = argv as unknown as ReportArgs;
+    checkOutPath(args.out);
     // Vega and DuckDB take a while to load: only this command pays for them.
     const { writeReport } = await import('../report/index.js');
     const { path, ms } = await writeReport({ warehousePath: args.warehouse, store: lakeFrom(args), outPath: args.out });
@@ -30,3 +34,19 @@ export const reportCommand: CommandModule = {
     process.stdout.write(`report: ${path}\n`);
   },
 };
+
+/** Refuses, before the warehouse is read, an --out the page could never be written to. */
+function checkOutPath(out: string): void {
+  const path = resolve(out);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new ConfigError(`--out ${path} is a directory: name the page's file, e.g. --out ${join(path, 'market-report.html')}`);
+  }
+  let dir = dirname(path);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new ConfigError(`--out ${path} cannot be written: ${dir} is a file, not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`--out ${path} cannot be written: ${dir} is not writable; give another --out`);
+  }
+}
