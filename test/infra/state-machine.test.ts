@@ -72,13 +72,19 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await plannerCommand(definition, { mode: 'daily' })).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '4', '--save', EXECUTION]);
   });
 
-  it('passes mode and date from the input to the planner, and nothing else', async () => {
+  it('passes mode, date and maxPages from the input to the planner, and nothing else', async () => {
     expect(await plannerCommand(definition, { mode: 'snapshot' })).toEqual(['plan', '--all', '--mode', 'snapshot', '--json', '--shards', '4', '--save', EXECUTION]);
     expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25' })).toEqual([
       'plan', '--all', '--mode', 'incremental', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
     ]);
     expect(await plannerCommand(definition, { date: '2026-11-25' })).toEqual([
       'plan', '--all', '--mode', 'daily', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
+    ]);
+    expect(await plannerCommand(definition, { mode: 'snapshot', maxPages: 500 })).toEqual([
+      'plan', '--all', '--mode', 'snapshot', '--max-pages', '500', '--json', '--shards', '4', '--save', EXECUTION,
+    ]);
+    expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25', maxPages: 1 })).toEqual([
+      'plan', '--all', '--mode', 'incremental', '--date', '2026-11-25', '--max-pages', '1', '--json', '--shards', '4', '--save', EXECUTION,
     ]);
     const { planner } = await simulate(definition, {}, EXECUTION);
     expect(planner?.StartedBy).toBe(EXECUTION);
@@ -95,6 +101,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await rejected({ mode: 7 })).toBe('InvalidInput.Mode');
     expect(await rejected({ date: '25/11/2026' })).toBe('InvalidInput.Date');
     expect(await rejected({ mode: 'snapshot', date: 20261125 })).toBe('InvalidInput.Date');
+    for (const maxPages of [0, -5, 2.5, '100', null, 1_000_001]) expect(await rejected({ maxPages }), String(maxPages)).toBe('InvalidInput.MaxPages');
+    expect(await rejected({ maxPages: 1_000_000 })).toBeUndefined();
   });
 
   it('reads the Distributed Map items from _plans/<execution name>/shards.json in the lake bucket', async () => {

@@ -13,14 +13,18 @@ locals {
   }
 
   # Execution input (every field optional):
-  #   mode  "daily" | "snapshot" | "incremental" (default: daily)
-  #   date  YYYY-MM-DD logical date (default: the planner's)
+  #   mode      "daily" | "snapshot" | "incremental" (default: daily)
+  #   date      YYYY-MM-DD logical date (default: the planner's)
+  #   maxPages  a cap on the run's pages, e.g. for the first bite of a new backfill
   # The planner alone turns them into work; the definition only passes them on.
-  input_fields = ["mode", "date"]
+  input_fields = ["mode", "date", "maxPages"]
   modes        = ["daily", "snapshot", "incremental"]
 
   # The planner saves the plan under the execution's name, so every run reads its own shards.
-  plan_command = "{% $append($append(['plan', '--all', '--mode', $exists($states.input.mode) ? $states.input.mode : 'daily'], $exists($states.input.date) ? ['--date', $states.input.date] : []), ['--json', '--shards', '${var.shards}', '--save', $states.context.Execution.Name]) %}"
+  plan_mode    = "['--mode', $exists($states.input.mode) ? $states.input.mode : 'daily']"
+  plan_date    = "($exists($states.input.date) ? ['--date', $states.input.date] : [])"
+  plan_cap     = "($exists($states.input.maxPages) ? ['--max-pages', $string($states.input.maxPages)] : [])"
+  plan_command = "{% $reduce([['plan', '--all'], ${local.plan_mode}, ${local.plan_date}, ${local.plan_cap}, ['--json', '--shards', '${var.shards}', '--save', $states.context.Execution.Name]], $append) %}"
   shards_key   = "{% '${local.lake_key_prefix}_plans/' & $states.context.Execution.Name & '/shards.json' %}"
 
   # ECS API trouble (throttling, capacity, service errors) is transient: back off and try again.
@@ -73,6 +77,10 @@ locals {
             Condition = "{% $exists($states.input.date) and $not($type($states.input.date) = 'string' and $contains($states.input.date, /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/)) %}"
             Next      = "InvalidDate"
           },
+          {
+            Condition = "{% $exists($states.input.maxPages) and $not($type($states.input.maxPages) = 'number' and $states.input.maxPages >= 1 and $states.input.maxPages <= 1000000 and $floor($states.input.maxPages) = $states.input.maxPages) %}"
+            Next      = "InvalidMaxPages"
+          },
         ]
         Default = "PlanRun"
       }
@@ -91,6 +99,11 @@ locals {
         Type  = "Fail"
         Error = "InvalidInput.Date"
         Cause = "input.date must be a YYYY-MM-DD string"
+      }
+      InvalidMaxPages = {
+        Type  = "Fail"
+        Error = "InvalidInput.MaxPages"
+        Cause = "input.maxPages must be a whole number from 1 to 1000000"
       }
 
       # A planner that fails has met a usage error or an API it cannot reach after its own
