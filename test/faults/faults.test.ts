@@ -14,7 +14,8 @@ import { API_KEY, DAY, gmpEnv, waitFor } from '../ingest/support.js';
 import { jsonLines, runGmp, spawnGmp, type GmpResult } from '../support/gmp.js';
 import { configWith, freshLake, lakeContents, type TestLake } from '../support/lakes.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
-import { bucketOf, CONCURRENCY, GAMES, pageCount, pageDigests, PAGES, seededRandom, sleep, stableMarkers, successfulPuts } from './support.js';
+import { LEDGER_BLOCK } from '../../src/ingest/ledger.js';
+import { bucketOf, CONCURRENCY, GAMES, pageCount, pageDigests, seededRandom, sleep, stableMarkers, successfulPuts } from './support.js';
 
 const ARGS = ['ingest', '--endpoint', 'games', '--date', DAY, '--json'];
 const PARTITION = `raw/games/load=snapshot/date=${DAY}/`;
@@ -25,7 +26,8 @@ const replay = `(replay with FAULT_SEED=${SEED})`;
 let s3: S3Server;
 let sandbox: Sandbox;
 let log: AccessLog;
-let clean: { digests: Map<string, string>; markers: ReturnType<typeof stableMarkers> };
+/** What an undisturbed run wrote, and the API requests it needed (pages, and the probes of the windows it split). */
+let clean: { digests: Map<string, string>; markers: ReturnType<typeof stableMarkers>; apiRequests: number };
 /** Everything every run printed, for the last check. */
 const printedByAll: GmpResult[] = [];
 
@@ -57,7 +59,7 @@ async function expectSameAsCleanWithoutKey(target: TestLake, printed: GmpResult[
   expect(printed.length).toBeGreaterThan(0);
   expectNoKey(objects, printed);
   const digests = pageDigests(objects);
-  expect(digests.size).toBe(PAGES);
+  expect(digests.size).toBe(clean.digests.size);
   expect(digests).toEqual(clean.digests);
   expect(stableMarkers(objects, PARTITION)).toEqual(clean.markers);
 }
@@ -75,9 +77,11 @@ beforeAll(async () => {
   expect(result.code, result.stderr).toBe(0);
   const objects = await lakeContents(reference.store);
   expectNoKey(objects, printed);
-  clean = { digests: pageDigests(objects), markers: stableMarkers(objects, PARTITION) };
-  expect(clean.digests.size).toBe(PAGES);
-  expect(clean.markers.success).toMatchObject({ pages: PAGES, count: GAMES });
+  clean = { digests: pageDigests(objects), markers: stableMarkers(objects, PARTITION), apiRequests: Number(jsonLines(result.stdout)[0]!.apiRequests) };
+  // 20,000 games behind the sandbox's 10,000-result cap: the snapshot is read in windows.
+  expect(clean.markers[`${PARTITION}_SUCCESS`]).toMatchObject({ count: GAMES, windows: expect.any(Number) });
+  expect(clean.markers[`${PARTITION}_SUCCESS`]!.windows).toBeGreaterThan(1);
+  expect(clean.apiRequests).toBeLessThanOrEqual(Math.ceil((GAMES / 40) * 1.05));
 });
 
 afterAll(async () => {
@@ -86,7 +90,7 @@ afterAll(async () => {
 });
 
 describe(`fault injection on an S3 lake ${replay}`, () => {
-  it('survives 20 SIGKILLs at random moments of one 500-page ingest: byte-identical to a clean run, at most the pages plus the work in flight at each kill', async () => {
+  it('survives 20 SIGKILLs at random moments of one windowed backfill: byte-identical to a clean run, at most its requests plus the work in flight at each kill, every request in the ledger', async () => {
     const target = await freshLake('s3', s3);
     const env = gmpEnv(target, sandbox, { GMP_ENDPOINTS: configWith({ concurrency: CONCURRENCY }) });
     const printed: GmpResult[] = [];
@@ -109,22 +113,26 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
         await sleep(50); // requests already on the wire reach the sandbox's count
         kills.push({ requests: sandbox.stats().requests, stored: (await pageCount(target.store)) - before, apiInFlight });
       }
-      const missing = PAGES - (await pageCount(target.store));
       sandbox.resetStats();
       const final = keep(await runGmp(ARGS, env), printed);
       expect(final.code, final.stderr).toBe(0);
-      expect(jsonLines(final.stdout)[0]).toMatchObject({ complete: true, apiRequests: missing, pagesFetched: missing });
-      expect(sandbox.stats().requests).toBe(missing);
+      const finalRequests = sandbox.stats().requests;
+      expect(jsonLines(final.stdout)[0]).toMatchObject({ complete: true, apiRequests: finalRequests });
 
-      // A killed run's request either stored its page or was in progress at the kill, and the
-      // ingester has at most CONCURRENCY pages in progress; so the whole ingest cost at most
-      // the pages plus, per kill, the pages in flight.
-      const inFlightAtKill = kills.map((k) => k.requests - k.stored);
-      const total = kills.reduce((sum, k) => sum + k.requests, 0) + missing;
+      // A killed run's request either left its work in the lake (a page, a window's split) or was
+      // in progress at the kill, and the ingester has at most CONCURRENCY requests in progress; so
+      // the whole backfill cost at most a clean run's requests plus, per kill, those in flight.
+      const total = kills.reduce((sum, k) => sum + k.requests, 0) + finalRequests;
       const detail = `${replay} kills: ${JSON.stringify(kills)}`;
-      expect(Math.max(...inFlightAtKill), detail).toBeLessThanOrEqual(CONCURRENCY);
-      expect(total, detail).toBeLessThanOrEqual(PAGES + kills.length * CONCURRENCY);
+      expect(total, detail).toBeLessThanOrEqual(clean.apiRequests + kills.length * CONCURRENCY);
       expect(kills.filter((k) => k.stored > 0).length, detail).toBeGreaterThan(5); // the kills cut into the fetching
+
+      // The ledger counted every request the API saw, and at most a block (plus the requests
+      // reserved but not yet sent) more per killed run.
+      const plan = await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json'], env);
+      const { spent } = JSON.parse(plan.stdout).budget;
+      expect(spent, detail).toBeGreaterThanOrEqual(total);
+      expect(spent, detail).toBeLessThanOrEqual(total + kills.length * (LEDGER_BLOCK + CONCURRENCY));
     } finally {
       sandbox.control({ latencyMs: 0 });
     }
@@ -161,12 +169,13 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
 
     const present = await pageCount(target.store);
     expect(present).toBeGreaterThan(0);
-    expect(present).toBeLessThan(PAGES);
+    expect(present).toBeLessThan(clean.digests.size);
     sandbox.resetStats();
     const rerun = keep(await runGmp(ARGS, env), printed);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(jsonLines(rerun.stdout)[0]).toMatchObject({ complete: true, apiRequests: PAGES - present, pagesSkipped: present });
-    expect(sandbox.stats().requests).toBe(PAGES - present);
+    // Only what is missing: the pages, and the probes of windows not yet split.
+    expect(jsonLines(rerun.stdout)[0]).toMatchObject({ complete: true, apiRequests: sandbox.stats().requests, pagesSkipped: present });
+    expect(sandbox.stats().requests).toBeLessThanOrEqual(clean.apiRequests - present);
     await expectSameAsCleanWithoutKey(target, printed);
   }, 120_000);
 
@@ -191,7 +200,7 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     const requests = log.since(mark, bucketOf(target));
     expect(requests.filter((r) => r.operation === 'PutObject' && (r.status === 412 || r.status === 409)).length).toBeGreaterThan(0);
     const puts = successfulPuts(requests);
-    expect([...puts.keys()].filter((key) => key.includes('/page='))).toHaveLength(PAGES);
+    expect([...puts.keys()].filter((key) => key.includes('/page='))).toHaveLength(clean.digests.size);
     expect([...puts].filter(([, count]) => count > 1)).toEqual([]);
     await expectSameAsCleanWithoutKey(target, printed);
   }, 120_000);
@@ -210,12 +219,12 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     expect(result.code, result.stderr).toBe(0);
     const stats = sandbox.stats();
     const [summary] = jsonLines(result.stdout) as { retries: number }[];
-    expect(summary).toMatchObject({ complete: true, pagesFetched: PAGES });
+    expect(summary).toMatchObject({ complete: true, pagesFetched: clean.apiRequests });
     expect(stats.byStatus['429']).toBeGreaterThan(0);
     expect(Object.keys(stats.byStatus).some((status) => status.startsWith('5'))).toBe(true);
     // Every failed attempt (an error status, or a 200 whose body was cut short) cost one retry.
     const errorAnswers = Object.entries(stats.byStatus).filter(([status]) => status !== '200').reduce((sum, [, n]) => sum + n, 0);
-    expect(summary!.retries).toBe(stats.requests - PAGES);
+    expect(summary!.retries).toBe(stats.requests - clean.apiRequests);
     expect(summary!.retries).toBeGreaterThanOrEqual(errorAnswers);
     const records = [...(await lakeContents(target.store, '_runs/')).values()].map((body) => JSON.parse(body));
     expect(records).toMatchObject([{ outcome: 'complete', apiRequests: stats.requests, retries: summary!.retries }]);

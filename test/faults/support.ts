@@ -3,8 +3,8 @@ import type { ObjectStore } from '../../src/lake/store.js';
 import type { S3Request } from '../../bench/lib/access-log.js';
 import type { TestLake } from '../support/lakes.js';
 
-export const PAGES = 500;
-export const GAMES = PAGES * 40;
+/** 500 pages of 40: twice the sandbox's default depth cap, so the snapshot is read in windows. */
+export const GAMES = 20_000;
 /**
  * The ingester's concurrency in this suite (set through GMP_ENDPOINTS): at most this many pages are
  * in progress at a kill. Fixed here, so the kill moments (after 1 to 20 requests) cut into fetching.
@@ -36,12 +36,18 @@ export async function pageCount(store: ObjectStore): Promise<number> {
   return (await store.list('raw/')).filter((key) => /\/page=\d+\.json$/.test(key)).length;
 }
 
-/** The fields of `_manifest.json` and `_SUCCESS` that describe the data (not when, nor by which run). */
-export function stableMarkers(objects: Map<string, string>, prefix: string): { manifest: unknown; success: unknown } {
-  const read = (name: string) => JSON.parse(objects.get(`${prefix}${name}`) ?? '{}') as Record<string, unknown>;
-  const { createdAt: _created, ...manifest } = read('_manifest.json');
-  const { runId: _run, completedAt: _completed, ...success } = read('_SUCCESS');
-  return { manifest, success };
+/**
+ * Every marker of a partition (manifests, split records, success markers, windows included), with
+ * only the fields that describe the data (not when, nor by which run).
+ */
+export function stableMarkers(objects: Map<string, string>, prefix: string): Record<string, Record<string, unknown>> {
+  const markers: Record<string, Record<string, unknown>> = {};
+  for (const [key, body] of objects) {
+    if (!key.startsWith(prefix) || !/\/(_manifest\.json|_split\.json|_SUCCESS)$/.test(key)) continue;
+    const { createdAt: _created, runId: _run, completedAt: _completed, ...stable } = JSON.parse(body) as Record<string, unknown>;
+    markers[key] = stable;
+  }
+  return markers;
 }
 
 export const bucketOf = (lake: TestLake): string => new URL(lake.url).hostname;
