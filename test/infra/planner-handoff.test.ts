@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { freshLake, type TestLake } from '../support/lakes.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
-import { commandOf, itemSource, moduleRoot, type ModuleRoot, shardTask, simulate } from './definition.js';
+import { commandOf, itemSource, moduleRoot, type ModuleRoot, shardTask, simulate, state } from './definition.js';
 import { blocks, infraDir, type JsonObject, parseTerraform, repoRoot } from './support.js';
 
 const config = JSON.parse(readFileSync(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as {
@@ -83,16 +83,19 @@ async function execute(input: unknown, execution: string) {
   expect(JSON.parse(saved)).toEqual(plan);
   expect(saved).not.toContain(API_KEY);
 
-  // At most two at once, as MaxConcurrency allows.
-  for (let i = 0; i < items.length; i += 2) {
-    await Promise.all(items.slice(i, i + 2).map(async (item, offset) => gmp(commandOf(await shardTask(definition, item, execution, i + offset)))));
+  // As many at once as the Map's MaxConcurrency allows.
+  const atOnce = Number(state(definition, 'IngestShards').MaxConcurrency);
+  for (let i = 0; i < items.length; i += atOnce) {
+    await Promise.all(items.slice(i, i + atOnce).map(async (item, offset) => gmp(commandOf(await shardTask(definition, item, execution, i + offset)))));
   }
   return { plan, items };
 }
 
 describe('state machine and CLI, hand in hand', () => {
   it('a snapshot execution saves its shards where the Map reads them, and the shards complete it, in windows', async () => {
-    const { plan, items } = await execute({ mode: 'snapshot' }, 'handoff-snapshot');
+    // A cap from the input reaches every shard as its share; this one is large enough to finish.
+    const { plan, items } = await execute({ mode: 'snapshot', maxPages: 2000 }, 'handoff-snapshot');
+    for (const item of items) expect(item.maxPages).toBe(500);
     expect(plan.units.map((unit) => unit.id.split('/')[0]).sort()).toEqual(endpointNames().sort());
     expect(items).toHaveLength(4);
     expect(items.flatMap((item) => item.units).sort()).toEqual(plan.units.map((unit) => unit.id).sort());
