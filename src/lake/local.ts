@@ -47,7 +47,7 @@ export class LocalStore implements ObjectStore {
     const staging = await this.#stagingDir();
     const temp = join(staging, randomBytes(8).toString('hex'));
     try {
-      await mkdir(dirname(path), { recursive: true }).catch((error: unknown) => {
+      await makeDirectory(dirname(path)).catch((error: unknown) => {
         throw this.#writeFailure(error, dirname(path));
       });
       await writeFile(temp, body);
@@ -106,7 +106,7 @@ export class LocalStore implements ObjectStore {
   /** Makes the staging directory, and removes what killed processes left in it. */
   async #prepareStaging(): Promise<string> {
     const staging = join(this.root, STAGING);
-    await mkdir(staging, { recursive: true });
+    await makeDirectory(staging);
     for (const name of await readdir(staging)) {
       const file = join(staging, name);
       const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: Date.now() }));
@@ -134,7 +134,9 @@ export class LocalStore implements ObjectStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    await makeDirectory(this.root).catch((error: unknown) => {
+      throw this.#writeFailure(error, this.root);
+    });
   }
 
   async #walk(dir: string, keys: string[]): Promise<void> {
@@ -158,6 +160,29 @@ export class LocalStore implements ObjectStore {
   #path(key: string): string {
     return join(this.root, ...key.split('/'));
   }
+}
+
+/**
+ * `mkdir -p` that reports why it was refused: Node's recursive mkdir turns a read-only file system
+ * into ENOENT. Making the first missing directory alone gives the real code.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    let missing = dir;
+    while (!(await exists(dirname(missing))) && dirname(missing) !== missing) missing = dirname(missing);
+    await mkdir(missing);
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isNotFound(error: unknown): boolean {
