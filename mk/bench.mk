@@ -15,3 +15,10 @@ $(DLT_VENV)/.installed: bench/baselines/dlt-requirements.txt
 
 bench/.work/baselines/seed.js: bench/baselines/seed.ts bench/tsconfig.json node_modules/.installed
 	npx tsc -p bench/tsconfig.json
+
+# make bench-catalogue: the whole games catalogue (900,000 sandbox games) behind the 10,000-result
+# depth cap, at 50 ms a request: the backfill's requests against ceil(count/40), its wall time
+# against the limit, peak RSS. Shrink it with BENCH_GAMES=100000.
+.PHONY: bench-catalogue
+bench-catalogue: setup ## benchmark a full games backfill in windows under the depth cap
+	npx tsx bench/catalogue.ts $(if $(BENCH_GAMES),--games $(BENCH_GAMES)) $(if $(BENCH_LATENCY_MS),--latency-ms $(BENCH_LATENCY_MS))

@@ -16,6 +16,12 @@ export const endpointSchema = z
       .literal('updated')
       .optional()
       .describe('The filter that selects a day window of changed items ("updated=D,D").'),
+    refreshDays: z
+      .int()
+      .min(1)
+      .max(366)
+      .optional()
+      .describe('In daily mode, start a new snapshot only when the last one is this many days old (default 1): deep listings cost up to the depth cap each time.'),
   })
   .describe('One list endpoint of the API.');
 

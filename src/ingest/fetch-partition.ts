@@ -220,13 +220,20 @@ class ListingFetcher {
       }
     }
     const planned: Manifest = manifest;
+    // Deeper than the API serves (a cap lowered since the manifest, or no filter to split by):
+    // split it if it can be, else fetch what is served and no page past it.
+    const servable = Math.floor(this.maxResults / planned.pageSize);
+    if (planned.pages > servable) {
+      const split = await this.#split(listing, planned.count, this.maxResults);
+      if (split) return split;
+    }
 
     // The pages the lake lacks, at bounded concurrency under the client's rate cap.
     const limit = pLimit(ctx.concurrency);
     let capped = false;
     let failed = false;
     let firstRefusedPage: number | undefined;
-    const missing = Array.from({ length: planned.pages }, (_, i) => i + 1).filter((page) => !present.has(page));
+    const missing = Array.from({ length: Math.min(planned.pages, servable) }, (_, i) => i + 1).filter((page) => !present.has(page));
     // allSettled: after a fatal error, the writes already under way finish before the run ends.
     const settled = await Promise.allSettled(
       missing.map((page) =>
@@ -250,6 +257,8 @@ class ListingFetcher {
     if (failure) throw failure.reason;
     if (capped) return stopped(planned.pages);
 
+    if (firstRefusedPage === undefined && planned.pages > servable) return this.#cap(listing, planned.count, servable);
+
     let last: number;
     let resized: 'grew' | 'shrank' | undefined;
     if (firstRefusedPage !== undefined) {
@@ -261,9 +270,7 @@ class ListingFetcher {
         this.maxResults = Math.min(this.maxResults, maxResults);
         const split = await this.#split(listing, cap.count, maxResults);
         if (split) return split;
-        const capped: Capped = { count: cap.count, maxResults, pages: firstRefusedPage - 1, createdAt: new Date().toISOString() };
-        await store.putIfAbsent(cappedKey(listing), JSON.stringify(capped));
-        return { kind: 'capped', pages: capped.pages, note: cappedNote(capped) };
+        return this.#cap(listing, cap.count, firstRefusedPage - 1);
       }
       last = firstRefusedPage - 1;
       resized = 'shrank';
@@ -311,6 +318,13 @@ class ListingFetcher {
     this.counters.pagesFetched += 1;
     if (first.status !== 'page') return undefined;
     return first.envelope.count > (page - 1) * manifest.pageSize ? { count: first.envelope.count } : undefined;
+  }
+
+  /** Closes a listing the API serves only `pages` of: kept as far as served, never complete. */
+  async #cap(listing: Listing, count: number, pages: number): Promise<ListingResult> {
+    const capped: Capped = { count, maxResults: this.maxResults, pages, createdAt: new Date().toISOString() };
+    await this.store.putIfAbsent(cappedKey(listing), JSON.stringify(capped));
+    return { kind: 'capped', pages, note: cappedNote(capped) };
   }
 
   /** Records the windows that replace a listing too deep for the API, if it can be split. */

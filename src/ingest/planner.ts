@@ -64,9 +64,11 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const apiRequestsNeeded = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   const { budget } = options;
 
-  // A daily run gives an open backfill an even share of what the month has left after the rest.
+  // A daily run gives an open backfill an even share of what the month has left once every day
+  // left in it (today included) has kept what today's own work needs.
   const dailyNeeds = open.filter((unit) => !unit.backfill).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
-  const backfillShare = Math.floor(Math.max(0, budget.left - dailyNeeds) / daysLeftInMonth(options.now));
+  const days = daysLeftInMonth(options.now);
+  const backfillShare = Math.floor(Math.max(0, budget.left - dailyNeeds * days) / days);
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
   const monthsNeeded = apiRequestsNeeded === 0 ? 0 : apiRequestsNeeded <= budget.left ? 1 : 1 + Math.ceil((apiRequestsNeeded - budget.left) / budget.monthly);
   const runsNeeded = apiRequestsNeeded === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsNeeded / perRun));

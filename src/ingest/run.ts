@@ -90,6 +90,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
       `this run needs at least ${known} API requests but the month's ${budget.monthly} are spent (from _ledger/): wait for next month, raise monthlyRequestBudget, or pass --ignore-budget`,
     );
   }
+  // A lake that cannot be written fails here, before the first API request is spent on it.
+  if (known > 0) await store.checkWritable();
   const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : budget.left);
   const client = new RawgClient({
     ...source,

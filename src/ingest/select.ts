@@ -3,7 +3,7 @@ import { findEndpoint } from '../config/load.js';
 import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import { daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
+import { dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
 import { LOADS, parseWindowId, snapshotPartition, updatedPartition, type Load, type Partition } from './partition.js';
 import { isClosed, planPartition, type PartitionPlan } from './plan.js';
 
@@ -11,7 +11,7 @@ import { isClosed, planPartition, type PartitionPlan } from './plan.js';
  * snapshot: the full listing (any endpoint): the open snapshot resumed, else today's begun.
  * incremental: the `updated` day windows (endpoints that allow it). daily: incremental where
  * allowed, plus that endpoint's open snapshot if one is unfinished (a backfill), and a snapshot
- * of every other endpoint.
+ * of every other endpoint once its last one is `refreshDays` old.
  */
 export const MODES = ['snapshot', 'incremental', 'daily'] as const;
 export type Mode = (typeof MODES)[number];
@@ -68,6 +68,15 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
       if (mode === 'daily' && date === undefined) {
         work.push(openSnapshot(store, endpoint, today, plan).then((open) => (open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [])));
       }
+    } else if (mode === 'daily' && date === undefined) {
+      work.push(
+        openSnapshot(store, endpoint, today, plan).then(async (last) => {
+          if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
+          const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
+          if (last && age < (endpoint.refreshDays ?? 1)) return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
+          return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false }];
+        }),
+      );
     } else if (date !== undefined) {
       work.push(plan(snapshotPartition(endpoint, date)).then((p) => [{ plan: p, backfill: false }]));
     } else {
