@@ -10,8 +10,8 @@ import {
 import { BucketMissingError, LakeNotWritableError, StoreUnavailableError } from '../errors.js';
 import type { ObjectStore } from './store.js';
 
-/** The object `checkWritable` writes: under `_runs/`, which ingest may write, but not a `.json` record. */
-export const WRITE_PROBE = '_runs/.write-probe';
+/** The object `checkWritable` writes: under `_ledger/`, which ingest writes anyway, outside any month's folder. */
+export const WRITE_PROBE = '_ledger/.write-probe';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -143,7 +143,7 @@ export class S3Store implements ObjectStore {
    */
   async checkWritable(): Promise<void> {
     try {
-      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '', IfNoneMatch: '*' }));
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: 'ok\n', IfNoneMatch: '*' }));
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) return;
