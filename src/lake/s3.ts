@@ -147,7 +147,7 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) return;
-      if (status === 403) {
+      if (nameOf(error) === 'AccessDenied') {
         throw new LakeNotWritableError(`the lake ${this.location} refuses writes (${nameOf(error)} on ${WRITE_PROBE}): the AWS credentials need s3:PutObject on the bucket`);
       }
       throw this.#translate(error);

@@ -9,8 +9,13 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsSince } from '../../src/ingest/run-record.js';
+import { openLake } from '../../src/lake/open.js';
+import { WRITE_PROBE } from '../../src/lake/s3.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
+import { freshLake } from '../support/lakes.js';
+import { startS3Server, type S3Server } from '../support/s3-server.js';
 import { failureLine, KEY } from './support.js';
 
 const mounted: string[] = [];
@@ -32,11 +37,14 @@ const canMount = process.getuid?.() === 0 && (() => {
 })();
 
 let sandbox: Sandbox;
+let s3: S3Server;
 beforeAll(async () => {
   sandbox = await startSandbox({ games: 2000, seed: 4 });
+  s3 = await startS3Server();
 });
 afterAll(async () => {
   await sandbox?.close();
+  await s3?.close();
   for (const dir of mounted) execFileSync('umount', [dir]);
 });
 
@@ -69,5 +77,20 @@ describe('a lake that cannot take writes', () => {
     expect(line).toMatch(new RegExp(`^gmp: the lake file://${lakeDir} is not writable \\((EROFS|EACCES) on ${lakeDir}/\\.staging\\): fix its permissions or give another --lake$`));
     expect(sandbox.stats().requests).toBe(0);
     expect(existsSync(join(lakeDir, '.staging'))).toBe(false);
+  });
+});
+
+describe('the write check on S3 (a real S3 server)', () => {
+  it('passes on a writable bucket, run after run, with one probe object that is not a run record', async () => {
+    const lake = await freshLake('s3', s3);
+    await lake.store.checkWritable();
+    await lake.store.checkWritable();
+    expect(await lake.store.list('')).toEqual([WRITE_PROBE]);
+    expect(await runsSince(lake.store)).toEqual([]);
+  });
+
+  it('names a bucket that does not exist', async () => {
+    const store = openLake({ lakeUrl: 's3://no-such-bucket-here/lake', s3Endpoint: s3.endpoint });
+    await expect(store.checkWritable()).rejects.toThrow(/bucket "no-such-bucket-here" does not exist .*: create it with "gmp lake init"/);
   });
 });
