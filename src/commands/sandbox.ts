@@ -41,7 +41,7 @@ export const sandboxCommand: CommandModule = {
     const sandbox = await startSandbox({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
-    process.stderr.write(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${sandbox.url.replace(/\/api$/, '')}/__stats for request counts; Ctrl-C stops it\n`);
+    process.stderr.write(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

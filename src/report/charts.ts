@@ -17,11 +17,13 @@ export interface Layout {
   /** Characters per line of the title and of the subtitle. */
   titleChars: number;
   subtitleChars: number;
+  /** The most year labels the x axis holds with room between them (about 48 px each). */
+  yearLabels: number;
 }
 
 export const LAYOUTS: Layout[] = [
-  { name: 'wide', width: 720, height: 380, legend: 'right', labelLimit: 260, titleChars: 70, subtitleChars: 100 },
-  { name: 'narrow', width: 340, height: 420, legend: 'bottom', labelLimit: 130, titleChars: 32, subtitleChars: 46 },
+  { name: 'wide', width: 720, height: 380, legend: 'right', labelLimit: 260, titleChars: 70, subtitleChars: 100, yearLabels: 12 },
+  { name: 'narrow', width: 340, height: 420, legend: 'bottom', labelLimit: 130, titleChars: 32, subtitleChars: 46, yearLabels: 6 },
 ];
 
 export interface ChartText {
@@ -75,7 +77,20 @@ function legendFor(layout: Layout, title: string) {
     : { title, orient: 'right' as const, symbolStrokeWidth: 3 };
 }
 
-const yearAxis = { format: 'd', tickMinStep: 1, labelOverlap: true, grid: false };
+const YEAR_STEPS = [1, 2, 5, 10, 20, 25, 50, 100];
+
+/**
+ * The years the x axis labels: every year, or every 2nd, 5th, 10th... so that at most `most` fit.
+ * Chosen here because Vega, without a canvas to measure text, lets labels of a short span touch.
+ */
+function yearTicks(years: number[], most: number): number[] {
+  const first = Math.min(...years);
+  const last = Math.max(...years);
+  const step = YEAR_STEPS.find((candidate) => Math.floor(last / candidate) - Math.ceil(first / candidate) + 1 <= most) ?? YEAR_STEPS.at(-1)!;
+  const ticks: number[] = [];
+  for (let year = Math.ceil(first / step) * step; year <= last; year += step) ticks.push(year);
+  return ticks;
+}
 
 /** One line per series over release years. */
 export function linesByYear(
@@ -86,13 +101,21 @@ export function linesByYear(
 ): TopLevelSpec {
   const isShare = measure.field === 'share';
   const described = seriesDescriptions(data, measure.field);
+  const years = yearTicks(data.rows.map((row) => row.year), layout.yearLabels);
   return {
     ...frame(layout, text),
     data: { values: data.rows.map((row) => ({ ...row, description: described.get(row.series) })) },
     mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
     encoding: {
       description: { field: 'description' },
-      x: { field: 'year', type: 'quantitative', scale: { zero: false, nice: false }, axis: yearAxis, title: 'Release year' },
+      x: {
+        field: 'year',
+        type: 'quantitative',
+        scale: { zero: false, nice: false },
+        // '.0f', not 'd': with 'd', Vega-Lite adds a minimum tick step that thins out the given values.
+        axis: { format: '.0f', values: years, labelOverlap: false, grid: false },
+        title: 'Release year',
+      },
       y: {
         field: measure.field,
         type: 'quantitative',

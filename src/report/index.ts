@@ -1,9 +1,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../lake/store.js';
+import { readBuiltFrom, sameLake } from '../transform/built-from.js';
 import { readLakePanel } from './lake-panel.js';
 import { readMarketData } from './market-data.js';
-import { renderPage } from './page.js';
+import { renderPage, type BuiltFrom } from './page.js';
 import { marketSections } from './sections.js';
 import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from './paths.js';
 import { openWarehouse } from './warehouse.js';
@@ -39,7 +40,7 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   let html: string;
   try {
     const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
-    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, generatedAt: now });
+    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, builtFrom: builtFrom(warehouseFile, store), generatedAt: now });
   } finally {
     warehouse.close();
   }
@@ -53,4 +54,10 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
     throw error;
   }
   return { path, ms: Math.round(performance.now() - started) };
+}
+
+function builtFrom(warehouseFile: string, store: ObjectStore): BuiltFrom {
+  const recorded = readBuiltFrom(warehouseFile);
+  if (recorded === undefined) return { lake: 'unrecorded' };
+  return sameLake(recorded, store.location) ? { lake: 'this' } : { lake: 'other', location: recorded };
 }

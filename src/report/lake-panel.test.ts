@@ -6,7 +6,7 @@ import { loadEndpoints } from '../config/load.js';
 import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
 import { runKey } from '../ingest/run-record.js';
 import { LocalStore } from '../lake/local.js';
-import { readLakePanel, sourceOf } from './lake-panel.js';
+import { hostOf, readLakePanel, sourceOf } from './lake-panel.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
@@ -30,10 +30,13 @@ async function lakeWith(pages: Record<string, number>, runs: RunRecord[], comple
 }
 
 describe('the data panel (a real local lake)', () => {
-  it('tells the real API from the sandbox by host', () => {
-    expect(sourceOf('https://api.rawg.io/api')).toBe('real');
-    expect(sourceOf('http://127.0.0.1:41234/api')).toBe('sandbox');
-    expect(sourceOf('not a url')).toBe('sandbox');
+  it('calls only the built-in sandbox synthetic: any other API, on any host, may serve real data', () => {
+    expect(sourceOf('http://127.0.0.1:41234/sandbox/api')).toBe('sandbox');
+    expect(sourceOf('https://api.rawg.io/api')).toBe('api');
+    expect(sourceOf('http://127.0.0.1:41234/api')).toBe('api');
+    expect(sourceOf('https://rawg-proxy.example/api')).toBe('api');
+    expect(sourceOf('not a url')).toBe('api');
+    expect(hostOf('http://user:pw@rawg-proxy.example:8443/api')).toBe('rawg-proxy.example:8443');
   });
 
   it('counts partitions per endpoint, this month\'s requests against the budget, the last complete run and the source', async () => {
@@ -45,9 +48,9 @@ describe('the data panel (a real local lake)', () => {
       // Last month's real requests do not count against this month's budget.
       run('20261030T100000Z-aaaaaa', 'https://api.rawg.io/api', 'complete', 900, []),
       run('20261101T100000Z-bbbbbb', 'https://api.rawg.io/api', 'complete', 4, [partition('games', 'snapshot', '2026-11-01', 3), partition('genres', 'snapshot', '2026-11-01', 1)]),
-      run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/api', 'complete', 1, [partition('games', 'updated', '2026-11-24', 1)]),
+      run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/sandbox/api', 'complete', 1, [partition('games', 'updated', '2026-11-24', 1)]),
       // A rerun that found everything complete fetched nothing: it is no one's source.
-      run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/api', 'complete', 0, [partition('games', 'snapshot', '2026-11-01', 0)]),
+      run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/sandbox/api', 'complete', 0, [partition('games', 'snapshot', '2026-11-01', 0)]),
       run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [{ ...partition('games', 'snapshot', '2026-11-25', 2), complete: false }]),
     ], [games1, games2, genres]);
 
@@ -59,19 +62,20 @@ describe('the data panel (a real local lake)', () => {
     ]);
     expect(panel.month).toBe('2026-11');
     expect(panel.budget).toBe(loadEndpoints().source.monthlyRequestBudget);
-    expect(panel.realRequestsThisMonth).toBe(4 + 2);
+    expect(panel.apiRequestsThisMonth).toBe(4 + 2);
     expect(panel.sandboxRequestsThisMonth).toBe(1);
-    expect(panel.lastCompleteRun).toEqual({ runId: '20261125T090000Z-dddddd', finishedAt: '2026-11-25T09:00:30.000Z', apiRequests: 0, source: 'sandbox' });
-    expect(panel.partitionsBySource).toEqual({ real: 2, sandbox: 1, unrecorded: 0 });
+    expect(panel.lastCompleteRun).toEqual({ runId: '20261125T090000Z-dddddd', finishedAt: '2026-11-25T09:00:30.000Z', apiRequests: 0, source: 'sandbox', host: '127.0.0.1:5001' });
+    expect(panel.partitionsBySource).toEqual({ api: 2, sandbox: 1, unrecorded: 0 });
+    expect(panel.apiHosts).toEqual(['api.rawg.io']);
   });
 
   it('reports an empty lake as empty, and partitions no run record fetched as unrecorded', async () => {
     const empty = await readLakePanel(await lakeWith({}, []), NOW);
     expect(empty.endpoints).toEqual([]);
     expect(empty.lastCompleteRun).toBeUndefined();
-    expect(empty.realRequestsThisMonth).toBe(0);
+    expect(empty.apiRequestsThisMonth).toBe(0);
 
     const handMade = await readLakePanel(await lakeWith({ 'raw/tags/load=snapshot/date=2026-11-02': 1 }, []), NOW);
-    expect(handMade.partitionsBySource).toEqual({ real: 0, sandbox: 0, unrecorded: 1 });
+    expect(handMade.partitionsBySource).toEqual({ api: 0, sandbox: 0, unrecorded: 1 });
   });
 });

@@ -2,11 +2,13 @@ import { loadEndpoints } from '../config/load.js';
 import { runsSince } from '../ingest/run-record.js';
 import { lakeStatus } from '../ingest/status.js';
 import type { ObjectStore } from '../lake/store.js';
+import { isSandboxApi } from '../sandbox/base-path.js';
 
-/** The host of the real RAWG API; every other base URL is a sandbox (ours, or a test's). */
-export const REAL_API_HOST = 'api.rawg.io';
-
-export type Source = 'real' | 'sandbox';
+/**
+ * Where a run's pages came from: the built-in sandbox (synthetic games), or an API that may serve
+ * the real market (RAWG itself, a proxy, a replay); only the sandbox's base URL says which it is.
+ */
+export type Source = 'api' | 'sandbox';
 
 export interface EndpointPartitions {
   endpoint: string;
@@ -24,6 +26,8 @@ export interface RunSummary {
   finishedAt: string;
   apiRequests: number;
   source: Source;
+  /** host[:port] of the API the run called. */
+  host: string;
 }
 
 export interface LakePanel {
@@ -33,17 +37,23 @@ export interface LakePanel {
   /** The calendar month (UTC) the spend is for: YYYY-MM. */
   month: string;
   budget: number;
-  realRequestsThisMonth: number;
+  /** Requests to APIs other than the sandbox: what the budget counts. */
+  apiRequestsThisMonth: number;
   sandboxRequestsThisMonth: number;
   /** Complete partitions by the API their pages came from (from the run records that fetched them). */
   partitionsBySource: Record<Source | 'unrecorded', number>;
+  /** Hosts of the APIs (not the sandbox) that fetched complete partitions, sorted. */
+  apiHosts: string[];
 }
 
-export function sourceOf(api: string): Source {
+export const sourceOf = (api: string): Source => (isSandboxApi(api) ? 'sandbox' : 'api');
+
+/** "api.rawg.io", "127.0.0.1:8080": never credentials, never the path. */
+export function hostOf(api: string): string {
   try {
-    return new URL(api).hostname === REAL_API_HOST ? 'real' : 'sandbox';
+    return new URL(api).host || 'an API without a host';
   } catch {
-    return 'sandbox';
+    return 'an API with an unreadable URL';
   }
 }
 
@@ -57,21 +67,23 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
   const lastComplete = runs.findLast((run) => run.outcome === 'complete');
 
   // A partition's pages came from the APIs of the runs that fetched any of them.
-  const fetchedBy = new Map<string, Set<Source>>();
+  const fetchedBy = new Map<string, Set<string>>();
   for (const run of runs) {
     for (const partition of run.partitions) {
       if (partition.pagesFetched === 0) continue;
       const id = `${partition.endpoint}/${partition.load}/${partition.date}`;
-      const sources = fetchedBy.get(id) ?? new Set<Source>();
-      sources.add(sourceOf(run.api));
-      fetchedBy.set(id, sources);
+      const apis = fetchedBy.get(id) ?? new Set<string>();
+      apis.add(run.api);
+      fetchedBy.set(id, apis);
     }
   }
-  const partitionsBySource = { real: 0, sandbox: 0, unrecorded: 0 };
+  const partitionsBySource = { api: 0, sandbox: 0, unrecorded: 0 };
+  const apiHosts = new Set<string>();
   for (const partition of partitions.filter((p) => p.complete)) {
-    const sources = fetchedBy.get(`${partition.endpoint}/${partition.load}/${partition.date}`);
-    if (!sources) partitionsBySource.unrecorded += 1;
-    else for (const source of sources) partitionsBySource[source] += 1;
+    const apis = fetchedBy.get(`${partition.endpoint}/${partition.load}/${partition.date}`);
+    if (!apis) partitionsBySource.unrecorded += 1;
+    for (const source of new Set([...(apis ?? [])].map(sourceOf))) partitionsBySource[source] += 1;
+    for (const api of apis ?? []) if (sourceOf(api) === 'api') apiHosts.add(hostOf(api));
   }
 
   return {
@@ -82,12 +94,14 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
       finishedAt: lastComplete.finishedAt,
       apiRequests: lastComplete.apiRequests,
       source: sourceOf(lastComplete.api),
+      host: hostOf(lastComplete.api),
     },
     month,
     budget: loadEndpoints().source.monthlyRequestBudget,
-    realRequestsThisMonth: spent('real'),
+    apiRequestsThisMonth: spent('api'),
     sandboxRequestsThisMonth: spent('sandbox'),
     partitionsBySource,
+    apiHosts: [...apiHosts].sort(),
   };
 }
 

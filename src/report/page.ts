@@ -10,14 +10,21 @@ export interface PageInput {
   catalogue: Catalogue;
   sections: Section[];
   lake: LakePanel;
+  /** The lake the warehouse was built from, when it is not the lake of the panel, or unknown. */
+  builtFrom: BuiltFrom;
   generatedAt: Date;
 }
+
+export type BuiltFrom = { lake: 'this' } | { lake: 'other'; location: string } | { lake: 'unrecorded' };
+
+/** The host of the real RAWG API. */
+const RAWG_HOST = 'api.rawg.io';
 
 /**
  * The whole report as one HTML document: inline CSS, inline SVG, no script, and a content
  * security policy that forbids loading anything, so the page is the same offline.
  */
-export async function renderPage({ catalogue, sections, lake, generatedAt }: PageInput): Promise<string> {
+export async function renderPage({ catalogue, sections, lake, builtFrom, generatedAt }: PageInput): Promise<string> {
   const rendered: string[] = [];
   for (const section of sections) rendered.push(await renderSection(section));
   const source = describeSource(lake);
@@ -36,6 +43,7 @@ export async function renderPage({ catalogue, sections, lake, generatedAt }: Pag
 <h1>Game market report</h1>
 <p class="lede">${esc(plural(catalogue.games, 'game'))} in the warehouse${catalogue.firstYear === null ? '' : `, released from ${catalogue.firstYear} to ${catalogue.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 <p class="source source-${source.kind}"><strong>Data:</strong> ${esc(source.text)}</p>
+${renderBuiltFrom(builtFrom, lake.location)}
 <nav aria-label="Sections"><ul>${[...sections, { id: 'data', heading: 'The data behind this report' }].map((s) => `<li><a href="#${s.id}">${esc(s.heading)}</a></li>`).join('')}</ul></nav>
 </header>
 <main>
@@ -81,23 +89,37 @@ ${table.rows.map((row) => `<tr>${row.map((text, index) => cell('td', text, index
 }
 
 interface SourceLine {
-  kind: 'real' | 'sandbox' | 'mixed' | 'unknown';
+  kind: 'api' | 'sandbox' | 'mixed' | 'unknown';
   text: string;
 }
 
-function describeSource({ partitionsBySource: by }: LakePanel): SourceLine {
+/** Only the built-in sandbox is synthetic: any other API (RAWG, a proxy, a replay) is named by its host. */
+function describeSource({ partitionsBySource: by, apiHosts }: LakePanel): SourceLine {
   const unrecorded = by.unrecorded ? ` (${plural(by.unrecorded, 'partition')} without a run record)` : '';
-  if (by.real && by.sandbox) {
-    return { kind: 'mixed', text: `mixed: ${plural(by.real, 'partition')} from the real RAWG API, ${formatCount(by.sandbox)} from the sandbox API${unrecorded}` };
+  const apis = apiHosts.length === 1 && apiHosts[0] === RAWG_HOST ? `the RAWG API (${RAWG_HOST})` : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
+  if (by.api && by.sandbox) {
+    return { kind: 'mixed', text: `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}` };
   }
-  if (by.real) return { kind: 'real', text: `the real RAWG API (api.rawg.io)${unrecorded}` };
+  if (by.api) return { kind: 'api', text: `${apis}${unrecorded}` };
   if (by.sandbox) return { kind: 'sandbox', text: `the sandbox API: synthetic games, not the real market${unrecorded}` };
   return { kind: 'unknown', text: 'unknown: no run record in the lake fetched its partitions' };
 }
 
+/** A warehouse built from another lake would be described by the wrong panel: say so first. */
+function renderBuiltFrom(builtFrom: BuiltFrom, location: string): string {
+  if (builtFrom.lake === 'this') return '';
+  const text =
+    builtFrom.lake === 'other'
+      ? `the warehouse was built from the lake ${builtFrom.location}, not from ${location}, the lake this report describes: ` +
+        'the charts and the data panel show different data. Rebuild the warehouse from this lake with gmp transform, or report on the lake it was built from.'
+      : 'the warehouse does not record the lake it was built from (its last build failed, or was made by hand): ' +
+        `rebuild it with gmp transform to be sure the charts show the data of ${location}.`;
+  return `<p class="source source-warning" data-warning="lake"><strong>Warning:</strong> ${esc(text)}</p>`;
+}
+
 function renderLakePanel(lake: LakePanel, source: string): string {
   const run = lake.lastCompleteRun;
-  const share = lake.budget ? lake.realRequestsThisMonth / lake.budget : 0;
+  const share = lake.budget ? lake.apiRequestsThisMonth / lake.budget : 0;
   const partitions: Table = {
     id: 'partitions',
     caption: 'Partitions in the lake, per endpoint',
@@ -121,11 +143,11 @@ function renderLakePanel(lake: LakePanel, source: string): string {
 <dt>Lake</dt><dd data-fact="lake"><code>${esc(lake.location)}</code></dd>
 <dt>Last complete run</dt><dd data-fact="last-run">${
     run
-      ? `<code>${esc(run.runId)}</code>, finished ${esc(run.finishedAt.replace('T', ' ').slice(0, 16))} UTC, ${esc(plural(run.apiRequests, 'API request'))} to the ${run.source === 'real' ? 'real RAWG API' : 'sandbox API'}`
+      ? `<code>${esc(run.runId)}</code>, finished ${esc(run.finishedAt.replace('T', ' ').slice(0, 16))} UTC, ${esc(plural(run.apiRequests, 'API request'))} to ${esc(run.source === 'sandbox' ? 'the sandbox API' : `the API at ${run.host}`)}`
       : 'none yet'
   }</dd>
-<dt>RAWG requests in ${esc(lake.month)}</dt><dd data-fact="budget"><meter min="0" max="${lake.budget}" value="${Math.min(lake.realRequestsThisMonth, lake.budget)}" aria-label="Requests spent of the month's budget"></meter>
-<span data-spent="${lake.realRequestsThisMonth}">${esc(formatCount(lake.realRequestsThisMonth))}</span> of the <span data-budget="${lake.budget}">${esc(formatCount(lake.budget))}</span> budget spent (${esc((share * 100).toFixed(1))}%)${
+<dt>RAWG requests in ${esc(lake.month)}</dt><dd data-fact="budget"><meter min="0" max="${lake.budget}" value="${Math.min(lake.apiRequestsThisMonth, lake.budget)}" aria-label="Requests spent of the month's budget"></meter>
+<span data-spent="${lake.apiRequestsThisMonth}">${esc(formatCount(lake.apiRequestsThisMonth))}</span> of the <span data-budget="${lake.budget}">${esc(formatCount(lake.budget))}</span> budget spent (${esc((share * 100).toFixed(1))}%)${
     lake.sandboxRequestsThisMonth ? `; the sandbox answered <span data-sandbox="${lake.sandboxRequestsThisMonth}">${esc(formatCount(lake.sandboxRequestsThisMonth))}</span> more, which the budget does not count` : ''
   }.</dd>
 </dl>
@@ -144,6 +166,7 @@ h2{font-size:1.3rem;margin:0 0 12px}
 .lede{margin:0 0 8px;color:var(--muted)}
 .source{margin:0 0 12px;padding:8px 12px;border-radius:6px;border:1px solid var(--line);background:var(--paper)}
 .source-sandbox,.source-mixed,.source-unknown{border-color:#d9a400;background:#fff8e0}
+.source-warning{border-color:#b3261e;background:#fdecea}
 nav ul{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;margin:0 0 8px;padding:0}
 a{color:var(--accent)}
 section{background:var(--paper);border:1px solid var(--line);border-radius:8px;padding:16px;margin:16px 0}

@@ -212,7 +212,9 @@ function momentumSection({ momentum }: MarketData): Section {
       ...base,
       summary:
         `The lake holds ${plural(dates.length, 'snapshot')} of the games listing${dates.length ? ` (${dates.join(', ')})` : ''}; ` +
-        'growth needs two. A `gmp pipeline` run on another day takes the next one.',
+        'growth needs two. Without RAWG_API_KEY, gmp pipeline on another day takes the next one from the sandbox; ' +
+        'with a key, gmp ingest --endpoint games --mode snapshot on another day does, once the one in progress is complete ' +
+        '(gmp plan --endpoint games --mode snapshot shows what it costs first).',
     };
   }
   if (!growers.length) {

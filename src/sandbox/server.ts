@@ -1,6 +1,7 @@
 /**
  * A RAWG-compatible HTTP server over the synthetic catalogue, for offline runs, tests and
- * benchmarks. API routes live under /api/ and behave like the real API (paging, errors, key and
+ * benchmarks. API routes live under /sandbox/api/ (the base URL it hands out: the path marks
+ * the data as synthetic) and also /api/; they behave like the real API (paging, errors, key and
  * quota checks), with optional injected faults. Routes under /__ (stats, control) let tests and
  * other processes watch and steer it; they are never counted, limited or faulted:
  *   GET /__stats, POST /__stats/reset, GET /__control, POST /__control (JSON body: a control patch).
@@ -21,6 +22,7 @@ import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, 
 import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
 import { FilteredGames } from './filtered-games.js';
+import { SANDBOX_API_PATH, SANDBOX_PREFIX } from './base-path.js';
 import { parseGamesFilter } from './game-filters.js';
 import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
@@ -48,7 +50,7 @@ export interface SandboxOptions extends Partial<SandboxFaults> {
 }
 
 export interface Sandbox {
-  /** Base URL ending in /api, e.g. http://127.0.0.1:41234/api */
+  /** Base URL, e.g. http://127.0.0.1:41234/sandbox/api */
   url: string;
   stats(): SandboxStats;
   resetStats(): void;
@@ -232,6 +234,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    // The base URL it hands out adds a prefix; routes, and links (which name /api/ like RAWG's), go without.
+    if (url.pathname.startsWith(`${SANDBOX_PREFIX}/`)) url.pathname = url.pathname.slice(SANDBOX_PREFIX.length);
     if (url.pathname.startsWith('/__')) {
       handleAdmin(req, res, url).catch(() => send(res, json(500, { error: 'control request failed' })));
       return;
@@ -252,7 +256,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}/api`,
+    url: `http://${host}:${address.port}${SANDBOX_API_PATH}`,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     control(patch) {

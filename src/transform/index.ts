@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { forgetBuiltFrom, recordBuiltFrom } from './built-from.js';
 import { runDbt, type DbtEvent } from './dbt.js';
 import { generateDbtSources } from './generate-sources.js';
 import { dbtRunSettings, type Target } from './settings.js';
@@ -42,7 +43,11 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const settings = dbtRunSettings(options);
   generateDbtSources();
   await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal);
-  if (settings.warehousePath) mkdirSync(dirname(settings.warehousePath), { recursive: true });
+  if (settings.warehousePath) {
+    mkdirSync(dirname(settings.warehousePath), { recursive: true });
+    forgetBuiltFrom(settings.warehousePath);
+  }
   const { logPath } = await runDbt('build', settings, { onEvent: (event) => notify({ phase: 'dbt', ...event }), signal: options.signal });
+  if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, settings.env.LAKE_URL!);
   return { warehousePath: settings.warehousePath, logPath };
 }

@@ -52,7 +52,7 @@ await transform({
   lakeUrl: `file://${lakeDir}`,
   warehousePath: warehouse,
   onProgress: (progress) => {
-    if (progress.phase === 'dbt') nodes = progress.total;
+    if (progress.phase === 'dbt' && progress.node) nodes = progress.node.total;
   },
 });
 const dbtSeconds = (performance.now() - started) / 1000;
