@@ -37,7 +37,7 @@ const status: CommandModule = {
       const total = byApi.get(run.api) ?? { runs: 0, requests: 0 };
       byApi.set(run.api, { runs: total.runs + 1, requests: total.requests + run.apiRequests });
     }
-    for (const [api, total] of byApi) process.stdout.write(`this month, ${api}: ${total.runs} runs, ${total.requests} API requests\n`);
+    for (const [api, total] of byApi) process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
   },
 };
 
