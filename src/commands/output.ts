@@ -15,3 +15,14 @@ export function exitWithError(error: unknown): never {
   if (process.env.GMP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }
+
+export interface PipelineEnd {
+  warehouse: string;
+  report: string;
+  dbtLog: string;
+}
+
+/** Where `gmp pipeline` put its results: two lines for a reader, or with --json one JSON line, last on stdout. */
+export function printPipelineEnd(end: PipelineEnd, json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify(end)}\n` : `Warehouse: ${end.warehouse}\nReport: ${end.report}\n`);
+}

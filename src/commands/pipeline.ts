@@ -4,6 +4,8 @@ import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { interruptSignal } from './interrupt.js';
+import { notice } from './log.js';
+import { printPipelineEnd } from './output.js';
 import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
 import { createReporter } from './reporter.js';
 import { printRun } from './run-output.js';
@@ -29,7 +31,7 @@ export const pipelineCommand: CommandModule = {
   builder: (yargs) =>
     withApi(withLake(yargs))
       .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${REAL_API_DEFAULT_MAX_PAGES}; no cap on the sandbox)` })
-      .option('json', { type: 'boolean', default: false, describe: 'print the ingest summaries as JSON lines' }),
+      .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, then one line naming the warehouse, the report and the dbt log' }),
   handler: async (argv) => {
     const args = argv as unknown as PipelineArgs;
     const file = loadEndpoints();
@@ -42,18 +44,18 @@ export const pipelineCommand: CommandModule = {
       if (useSandbox) {
         sandbox = await startSandbox({ games: SANDBOX_GAMES });
         api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-        process.stderr.write(`No RAWG_API_KEY set: using the built-in sandbox API (${SANDBOX_GAMES} synthetic games) at ${sandbox.url}.\n`);
+        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, { api: sandbox.url, sandbox: true });
       } else {
         api = apiFrom(file, args);
         maxPages ??= REAL_API_DEFAULT_MAX_PAGES;
-        process.stderr.write(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).\n`);
+        notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, { api: args.baseUrl || file.source.baseUrl, maxPages });
       }
       // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.
       const work = [
         ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
         ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'incremental' }, store) : []),
       ];
-      process.stderr.write(`Lake: ${store.location}\n`);
+      notice(`Lake: ${store.location}`, { lake: store.location });
       const reporter = createReporter();
       let record: RunRecord;
       try {
@@ -67,17 +69,16 @@ export const pipelineCommand: CommandModule = {
     }
 
     const progress = createTransformReporter();
-    let warehousePath: string | undefined;
+    let built: Awaited<ReturnType<typeof transform>>;
     try {
-      ({ warehousePath } = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, onProgress: progress.progress }));
+      built = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, onProgress: progress.progress, signal: interruptSignal() });
     } finally {
       progress.stop();
     }
-    process.stdout.write(`Warehouse: ${warehousePath}\n`);
 
     // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
     const { writeReport } = await import('../report/index.js');
-    const report = await writeReport({ warehousePath, store });
-    process.stdout.write(`Report: ${report.path}\n`);
+    const report = await writeReport({ warehousePath: built.warehousePath, store });
+    printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
   },
 };
