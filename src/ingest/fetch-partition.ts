@@ -125,22 +125,25 @@ class ListingFetcher {
 
   async #windows(split: Split, windows: ListingPlan[], selected: boolean): Promise<TreeResult> {
     let pages = 0;
-    let open: TreeResult | undefined;
-    let count = 0;
+    let open = false;
+    let note: string | undefined;
     let leaves = 0;
     for (const window of windows) {
-      if (open && !isClosed(window)) continue; // stopped: the rest waits for the next run
+      // Stopped (allowance spent, interrupted): the windows not yet closed wait for the next run.
+      if (this.#mustStop() && !isClosed(window)) {
+        open = true;
+        continue;
+      }
       const result = await this.bringToEnd(window, selected || Boolean(this.ctx.units?.has(unitId(window.listing))));
       pages += result.pages;
-      if (result.kind === 'open') open ??= result;
-      else {
-        count += result.count;
-        leaves += result.windows ?? 1;
-      }
-      if (this.#mustStop()) open ??= { kind: 'open', pages };
+      if (result.kind === 'open') {
+        open = true;
+        note ??= result.note;
+      } else leaves += result.windows ?? 1;
     }
-    if (open) return { kind: 'open', pages, ...(open.kind === 'open' && open.note ? { note: open.note } : {}) };
-    return { kind: 'complete', pages, count: count || split.count, windows: leaves };
+    if (open) return { kind: 'open', pages, ...(note ? { note } : {}) };
+    // The count the listing had when it was split: the same whichever runs read its windows.
+    return { kind: 'complete', pages, count: split.count, windows: leaves };
   }
 
   #mustStop(): boolean {
