@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../report/paths.js';
+import { notice } from './log.js';
 import { lakeFrom, withLake } from './options.js';
 
 interface ReportArgs {
@@ -30,7 +31,7 @@ export const reportCommand: CommandModule = {
     // Vega and DuckDB take a while to load: only this command pays for them.
     const { writeReport } = await import('../report/index.js');
     const { path, ms } = await writeReport({ warehousePath: args.warehouse, store: lakeFrom(args), outPath: args.out });
-    process.stderr.write(`report written in ${ms} ms\n`);
+    notice(`report written in ${ms} ms`, { report: path, ms });
     process.stdout.write(`report: ${path}\n`);
   },
 };

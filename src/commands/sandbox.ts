@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
+import { notice } from './log.js';
 
 interface SandboxArgs {
   host: string;
@@ -41,7 +42,7 @@ export const sandboxCommand: CommandModule = {
     const sandbox = await startSandbox({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
-    process.stderr.write(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it\n`);
+    notice(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it`, { api: sandbox.url });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

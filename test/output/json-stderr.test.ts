@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
-import { cleanEnv, runGmp, type GmpResult } from '../support/gmp.js';
+import { cleanEnv, runGmp, spawnGmp, type GmpResult } from '../support/gmp.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gmp-json-'));
 const lake = `file://${join(work, 'lake')}`;
@@ -52,6 +52,23 @@ describe('stderr off a terminal', () => {
     expect(results.every((line) => typeof line.done === 'number' && typeof line.total === 'number')).toBe(true);
     expect(lines.some((line) => /OK created sql (table|view) model main\.dim_games/.test(String(line.msg)))).toBe(true);
     expect(lines.at(-1)).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
+  });
+
+  it('gmp report: JSON lines only', async () => {
+    const out = join(work, 'report.html');
+    const report = await runGmp(['report', '--lake', lake, '--warehouse', join(work, 'game_market.duckdb'), '--out', out], env);
+    expect(report.code, report.stderr).toBe(0);
+    expect(jsonStderr(report.stderr)).toEqual([expect.objectContaining({ report: out, msg: expect.stringMatching(/^report written in \d+ ms$/) })]);
+  }, 300_000);
+
+  it('gmp sandbox: its banner is a JSON line', async () => {
+    const sandbox = spawnGmp(['sandbox', '--port', '0', '--games', '40'], env);
+    let stderr = '';
+    sandbox.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve) => sandbox.child.stderr!.once('data', () => resolve()));
+    sandbox.child.kill('SIGTERM');
+    await sandbox.done;
+    expect(jsonStderr(stderr)).toEqual([expect.objectContaining({ api: expect.stringMatching(/\/sandbox\/api$/) })]);
   });
 
   it('a failed gmp transform: JSON lines, then the one plain error line', async () => {
