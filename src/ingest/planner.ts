@@ -41,6 +41,8 @@ export interface WorkPlan {
   budget: Budget;
   units: PlannedUnit[];
   apiRequestsNeeded: number;
+  /** Pages a daily run gives the open backfill (0 when none is open, or not in daily mode). */
+  backfillPages: number;
   runsNeeded: number;
   monthsNeeded: number;
   shards: Shard[];
@@ -69,6 +71,7 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const dailyNeeds = open.filter((unit) => !unit.backfill).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   const days = daysLeftInMonth(options.now);
   const backfillShare = Math.floor(Math.max(0, budget.left - dailyNeeds * days) / days);
+  const backfillPages = open.some((unit) => unit.backfill) ? Math.min(backfillShare, options.maxPages ?? Infinity) : 0;
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
   const monthsNeeded = apiRequestsNeeded === 0 ? 0 : apiRequestsNeeded <= budget.left ? 1 : 1 + Math.ceil((apiRequestsNeeded - budget.left) / budget.monthly);
   const runsNeeded = apiRequestsNeeded === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsNeeded / perRun));
@@ -78,9 +81,10 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
     budget,
     units,
     apiRequestsNeeded,
+    backfillPages,
     runsNeeded,
     monthsNeeded,
-    shards: shardsOf(open, { ...options, backfillShare }),
+    shards: shardsOf(open, { ...options, backfillPages }),
   };
 }
 
@@ -143,7 +147,7 @@ function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number
  * Open units dealt round-robin into at most `shards` shards. A daily run's backfill units get
  * their own shards, capped together at the backfill's share; the rest run uncapped.
  */
-function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillShare: number }): Shard[] {
+function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillPages: number }): Shard[] {
   const count = Math.max(1, options.shards ?? 1);
   const rate = count > 1 ? options.requestsPerSecond / count : undefined;
   const deal = (units: PlannedUnit[], slots: number): string[][] => {
@@ -166,10 +170,9 @@ function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillShare: n
   const backfill = open.filter((unit) => unit.backfill);
   const regularCap = options.maxPages ?? null;
   const shards = deal(regular, count).map((ids, _, all) => shard(ids, regularCap === null ? null : Math.max(1, Math.floor(regularCap / all.length))));
-  const backfillPages = Math.min(options.backfillShare, options.maxPages ?? Infinity);
-  if (backfill.length && backfillPages > 0) {
-    const dealt = deal(backfill, Math.min(count, backfillPages));
-    for (const ids of dealt) shards.push(shard(ids, Math.floor(backfillPages / dealt.length)));
+  if (backfill.length && options.backfillPages > 0) {
+    const dealt = deal(backfill, Math.min(count, options.backfillPages));
+    for (const ids of dealt) shards.push(shard(ids, Math.floor(options.backfillPages / dealt.length)));
   }
   return shards;
 }

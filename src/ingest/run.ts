@@ -103,8 +103,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const allowance: PageAllowance = { remaining: options.maxPages ?? Infinity };
   // A daily run gives an open backfill the share of the budget the planner computed for it.
   const plan = planWork(work, { api, budget, pageSize: source.pageSize, maxPages: options.maxPages, requestsPerSecond: source.requestsPerSecond, now: startedAt });
-  const backfillPages = plan.shards.filter((shard) => plan.units.some((unit) => unit.backfill && shard.units.includes(unit.id))).reduce((sum, shard) => sum + (shard.maxPages ?? 0), 0);
-  const backfillAllowance: PageAllowance = { remaining: backfillPages };
+  const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
 
   const summaries: PartitionSummary[] = [];
