@@ -16,9 +16,11 @@ select
     coalesce(listed.genre_id, seen.genre_id) as genre_id,
     coalesce(listed.genre_name, seen.genre_name) as genre_name,
     coalesce(listed.genre_slug, seen.genre_slug) as genre_slug,
-    listed.games_count as games_count_reported,
+    coalesce(listed.games_count, nested.games_count) as games_count_reported,
     coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
-    listed.image_background_url,
+    coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.genre_id is not null as is_listed
 from {{ ref('stg_genres') }} as listed
 full outer join seen_in_games as seen on seen.genre_id = listed.genre_id
+left join {{ ref('int_genre_details_from_games') }} as nested
+    on nested.genre_id = coalesce(listed.genre_id, seen.genre_id)

@@ -19,11 +19,13 @@ select
     family.parent_platform_id,
     listed.year_start,
     listed.year_end,
-    listed.games_count as games_count_reported,
+    coalesce(listed.games_count, nested.games_count) as games_count_reported,
     coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
-    listed.image_background_url,
+    coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.platform_id is not null as is_listed
 from {{ ref('stg_platforms') }} as listed
 full outer join seen_in_games as seen on seen.platform_id = listed.platform_id
+left join {{ ref('int_platform_details_from_games') }} as nested
+    on nested.platform_id = coalesce(listed.platform_id, seen.platform_id)
 left join {{ ref('stg_parent_platforms__platforms') }} as family
     on family.platform_id = coalesce(listed.platform_id, seen.platform_id)

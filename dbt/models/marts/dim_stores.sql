@@ -17,9 +17,11 @@ select
     coalesce(listed.store_name, seen.store_name) as store_name,
     coalesce(listed.store_slug, seen.store_slug) as store_slug,
     coalesce(listed.store_domain, seen.store_domain) as store_domain,
-    listed.games_count as games_count_reported,
+    coalesce(listed.games_count, nested.games_count) as games_count_reported,
     coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
-    listed.image_background_url,
+    coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.store_id is not null as is_listed
 from {{ ref('stg_stores') }} as listed
 full outer join seen_in_games as seen on seen.store_id = listed.store_id
+left join {{ ref('int_store_details_from_games') }} as nested
+    on nested.store_id = coalesce(listed.store_id, seen.store_id)

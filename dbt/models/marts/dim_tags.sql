@@ -17,9 +17,11 @@ select
     coalesce(listed.tag_name, seen.tag_name) as tag_name,
     coalesce(listed.tag_slug, seen.tag_slug) as tag_slug,
     coalesce(listed.tag_language, seen.tag_language) as tag_language,
-    listed.games_count as games_count_reported,
+    coalesce(listed.games_count, nested.games_count) as games_count_reported,
     coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
-    listed.image_background_url,
+    coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.tag_id is not null as is_listed
 from {{ ref('stg_tags') }} as listed
 full outer join seen_in_games as seen on seen.tag_id = listed.tag_id
+left join {{ ref('int_tag_details_from_games') }} as nested
+    on nested.tag_id = coalesce(listed.tag_id, seen.tag_id)

@@ -1,0 +1,2 @@
+-- Per tag that games nest: the games_count and picture the newest item carrying them gives.
+{{ newest_nested_details('tags', 'tag_id') }}
