@@ -143,7 +143,7 @@ export class S3Store implements ObjectStore {
    */
   async checkWritable(): Promise<void> {
     try {
-      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: 'ok\n', IfNoneMatch: '*' }));
+      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '{}\n', ContentType: 'application/json', IfNoneMatch: '*' }));
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) return;

@@ -31,8 +31,6 @@ export type PageResult =
 
 /** The longest Retry-After wait obeyed; a longer one fails the fetch, to be rerun later. */
 export const MAX_RETRY_AFTER_MS = 60_000;
-/** Timeouts of one request before it fails, whatever the retries left. */
-const MAX_TIMEOUTS = 2;
 
 /** A failure worth another try: 5xx, 429, reset, timeout, a body that is not a page. */
 class TransientError extends Error {
@@ -99,8 +97,7 @@ export class RawgClient {
     const shownUrl = redactUrl(url.toString());
 
     try {
-      const timeouts = { count: 0 };
-      return await pRetry(() => this.#throttled(() => this.#attempt(url, shownUrl, timeouts)), {
+      return await pRetry(() => this.#throttled(() => this.#attempt(url, shownUrl)), {
         retries: this.#options.retries,
         minTimeout: this.#options.minRetryDelayMs ?? 250,
         factor: 2,
@@ -122,7 +119,7 @@ export class RawgClient {
     }
   }
 
-  async #attempt(url: URL, shownUrl: string, timeouts: { count: number }): Promise<PageResult> {
+  async #attempt(url: URL, shownUrl: string): Promise<PageResult> {
     try {
       await this.#options.beforeAttempt?.();
     } catch (error) {
@@ -136,12 +133,6 @@ export class RawgClient {
       response = await fetch(url, { headers: this.#headers, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
       bytes = Buffer.from(await response.arrayBuffer());
     } catch (error) {
-      if (isTimeout(error) && ++timeouts.count === MAX_TIMEOUTS) {
-        // A second stall in a row: more tries would each cost a request and the full timeout.
-        throw new AbortError(
-          new ApiError(`${shownUrl} gave no complete answer within ${formatMs(this.#options.requestTimeoutMs)}, ${MAX_TIMEOUTS} times in a row: the API is stuck or slow; rerun later to resume, or raise requestTimeoutMs`),
-        );
-      }
       throw new TransientError(describeNetworkError(error, url, this.#options.requestTimeoutMs));
     }
 
@@ -237,13 +228,11 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
 /** A network failure in words, naming the host; never the URL itself, which carries the key. */
 function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
-  if (isTimeout(error)) return `no complete answer within ${formatMs(timeoutMs)}`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no complete answer within ${formatMs(timeoutMs)}: the API is stalled or slow (requestTimeoutMs)`;
+  }
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   const code = cause && 'code' in cause ? String(cause.code) : undefined;
   switch (code) {
