@@ -137,7 +137,8 @@ export class S3Store implements ObjectStore {
   }
 
   /**
-   * One conditional PUT of an empty probe object, outside every prefix the pipeline reads as data.
+   * One conditional PUT of a tiny probe object (`{}`, so every lake object parses as JSON),
+   * outside every prefix the pipeline reads as data.
    * S3 checks permissions before preconditions, so both outcomes prove PUTs are allowed: 200 the
    * first time, 412 on every later run (the probe is never rewritten, and never needs deleting).
    */
