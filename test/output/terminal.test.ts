@@ -84,4 +84,18 @@ describe('gmp ingest on a 60-column terminal', () => {
       expect(cursorShownAtEnd(transformed)).toBe(true);
     });
   });
+
+  it("a failed build: the bar, dbt's errors in full, then the one line naming the log", async () => {
+    const empty = join(work, 'empty.duckdb');
+    const run = runOnTerminal(gmp('transform', '--lake', `file://${join(work, 'no-lake')}`, '--warehouse', empty), env, COLUMNS);
+    const { exitCode, output } = await run.done;
+    expect(exitCode).toBe(1);
+    const text = drawnLines(output).filter((line) => !line.includes('|')).join('\n');
+    // dbt's failure as dbt words it, over several lines, before gmp's own line.
+    expect(text).toMatch(/Failure in test has_rows_stg_games[\s\S]*Got 1 result, configured to fail if != 0/);
+    expect(output.trimEnd().split('\n').at(-1)!.trim()).toBe(
+      `gmp: dbt build --target dev failed: the lake at file://${join(work, 'no-lake')} holds no games pages: run gmp ingest (or gmp pipeline) first; details in ${join(work, 'empty.dbt-target', 'dbt-build.log')}`,
+    );
+    expect(cursorShownAtEnd(output)).toBe(true);
+  }, 300_000);
 });
