@@ -76,6 +76,8 @@ export const pipelineCommand: CommandModule = {
       progress.stop();
     }
 
+    // A signal that came as dbt finished stops the pipeline here rather than after the report.
+    interruptSignal().throwIfAborted();
     // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
     const { writeReport } = await import('../report/index.js');
     const report = await writeReport({ warehousePath: built.warehousePath, store });
