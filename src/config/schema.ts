@@ -33,11 +33,11 @@ export const sourceSchema = z
       .int()
       .min(40)
       .describe("Results the API serves per listing (its depth cap); deeper listings are read in windows that fit. RAWG's is 10,000 at page_size 20, undocumented at 40."),
-    requestsPerSecond: z.number().positive().max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
+    requestsPerSecond: z.number().min(0.01).max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
     concurrency: z.int().min(1).max(64).describe('Pages fetched at once within a partition.'),
-    requestTimeoutMs: z.int().min(100).describe('Time allowed for one API request, in milliseconds.'),
+    requestTimeoutMs: z.int().min(100).max(600_000).describe('Time allowed for one API request, in milliseconds (at most 10 minutes).'),
     retries: z.int().min(0).max(20).describe('Retries of a transient failure (5xx, 429, reset, timeout, bad body).'),
-    monthlyRequestBudget: z.int().positive().describe('API requests allowed per calendar month (UTC); runs refuse to exceed it.'),
+    monthlyRequestBudget: z.int().positive().max(Number.MAX_SAFE_INTEGER).describe('API requests allowed per calendar month (UTC); no run spends more than the month has left.'),
   })
   .describe('Settings of the RAWG source.');
 
