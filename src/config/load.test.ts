@@ -37,6 +37,11 @@ describe('config/endpoints.json', () => {
     ['source.requestsPerSecond', (c: typeof committed) => (c.source.requestsPerSecond = 0)],
     ['source.concurrency', (c: typeof committed) => (c.source.concurrency = 1.5)],
     ['source.requestTimeoutMs', (c: typeof committed) => (c.source.requestTimeoutMs = 'fast')],
+    // Past Node's timer limit every request would time out at once.
+    ['source.requestTimeoutMs', (c: typeof committed) => (c.source.requestTimeoutMs = 3e9)],
+    ['source.requestsPerSecond', (c: typeof committed) => (c.source.requestsPerSecond = 1e-9)],
+    ['source.maxResults', (c: typeof committed) => (c.source.maxResults = 10)],
+    ['endpoints.5.refreshDays', (c: typeof committed) => (c.endpoints[5].refreshDays = 0)],
     ['source.retries', (c: typeof committed) => (c.source.retries = -1)],
     ['source.monthlyRequestBudget', (c: typeof committed) => delete c.source.monthlyRequestBudget],
     ['source.colour', (c: typeof committed) => (c.source.colour = 'red')],
