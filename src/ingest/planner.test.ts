@@ -54,10 +54,14 @@ describe('the planner (a lake on disk, no API)', () => {
   });
 
   it("gives a daily run's backfill what is left once every remaining day keeps its own needs", async () => {
-    const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, await backfillLake(), now);
+    const store = await backfillLake();
+    // The day before yesterday's window held 73 pages: yesterday's is expected to cost as much.
+    await store.putIfAbsent('raw/games/load=updated/date=2026-12-19/_SUCCESS', JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }));
+    const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, now);
     const plan = planWork(work, { ...options, budget: budget(1_100) });
-    // Today's own work: the updated window of yesterday, 1 request known. 11 days keep 11.
-    expect(plan.backfillPages).toBe(Math.floor((1_100 - 11) / 11));
+    expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({ apiRequests: 1, apiRequestsExpected: 73 });
+    // 11 days left, today included: today's 73, and 73 for each of the 10 to come, first.
+    expect(plan.backfillPages).toBe(Math.floor((1_100 - 73 - 73 * 10) / 11));
     const backfill = plan.shards.filter((shard) => shard.units.some((id) => id.startsWith('games/snapshot/')));
     expect(backfill.map((shard) => shard.maxPages)).toEqual([plan.backfillPages]);
     expect(planWork(work, { ...options, budget: budget(10) }).shards.flatMap((shard) => shard.units)).toEqual(['games/updated/2026-12-20']);

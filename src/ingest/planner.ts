@@ -66,11 +66,13 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const apiRequestsNeeded = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   const { budget } = options;
 
-  // A daily run gives an open backfill an even share of what the month has left once every day
-  // left in it (today included) has kept what today's own work needs.
-  const dailyNeeds = open.filter((unit) => !unit.backfill).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  // A daily run gives an open backfill an even share of what the month has left once today's own
+  // work and a day like it for each day still to come are paid for.
+  const regular = units.filter((unit) => !unit.backfill);
+  const todayNeeds = regular.filter((unit) => unit.state === 'new' || unit.state === 'resume').reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const aDay = regular.reduce((sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)), 0);
   const days = daysLeftInMonth(options.now);
-  const backfillShare = Math.floor(Math.max(0, budget.left - dailyNeeds * days) / days);
+  const backfillShare = Math.floor(Math.max(0, budget.left - todayNeeds - aDay * (days - 1)) / days);
   const backfillPages = open.some((unit) => unit.backfill) ? Math.min(backfillShare, options.maxPages ?? Infinity) : 0;
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
   const monthsNeeded = apiRequestsNeeded === 0 ? 0 : apiRequestsNeeded <= budget.left ? 1 : 1 + Math.ceil((apiRequestsNeeded - budget.left) / budget.monthly);
@@ -93,7 +95,7 @@ const windowIdOf = (plan: ListingPlan): string | null => (plan.listing.window ? 
 const listingPrefix = (plan: ListingPlan): string => prefixOf(plan.listing);
 
 function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
-  const { plan, backfill, units: only } = item;
+  const { plan, backfill, units: only, typicalPages } = item;
   const { partition } = plan;
   const base = { endpoint: partition.endpoint.name, load: partition.load, date: partition.date, backfill };
   const root = plan.root;
@@ -113,7 +115,7 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
         state: state.status as 'new' | 'resume',
         pages: state.status === 'resume' ? state.manifest.pages : null,
         apiRequests: known,
-        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing)) ?? known),
+        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing)) ?? (listing === root ? (typicalPages ?? known) : known)),
       };
     });
 }

@@ -3,7 +3,7 @@ import { findEndpoint } from '../config/load.js';
 import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import { dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
+import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
 import { LOADS, parseWindowId, snapshotPartition, updatedPartition, type Load, type Partition } from './partition.js';
 import { isClosed, planPartition, type PartitionPlan } from './plan.js';
 
@@ -29,6 +29,8 @@ export interface Selection {
 export interface Work {
   plan: PartitionPlan;
   backfill: boolean;
+  /** Pages the endpoint's previous listing of this kind held: what a new one is expected to cost. */
+  typicalPages?: number;
   /** Unit ids to restrict the work to (windows of the partition, or the partition itself). */
   units?: Set<string>;
 }
@@ -64,7 +66,17 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
       throw new ConfigError(`endpoint "${endpoint.name}" has no incremental window: use --mode snapshot`);
     }
     if (incremental) {
-      work.push(Promise.all(updatedDays.map(async (day) => ({ plan: await plan(updatedPartition(endpoint, day)), backfill: false }))));
+      work.push(
+        Promise.all(
+          updatedDays.map(async (day) => {
+            const window = await plan(updatedPartition(endpoint, day));
+            // A daily run prices today's window by the day before's (one GET of its marker).
+            if (mode !== 'daily' || window.root.state.status !== 'new') return { plan: window, backfill: false };
+            const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
+            return { plan: window, backfill: false, ...typical(before) };
+          }),
+        ),
+      );
       if (mode === 'daily' && date === undefined) {
         work.push(openSnapshot(store, endpoint, today, plan).then((open) => (open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [])));
       }
@@ -74,7 +86,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
           if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
           const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
           if (last && age < (endpoint.refreshDays ?? 1)) return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
-          return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false }];
+          return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
         }),
       );
     } else if (date !== undefined) {
@@ -83,7 +95,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
       work.push(
         openSnapshot(store, endpoint, today, plan).then(async (open) => {
           const resumable = open && (!isClosed(open.root) || open.partition.date === today);
-          return [{ plan: resumable ? open : await plan(snapshotPartition(endpoint, today)), backfill: false }];
+          return [resumable ? { plan: open, backfill: false } : { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(open ? typical(open) : {}) }];
         }),
       );
     }
@@ -139,6 +151,12 @@ async function openSnapshot(
     .filter((day): day is string => day !== undefined && day <= today);
   const newest = dates.at(-1);
   return newest === undefined ? undefined : plan(snapshotPartition(endpoint, newest));
+}
+
+/** The pages a closed listing held, as the expected cost of the next one like it. */
+function typical(plan: PartitionPlan): { typicalPages?: number } {
+  const { state } = plan.root;
+  return state.status === 'complete' || state.status === 'capped' ? { typicalPages: state.pages } : {};
 }
 
 function notInFuture(date: string, today: string, flag: string): string {
