@@ -68,9 +68,8 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
 
   // A daily run gives an open backfill an even share of what the month has left once today's own
   // work and a day like it for each day still to come are paid for.
-  const regular = units.filter((unit) => !unit.backfill);
-  const todayNeeds = regular.filter((unit) => unit.state === 'new' || unit.state === 'resume').reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
-  const aDay = regular.reduce((sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)), 0);
+  const todayNeeds = open.filter((unit) => !unit.backfill).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const aDay = work.filter((item) => !item.backfill).reduce((sum, item) => sum + dailyCost(item, options.pageSize), 0);
   const days = daysLeftInMonth(options.now);
   const backfillShare = Math.floor(Math.max(0, budget.left - todayNeeds - aDay * (days - 1)) / days);
   const backfillPages = open.some((unit) => unit.backfill) ? Math.min(backfillShare, options.maxPages ?? Infinity) : 0;
@@ -88,6 +87,13 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
     monthsNeeded,
     shards: shardsOf(open, { ...options, backfillPages }),
   };
+}
+
+/** What a day's work of this kind costs: a listing's pages, spread over the days between its snapshots. */
+function dailyCost(item: Work, pageSize: number): number {
+  const cost = unitsOf(item, pageSize).reduce((sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)), 0);
+  const { load, endpoint } = item.plan.partition;
+  return load === 'snapshot' ? cost / (endpoint.refreshDays ?? 1) : cost;
 }
 
 const unitIdOf = (plan: ListingPlan): string => unitId(plan.listing);
