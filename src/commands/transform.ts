@@ -16,6 +16,9 @@ export interface TransformReporter {
 /** What a stopped build leaves: dbt was stopped with its children, so nothing holds the warehouse. */
 const REBUILD = 'dbt was stopped; the next gmp transform builds the warehouse again';
 
+/** dbt's events a log does without: each node's start (its result follows) and blank separators; dbt-build.log keeps them. */
+const UNLOGGED_EVENTS = new Set(['LogStartLine', 'Formatting']);
+
 /** " dbt build |", "| " and counts up to "9999/9999 ": what comes before the message. */
 const RESERVED = 24;
 const WIDEST_MESSAGE = 70;
@@ -38,7 +41,7 @@ function jsonReporter(): TransformReporter {
         log.info({ phase: 'setup', ...(progress.total ? { done: progress.done, total: progress.total } : {}) }, progress.message);
         return;
       }
-      if (progress.level === 'debug') return;
+      if (progress.level === 'debug' || UNLOGGED_EVENTS.has(progress.name)) return;
       const node = progress.node ? { done: progress.node.done, total: progress.node.total } : {};
       log[progress.level]({ phase: 'dbt', event: progress.name, ...node }, progress.message);
     },
