@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
 import { ApiError, ApiKeyError, ConfigError, QuotaExhaustedError } from '../errors.js';
 import { envelopeSchema, type Envelope } from './envelope.js';
+import { httpGet, HttpTimeoutError, type HttpAnswer } from './http-get.js';
 import { Redactor, redactUrl } from './redact.js';
 
 export interface RawgClientOptions {
@@ -25,8 +26,11 @@ export interface RawgClientOptions {
 /** RAWG asks API users to name their application. */
 export const USER_AGENT = 'game-market-pipeline/0.1 (data pipeline; RAWG API client)';
 
+/** A page's count and links (without the key): all the pipeline reads of a page before storing it. */
+export type PageLinks = Pick<Envelope, 'count' | 'next' | 'previous'>;
+
 export type PageResult =
-  | { status: 'page'; envelope: Envelope; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
+  | { status: 'page'; envelope: PageLinks; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
   | { status: 'end' };
 
 /** The longest Retry-After wait obeyed; a longer one fails the fetch, to be rerun later. */
@@ -56,7 +60,7 @@ export class RawgClient {
   /** Hides the key and the base URL's password in everything the client lets out. */
   readonly redactor: Redactor;
   readonly #options: RawgClientOptions;
-  /** The base URL without credentials: fetch refuses a URL that carries them. */
+  /** The base URL without credentials: they travel as an Authorization header instead. */
   readonly #baseUrl: string;
   readonly #headers: Record<string, string>;
   readonly #throttled: <T>(task: () => Promise<T>) => Promise<T>;
@@ -126,17 +130,15 @@ export class RawgClient {
       throw new AbortError(error as Error);
     }
     this.requests += 1;
-    let response: Response;
-    let bytes: Buffer;
+    let response: HttpAnswer;
     try {
-      // The timeout covers the whole body, so a server that sends headers and then stalls is cut too.
-      response = await fetch(url, { headers: this.#headers, signal: AbortSignal.timeout(this.#options.requestTimeoutMs) });
-      bytes = Buffer.from(await response.arrayBuffer());
+      response = await httpGet(url, this.#headers, this.#options.requestTimeoutMs);
     } catch (error) {
       throw new TransientError(describeNetworkError(error, url, this.#options.requestTimeoutMs));
     }
 
-    if (response.ok) return this.#storedPage(bytes, url);
+    const bytes = response.body;
+    if (response.status >= 200 && response.status < 300) return this.#storedPage(bytes, url);
     const message = errorField(bytes.toString('utf8'));
     switch (response.status) {
       case 404:
@@ -145,7 +147,8 @@ export class RawgClient {
       case 401:
         throw new AbortError(unauthorized(message));
       case 429: {
-        const waitMs = retryAfterMs(response.headers.get('retry-after'));
+        const header = response.headers['retry-after'];
+        const waitMs = retryAfterMs(typeof header === 'string' ? header : null);
         if (waitMs !== undefined && waitMs > MAX_RETRY_AFTER_MS) {
           throw new AbortError(
             new ApiError(`${shownUrl} answered 429 and asked to wait ${Math.ceil(waitMs / 1000)} s (Retry-After) before the next request: rerun after that to resume`),
@@ -166,37 +169,73 @@ export class RawgClient {
   }
 }
 
+/**
+ * The page checked as JSON and as a RAWG envelope, its links without the key. The bytes are read as
+ * latin1 first: UTF-8 never puts a byte below 0x80 inside a multi-byte character, so the JSON's
+ * structure, and whether it is valid, are the same either way, and decoding 150 KB of UTF-8 costs
+ * four times more. Only links that are not plain ASCII need the page decoded as UTF-8.
+ */
 function parsePage(bytes: Buffer, url: URL): PageResult {
+  const fast = decodeEnvelope(bytes, 'latin1', url);
+  if (isAscii(fast.next) && isAscii(fast.previous)) {
+    const body = withRedactedLinks(bytes, fast);
+    if (body) return { status: 'page', envelope: linksOf(fast), body };
+  }
+  const envelope = decodeEnvelope(bytes, 'utf8', url);
+  // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
+  const body = withRedactedLinks(bytes, envelope) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
+  return { status: 'page', envelope: linksOf(envelope), body };
+}
+
+function decodeEnvelope(bytes: Buffer, encoding: 'latin1' | 'utf8', url: URL): Envelope {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(bytes.toString(encoding));
   } catch {
-    if (/^\s*</.test(bytes.toString('utf8', 0, 512))) {
+    if (/^\s*</.test(bytes.toString('latin1', 0, 512))) {
       // A web page, a login wall or a proxy's error page: no retry makes it a RAWG page.
       throw new AbortError(new ApiError(`${url.host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`));
     }
     throw new TransientError(`body is not JSON (${bytes.length} bytes, probably cut short)`);
   }
-  const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) throw new TransientError('body is not a RAWG page envelope');
-  const envelope = json as Envelope;
-  let body: Buffer | undefined = bytes;
+  if (!envelopeSchema.safeParse(json).success) throw new TransientError('body is not a RAWG page envelope');
+  return json as Envelope;
+}
+
+/** What the pipeline keeps of a page besides its bytes: the count and the links, without the key. */
+function linksOf(envelope: Envelope): PageLinks {
+  const redact = (link: string | null) => (link === null ? null : redactUrl(link));
+  return { count: envelope.count, next: redact(envelope.next), previous: redact(envelope.previous) };
+}
+
+function isAscii(text: string | null): boolean {
+  return text === null || /^[\x20-\x7e]*$/.test(text);
+}
+
+/**
+ * The body with the key taken out of `next` and `previous` in place (one copy for both), the body
+ * itself when neither holds it, or undefined when a link is not found as encoded.
+ */
+function withRedactedLinks(body: Buffer, envelope: Envelope): Buffer | undefined {
+  const edits: { at: number; length: number; text: Buffer }[] = [];
   for (const field of ['next', 'previous'] as const) {
     const link = envelope[field];
     if (link === null || redactUrl(link) === link) continue;
-    envelope[field] = redactUrl(link);
-    body &&= replaceField(body, field, link, envelope[field]);
+    const original = Buffer.from(`"${field}":${JSON.stringify(link)}`);
+    const at = body.indexOf(original);
+    if (at < 0) return undefined;
+    edits.push({ at, length: original.length, text: Buffer.from(`"${field}":${JSON.stringify(redactUrl(link))}`) });
   }
-  // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
-  return { status: 'page', envelope, body: body ?? Buffer.from(JSON.stringify(envelope)) };
-}
-
-/** The body with one string field's value replaced, or undefined when it is not found as encoded. */
-function replaceField(body: Buffer, field: string, from: string, to: string): Buffer | undefined {
-  const original = Buffer.from(`"${field}":${JSON.stringify(from)}`);
-  const at = body.indexOf(original);
-  if (at < 0) return undefined;
-  return Buffer.concat([body.subarray(0, at), Buffer.from(`"${field}":${JSON.stringify(to)}`), body.subarray(at + original.length)]);
+  if (edits.length === 0) return body;
+  edits.sort((a, b) => a.at - b.at);
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const { at, length, text } of edits) {
+    parts.push(body.subarray(from, at), text);
+    from = at + length;
+  }
+  parts.push(body.subarray(from));
+  return Buffer.concat(parts);
 }
 
 /** The `detail` or `error` field of an error body, if it has one. */
@@ -230,11 +269,10 @@ function retryAfterMs(header: string | null): number | undefined {
 
 /** A network failure in words, naming the host; never the URL itself, which carries the key. */
 function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  if (error instanceof HttpTimeoutError) {
     return `no complete answer within ${formatMs(timeoutMs)}: the API is stalled or slow (requestTimeoutMs)`;
   }
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  const code = cause && 'code' in cause ? String(cause.code) : undefined;
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   switch (code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${url.host}: nothing listens there; is --base-url right?`;
@@ -242,7 +280,7 @@ function describeNetworkError(error: unknown, url: URL, timeoutMs: number): stri
     case 'EAI_AGAIN':
       return `cannot resolve ${url.hostname} (${code}): check --base-url and the network`;
     case undefined:
-      return cause?.message ?? (error instanceof Error ? error.message : String(error));
+      return error instanceof Error ? error.message : String(error);
     default:
       return `${code} from ${url.host}`;
   }
