@@ -223,7 +223,7 @@ export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPl
   const env: Record<string, string> = {};
   const sandbox = api !== undefined && !api.hasApiKey && api.baseUrl === undefined;
   if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('with-api --base-url', api.baseUrl);
-  else if (sandbox) env.RAWG_BASE_URL = `http://${SANDBOX.host}:${SANDBOX.port}/api`;
+  else if (sandbox) env.RAWG_BASE_URL = `http://${SANDBOX.host}:${SANDBOX.port}/sandbox/api`;
   if (lake.region !== undefined) env.AWS_REGION = lake.region;
 
   if (lake.url === undefined) {

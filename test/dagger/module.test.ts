@@ -206,7 +206,7 @@ describe('settings become commands', () => {
     expect(planRun({ hasApiKey: false }, noCredentials)).toEqual({
       sandbox: true,
       volume: 'gmp-lake',
-      env: { RAWG_BASE_URL: 'http://sandbox:8080/api', LAKE_URL: VOLUME_LAKE_URL },
+      env: { RAWG_BASE_URL: 'http://sandbox:8080/sandbox/api', LAKE_URL: VOLUME_LAKE_URL },
     });
     expect(planRun({ hasApiKey: true }, { ...noCredentials, volume: 'gmp-lake-2' })).toEqual({ sandbox: false, volume: 'gmp-lake-2', env: { LAKE_URL: 'file:///lake' } });
     expect(() => planRun({ hasApiKey: true }, { ...noCredentials, volume: 'Bad Name' })).toThrow('invalid with-lake --volume "Bad Name"');
