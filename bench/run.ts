@@ -6,10 +6,11 @@
  * Figures are printed, never asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultEndpointsPath } from '../src/config/load.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { configWith } from '../test/support/lakes.js';
 import { startS3Server, versitygwPath, type S3Server } from '../test/support/s3-server.js';
@@ -34,6 +35,8 @@ interface Options {
   cap: number;
   cappedPages: number;
   memoryPages: number;
+  /** Our request-rate cap in the uncapped scenarios: above what concurrency and latency allow. */
+  rate: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -46,6 +49,7 @@ function parseOptions(argv: string[]): Options {
       cap: { type: 'string', default: '20' },
       'capped-pages': { type: 'string', default: '300' },
       'memory-pages': { type: 'string', default: '10000' },
+      rate: { type: 'string', default: '1000' },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -63,6 +67,7 @@ function parseOptions(argv: string[]): Options {
     cap: whole('cap', values.cap, 1),
     cappedPages: whole('capped-pages', values['capped-pages'], 0),
     memoryPages: whole('memory-pages', values['memory-pages'], 0),
+    rate: whole('rate', values.rate, 1),
   };
 }
 
@@ -77,7 +82,8 @@ function checkPrerequisites(options: Options): void {
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-const summary = (m: Metrics) => `${(m.wallMs / 1000).toFixed(1)} s, ${m.apiRequests} API requests, ${m.storeRequests} store requests, ${m.peakRssMb.toFixed(0)} MB peak RSS`;
+const summary = (m: Metrics) =>
+  `${(m.wallMs / 1000).toFixed(1)} s, ${((m.cpuMs ?? 0) / 1000).toFixed(1)} s CPU, ${m.apiRequests} API requests, ${m.storeRequests} store requests, ${m.peakRssMb.toFixed(0)} MB peak RSS`;
 
 /** Cold, rerun and resume for one ingester. */
 async function scenariosFor(name: IngesterName, bench: Bench, options: Options, result: BenchResult): Promise<void> {
@@ -88,7 +94,10 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   expectSuccess(`${name} (cold)`, cold);
   if (name !== 'dlt' && (await bench.pageObjects(lake)) !== pages) throw new Error(`${name} (cold) stored ${await bench.pageObjects(lake)} pages, not ${pages}`);
   if (name === 'dlt' && (await bench.objects(lake, 'games_snapshot/games/')).length === 0) throw new Error('dlt (cold) loaded no games files');
-  say(`${name} cold: ${summary(cold.metrics)}`);
+  cold.metrics.cpuMsPerPage = round((cold.metrics.cpuMs ?? 0) / pages, 2);
+  cold.metrics.bytesPerPage = Math.round((await bench.dataBytes(lake)) / pages);
+  cold.metrics.shareOfLimit = round(pages / (cold.metrics.wallMs / 1000) / result.limitPagesPerSecond!, 3);
+  say(`${name} cold: ${summary(cold.metrics)}, ${cold.metrics.cpuMsPerPage} ms CPU and ${cold.metrics.bytesPerPage} bytes a page, ${(cold.metrics.shareOfLimit * 100).toFixed(0)} % of the limit`);
 
   const rerun = await bench.run(name, lake);
   expectSuccess(`${name} (rerun)`, rerun);
@@ -106,6 +115,7 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   const resume = await bench.run(name, resumeLake);
   expectSuccess(`${name} (resume)`, resume);
   if (name !== 'dlt' && (await bench.pageObjects(resumeLake)) !== pages) throw new Error(`${name} (resume) left ${await bench.pageObjects(resumeLake)} pages, not ${pages}`);
+  resume.metrics.cpuMsPerPage = round((resume.metrics.cpuMs ?? 0) / Math.max(1, pages - pagesBeforeKill), 2);
   say(`${name} resume (killed after ${killed.metrics.apiRequests} API requests, ${pagesBeforeKill} pages in the lake): ${summary(resume.metrics)}`);
 
   result.scenarios.cold[name] = cold.metrics;
@@ -143,7 +153,8 @@ async function memoryRun(bench: Bench, options: Options, sandbox: Sandbox): Prom
     await bench.freshLake('bench-memory');
     const run = await bench.run('ours', 'bench-memory');
     expectSuccess('ours (memory run)', run);
-    return { pages: options.memoryPages, wallMs: run.metrics.wallMs, apiRequests: run.metrics.apiRequests, peakRssMb: run.metrics.peakRssMb };
+    const { wallMs, apiRequests, peakRssMb, cpuMs } = run.metrics;
+    return { pages: options.memoryPages, wallMs, apiRequests, peakRssMb, cpuMsPerPage: round((cpuMs ?? 0) / options.memoryPages, 2) };
   } finally {
     sandbox.control({ games: options.pages * GAMES_PER_PAGE });
   }
@@ -167,11 +178,16 @@ async function main(): Promise<void> {
   let s3: S3Server | undefined;
   let sandbox: Sandbox | undefined;
   try {
+    // S3 keeps connections open between requests; versitygw closes each one unless told otherwise.
+    process.env.VGW_KEEP_ALIVE ??= 'true';
     s3 = await startS3Server({ accessLog: log.path });
     sandbox = await startSandbox({ games: options.pages * GAMES_PER_PAGE, seed: 1, latencyMs: options.latencyMs });
     // The bench's own store calls (creating buckets, counting pages) use these credentials.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1' });
-    const bench = new Bench({ apiUrl: sandbox.url, apiKey: API_KEY, s3, workDir }, sandbox, log);
+    // The sandbox enforces no rate: concurrency and latency set our pace, as they do on the real API.
+    const oursEndpoints = configWith({ requestsPerSecond: options.rate });
+    const bench = new Bench({ apiUrl: sandbox.url, apiKey: API_KEY, s3, workDir, oursEndpoints }, sandbox, log);
+    const { concurrency } = (JSON.parse(readFileSync(defaultEndpointsPath, 'utf8')) as { source: { concurrency: number } }).source;
 
     const result: BenchResult = {
       commit: git('rev-parse', 'HEAD') || 'unknown',
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
       startedAt: new Date().toISOString(),
       pages: options.pages,
       latencyMs: options.latencyMs,
+      limitPagesPerSecond: options.latencyMs > 0 ? Math.min(options.rate, (concurrency * 1000) / options.latencyMs) : options.rate,
       objectStore: 'versitygw (posix backend), standing in for MinIO, whose module the Go proxy here does not serve',
       // Other work on the machine slows the CPU-bound ingester most: the load is part of the result.
       machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: round(loadavg()[0]!, 2) },

@@ -19,6 +19,8 @@ export interface BenchContext {
   s3: { endpoint: string; env: Record<string, string>; accessKeyId: string; secretAccessKey: string };
   /** Scratch space for an ingester's local state (dlt's pipelines directory). */
   workDir: string;
+  /** Our endpoints config (GMP_ENDPOINTS) for every run that names none. */
+  oursEndpoints?: string;
 }
 
 export interface Launch {
@@ -42,7 +44,7 @@ export function launch(name: IngesterName, bucket: string, ctx: BenchContext, ex
       return {
         command: process.execPath,
         args: [paths.cli, 'ingest', '--endpoint', 'games', '--json', ...(extra.args ?? [])],
-        env: { ...baseEnv(), ...ctx.s3.env, ...api, LAKE_URL: `s3://${bucket}/lake`, ...extra.env },
+        env: { ...baseEnv(), ...ctx.s3.env, ...api, LAKE_URL: `s3://${bucket}/lake`, ...(ctx.oursEndpoints ? { GMP_ENDPOINTS: ctx.oursEndpoints } : {}), ...extra.env },
       };
     case 'seed':
       return {

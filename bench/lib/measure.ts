@@ -5,6 +5,8 @@ export interface Measured {
   wallMs: number;
   /** The process's peak resident set (VmHWM), in MB. */
   peakRssMb: number;
+  /** User plus system CPU of the process and the children it waited for, in ms (last read before it exited). */
+  cpuMs: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -33,8 +35,10 @@ export function measure(command: string, args: string[], options: MeasureOptions
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let peakKb = 0;
+  let cpuTicks = 0;
   const tick = () => {
     peakKb = Math.max(peakKb, highWaterMarkKb(child.pid));
+    cpuTicks = Math.max(cpuTicks, cpuClockTicks(child.pid));
     options.onTick?.();
     if (options.killWhen?.() && child.exitCode === null) child.kill('SIGKILL');
   };
@@ -47,9 +51,28 @@ export function measure(command: string, args: string[], options: MeasureOptions
     child.once('close', (code, signal) => {
       clearInterval(timer);
       const wallMs = performance.now() - started;
-      resolve({ wallMs: Math.round(wallMs), peakRssMb: Math.round(peakKb / 102.4) / 10, code, signal, stdout, stderr });
+      resolve({ wallMs: Math.round(wallMs), peakRssMb: Math.round(peakKb / 102.4) / 10, cpuMs: cpuTicks * MS_PER_CLOCK_TICK, code, signal, stdout, stderr });
     });
   });
+}
+
+/** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture. */
+const MS_PER_CLOCK_TICK = 10;
+
+/**
+ * utime + stime + cutime + cstime from /proc/PID/stat (fields 14 to 17). Read every tick, so the
+ * CPU of the last tick before the exit is missed: at most one tick's worth per core.
+ */
+function cpuClockTicks(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, field 2, may hold spaces: count from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
+  } catch {
+    return 0;
+  }
 }
 
 function highWaterMarkKb(pid: number | undefined): number {

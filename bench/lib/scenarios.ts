@@ -1,3 +1,4 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { openLake } from '../../src/lake/open.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { countByOperation, type AccessLog } from './access-log.js';
@@ -39,6 +40,20 @@ export class Bench {
     return (await this.#store(bucket).list('')).filter((key) => PAGE_OBJECT.test(key)).length;
   }
 
+  /** Bytes of the objects holding the data: our and the seed's pages, dlt's files of games. */
+  async dataBytes(bucket: string): Promise<number> {
+    const client = new S3Client({ endpoint: this.ctx.s3.endpoint, forcePathStyle: true, region: 'us-east-1' });
+    let bytes = 0;
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      for (const { Key, Size } of page.Contents ?? []) if (Key && (PAGE_OBJECT.test(Key) || Key.includes('games_snapshot/games/'))) bytes += Size ?? 0;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    client.destroy();
+    return bytes;
+  }
+
   async objects(bucket: string, prefix = ''): Promise<string[]> {
     return this.#store(bucket).list(prefix);
   }
@@ -62,6 +77,7 @@ export class Bench {
         apiRequests: this.sandbox.stats().requests,
         storeRequests: requests.length,
         peakRssMb: measured.peakRssMb,
+        cpuMs: measured.cpuMs,
         storeRequestsByOperation: countByOperation(requests),
       },
     };
