@@ -99,9 +99,10 @@ export const transformCommand: CommandModule = {
         default: process.env.WAREHOUSE_PATH,
         defaultDescription: './.warehouse/game_market.duckdb',
       })
+      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild every model from the whole lake, not only the partitions completed since the last build' })
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (argv) => {
-    const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse?: string; setupOnly: boolean };
+    const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse?: string; fullRefresh: boolean; setupOnly: boolean };
     const signal = interruptSignal();
     const reporter = createTransformReporter();
     if (args.setupOnly) {
@@ -115,7 +116,7 @@ export const transformCommand: CommandModule = {
     }
     let built: Awaited<ReturnType<typeof transform>>;
     try {
-      built = await transform({ target: args.target, lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: args.warehouse, onProgress: reporter.progress, signal });
+      built = await transform({ target: args.target, lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: args.warehouse, fullRefresh: args.fullRefresh, onProgress: reporter.progress, signal });
     } catch (error) {
       throw error instanceof InterruptedError ? new InterruptedError(error.signal, REBUILD) : error;
     } finally {

@@ -46,16 +46,18 @@ export function dbtLogPath(command: string, settings: DbtRunSettings): string {
  * Runs one dbt command (build, parse, ...) from the project venv against the dbt/ project.
  * Every event of dbt's JSON log goes to `onEvent` and, as text, to the run's log file; a failure
  * becomes one TransformError line naming the first error dbt reported. Aborting `signal` stops
- * dbt and its children before the promise rejects with the signal's reason.
+ * dbt and its children before the promise rejects with the signal's reason. `args` follow the
+ * command's own (--vars, --full-refresh).
  */
 export async function runDbt(
   command: string,
   settings: DbtRunSettings,
-  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {},
+  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal; args?: string[] } = {},
 ): Promise<DbtRun> {
   const args = [
     '--log-format', 'json', '--no-use-colors',
     command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
+    ...(options.args ?? []),
   ];
   const logPath = dbtLogPath(command, settings);
   const logLines: string[] = [];

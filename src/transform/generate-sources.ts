@@ -72,8 +72,6 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       `        columns:`,
       `          - name: value`,
       `            description: The page envelope as the API sent it ({count, next, previous, results, ...}), key= removed from the links.`,
-      `            data_tests:`,
-      `              - no_api_key_in_page_links`,
       `          - name: load`,
       `            description: The lake partition's load, snapshot (a full listing) or updated (a day window of changed items).`,
       `          - name: date`,
@@ -104,8 +102,8 @@ function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
     [
       `  - name: base_${endpoint.name}`,
       `    description: >-`,
-      `      Every item of every stored \`${endpoint.path}\` page, one row per item and partition`,
-      `      (not yet typed or de-duplicated).`,
+      `      Every item of the complete \`${endpoint.path}\` partitions, one row per item and partition`,
+      `      (not yet typed or de-duplicated); each build adds only the partitions completed since.`,
       `    columns:`,
       `      - name: partition_load`,
       `        description: The load of the partition the item was read from (snapshot or updated).`,
@@ -118,8 +116,12 @@ function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
       `        description: The logical date of the partition the item was read from.`,
       `        data_tests:`,
       `          - not_null`,
+      `      - name: page_links_hold_key`,
+      `        description: True when the next or previous link of the item's page still holds key= (ingest strips it).`,
+      `        data_tests:`,
+      `          - no_api_key_in_page_links`,
       `      - name: item`,
-      `        description: One element of the page's results, as JSON (dev) or VARIANT (prod).`,
+      `        description: One element of the page's results, as JSON (dev) or VARIANT (prod); null on the one row of a page without items.`,
     ].join('\n'),
   );
   return YAML_HEADER + ['version: 2', '', 'models:', ...models, ''].join('\n');
@@ -129,12 +131,17 @@ function renderBaseModel(endpoint: Endpoint): string {
   return (
     SQL_HEADER +
     [
-      `-- Items of the \`${endpoint.path}\` endpoint's pages, with the partition each came from.`,
+      `-- Items of the \`${endpoint.path}\` endpoint's pages, with the partition each came from. A`,
+      '-- build reads only the partitions it does not hold yet (see lake_pages) and replaces whole',
+      '-- partitions, so a partition read again never doubles. A page without items gives one row',
+      '-- with a null item: the partition is held, and not read again.',
+      "{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['partition_load', 'partition_date']) }}",
       'select',
       '    items.load as partition_load,',
       '    items.date as partition_date,',
+      '    items.links_hold_key as page_links_hold_key,',
       '    items.element as item',
-      `from {{ unnest_json_array(source('lake', '${endpoint.name}'), 'value', path='results', keep=['load', 'date']) }} as items`,
+      `from {{ unnest_json_array(lake_pages('${endpoint.name}'), 'value', path='results', keep=['load', 'date', 'links_hold_key'], keep_empty=true) }} as items`,
       '',
     ].join('\n')
   );

@@ -1,10 +1,12 @@
 -- Every version of every game in the lake: one row per game and partition, typed and renamed.
 -- The full item shape (snapshot listings) and the thinner filtered one (updated= windows) read
 -- the same: the thin shape only lacks nested detail that no column here needs.
+-- Incremental on the partition: a build types only the partitions base_games added since.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['partition_load', 'partition_date']) }}
 with items as (
 
     select *
-    from {{ select_json_fields(ref('base_games'), 'item', keep=['partition_load', 'partition_date'], fields=[
+    from {{ select_json_fields(partitions_not_held(ref('base_games')), 'item', keep=['partition_load', 'partition_date'], fields=[
         ('game_id', 'id', 'integer'),
         ('game_slug', 'slug', 'text'),
         ('game_name', 'name', 'text'),
@@ -74,6 +76,8 @@ typed as (
         stores,
         tags
     from items
+    -- A page without items leaves one row with a null item in base_games.
+    where game_id is not null
 
 )
 

@@ -8,6 +8,8 @@ with items as (
         {{ json_text('item', 'slug') }} as parent_platform_slug,
         {{ json_value('item', 'platforms') }} as platforms
     from {{ ref('base_parent_platforms') }}
+    -- A page without items leaves one row with a null item in base.
+    where item is not null
 
 )
 

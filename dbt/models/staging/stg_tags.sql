@@ -10,6 +10,8 @@ with items as (
         {{ json_int('item', 'games_count') }} as games_count,
         {{ json_text('item', 'image_background') }} as image_background_url
     from {{ ref('base_tags') }}
+    -- A page without items leaves one row with a null item in base.
+    where item is not null
 
 )
 

@@ -64,7 +64,7 @@ export function thinGame(game: {
   platforms: Named[];
   parentPlatforms?: Named[];
   stores?: Named[];
-  tags?: (Named & { language: string })[];
+  tags?: (Named & { language: string; games_count?: number; image_background?: string })[];
   esrb?: (Named & { name_en: string; name_ru: string }) | null;
   addedByStatus?: Record<string, number> | null;
 }): Record<string, unknown> {

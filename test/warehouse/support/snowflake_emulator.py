@@ -39,7 +39,8 @@ def load(lake_dir):
     for endpoint in sorted(os.listdir(os.path.join(lake_dir, "raw"))):
         table = f"{database}.RAW.{endpoint.upper()}"
         cursor.execute(f"create or replace table {table} (VALUE variant, LOAD varchar, DATE date)")
-        pages = sorted(glob.glob(os.path.join(lake_dir, "raw", endpoint, "load=*", "date=*", "page=*.json")))
+        # A partition's pages sit in it or, for a snapshot read in windows, one folder deeper.
+        pages = sorted(glob.glob(os.path.join(lake_dir, "raw", endpoint, "load=*", "date=*", "**", "page=*.json"), recursive=True))
         for page in pages:
             partition = re.search(r"load=([^/]+)/date=([^/]+)/", page)
             with open(page, encoding="utf-8") as body:

@@ -1,0 +1,42 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalStore } from '../lake/local.js';
+import { completePartitions, dayRanges } from './lake-partitions.js';
+
+describe('dayRanges', () => {
+  it('folds consecutive days into runs, across month and year ends', () => {
+    expect(dayRanges(['2024-03-01', '2024-02-28', '2024-02-29', '2024-03-03', '2024-12-31', '2025-01-01', '2024-03-01'])).toEqual([
+      ['2024-02-28', '2024-03-01'],
+      ['2024-03-03', '2024-03-03'],
+      ['2024-12-31', '2025-01-01'],
+    ]);
+    expect(dayRanges([])).toEqual([]);
+  });
+});
+
+describe('completePartitions on a local lake', () => {
+  const lakeDir = mkdtempSync(join(tmpdir(), 'gmp-lake-partitions-'));
+  afterAll(() => rmSync(lakeDir, { recursive: true, force: true }));
+  const put = (key: string) => {
+    mkdirSync(dirname(join(lakeDir, key)), { recursive: true });
+    writeFileSync(join(lakeDir, key), '{}');
+  };
+
+  it('names only partitions whose own _SUCCESS is written: not an open backfill whose windows are partly done', async () => {
+    put('raw/games/load=updated/date=2024-05-30/page=00001.json');
+    put('raw/games/load=updated/date=2024-05-30/_SUCCESS');
+    put('raw/games/load=updated/date=2024-05-31/page=00001.json');
+    put('raw/games/load=updated/date=2024-05-31/_SUCCESS');
+    put('raw/games/load=updated/date=2024-06-01/page=00001.json');
+    put('raw/games/load=snapshot/date=2024-06-01/window=updated~2010-01-01~2011-06-30/page=00001.json');
+    put('raw/games/load=snapshot/date=2024-06-01/window=updated~2010-01-01~2011-06-30/_SUCCESS');
+    put('raw/tags/load=snapshot/date=2024-06-01/page=00001.json');
+    put('raw/tags/load=snapshot/date=2024-06-01/_SUCCESS');
+    expect(await completePartitions(new LocalStore(lakeDir))).toEqual({
+      games: { updated: [['2024-05-30', '2024-05-31']] },
+      tags: { snapshot: [['2024-06-01', '2024-06-01']] },
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { cleanEnv, runGmp } from '../support/gmp.js';
+import { onePage, partitionDir, thinGame, writePage } from './support/pages.js';
+import { API_KEY, gmpOk, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+
+/**
+ * Every row of a table, in a stable order, as JSON text: two builds agree when these do. Means
+ * are rounded to 12 digits: DuckDB sums in parallel, in no fixed order, even in one full build.
+ */
+async function rowsOf(warehouse: string, table: string): Promise<string[]> {
+  const rows = await query(warehouse, `select * from ${table}`);
+  const steady = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value);
+  return rows.map((row) => JSON.stringify(row, (_key, value: unknown) => steady(value))).sort();
+}
+
+/** The folders the last build's base_games read: one glob per partition, or none. */
+function partitionsRead(warehouse: string): string[] {
+  const compiled = join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql');
+  return [...readFileSync(compiled, 'utf8').matchAll(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g)].map((match) => match[1]!);
+}
+
+/** A later edit of a game, as an updated window returns it, nesting a tag the tags listing lacks. */
+function editedGame(id: number, day: string, rating: number) {
+  return thinGame({
+    id,
+    name: `Game ${id} (edited ${day})`,
+    released: '2023-03-03',
+    updated: `${day}T10:00:00`,
+    rating,
+    ratingsCount: 50,
+    added: 5_000,
+    metacritic: 70,
+    genres: [{ id: 4, name: 'Action', slug: 'action' }],
+    platforms: [{ id: 4, name: 'PC', slug: 'pc' }],
+    tags: [{ id: 990_001, name: 'Only In Games', slug: 'only-in-games', language: 'eng', games_count: 321, image_background: `https://media.example/${day}.jpg` }],
+  });
+}
+
+function pageFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => /page=\d+\.json$/.test(path) && statSync(path).isFile());
+}
+
+describe('incremental builds keyed on the lake partition', () => {
+  let sandbox: Sandbox;
+  let workDir: string;
+  let lakeDir: string;
+  let incremental: string;
+  let env: Record<string, string>;
+  const reads: string[][] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox(SANDBOX);
+    workDir = mkdtempSync(join(tmpdir(), 'gmp-incremental-'));
+    lakeDir = join(workDir, 'lake');
+    incremental = join(workDir, 'incremental.duckdb');
+    env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: incremental, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+
+    // Build 1: a snapshot of every endpoint and one day of updated games.
+    await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2024-05-30'], env);
+    await gmpOk(['transform'], env);
+    reads.push(partitionsRead(incremental));
+    // Build 2: the next day's window, and a second tags listing.
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2024-05-31'], env);
+    await gmpOk(['ingest', '--endpoint', 'tags', '--mode', 'snapshot', '--date', '2024-06-02'], env);
+    await gmpOk(['transform'], env);
+    reads.push(partitionsRead(incremental));
+    // Build 3: a window that edits a game, and a window still being written (no _SUCCESS yet).
+    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-02', complete: true }, onePage([editedGame(9_000_001, '2024-06-02', 4.5)]));
+    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-03' }, onePage([editedGame(9_000_001, '2024-06-03', 1.5)]));
+    await gmpOk(['transform'], env);
+    reads.push(partitionsRead(incremental));
+    // Build 4: that window completes.
+    writeFileSync(join(partitionDir(lakeDir, 'games', 'updated', '2024-06-03'), '_SUCCESS'), '');
+    await gmpOk(['transform'], env);
+    reads.push(partitionsRead(incremental));
+  }, 900_000);
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('reads only the partitions completed since the last build', () => {
+    expect(reads).toEqual([
+      ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-30'],
+      ['load=updated/date=2024-05-31'],
+      ['load=updated/date=2024-06-02'],
+      ['load=updated/date=2024-06-03'],
+    ]);
+  });
+
+  it('gives the same rows in every mart as one --full-refresh build of the same lake', async () => {
+    const refreshed = join(workDir, 'refreshed.duckdb');
+    copyFileSync(incremental, refreshed);
+    copyFileSync(`${incremental}.lake.json`, `${refreshed}.lake.json`);
+    await gmpOk(['transform', '--warehouse', refreshed, '--full-refresh'], env);
+    expect(partitionsRead(refreshed)).toHaveLength(5);
+    for (const table of [...MARTS, 'int_tag_details_from_games']) {
+      expect(await rowsOf(incremental, table), table).toEqual(await rowsOf(refreshed, table));
+    }
+    const [game] = await query(incremental, 'select rating, version_date from dim_games where game_id = 9000001');
+    expect(game).toEqual({ rating: 1.5, version_date: '2024-06-03' });
+    const [tag] = await query(incremental, 'select games_count_reported, image_background_url, is_listed from dim_tags where tag_id = 990001');
+    expect(tag).toEqual({ games_count_reported: 321, image_background_url: 'https://media.example/2024-06-03.jpg', is_listed: false });
+  }, 300_000);
+
+  it('never opens the pages of partitions it already holds, and a full refresh does', async () => {
+    // Every page already built is made unreadable as JSON: a build that opened one would fail.
+    const held = pageFiles(join(lakeDir, 'raw'));
+    for (const path of held) writeFileSync(path, 'not json');
+    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-04', complete: true }, onePage([editedGame(9_000_002, '2024-06-04', 3.0)]));
+    await gmpOk(['transform'], env);
+    expect(partitionsRead(incremental)).toEqual(['load=updated/date=2024-06-04']);
+    const [game] = await query(incremental, 'select version_date from dim_games where game_id = 9000002');
+    expect(game).toEqual({ version_date: '2024-06-04' });
+
+    const refresh = await runGmp(['transform', '--full-refresh'], env);
+    expect(refresh.code).toBe(1);
+    expect(refresh.stderr.trim().split('\n').at(-1)).toMatch(/^gmp: dbt build --target dev failed: .*base_/);
+  }, 300_000);
+});
