@@ -8,6 +8,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { BucketMissingError, LakeNotWritableError, StoreUnavailableError } from '../errors.js';
+import { SignedPut } from './s3-put.js';
 import type { ObjectStore } from './store.js';
 
 /** The object `checkWritable` writes: under `_ledger/`, which ingest writes anyway, outside any month's folder. */
@@ -29,6 +30,7 @@ export interface S3StoreOptions {
 export class S3Store implements ObjectStore {
   readonly #client: S3Client;
   readonly #options: S3StoreOptions;
+  readonly #signedPut: SignedPut;
 
   constructor(options: S3StoreOptions) {
     this.#options = options;
@@ -41,6 +43,7 @@ export class S3Store implements ObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+    this.#signedPut = new SignedPut(this.#client, options.bucket);
   }
 
   get location(): string {
@@ -69,12 +72,16 @@ export class S3Store implements ObjectStore {
   }
 
   async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    // The common answers cheaply; any other through the SDK, which retries and explains failures.
+    const outcome = await this.#signedPut.put(this.#key(key), bytes, 'application/json');
+    if (outcome !== 'other') return outcome === 'stored';
     try {
       await this.#client.send(
         new PutObjectCommand({
           Bucket: this.#options.bucket,
           Key: this.#key(key),
-          Body: body,
+          Body: bytes,
           ContentType: 'application/json',
           IfNoneMatch: '*',
         }),
