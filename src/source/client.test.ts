@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
@@ -80,5 +82,50 @@ describe('RawgClient against the sandbox', () => {
     await Promise.all(Array.from({ length: 21 }, () => rawg.fetchPage('genres', 1)));
     // 21 requests at 20 a second: the last one cannot start before a second has passed.
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('RawgClient reading pages the sandbox never serves', () => {
+  /** One canned answer for every request, from a real HTTP server on loopback. */
+  async function serving(body: string, options: { cutAfter?: number } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((_req, res) => {
+      const bytes = Buffer.from(body);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
+      if (options.cutAfter === undefined) return res.end(bytes);
+      // Headers promise the whole body; the connection closes after part of it.
+      res.write(bytes.subarray(0, options.cutAfter), () => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/api`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+  const link = (page: number, name: string) => `http://127.0.0.1/api/games?key=${KEY}&page=${page}&search=${name}`;
+
+  it('takes the key out of links that are not plain ASCII, and keeps every other byte', async () => {
+    const page = { count: 80, next: link(3, 'pokémon'), previous: link(1, 'ゼルダ'), results: [{ id: 1, name: 'Pokémon Légendes', tags: ['日本語'] }] };
+    const api = await serving(JSON.stringify(page));
+    try {
+      const result = await client({ baseUrl: api.url, retries: 0 }).fetchPage('games', 2);
+      if (result.status !== 'page') throw new Error('expected a page');
+      const stored = JSON.parse(Buffer.from(result.body).toString('utf8'));
+      expect(Buffer.from(result.body).includes(KEY)).toBe(false);
+      expect(stored.results).toEqual(page.results);
+      expect(stored.next).toBe(result.envelope.next);
+      expect(new URL(result.envelope.next!).searchParams.get('search')).toBe('pokémon');
+      expect(new URL(result.envelope.previous!).searchParams.get('search')).toBe('ゼルダ');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('retries a body cut short by a closed connection, then fails saying so', async () => {
+    const api = await serving(JSON.stringify({ count: 1, next: null, previous: null, results: [{ id: 1 }] }), { cutAfter: 20 });
+    try {
+      const rawg = client({ baseUrl: api.url, retries: 1 });
+      await expect(rawg.fetchPage('games', 1)).rejects.toThrow(/still failing after 1 retries \(ECONNRESET from 127\.0\.0\.1:\d+\)/);
+      expect(rawg.requests).toBe(2);
+    } finally {
+      await api.close();
+    }
   });
 });
