@@ -183,7 +183,8 @@ async function main(): Promise<void> {
     // S3 keeps connections open between requests; versitygw closes each one unless told otherwise.
     process.env.VGW_KEEP_ALIVE ??= 'true';
     s3 = await startS3Server({ accessLog: log.path });
-    sandbox = await startSandbox({ games: options.pages * GAMES_PER_PAGE, seed: 1, latencyMs: options.latencyMs });
+    // No depth cap on the API: the baselines follow one listing to its end (bench-catalogue measures the cap).
+    sandbox = await startSandbox({ games: options.pages * GAMES_PER_PAGE, seed: 1, latencyMs: options.latencyMs, maxResults: Math.max(options.pages, options.memoryPages) * GAMES_PER_PAGE });
     // The bench's own store calls (creating buckets, counting pages) use these credentials.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1' });
     // The sandbox enforces no rate: concurrency and latency set our pace, as they do on the real API.
