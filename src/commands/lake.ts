@@ -29,7 +29,7 @@ const status: CommandModule = {
     process.stdout.write(`lake ${store.location}\n`);
     if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
     for (const p of partitions) {
-      process.stdout.write(`  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`);
+      process.stdout.write(`  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`);
     }
     if (!runs.length) process.stdout.write('no runs this month\n');
     const byApi = new Map<string, { runs: number; requests: number }>();

@@ -34,7 +34,11 @@ describe('completePartitions on a local lake', () => {
     put('raw/games/load=snapshot/date=2024-06-01/window=updated~2010-01-01~2011-06-30/_SUCCESS');
     put('raw/tags/load=snapshot/date=2024-06-01/page=00001.json');
     put('raw/tags/load=snapshot/date=2024-06-01/_SUCCESS');
+    // Deeper than the API serves and closed with what it serves: read, though never complete.
+    put('raw/developers/load=snapshot/date=2024-06-01/page=00001.json');
+    put('raw/developers/load=snapshot/date=2024-06-01/_capped.json');
     expect(await completePartitions(new LocalStore(lakeDir))).toEqual({
+      developers: { snapshot: [['2024-06-01', '2024-06-01']] },
       games: { updated: [['2024-05-30', '2024-05-31']] },
       tags: { snapshot: [['2024-06-01', '2024-06-01']] },
     });

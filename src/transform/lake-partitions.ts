@@ -5,7 +5,7 @@ import type { ObjectStore } from '../lake/store.js';
 export type DayRange = [string, string];
 
 /**
- * The lake's complete partitions (their `_SUCCESS` is written), per endpoint and load, as runs of
+ * The lake's closed partitions (complete, or capped: all the API serves of them is in), per endpoint and load, as runs of
  * days: a year of daily windows is one range, so the list stays short enough for dbt's --vars.
  */
 export type LakePartitions = Record<string, Record<string, DayRange[]>>;
@@ -14,7 +14,7 @@ export type LakePartitions = Record<string, Record<string, DayRange[]>>;
 export async function completePartitions(store: ObjectStore): Promise<LakePartitions> {
   const dates = new Map<string, Map<string, string[]>>();
   for (const status of await lakeStatus(store)) {
-    if (!status.complete) continue;
+    if (!status.complete && !status.capped) continue;
     const loads = dates.get(status.endpoint) ?? new Map<string, string[]>();
     loads.set(status.load, [...(loads.get(status.load) ?? []), status.date]);
     dates.set(status.endpoint, loads);
