@@ -40,6 +40,8 @@ describe('daily mode (a lake on disk, no API)', () => {
     expect(ids(soon)).toEqual(['genres/snapshot/2026-12-01']);
     const later = await selectWork(file, { endpoints: ['developers', 'genres'], mode: 'daily' }, store, at('2026-12-10'));
     expect(ids(later)).toEqual(['developers/snapshot/2026-12-10', 'genres/snapshot/2026-12-10']);
+    // Nothing due is no work, not an error.
+    expect(ids(await selectWork(file, { endpoints: ['developers'], mode: 'daily' }, store, at('2026-12-01')))).toEqual([]);
   });
 });
 

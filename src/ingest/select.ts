@@ -101,7 +101,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     }
   }
   const selected = (await Promise.all(work)).flat();
-  if (!selected.length) throw new ConfigError(`no endpoint of config/endpoints.json has an incremental window: use --mode snapshot`);
+  if (!selected.length && mode === 'incremental') throw new ConfigError(`no endpoint of config/endpoints.json has an incremental window: use --mode snapshot`);
   return selected;
 }
 
