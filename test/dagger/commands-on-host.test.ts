@@ -55,7 +55,7 @@ function onHost(env: Record<string, string>): Record<string, string> {
     Object.entries(env).map(([name, value]) => [
       name,
       value
-        .replace(`http://${SANDBOX.host}:${SANDBOX.port}/api`, sandboxUrl)
+        .replace(`http://${SANDBOX.host}:${SANDBOX.port}/sandbox/api`, sandboxUrl)
         .replace(`file://${LAKE_MOUNT}`, `file://${volume}`)
         .replace(`${APP_DIR}/${WAREHOUSE_FILE}`, join(work, WAREHOUSE_FILE))
         .replace(DBT_DIR, join(root, 'dbt')),
@@ -82,7 +82,7 @@ async function ingestAsModule(selection: Selection, env: Record<string, string>)
 }
 
 async function apiRequestsServed(): Promise<number> {
-  const stats = (await (await fetch(`${sandboxUrl.replace(/\/api$/, '')}/__stats`)).json()) as { requests: number };
+  const stats = (await (await fetch(`${new URL(sandboxUrl).origin}/__stats`)).json()) as { requests: number };
   return stats.requests;
 }
 
