@@ -43,7 +43,7 @@ export type BenchResult = z.infer<typeof benchResultSchema> & {
   aims?: Aim[];
 };
 
-/** One of the aims, with the measured figure and whether it was reached. */
+/** One of the benchmark's aims, with the measured figure and whether it was reached. */
 export interface Aim {
   aim: string;
   measured: string;
