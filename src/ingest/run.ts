@@ -40,16 +40,7 @@ export interface IngestOptions {
 }
 
 /** The API a run talks to, safe to print and to store: no key, no credentials. */
-export function apiLabel(baseUrl: string): string {
-  try {
-    const url = new URL(redactUrl(baseUrl));
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return redactText(baseUrl);
-  }
-}
+export const apiLabel = (baseUrl: string): string => redactUrl(baseUrl).replace(/\/$/, '');
 
 /** The month's budget for an API, from the ledger in the lake. */
 export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = new Date()): Promise<Budget> {
