@@ -3,19 +3,8 @@ import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
-import {
-  cappedKey,
-  listingParams,
-  listingPrefix,
-  manifestKey,
-  pageKey,
-  pageNumber,
-  splitKey,
-  successKey,
-  unitId,
-  type Listing,
-  type Window,
-} from './partition.js';
+import { cappedKey, listingPrefix, manifestKey, pageKey, pageNumber, splitKey, successKey, unitId, type Window } from '../lake/layout.js';
+import { listingParams, type Listing } from './partition.js';
 import { isClosed, type ListingPlan, type PartitionPlan } from './plan.js';
 import { splitWindow, snapshotWindow } from './windows.js';
 

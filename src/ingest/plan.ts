@@ -10,17 +10,8 @@ import {
   type Split,
   type Success,
 } from './manifest.js';
-import {
-  cappedKey,
-  listingPrefix,
-  manifestKey,
-  pageNumber,
-  partitionPrefix,
-  splitKey,
-  successKey,
-  type Listing,
-  type Partition,
-} from './partition.js';
+import { cappedKey, listingPrefix, manifestKey, pageNumber, partitionPrefix, splitKey, successKey } from '../lake/layout.js';
+import type { Listing, Partition } from './partition.js';
 
 export type ListingState =
   | { status: 'complete'; pages: number; success?: Success }

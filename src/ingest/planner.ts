@@ -6,7 +6,7 @@
 import { daysLeftInMonth } from './dates.js';
 import type { Budget } from './ledger.js';
 import { pagesFor } from './manifest.js';
-import { listingPrefix as prefixOf, unitId, windowId } from './partition.js';
+import { listingPrefix as prefixOf, unitId, windowId } from '../lake/layout.js';
 import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
 import type { Work } from './select.js';
 

@@ -4,7 +4,8 @@ import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
-import { LOADS, parseWindowId, snapshotPartition, updatedPartition, type Load, type Partition } from './partition.js';
+import { dateOfFolder, isLoad, loadPrefix, parseWindowId } from '../lake/layout.js';
+import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
 import { isClosed, planPartition, type PartitionPlan } from './plan.js';
 
 /**
@@ -125,11 +126,11 @@ export async function selectUnits(file: EndpointsFile, ids: string[], store: Obj
 function parseUnitId(file: EndpointsFile, id: string, today: string): Partition {
   const [name, load, date, window, ...rest] = id.split('/');
   const bad = () => new ConfigError(`--unit "${id}" is not a unit id: use one that \`gmp plan --json\` printed, e.g. genres/snapshot/${today}`);
-  if (!name || !load || !date || rest.length || !(LOADS as readonly string[]).includes(load)) throw bad();
+  if (!name || !load || !date || rest.length || !isLoad(load)) throw bad();
   if (window !== undefined && (load !== 'snapshot' || !parseWindowId(window))) throw bad();
   const endpoint = findEndpoint(file, name);
   const day = notInFuture(parseDate(date, '--unit'), today, '--unit');
-  if ((load as Load) === 'updated') {
+  if (load === 'updated') {
     if (!endpoint.incremental) throw new ConfigError(`endpoint "${name}" has no incremental window: --unit ${id} cannot exist`);
     return updatedPartition(endpoint, day);
   }
@@ -146,8 +147,8 @@ async function openSnapshot(
   today: string,
   plan: (partition: Partition) => Promise<PartitionPlan>,
 ): Promise<PartitionPlan | undefined> {
-  const dates = (await store.listChildren(`raw/${endpoint.name}/load=snapshot/`))
-    .map((name) => /^date=(\d{4}-\d{2}-\d{2})$/.exec(name)?.[1])
+  const dates = (await store.listChildren(loadPrefix(endpoint.name, 'snapshot')))
+    .map(dateOfFolder)
     .filter((day): day is string => day !== undefined && day <= today);
   const newest = dates.at(-1);
   return newest === undefined ? undefined : plan(snapshotPartition(endpoint, newest));

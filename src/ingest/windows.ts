@@ -5,7 +5,8 @@
  * game updated after its window was read is caught by the daily `updated` windows.
  */
 import { addDays, dayNumber } from './dates.js';
-import type { Partition, Window } from './partition.js';
+import type { Window } from '../lake/layout.js';
+import type { Partition } from './partition.js';
 
 /** Older than any `updated` stamp the API has: the first window starts here. */
 export const WINDOW_FLOOR = '1970-01-01';

@@ -1,6 +1,7 @@
 import { loadEndpoints } from '../config/load.js';
 import { runsSince } from '../ingest/run-record.js';
 import { lakeStatus } from '../ingest/status.js';
+import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { isSandboxApi } from '../sandbox/base-path.js';
 
@@ -71,7 +72,7 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
   for (const run of runs) {
     for (const partition of run.partitions) {
       if (partition.pagesFetched === 0) continue;
-      const id = `${partition.endpoint}/${partition.load}/${partition.date}`;
+      const id = partitionId(partition.endpoint, partition.load, partition.date);
       const apis = fetchedBy.get(id) ?? new Set<string>();
       apis.add(run.api);
       fetchedBy.set(id, apis);
@@ -80,7 +81,7 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
   const partitionsBySource = { api: 0, sandbox: 0, unrecorded: 0 };
   const apiHosts = new Set<string>();
   for (const partition of partitions.filter((p) => p.complete)) {
-    const apis = fetchedBy.get(`${partition.endpoint}/${partition.load}/${partition.date}`);
+    const apis = fetchedBy.get(partitionId(partition.endpoint, partition.load, partition.date));
     if (!apis) partitionsBySource.unrecorded += 1;
     for (const source of new Set([...(apis ?? [])].map(sourceOf))) partitionsBySource[source] += 1;
     for (const api of apis ?? []) if (sourceOf(api) === 'api') apiHosts.add(hostOf(api));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEndpoints } from '../config/load.js';
 import type { Endpoint } from '../config/schema.js';
+import { pagesGlob } from '../lake/layout.js';
 
 /** The dbt project, found relative to this module (src/ or dist/). */
 export const defaultDbtDir = fileURLToPath(new URL('../../dbt', import.meta.url));
@@ -50,7 +51,7 @@ function devLocation(endpoint: Endpoint): string {
     "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1)" +
     ` | replace("'", "''") | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')` +
     " | replace('{', '{{') | replace('}', '}}') }}";
-  const glob = `${lakeRoot}/raw/${endpoint.name}/load=*/date=*/**/page=*.json`;
+  const glob = pagesGlob(lakeRoot, endpoint.name);
   return (
     `(select content as value,` +
     ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cappedKey, manifestKey, PAGE_PATH_PATTERN, pageKey, splitKey, successKey, type Load, type Window } from '../../src/lake/layout.js';
 import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
 
 let all: ParsedFile[];
@@ -53,9 +54,14 @@ describe('Snowflake external tables', () => {
     expect(columns.DATE?.type).toBe('DATE');
     const load = (key: string) => evaluateSnowflake(String(columns.LOAD?.as), key);
     const date = (key: string) => evaluateSnowflake(String(columns.DATE?.as), key);
-    const updated = 'raw/games/load=updated/date=2026-11-25/page=00001.json';
-    const small = 'raw/genres/load=snapshot/date=2026-11-26/page=00003.json';
-    const windowed = 'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/page=00001.json';
+    // Keys as the ingest writes them (src/lake/layout.ts), not spelled again here.
+    const listing = (endpoint: string, load: Load, date: string, window?: Window) => ({ partition: { endpoint: { name: endpoint }, load, date }, ...(window ? { window } : {}) });
+    const gamesUpdated = listing('games', 'updated', '2026-11-25');
+    const gamesWindow = listing('games', 'snapshot', '2026-12-01', { from: '2010-01-01', to: '2011-06-30' });
+    const gamesSnapshot = listing('games', 'snapshot', '2026-12-01');
+    const updated = pageKey(gamesUpdated, 1);
+    const small = pageKey(listing('genres', 'snapshot', '2026-11-26'), 3);
+    const windowed = pageKey(gamesWindow, 1);
     expect([load(updated), date(updated)]).toEqual(['updated', '2026-11-25']);
     expect([load(small), date(small)]).toEqual(['snapshot', '2026-11-26']);
     // A window's pages belong to the snapshot they sit in: its load and logical date, not the window's days.
@@ -63,16 +69,19 @@ describe('Snowflake external tables', () => {
 
     const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
     expect(table.pattern).toBe('${local.page_pattern}');
+    expect(locals.page_pattern).toBe(PAGE_PATH_PATTERN);
     const pattern = new RegExp(`^(?:${String(locals.page_pattern)})$`);
-    for (const key of [updated, small, windowed, 'raw/games/load=snapshot/date=2026-11-25/page=01234.json', 'raw/games/load=snapshot/date=2026-12-01/window=updated~2026-01-01~2026-11-30/page=00250.json']) {
+    for (const key of [updated, small, windowed, pageKey(gamesSnapshot, 1234), pageKey(listing('games', 'snapshot', '2026-12-01', { from: '2026-01-01', to: '2026-11-30' }), 250)]) {
       expect(pattern.test(key), key).toBe(true);
     }
     for (const key of [
-      'raw/games/load=updated/date=2026-11-25/_manifest.json',
-      'raw/games/load=updated/date=2026-11-25/_SUCCESS',
-      'raw/games/load=snapshot/date=2026-12-01/_SUCCESS',
-      'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/_manifest.json',
-      'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/_SUCCESS',
+      manifestKey(gamesUpdated),
+      successKey(gamesUpdated),
+      successKey(gamesSnapshot),
+      splitKey(gamesSnapshot),
+      cappedKey(gamesSnapshot),
+      manifestKey(gamesWindow),
+      successKey(gamesWindow),
       'raw/games/load=snapshot/date=2026-12-01/window=updated~2010-01-01~2011-06-30/deeper/page=00001.json',
       '_runs/2026-11-25T04-00-00Z.json',
       '_plans/daily-2026-11-26/shards.json',
