@@ -22,3 +22,8 @@ bench/.work/baselines/seed.js: bench/baselines/seed.ts bench/tsconfig.json node_
 .PHONY: bench-catalogue
 bench-catalogue: setup ## benchmark a full games backfill in windows under the depth cap
 	npx tsx bench/catalogue.ts $(if $(BENCH_GAMES),--games $(BENCH_GAMES)) $(if $(BENCH_LATENCY_MS),--latency-ms $(BENCH_LATENCY_MS))
+
+# make bench-docs: the figures in docs/benchmarks.md, rewritten from bench/results/*.json.
+.PHONY: bench-docs
+bench-docs: node_modules/.installed ## rewrite the benchmark figures in docs/benchmarks.md from bench/results
+	npx tsx bench/docs-table.ts
