@@ -30,6 +30,14 @@ describe('synthetic catalogue', () => {
     expect(gameAt(5, 123, '2025-07-01').updated).not.toBe(gameAt(5, 123, TODAY).updated);
   });
 
+  it('moves added, and the ratings that follow it, from one day to the next, in the same order', () => {
+    const later = (position: number) => gameAt(9, position, '2025-07-15');
+    const moved = SAMPLE.slice(0, 200).filter((game, position) => later(position).added > game.added);
+    expect(moved.length).toBeGreaterThan(100);
+    expect(SAMPLE.slice(0, 200).some((game, position) => later(position).ratings_count !== game.ratings_count)).toBe(true);
+    expect(SAMPLE.slice(0, 200).every((game, position) => later(position).id === game.id && later(position).added >= game.added)).toBe(true);
+  });
+
   it('orders games by added DESC, id DESC with unique ids, names and slugs', () => {
     const list = SAMPLE;
     const outOfOrder = list.findIndex((game, i) => i > 0 && (game.added > list[i - 1]!.added || game.id >= list[i - 1]!.id));

@@ -10,6 +10,9 @@
  * - ids are unique and strictly decrease with position (`positionOfId` inverts them); `added`
  *   never increases with position, so growing the catalogue appends games after the last page
  *   and shrinking drops the tail.
+ * - `added` grows with `today` (every game by the same factor, so the order never changes), and
+ *   `ratings_count`, `rating` and `metacritic` follow it: the same game served on different days
+ *   shows different counts, as a market that moves does.
  * - `released` is null for about 5% of games, after `today` for about 2%, otherwise a day from
  *   FIRST_RELEASE_YEAR up to the day before `today`.
  * - `updated` falls on a day before `today` (never on or after it), never before UPDATED_FLOOR
@@ -50,6 +53,9 @@ export const UPCOMING_DAYS = 540;
 const RECENT_RELEASE_DAYS = 365;
 /** What `releaseDay` answers for a game without a release date: below every real day. */
 export const NO_RELEASE_DAY = -0x8000_0000;
+/** Every game's `added` doubles over this many days (about 0.05% a day), counted from ADDED_ANCHOR. */
+const ADDED_DOUBLING_DAYS = 1_460;
+const ADDED_ANCHOR = '2024-01-01';
 /**
  * How `updated` leans to the present: the days back from yesterday are the span times u^1.5 (u
  * uniform), so yesterday holds about span^(-2/3) of the games (0.3% over 18 years).
@@ -128,7 +134,8 @@ export class Catalogue {
     this.today = day;
     this.todayYear = yearOfDay(day);
     this.scramble = nameScrambler(seed);
-    this.addedTop = 15_000 + (hash32(seed, 0, SALT.added) % 8_000);
+    const addedGrowth = Math.pow(2, (day - dayFromIso(ADDED_ANCHOR)!) / ADDED_DOUBLING_DAYS);
+    this.addedTop = (15_000 + (hash32(seed, 0, SALT.added) % 8_000)) * addedGrowth;
     this.streams = {
       id: hashStream(seed, SALT.id),
       updated: hashStream(seed, SALT.updated),
