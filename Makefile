@@ -18,8 +18,9 @@ include $(sort $(wildcard mk/*.mk))
 run: setup ## run the main job on embedded defaults (sandbox API, local lake)
 	node dist/cli.js pipeline
 
-test: setup $(TEST_STEPS) ## set up, then run every test
-	npx vitest run
+test: setup $(TEST_STEPS) ## set up, then run every test: the unit tier first, then the integration tier
+	npx vitest run --project unit
+	npx vitest run --project integration
 
 setup: node_modules/.installed build $(SETUP_STEPS)
 
