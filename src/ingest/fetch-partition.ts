@@ -30,7 +30,8 @@ export interface PartitionOutcome {
 }
 
 export interface FetchContext {
-  client: RawgClient;
+  /** Only pages are asked of the client: unit tests answer them in process. */
+  client: Pick<RawgClient, 'fetchPage'>;
   allowance: PageAllowance;
   concurrency: number;
   pageSize: number;
