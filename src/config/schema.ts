@@ -5,6 +5,14 @@ export const endpointName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
 
+export const freshnessSchema = z
+  .strictObject({
+    warnAfterDays: z.int().min(1).max(3660).describe('Warn when the newest complete partition is more than this many days old.'),
+    errorAfterDays: z.int().min(1).max(3660).describe('Fail the pipeline (after the report says so) when it is more than this many days old.'),
+  })
+  .refine((f) => f.errorAfterDays >= f.warnAfterDays, { message: 'errorAfterDays must be at least warnAfterDays', path: ['errorAfterDays'] })
+  .describe("How old an endpoint's newest complete partition may get (default: one missed refresh warns, three fail; at least a week).");
+
 export const endpointSchema = z
   .strictObject({
     name: endpointName.describe('Used in object keys, dbt models, tables and state names.'),
@@ -22,6 +30,7 @@ export const endpointSchema = z
       .max(366)
       .optional()
       .describe('In daily mode, start a new snapshot only when the last one is this many days old (default 1): deep listings cost up to the depth cap each time.'),
+    freshness: freshnessSchema.optional(),
   })
   .describe('One list endpoint of the API.');
 
@@ -61,5 +70,6 @@ export const endpointsFileSchema = z
   .describe('The endpoints the pipeline ingests: the single source of truth for every layer.');
 
 export type Endpoint = z.infer<typeof endpointSchema>;
+export type Freshness = z.infer<typeof freshnessSchema>;
 export type SourceSettings = z.infer<typeof sourceSchema>;
 export type EndpointsFile = z.infer<typeof endpointsFileSchema>;

@@ -1,0 +1,12 @@
+import type { Endpoint, Freshness } from './schema.js';
+
+/**
+ * An endpoint's freshness thresholds: its own from endpoints.json, else derived from how often
+ * it is refreshed (a daily `updated` window, or a snapshot every `refreshDays`). Missing one
+ * refresh warns; the error comes after three refreshes, and never within a week.
+ */
+export function freshnessOf(endpoint: Endpoint): Freshness {
+  if (endpoint.freshness) return endpoint.freshness;
+  const refreshDays = endpoint.incremental ? 1 : (endpoint.refreshDays ?? 1);
+  return { warnAfterDays: refreshDays + 1, errorAfterDays: Math.max(7, 3 * refreshDays) };
+}
