@@ -1,0 +1,273 @@
+import { describe, expect, it } from 'vitest';
+import { FakeRawg, fakeItems, idsInPages, type FakeItem } from '../../test/support/fake-rawg.js';
+import { MemoryStore } from '../../test/support/memory-store.js';
+import { findEndpoint, loadEndpoints } from '../config/load.js';
+import { ApiKeyError, BudgetExceededError } from '../errors.js';
+import { cappedKey, manifestKey, pageKey, splitKey, successKey } from '../lake/layout.js';
+import { fetchPartition, type FetchContext } from './fetch-partition.js';
+import { Ledger, spentInMonth } from './ledger.js';
+import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
+import { planPartition } from './plan.js';
+
+const file = loadEndpoints();
+const TODAY = '2026-12-01';
+/** genres has no `updated` filter: a listing read whole. games has one: read in windows when deep. */
+const genres = snapshotPartition(findEndpoint(file, 'genres'), '2026-11-30');
+const games = snapshotPartition(findEndpoint(file, 'games'), '2026-11-30');
+
+async function fetchOnce(store: MemoryStore, partition: Partition, client: FakeRawg, ctx: Partial<FetchContext> = {}) {
+  const plan = await planPartition(store, partition);
+  return fetchPartition(plan, { client, allowance: { remaining: Infinity }, concurrency: 4, pageSize: 10, maxResults: 100, runId: 'run-1', today: TODAY, ...ctx });
+}
+
+const json = (store: MemoryStore, key: string): Record<string, unknown> => JSON.parse(store.contents().get(key) ?? 'null');
+const pageKeys = (store: MemoryStore) => [...store.contents('raw/').keys()].filter((key) => key.includes('/page='));
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('fetchPartition on a listing that fits (fake client, memory lake)', () => {
+  it('fetches every page once, seals the listing, and a rerun asks the API nothing', async () => {
+    const store = new MemoryStore();
+    const api = new FakeRawg({ listings: { genres: fakeItems(25) } });
+    const outcome = await fetchOnce(store, genres, api);
+    expect(outcome).toMatchObject({ complete: true, pagesFetched: 3, pages: 3 });
+    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3]);
+    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 3, count: 25 });
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(25));
+
+    const again = new FakeRawg({ listings: { genres: fakeItems(25) } });
+    expect(await fetchOnce(store, genres, again)).toMatchObject({ complete: true, pagesFetched: 0, pagesSkipped: 3 });
+    expect(again.requests).toEqual([]);
+  });
+
+  it('follows next past the planned end when the listing grew during paging, and records it', async () => {
+    const store = new MemoryStore();
+    const api = new FakeRawg({
+      listings: { genres: fakeItems(25) },
+      // 15 more items arrive while page 2 is being read: page 3 is then full and says there is a 4th.
+      onRequest: ({ page }, fake) => {
+        if (page === 2 && fake.listings.genres!.length === 25) fake.listings.genres = fakeItems(40);
+      },
+    });
+    const outcome = await fetchOnce(store, genres, api, { concurrency: 1 });
+    expect(outcome).toMatchObject({ complete: true, pages: 4, resized: 'grew' });
+    expect(json(store, manifestKey({ partition: genres }))).toMatchObject({ count: 25, pages: 3 });
+    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 4, resized: 'grew' });
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(40));
+  });
+
+  it('ends at the last page served when the listing shrank, after asking page 1 again whether it is the cap', async () => {
+    const store = new MemoryStore();
+    const api = new FakeRawg({
+      listings: { genres: fakeItems(25) },
+      onRequest: ({ page }, fake) => {
+        if (page === 2) fake.listings.genres = fakeItems(15);
+      },
+    });
+    const outcome = await fetchOnce(store, genres, api, { concurrency: 1 });
+    expect(outcome).toMatchObject({ complete: true, pages: 2, resized: 'shrank' });
+    // Pages 1, 2, the refused 3, then page 1 again: 15 items is not a cap at 20.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3, 1]);
+    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 2, resized: 'shrank' });
+    expect(pageKeys(store)).toHaveLength(2);
+  });
+});
+
+describe('fetchPartition on a listing deeper than the API serves (fake client, memory lake)', () => {
+  it('keeps the pages up to the configured cap of an endpoint it cannot split, closes it capped and never asks past it', async () => {
+    const store = new MemoryStore();
+    const api = new FakeRawg({ listings: { genres: fakeItems(150) }, maxResults: 100 });
+    const outcome = await fetchOnce(store, genres, api);
+    expect(outcome.complete).toBe(false);
+    expect(outcome.note).toMatch(/serves 100 of its 150 items/);
+    expect(api.requests.map((r) => r.page)).toEqual(range(10));
+    expect(json(store, cappedKey({ partition: genres }))).toMatchObject({ count: 150, maxResults: 100, pages: 10 });
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+
+    const again = new FakeRawg({ listings: { genres: fakeItems(150) }, maxResults: 100 });
+    expect(await fetchOnce(store, genres, again)).toMatchObject({ complete: false, pagesFetched: 0 });
+    expect(again.requests).toEqual([]);
+  });
+
+  it('finds a cap lower than configured from the first refused page, and caps there', async () => {
+    const store = new MemoryStore();
+    const api = new FakeRawg({ listings: { genres: fakeItems(150) }, maxResults: 50 });
+    const outcome = await fetchOnce(store, genres, api, { maxResults: 1000, concurrency: 1 });
+    expect(outcome.complete).toBe(false);
+    expect(json(store, cappedKey({ partition: genres }))).toMatchObject({ count: 150, maxResults: 50, pages: 5 });
+    // 15 pages planned: 1 to 5 served, 6 refused, page 1 again says 150 (the cap, not a shrink); 7 to 15 never asked.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3, 4, 5, 6, 1]);
+    expect(pageKeys(store)).toHaveLength(5);
+  });
+
+  it('reads a deep snapshot in windows of updated days, every item once, and seals it when every window is complete', async () => {
+    const store = new MemoryStore();
+    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const api = new FakeRawg({ listings: { games: items }, maxResults: 100 });
+    const outcome = await fetchOnce(store, games, api);
+    expect(outcome.complete).toBe(true);
+    const split = json(store, splitKey({ partition: games })) as { count: number; windows: { from: string; to: string }[] };
+    expect(split).toMatchObject({ count: 350, windows: [{ from: '1970-01-01' }, { to: '2026-11-30' }] });
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(350));
+    const success = json(store, successKey({ partition: games })) as { windows: number; count: number };
+    expect(success.count).toBe(350);
+    const sealedWindows = [...store.contents().keys()].filter((key) => key.includes('/window=') && key.endsWith('/_SUCCESS'));
+    expect(sealedWindows).toHaveLength(success.windows);
+    // No page was refused: each window was sized by its page 1 before it was read.
+    expect(api.requests.every((r) => Number(r.params.page_size) === 10)).toBe(true);
+
+    const again = new FakeRawg({ listings: { games: items }, maxResults: 100 });
+    expect(await fetchOnce(store, games, again)).toMatchObject({ complete: true, pagesFetched: 0 });
+    expect(again.requests).toEqual([]);
+  });
+});
+
+describe('fetchPartition beside another run (fake client, memory lake)', () => {
+  it('leaves a page another run wrote first as it is, and still seals the listing', async () => {
+    const store = new MemoryStore();
+    const plan = await planPartition(store, genres);
+    const theirs = JSON.stringify({ count: 25, next: null, previous: null, results: [{ id: 11, updated: '2001-01-01', by: 'the other run' }] });
+    await store.putIfAbsent(pageKey({ partition: genres }, 2), theirs);
+    const outcome = await fetchPartition(plan, {
+      client: new FakeRawg({ listings: { genres: fakeItems(25) } }),
+      allowance: { remaining: Infinity },
+      concurrency: 1,
+      pageSize: 10,
+      maxResults: 100,
+      runId: 'run-1',
+      today: TODAY,
+    });
+    expect(outcome).toMatchObject({ complete: true, pages: 3 });
+    expect(store.contents().get(pageKey({ partition: genres }, 2))).toBe(theirs);
+  });
+
+  it("follows the manifest of a run that started the listing a moment before, its page size included", async () => {
+    const store = new MemoryStore();
+    const plan = await planPartition(store, genres);
+    expect(plan.root.state.status).toBe('new');
+    const other = { endpoint: 'genres', path: 'genres', load: 'snapshot', date: genres.date, params: {}, pageSize: 20, count: 25, pages: 2, createdAt: 'x' };
+    await store.putIfAbsent(manifestKey({ partition: genres }), JSON.stringify(other));
+    const api = new FakeRawg({ listings: { genres: fakeItems(25) } });
+    const ctx = { client: api, allowance: { remaining: Infinity }, concurrency: 1, pageSize: 10, maxResults: 100, runId: 'run-1', today: TODAY };
+    expect(await fetchPartition(plan, ctx)).toMatchObject({ complete: true, pages: 2 });
+    // Our page 1 at size 10 is not stored: the listing is read at 20 a page, as the manifest says.
+    expect(api.requests.map((r) => [r.page, r.params.page_size])).toEqual([
+      [1, '10'],
+      [1, '20'],
+      [2, '20'],
+    ]);
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(25));
+  });
+
+  it('two runs racing on one new listing store each page once, and both end complete', async () => {
+    const store = new MemoryStore();
+    const [a, b] = [new FakeRawg({ listings: { genres: fakeItems(55) } }), new FakeRawg({ listings: { genres: fakeItems(55) } })];
+    const plans = await Promise.all([planPartition(store, genres), planPartition(store, genres)]);
+    const ctx = { allowance: { remaining: Infinity }, concurrency: 2, pageSize: 10, maxResults: 100, today: TODAY };
+    const outcomes = await Promise.all([
+      fetchPartition(plans[0], { ...ctx, client: a, runId: 'run-a' }),
+      fetchPartition(plans[1], { ...ctx, client: b, runId: 'run-b', allowance: { remaining: Infinity } }),
+    ]);
+    expect(outcomes.map((o) => o.complete)).toEqual([true, true]);
+    expect(pageKeys(store)).toHaveLength(6);
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(55));
+  });
+});
+
+describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
+  it('a fatal error mid-listing fails the fetch, seals nothing, and the next run fetches only what is missing', async () => {
+    const store = new MemoryStore();
+    const failing = new FakeRawg({
+      listings: { genres: fakeItems(60) },
+      onRequest: ({ page }) => {
+        if (page === 4) throw new ApiKeyError('the API does not know this key: check RAWG_API_KEY');
+      },
+    });
+    await expect(fetchOnce(store, genres, failing, { concurrency: 1 })).rejects.toThrow(ApiKeyError);
+    // Pages 1 to 3 are kept, the 4th failed, and no request followed it.
+    expect(failing.requests.map((r) => r.page)).toEqual([1, 2, 3, 4]);
+    expect(pageKeys(store)).toHaveLength(3);
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+
+    const healthy = new FakeRawg({ listings: { genres: fakeItems(60) } });
+    expect(await fetchOnce(store, genres, healthy)).toMatchObject({ complete: true, pagesFetched: 3, pagesSkipped: 3, pages: 6 });
+    expect(sorted(healthy.requests.map((r) => r.page))).toEqual([4, 5, 6]);
+  });
+
+  it('a store that refuses a write mid-listing fails the fetch; the pages already written stay and resume', async () => {
+    const store = new MemoryStore();
+    store.beforePut = (key) => {
+      if (key.endsWith('page=00003.json')) throw new Error('the lake refused the write');
+    };
+    await expect(fetchOnce(store, genres, new FakeRawg({ listings: { genres: fakeItems(50) } }), { concurrency: 1 })).rejects.toThrow('refused');
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+    store.beforePut = undefined;
+    const next = new FakeRawg({ listings: { genres: fakeItems(50) } });
+    expect(await fetchOnce(store, genres, next)).toMatchObject({ complete: true, pages: 5 });
+    expect(next.requests.map((r) => r.page)).not.toContain(1);
+  });
+
+  it('the page allowance running out mid-listing stops it resumable; a later run fetches exactly the rest', async () => {
+    const store = new MemoryStore();
+    const allowance = { remaining: 2 };
+    const first = new FakeRawg({ listings: { genres: fakeItems(50) } });
+    expect(await fetchOnce(store, genres, first, { allowance })).toMatchObject({ complete: false, pagesFetched: 2 });
+    expect(allowance.remaining).toBe(0);
+    expect(first.requests).toHaveLength(2);
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+
+    const rest = new FakeRawg({ listings: { genres: fakeItems(50) } });
+    expect(await fetchOnce(store, genres, rest)).toMatchObject({ complete: true, pagesFetched: 3, pages: 5 });
+    expect(rest.requests).toHaveLength(3);
+  });
+
+  it('a window allowance running out leaves the windows not yet read for the next run, and the snapshot unsealed', async () => {
+    const store = new MemoryStore();
+    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const partial = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }), { allowance: { remaining: 12 } });
+    expect(partial.complete).toBe(false);
+    expect(store.contents().has(successKey({ partition: games }))).toBe(false);
+    const rest = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }));
+    expect(rest.complete).toBe(true);
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(350));
+  });
+
+  it("the month's budget running out mid-listing throws before the next request; the ledger counts what was sent", async () => {
+    const store = new MemoryStore();
+    const api = 'api.rawg.io_api';
+    const ledger = new Ledger(store, api, 'run-1', 3, () => new Date(`${TODAY}T06:00:00Z`));
+    const client = new FakeRawg({ listings: { genres: fakeItems(50) }, beforeAttempt: () => ledger.reserve() });
+    await expect(fetchOnce(store, genres, client, { concurrency: 1 })).rejects.toThrow(BudgetExceededError);
+    expect(client.requests).toHaveLength(3);
+    // Reserved before sending: the month already counts the 3, before the run writes its total.
+    expect(await spentInMonth(store, api, '2026-12')).toBe(3);
+    await ledger.close();
+    expect(await spentInMonth(store, api, '2026-12')).toBe(3);
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+  });
+
+  it('the ledger reserves in blocks: a run killed before its total counts at most one block more than it sent', async () => {
+    const store = new MemoryStore();
+    const api = 'api.rawg.io_api';
+    const ledger = new Ledger(store, api, 'run-1', 1000, () => new Date(`${TODAY}T06:00:00Z`));
+    const client = new FakeRawg({ listings: { genres: fakeItems(200) }, beforeAttempt: () => ledger.reserve() });
+    await fetchOnce(store, genres, client);
+    const sent = client.requests.length;
+    const counted = await spentInMonth(store, api, '2026-12');
+    expect(counted).toBeGreaterThanOrEqual(sent);
+    expect(counted - sent).toBeLessThan(16);
+    await ledger.close();
+    expect(await spentInMonth(store, api, '2026-12')).toBe(sent);
+  });
+
+  it("keeps today's updated window open: fetched, not sealed", async () => {
+    const store = new MemoryStore();
+    const today = updatedPartition(findEndpoint(file, 'games'), TODAY);
+    const items: FakeItem[] = fakeItems(15, TODAY, TODAY);
+    const outcome = await fetchOnce(store, today, new FakeRawg({ listings: { games: items } }));
+    expect(outcome.complete).toBe(false);
+    expect(outcome.note).toMatch(/stays open until its UTC day is over/);
+    expect(pageKeys(store)).toHaveLength(2);
+    expect(store.contents().has(successKey({ partition: today }))).toBe(false);
+  });
+});
