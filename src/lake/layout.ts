@@ -110,3 +110,30 @@ export const PAGE_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-
 
 /** Every page of an endpoint under a lake root, as a DuckDB glob (windows included). */
 export const pagesGlob = (root: string, endpoint: string): string => `${root}/raw/${endpoint}/load=*/date=*/**/page=*.json`;
+
+/*
+ * Compacted partitions: a closed partition's pages rewritten as Parquet parts beside the raw JSON,
+ * which stays the record. The marker is written last: parts without it are not trusted.
+ *
+ *   compact/{endpoint}/load={snapshot|updated}/date={YYYY-MM-DD}/part-00000.parquet, _SUCCESS
+ */
+
+/** The folder of a partition's compacted parts. */
+export const compactPrefix = (p: PartitionRef): string => `compact/${p.endpoint.name}/load=${p.load}/date=${p.date}/`;
+export const compactPartKey = (p: PartitionRef, part: number): string => `${compactPrefix(p)}part-${String(part).padStart(5, '0')}.parquet`;
+export const compactSuccessKey = (p: PartitionRef): string => `${compactPrefix(p)}_SUCCESS`;
+
+const COMPACT_SUCCESS = new RegExp(`^compact/([^/]+)/load=([^/]+)/date=(${DAY})/_SUCCESS$`);
+
+/** The partition whose compaction marker `key` is, or undefined for any other key. */
+export function parseCompactSuccessKey(key: string): { endpoint: string; load: Load; date: string } | undefined {
+  const match = COMPACT_SUCCESS.exec(key);
+  if (!match || !isLoad(match[2]!)) return undefined;
+  return { endpoint: match[1]!, load: match[2] as Load, date: match[3]! };
+}
+
+/** Every compacted part of an endpoint under a lake root, as a DuckDB glob. */
+export const compactPartsGlob = (root: string, endpoint: string): string => `${root}/compact/${endpoint}/load=*/date=*/part-*.parquet`;
+
+/** The same part keys as one regular expression over a whole object path, for Snowflake's external tables. */
+export const COMPACT_PART_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[0-9]+[.]parquet`;
