@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { loadEndpoints } from '../config/load.js';
 import type { EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_LAKE_URL, openLake } from '../lake/open.js';
+import { DEFAULT_LAKE_URL, DEFAULT_WAREHOUSE_PATH } from '../config/defaults.js';
+import { openLake } from '../lake/open.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient } from '../source/client.js';
 import { redactText, redactUrl } from '../source/redact.js';
@@ -12,6 +13,21 @@ export function withLake<T>(yargs: Argv<T>) {
   return yargs
     .option('lake', { type: 'string', describe: 'the lake: file://DIR or s3://BUCKET[/PREFIX] [env LAKE_URL]', default: process.env.LAKE_URL || DEFAULT_LAKE_URL, defaultDescription: DEFAULT_LAKE_URL })
     .option('s3-endpoint', { type: 'string', describe: 'an S3-compatible server such as MinIO; unset for AWS S3 [env S3_ENDPOINT]', default: process.env.S3_ENDPOINT });
+}
+
+/** The dev DuckDB warehouse flag of `transform` and `report`. */
+export function withWarehouse<T>(yargs: Argv<T>, describe: string) {
+  return yargs.option('warehouse', { type: 'string', describe: `${describe} [env WAREHOUSE_PATH]`, default: warehouseFromEnv(), defaultDescription: DEFAULT_WAREHOUSE_PATH });
+}
+
+/** The warehouse a command without a --warehouse flag builds and reads. */
+export function warehouseFromEnv(): string {
+  return process.env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH;
+}
+
+/** The interpreter that makes the dbt venv. */
+export function pythonFromEnv(): string | undefined {
+  return process.env.GMP_PYTHON || undefined;
 }
 
 export function withApi<T>(yargs: Argv<T>) {

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
 import { runIngest } from '../ingest/run.js';
 import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
@@ -6,12 +7,12 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { printPipelineEnd } from './output.js';
-import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake, type ApiSettings } from './options.js';
+import { apiFrom, lakeFrom, loadEndpoints, pythonFromEnv, warehouseFromEnv, withApi, withLake, type ApiSettings } from './options.js';
 import { createReporter } from './reporter.js';
 import { printRun } from './run-output.js';
 import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
-import { createTransformReporter } from './transform.js';
+import { createTransformReporter } from './transform-reporter.js';
 
 /** With a real key, a pipeline run fetches at most this many pages unless told otherwise. */
 export const REAL_API_DEFAULT_MAX_PAGES = 100;
@@ -71,7 +72,7 @@ export const pipelineCommand: CommandModule = {
     const progress = createTransformReporter();
     let built: Awaited<ReturnType<typeof transform>>;
     try {
-      built = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, onProgress: progress.progress, signal: interruptSignal() });
+      built = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: warehouseFromEnv(), env: process.env, python: pythonFromEnv(), onProgress: progress.progress, signal: interruptSignal() });
     } finally {
       progress.stop();
     }
@@ -80,7 +81,7 @@ export const pipelineCommand: CommandModule = {
     interruptSignal().throwIfAborted();
     // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
     const { writeReport } = await import('../report/index.js');
-    const report = await writeReport({ warehousePath: built.warehousePath, store });
+    const report = await writeReport({ warehousePath: built.warehousePath!, store, outPath: DEFAULT_REPORT_PATH });
     printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
   },
 };

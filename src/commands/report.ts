@@ -2,14 +2,14 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../report/paths.js';
+import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
 import { notice } from './log.js';
-import { lakeFrom, withLake } from './options.js';
+import { lakeFrom, withLake, withWarehouse } from './options.js';
 
 interface ReportArgs {
   lake: string;
   s3Endpoint?: string;
-  warehouse?: string;
+  warehouse: string;
   out: string;
 }
 
@@ -17,13 +17,7 @@ export const reportCommand: CommandModule = {
   command: 'report',
   describe: 'write the market report: the marts as one self-contained HTML page with charts',
   builder: (yargs) =>
-    withLake(yargs)
-      .option('warehouse', {
-        type: 'string',
-        describe: 'the DuckDB warehouse to read [env WAREHOUSE_PATH]',
-        default: process.env.WAREHOUSE_PATH,
-        defaultDescription: DEFAULT_WAREHOUSE_PATH,
-      })
+    withWarehouse(withLake(yargs), 'the DuckDB warehouse to read')
       .option('out', { type: 'string', default: DEFAULT_REPORT_PATH, describe: 'where to write the HTML page' }),
   handler: async (argv) => {
     const args = argv as unknown as ReportArgs;

@@ -6,18 +6,15 @@ import { readLakePanel } from './lake-panel.js';
 import { readMarketData } from './market-data.js';
 import { renderPage, type BuiltFrom } from './page.js';
 import { marketSections } from './sections.js';
-import { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from './paths.js';
 import { openWarehouse } from './warehouse.js';
 
-export { DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH };
-
 export interface ReportOptions {
-  /** The DuckDB warehouse dbt built. Default: env WAREHOUSE_PATH, else ./.warehouse/game_market.duckdb. */
-  warehousePath?: string;
+  /** The DuckDB warehouse dbt built; relative paths are against the working directory. */
+  warehousePath: string;
   /** The lake, for the data panel (partitions and run records). */
   store: ObjectStore;
-  /** Default: reports/market-report.html. Relative paths are against the working directory. */
-  outPath?: string;
+  /** Where the page goes; relative paths are against the working directory. */
+  outPath: string;
 }
 
 export interface ReportResult {
@@ -34,8 +31,8 @@ export interface ReportResult {
 export async function writeReport({ warehousePath, store, outPath }: ReportOptions): Promise<ReportResult> {
   const started = performance.now();
   const now = new Date();
-  const warehouseFile = resolve(warehousePath || process.env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH);
-  const path = resolve(outPath || DEFAULT_REPORT_PATH);
+  const warehouseFile = resolve(warehousePath);
+  const path = resolve(outPath);
   const warehouse = await openWarehouse(warehouseFile);
   let html: string;
   try {

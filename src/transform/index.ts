@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openLake } from '../lake/open.js';
-import { forgetBuiltFrom, readBuiltFrom, recordBuiltFrom } from './built-from.js';
-import { runDbt, type DbtEvent } from './dbt.js';
+import { forgetBuiltFrom, readBuiltFrom, recordBuiltFrom, type BuildVerdict } from './built-from.js';
+import type { DbtEvent } from './dbt.js';
+import { buildAndCheck } from './gated-build.js';
+import { generateFreshnessSources } from './freshness-sources.js';
 import { generateDbtSources } from './generate-sources.js';
 import { completePartitions } from './lake-partitions.js';
 import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
@@ -10,6 +12,9 @@ import { ensureVenv, type SetupProgress } from './venv.js';
 
 export { generateDbtSources, staleDbtSources } from './generate-sources.js';
 export { TARGETS, type Target } from './settings.js';
+export { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateFreshnessSources } from './freshness-sources.js';
+export type { BuildVerdict } from './built-from.js';
+export type { EndpointFreshness } from './freshness.js';
 
 export type TransformProgress =
   | ({ phase: 'setup' } & SetupProgress)
@@ -18,12 +23,15 @@ export type TransformProgress =
 export interface TransformOptions {
   target: Target;
   onProgress?: (progress: TransformProgress) => void;
-  /** Default: env LAKE_URL, else file://./.lake (relative to the working directory). */
-  lakeUrl?: string;
-  /** Default: env S3_ENDPOINT. */
+  /** The lake dbt reads; a file:// directory is relative to the working directory. */
+  lakeUrl: string;
   s3Endpoint?: string;
-  /** Default: env WAREHOUSE_PATH, else ./.warehouse/game_market.duckdb. */
-  warehousePath?: string;
+  /** The dev warehouse file, relative to the working directory. */
+  warehousePath: string;
+  /** The environment dbt runs in: PATH, AWS and Snowflake credentials. */
+  env: NodeJS.ProcessEnv;
+  /** The interpreter that makes the dbt venv, if not python3. */
+  python?: string;
   /** Stops the venv setup or dbt (and its children) and rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Rebuild every model from the whole lake instead of adding the partitions completed since. */
@@ -35,6 +43,8 @@ export interface TransformResult {
   warehousePath?: string;
   /** dbt's output of this build, as text. */
   logPath: string;
+  /** Failed tests and each endpoint's freshness: whether the warehouse is current. */
+  verdict: BuildVerdict;
 }
 
 /**
@@ -42,13 +52,16 @@ export interface TransformResult {
  * project venv if needed, lists the lake's complete partitions, then runs `dbt build` (models,
  * data tests, unit tests) for the target. The base and staging models add only the partitions
  * they do not hold yet; a dev warehouse last built from another lake (or from none that
- * finished) is rebuilt whole. Throws a TransformError (one line) when anything fails.
+ * finished) is rebuilt whole. Then checks each endpoint's freshness. Failed tests and stale
+ * endpoints are in the verdict (a build whose tests failed is rebuilt whole next time); anything
+ * else that fails throws a TransformError (one line).
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const notify = options.onProgress ?? (() => undefined);
-  const settings = dbtRunSettings(options);
+  const settings = dbtRunSettings(options, options.env);
   generateDbtSources();
-  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal);
+  generateFreshnessSources();
+  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const lakeUrl = settings.env.LAKE_URL;
   const args = lakeUrl ? ['--vars', JSON.stringify({ lake_partitions: await completePartitions(openLakeOf(settings, lakeUrl)) })] : [];
   if (settings.warehousePath) {
@@ -59,9 +72,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   } else if (options.fullRefresh) {
     args.push('--full-refresh');
   }
-  const { logPath } = await runDbt('build', settings, { onEvent: (event) => notify({ phase: 'dbt', ...event }), signal: options.signal, args });
-  if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, lakeUrl!);
-  return { warehousePath: settings.warehousePath, logPath };
+  const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
+  const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
+  if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, lakeUrl!, verdict);
+  return { warehousePath: settings.warehousePath, logPath, verdict };
 }
 
 /** The lake dbt reads, opened with the same endpoint and region as dbt's S3 secret. */

@@ -22,8 +22,10 @@ describe('lakeLocation', () => {
 });
 
 describe('dbtRunSettings', () => {
+  const prod = { target: 'prod' as const, lakeUrl: 's3://bucket', warehousePath: 'unused.duckdb' };
+
   it('gives dev absolute paths, the project profile and the offline extension folder', () => {
-    const settings = dbtRunSettings({ target: 'dev' }, { LAKE_URL: 'file://lake', PATH: '/bin' }, '/work/x');
+    const settings = dbtRunSettings({ target: 'dev', lakeUrl: 'file://lake', warehousePath: './.warehouse/game_market.duckdb' }, { PATH: '/bin' }, '/work/x');
     expect(settings.warehousePath).toBe('/work/x/.warehouse/game_market.duckdb');
     expect(settings.targetPath).toBe('/work/x/.warehouse/game_market.dbt-target');
     expect(settings.env).toMatchObject({
@@ -37,7 +39,7 @@ describe('dbtRunSettings', () => {
     expect(settings.env.DBT_PROFILES_DIR).toMatch(/\/dbt$/);
   });
 
-  it('prefers options over env', () => {
+  it('takes the lake and warehouse from its inputs, not from the environment it passes on', () => {
     const settings = dbtRunSettings(
       { target: 'dev', lakeUrl: 's3://bucket/p', s3Endpoint: 'http://127.0.0.1:9000', warehousePath: 'w.duckdb' },
       { LAKE_URL: 'file://ignored', WAREHOUSE_PATH: 'ignored.duckdb' },
@@ -47,10 +49,10 @@ describe('dbtRunSettings', () => {
   });
 
   it('asks for the Snowflake credentials before a prod run, naming the missing ones', () => {
-    expect(() => dbtRunSettings({ target: 'prod' }, { SNOWFLAKE_ACCOUNT: 'acme' })).toThrow(
+    expect(() => dbtRunSettings(prod, { SNOWFLAKE_ACCOUNT: 'acme' })).toThrow(
       '--target prod needs SNOWFLAKE_USER, SNOWFLAKE_PASSWORD in the environment (Snowflake credentials)',
     );
-    const settings = dbtRunSettings({ target: 'prod' }, { SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' });
+    const settings = dbtRunSettings(prod, { SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' });
     expect(settings.warehousePath).toBeUndefined();
     expect(settings.env.DBT_TARGET).toBe('prod');
   });

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { parseLakeUrl } from '../lake/url.js';
 
 export const TARGETS = ['dev', 'prod'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -12,15 +13,13 @@ export const venvDir = join(repoRoot, '.venv');
 /** Where the venv setup copies DuckDB's httpfs extension (from its PyPI package). */
 export const duckdbExtensionDir = join(venvDir, 'duckdb-extensions');
 
-export const DEFAULT_LAKE_URL = 'file://./.lake';
-export const DEFAULT_WAREHOUSE_PATH = './.warehouse/game_market.duckdb';
-
-/** What one dbt run needs to know, each value from an option or else its env variable. */
+/** What one dbt run needs to know, as the CLI resolved it from flags, environment and defaults. */
 export interface TransformInputs {
   target: Target;
-  lakeUrl?: string;
+  lakeUrl: string;
   s3Endpoint?: string;
-  warehousePath?: string;
+  /** The dev warehouse file; relative to the working directory. */
+  warehousePath: string;
 }
 
 export interface DbtRunSettings {
@@ -42,7 +41,7 @@ const SNOWFLAKE_REQUIRED = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PA
  * Resolves the run's settings. Relative paths are made absolute against the working directory
  * here, because dbt runs from the repository root, where `./.lake` would mean something else.
  */
-export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DbtRunSettings {
+export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv, cwd = process.cwd()): DbtRunSettings {
   const base: NodeJS.ProcessEnv = {
     ...env,
     DBT_PROFILES_DIR: dbtDir,
@@ -54,15 +53,15 @@ export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv =
     if (missing.length) throw new ConfigError(`--target prod needs ${missing.join(', ')} in the environment (Snowflake credentials)`);
     return { target: 'prod', targetPath: join(dbtDir, 'target', 'prod'), env: base };
   }
-  const warehousePath = resolve(cwd, inputs.warehousePath || env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH);
-  const s3Endpoint = inputs.s3Endpoint ?? env.S3_ENDPOINT;
+  const warehousePath = resolve(cwd, inputs.warehousePath);
+  const { s3Endpoint } = inputs;
   return {
     target: 'dev',
     warehousePath,
     targetPath: `${warehousePath.replace(/\.duckdb$/, '')}.dbt-target`,
     env: {
       ...base,
-      LAKE_URL: lakeLocation(inputs.lakeUrl || env.LAKE_URL || DEFAULT_LAKE_URL, cwd),
+      LAKE_URL: lakeLocation(inputs.lakeUrl, cwd),
       WAREHOUSE_PATH: warehousePath,
       DUCKDB_EXTENSION_DIRECTORY: duckdbExtensionDir,
       ...(s3Endpoint ? { S3_ENDPOINT: s3Endpoint } : {}),
@@ -75,19 +74,10 @@ export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv =
  * without a trailing slash (the sources append `/raw/...`).
  */
 export function lakeLocation(lakeUrl: string, cwd = process.cwd()): string {
-  if (lakeUrl.startsWith('file://')) {
-    const dir = lakeUrl.slice('file://'.length);
-    if (!dir) throw new ConfigError('LAKE_URL "file://" names no directory: use e.g. file://./.lake');
-    const absolute = resolve(cwd, dir);
-    // DuckDB's glob matches no path that holds a backslash, escaped or not.
-    if (absolute.includes('\\')) throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
-    return `file://${absolute}`;
-  }
-  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(lakeUrl);
-  if (s3) {
-    const prefix = (s3[2] ?? '').replace(/^\/+|\/+$/g, '');
-    return prefix ? `s3://${s3[1]}/${prefix}` : `s3://${s3[1]}`;
-  }
-  const shown = lakeUrl.includes('@') ? '(a URL with credentials)' : `"${lakeUrl}"`;
-  throw new ConfigError(`LAKE_URL ${shown} is not a lake: use file://DIR or s3://BUCKET[/PREFIX]`);
+  const lake = parseLakeUrl(lakeUrl);
+  if (lake.kind === 's3') return lake.prefix ? `s3://${lake.bucket}/${lake.prefix}` : `s3://${lake.bucket}`;
+  const absolute = resolve(cwd, lake.dir);
+  // DuckDB's glob matches no path that holds a backslash, escaped or not.
+  if (absolute.includes('\\')) throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
+  return `file://${absolute}`;
 }

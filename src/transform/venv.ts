@@ -36,11 +36,11 @@ function venvIsReady(): boolean {
 /**
  * Makes the project's Python venv for dbt, once: the pinned requirements (every transitive
  * package held by constraints.txt), then DuckDB's httpfs extension copied from its PyPI package.
- * Later calls return at once; a changed requirements file brings the venv up to date.
+ * Later calls return at once; a changed requirements file brings the venv up to date. `python`
+ * makes the venv (GMP_PYTHON).
  */
-export async function ensureVenv(onProgress: (progress: SetupProgress) => void = () => undefined, signal?: AbortSignal): Promise<void> {
+export async function ensureVenv(onProgress: (progress: SetupProgress) => void = () => undefined, signal?: AbortSignal, python = 'python3'): Promise<void> {
   if (venvIsReady()) return;
-  const python = process.env.GMP_PYTHON || 'python3';
   onProgress({ message: `creating the dbt venv in ${venvDir} (once, about a minute)` });
   await mustSucceed('creating the venv', python, ['-m', 'venv', venvDir], { signal });
 

@@ -51,6 +51,7 @@ await transform({
   target: 'dev',
   lakeUrl: `file://${lakeDir}`,
   warehousePath: warehouse,
+  env: process.env,
   onProgress: (progress) => {
     if (progress.phase === 'dbt' && progress.node) nodes = progress.node.total;
   },
