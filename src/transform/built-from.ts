@@ -1,32 +1,62 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { EndpointFreshness } from './freshness.js';
 
 /**
- * Which lake a dev warehouse was built from, in a small file beside it: the report warns when it
- * is given another lake, whose panel would describe data the marts do not hold.
+ * What a dev build recorded in a small file beside the warehouse: the lake it read (the report
+ * warns when it is given another lake, whose panel would describe data the marts do not hold)
+ * and its verdict, so the report can say when its data is not current.
  */
 export const builtFromPath = (warehousePath: string): string => `${warehousePath}.lake.json`;
+
+export interface BuildVerdict {
+  /** When freshness was checked, ISO. */
+  checkedAt: string;
+  /** Per endpoint, the newest closed partition and dbt's freshness status; undefined when not checked (no lake listing). */
+  freshness?: EndpointFreshness[];
+  /** dbt tests that failed, by name; empty when every test passed. */
+  failedTests: string[];
+  /** Models dbt skipped after a failed test: they hold the rows of their last build. */
+  skippedModels: string[];
+}
+
+export interface BuildRecord {
+  /** The lake as dbt read it (file://ABSOLUTE-DIR or s3://BUCKET[/PREFIX]). */
+  lake: string;
+  builtAt: string;
+  verdict?: BuildVerdict;
+}
 
 /** Before a build: a build that fails half-way leaves a warehouse of no known lake. */
 export function forgetBuiltFrom(warehousePath: string): void {
   rmSync(builtFromPath(warehousePath), { force: true });
 }
 
-/** After a build: `lake` as dbt read it (file://ABSOLUTE-DIR or s3://BUCKET[/PREFIX]). */
-export function recordBuiltFrom(warehousePath: string, lake: string): void {
+/** After a build whose models were all made (its tests may have failed). Holds no secret: a lake location, dates, test names. */
+export function recordBuiltFrom(warehousePath: string, lake: string, verdict?: BuildVerdict): void {
   const path = builtFromPath(warehousePath);
   const partial = `${path}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify({ lake, builtAt: new Date().toISOString() })}\n`);
+  const record: BuildRecord = { lake, builtAt: new Date().toISOString(), ...(verdict ? { verdict } : {}) };
+  writeFileSync(partial, `${JSON.stringify(record)}\n`);
   renameSync(partial, path);
 }
 
-/** The lake the warehouse was last built from; undefined when no build recorded one. */
-export function readBuiltFrom(warehousePath: string): string | undefined {
+/** The last build's record; undefined when no build recorded one. */
+export function readBuildRecord(warehousePath: string): BuildRecord | undefined {
   try {
-    const { lake } = JSON.parse(readFileSync(builtFromPath(warehousePath), 'utf8')) as { lake?: unknown };
-    return typeof lake === 'string' ? lake : undefined;
+    const record = JSON.parse(readFileSync(builtFromPath(warehousePath), 'utf8')) as Partial<BuildRecord>;
+    return typeof record.lake === 'string' ? (record as BuildRecord) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The lake of the last build that passed every test: what an incremental build may add to. A
+ * build whose tests failed counts as failed here, so the next one rebuilds whole.
+ */
+export function readBuiltFrom(warehousePath: string): string | undefined {
+  const record = readBuildRecord(warehousePath);
+  return record && !record.verdict?.failedTests.length ? record.lake : undefined;
 }
 
 /** A lake's location as the report's store names it, in the form a build records. */

@@ -39,11 +39,11 @@ const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error']);
 
 /** The text log of a dbt command, in the folder of its compiled files. */
 export function dbtLogPath(command: string, settings: DbtRunSettings): string {
-  return join(settings.targetPath, `dbt-${command}.log`);
+  return join(settings.targetPath, `dbt-${command.replaceAll(' ', '-')}.log`);
 }
 
 /**
- * Runs one dbt command (build, parse, ...) from the project venv against the dbt/ project.
+ * Runs one dbt command (build, parse, source freshness, ...) from the project venv against the dbt/ project.
  * Every event of dbt's JSON log goes to `onEvent` and, as text, to the run's log file; a failure
  * becomes one TransformError line naming the first error dbt reported. Aborting `signal` stops
  * dbt and its children before the promise rejects with the signal's reason. `args` follow the
@@ -56,7 +56,7 @@ export async function runDbt(
 ): Promise<DbtRun> {
   const args = [
     '--log-format', 'json', '--no-use-colors',
-    command, '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
+    ...command.split(' '), '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
     ...(options.args ?? []),
   ];
   const logPath = dbtLogPath(command, settings);

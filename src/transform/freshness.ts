@@ -1,0 +1,82 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { TransformError } from '../errors.js';
+import { runDbt, type DbtEvent } from './dbt.js';
+import { FRESHNESS_SOURCE } from './freshness-sources.js';
+import type { DbtRunSettings } from './settings.js';
+
+/** dbt's verdict in our words: pass is fresh; an endpoint with no closed partition has no date. */
+export type FreshnessStatus = 'fresh' | 'warn' | 'error';
+
+export interface EndpointFreshness {
+  endpoint: string;
+  /** The newest closed partition's date, YYYY-MM-DD; null when the lake holds none. */
+  newestDate: string | null;
+  /** Whole days between that date and the check; null with no date. */
+  ageDays: number | null;
+  status: FreshnessStatus;
+  warnAfterDays: number;
+  errorAfterDays: number;
+}
+
+/** One result of dbt's sources.json, as far as it is read here. */
+interface SourceResult {
+  unique_id?: string;
+  status?: string;
+  max_loaded_at?: string | null;
+  max_loaded_at_time_ago_in_s?: number | null;
+  criteria?: { warn_after?: { count?: number | null }; error_after?: { count?: number | null } };
+}
+
+const DAY_S = 86_400;
+
+/**
+ * Runs `dbt source freshness` on the freshness sources (the lake_partitions model the build just
+ * made) and reads its verdict per endpoint. dbt exits 1 when a source passed its error threshold:
+ * that is a verdict, not a failure; only a run that wrote no results is one.
+ */
+export async function checkFreshness(settings: DbtRunSettings, options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {}): Promise<EndpointFreshness[]> {
+  const resultsPath = join(settings.targetPath, 'sources.json');
+  rmSync(resultsPath, { force: true });
+  let failure: unknown;
+  try {
+    await runDbt('source freshness', settings, { ...options, args: ['--select', `source:${FRESHNESS_SOURCE}`] });
+  } catch (error) {
+    if (!(error instanceof TransformError)) throw error;
+    failure = error;
+  }
+  const results = readResults(resultsPath);
+  if (!results) throw failure ?? new TransformError(`dbt source freshness wrote no ${resultsPath}`);
+  return freshnessFromResults(results);
+}
+
+/** sources.json's results as endpoint verdicts, sorted by endpoint. */
+export function freshnessFromResults(results: readonly SourceResult[]): EndpointFreshness[] {
+  const prefix = `.${FRESHNESS_SOURCE}.`;
+  return results
+    .filter((result) => result.unique_id?.includes(prefix))
+    .map((result) => {
+      const endpoint = result.unique_id!.slice(result.unique_id!.indexOf(prefix) + prefix.length);
+      const newestDate = result.max_loaded_at ? result.max_loaded_at.slice(0, 10) : null;
+      const ago = result.max_loaded_at_time_ago_in_s;
+      return {
+        endpoint,
+        newestDate,
+        ageDays: newestDate && typeof ago === 'number' ? Math.floor(ago / DAY_S) : null,
+        // A runtime error here is an endpoint with no closed partition: max() found no date.
+        status: result.status === 'pass' ? 'fresh' : result.status === 'warn' ? 'warn' : 'error',
+        warnAfterDays: result.criteria?.warn_after?.count ?? 0,
+        errorAfterDays: result.criteria?.error_after?.count ?? 0,
+      } satisfies EndpointFreshness;
+    })
+    .sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+}
+
+function readResults(path: string): SourceResult[] | undefined {
+  try {
+    const { results } = JSON.parse(readFileSync(path, 'utf8')) as { results?: unknown };
+    return Array.isArray(results) ? (results as SourceResult[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
