@@ -108,7 +108,7 @@ function valueProblems(where: string, arg: ModuleArgument, value: string, scan: 
   return [];
 }
 
-/** A `dagger call` the README shows: in a code block (typed as is) or in running text. */
+/** A `dagger call` a document shows: in a code block (typed as is) or in running text. */
 export interface DocumentedCall {
   command: string;
   words: string[];

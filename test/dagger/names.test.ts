@@ -2,17 +2,18 @@
  * Names `dagger call` can reach. The CLI hides a module function that shares its name with a
  * field of the core API's root (some of them it hides on their own: `pipeline` was one), and it
  * spells arguments word by word with digits apart (`s3Endpoint` is `--s-3-endpoint`). The core
- * fields come from the pinned @dagger.io/dagger client; the README's calls are matched against
- * the module as the SDK's introspector reads it.
+ * fields come from the pinned @dagger.io/dagger client; the calls the README and docs/ show are
+ * matched against the module as the SDK's introspector reads it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callProblems, documentedCalls, shellWords, type DocumentedCall } from './calls.js';
 import { CLI_HIDDEN_FIELDS, cliName, coreRootFields, plainKebab, scanModule, type ModuleObject, type ModuleScan } from './introspect.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+/** Every page a reader may copy a call from: the README and each document under docs/. */
+const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 /** The module function names that `dagger call` would not offer. */
 function hiddenNames(names: string[]): string[] {
@@ -63,19 +64,20 @@ describe('argument names', () => {
   });
 });
 
-describe("the README's dagger calls", () => {
-  let calls: DocumentedCall[];
+describe('the documented dagger calls', () => {
+  let calls: (DocumentedCall & { document: string })[];
   beforeAll(() => {
-    calls = documentedCalls(readme);
+    calls = documents.flatMap((document) => documentedCalls(readFileSync(join(root, document), 'utf8')).map((call) => ({ ...call, document })));
   });
 
-  it('finds them in code blocks and in running text', () => {
+  it('finds them in code blocks and in running text, in docs/operations.md at least', () => {
     expect(calls.filter((c) => c.inBlock).length).toBeGreaterThanOrEqual(10);
-    expect(calls.map((c) => c.words[0])).toContain('run-pipeline');
+    expect(calls.filter((c) => !c.inBlock).length).toBeGreaterThanOrEqual(1);
+    expect(calls.filter((c) => c.document === 'docs/operations.md').map((c) => c.words[0])).toContain('run-pipeline');
   });
 
   it('uses only functions and flags the module has, with values of the right kind', () => {
-    const wrong = calls.flatMap((call) => callProblems(call.words, scan, { complete: call.inBlock }).map((p) => `${call.command}: ${p}`));
+    const wrong = calls.flatMap((call) => callProblems(call.words, scan, { complete: call.inBlock }).map((p) => `${call.document}: ${call.command}: ${p}`));
     expect(wrong).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
   async function build(database: string, args: string[] = []): Promise<void> {
     const dbEnv = { ...emulator.env, SNOWFLAKE_DATABASE: database };
     await loadRawTables({ ...emulator, env: dbEnv }, lakeDir);
-    // fakesnow cannot create qualified temporary tables (README, Limits): no unit tests, and
+    // fakesnow cannot create qualified temporary tables (docs/testing.md, known limits): no unit tests, and
     // incremental builds stage their rows in transient tables.
     await gmpOk(['transform', '--target', 'prod', ...args], {
       ...env,

@@ -65,7 +65,7 @@ describe('gmp transform --target prod against a Snowflake emulator (fakesnow; ra
     await ingestSandbox(env);
     await gmpOk(['transform', '--target', 'dev'], env);
     await loadRawTables(emulator, lakeDir);
-    // fakesnow cannot create the qualified temporary tables dbt's unit tests use (README, Limits).
+    // fakesnow cannot create the qualified temporary tables dbt's unit tests use (docs/testing.md, known limits).
     const prodEnv = { ...env, ...emulator.env, DBT_EXCLUDE_RESOURCE_TYPES: 'unit_test' };
     prodOutput = (await gmpOk(['transform', '--target', 'prod'], prodEnv)).stdout;
   }, 900_000);
