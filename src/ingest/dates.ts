@@ -13,7 +13,9 @@ export function yesterdayUtc(now = new Date()): string {
 
 /** Checks a YYYY-MM-DD flag value; `flag` names it in the error. */
 export function parseDate(value: string, flag: string): string {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  // Date.parse is NaN for a month 13 (toISOString would throw) and rolls 02-30 over to March.
+  const time = Date.parse(`${value}T00:00:00Z`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
   if (!valid) throw new ConfigError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
   return value;
 }
