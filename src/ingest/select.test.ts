@@ -1,16 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../test/support/memory-store.js';
 import { loadEndpoints } from '../config/load.js';
-import { openLake } from '../lake/open.js';
-import { selectWork } from './select.js';
+import { ConfigError } from '../errors.js';
+import { CountingStore } from '../lake/store.js';
+import { selectUnits, selectWork } from './select.js';
 
 const file = loadEndpoints();
 const at = (day: string) => new Date(`${day}T06:00:00Z`);
 
 async function lakeWith(objects: Record<string, string>) {
-  const store = openLake({ lakeUrl: `file://${mkdtempSync(join(tmpdir(), 'gmp-select-'))}` });
+  const store = new MemoryStore();
   for (const [key, body] of Object.entries(objects)) await store.putIfAbsent(key, body);
   return store;
 }
@@ -21,7 +20,7 @@ const manifest = (date: string) =>
 
 const ids = (work: Awaited<ReturnType<typeof selectWork>>) => work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
 
-describe('daily mode (a lake on disk, no API)', () => {
+describe('daily mode (memory lake, no API)', () => {
   it("continues an open games snapshot as a backfill beside yesterday's window, under the snapshot's own date", async () => {
     const store = await lakeWith({ 'raw/games/load=snapshot/date=2026-11-03/_manifest.json': manifest('2026-11-03') });
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-01'));
@@ -52,4 +51,44 @@ describe('snapshot mode', () => {
     const done = await lakeWith({ 'raw/games/load=snapshot/date=2026-10-20/_SUCCESS': success });
     expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, done, at('2026-12-01')))).toEqual(['games/snapshot/2026-12-01']);
   });
+});
+
+describe('incremental mode and flags', () => {
+  it('selects one updated window a day from --from to --to, and only for endpoints that have one', async () => {
+    const work = await selectWork(file, { endpoints: 'all', mode: 'incremental', from: '2026-11-28', to: '2026-11-30' }, await lakeWith({}), at('2026-12-01'));
+    expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30']);
+    await expect(selectWork(file, { endpoints: ['genres'], mode: 'incremental' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(/no incremental window/);
+  });
+
+  it.each([
+    [{ from: '2026-11-01' }, /--from and --to go together/],
+    [{ from: '2026-11-01', to: '2026-11-02', date: '2026-11-01' }, /either --date or --from\/--to/],
+    [{ date: '2026-12-02' }, /in the future/],
+    [{ date: '2026-13-01' }, /not a date/],
+    [{ date: '2026-02-30' }, /not a date/],
+    [{ from: '2026-11-05', to: '2026-11-01' }, /before --from/],
+  ])('refuses %o with a ConfigError, before reading the lake', async (flags, message) => {
+    const store = new CountingStore(new MemoryStore());
+    const selection = { endpoints: ['games'], mode: 'incremental' as const, ...flags };
+    await expect(selectWork(file, selection, store, at('2026-12-01'))).rejects.toThrow(ConfigError);
+    await expect(selectWork(file, selection, store, at('2026-12-01'))).rejects.toThrow(message);
+    expect(store.requests).toBe(0);
+  });
+});
+
+describe('units named by id', () => {
+  it('groups the windows of one partition into one piece of work, each unit once', async () => {
+    const a = 'games/snapshot/2026-11-03/updated~1970-01-01~1998-06-17';
+    const b = 'games/snapshot/2026-11-03/updated~1998-06-18~2026-11-03';
+    const work = await selectUnits(file, [a, b, a, 'genres/snapshot/2026-11-30'], await lakeWith({}), at('2026-12-01'));
+    expect(ids(work)).toEqual(['games/snapshot/2026-11-03', 'genres/snapshot/2026-11-30']);
+    expect([...work[0]!.units!]).toEqual([a, b]);
+  });
+
+  it.each(['games/snapshot', 'games/weekly/2026-11-30', 'games/updated/2026-11-30/updated~2026-11-01~2026-11-30', 'games/snapshot/2026-11-30/dates~a~b', 'genres/updated/2026-11-30', 'games/snapshot/2026-12-09'])(
+    'refuses the unit %s with a ConfigError',
+    async (id) => {
+      await expect(selectUnits(file, [id], await lakeWith({}), at('2026-12-01'))).rejects.toThrow(ConfigError);
+    },
+  );
 });
