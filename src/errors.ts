@@ -47,3 +47,6 @@ export class StaleGeneratedFilesError extends GmpError {}
 
 /** The market report could not be made: no warehouse, no marts, or the warehouse is in use. */
 export class ReportError extends GmpError {}
+
+/** The build finished, but its data is not current: a dbt test failed, or an endpoint is past its errorAfterDays. */
+export class NotCurrentError extends GmpError {}

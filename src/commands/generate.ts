@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
-import { generateDbtSources, staleDbtSources } from '../transform/index.js';
+import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
 
 const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
 
@@ -27,7 +27,7 @@ export const generateCommand: CommandModule = {
   handler: (argv) => {
     const schema = staleSchema();
     if ((argv as { check?: boolean }).check) {
-      const stale = [...(schema ? ['config/endpoints.schema.json'] : []), ...staleDbtSources().map((path) => `dbt/${path}`)];
+      const stale = [...(schema ? ['config/endpoints.schema.json'] : []), ...staleDbtSources().map((path) => `dbt/${path}`), ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : [])];
       if (stale.length) {
         throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
       }
@@ -39,6 +39,7 @@ export const generateCommand: CommandModule = {
       process.stdout.write('wrote config/endpoints.schema.json\n');
     }
     const { written, removed } = generateDbtSources();
+    if (generateFreshnessSources()) written.push(FRESHNESS_SOURCES_PATH);
     for (const path of written) process.stdout.write(`wrote dbt/${path}\n`);
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
     if (!schema && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');

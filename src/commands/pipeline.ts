@@ -13,6 +13,7 @@ import { printRun } from './run-output.js';
 import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
 import { createTransformReporter } from './transform-reporter.js';
+import { notCurrentError, printVerdict } from './verdict-output.js';
 
 /** With a real key, a pipeline run fetches at most this many pages unless told otherwise. */
 export const REAL_API_DEFAULT_MAX_PAGES = 100;
@@ -82,6 +83,9 @@ export const pipelineCommand: CommandModule = {
     // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
     const { writeReport } = await import('../report/index.js');
     const report = await writeReport({ warehousePath: built.warehousePath!, store, outPath: DEFAULT_REPORT_PATH });
+    printVerdict(built.verdict);
     printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
+    const notCurrent = notCurrentError(built.verdict, { staleFails: true, reportPath: report.path });
+    if (notCurrent) throw notCurrent;
   },
 };

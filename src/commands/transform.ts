@@ -5,6 +5,7 @@ import { InterruptedError, interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { pythonFromEnv, withLake, withWarehouse } from './options.js';
 import { createTransformReporter } from './transform-reporter.js';
+import { notCurrentError, printVerdict } from './verdict-output.js';
 
 /** What a stopped build leaves: dbt was stopped with its children, so nothing holds the warehouse. */
 const REBUILD = 'dbt was stopped; the next gmp transform builds the warehouse again';
@@ -45,6 +46,9 @@ export const transformCommand: CommandModule = {
       reporter.stop();
     }
     notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
+    printVerdict(built.verdict);
     process.stdout.write(built.warehousePath ? `warehouse: ${built.warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n');
+    const failed = notCurrentError(built.verdict, { staleFails: false });
+    if (failed) throw failed;
   },
 };

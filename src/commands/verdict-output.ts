@@ -1,0 +1,61 @@
+import { NotCurrentError } from '../errors.js';
+import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
+import { stderrLog } from './log.js';
+
+/** Names listed in one line before "+N more". */
+const LISTED = 5;
+
+/**
+ * One line on stderr per stale endpoint, and one naming the failed tests: plain text on a
+ * terminal, otherwise a JSON event (level warn, or error past errorAfterDays) with the figures.
+ */
+export function printVerdict(verdict: BuildVerdict, interactive = Boolean(process.stderr.isTTY)): void {
+  for (const stale of staleEndpoints(verdict)) {
+    const message = staleLine(stale);
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog()[stale.status === 'error' ? 'error' : 'warn']({ event: 'stale', ...stale }, message);
+  }
+  if (verdict.freshness === undefined) {
+    const message = 'freshness not checked: the build was given no lake listing (set LAKE_URL)';
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog().warn({ event: 'freshness-unchecked' }, message);
+  }
+  if (verdict.failedTests.length) {
+    const message = failedTestsLine(verdict);
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog().error({ event: 'tests-failed', failedTests: verdict.failedTests, skippedModels: verdict.skippedModels }, message);
+  }
+}
+
+/** Endpoints whose newest closed partition is past warnAfterDays (or that have none). */
+export function staleEndpoints(verdict: BuildVerdict): EndpointFreshness[] {
+  return (verdict.freshness ?? []).filter((endpoint) => endpoint.status !== 'fresh');
+}
+
+/**
+ * What stops a run from ending 0 once its warehouse (and report) is written: a failed test, and
+ * for the pipeline, whose job is a current report, an endpoint past errorAfterDays. An endpoint
+ * only past warnAfterDays is a warning; `gmp transform` also builds old lakes on purpose.
+ */
+export function notCurrentError(verdict: BuildVerdict, { staleFails, reportPath }: { staleFails: boolean; reportPath?: string }): NotCurrentError | undefined {
+  const overdue = staleFails ? staleEndpoints(verdict).filter((endpoint) => endpoint.status === 'error') : [];
+  const reasons = [
+    ...(verdict.failedTests.length ? [failedTestsLine(verdict)] : []),
+    ...(overdue.length ? [`stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'no complete partition'})`).join(', ')}`] : []),
+  ];
+  if (!reasons.length) return undefined;
+  const report = reportPath ? `the report at ${reportPath} says so at the top` : 'gmp report shows it at the top';
+  return new NotCurrentError(`the warehouse is not current: ${reasons.join('; ')}; ${report}`);
+}
+
+function staleLine({ endpoint, newestDate, ageDays, status, warnAfterDays, errorAfterDays }: EndpointFreshness): string {
+  const age = newestDate ? `newest complete partition ${newestDate} is ${ageDays} days old` : 'no complete partition in the lake';
+  const limit = status === 'error' ? `past errorAfterDays ${errorAfterDays}` : `past warnAfterDays ${warnAfterDays}`;
+  return `stale: ${endpoint}: ${age} (${limit})`;
+}
+
+function failedTestsLine({ failedTests, skippedModels }: BuildVerdict): string {
+  const more = failedTests.length > LISTED ? ` (+${failedTests.length - LISTED} more)` : '';
+  const skipped = skippedModels.length ? `; ${skippedModels.length} models were not rebuilt and hold their last build` : '';
+  return `dbt tests failed: ${failedTests.slice(0, LISTED).join(', ')}${more}${skipped}`;
+}
