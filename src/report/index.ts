@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../lake/store.js';
-import { readBuiltFrom, sameLake } from '../transform/built-from.js';
+import { readBuildRecord, sameLake, type BuildRecord } from '../transform/built-from.js';
 import { readLakePanel } from './lake-panel.js';
 import { readMarketData } from './market-data.js';
 import { renderPage, type BuiltFrom } from './page.js';
@@ -37,7 +37,8 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   let html: string;
   try {
     const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
-    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, builtFrom: builtFrom(warehouseFile, store), generatedAt: now });
+    const record = readBuildRecord(warehouseFile);
+    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, builtFrom: builtFrom(record, store), verdict: record?.verdict, generatedAt: now });
   } finally {
     warehouse.close();
   }
@@ -53,8 +54,7 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   return { path, ms: Math.round(performance.now() - started) };
 }
 
-function builtFrom(warehouseFile: string, store: ObjectStore): BuiltFrom {
-  const recorded = readBuiltFrom(warehouseFile);
-  if (recorded === undefined) return { lake: 'unrecorded' };
-  return sameLake(recorded, store.location) ? { lake: 'this' } : { lake: 'other', location: recorded };
+function builtFrom(record: BuildRecord | undefined, store: ObjectStore): BuiltFrom {
+  if (record === undefined) return { lake: 'unrecorded' };
+  return sameLake(record.lake, store.location) ? { lake: 'this' } : { lake: 'other', location: record.lake };
 }

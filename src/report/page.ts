@@ -5,6 +5,8 @@ import type { LakePanel } from './lake-panel.js';
 import type { Catalogue } from './market-data.js';
 import { renderChart } from './render-chart.js';
 import type { Section, Table } from './sections.js';
+import { renderStatusBanner, STATUS_STYLE } from './status-banner.js';
+import type { BuildVerdict } from '../transform/built-from.js';
 
 export interface PageInput {
   catalogue: Catalogue;
@@ -12,6 +14,8 @@ export interface PageInput {
   lake: LakePanel;
   /** The lake the warehouse was built from, when it is not the lake of the panel, or unknown. */
   builtFrom: BuiltFrom;
+  /** What the warehouse's build found: stale endpoints, failed tests; undefined when it recorded none. */
+  verdict?: BuildVerdict;
   generatedAt: Date;
 }
 
@@ -24,7 +28,7 @@ const RAWG_HOST = 'api.rawg.io';
  * The whole report as one HTML document: inline CSS, inline SVG, no script, and a content
  * security policy that forbids loading anything, so the page is the same offline.
  */
-export async function renderPage({ catalogue, sections, lake, builtFrom, generatedAt }: PageInput): Promise<string> {
+export async function renderPage({ catalogue, sections, lake, builtFrom, verdict, generatedAt }: PageInput): Promise<string> {
   const rendered: string[] = [];
   for (const section of sections) rendered.push(await renderSection(section));
   const source = describeSource(lake);
@@ -36,11 +40,12 @@ export async function renderPage({ catalogue, sections, lake, builtFrom, generat
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="color-scheme" content="light">
 <title>Game market report</title>
-<style>${STYLE}</style>
+<style>${STYLE}${STATUS_STYLE}</style>
 </head>
 <body>
 <header>
 <h1>Game market report</h1>
+${renderStatusBanner(verdict)}
 <p class="lede">${esc(plural(catalogue.games, 'game'))} in the warehouse${catalogue.firstYear === null ? '' : `, released from ${catalogue.firstYear} to ${catalogue.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 <p class="source source-${source.kind}"><strong>Data:</strong> ${esc(source.text)}</p>
 ${renderBuiltFrom(builtFrom, lake.location)}
