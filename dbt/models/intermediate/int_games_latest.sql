@@ -16,10 +16,7 @@ newest as (
 
     select *
     from {{ ref('stg_games') }}
-    {{ keep_first_per_key(
-        'game_id',
-        "updated_at desc nulls last, partition_date desc, case when partition_load = 'updated' then 1 else 0 end desc"
-    ) }}
+    {{ keep_first_per_key('game_id', game_observation_order(newest_first=true)) }}
 
 )
 

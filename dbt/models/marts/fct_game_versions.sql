@@ -1,0 +1,119 @@
+-- The history of every game: one row per distinct version of its metrics, in the order RAWG
+-- wrote them, from snapshot listings and updated windows alike. An observation whose metrics
+-- equal the one before it (in that order) confirms the open version instead of opening one.
+--
+-- Incremental by game, not by partition: partitions arrive out of order (a backfill snapshot
+-- closes weeks after the daily windows that follow its date), so an old observation can land in
+-- the middle of a chain. A build finds the games whose observations in stg_games outnumber those
+-- this table was built from, recomputes their whole chain, and replaces it (delete+insert on
+-- game_id); every other game is left as it is.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}
+
+{%- set metrics = [
+    'rating', 'rating_top', 'ratings_count', 'reviews_count', 'reviews_text_count', 'metacritic',
+    'playtime_hours', 'suggestions_count', 'added_count', 'added_yet_count', 'added_owned_count',
+    'added_beaten_count', 'added_toplay_count', 'added_dropped_count', 'added_playing_count',
+] -%}
+{#- The order of a game's observations: int_games_latest's newest version is the last here. -#}
+{%- set chain = "partition by game_id order by " ~ game_observation_order() -%}
+
+with
+{% if is_incremental() %}
+observed_games as (
+
+    select game_id, count(*) as observations
+    from {{ ref('stg_games') }}
+    group by game_id
+
+),
+
+held_games as (
+
+    select game_id, sum(observation_count) as observations
+    from {{ this }}
+    group by game_id
+
+),
+
+changed_games as (
+
+    select observed_games.game_id
+    from observed_games
+    left join held_games on held_games.game_id = observed_games.game_id
+    where held_games.observations is null or held_games.observations <> observed_games.observations
+
+),
+{% endif %}
+
+observations as (
+
+    select
+        game_id,
+        partition_load,
+        partition_date,
+        updated_at,
+        -- The day the observation is known to hold from: its partition's date, or the day of the
+        -- edit it carries when that is later (a backfill window read after its snapshot began).
+        greatest(partition_date, coalesce(cast(updated_at as date), partition_date)) as observed_on,
+        {{ metrics | join(',\n        ') }}
+    from {{ ref('stg_games') }}
+    {%- if is_incremental() %}
+    where game_id in (select game_id from changed_games)
+    {%- endif %}
+
+),
+
+compared as (
+
+    select
+        observations.*,
+        case
+            when row_number() over ({{ chain }}) = 1 then 1
+            {%- for metric in metrics %}
+            when {{ metric }} is distinct from lag({{ metric }}) over ({{ chain }}) then 1
+            {%- endfor %}
+            else 0
+        end as opens_version,
+        -- Days never run backwards along a chain, even where the data's edit times disagree.
+        max(observed_on) over ({{ chain }} rows between unbounded preceding and current row) as known_from
+    from observations
+
+),
+
+numbered as (
+
+    select
+        compared.*,
+        cast(sum(opens_version) over ({{ chain }} rows between unbounded preceding and current row) as integer) as version_number
+    from compared
+
+),
+
+seen as (
+
+    select
+        game_id,
+        version_number,
+        count(*) as observation_count,
+        max(observed_on) as last_seen_on
+    from numbered
+    group by game_id, version_number
+
+)
+
+select
+    numbered.game_id,
+    numbered.version_number,
+    numbered.known_from as valid_from,
+    lead(numbered.known_from) over (partition by numbered.game_id order by numbered.version_number) as valid_to,
+    {%- for metric in metrics %}
+    numbered.{{ metric }},
+    {%- endfor %}
+    numbered.updated_at,
+    numbered.partition_load as first_seen_load,
+    numbered.partition_date as first_seen_date,
+    seen.last_seen_on,
+    seen.observation_count
+from numbered
+inner join seen on seen.game_id = numbered.game_id and seen.version_number = numbered.version_number
+where numbered.opens_version = 1
