@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { compactCommand } from './compact.js';
 import { configCommand } from './config.js';
 import { generateCommand } from './generate.js';
 import { ingestCommand } from './ingest.js';
@@ -11,4 +12,4 @@ import { transformCommand } from './transform.js';
 
 /** Every `gmp` command, one module each. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, reportCommand, generateCommand];
+export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, compactCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, reportCommand, generateCommand];

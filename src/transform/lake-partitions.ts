@@ -1,20 +1,60 @@
-import { lakeStatus } from '../ingest/status.js';
+import { lakeStatus, type PartitionStatus } from '../ingest/status.js';
+import { parseCompactSuccessKey, partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 
 /** A run of consecutive days, first and last included: `["2024-05-01", "2024-05-31"]`. */
 export type DayRange = [string, string];
 
 /**
- * The lake's closed partitions (complete, or capped: all the API serves of them is in), per endpoint and load, as runs of
- * days: a year of daily windows is one range, so the list stays short enough for dbt's --vars.
+ * Partitions per endpoint and load, as runs of days: a year of daily windows is one range, so
+ * the list stays short enough for dbt's --vars.
  */
 export type LakePartitions = Record<string, Record<string, DayRange[]>>;
 
+/** What a build may read: the closed partitions, and which of them have compacted parts to read instead of pages. */
+export interface LakeReadPlan {
+  /** Closed partitions (complete, or capped: all the API serves of them is in). */
+  lake_partitions: LakePartitions;
+  /** The closed partitions whose compaction marker is written. */
+  lake_compacted: LakePartitions;
+}
+
+/**
+ * The partitions that will not change any more: complete, or capped. A partition still being
+ * written (an open backfill, a window whose day is not over) is left out, of builds and of
+ * compaction alike.
+ */
+export async function closedPartitions(store: ObjectStore): Promise<PartitionStatus[]> {
+  return (await lakeStatus(store)).filter((status) => status.complete || status.capped);
+}
+
+/** The ids (`games/snapshot/2026-12-01`) of the partitions whose compaction is finished, from one listing of `compact/`. */
+export async function compactedPartitionIds(store: ObjectStore): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const key of await store.list('compact/')) {
+    const marker = parseCompactSuccessKey(key);
+    if (marker) ids.add(partitionId(marker.endpoint, marker.load, marker.date));
+  }
+  return ids;
+}
+
 /** One listing of `raw/`; partitions still being written (an open backfill) are left out. */
 export async function completePartitions(store: ObjectStore): Promise<LakePartitions> {
+  return byEndpointAndLoad(await closedPartitions(store));
+}
+
+/** One listing of `raw/` and one of `compact/`: the closed partitions, and the compacted ones among them. */
+export async function lakeReadPlan(store: ObjectStore): Promise<LakeReadPlan> {
+  const [closed, compacted] = await Promise.all([closedPartitions(store), compactedPartitionIds(store)]);
+  return {
+    lake_partitions: byEndpointAndLoad(closed),
+    lake_compacted: byEndpointAndLoad(closed.filter((p) => compacted.has(partitionId(p.endpoint, p.load, p.date)))),
+  };
+}
+
+function byEndpointAndLoad(statuses: readonly PartitionStatus[]): LakePartitions {
   const dates = new Map<string, Map<string, string[]>>();
-  for (const status of await lakeStatus(store)) {
-    if (!status.complete && !status.capped) continue;
+  for (const status of statuses) {
     const loads = dates.get(status.endpoint) ?? new Map<string, string[]>();
     loads.set(status.load, [...(loads.get(status.load) ?? []), status.date]);
     dates.set(status.endpoint, loads);
