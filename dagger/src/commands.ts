@@ -20,14 +20,15 @@ export const IMAGES = {
 
 /** Where the project lives inside every container. */
 export const APP_DIR = '/app';
-export const DBT_DIR = `${APP_DIR}/dbt`;
 export const CLI = ['node', `${APP_DIR}/dist/cli.js`];
 export const WAREHOUSE_FILE = '.warehouse/game_market.duckdb';
 export const REPORT_FILE = 'reports/market-report.html';
 /** Renders REPORT_FILE from the DuckDB file at WAREHOUSE_PATH. */
 export const REPORT_ARGS = ['report'];
-/** DuckDB extensions of the transform image, copied from their PyPI package at build time. */
-export const DUCKDB_EXTENSION_DIR = '/opt/duckdb-extensions';
+/** Compacts the lake's closed partitions to Parquet: after ingest, before transform. */
+export const COMPACT_ARGS = ['compact', '--json'];
+/** Makes the project's dbt venv (/app/.venv) at image build time, so a transform installs nothing. */
+export const SETUP_ARGS = ['transform', '--setup-only'];
 
 /** With no lake URL the lake is a directory on this cache volume, so it outlives every call. */
 export const DEFAULT_LAKE_VOLUME = 'gmp-lake';
@@ -179,9 +180,12 @@ export function sandboxArgs(port: number, options: { games?: number; seed?: numb
   return args;
 }
 
-/** dbt arguments run in the transform image (its entrypoint is `dbt`, its workdir /app/dbt). */
-export function dbtBuildArgs(target: Target): string[] {
-  return ['build', '--target', target];
+/**
+ * `gmp transform` for a target: it lists the lake's closed partitions and hands them to dbt, so a
+ * build adds only what it lacks; running dbt directly would read none.
+ */
+export function transformArgs(target: Target): string[] {
+  return ['transform', '--target', target];
 }
 
 /** Host name and port of the sandbox the module binds when no API is given. */
@@ -292,15 +296,15 @@ export interface SnowflakeSettings {
 }
 
 /**
- * Env for `dbt build`. Prod needs a Snowflake account and credentials (checked here, before any
- * container starts); dev writes the DuckDB file that the report reads.
+ * Env for `gmp transform` (which sets dbt's own). Prod needs a Snowflake account and credentials
+ * (checked here, before any container starts); dev writes the DuckDB file that the report reads.
  */
 export function transformEnv(
   target: Target,
   snowflake: SnowflakeSettings,
   given: { snowflakeUser: boolean; snowflakePassword: boolean },
 ): Record<string, string> {
-  const env: Record<string, string> = { DBT_PROFILES_DIR: DBT_DIR, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  const env: Record<string, string> = {};
   if (target === Target.dev) {
     env.WAREHOUSE_PATH = `${APP_DIR}/${WAREHOUSE_FILE}`;
     return env;

@@ -2,9 +2,9 @@
  * Runs game-market-pipeline in containers: ingest, transform, the whole pipeline, the tests, and
  * the images that run on Fargate.
  *
- * Glue only. Every step is the project's own CLI (`node /app/dist/cli.js`) or dbt inside a
- * container; what an ingest fetches is what `gmp plan --json` says; how settings become
- * commands, env and secrets lives in commands.ts.
+ * Glue only. Every step is the project's own CLI (`node /app/dist/cli.js`) inside a container;
+ * what an ingest fetches is what `gmp plan --json` says; how settings become commands, env and
+ * secrets lives in commands.ts.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -23,8 +23,7 @@ import {
 import {
   APP_DIR,
   CLI,
-  DBT_DIR,
-  DUCKDB_EXTENSION_DIR,
+  COMPACT_ARGS,
   IMAGE_EXCLUDE,
   IMAGES,
   LAKE_MOUNT,
@@ -33,10 +32,10 @@ import {
   REPORT_FILE,
   SANDBOX,
   SANDBOX_API_KEY,
+  SETUP_ARGS,
   SOURCE_IGNORE,
   Target,
   WAREHOUSE_FILE,
-  dbtBuildArgs,
   imageRef,
   nothingToFetch,
   parsePlan,
@@ -46,6 +45,7 @@ import {
   sandboxArgs,
   secretBindings,
   summarizeShards,
+  transformArgs,
   transformEnv,
   type Plan,
   type RunPlan,
@@ -209,8 +209,18 @@ export class GameMarketPipeline {
   }
 
   /**
-   * dbt build. prod: Snowflake (with-snowflake), over the external tables on the lake. dev:
-   * DuckDB on the lake; the DuckDB file itself comes out of run-pipeline.
+   * Compacts the lake's closed partitions to Parquet (`gmp compact --json`), which transform then
+   * reads instead of their JSON pages. Never cached; what is compacted already costs nothing.
+   */
+  @func({ cache: 'never' })
+  async compact(): Promise<string> {
+    return this.compactLake(await this.startRun(false));
+  }
+
+  /**
+   * `gmp transform`: dbt over the lake's closed partitions. prod: Snowflake (with-snowflake), over
+   * the external tables on the lake. dev: DuckDB on the lake; the DuckDB file itself comes out of
+   * run-pipeline.
    */
   @func({ cache: 'never' })
   async transform(
@@ -222,14 +232,13 @@ export class GameMarketPipeline {
       { account: this.snowflakeAccount, role: this.snowflakeRole, warehouse: this.snowflakeWarehouse, database: this.snowflakeDatabase },
       { snowflakeUser: this.snowflakeUser !== undefined, snowflakePassword: this.snowflakePassword !== undefined },
     );
-    let ctr = this.transformImage();
-    if (target === Target.dev) ctr = this.withRun(ctr, await this.startRun(false));
-    else ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
-    return this.dbtBuild(ctr, target, env).stdout();
+    let ctr = this.transformer(await this.startRun(false), env);
+    if (target === Target.prod) ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
+    return ctr.withExec([...CLI, ...transformArgs(target)]).stdout();
   }
 
   /**
-   * The whole pipeline: ingest (as ingest), dbt on DuckDB over the whole lake, then the HTML
+   * The whole pipeline: ingest (as ingest), compact, dbt on DuckDB over the lake, then the HTML
    * report. Returns .warehouse/game_market.duckdb and reports/market-report.html, e.g.
    * `dagger call run-pipeline export --path .`. With no settings it reads the sandbox API into
    * the lake volume, so it runs anywhere an engine does and a rerun reuses what is there.
@@ -246,14 +255,14 @@ export class GameMarketPipeline {
   ): Promise<Directory> {
     const run = await this.startRun(true);
     await this.ingestPlanned(run, { endpoints: endpoint, mode, date, maxPages }, shards);
-    const devEnv = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
-    const warehouse = this.dbtBuild(this.withRun(this.transformImage(), run), Target.dev, devEnv).file(`${APP_DIR}/${WAREHOUSE_FILE}`);
-    const report = this.runner(run)
-      .withFile(`${APP_DIR}/${WAREHOUSE_FILE}`, warehouse)
-      .withEnvVariable('WAREHOUSE_PATH', `${APP_DIR}/${WAREHOUSE_FILE}`)
-      .withExec([...CLI, ...REPORT_ARGS])
-      .file(`${APP_DIR}/${REPORT_FILE}`);
-    return dag.directory().withFile(WAREHOUSE_FILE, warehouse).withFile(REPORT_FILE, report);
+    await this.compactLake(run);
+    const built = this.transformer(run, transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }))
+      .withExec([...CLI, ...transformArgs(Target.dev)])
+      .withExec([...CLI, ...REPORT_ARGS]);
+    return dag
+      .directory()
+      .withFile(WAREHOUSE_FILE, built.file(`${APP_DIR}/${WAREHOUSE_FILE}`))
+      .withFile(REPORT_FILE, built.file(`${APP_DIR}/${REPORT_FILE}`));
   }
 
   /**
@@ -281,7 +290,10 @@ export class GameMarketPipeline {
     return this.buildIngestImage();
   }
 
-  /** The image the Fargate transform task runs (entrypoint dbt, workdir /app/dbt). */
+  /**
+   * The image the Fargate transform task runs: the ingest image (entrypoint gmp) with Python and
+   * the project's dbt venv made at build time; the task runs `transform --target prod`.
+   */
   @func()
   transformImage(): Container {
     return this.buildTransformImage();
@@ -375,26 +387,18 @@ export class GameMarketPipeline {
       .withDefaultArgs(['--help']);
   }
 
-  /** dbt-core with the DuckDB and Snowflake adapters, from dbt/requirements.txt, pinned by its constraints. */
+  /**
+   * The CLI plus Debian's Python 3.11, and dbt-core with the DuckDB and Snowflake adapters in
+   * /app/.venv as `gmp transform --setup-only` makes it: dbt/requirements.txt pinned by its
+   * constraints, and DuckDB's httpfs from its PyPI package, so nothing downloads at run time.
+   */
   private buildTransformImage(platform?: Platform): Container {
-    return dag
-      .container(platform ? { platform } : {})
-      .from(IMAGES.python)
+    return this.buildIngestImage(platform)
+      .withExec(['sh', '-c', 'apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*'])
       .withEnvVariable('PIP_DISABLE_PIP_VERSION_CHECK', '1')
       .withMountedCache('/root/.cache/pip', dag.cacheVolume('game-market-pip'))
-      .withFile('/tmp/requirements.txt', this.source.file('dbt/requirements.txt'))
-      .withFile('/tmp/constraints.txt', this.source.file('dbt/constraints.txt'))
-      .withExec(['pip', 'install', '-r', '/tmp/requirements.txt', '-c', '/tmp/constraints.txt'])
-      .withDirectory(DBT_DIR, this.source.directory('dbt'), { exclude: ['target', 'logs', 'dbt_packages'] })
-      .withDirectory(`${APP_DIR}/config`, this.source.directory('config'))
-      // httpfs (dev reading an S3 lake) from its PyPI package: DuckDB never downloads it at run time.
-      .withExec(['python', `${DBT_DIR}/scripts/install_httpfs.py`, DUCKDB_EXTENSION_DIR])
-      .withEnvVariable('DUCKDB_EXTENSION_DIRECTORY', DUCKDB_EXTENSION_DIR)
-      .withWorkdir(DBT_DIR)
-      .withEnvVariable('DBT_PROFILES_DIR', DBT_DIR)
-      .withEnvVariable('DBT_SEND_ANONYMOUS_USAGE_STATS', 'false')
-      .withEntrypoint(['dbt'])
-      .withDefaultArgs(['--help']);
+      .withExec([...CLI, ...SETUP_ARGS])
+      .withoutMount('/root/.cache/pip');
   }
 
   /** Node 20 (image), Python 3.11 and Chromium (Debian bookworm), Go (copied from its image). */
@@ -461,7 +465,21 @@ export class GameMarketPipeline {
 
   /** The ingest image with the run wired in and the given config in place of the committed one. */
   private runner(run: Run): Container {
-    return this.withRun(this.ingestImage(), run).withFile(`${APP_DIR}/config/endpoints.json`, this.config);
+    return this.withConfig(this.withRun(this.ingestImage(), run));
+  }
+
+  /** The transform image with the run wired in, the given config and the transform's env. */
+  private transformer(run: Run, env: Record<string, string>): Container {
+    const ctr = this.withConfig(this.withRun(this.transformImage(), run));
+    return Object.entries(env).reduce((out, [name, value]) => out.withEnvVariable(name, value), ctr);
+  }
+
+  private withConfig(ctr: Container): Container {
+    return ctr.withFile(`${APP_DIR}/config/endpoints.json`, this.config);
+  }
+
+  private compactLake(run: Run): Promise<string> {
+    return this.runner(run).withExec([...CLI, ...COMPACT_ARGS]).stdout();
   }
 
   /** Plans in one container, then runs every shard of the plan in a container of its own. */
@@ -493,10 +511,5 @@ export class GameMarketPipeline {
     });
     if (volume === undefined) throw new Error(`the lake is ${this.lakeUrl}, not a cache volume: read it with aws s3 sync`);
     return volume;
-  }
-
-  private dbtBuild(ctr: Container, target: Target, env: Record<string, string>): Container {
-    const withEnv = Object.entries(env).reduce((out, [name, value]) => out.withEnvVariable(name, value), ctr);
-    return withEnv.withExec(['mkdir', '-p', `${APP_DIR}/.warehouse`]).withExec(['dbt', ...dbtBuildArgs(target)]);
   }
 }

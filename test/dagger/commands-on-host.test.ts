@@ -2,21 +2,21 @@
  * The command lines and env the module gives its containers with no settings (the sandbox API,
  * the lake on its cache volume), run as host processes against the real CLI and the project's
  * sandbox: `gmp plan --json`, then every shard the plan prints, twice in a row on the same lake
- * directory; then dbt and the report as `run-pipeline` runs them. What an engine adds is stood in
+ * directory; then compact, transform and the report as `run-pipeline` runs them. What an engine adds is stood in
  * for, and that part is not tested here: the containers are host processes, the cache volume
  * mounted at /lake is a temporary directory, the service name `sandbox` becomes a loopback
  * address, and the sandbox listens on 127.0.0.1 instead of 0.0.0.0. Everything else (argv, env
  * names and values, the order of the steps, how a plan is read) is the module's own helpers.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_DIR,
-  DBT_DIR,
+  COMPACT_ARGS,
   LAKE_MOUNT,
   Mode,
   REPORT_ARGS,
@@ -25,22 +25,21 @@ import {
   SANDBOX_API_KEY,
   Target,
   WAREHOUSE_FILE,
-  dbtBuildArgs,
   nothingToFetch,
   parsePlan,
   planArgs,
   planRun,
   sandboxArgs,
   summarizeShards,
+  transformArgs,
   transformEnv,
   type Plan,
   type Selection,
 } from '../../dagger/src/commands.js';
-import { ensureVenv, venvDbt, venvPython } from '../../src/transform/venv.js';
+import { ensureVenv } from '../../src/transform/venv.js';
 import { cleanEnv, cliPath, jsonLines, runGmp, spawnGmp } from '../support/gmp.js';
 import { freePort } from '../support/s3-server.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'dagger-on-host-'));
 /** Stands for the cache volume the module mounts at LAKE_MOUNT. */
 const volume = join(work, 'volume');
@@ -57,8 +56,7 @@ function onHost(env: Record<string, string>): Record<string, string> {
       value
         .replace(`http://${SANDBOX.host}:${SANDBOX.port}/sandbox/api`, sandboxUrl)
         .replace(`file://${LAKE_MOUNT}`, `file://${volume}`)
-        .replace(`${APP_DIR}/${WAREHOUSE_FILE}`, join(work, WAREHOUSE_FILE))
-        .replace(DBT_DIR, join(root, 'dbt')),
+        .replace(`${APP_DIR}/${WAREHOUSE_FILE}`, join(work, WAREHOUSE_FILE)),
     ]),
   );
   // The secret the module mounts for the sandbox.
@@ -149,23 +147,23 @@ describe('the module with no settings, step by step on the host', () => {
     expect(await apiRequestsServed()).toBeGreaterThan(before);
   }, 300_000);
 
-  it('dbt build --target dev, as the transform image runs it on the lake volume, builds the marts', () => {
-    // The image's build step: httpfs from its PyPI package into the extension directory.
-    const extensions = join(work, 'duckdb-extensions');
-    const install = spawnSync(venvPython, [join(root, 'dbt/scripts/install_httpfs.py'), extensions], { encoding: 'utf8' });
-    expect(install.status, install.stderr).toBe(0);
-
-    const dbtEnv: Record<string, string> = {
-      ...onHost({ ...planRun(undefined, { hasAwsCredentials: false }).env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) }),
-      DUCKDB_EXTENSION_DIRECTORY: extensions,
-      // Keeps dbt's own output out of the checkout, which other runs may be using.
-      DBT_TARGET_PATH: join(work, 'dbt-target'),
-      DBT_LOG_PATH: join(work, 'dbt-logs'),
+  it('gmp compact --json, as run-pipeline runs it after the ingest, compacts the closed partitions; a second run compacts nothing', async () => {
+    const summary = async () => {
+      const run = await runGmp(COMPACT_ARGS, env());
+      expect(run.code, run.stderr).toBe(0);
+      return jsonLines(run.stdout).at(-1) as { pages?: number };
     };
-    delete dbtEnv.RAWG_API_KEY; // transform never gets the API key
-    mkdirSync(dirname(dbtEnv.WAREHOUSE_PATH!), { recursive: true }); // the module's mkdir step before dbt
-    const dbt = spawnSync(venvDbt, dbtBuildArgs(Target.dev), { cwd: join(root, 'dbt'), env: cleanEnv(dbtEnv), encoding: 'utf8' });
-    expect(dbt.status, dbt.stdout.split('\n').filter((l) => /error/i.test(l)).join('\n')).toBe(0);
+    expect((await summary()).pages).toBeGreaterThan(0);
+    expect((await summary()).pages).toBe(0);
+  }, 300_000);
+
+  it('gmp transform --target dev, as the transform image runs it on the lake volume, builds the marts', async () => {
+    // The transform image holds the venv already (made at build time); here beforeAll made it.
+    const transformHostEnv = onHost({ ...planRun(undefined, { hasAwsCredentials: false }).env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) });
+    delete transformHostEnv.RAWG_API_KEY; // transform never gets the API key
+    const built = await runGmp(transformArgs(Target.dev), cleanEnv(transformHostEnv));
+    expect(built.code, built.stderr.split('\n').slice(-5).join('\n')).toBe(0);
+    expect(built.stdout).toContain(join(work, WAREHOUSE_FILE));
   }, 600_000);
 
   it('leaves a DuckDB file with every game the sandbox served, each once', async () => {

@@ -84,7 +84,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
     expect(Object.keys(functions).sort()).toEqual(
       [
         'withApi', 'withLake', 'withAws', 'withSnowflake',
-        'plan', 'ingest', 'transform', 'runPipeline', 'lake', 'emptyLake',
+        'plan', 'ingest', 'compact', 'transform', 'runPipeline', 'lake', 'emptyLake',
         'ingestImage', 'transformImage', 'sandbox', 'test', 'rerunFetchesNothing', 'publish',
       ].sort(),
     );
@@ -122,7 +122,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
   });
 
   it('never caches the functions that call the API, read the lake or push images', () => {
-    for (const name of ['plan', 'ingest', 'transform', 'runPipeline', 'lake', 'emptyLake', 'rerunFetchesNothing', 'publish']) {
+    for (const name of ['plan', 'ingest', 'compact', 'transform', 'runPipeline', 'lake', 'emptyLake', 'rerunFetchesNothing', 'publish']) {
       expect(functions[name]!.cache, name).toBe('never');
     }
   });
@@ -256,8 +256,6 @@ describe('settings become commands', () => {
       'transform --target prod needs with-snowflake --account, --user',
     );
     expect(transformEnv(Target.prod, { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' }, { snowflakeUser: true, snowflakePassword: true })).toEqual({
-      DBT_PROFILES_DIR: '/app/dbt',
-      DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
       SNOWFLAKE_ACCOUNT: 'acme-xy1',
       SNOWFLAKE_ROLE: 'TRANSFORMER',
       SNOWFLAKE_DATABASE: 'MARKET',
