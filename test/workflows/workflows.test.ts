@@ -146,6 +146,7 @@ describe('pipeline.yml', () => {
 
 describe('pipeline.yml: what each trigger calls', () => {
   const ingest = steps(pipeline).find((s) => s.name === 'Ingest')!;
+  const compact = steps(pipeline).find((s) => s.name === 'Compact')!;
   const transform = steps(pipeline).find((s) => s.name === 'Transform (dbt on Snowflake)')!;
   const settings = { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' };
   let scan: ModuleScan;
@@ -178,12 +179,12 @@ describe('pipeline.yml: what each trigger calls', () => {
     return words;
   }
 
-  const lakeAndApi = [
-    'with-api', '--api-key', 'env://RAWG_API_KEY',
+  const lake = [
     'with-lake', '--url', 's3://market-lake/raw',
     'with-aws', '--region', 'eu-west-1', '--access-key-id', 'env://AWS_ACCESS_KEY_ID',
     '--secret-access-key', 'env://AWS_SECRET_ACCESS_KEY', '--session-token', 'env://AWS_SESSION_TOKEN',
   ];
+  const lakeAndApi = ['with-api', '--api-key', 'env://RAWG_API_KEY', ...lake];
 
   it('schedule: a daily ingest, the planner deciding what that means', () => {
     const run = runStep(ingest, { ...settings, INPUT_ENDPOINT: '', INPUT_MODE: '', INPUT_DATE: '' });
@@ -213,18 +214,28 @@ describe('pipeline.yml: what each trigger calls', () => {
     expect(run.argv).toBeUndefined();
   });
 
-  it('builds the Snowflake transform from the repository variables that are set', () => {
+  it('compacts the lake between ingest and transform, with no API key', () => {
+    const order = steps(pipeline).map((s) => s.name);
+    expect(order.indexOf('Ingest')).toBeLessThan(order.indexOf('Compact'));
+    expect(order.indexOf('Compact')).toBeLessThan(order.indexOf('Transform (dbt on Snowflake)'));
+    const run = runStep(compact, settings);
+    expect(run.status).toBe(0);
+    expect(callOf(run.argv)).toEqual([...lake, 'compact']);
+  });
+
+  it('builds the Snowflake transform over the lake from the repository variables that are set', () => {
     expect(transform.if).toBe("vars.SNOWFLAKE_ACCOUNT != ''");
-    const run = runStep(transform, { SNOWFLAKE_ACCOUNT: 'acme-xy12345', SNOWFLAKE_ROLE: 'TRANSFORMER', SNOWFLAKE_WAREHOUSE: '', SNOWFLAKE_DATABASE: 'MARKET' });
+    const run = runStep(transform, { ...settings, SNOWFLAKE_ACCOUNT: 'acme-xy12345', SNOWFLAKE_ROLE: 'TRANSFORMER', SNOWFLAKE_WAREHOUSE: '', SNOWFLAKE_DATABASE: 'MARKET' });
     expect(run.status).toBe(0);
     expect(callOf(run.argv)).toEqual([
+      ...lake,
       'with-snowflake', '--account', 'acme-xy12345', '--user', 'env://SNOWFLAKE_USER', '--password', 'env://SNOWFLAKE_PASSWORD',
       '--role', 'TRANSFORMER', '--database', 'MARKET', 'transform', '--target', 'prod',
     ]);
   });
 
   it('names secrets to dagger only as env:// references to the variables the step sets', () => {
-    for (const step of [ingest, transform]) {
+    for (const step of [ingest, compact, transform]) {
       for (const [, name] of step.run!.matchAll(/env:\/\/([A-Z_]+)/g)) {
         // The AWS variables are exported by the OIDC credentials step; the others by the step itself.
         if (!name!.startsWith('AWS_')) expect(step.env?.[name!], name).toMatch(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/);
