@@ -5,7 +5,9 @@ import aslValidator from 'asl-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asVars,
+  CLUSTER,
   commandOf,
+  INGEST_TD,
   itemSource,
   moduleRoot,
   type ModuleRoot,
@@ -16,7 +18,7 @@ import {
   TOPIC,
   TRANSFORM_TD,
 } from './definition.js';
-import type { JsonObject } from './support.js';
+import type { Json, JsonObject } from './support.js';
 
 const EXECUTION = 'daily-2026-11-26';
 
@@ -137,15 +139,19 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await render(task.Output, { states: { input: item } })).toEqual({ units: sampleShards[1]?.units });
   });
 
-  it('plan, shards, wait, dbt: in that order, every failure notified', async () => {
+  it('plan, shards, compact, wait, transform: in that order, every failure notified', async () => {
     const planner = state(definition, 'PlanRun');
     const map = state(definition, 'IngestShards');
+    const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
     expect(planner.Next).toBe('IngestShards');
-    expect(map.Next).toBe('WaitForExternalTables');
+    expect(map.Next).toBe('Compact');
+    expect(compact.Next).toBe('WaitForExternalTables');
     expect(state(definition, 'WaitForExternalTables').Next).toBe('RunTransform');
     expect(transform.Next).toBe('RunSucceeded');
-    for (const s of [planner, map, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
+    for (const s of [planner, map, compact, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
+    const compactFailure = await render((compact.Catch as JsonObject[])[0]?.Output, { states: { errorOutput: { Error: 'States.TaskFailed', Cause: 'exit 1' } } });
+    expect(compactFailure).toEqual({ step: 'compact', error: 'States.TaskFailed', cause: 'exit 1' });
     const failure = await render((map.Catch as JsonObject[])[0]?.Output, {
       states: { errorOutput: { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'shard 1 failed' } },
     });
@@ -156,13 +162,14 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(state(definition, String(notify.Next)).Type).toBe('Fail');
   });
 
-  it('retries ECS and throttling errors with backoff everywhere; only a shard retries a failed task', () => {
+  it('retries ECS and throttling errors with backoff everywhere; only a shard and the compaction retry a failed task', () => {
     const processor = state(definition, 'IngestShards').ItemProcessor as JsonObject;
     const shard = state(definition, 'RunShard', processor.States);
     const planner = state(definition, 'PlanRun');
+    const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
     const retried = (task: JsonObject, error: string) => ((task.Retry as JsonObject[]) ?? []).find((r) => Array.isArray(r.ErrorEquals) && r.ErrorEquals.includes(error));
-    for (const task of [planner, shard, transform]) {
+    for (const task of [planner, shard, compact, transform]) {
       const ecs = retried(task, 'ECS.ThrottlingException');
       expect(ecs?.ErrorEquals).toContain('ECS.AmazonECSException');
       expect(Number(ecs?.BackoffRate)).toBeGreaterThan(1);
@@ -170,13 +177,40 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       expect(task.Resource).toBe('arn:aws:states:::ecs:runTask.sync');
     }
     expect(Number(retried(shard, 'States.TaskFailed')?.MaxAttempts)).toBeGreaterThan(0);
+    expect(Number(retried(compact, 'States.TaskFailed')?.MaxAttempts)).toBeGreaterThan(0);
     expect(retried(planner, 'States.TaskFailed')).toBeUndefined();
+    expect(retried(transform, 'States.TaskFailed')).toBeUndefined();
+  });
+
+  it('compacts on the ingest task definition and transforms with gmp transform, each task tagged with the run', () => {
+    const container = (task: JsonObject) => ((task.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Name: string; Command: Json }> }).ContainerOverrides[0];
+    const compact = state(definition, 'Compact');
+    const transform = state(definition, 'RunTransform');
+    expect((compact.Arguments as JsonObject).TaskDefinition).toBe(INGEST_TD);
+    expect(container(compact)).toEqual({ Name: 'ingest', Command: ['compact', '--json'] });
     expect((transform.Arguments as JsonObject).TaskDefinition).toBe(TRANSFORM_TD);
-    expect(((transform.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: string[] }> }).ContainerOverrides[0]?.Command).toEqual([
-      'build',
-      '--target',
-      'prod',
-    ]);
+    expect(container(transform)).toEqual({ Name: 'transform', Command: ['transform', '--target', 'prod'] });
+    for (const task of [compact, transform, state(definition, 'PlanRun')]) {
+      expect((task.Arguments as JsonObject).StartedBy).toBe('{% $states.context.Execution.Name %}');
+      expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('starts every ECS task the same way: the cluster, Fargate, the network and the tags of its task definition', () => {
+    const processor = state(definition, 'IngestShards').ItemProcessor as JsonObject;
+    const tasks = [state(definition, 'PlanRun'), state(definition, 'RunShard', processor.States), state(definition, 'Compact'), state(definition, 'RunTransform')];
+    const launch = (task: JsonObject) => {
+      const { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags } = task.Arguments as JsonObject;
+      return { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags };
+    };
+    expect(launch(tasks[0]!)).toEqual({
+      Cluster: CLUSTER,
+      LaunchType: 'FARGATE',
+      PlatformVersion: 'LATEST',
+      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d'], SecurityGroups: ['sg-0a1b2c3d'], AssignPublicIp: 'DISABLED' } },
+      PropagateTags: 'TASK_DEFINITION',
+    });
+    for (const task of tasks) expect(launch(task)).toEqual(launch(tasks[0]!));
   });
 
   it('a lake under a prefix and another shard count change the key and the planner command', async () => {

@@ -37,9 +37,9 @@ locals {
     JitterStrategy  = "FULL"
   }
 
-  # A failed shard is worth another try: its units resume from the pages already in the lake,
-  # so a retry fetches only what is missing.
-  ingest_failure_retry = {
+  # A failed shard or compaction is worth another try: it resumes from what is already in the
+  # lake, so a retry fetches (or compacts) only what is missing.
+  task_failure_retry = {
     ErrorEquals     = ["States.TaskFailed"]
     IntervalSeconds = 60
     BackoffRate     = 2
@@ -47,18 +47,86 @@ locals {
     JitterStrategy  = "FULL"
   }
 
-  # Only the command differs between the planner and a shard.
-  ingest_task_arguments = {
-    Cluster              = var.cluster_arn
-    TaskDefinition       = var.ingest_task_definition_arn
-    LaunchType           = "FARGATE"
-    PlatformVersion      = "LATEST"
-    NetworkConfiguration = local.network_configuration
-    PropagateTags        = "TASK_DEFINITION"
+  catch = {
+    for step in ["plan", "ingest", "compact", "transform"] : step => [{
+      ErrorEquals = ["States.ALL"]
+      Output      = "{% {'step': '${step}', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
+      Next        = "NotifyFailure"
+    }]
+  }
+
+  task_definitions = {
+    ingest    = { arn = var.ingest_task_definition_arn, container = var.ingest_container_name }
+    transform = { arn = var.transform_task_definition_arn, container = var.transform_container_name }
+  }
+  started_by_execution = "{% $states.context.Execution.Name %}"
+
+  # Every ECS task of a run, one entry each: the task definition, the command, the timeout, the
+  # retries and the state's own fields (what comes next, what it outputs). The task states are
+  # all built from these by ecs_task_states.
+  ecs_tasks = {
+    # A planner that fails has met a usage error or an API it cannot reach after its own
+    # retries: trying again would only spend more requests, so it is not retried.
+    PlanRun = {
+      task       = "ingest"
+      command    = local.plan_command
+      started_by = local.started_by_execution
+      timeout    = var.plan_timeout_seconds
+      retry      = [local.ecs_retry]
+      state      = { Catch = local.catch.plan, Output = "{% $states.input %}", Next = "IngestShards" }
+    }
+    # Inside the Distributed Map: exactly the argv the planner wrote for the shard.
+    RunShard = {
+      task       = "ingest"
+      command    = "{% $states.input.shard.args %}"
+      started_by = "{% $states.input.run %}"
+      timeout    = var.ingest_timeout_seconds
+      retry      = [local.ecs_retry, local.task_failure_retry]
+      # Small on purpose: every child's output is gathered into the Map's result.
+      state = { Output = "{% {'units': $states.input.shard.units} %}", End = true }
+    }
+    # The closed partitions to Parquet, which Snowflake's external tables and dbt then read.
+    Compact = {
+      task       = "ingest"
+      command    = ["compact", "--json"]
+      started_by = local.started_by_execution
+      timeout    = var.compact_timeout_seconds
+      retry      = [local.ecs_retry, local.task_failure_retry]
+      state      = { Catch = local.catch.compact, Next = "WaitForExternalTables" }
+    }
+    RunTransform = {
+      task       = "transform"
+      command    = var.transform_command
+      started_by = local.started_by_execution
+      timeout    = var.transform_timeout_seconds
+      retry      = [local.ecs_retry]
+      state      = { Catch = local.catch.transform, Next = "RunSucceeded" }
+    }
+  }
+
+  ecs_task_states = {
+    for name, task in local.ecs_tasks : name => merge({
+      Type     = "Task"
+      Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
+      Arguments = {
+        Cluster              = var.cluster_arn
+        TaskDefinition       = local.task_definitions[task.task].arn
+        LaunchType           = "FARGATE"
+        PlatformVersion      = "LATEST"
+        NetworkConfiguration = local.network_configuration
+        PropagateTags        = "TASK_DEFINITION"
+        StartedBy            = task.started_by
+        Overrides = {
+          ContainerOverrides = [{ Name = local.task_definitions[task.task].container, Command = task.command }]
+        }
+      }
+      TimeoutSeconds = task.timeout
+      Retry          = task.retry
+    }, task.state)
   }
 
   definition = {
-    Comment       = "Plan the run's work units, ingest them in shards on Fargate, then build the warehouse with dbt."
+    Comment       = "Plan the run's work units, ingest them in shards on Fargate, compact the closed partitions, then build the warehouse with gmp transform."
     QueryLanguage = "JSONata"
     StartAt       = "ValidateInput"
     States = {
@@ -106,30 +174,7 @@ locals {
         Cause = "input.maxPages must be a whole number from 1 to 1000000"
       }
 
-      # A planner that fails has met a usage error or an API it cannot reach after its own
-      # retries: trying again would only spend more requests, so it is not retried.
-      PlanRun = {
-        Type     = "Task"
-        Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
-        Arguments = merge(local.ingest_task_arguments, {
-          StartedBy = "{% $states.context.Execution.Name %}"
-          Overrides = {
-            ContainerOverrides = [{
-              Name    = var.ingest_container_name
-              Command = local.plan_command
-            }]
-          }
-        })
-        TimeoutSeconds = var.plan_timeout_seconds
-        Retry          = [local.ecs_retry]
-        Catch = [{
-          ErrorEquals = ["States.ALL"]
-          Output      = "{% {'step': 'plan', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
-          Next        = "NotifyFailure"
-        }]
-        Output = "{% $states.input %}"
-        Next   = "IngestShards"
-      }
+      PlanRun = local.ecs_task_states.PlanRun
 
       # One child execution per shard of the plan, each running exactly the argv the planner
       # wrote for it. Those args carry the caps: --max-pages, so that together the shards stay
@@ -157,69 +202,24 @@ locals {
           ProcessorConfig = { Mode = "DISTRIBUTED", ExecutionType = "STANDARD" }
           StartAt         = "RunShard"
           States = {
-            RunShard = {
-              Type     = "Task"
-              Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
-              Arguments = merge(local.ingest_task_arguments, {
-                StartedBy = "{% $states.input.run %}"
-                Overrides = {
-                  ContainerOverrides = [{
-                    Name    = var.ingest_container_name
-                    Command = "{% $states.input.shard.args %}"
-                  }]
-                }
-              })
-              TimeoutSeconds = var.ingest_timeout_seconds
-              Retry          = [local.ecs_retry, local.ingest_failure_retry]
-              # Small on purpose: every child's output is gathered into the Map's result.
-              Output = "{% {'units': $states.input.shard.units} %}"
-              End    = true
-            }
+            RunShard = local.ecs_task_states.RunShard
           }
         }
         Output = "{% {'shards': $count($states.result)} %}"
-        Catch = [{
-          ErrorEquals = ["States.ALL"]
-          Output      = "{% {'step': 'ingest', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
-          Next        = "NotifyFailure"
-        }]
-        Next = "WaitForExternalTables"
+        Catch  = local.catch.ingest
+        Next   = "Compact"
       }
 
-      # Snowflake registers new pages from S3 event notifications, asynchronously.
+      Compact = local.ecs_task_states.Compact
+
+      # Snowflake registers new pages and parts from S3 event notifications, asynchronously.
       WaitForExternalTables = {
         Type    = "Wait"
         Seconds = var.external_table_refresh_wait_seconds
         Next    = "RunTransform"
       }
 
-      RunTransform = {
-        Type     = "Task"
-        Resource = "arn:${var.partition}:states:::ecs:runTask.sync"
-        Arguments = {
-          Cluster              = var.cluster_arn
-          TaskDefinition       = var.transform_task_definition_arn
-          LaunchType           = "FARGATE"
-          PlatformVersion      = "LATEST"
-          NetworkConfiguration = local.network_configuration
-          PropagateTags        = "TASK_DEFINITION"
-          StartedBy            = "{% $states.context.Execution.Name %}"
-          Overrides = {
-            ContainerOverrides = [{
-              Name    = var.transform_container_name
-              Command = var.transform_command
-            }]
-          }
-        }
-        TimeoutSeconds = var.transform_timeout_seconds
-        Retry          = [local.ecs_retry]
-        Catch = [{
-          ErrorEquals = ["States.ALL"]
-          Output      = "{% {'step': 'transform', 'error': $states.errorOutput.Error, 'cause': $states.errorOutput.Cause} %}"
-          Next        = "NotifyFailure"
-        }]
-        Next = "RunSucceeded"
-      }
+      RunTransform = local.ecs_task_states.RunTransform
 
       RunSucceeded = {
         Type = "Succeed"

@@ -30,7 +30,7 @@ variable "cluster_arn" {
 }
 
 variable "ingest_task_definition_arn" {
-  description = "ARN (with revision) of the Fargate task definition whose entrypoint is `gmp` (it runs the planner and the shards)."
+  description = "ARN (with revision) of the Fargate task definition whose entrypoint is `gmp` (it runs the planner, the shards and the compaction)."
   type        = string
 
   validation {
@@ -40,7 +40,7 @@ variable "ingest_task_definition_arn" {
 }
 
 variable "transform_task_definition_arn" {
-  description = "ARN (with revision) of the Fargate task definition that runs dbt."
+  description = "ARN (with revision) of the Fargate task definition that runs gmp transform (the CLI with the dbt venv)."
   type        = string
 
   validation {
@@ -62,9 +62,9 @@ variable "transform_container_name" {
 }
 
 variable "transform_command" {
-  description = "Arguments given to the transform image's dbt entrypoint."
+  description = "Arguments given to the transform image's gmp entrypoint: gmp transform lists the lake's closed partitions and hands them to dbt."
   type        = list(string)
-  default     = ["build", "--target", "prod"]
+  default     = ["transform", "--target", "prod"]
 }
 
 variable "subnet_ids" {
@@ -154,8 +154,19 @@ variable "ingest_timeout_seconds" {
   }
 }
 
+variable "compact_timeout_seconds" {
+  description = "Upper bound for the compaction task (gmp compact --json on the ingest task definition)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.compact_timeout_seconds >= 60 && var.compact_timeout_seconds <= 86400
+    error_message = "compact_timeout_seconds must be between 60 and 86400."
+  }
+}
+
 variable "transform_timeout_seconds" {
-  description = "Upper bound for the dbt build."
+  description = "Upper bound for gmp transform (the dbt build)."
   type        = number
   default     = 3600
 
