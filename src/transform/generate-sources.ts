@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEndpoints } from '../config/load.js';
 import type { Endpoint } from '../config/schema.js';
-import { pagesGlob } from '../lake/layout.js';
+import { compactPartsGlob, pagesGlob } from '../lake/layout.js';
 
 /** The dbt project, found relative to this module (src/ or dist/). */
 export const defaultDbtDir = fileURLToPath(new URL('../../dbt', import.meta.url));
@@ -37,6 +37,13 @@ export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[
   ];
 }
 
+// The directory as a DuckDB string literal ('' for '), glob-escaped ([ * ? as classes), with
+// braces doubled for the adapter's format_map over external_location.
+const DEV_LAKE_ROOT =
+  "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1)" +
+  ` | replace("'", "''") | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')` +
+  " | replace('{', '{{') | replace('}', '}}') }}";
+
 /**
  * In dev, the source reads every page file of the endpoint straight from LAKE_URL (a local
  * directory or s3://, through httpfs) and gives it the shape of the prod external table: one row
@@ -45,18 +52,21 @@ export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[
  * read_text hands the JSON over unparsed: the base model's single parse is the only one.
  */
 function devLocation(endpoint: Endpoint): string {
-  // The directory as a DuckDB string literal ('' for '), glob-escaped ([ * ? as classes), with
-  // braces doubled for the adapter's format_map over external_location.
-  const lakeRoot =
-    "{{ env_var('LAKE_URL', 'file://./.lake') | replace('file://', '', 1)" +
-    ` | replace("'", "''") | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]')` +
-    " | replace('{', '{{') | replace('}', '}}') }}";
-  const glob = pagesGlob(lakeRoot, endpoint.name);
   return (
     `(select content as value,` +
     ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
     ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
-    ` from read_text('${glob}'))`
+    ` from read_text('${pagesGlob(DEV_LAKE_ROOT, endpoint.name)}'))`
+  );
+}
+
+/** The same shape over the compacted parts: a row is a page, its text in `page`. */
+function devCompactLocation(endpoint: Endpoint): string {
+  return (
+    `(select page as value,` +
+    ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
+    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` from read_parquet('${compactPartsGlob(DEV_LAKE_ROOT, endpoint.name)}', filename = true))`
   );
 }
 
@@ -79,6 +89,24 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       `            description: The lake partition's logical date.`,
     ].join('\n'),
   );
+  const compactTables = endpoints.map((endpoint) =>
+    [
+      `      - name: ${endpoint.name}`,
+      `        identifier: ${endpoint.name.toUpperCase()}_COMPACT`,
+      `        description: >-`,
+      `          Every compacted page of the \`${endpoint.path}\` endpoint, one row per page.`,
+      `        config:`,
+      `          meta:`,
+      `            external_location: ${yamlString(devCompactLocation(endpoint))}`,
+      `        columns:`,
+      `          - name: value`,
+      `            description: The page's text as stored in raw/ (dev); in prod the Parquet row, the page's text in its field page.`,
+      `          - name: load`,
+      `            description: The lake partition's load.`,
+      `          - name: date`,
+      `            description: The lake partition's logical date.`,
+    ].join('\n'),
+  );
   return (
     YAML_HEADER +
     [
@@ -93,6 +121,15 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       '    schema: RAW',
       '    tables:',
       ...tables,
+      '  - name: lake_compact',
+      '    description: >-',
+      '      Closed partitions compacted by gmp compact (compact/{endpoint}/load=.../date=.../part-N.parquet, one',
+      '      row per page: key and page). In prod, the Snowflake external tables RAW.<ENDPOINT>_COMPACT over',
+      '      those Parquet parts; in dev, the parts read in place. A build reads a partition here once its',
+      '      compaction marker is written, and from lake otherwise.',
+      '    schema: RAW',
+      '    tables:',
+      ...compactTables,
       '',
     ].join('\n')
   );
