@@ -14,10 +14,10 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const readme = read('README.md');
 const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
-/** The commands a `gmp … --help` lists, as `gmp lake init`. */
+/** The commands a `gmp … --help` lists, as `gmp lake <command>` or `gmp lake init`. */
 function helpCommands(...args: string[]): string[] {
   const help = execFileSync(process.execPath, [cliPath, ...args, '--help'], { encoding: 'utf8' });
-  return [...help.matchAll(/^ {2}(gmp [a-z]+(?: [a-z]+)?)/gm)].map((m) => m[1]!);
+  return [...help.matchAll(/^ {2}(gmp [a-z]+(?: [a-z]+| <command>)?)/gm)].map((m) => m[1]!);
 }
 
 /** The rows of the README table under a heading, by their first cell. */
@@ -39,10 +39,8 @@ describe('README.md', () => {
   it('summarises every gmp command, one row each', () => {
     const top = helpCommands();
     expect(top).toContain('gmp ingest');
-    const withSubcommands = top.flatMap((command) => {
-      const sub = helpCommands(...command.split(' ').slice(1));
-      return sub.length ? sub : [command];
-    });
+    // Only a command with subcommands is asked for its own list: each CLI start takes a while.
+    const withSubcommands = top.flatMap((command) => (command.endsWith(' <command>') ? helpCommands(command.split(' ')[1]!) : [command]));
     expect(tableRows('The CLI').sort()).toEqual(withSubcommands.sort());
   });
 
