@@ -1,5 +1,5 @@
-# Four roles, one job each: two execution roles (pull the image, write logs, read one secret)
-# and two task roles (what the code inside may do).
+# Two roles a task, one job each: the execution role (pull the image, write logs, read the
+# task's secrets) and the task role (what the code inside may do).
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -16,55 +16,49 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
   }
 }
 
-resource "aws_iam_role" "ingest_execution" {
-  name               = "${var.name}-ingest-execution"
+resource "aws_iam_role" "task_execution" {
+  for_each = local.tasks
+
+  name               = "${var.name}-${each.key}-execution"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
   tags               = local.tags
 }
 
-resource "aws_iam_role" "transform_execution" {
-  name               = "${var.name}-transform-execution"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-  tags               = local.tags
-}
+resource "aws_iam_role" "task" {
+  for_each = local.tasks
 
-resource "aws_iam_role" "ingest_task" {
-  name               = "${var.name}-ingest-task"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role" "transform_task" {
-  name               = "${var.name}-transform-task"
+  name               = "${var.name}-${each.key}-task"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
   tags               = local.tags
 }
 
 # --- execution roles ---------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "ingest_execution" {
+data "aws_iam_policy_document" "task_execution" {
+  for_each = local.tasks
+
   statement {
     sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"] # the action has no resource-level permissions
   }
   statement {
-    sid       = "PullIngestImage"
+    sid       = "PullImage"
     actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    resources = [aws_ecr_repository.this["ingest"].arn]
+    resources = [aws_ecr_repository.this[each.key].arn]
   }
   statement {
-    sid       = "WriteIngestLogs"
+    sid       = "WriteLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.task["ingest"].arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.task[each.key].arn}:*"]
   }
   statement {
-    sid       = "ReadRawgKey"
+    sid       = "ReadSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.rawg_api_key.arn]
+    resources = values(each.value.secrets)
   }
   statement {
-    sid       = "DecryptSecret"
+    sid       = "DecryptSecrets"
     actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.this.arn]
     condition {
@@ -75,56 +69,20 @@ data "aws_iam_policy_document" "ingest_execution" {
   }
 }
 
-data "aws_iam_policy_document" "transform_execution" {
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"] # the action has no resource-level permissions
-  }
-  statement {
-    sid       = "PullTransformImage"
-    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    resources = [aws_ecr_repository.this["transform"].arn]
-  }
-  statement {
-    sid       = "WriteTransformLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.task["transform"].arn}:*"]
-  }
-  statement {
-    sid       = "ReadSnowflakePassword"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.snowflake_password.arn]
-  }
-  statement {
-    sid       = "DecryptSecret"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${local.region}.amazonaws.com"]
-    }
-  }
-}
+resource "aws_iam_role_policy" "task_execution" {
+  for_each = local.tasks
 
-resource "aws_iam_role_policy" "ingest_execution" {
   name   = "pull-log-secret"
-  role   = aws_iam_role.ingest_execution.id
-  policy = data.aws_iam_policy_document.ingest_execution.json
-}
-
-resource "aws_iam_role_policy" "transform_execution" {
-  name   = "pull-log-secret"
-  role   = aws_iam_role.transform_execution.id
-  policy = data.aws_iam_policy_document.transform_execution.json
+  role   = aws_iam_role.task_execution[each.key].id
+  policy = data.aws_iam_policy_document.task_execution[each.key].json
 }
 
 # --- task roles --------------------------------------------------------------------------------
 
-# Ingest (the planner and every shard) reads, writes and lists under its prefixes only; it
-# never deletes.
-data "aws_iam_policy_document" "ingest_task" {
+# A task lists and uses objects under its lake prefixes only, with the actions its entry names.
+data "aws_iam_policy_document" "task" {
+  for_each = local.tasks
+
   statement {
     sid       = "ListLakePrefixes"
     actions   = ["s3:ListBucket"]
@@ -132,17 +90,17 @@ data "aws_iam_policy_document" "ingest_task" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = [for p in local.ingest_lake_prefixes : "${p}*"]
+      values   = [for p in each.value.lake_prefixes : "${p}*"]
     }
   }
   statement {
-    sid       = "ReadWriteLakeObjects"
-    actions   = ["s3:GetObject", "s3:PutObject"]
-    resources = [for p in local.ingest_lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
+    sid       = "UseLakeObjects"
+    actions   = each.value.lake_actions
+    resources = [for p in each.value.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
   }
   statement {
     sid       = "UseLakeKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    actions   = each.value.lake_key_actions
     resources = [aws_kms_key.this.arn]
     condition {
       test     = "StringEquals"
@@ -152,43 +110,44 @@ data "aws_iam_policy_document" "ingest_task" {
   }
 }
 
-# dbt reads the lake through Snowflake's stage; the transform task itself may only read it.
-data "aws_iam_policy_document" "transform_task" {
-  statement {
-    sid       = "ListLakePrefixes"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.lake.arn]
-    condition {
-      test     = "StringLike"
-      variable = "s3:prefix"
-      values   = [for p in local.transform_lake_prefixes : "${p}*"]
-    }
-  }
-  statement {
-    sid       = "ReadLakeObjects"
-    actions   = ["s3:GetObject"]
-    resources = [for p in local.transform_lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]
-  }
-  statement {
-    sid       = "DecryptLakeObjects"
-    actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["s3.${local.region}.amazonaws.com"]
-    }
-  }
+resource "aws_iam_role_policy" "task" {
+  for_each = local.tasks
+
+  name   = each.value.lake_policy
+  role   = aws_iam_role.task[each.key].id
+  policy = data.aws_iam_policy_document.task[each.key].json
 }
 
-resource "aws_iam_role_policy" "ingest_task" {
-  name   = "lake-read-write"
-  role   = aws_iam_role.ingest_task.id
-  policy = data.aws_iam_policy_document.ingest_task.json
+# Addresses these resources had when each task was spelled out: state moves, nothing is replaced.
+moved {
+  from = aws_iam_role.ingest_execution
+  to   = aws_iam_role.task_execution["ingest"]
 }
-
-resource "aws_iam_role_policy" "transform_task" {
-  name   = "lake-read"
-  role   = aws_iam_role.transform_task.id
-  policy = data.aws_iam_policy_document.transform_task.json
+moved {
+  from = aws_iam_role.transform_execution
+  to   = aws_iam_role.task_execution["transform"]
+}
+moved {
+  from = aws_iam_role.ingest_task
+  to   = aws_iam_role.task["ingest"]
+}
+moved {
+  from = aws_iam_role.transform_task
+  to   = aws_iam_role.task["transform"]
+}
+moved {
+  from = aws_iam_role_policy.ingest_execution
+  to   = aws_iam_role_policy.task_execution["ingest"]
+}
+moved {
+  from = aws_iam_role_policy.transform_execution
+  to   = aws_iam_role_policy.task_execution["transform"]
+}
+moved {
+  from = aws_iam_role_policy.ingest_task
+  to   = aws_iam_role_policy.task["ingest"]
+}
+moved {
+  from = aws_iam_role_policy.transform_task
+  to   = aws_iam_role_policy.task["transform"]
 }

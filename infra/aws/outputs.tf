@@ -33,10 +33,7 @@ output "cluster_arn" {
 
 output "task_definition_arns" {
   description = "Task definitions the state machine runs."
-  value = {
-    ingest    = aws_ecs_task_definition.ingest.arn
-    transform = aws_ecs_task_definition.transform.arn
-  }
+  value       = { for name, task in aws_ecs_task_definition.this : name => task.arn }
 }
 
 output "state_machine_arn" {

@@ -4,8 +4,8 @@ module "state_machine_definition" {
   partition                     = local.partition
   lake_url                      = local.lake_url
   cluster_arn                   = aws_ecs_cluster.this.arn
-  ingest_task_definition_arn    = aws_ecs_task_definition.ingest.arn
-  transform_task_definition_arn = aws_ecs_task_definition.transform.arn
+  ingest_task_definition_arn    = aws_ecs_task_definition.this["ingest"].arn
+  transform_task_definition_arn = aws_ecs_task_definition.this["transform"].arn
   subnet_ids                    = var.subnet_ids
   security_group_ids            = [aws_security_group.tasks.id]
   assign_public_ip              = var.assign_public_ip
@@ -72,13 +72,13 @@ locals {
   shard_executions_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${var.name}/*"
 }
 
-# Exactly the two task definitions, exactly their four roles, in this cluster only; the plans
+# Exactly the task definitions, exactly their roles, in this cluster only; the plans
 # the planner saved; the Distributed Map's own child executions.
 data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "RunPipelineTasks"
     actions   = ["ecs:RunTask"]
-    resources = [aws_ecs_task_definition.ingest.arn, aws_ecs_task_definition.transform.arn]
+    resources = [for task in aws_ecs_task_definition.this : task.arn]
     condition {
       test     = "ArnEquals"
       variable = "ecs:cluster"
@@ -101,14 +101,9 @@ data "aws_iam_policy_document" "state_machine" {
     resources = [local.cluster_tasks_arn]
   }
   statement {
-    sid     = "PassTaskRoles"
-    actions = ["iam:PassRole"]
-    resources = [
-      aws_iam_role.ingest_execution.arn,
-      aws_iam_role.ingest_task.arn,
-      aws_iam_role.transform_execution.arn,
-      aws_iam_role.transform_task.arn,
-    ]
+    sid       = "PassTaskRoles"
+    actions   = ["iam:PassRole"]
+    resources = concat([for role in aws_iam_role.task_execution : role.arn], [for role in aws_iam_role.task : role.arn])
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"

@@ -277,31 +277,36 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 
-  it('ingest may read, write and list only under raw/, _runs/, _ledger/ and _plans/; transform and Snowflake only read', () => {
+  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _plans/ and compact/; transform and Snowflake only read', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
     expect(locals.plans_prefix).toBe('_plans/');
-    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '${local.plans_prefix}']);
-    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/']);
+    expect(locals.compact_prefix).toBe('compact/');
+    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '${local.plans_prefix}', '${local.compact_prefix}']);
+    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}']);
+    expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
+    const tasks = locals.tasks as Record<string, JsonObject>;
+    expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
+    expect(tasks.ingest).toMatchObject({ lake_prefixes: '${local.ingest_lake_prefixes}', lake_actions: ['s3:GetObject', 's3:PutObject'], lake_key_actions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(tasks.transform).toMatchObject({ lake_prefixes: '${local.transform_lake_prefixes}', lake_actions: ['s3:GetObject'], lake_key_actions: ['kms:Decrypt'] });
+
+    // Each task's policy is made from its entry and nothing else: list and use its prefixes only.
+    const taskPolicy = one(blocks(aws, 'data'), 'aws_iam_policy_document', 'task');
+    expect(taskPolicy.for_each).toBe('${local.tasks}');
+    const bySid = Object.fromEntries(statements(taskPolicy).map((s) => [String(s.sid), s]));
+    expect(Object.keys(bySid).sort()).toEqual(['ListLakePrefixes', 'UseLakeKey', 'UseLakeObjects']);
+    expect(bySid.ListLakePrefixes?.actions).toEqual(['s3:ListBucket']);
+    expect(nested(bySid.ListLakePrefixes ?? {}, 'condition')[0]?.variable).toBe('s3:prefix');
+    expect(String(nested(bySid.ListLakePrefixes ?? {}, 'condition')[0]?.values)).toBe('${[for p in each.value.lake_prefixes : "${p}*"]}');
+    expect(bySid.UseLakeObjects?.actions).toBe('${each.value.lake_actions}');
+    expect(String(bySid.UseLakeObjects?.resources)).toBe('${[for p in each.value.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]}');
+    expect(bySid.UseLakeKey?.actions).toBe('${each.value.lake_key_actions}');
+
     const docs = Object.fromEntries(policyDocuments().map((d) => [d.name, statements(d.body)]));
     const s3Actions = (name: string) => new Set((docs[name] ?? []).flatMap((s) => (Array.isArray(s.actions) ? s.actions : [])).map(String).filter((a) => a.startsWith('s3:')));
-    expect([...s3Actions('ingest_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
-    expect([...s3Actions('transform_task')].sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect([...s3Actions('snowflake_reader')].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
     expect([...s3Actions('state_machine')]).toEqual(['s3:GetObject']);
-    for (const [name, prefixes] of [
-      ['ingest_task', 'local.ingest_lake_prefixes'],
-      ['transform_task', 'local.transform_lake_prefixes'],
-    ] as const) {
-      for (const s of docs[name] ?? []) {
-        const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
-        if (actions.includes('s3:ListBucket')) {
-          expect(nested(s, 'condition')[0]?.variable).toBe('s3:prefix');
-          expect(String(nested(s, 'condition')[0]?.values)).toBe(`\${[for p in ${prefixes} : "\${p}*"]}`);
-        } else if (actions.some((a) => a.startsWith('s3:'))) {
-          expect(String(s.resources)).toBe(`\${[for p in ${prefixes} : "\${aws_s3_bucket.lake.arn}/\${p}*"]}`);
-        }
-      }
-    }
+    const snowflakeList = (docs.snowflake_reader ?? []).find((s) => s.sid === 'ListLake') ?? {};
+    expect(String(nested(snowflakeList, 'condition')[0]?.values)).toBe('${[for p in local.snowflake_lake_prefixes : "${p}*"]}');
   });
 
   it('the state machine reads only the saved plans and drives only its own child executions', () => {
@@ -333,17 +338,35 @@ describe('IAM', () => {
     expect(String(findVariable(aws, 'max_concurrent_ingests')?.description)).toMatch(/rate.*budget/s);
   });
 
-  it('the state machine runs exactly the two task definitions and passes exactly their roles', () => {
+  it('the state machine runs exactly the task definitions and passes exactly their roles, one of each per task', () => {
     const resources = blocks(aws, 'resource');
-    const ingest = one(resources, 'aws_ecs_task_definition', 'ingest');
-    const transform = one(resources, 'aws_ecs_task_definition', 'transform');
+    const taskDefinitions = resources.filter((r) => r.kind === 'aws_ecs_task_definition' && r.name !== 'dagger_engine');
+    expect(taskDefinitions.map((r) => [r.name, r.body.for_each])).toEqual([['this', '${local.tasks}']]);
+    const definition = taskDefinitions[0]!.body;
+    expect(definition.execution_role_arn).toBe('${aws_iam_role.task_execution[each.key].arn}');
+    expect(definition.task_role_arn).toBe('${aws_iam_role.task[each.key].arn}');
+    const roles = resources.filter((r) => r.kind === 'aws_iam_role' && ['task', 'task_execution'].includes(r.name));
+    for (const role of roles) expect(role.body.for_each, role.name).toBe('${local.tasks}');
+    expect(resources.filter((r) => r.kind === 'aws_iam_role' && /^(ingest|transform)_/.test(r.name))).toEqual([]);
     const doc = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'state_machine'));
     const bySid = Object.fromEntries(doc.map((s) => [String(s.sid), s]));
-    expect(bySid.RunPipelineTasks?.resources).toEqual(['${aws_ecs_task_definition.ingest.arn}', '${aws_ecs_task_definition.transform.arn}']);
-    const roleRef = (expr: Json | undefined) => String(expr).replace(/^\$\{(.*)\}$/, '$1');
-    const taskRoles = [ingest.execution_role_arn, ingest.task_role_arn, transform.execution_role_arn, transform.task_role_arn].map(roleRef).sort();
-    expect((bySid.PassTaskRoles?.resources as string[]).map(roleRef).sort()).toEqual(taskRoles);
+    expect(bySid.RunPipelineTasks?.resources).toBe('${[for task in aws_ecs_task_definition.this : task.arn]}');
+    expect(bySid.PassTaskRoles?.resources).toBe('${concat([for role in aws_iam_role.task_execution : role.arn], [for role in aws_iam_role.task : role.arn])}');
     expect(nested(bySid.PassTaskRoles ?? {}, 'condition')[0]?.values).toEqual(['ecs-tasks.amazonaws.com']);
+    const module = blocks(aws, 'module').find((m) => m.name === 'state_machine_definition')?.body ?? {};
+    expect(module.ingest_task_definition_arn).toBe('${aws_ecs_task_definition.this["ingest"].arn}');
+    expect(module.transform_task_definition_arn).toBe('${aws_ecs_task_definition.this["transform"].arn}');
+  });
+
+  it('state moves from the per-task addresses to the for_each ones, so nothing is replaced', () => {
+    const moved = aws.flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved : [])).filter(isObject).map((m) => `${m.from} -> ${m.to}`);
+    for (const task of ['ingest', 'transform']) {
+      expect(moved).toContain(`\${aws_ecs_task_definition.${task}} -> \${aws_ecs_task_definition.this["${task}"]}`);
+      expect(moved).toContain(`\${aws_iam_role.${task}_execution} -> \${aws_iam_role.task_execution["${task}"]}`);
+      expect(moved).toContain(`\${aws_iam_role.${task}_task} -> \${aws_iam_role.task["${task}"]}`);
+      expect(moved).toContain(`\${aws_iam_role_policy.${task}_execution} -> \${aws_iam_role_policy.task_execution["${task}"]}`);
+      expect(moved).toContain(`\${aws_iam_role_policy.${task}_task} -> \${aws_iam_role_policy.task["${task}"]}`);
+    }
   });
 
   it('sees the conditional statements too (session access to the Dagger engine)', () => {
@@ -364,15 +387,24 @@ describe('AWS wiring', () => {
   it('secrets are injected from Secrets Manager and their values never appear in Terraform', () => {
     const resources = blocks(aws, 'resource');
     expect(resources.filter((r) => r.kind === 'aws_secretsmanager_secret_version')).toEqual([]);
-    const ingest = String(one(resources, 'aws_ecs_task_definition', 'ingest').container_definitions);
-    const transform = String(one(resources, 'aws_ecs_task_definition', 'transform').container_definitions);
-    expect(ingest).toMatch(/name\s*=\s*"RAWG_API_KEY",\s*valueFrom\s*=\s*aws_secretsmanager_secret\.rawg_api_key\.arn/);
-    expect(ingest).toMatch(/name\s*=\s*"LAKE_URL",\s*value\s*=\s*local\.lake_url/);
-    expect(ingest).not.toContain('S3_ENDPOINT');
-    expect(transform).toMatch(/name\s*=\s*"SNOWFLAKE_PASSWORD",\s*valueFrom\s*=\s*aws_secretsmanager_secret\.snowflake_password\.arn/);
-    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE']) {
-      expect(transform).toMatch(new RegExp(`name\\s*=\\s*"${name}",\\s*value\\s*=`));
-    }
+    const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
+    const tasks = locals.tasks as Record<string, JsonObject>;
+    expect(tasks.ingest?.secrets).toEqual({ RAWG_API_KEY: '${aws_secretsmanager_secret.rawg_api_key.arn}' });
+    expect(tasks.transform?.secrets).toEqual({ SNOWFLAKE_PASSWORD: '${aws_secretsmanager_secret.snowflake_password.arn}' });
+    const ingestEnv = tasks.ingest?.environment as JsonObject;
+    const transformEnv = tasks.transform?.environment as JsonObject;
+    expect(ingestEnv.LAKE_URL).toBe('${local.lake_url}');
+    expect(ingestEnv).not.toHaveProperty('S3_ENDPOINT');
+    // gmp transform lists the closed partitions of the same lake before dbt runs.
+    expect(transformEnv.LAKE_URL).toBe('${local.lake_url}');
+    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE']) expect(transformEnv[name], name).toMatch(/^\$\{var\./);
+    for (const env of [ingestEnv, transformEnv]) for (const name of Object.keys(env)) expect(name).not.toMatch(/PASSWORD|KEY|TOKEN|SECRET/);
+    // The container gets exactly its entry's env and secrets; its execution role reads exactly those secrets.
+    const containers = String(one(resources, 'aws_ecs_task_definition', 'this').container_definitions);
+    expect(containers).toMatch(/environment\s*=\s*\[for name, value in each\.value\.environment : \{ name = name, value = value \}\]/);
+    expect(containers).toMatch(/secrets\s*=\s*\[for name, arn in each\.value\.secrets : \{ name = name, valueFrom = arn \}\]/);
+    const execution = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'task_execution'));
+    expect(execution.find((s) => s.sid === 'ReadSecrets')?.resources).toBe('${values(each.value.secrets)}');
   });
 
   it('the lake bucket is versioned, encrypted, private, TLS-only, and expires old versions', () => {
