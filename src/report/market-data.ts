@@ -5,6 +5,8 @@ export const TOP_GENRES = 6;
 export const TOP_PLATFORMS = 6;
 export const TOP_GAMES = 10;
 export const TOP_GROWERS = 10;
+/** How far back momentum looks from the newest day of the game history. */
+export const MOMENTUM_DAYS = 30;
 /** Ratings are binned in steps of a quarter star: 20 bins from 0 to 5. */
 export const RATING_BIN_WIDTH = 0.25;
 
@@ -69,13 +71,17 @@ export interface Grower {
 }
 
 export interface Momentum {
-  /** Every snapshot date in fct_game_snapshots, oldest first. */
-  snapshotDates: string[];
-  previous?: string;
-  latest?: string;
-  /** Games present in both latest snapshots, and how many of them grew. */
+  /** The first and the newest day the game history (fct_game_versions) holds; absent when it is empty. */
+  firstDay?: string;
+  latestDay?: string;
+  /** The days compared: MOMENTUM_DAYS before latestDay, or firstDay when the history is shorter; absent when both are one day. */
+  from?: string;
+  to?: string;
+  /** Games the history knew on `from`, and how many of them grew by `to`. */
   gamesCompared: number;
   gamesGrown: number;
+  /** Versions opened after `from` up to `to`: how much of the market moved, snapshots and daily windows alike. */
+  versionsOpened: number;
   growers: Grower[];
 }
 
@@ -255,25 +261,33 @@ async function readStores(warehouse: Warehouse): Promise<StoreCoverage[]> {
 }
 
 /**
- * The games whose added count grew most from the second-latest snapshot to the latest. Computed
- * here rather than from fct_game_snapshots.added_change, which compares with each game's own
- * previous snapshot: a game missing from the second-latest would compare across a longer gap.
+ * The games whose added count grew most over the last MOMENTUM_DAYS of the game history: each
+ * game's version valid on the first day compared against its current one. The history holds
+ * every observation, from snapshots and daily updated windows alike, so two snapshots are not
+ * needed: one snapshot and the windows after it compare as well.
  */
 async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
-  const dates = (
-    await warehouse.rows(`select distinct snapshot_date::varchar as day from ${m('fct_game_snapshots')} order by day`)
-  ).map((row) => String(row.day));
-  if (dates.length < 2) return { snapshotDates: dates, latest: dates.at(-1), gamesCompared: 0, gamesGrown: 0, growers: [] };
-  const [previous, latest] = dates.slice(-2) as [string, string];
+  const [span] = await warehouse.rows(`
+    select min(valid_from)::varchar as first_day, max(last_seen_on)::varchar as latest_day
+    from ${m('fct_game_versions')}`);
+  const firstDay = span?.first_day === null || span?.first_day === undefined ? undefined : String(span.first_day);
+  const latestDay = span?.latest_day === null || span?.latest_day === undefined ? undefined : String(span.latest_day);
+  const none = { firstDay, latestDay, gamesCompared: 0, gamesGrown: 0, versionsOpened: 0, growers: [] };
+  if (!firstDay || !latestDay) return none;
+  const from = [firstDay, isoDaysBefore(latestDay, MOMENTUM_DAYS)].sort().at(-1)!;
+  if (from >= latestDay) return none;
   const pairs = `
-    from ${m('fct_game_snapshots')} as after
-    inner join ${m('fct_game_snapshots')} as before
-        on before.game_id = after.game_id and before.snapshot_date = $1::date
-    inner join ${m('dim_games')} as games on games.game_id = after.game_id
-    where after.snapshot_date = $2::date`;
+    from ${m('fct_game_versions')} as before
+    inner join ${m('fct_game_versions')} as after on after.game_id = before.game_id and after.valid_to is null
+    inner join ${m('dim_games')} as games on games.game_id = before.game_id
+    where before.valid_from <= $1::date and (before.valid_to is null or before.valid_to > $1::date)`;
   const [compared] = await warehouse.rows(
     `select count(*)::integer as games, count(*) filter (where after.added_count > before.added_count)::integer as grown ${pairs}`,
-    [previous, latest],
+    [from],
+  );
+  const [opened] = await warehouse.rows(
+    `select count(*)::integer as versions from ${m('fct_game_versions')} where valid_from > $1::date and valid_from <= $2::date`,
+    [from, latestDay],
   );
   const growers = await warehouse.rows(
     `
@@ -284,16 +298,18 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
         (after.added_count - before.added_count)::integer as growth
     ${pairs}
         and after.added_count > before.added_count
-    order by growth desc, after.added_count desc, after.game_id
-    limit $3`,
-    [previous, latest, TOP_GROWERS],
+    order by growth desc, after.added_count desc, before.game_id
+    limit $2`,
+    [from, TOP_GROWERS],
   );
   return {
-    snapshotDates: dates,
-    previous,
-    latest,
+    firstDay,
+    latestDay,
+    from,
+    to: latestDay,
     gamesCompared: num(compared!.games),
     gamesGrown: num(compared!.grown),
+    versionsOpened: num(opened!.versions),
     growers: growers.map((row) => ({
       name: String(row.name),
       addedBefore: num(row.added_before),
@@ -301,4 +317,9 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
       growth: num(row.growth),
     })),
   };
+}
+
+/** "2024-06-30", 30 -> "2024-05-31" */
+function isoDaysBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { growerBars, linesByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
 import { formatCount, formatGrowth, formatShare, formatStars, plural } from './format.js';
-import type { MarketData, SeriesByYear } from './market-data.js';
+import { MOMENTUM_DAYS, type MarketData, type SeriesByYear } from './market-data.js';
 
 /** A table of the numbers a chart shows: the chart's text equivalent, and what the tests read. */
 export interface Table {
@@ -204,41 +204,45 @@ function storesSection({ stores, catalogue }: MarketData): Section {
 }
 
 function momentumSection({ momentum }: MarketData): Section {
-  const { previous, latest, growers } = momentum;
-  const base = { id: 'momentum', heading: 'Momentum between snapshots' };
-  if (!previous || !latest) {
-    const dates = momentum.snapshotDates;
+  const { from, to, growers } = momentum;
+  const base = { id: 'momentum', heading: 'Momentum' };
+  if (!from || !to) {
+    const held = momentum.latestDay ? ` holds one day (${momentum.latestDay})` : ' is empty';
     return {
       ...base,
       summary:
-        `The lake holds ${plural(dates.length, 'snapshot')} of the games listing${dates.length ? ` (${dates.join(', ')})` : ''}; ` +
-        'growth needs two. Without RAWG_API_KEY, gmp pipeline on another day takes the next one from the sandbox; ' +
-        'with a key, gmp ingest --endpoint games --mode snapshot on another day does, once the one in progress is complete ' +
-        '(gmp plan --endpoint games --mode snapshot shows what it costs first).',
+        `The game history${held}; growth needs observations from two days, by a second snapshot or by the daily updated window. ` +
+        'Without RAWG_API_KEY, gmp pipeline on another day adds them from the sandbox; with a key, gmp pipeline (daily mode) ' +
+        'on another day fetches the window of the day before (gmp plan --all --mode daily shows what it costs first).',
     };
   }
+  const start = from === momentum.firstDay ? 'the first day of the game history' : `${MOMENTUM_DAYS} days before the newest`;
+  const compares =
+    `Each game's added count (users who added it to a list) on ${from} (${start}) against its count on ${to}, ` +
+    'as the snapshots and daily updated windows of the lake recorded it';
+  const moved = `${plural(momentum.versionsOpened, 'change')} of counts recorded after ${from}.`;
   if (!growers.length) {
     return {
       ...base,
-      summary: `No game's added count grew between the snapshots of ${previous} and ${latest} (${plural(momentum.gamesCompared, 'game')} in both).`,
+      summary: `${compares}: no game's added count grew (${plural(momentum.gamesCompared, 'game')} known on ${from}). ${moved}`,
     };
   }
   const [top] = growers as [(typeof growers)[0]];
   const text: ChartText = {
     title: 'Fastest-growing games',
-    subtitle: `Growth of the added count (users who added the game to a list) from the snapshot of ${previous} to that of ${latest}`,
+    subtitle: `Growth of the added count (users who added the game to a list) from ${from} to ${to}`,
   };
   return {
     ...base,
     summary:
-      `From ${previous} to ${latest}, ${top.name} grew most: ${formatGrowth(top.growth)} users added it ` +
+      `${compares}. ${top.name} grew most: ${formatGrowth(top.growth)} users added it ` +
       `(${formatCount(top.addedBefore)} to ${formatCount(top.addedAfter)}). ` +
-      `${formatCount(momentum.gamesGrown)} of the ${plural(momentum.gamesCompared, 'game')} in both snapshots grew.`,
+      `${formatCount(momentum.gamesGrown)} of the ${plural(momentum.gamesCompared, 'game')} known on ${from} grew; ${moved}`,
     chart: { text, spec: (layout) => growerBars(growers, text, layout) },
     table: {
       id: 'momentum',
-      caption: `Games whose added count grew most from ${previous} to ${latest}`,
-      columns: ['Rank', 'Game', `Added on ${previous}`, `Added on ${latest}`, 'Growth'],
+      caption: `Games whose added count grew most from ${from} to ${to}`,
+      columns: ['Rank', 'Game', `Added on ${from}`, `Added on ${to}`, 'Growth'],
       numeric: [true, false, true, true, true],
       rows: growers.map((grower, index) => [
         String(index + 1),

@@ -8,7 +8,7 @@ export const MARTS_SCHEMA = 'main';
 /** The marts the report reads; a warehouse without them was never built (or only partly). */
 export const REPORT_MARTS = [
   'dim_games',
-  'fct_game_snapshots',
+  'fct_game_versions',
   'mart_genre_releases_by_year',
   'mart_platform_release_share_by_year',
   'mart_store_coverage',

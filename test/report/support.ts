@@ -56,9 +56,9 @@ export async function query(warehousePath: string, sql: string): Promise<Record<
 }
 
 /**
- * Writes an earlier snapshot of `games` beside the one the sandbox gave (whose `added` counts do
- * not change from day to day): a copy of the partition with each game's `added` lowered by
- * `growth(position)`, so the report has two snapshots with known growth between them.
+ * Writes an earlier snapshot of `games` beside the one the sandbox gave: a copy of the partition
+ * with each game's `added` lowered by `growth(position)`, so the report has two snapshots with a
+ * growth between them that the test chose.
  * Returns the growth per game id.
  */
 export function writeEarlierSnapshot(lakeDir: string, day: string, earlierDay: string, growth: (position: number) => number): Map<number, number> {
