@@ -93,7 +93,7 @@ data "aws_iam_policy_document" "github_deploy" {
       condition {
         test     = "StringEquals"
         variable = "ssm:resourceTag/Component"
-        values   = [local.dagger_engine_component]
+        values   = module.dagger_engine[*].component
       }
     }
   }

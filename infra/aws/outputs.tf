@@ -65,9 +65,9 @@ output "dagger_engine" {
   description = "Where the optional Dagger engine runs (null when disabled)."
   value = var.enable_dagger_engine ? {
     cluster           = aws_ecs_cluster.this.name
-    service           = aws_ecs_service.dagger_engine[0].name
-    autoscaling_group = aws_autoscaling_group.dagger_engine[0].name
+    service           = module.dagger_engine[0].service_name
+    autoscaling_group = module.dagger_engine[0].autoscaling_group_name
     port              = var.dagger_engine_port
-    instance_tag      = "Component=${local.dagger_engine_component}"
+    instance_tag      = "Component=${module.dagger_engine[0].component}"
   } : null
 }

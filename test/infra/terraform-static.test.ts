@@ -9,10 +9,12 @@ import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, typ
 let all: ParsedFile[];
 let aws: ParsedFile[];
 let snowflake: ParsedFile[];
+let engine: ParsedFile[];
 
 beforeAll(async () => {
   all = await parseTerraform(infraDir);
   aws = all.filter((f) => f.file.startsWith('infra/aws/'));
+  engine = all.filter((f) => f.file.startsWith('infra/modules/dagger-engine/'));
   snowflake = all.filter((f) => f.file.startsWith('infra/snowflake/'));
 });
 
@@ -210,26 +212,33 @@ const UNTAGGABLE = new Set([
 ]);
 
 describe('tags', () => {
-  it('every taggable AWS resource carries the common tags', () => {
-    const untagged = blocks(aws, 'resource')
+  // The stack's resources take local.tags; the engine module's take the var.tags the stack passes.
+  const untagged = (files: ParsedFile[], tags: string) =>
+    blocks(files, 'resource')
       .filter((r) => !UNTAGGABLE.has(r.kind))
       .filter((r) => {
         if (r.kind === 'aws_autoscaling_group') {
           const dynamicTag = dynamicBlocks(r.body, 'tag')[0];
           const propagated = nested(dynamicTag ?? {}, 'content')[0]?.propagate_at_launch === true;
-          return !(propagated && String(dynamicTag?.for_each ?? '').includes('local.tags'));
+          return !(propagated && String(dynamicTag?.for_each ?? '').includes(tags));
         }
-        return !String(r.body.tags ?? '').includes('local.tags');
+        return !String(r.body.tags ?? '').includes(tags);
       })
       .map((r) => `${r.file}: ${r.kind}.${r.name}`);
-    expect(untagged).toEqual([]);
+
+  it('every taggable AWS resource carries the common tags', () => {
+    expect(untagged(aws, 'local.tags')).toEqual([]);
+    expect(blocks(engine, 'resource').length).toBeGreaterThan(5);
+    expect(untagged(engine, 'var.tags')).toEqual([]);
+    const module = blocks(aws, 'module').find((m) => m.name === 'dagger_engine')?.body ?? {};
+    expect(module.tags).toBe('${local.tags}');
   });
 
   it('instances and volumes launched by the engine group are tagged too', () => {
-    const template = one(blocks(aws, 'resource'), 'aws_launch_template', 'dagger_engine');
+    const template = one(blocks(engine, 'resource'), 'aws_launch_template', 'this');
     const specs = nested(template, 'tag_specifications');
     expect(specs.map((s) => s.resource_type).sort()).toEqual(['instance', 'volume']);
-    for (const s of specs) expect(String(s.tags)).toContain('local.tags');
+    for (const s of specs) expect(String(s.tags)).toContain('var.tags');
   });
 });
 
@@ -358,7 +367,7 @@ describe('IAM', () => {
     expect(module.transform_task_definition_arn).toBe('${aws_ecs_task_definition.this["transform"].arn}');
   });
 
-  it('state moves from the per-task addresses to the for_each ones, so nothing is replaced', () => {
+  it('state moves from the per-task addresses to the for_each ones and into the engine module, so nothing is replaced', () => {
     const moved = aws.flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved : [])).filter(isObject).map((m) => `${m.from} -> ${m.to}`);
     for (const task of ['ingest', 'transform']) {
       expect(moved).toContain(`\${aws_ecs_task_definition.${task}} -> \${aws_ecs_task_definition.this["${task}"]}`);
@@ -367,6 +376,9 @@ describe('IAM', () => {
       expect(moved).toContain(`\${aws_iam_role_policy.${task}_execution} -> \${aws_iam_role_policy.task_execution["${task}"]}`);
       expect(moved).toContain(`\${aws_iam_role_policy.${task}_task} -> \${aws_iam_role_policy.task["${task}"]}`);
     }
+    // Every resource of the engine module was in the stack before: each has a move into the module.
+    const targets = moved.map((m) => m.split(' -> ')[1]);
+    for (const r of blocks(engine, 'resource')) expect(targets, `${r.kind}.${r.name}`).toContain(`\${module.dagger_engine[0].${r.kind}.${r.name}}`);
   });
 
   it('sees the conditional statements too (session access to the Dagger engine)', () => {
@@ -444,13 +456,17 @@ describe('AWS wiring', () => {
     const enable = findVariable(aws, 'enable_dagger_engine');
     expect(enable?.default).toBe(false);
     expect(String(enable?.description)).toMatch(/Fargate forbids privileged containers/);
-    const engine = one(blocks(aws, 'resource'), 'aws_ecs_task_definition', 'dagger_engine');
-    expect(engine.requires_compatibilities).toEqual(['EC2']);
-    expect(engine.count).toBe('${local.dagger_engine}');
-    expect(String(engine.container_definitions)).toMatch(/privileged\s*=\s*true/);
-    const group = one(blocks(aws, 'resource'), 'aws_security_group', 'dagger_engine');
+    const module = blocks(aws, 'module').find((m) => m.name === 'dagger_engine')?.body ?? {};
+    expect(module.source).toBe('../modules/dagger-engine');
+    expect(module.count).toBe('${var.enable_dagger_engine ? 1 : 0}');
+    const task = one(blocks(engine, 'resource'), 'aws_ecs_task_definition', 'this');
+    expect(task.requires_compatibilities).toEqual(['EC2']);
+    expect(String(task.container_definitions)).toMatch(/privileged\s*=\s*true/);
+    const group = one(blocks(engine, 'resource'), 'aws_security_group', 'this');
     expect(group.ingress).toBeUndefined();
-    expect(blocks(aws, 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(blocks([...aws, ...engine], 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    // Nothing of the engine is left in the stack itself: it all lives in the module.
+    expect(blocks(aws, 'resource').filter((r) => r.name.startsWith('dagger_engine'))).toEqual([]);
   });
 
   it('pins provider versions', () => {
