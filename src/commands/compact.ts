@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { runCompact, type CompactSummary } from '../compact/index.js';
+import { runCompact } from '../compact/index.js';
 import { ConfigError } from '../errors.js';
-import { partitionId } from '../lake/layout.js';
+import { compactedLine, compactSummaryLine } from './compact-output.js';
 import { interruptSignal } from './interrupt.js';
 import { lakeFrom, loadEndpoints, withLake } from './options.js';
 
@@ -23,15 +23,6 @@ function endpointsFrom(args: CompactArgs): string[] | undefined {
   return [...new Set(args.endpoint)];
 }
 
-/** One JSON line: what was compacted, and the totals. */
-function summaryJson(summary: CompactSummary): string {
-  const compacted = summary.compacted.map(({ endpoint, load, date, pages, parts, bytesIn, bytesOut }) => ({ endpoint, load, date, pages, parts: parts.length, bytesIn, bytesOut }));
-  const { alreadyCompacted, pages, bytesIn, bytesOut, durationMs } = summary;
-  return JSON.stringify({ compacted, partitions: compacted.length, alreadyCompacted, pages, bytesIn, bytesOut, durationMs });
-}
-
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
 export const compactCommand: CommandModule = {
   command: 'compact',
   describe: "rewrite each closed partition's pages as Parquet under compact/ (the raw JSON stays); dbt reads those instead",
@@ -45,17 +36,7 @@ export const compactCommand: CommandModule = {
     const endpoints = endpointsFrom(args);
     const store = lakeFrom(args);
     const signal = interruptSignal();
-    const onCompacted = args.json
-      ? undefined
-      : (p: CompactSummary['compacted'][number]) =>
-          process.stdout.write(`compacted ${partitionId(p.endpoint, p.load, p.date)}: ${p.pages} pages, ${megabytes(p.bytesIn)} -> ${p.parts.length} part${p.parts.length === 1 ? '' : 's'}, ${megabytes(p.bytesOut)}\n`);
-    const summary = await runCompact({ store, endpoints, signal, onCompacted });
-    if (args.json) {
-      process.stdout.write(`${summaryJson(summary)}\n`);
-      return;
-    }
-    process.stdout.write(
-      `${summary.compacted.length} partition${summary.compacted.length === 1 ? '' : 's'} compacted (${summary.pages} pages, ${megabytes(summary.bytesIn)} -> ${megabytes(summary.bytesOut)}), ${summary.alreadyCompacted} already compacted\n`,
-    );
+    const summary = await runCompact({ store, endpoints, signal, onCompacted: args.json ? undefined : (p) => process.stdout.write(compactedLine(p)) });
+    process.stdout.write(compactSummaryLine(summary, args.json));
   },
 };

@@ -1,9 +1,11 @@
 import type { CommandModule } from 'yargs';
+import { runCompact } from '../compact/index.js';
 import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
 import { runIngest } from '../ingest/run.js';
 import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
+import { compactSummaryLine } from './compact-output.js';
 import { interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { printPipelineEnd } from './output.js';
@@ -29,11 +31,11 @@ interface PipelineArgs {
 
 export const pipelineCommand: CommandModule = {
   command: 'pipeline',
-  describe: 'ingest every endpoint, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
+  describe: 'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
   builder: (yargs) =>
     withApi(withLake(yargs))
       .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${REAL_API_DEFAULT_MAX_PAGES}; no cap on the sandbox)` })
-      .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, then one line naming the warehouse, the report and the dbt log' }),
+      .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log' }),
   handler: async (argv) => {
     const args = argv as unknown as PipelineArgs;
     const file = loadEndpoints();
@@ -69,6 +71,10 @@ export const pipelineCommand: CommandModule = {
     } finally {
       await sandbox?.close();
     }
+
+    // Closed partitions become Parquet before dbt reads them, so this build reads the parts.
+    const compacted = await runCompact({ store, signal: interruptSignal() });
+    process.stdout.write(compactSummaryLine(compacted, args.json));
 
     const progress = createTransformReporter();
     let built: Awaited<ReturnType<typeof transform>>;

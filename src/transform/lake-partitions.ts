@@ -14,9 +14,9 @@ export type LakePartitions = Record<string, Record<string, DayRange[]>>;
 /** What a build may read: the closed partitions, and which of them have compacted parts to read instead of pages. */
 export interface LakeReadPlan {
   /** Closed partitions (complete, or capped: all the API serves of them is in). */
-  lake_partitions: LakePartitions;
+  closed: LakePartitions;
   /** The closed partitions whose compaction marker is written. */
-  lake_compacted: LakePartitions;
+  compacted: LakePartitions;
 }
 
 /**
@@ -47,8 +47,8 @@ export async function completePartitions(store: ObjectStore): Promise<LakePartit
 export async function lakeReadPlan(store: ObjectStore): Promise<LakeReadPlan> {
   const [closed, compacted] = await Promise.all([closedPartitions(store), compactedPartitionIds(store)]);
   return {
-    lake_partitions: byEndpointAndLoad(closed),
-    lake_compacted: byEndpointAndLoad(closed.filter((p) => compacted.has(partitionId(p.endpoint, p.load, p.date)))),
+    closed: byEndpointAndLoad(closed),
+    compacted: byEndpointAndLoad(closed.filter((p) => compacted.has(partitionId(p.endpoint, p.load, p.date)))),
   };
 }
 
