@@ -7,7 +7,17 @@ import { endpointsFileSchema, type Endpoint, type EndpointsFile } from './schema
 /** The committed endpoints.json, found relative to this module (src/ or dist/). */
 export const defaultEndpointsPath = fileURLToPath(new URL('../../config/endpoints.json', import.meta.url));
 
-export function loadEndpoints(path = process.env.GMP_ENDPOINTS ?? defaultEndpointsPath): EndpointsFile {
+let chosenPath = defaultEndpointsPath;
+
+/**
+ * Names the endpoints file that every later loadEndpoints() without a path reads. The CLI calls it
+ * once at start-up with GMP_ENDPOINTS, so that no module below it reads the environment.
+ */
+export function useEndpointsFile(path: string | undefined): void {
+  chosenPath = path ?? defaultEndpointsPath;
+}
+
+export function loadEndpoints(path = chosenPath): EndpointsFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
