@@ -14,14 +14,8 @@ export const transformCommand: CommandModule = {
   command: 'transform',
   describe: 'build the warehouse with dbt: dev (a DuckDB file over the lake) or prod (Snowflake)',
   builder: (yargs) =>
-    withLake(yargs)
+    withWarehouse(withLake(yargs), 'the dev DuckDB file')
       .option('target', { choices: TARGETS, default: 'dev' as Target, describe: 'dev: DuckDB reading the lake; prod: Snowflake over the external tables' })
-      .option('warehouse', {
-        type: 'string',
-        describe: 'the dev DuckDB file [env WAREHOUSE_PATH]',
-        default: process.env.WAREHOUSE_PATH,
-        defaultDescription: './.warehouse/game_market.duckdb',
-      })
       .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild every model from the whole lake, not only the partitions completed since the last build' })
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (argv) => {
