@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 import { onePage, partitionDir, thinGame, writePage } from './support/pages.js';
-import { API_KEY, gmpOk, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+import { API_KEY, count, gmpOk, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+
+/** A games snapshot dated before every partition of the first builds, ingested after them. */
+const LATE_SNAPSHOT_DATE = '2024-05-29';
 
 /**
  * Every row of a table, in a stable order, as JSON text: two builds agree when these do. Means
@@ -80,6 +83,16 @@ describe('incremental builds keyed on the lake partition', () => {
     writeFileSync(join(partitionDir(lakeDir, 'games', 'updated', '2024-06-03'), '_SUCCESS'), '');
     await gmpOk(['transform'], env);
     reads.push(partitionsRead(incremental));
+    // Build 5: a backfill snapshot dated before everything built so far closes late. The sandbox
+    // of its day served smaller counts: each game's oldest version, first in its chain.
+    const earlier = await startSandbox({ ...SANDBOX, today: LATE_SNAPSHOT_DATE });
+    try {
+      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], { ...env, RAWG_BASE_URL: earlier.url });
+    } finally {
+      await earlier.close();
+    }
+    await gmpOk(['transform'], env);
+    reads.push(partitionsRead(incremental));
   }, 900_000);
 
   afterAll(async () => {
@@ -93,6 +106,7 @@ describe('incremental builds keyed on the lake partition', () => {
       ['load=updated/date=2024-05-31'],
       ['load=updated/date=2024-06-02'],
       ['load=updated/date=2024-06-03'],
+      [`load=snapshot/date=${LATE_SNAPSHOT_DATE}`],
     ]);
   });
 
@@ -101,8 +115,8 @@ describe('incremental builds keyed on the lake partition', () => {
     copyFileSync(incremental, refreshed);
     copyFileSync(`${incremental}.lake.json`, `${refreshed}.lake.json`);
     await gmpOk(['transform', '--warehouse', refreshed, '--full-refresh'], env);
-    expect(partitionsRead(refreshed)).toHaveLength(5);
-    for (const table of [...MARTS, 'int_tag_details_from_games']) {
+    expect(partitionsRead(refreshed)).toHaveLength(6);
+    for (const table of [...MARTS, 'fct_game_versions', 'int_tag_details_from_games']) {
       expect(await rowsOf(incremental, table), table).toEqual(await rowsOf(refreshed, table));
     }
     const [game] = await query(incremental, 'select rating, version_date from dim_games where game_id = 9000001');
@@ -110,6 +124,30 @@ describe('incremental builds keyed on the lake partition', () => {
     const [tag] = await query(incremental, 'select games_count_reported, image_background_url, is_listed from dim_tags where tag_id = 990001');
     expect(tag).toEqual({ games_count_reported: 321, image_background_url: 'https://media.example/2024-06-03.jpg', is_listed: false });
   }, 300_000);
+
+  it('slots the late snapshot first into every chain: its counts open version 1, the later ones follow', async () => {
+    const [late] = await query(incremental, `
+      select
+          count(*) filter (where version_number = 1 and first_seen_date = date '${LATE_SNAPSHOT_DATE}') as opened_first,
+          count(*) filter (where first_seen_date = date '${LATE_SNAPSHOT_DATE}') as opened
+      from fct_game_versions`);
+    expect(Number(late!.opened_first)).toBe(SANDBOX.games);
+    expect(Number(late!.opened)).toBe(SANDBOX.games);
+    // The snapshot of 06-01 moved the top games' counts up: a second version, valid from its day.
+    const [grown] = await query(incremental, `
+      select count(*) as games
+      from fct_game_versions as first
+      join fct_game_versions as next on next.game_id = first.game_id and next.version_number = 2
+      where first.first_seen_date = date '${LATE_SNAPSHOT_DATE}' and next.added_count > first.added_count
+          and first.valid_to = next.valid_from and next.valid_from > first.valid_from`);
+    expect(Number(grown!.games)).toBeGreaterThan(20);
+    // Every chain ends in the version dim_games shows.
+    const [current] = await query(incremental, `
+      select count(*) as games from dim_games
+      join fct_game_versions as version on version.game_id = dim_games.game_id and version.valid_to is null
+      where version.added_count = dim_games.added_count and version.rating = dim_games.rating`);
+    expect(Number(current!.games)).toBe(await count(incremental, 'dim_games'));
+  });
 
   it('never opens the pages of partitions it already holds, and a full refresh does', async () => {
     // Every page already built is made unreadable as JSON: a build that opened one would fail.
