@@ -11,22 +11,38 @@ export const FRESHNESS_SOURCES_PATH = 'models/lake_status/_lake_freshness__sourc
 export const FRESHNESS_SOURCE = 'lake_freshness';
 
 /**
- * One source table per endpoint, each the lake_partitions model filtered to that endpoint, with
- * the endpoint's thresholds: dbt checks the newest closed partition's date, never a page.
+ * The thresholds reach dbt in the environment, read when it runs (a changed env var reparses only
+ * the files that read it; a --vars, the whole project): {"games": [warnAfterDays, errorAfterDays]}.
+ * Without it (dbt by hand) a source has no thresholds and dbt checks nothing.
+ */
+export const FRESHNESS_DAYS_ENV = 'GMP_FRESHNESS_DAYS';
+
+/** Each endpoint's thresholds from endpoints.json (or their defaults), as FRESHNESS_DAYS_ENV holds them. */
+export function freshnessDays(endpoints: readonly Endpoint[]): string {
+  return JSON.stringify(Object.fromEntries(endpoints.map((endpoint) => {
+    const { warnAfterDays, errorAfterDays } = freshnessOf(endpoint);
+    return [endpoint.name, [warnAfterDays, errorAfterDays]];
+  })));
+}
+
+/**
+ * One source table per endpoint, each the lake_partitions model filtered to that endpoint: dbt
+ * checks the newest closed partition's date, never a page. Only the endpoint names shape the
+ * file, so a changed threshold needs no regeneration.
  */
 export function renderFreshnessSources(endpoints: readonly Endpoint[]): string {
   const tables = endpoints.flatMap((endpoint) => {
-    const { warnAfterDays, errorAfterDays } = freshnessOf(endpoint);
+    const days = (index: number) => `"{{ fromjson(env_var('${FRESHNESS_DAYS_ENV}', '{}')).get('${endpoint.name}', [none, none])[${index}] }}"`;
     return [
       `      - name: ${endpoint.name}`,
       '        identifier: lake_partitions',
       '        description: >-',
-      `          The closed partitions of the \`${endpoint.name}\` endpoint; fresh while the newest is at most ${warnAfterDays} days old.`,
+      `          The closed partitions of the \`${endpoint.name}\` endpoint, with its thresholds from config/endpoints.json.`,
       '        config:',
       '          loaded_at_field: cast(last_date as timestamp)',
       '          freshness:',
-      `            warn_after: {count: ${warnAfterDays}, period: day}`,
-      `            error_after: {count: ${errorAfterDays}, period: day}`,
+      `            warn_after: {count: ${days(0)}, period: day}`,
+      `            error_after: {count: ${days(1)}, period: day}`,
       `            filter: "endpoint = '${endpoint.name}'"`,
     ];
   });

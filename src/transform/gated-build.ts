@@ -4,6 +4,8 @@ import { TransformError } from '../errors.js';
 import type { BuildVerdict } from './built-from.js';
 import { dbtLogPath, runDbt, type DbtEvent } from './dbt.js';
 import { checkFreshness } from './freshness.js';
+import { FRESHNESS_DAYS_ENV, freshnessDays } from './freshness-sources.js';
+import { loadEndpoints } from '../config/load.js';
 import type { DbtRunSettings } from './settings.js';
 import { readBuildFailures } from './test-results.js';
 
@@ -25,6 +27,7 @@ export async function buildAndCheck(
   args: string[],
   options: { lakeListed: boolean; onEvent?: (event: DbtEvent) => void; signal?: AbortSignal },
 ): Promise<GatedBuild> {
+  settings.env[FRESHNESS_DAYS_ENV] = freshnessDays(loadEndpoints().endpoints);
   const runResults = join(settings.targetPath, 'run_results.json');
   rmSync(runResults, { force: true });
   let logPath: string;
