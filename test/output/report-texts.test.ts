@@ -59,11 +59,12 @@ describe('a report on the lake the warehouse was built from, fetched from the bu
     expect(warning(html)).toBeUndefined();
   });
 
-  it('advises in plain text how to take the second snapshot, with a key and without', () => {
+  it('advises in plain text how to record a second day of history, with a key and without', () => {
     const momentum = decode(/<p class="summary" id="momentum-summary">([\s\S]*?)<\/p>/.exec(html)![1]!);
     expect(momentum).not.toContain('`');
-    expect(momentum).toContain('Without RAWG_API_KEY, gmp pipeline on another day takes the next one');
-    expect(momentum).toContain('with a key, gmp ingest --endpoint games --mode snapshot on another day does');
+    expect(momentum).toContain(`The game history holds one day (${DAY})`);
+    expect(momentum).toContain('Without RAWG_API_KEY, gmp pipeline on another day adds them from the sandbox');
+    expect(momentum).toContain('with a key, gmp pipeline (daily mode) on another day fetches the window of the day before');
   });
 });
 
