@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { runCompact } from '../compact/index.js';
-import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
+import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { runIngest } from '../ingest/run.js';
 import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
@@ -17,9 +17,6 @@ import { transform } from '../transform/index.js';
 import { createTransformReporter } from './transform-reporter.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
-/** With a real key, a pipeline run fetches at most this many pages unless told otherwise. */
-export const REAL_API_DEFAULT_MAX_PAGES = 100;
-const SANDBOX_GAMES = 2000;
 
 interface PipelineArgs {
   lake: string;
@@ -34,7 +31,7 @@ export const pipelineCommand: CommandModule = {
   describe: 'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
   builder: (yargs) =>
     withApi(withLake(yargs))
-      .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${REAL_API_DEFAULT_MAX_PAGES}; no cap on the sandbox)` })
+      .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${DEFAULT_REAL_API_MAX_PAGES}; no cap on the sandbox)` })
       .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log' }),
   handler: async (argv) => {
     const args = argv as unknown as PipelineArgs;
@@ -46,12 +43,12 @@ export const pipelineCommand: CommandModule = {
       let api: ApiSettings;
       let maxPages = positiveInteger(args.maxPages, '--max-pages');
       if (useSandbox) {
-        sandbox = await startSandbox({ games: SANDBOX_GAMES });
+        sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
         api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, { api: sandbox.url, sandbox: true });
+        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, { api: sandbox.url, sandbox: true });
       } else {
         api = apiFrom(file, args);
-        maxPages ??= REAL_API_DEFAULT_MAX_PAGES;
+        maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
         notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, { api: args.baseUrl || file.source.baseUrl, maxPages });
       }
       // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { notice } from './log.js';
@@ -26,7 +27,7 @@ export const sandboxCommand: CommandModule = {
     yargs
       .option('host', { type: 'string', default: '127.0.0.1' })
       .option('port', { type: 'number', default: 0, describe: '0 takes a free port' })
-      .option('games', { type: 'number', default: 2000, describe: 'catalogue size' })
+      .option('games', { type: 'number', default: DEFAULT_SANDBOX_GAMES, describe: 'catalogue size' })
       .option('seed', { type: 'number', default: 1 })
       .option('today', { type: 'string', describe: 'the date the catalogue is "as of" (default: today, UTC)' })
       .option('quota', { type: 'number', describe: 'answer "monthly API limit reached" after N requests' })

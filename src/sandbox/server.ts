@@ -15,6 +15,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { ConfigError, GmpError } from '../errors.js';
 import { Catalogue, itemCount, MAX_GAMES } from './catalogue.js';
 import { dayFromIso, todayUtc, yearOfDay } from './dates.js';
@@ -35,7 +36,7 @@ export interface SandboxOptions extends Partial<SandboxFaults> {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Catalogue size, default 2000. */
+  /** Catalogue size; default DEFAULT_SANDBOX_GAMES. */
   games?: number;
   /** Default 1. */
   seed?: number;
@@ -114,7 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const validKeys = settings.keys ? new Set(settings.keys) : undefined;
   const stats = new StatsCounter();
   const state = {
-    games: settings.games ?? 2000,
+    games: settings.games ?? DEFAULT_SANDBOX_GAMES,
     faults: { ...defaultFaults, ...pickFaults(settings) } as SandboxFaults,
     quota: settings.quota ?? null,
     quotaUsed: 0,
