@@ -20,7 +20,21 @@
       {%- endif %}
     )
   {%- else -%}
+    {#- A compacted partition is read from its Parquet parts, the others from their pages. -#}
+    {%- set compacted = compacted_partitions(endpoint) -%}
+    {%- set from_pages, from_parts = [], [] -%}
+    {%- for partition in partitions -%}
+      {%- do (from_parts if (partition[0] ~ '/' ~ partition[1]) in compacted else from_pages).append(partition) -%}
+    {%- endfor -%}
+    {%- if from_parts -%}
+    (
+      select * from {{ adapter.dispatch('lake_pages_of', 'game_market')(endpoint, from_pages) }} as pages
+      union all
+      select * from {{ adapter.dispatch('compacted_pages_of', 'game_market')(endpoint, from_parts) }} as parts
+    )
+    {%- else -%}
     {{ adapter.dispatch('lake_pages_of', 'game_market')(endpoint, partitions) }}
+    {%- endif -%}
   {%- endif -%}
 {%- endmacro %}
 

@@ -4,9 +4,10 @@ import { openLake } from '../lake/open.js';
 import { forgetBuiltFrom, readBuiltFrom, recordBuiltFrom, type BuildVerdict } from './built-from.js';
 import type { DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
-import { generateFreshnessSources } from './freshness-sources.js';
-import { generateDbtSources } from './generate-sources.js';
-import { completePartitions } from './lake-partitions.js';
+import { StaleGeneratedFilesError } from '../errors.js';
+import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
+import { staleDbtSources } from './generate-sources.js';
+import { lakeReadPlan } from './lake-partitions.js';
 import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
 
@@ -48,8 +49,9 @@ export interface TransformResult {
 }
 
 /**
- * Builds the warehouse: regenerates the dbt sources from config/endpoints.json, makes the
- * project venv if needed, lists the lake's complete partitions, then runs `dbt build` (models,
+ * Builds the warehouse: checks that the dbt files generated from config/endpoints.json are
+ * current (it never writes them: `gmp generate` does), makes the project venv if needed,
+ * lists the lake's closed and compacted partitions, then runs `dbt build` (models,
  * data tests, unit tests) for the target. The base and staging models add only the partitions
  * they do not hold yet; a dev warehouse last built from another lake (or from none that
  * finished) is rebuilt whole. Then checks each endpoint's freshness. Failed tests and stale
@@ -59,11 +61,16 @@ export interface TransformResult {
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const notify = options.onProgress ?? (() => undefined);
   const settings = dbtRunSettings(options, options.env);
-  generateDbtSources();
-  generateFreshnessSources();
+  requireGeneratedFilesCurrent();
   await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const lakeUrl = settings.env.LAKE_URL;
-  const args = lakeUrl ? ['--vars', JSON.stringify({ lake_partitions: await completePartitions(openLakeOf(settings, lakeUrl)) })] : [];
+  const args: string[] = [];
+  if (lakeUrl) {
+    // Which closed partitions are compacted: those are read from their Parquet parts (compacted_pages).
+    const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
+    args.push('--vars', JSON.stringify({ lake_partitions: plan.closed }));
+    settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
+  }
   if (settings.warehousePath) {
     const sameLake = readBuiltFrom(settings.warehousePath) === lakeUrl;
     if (options.fullRefresh || !sameLake) args.push('--full-refresh');
@@ -76,6 +83,12 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
   if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, lakeUrl!, verdict);
   return { warehousePath: settings.warehousePath, logPath, verdict };
+}
+
+/** A build writes nothing tracked: generated files that differ from what endpoints.json gives stop it, naming them. */
+function requireGeneratedFilesCurrent(): void {
+  const stale = [...staleDbtSources(), ...(freshnessSourcesStale() ? [FRESHNESS_SOURCES_PATH] : [])].map((path) => `dbt/${path}`);
+  if (stale.length) throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate, then gmp transform`);
 }
 
 /** The lake dbt reads, opened with the same endpoint and region as dbt's S3 secret. */
