@@ -10,6 +10,9 @@ import { API_KEY, gmpOk, MARTS, SANDBOX, SNAPSHOT_DATE } from './support/warehou
 
 const INCREMENTAL_DB = 'GAME_MARKET';
 const REFRESHED_DB = 'GAME_MARKET_FULL';
+const LATE_SNAPSHOT_DATE = '2024-05-29';
+/** The marts, and the game history, whose chains the late snapshot must extend from the front. */
+const TABLES = [...MARTS, 'fct_game_versions'];
 
 describe('gmp transform --target prod, incremental, against a Snowflake emulator (fakesnow; raw tables stand in for the external tables)', () => {
   let sandbox: Sandbox;
@@ -56,6 +59,14 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     });
     writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-02', complete: true }, onePage([edit]));
     await build(INCREMENTAL_DB);
+    // A backfill snapshot dated before all of it closes late, with the smaller counts of its day.
+    const earlier = await startSandbox({ ...SANDBOX, today: LATE_SNAPSHOT_DATE });
+    try {
+      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], { ...env, RAWG_BASE_URL: earlier.url });
+    } finally {
+      await earlier.close();
+    }
+    await build(INCREMENTAL_DB);
     await build(REFRESHED_DB, ['--full-refresh']);
   }, 1_800_000);
 
@@ -66,16 +77,20 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
   });
 
   it('gives the same rows in every mart as a full-refresh build of the same lake', async () => {
-    const statements = (database: string) => MARTS.map((table) => `select * from ${database}.ANALYTICS.${table}`);
+    const statements = (database: string) => TABLES.map((table) => `select * from ${database}.ANALYTICS.${table}`);
     const incremental = await querySnowflake(emulator, statements(INCREMENTAL_DB));
     const refreshed = await querySnowflake(emulator, statements(REFRESHED_DB));
     // Means are compared to 12 digits: a parallel sum has no fixed order.
     const steady = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value);
     const sorted = (rows: Record<string, unknown>[]) => rows.map((row) => JSON.stringify(row, (_key, value: unknown) => steady(value))).sort();
-    for (const [index, table] of MARTS.entries()) {
+    for (const [index, table] of TABLES.entries()) {
       expect(sorted(incremental[index]!), table).toEqual(sorted(refreshed[index]!));
     }
     const [games] = await querySnowflake(emulator, [`select game_name from ${INCREMENTAL_DB}.ANALYTICS.dim_games where game_id = 9000001`]);
     expect(games).toEqual([{ game_name: 'Edited Later' }]);
+    const [firsts] = await querySnowflake(emulator, [
+      `select count(*) as games from ${INCREMENTAL_DB}.ANALYTICS.fct_game_versions where version_number = 1 and first_seen_date = '${LATE_SNAPSHOT_DATE}'`,
+    ]);
+    expect(firsts).toEqual([{ games: SANDBOX.games }]);
   });
 });
