@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CommandModule } from 'yargs';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
+import { defineCommand } from './define.js';
 import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
 
 const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
@@ -19,14 +19,14 @@ function staleSchema(): string | undefined {
   return committed === fresh ? undefined : fresh;
 }
 
-export const generateCommand: CommandModule = {
+export const generateCommand = defineCommand({
   command: 'generate',
   describe: 'write what derives from config/endpoints.json: its JSON Schema, the dbt sources and base models',
   builder: (yargs) =>
     yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
-  handler: (argv) => {
+  handler: (args) => {
     const schema = staleSchema();
-    if ((argv as { check?: boolean }).check) {
+    if (args.check) {
       const stale = [...(schema ? ['config/endpoints.schema.json'] : []), ...staleDbtSources().map((path) => `dbt/${path}`), ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : [])];
       if (stale.length) {
         throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
@@ -44,4 +44,4 @@ export const generateCommand: CommandModule = {
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
     if (!schema && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');
   },
-};
+});

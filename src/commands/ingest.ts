@@ -1,23 +1,13 @@
-import type { CommandModule } from 'yargs';
 import { runIngest } from '../ingest/run.js';
 import type { RunRecord } from '../ingest/run-record.js';
 import { interruptSignal } from './interrupt.js';
 import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
 import { createReporter } from './reporter.js';
 import { printRun } from './run-output.js';
-import { positiveInteger, withSelection, workFrom, type SelectionArgs } from './selection.js';
+import { positiveInteger, withSelection, workFrom } from './selection.js';
+import { defineCommand } from './define.js';
 
-interface IngestArgs extends SelectionArgs {
-  lake: string;
-  s3Endpoint?: string;
-  baseUrl?: string;
-  maxPages?: number;
-  requestsPerSecond?: number;
-  ignoreBudget: boolean;
-  json: boolean;
-}
-
-export const ingestCommand: CommandModule = {
+export const ingestCommand = defineCommand({
   command: 'ingest',
   describe: 'fetch endpoints into the lake; resumes where a crashed run stopped, skips what is complete',
   builder: (yargs) =>
@@ -26,8 +16,7 @@ export const ingestCommand: CommandModule = {
       .option('requests-per-second', { type: 'number', describe: "this run's share of the request-rate cap (a shard of a plan)" })
       .option('ignore-budget', { type: 'boolean', default: false, describe: "run even if the month's request budget is spent" })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON summary per partition (then totals) on stdout' }),
-  handler: async (argv) => {
-    const args = argv as unknown as IngestArgs;
+  handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
     const file = loadEndpoints();
     const store = lakeFrom(args);
@@ -53,4 +42,4 @@ export const ingestCommand: CommandModule = {
     }
     printRun(record, args.json);
   },
-};
+});

@@ -1,25 +1,25 @@
 import type { CommandModule } from 'yargs';
 import { monthRuns } from '../ingest/run-record.js';
+import { defineCommand } from './define.js';
 import { lakeFrom, withLake } from './options.js';
 import { lakeStatus } from '../ingest/status.js';
 
-const init: CommandModule = {
+const init = defineCommand({
   command: 'init',
   describe: 'create the bucket (or directory) the lake lives in',
   builder: (yargs) => withLake(yargs),
-  handler: async (argv) => {
-    const store = lakeFrom(argv as unknown as { lake: string; s3Endpoint?: string });
+  handler: async (args) => {
+    const store = lakeFrom(args);
     await store.init();
     process.stdout.write(`lake ready: ${store.location}\n`);
   },
-};
+});
 
-const status: CommandModule = {
+const status = defineCommand({
   command: 'status',
   describe: "list the lake's partitions and this month's runs",
   builder: (yargs) => withLake(yargs).option('json', { type: 'boolean', default: false }),
-  handler: async (argv) => {
-    const args = argv as unknown as { lake: string; s3Endpoint?: string; json: boolean };
+  handler: async (args) => {
     const store = lakeFrom(args);
     const [partitions, runs] = await Promise.all([lakeStatus(store), monthRuns(store)]);
     if (args.json) {
@@ -39,11 +39,11 @@ const status: CommandModule = {
     }
     for (const [api, total] of byApi) process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
   },
-};
+});
 
 export const lakeCommand: CommandModule = {
   command: 'lake <command>',
   describe: 'look after the lake',
-  builder: (yargs) => yargs.command([init, status]).demandCommand(1),
+  builder: (yargs) => yargs.command(init).command(status).demandCommand(1),
   handler: () => undefined,
 };

@@ -1,21 +1,11 @@
-import type { CommandModule } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { planRun } from '../ingest/run.js';
 import type { WorkPlan } from '../ingest/planner.js';
+import { defineCommand } from './define.js';
 import { lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
-import { positiveInteger, withSelection, workFrom, type SelectionArgs } from './selection.js';
+import { positiveInteger, withSelection, workFrom } from './selection.js';
 
-interface PlanArgs extends SelectionArgs {
-  lake: string;
-  s3Endpoint?: string;
-  baseUrl?: string;
-  maxPages?: number;
-  shards?: number;
-  save?: string;
-  json: boolean;
-}
-
-export const planCommand: CommandModule = {
+export const planCommand = defineCommand({
   command: 'plan',
   describe: 'show the units of work an ingest would run and what they cost, without calling the API',
   builder: (yargs) =>
@@ -24,8 +14,7 @@ export const planCommand: CommandModule = {
       .option('shards', { type: 'number', default: 1, describe: 'deal the open units into at most N shards that can run at once' })
       .option('save', { type: 'string', describe: 'also write the plan to the lake: _plans/NAME/plan.json and _plans/NAME/shards.json' })
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as one JSON object' }),
-  handler: async (argv) => {
-    const args = argv as unknown as PlanArgs;
+  handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
     const shards = positiveInteger(args.shards, '--shards');
     const file = loadEndpoints();
@@ -39,7 +28,7 @@ export const planCommand: CommandModule = {
     }
     process.stdout.write(args.json ? `${JSON.stringify(plan)}\n` : describePlan(plan));
   },
-};
+});
 
 /** A plan's name becomes a key segment: letters, digits, `-`, `_` and `.` only. */
 function planName(text: string): string {

@@ -1,26 +1,18 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CommandModule } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
 import { notice } from './log.js';
 import { lakeFrom, withLake, withWarehouse } from './options.js';
+import { defineCommand } from './define.js';
 
-interface ReportArgs {
-  lake: string;
-  s3Endpoint?: string;
-  warehouse: string;
-  out: string;
-}
-
-export const reportCommand: CommandModule = {
+export const reportCommand = defineCommand({
   command: 'report',
   describe: 'write the market report: the marts as one self-contained HTML page with charts',
   builder: (yargs) =>
     withWarehouse(withLake(yargs), 'the DuckDB warehouse to read')
       .option('out', { type: 'string', default: DEFAULT_REPORT_PATH, describe: 'where to write the HTML page' }),
-  handler: async (argv) => {
-    const args = argv as unknown as ReportArgs;
+  handler: async (args) => {
     checkOutPath(args.out);
     // Vega and DuckDB take a while to load: only this command pays for them.
     const { writeReport } = await import('../report/index.js');
@@ -28,7 +20,7 @@ export const reportCommand: CommandModule = {
     notice(`report written in ${ms} ms`, { report: path, ms });
     process.stdout.write(`report: ${path}\n`);
   },
-};
+});
 
 /** Refuses, before the warehouse is read, an --out the page could never be written to. */
 function checkOutPath(out: string): void {

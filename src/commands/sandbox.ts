@@ -1,26 +1,10 @@
-import type { CommandModule } from 'yargs';
 import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { notice } from './log.js';
+import { defineCommand } from './define.js';
 
-interface SandboxArgs {
-  host: string;
-  port: number;
-  games: number;
-  seed: number;
-  today?: string;
-  quota?: number;
-  maxResults: number;
-  latencyMs: number;
-  latencySpikeRate: number;
-  errorRate: number;
-  rate429: number;
-  retryAfterSeconds: number;
-  truncateRate: number;
-}
-
-export const sandboxCommand: CommandModule = {
+export const sandboxCommand = defineCommand({
   command: 'sandbox',
   describe: 'serve a RAWG-compatible API over a synthetic catalogue (offline runs, tests, benchmarks)',
   builder: (yargs) =>
@@ -38,8 +22,7 @@ export const sandboxCommand: CommandModule = {
       .option('rate-429', { type: 'number', default: 0, describe: 'share of 429 answers with Retry-After' })
       .option('retry-after-seconds', { type: 'number', default: 1 })
       .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' }),
-  handler: async (argv) => {
-    const { host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate } = argv as unknown as SandboxArgs;
+  handler: async ({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate }) => {
     const sandbox = await startSandbox({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
@@ -50,4 +33,4 @@ export const sandboxCommand: CommandModule = {
     });
     await sandbox.close();
   },
-};
+});
