@@ -1,10 +1,10 @@
 {#-
   The pages of an endpoint that this build reads: the complete partitions that `gmp transform`
-  found in the lake (var lake_partitions, runs of days per endpoint and load) less those the
+  found in the lake (lake_listing(), runs of days per endpoint and load) less those the
   model already holds, so a daily build reads one day and not the history. Used by the base
   models, which are incremental on (partition_load, partition_date).
       from {{ lake_pages('games') }} as pages      -- columns value, load, date, links_hold_key
-  Without the var (dbt run by hand), every page is read, and held partitions are skipped after.
+  Without a listing (dbt run by hand), every page is read, and held partitions are skipped after.
 -#}
 {% macro lake_pages(endpoint) -%}
   {%- set partitions = partitions_to_read(endpoint) -%}
@@ -40,7 +40,7 @@
 
 {#- [(load, 'YYYY-MM-DD'), ...] to read, sorted; none when the build was given no lake listing. -#}
 {% macro partitions_to_read(endpoint) -%}
-  {%- set listing = var('lake_partitions', none) -%}
+  {%- set listing = lake_listing() -%}
   {%- if listing is none -%}
     {{ return(none) }}
   {%- endif -%}

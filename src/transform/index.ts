@@ -64,13 +64,15 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   requireGeneratedFilesCurrent();
   await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const lakeUrl = settings.env.LAKE_URL;
-  const args: string[] = [];
+  // In the environment, not --vars: a changed var makes dbt parse the whole project on every build
+  // (and again for freshness), a changed env var only the few files that read it (lake_listing).
   if (lakeUrl) {
     // Which closed partitions are compacted: those are read from their Parquet parts (compacted_pages).
     const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
-    args.push('--vars', JSON.stringify({ lake_partitions: plan.closed }));
+    settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
     settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
   }
+  const args: string[] = [];
   if (settings.warehousePath) {
     const sameLake = readBuiltFrom(settings.warehousePath) === lakeUrl;
     if (options.fullRefresh || !sameLake) args.push('--full-refresh');

@@ -1,12 +1,12 @@
 {#-
-  The lake's closed partitions as `gmp transform` listed them for this build (var lake_partitions:
+  The lake's closed partitions as `gmp transform` listed them for this build (lake_listing():
   runs of days per endpoint and load), one row per run. The freshness sources read it: the
   newest complete partition of an endpoint is max(last_date), found without opening a page.
-  Without the var (dbt run by hand) it is empty, and freshness says so.
+  Without a listing (dbt run by hand) it is empty, and freshness says so.
 -#}
 {{ config(materialized='table') }}
 {%- set rows = [] -%}
-{%- for endpoint, loads in (var('lake_partitions', none) or {}).items() -%}
+{%- for endpoint, loads in (lake_listing() or {}).items() -%}
   {%- for load, ranges in loads.items() -%}
     {%- for first, last in ranges -%}
       {%- do rows.append((endpoint, load, first, last)) -%}
