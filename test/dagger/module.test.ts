@@ -55,14 +55,12 @@ describe('module files', () => {
   });
 
   // The runtime imports every .ts file under dagger/src when a function is called: a test file
-  // there (importing vitest) or an npm import would break every `dagger call`.
-  it('imports only the SDK, Node built-ins and its own files, and holds no tests', () => {
-    const specifiers = moduleSourceFiles().flatMap((file) => {
-      expect(file).not.toMatch(/\.test\.ts$/);
-      return [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-    });
-    expect(specifiers).toEqual(expect.arrayContaining(['@dagger.io/dagger', './commands.js']));
-    for (const specifier of specifiers) expect(specifier).toMatch(/^(@dagger\.io\/dagger|node:[a-z_/]+|\.\/[a-z-]+\.js)$/);
+  // there (importing vitest) would break every `dagger call`. What the files import is eslint's
+  // to check (no-restricted-imports in eslint.config.js).
+  it('holds no tests', () => {
+    const files = moduleSourceFiles();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(file).not.toMatch(/\.test\.ts$/);
   });
 
   it('pins every base image to an exact release', () => {
