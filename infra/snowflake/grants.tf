@@ -53,6 +53,17 @@ resource "snowflake_grant_privileges_to_account_role" "external_table_select" {
   }
 }
 
+resource "snowflake_grant_privileges_to_account_role" "compact_table_select" {
+  for_each = snowflake_external_table.compact
+
+  account_role_name = snowflake_account_role.dbt.name
+  privileges        = ["SELECT"]
+  on_schema_object {
+    object_type = "EXTERNAL TABLE"
+    object_name = each.value.fully_qualified_name
+  }
+}
+
 resource "snowflake_grant_privileges_to_account_role" "analytics_build" {
   account_role_name = snowflake_account_role.dbt.name
   privileges        = ["USAGE", "CREATE TABLE", "CREATE VIEW"]

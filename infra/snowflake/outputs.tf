@@ -18,6 +18,11 @@ output "external_tables" {
   value       = { for name, t in snowflake_external_table.raw : name => t.fully_qualified_name }
 }
 
+output "compact_tables" {
+  description = "External table per endpoint over its compacted Parquet parts."
+  value       = { for name, t in snowflake_external_table.compact : name => t.fully_qualified_name }
+}
+
 output "dbt_environment" {
   description = "Plain (non-secret) settings of dbt's prod target."
   value = {

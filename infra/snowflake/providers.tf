@@ -7,6 +7,7 @@ provider "snowflake" {
   preview_features_enabled = [
     "snowflake_external_table_resource",
     "snowflake_file_format_json_resource",
+    "snowflake_file_format_parquet_resource",
     "snowflake_stage_external_s3_resource",
     "snowflake_storage_integration_aws_resource",
   ]
