@@ -19,5 +19,5 @@ $(FAKESNOW_VENV)/bin/fakesnow: dbt/requirements-emulator.txt
 	test -x $@ && touch $@
 
 .PHONY: bench-dbt
-bench-dbt: setup ## time dbt build --target dev on a sandbox lake of 100,000 games
-	node --import tsx test/warehouse/bench-dbt.ts
+bench-dbt: setup ## time gmp transform on 30 days of history of 100,000 sandbox games: full, one more day, that day alone
+	node --import tsx bench/dbt-history.ts

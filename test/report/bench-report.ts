@@ -11,13 +11,13 @@ import { repoRoot } from '../../src/transform/settings.js';
 
 const GAMES = Number(process.env.BENCH_GAMES ?? 100_000);
 const RUNS = 3;
-const workDir = join(repoRoot, 'bench', '.work', 'dbt', `games-${GAMES}`);
-const warehouse = join(workDir, 'game_market.duckdb');
-const lake = `file://${join(workDir, 'lake')}`;
+const workDir = join(repoRoot, 'bench', '.work', 'dbt-history', `games-${GAMES}`);
+const warehouse = join(workDir, 'history.duckdb');
+const lake = `file://${join(workDir, 'history-lake')}`;
 
 if (!existsSync(warehouse)) {
   process.stderr.write(`no benchmark warehouse at ${warehouse}: building it with bench-dbt first\n`);
-  const built = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/warehouse/bench-dbt.ts')], { stdio: 'inherit', env: process.env });
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/dbt-history.ts')], { stdio: 'inherit', env: process.env });
   if (built.status !== 0) throw new Error('bench-dbt failed');
 }
 
