@@ -1,4 +1,3 @@
-import type { CommandModule } from 'yargs';
 import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { runIngest } from '../ingest/run.js';
@@ -6,6 +5,7 @@ import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
+import { defineCommand } from './define.js';
 import { interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { printPipelineEnd } from './output.js';
@@ -18,23 +18,14 @@ import { createTransformReporter } from './transform-reporter.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
 
-interface PipelineArgs {
-  lake: string;
-  s3Endpoint?: string;
-  baseUrl?: string;
-  maxPages?: number;
-  json: boolean;
-}
-
-export const pipelineCommand: CommandModule = {
+export const pipelineCommand = defineCommand({
   command: 'pipeline',
   describe: 'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
   builder: (yargs) =>
     withApi(withLake(yargs))
       .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${DEFAULT_REAL_API_MAX_PAGES}; no cap on the sandbox)` })
       .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log' }),
-  handler: async (argv) => {
-    const args = argv as unknown as PipelineArgs;
+  handler: async (args) => {
     const file = loadEndpoints();
     const store = lakeFrom(args);
     const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
@@ -91,4 +82,4 @@ export const pipelineCommand: CommandModule = {
     const notCurrent = notCurrentError(built.verdict, { staleFails: true, reportPath: report.path });
     if (notCurrent) throw notCurrent;
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { CommandModule } from 'yargs';
 import { TARGETS, transform, type Target } from '../transform/index.js';
 import { ensureVenv } from '../transform/venv.js';
+import { defineCommand } from './define.js';
 import { InterruptedError, interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { pythonFromEnv, withLake, withWarehouse } from './options.js';
@@ -10,7 +10,7 @@ import { notCurrentError, printVerdict } from './verdict-output.js';
 /** What a stopped build leaves: dbt was stopped with its children, so nothing holds the warehouse. */
 const REBUILD = 'dbt was stopped; the next gmp transform builds the warehouse again';
 
-export const transformCommand: CommandModule = {
+export const transformCommand = defineCommand({
   command: 'transform',
   describe: 'build the warehouse with dbt: dev (a DuckDB file over the lake) or prod (Snowflake)',
   builder: (yargs) =>
@@ -18,8 +18,7 @@ export const transformCommand: CommandModule = {
       .option('target', { choices: TARGETS, default: 'dev' as Target, describe: 'dev: DuckDB reading the lake; prod: Snowflake over the external tables' })
       .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild every model from the whole lake, not only the partitions completed since the last build' })
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
-  handler: async (argv) => {
-    const args = argv as unknown as { target: Target; lake: string; s3Endpoint?: string; warehouse: string; fullRefresh: boolean; setupOnly: boolean };
+  handler: async (args) => {
     const signal = interruptSignal();
     const reporter = createTransformReporter();
     if (args.setupOnly) {
@@ -45,4 +44,4 @@ export const transformCommand: CommandModule = {
     const failed = notCurrentError(built.verdict, { staleFails: false });
     if (failed) throw failed;
   },
-};
+});
