@@ -197,7 +197,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (reply.status === 200 && draw.truncate) {
       // A valid status and a Content-Length that matches: only the JSON itself is broken.
       reply = { ...reply, body: reply.body.subarray(0, Math.floor(reply.body.length / 2)) };
+      stats.inject('truncated');
     }
+    if (draw.delayMs > state.faults.latencyMs) stats.inject('latencySpike');
     stats.answered(reply.status);
     if (draw.delayMs <= 0) return send(res, reply, req.method === 'HEAD');
     timer = setTimeout(() => {

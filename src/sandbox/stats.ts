@@ -8,7 +8,11 @@ export interface SandboxStats {
   byStatus: Record<string, number>;
   inFlight: number;
   maxInFlight: number;
+  /** Faults injected that no status shows: bodies cut short, latency spikes. */
+  injected: Record<InjectedFault, number>;
 }
+
+export type InjectedFault = 'truncated' | 'latencySpike';
 
 export class StatsCounter {
   private requests = 0;
@@ -16,6 +20,7 @@ export class StatsCounter {
   private byStatus: Record<string, number> = {};
   private inFlight = 0;
   private maxInFlight = 0;
+  private injected: Record<InjectedFault, number> = { truncated: 0, latencySpike: 0 };
 
   started(endpoint: string): void {
     this.requests++;
@@ -26,6 +31,10 @@ export class StatsCounter {
 
   answered(status: number): void {
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  inject(fault: InjectedFault): void {
+    this.injected[fault] += 1;
   }
 
   /** The response is finished or the client went away. */
@@ -40,6 +49,7 @@ export class StatsCounter {
       byStatus: { ...this.byStatus },
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
+      injected: { ...this.injected },
     };
   }
 
@@ -48,6 +58,7 @@ export class StatsCounter {
     this.requests = 0;
     this.byEndpoint = {};
     this.byStatus = {};
+    this.injected = { truncated: 0, latencySpike: 0 };
     this.maxInFlight = this.inFlight;
   }
 }
