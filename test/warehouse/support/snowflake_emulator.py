@@ -2,7 +2,8 @@
 
   python snowflake_emulator.py load LAKE_DIR   one table RAW.<ENDPOINT> per endpoint folder of a
                                                local lake, shaped as the external tables: VALUE
-                                               variant (one page), LOAD varchar, DATE date
+                                               variant (one page), LOAD varchar, DATE date; and
+                                               RAW.<ENDPOINT>_COMPACT from its compacted parts
   python snowflake_emulator.py query SQL...    prints each statement's rows as one JSON line
 
 Connection settings come from the SNOWFLAKE_* variables that dbt's prod profile reads. fakesnow
@@ -49,6 +50,30 @@ def load(lake_dir):
                     (body.read(), partition.group(1), partition.group(2)),
                 )
         print(f"{table}: {len(pages)} pages")
+    load_compacted(cursor, database, lake_dir)
+
+
+def load_compacted(cursor, database, lake_dir):
+    """RAW.<ENDPOINT>_COMPACT per endpoint folder of compact/, shaped as the Parquet external
+    tables: VALUE the row ({key, page}), LOAD and DATE from the part's key. Only partitions whose
+    _SUCCESS is written are loaded, as dbt reads only those."""
+    import duckdb
+
+    root = os.path.join(lake_dir, "compact")
+    for endpoint in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        table = f"{database}.RAW.{endpoint.upper()}_COMPACT"
+        cursor.execute(f"create or replace table {table} (VALUE variant, LOAD varchar, DATE date)")
+        rows = 0
+        for marker in sorted(glob.glob(os.path.join(root, endpoint, "load=*", "date=*", "_SUCCESS"))):
+            folder = os.path.dirname(marker)
+            partition = re.search(r"load=([^/]+)/date=([^/]+)$", folder)
+            for key, page in duckdb.sql(f"select key, page from read_parquet('{folder}/part-*.parquet') order by key").fetchall():
+                cursor.execute(
+                    f"insert into {table} (VALUE, LOAD, DATE) select object_construct('key', %s, 'page', %s), %s, %s",
+                    (key, page, partition.group(1), partition.group(2)),
+                )
+                rows += 1
+        print(f"{table}: {rows} compacted pages")
 
 
 def plain(value):
