@@ -39,6 +39,21 @@ describe('the generated figures', () => {
     for (const row of ['| `wallS` | 12.5 |', '| `build.models` | 41 |', '| `build.ok` | true |', '| `runs` | 2 entries |']) expect(figures).toContain(row);
   });
 
+  it("table make bench-dbt's builds and aims", () => {
+    const json = {
+      commit: 'abcdef0123',
+      threads: 2,
+      lake: { games: 100_000, dailyWindows: 30, snapshots: ['2024-05-01'], pages: 11_854, partitions: 62, bytes: 1_064_777_847 },
+      builds: { full: { wallS: 35.64, dbtElapsedS: 29.91, nodes: 225 }, incremental: { wallS: 22.09 } },
+      aims: [{ aim: 'incremental <= 10 % of full', measured: '62 %', met: false }],
+    };
+    const figures = renderFigures([{ name: 'dbt-history.json', json }]);
+    expect(figures).toContain('100,000 sandbox games, 1 snapshots and 30 daily windows: 11,854 pages in 62 partitions (1.06 GB)');
+    expect(figures).toContain('| full | 35.64 | 29.91 | 225 |');
+    expect(figures).toContain('| incremental | 22.09 | - | - |');
+    expect(figures).toContain('| incremental <= 10 % of full | 62 % | **missed** |');
+  });
+
   it('name the ingesters a run left out', () => {
     expect(renderFigures([latest])).toMatch(/^Not in this run: dlt\.$/m);
   });
