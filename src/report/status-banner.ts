@@ -16,13 +16,16 @@ export function renderStatusBanner(verdict: BuildVerdict | undefined): string {
       const age = endpoint.newestDate
         ? `newest complete partition ${endpoint.newestDate}, ${plural(endpoint.ageDays ?? 0, 'day')} old`
         : 'no complete partition in the lake';
-      const limit = endpoint.status === 'error' ? `past the ${endpoint.errorAfterDays} days at which the pipeline fails` : `stale after ${endpoint.warnAfterDays} days`;
+      const limit =
+        endpoint.status === 'error' ? `past the ${endpoint.errorAfterDays} days at which the pipeline fails` : `stale after ${endpoint.warnAfterDays} days`;
       return `<li data-stale="${esc(endpoint.endpoint)}" data-newest="${esc(endpoint.newestDate ?? '')}"><strong>${esc(endpoint.endpoint)}</strong> is stale: ${esc(age)} (${esc(limit)}).</li>`;
     }),
     ...(verdict.failedTests.length
       ? [
           `<li data-failed-tests="${verdict.failedTests.length}">${esc(plural(verdict.failedTests.length, 'dbt test'))} failed: ${verdict.failedTests.map((name) => `<code data-failed-test="${esc(name)}">${esc(name)}</code>`).join(', ')}.${
-            verdict.skippedModels.length ? ` Not rebuilt, so showing their last build's data: ${esc(plural(verdict.skippedModels.length, 'model'))} (${esc(verdict.skippedModels.join(', '))}).` : ''
+            verdict.skippedModels.length
+              ? ` Not rebuilt, so showing their last build's data: ${esc(plural(verdict.skippedModels.length, 'model'))} (${esc(verdict.skippedModels.join(', '))}).`
+              : ''
           }</li>`,
         ]
       : []),
@@ -33,7 +36,10 @@ export function renderStatusBanner(verdict: BuildVerdict | undefined): string {
   if (!verdict.freshness) {
     return `<p class="status status-unchecked" data-status="unchecked"><strong>Freshness unknown:</strong> every dbt test passed, but the build was given no lake listing to check freshness against (${checked}).</p>`;
   }
-  const newest = verdict.freshness.map((endpoint) => endpoint.newestDate ?? '').sort().at(-1);
+  const newest = verdict.freshness
+    .map((endpoint) => endpoint.newestDate ?? '')
+    .sort()
+    .at(-1);
   return `<p class="status status-current" data-status="current"><strong>Current</strong> as of ${esc(newest ?? '')}: every endpoint's newest complete partition is within its freshness threshold and every dbt test passed (${checked}).</p>`;
 }
 

@@ -19,10 +19,14 @@ export const FRESHNESS_DAYS_ENV = 'GMP_FRESHNESS_DAYS';
 
 /** Each endpoint's thresholds from endpoints.json (or their defaults), as FRESHNESS_DAYS_ENV holds them. */
 export function freshnessDays(endpoints: readonly Endpoint[]): string {
-  return JSON.stringify(Object.fromEntries(endpoints.map((endpoint) => {
-    const { warnAfterDays, errorAfterDays } = freshnessOf(endpoint);
-    return [endpoint.name, [warnAfterDays, errorAfterDays]];
-  })));
+  return JSON.stringify(
+    Object.fromEntries(
+      endpoints.map((endpoint) => {
+        const { warnAfterDays, errorAfterDays } = freshnessOf(endpoint);
+        return [endpoint.name, [warnAfterDays, errorAfterDays]];
+      }),
+    ),
+  );
 }
 
 /**

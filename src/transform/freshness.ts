@@ -35,7 +35,10 @@ const DAY_S = 86_400;
  * made) and reads its verdict per endpoint. dbt exits 1 when a source passed its error threshold:
  * that is a verdict, not a failure; only a run that wrote no results is one.
  */
-export async function checkFreshness(settings: DbtRunSettings, options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {}): Promise<EndpointFreshness[]> {
+export async function checkFreshness(
+  settings: DbtRunSettings,
+  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {},
+): Promise<EndpointFreshness[]> {
   const resultsPath = join(settings.targetPath, 'sources.json');
   rmSync(resultsPath, { force: true });
   let failure: unknown;

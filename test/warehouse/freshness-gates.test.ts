@@ -114,7 +114,18 @@ describe('quality gate: gmp pipeline on the sandbox, then with a lake partition 
   }, 600_000);
 
   it('a game rated 9 of 5: the report is still written, names the failed test instead of saying current, and the pipeline exits 1', async () => {
-    const badGame = thinGame({ id: 9_100_001, name: 'Rated Off The Scale', released: '2023-03-03', updated: `${day(-3)}T10:00:00`, rating: 9, ratingsCount: 10, added: 10, metacritic: null, genres: [], platforms: [] });
+    const badGame = thinGame({
+      id: 9_100_001,
+      name: 'Rated Off The Scale',
+      released: '2023-03-03',
+      updated: `${day(-3)}T10:00:00`,
+      rating: 9,
+      ratingsCount: 10,
+      added: 10,
+      metacritic: null,
+      genres: [],
+      platforms: [],
+    });
     writePage(join(workDir, '.lake'), { endpoint: 'games', load: 'updated', date: day(-3), complete: true }, onePage([badGame]));
     const report = join(workDir, 'reports', 'market-report.html');
     rmSync(report);
@@ -160,7 +171,9 @@ describe('freshness gate: gmp pipeline whose games window is past errorAfterDays
     expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(1);
     const stale = events(result.stderr, 'stale');
     expect(stale).toEqual([expect.objectContaining({ endpoint: 'games', newestDate: day(-1), status: 'error', errorAfterDays: 1 })]);
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^gmp: the warehouse is not current: stale past errorAfterDays: games \(\d{4}-\d\d-\d\d\); the report at .* says so at the top$/);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^gmp: the warehouse is not current: stale past errorAfterDays: games \(\d{4}-\d\d-\d\d\); the report at .* says so at the top$/,
+    );
     const page = banner(readFileSync(join(workDir, 'reports', 'market-report.html'), 'utf8'));
     expect(page).toMatchObject({ status: 'not-current', stale: ['games'], newest: [day(-1)], failedTests: [] });
   }, 600_000);
