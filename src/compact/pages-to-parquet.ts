@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -9,10 +9,7 @@ import type { ObjectStore } from '../lake/store.js';
 /** Pages read from the store at once: enough to hide its latency, few enough to keep memory flat. */
 const PAGES_IN_FLIGHT = 16;
 
-/**
- * DuckDB's share of the process: beyond it, the staged pages spill to the temporary database on
- * disk, so a 22,500-page partition costs disk, not memory.
- */
+/** DuckDB's share of the process: it streams the staged page files into Parquet, a row group at a time. */
 const DUCKDB_MEMORY_LIMIT = '192MB';
 
 /**
@@ -41,28 +38,31 @@ export interface StagedPartition {
 /**
  * Reads the pages (keys in order) from the store a few at a time and writes them as Parquet parts
  * of about `partBytes` of page text each, one row per page: `key` (the page's key in the lake) and
- * `page` (its text, as stored). Only PAGES_IN_FLIGHT pages are held in memory; DuckDB stages the
- * rest in a temporary database on disk. The output depends only on the pages: single-threaded,
- * in key order, so a rerun after a crash writes byte-identical parts.
+ * `page` (its text, as stored). Only PAGES_IN_FLIGHT pages are held in memory: a part's pages are
+ * staged as local files (named by their order and key) and DuckDB streams them into the part, so a
+ * 22,500-page partition costs one part of disk at a time, not memory. The output depends only on
+ * the pages (one thread, key order), so a rerun after a crash writes byte-identical parts.
  */
 export async function pagesToParquet(store: ObjectStore, pageKeys: readonly string[], partBytes: number, signal?: AbortSignal): Promise<StagedPartition> {
   const dir = await mkdtemp(join(tmpdir(), 'gmp-compact-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
-    const instance = await DuckDBInstance.create(join(dir, 'staging.duckdb'), {
-      threads: '1',
-      memory_limit: DUCKDB_MEMORY_LIMIT,
-      temp_directory: join(dir, 'spill'),
-      preserve_insertion_order: 'true',
-    });
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: DUCKDB_MEMORY_LIMIT, preserve_insertion_order: 'true' });
     const connection = await instance.connect();
     try {
-      await connection.run('create table pages (seq integer, part integer, key varchar, page varchar)');
-      const appender = await connection.createAppender('pages');
       const source = createHash('sha256');
       const parts: LocalPart[] = [];
       let bytesIn = 0;
-      let current: LocalPart | undefined;
+      let current: (LocalPart & { staging: string }) | undefined;
+      const writePart = async (part: LocalPart & { staging: string }) => {
+        const glob = `${part.staging}/*.json`.replaceAll("'", "''");
+        const target = part.path.replaceAll("'", "''");
+        await connection.run(
+          `copy (select url_decode(regexp_extract(filename, '~([^/]+)[.]json$', 1)) as key, content as page from read_text('${glob}')) ` +
+            `to '${target}' (format parquet, compression zstd, row_group_size ${ROW_GROUP_ROWS})`,
+        );
+        await rm(part.staging, { recursive: true, force: true });
+      };
       for (let start = 0; start < pageKeys.length; start += PAGES_IN_FLIGHT) {
         signal?.throwIfAborted();
         const batch = pageKeys.slice(start, start + PAGES_IN_FLIGHT);
@@ -71,30 +71,21 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
           const body = bodies[offset];
           if (body === undefined) throw new CorruptObjectError(`${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`);
           if (!current || (current.bytesIn > 0 && current.bytesIn + body.byteLength > partBytes)) {
-            current = { path: join(dir, `part-${parts.length}.parquet`), pages: 0, bytesIn: 0 };
+            if (current) await writePart(current);
+            current = { path: join(dir, `part-${parts.length}.parquet`), staging: join(dir, `pages-${parts.length}`), pages: 0, bytesIn: 0 };
+            await mkdir(current.staging);
             parts.push(current);
           }
           current.pages += 1;
           current.bytesIn += body.byteLength;
           bytesIn += body.byteLength;
           source.update(`${key}\n${createHash('sha256').update(body).digest('hex')}\n`);
-          appender.appendInteger(start + offset);
-          appender.appendInteger(parts.length - 1);
-          appender.appendVarchar(key);
-          appender.appendVarchar(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-          appender.endRow();
+          // The glob lists names sorted: the order number keeps key order, the encoded key names the row.
+          await writeFile(join(current.staging, `${String(start + offset).padStart(8, '0')}~${encodeURIComponent(key)}.json`), body);
         }
-        appender.flushSync();
       }
-      appender.closeSync();
-      for (const [index, part] of parts.entries()) {
-        signal?.throwIfAborted();
-        const target = part.path.replaceAll("'", "''");
-        await connection.run(
-          `copy (select key, page from pages where part = ${index} order by seq) to '${target}' (format parquet, compression zstd, row_group_size ${ROW_GROUP_ROWS})`,
-        );
-      }
-      return { parts, pages: pageKeys.length, bytesIn, sourceSha256: source.digest('hex'), dispose };
+      if (current) await writePart(current);
+      return { parts: parts.map(({ path, pages, bytesIn }) => ({ path, pages, bytesIn })), pages: pageKeys.length, bytesIn, sourceSha256: source.digest('hex'), dispose };
     } finally {
       connection.closeSync();
       instance.closeSync();
