@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalStore } from '../lake/local.js';
-import { completePartitions, dayRanges } from './lake-partitions.js';
+import { completePartitions, dayRanges, lakeReadPlan } from './lake-partitions.js';
 
 describe('dayRanges', () => {
   it('folds consecutive days into runs, across month and year ends', () => {
@@ -42,5 +42,16 @@ describe('completePartitions on a local lake', () => {
       games: { updated: [['2024-05-30', '2024-05-31']] },
       tags: { snapshot: [['2024-06-01', '2024-06-01']] },
     });
+  });
+
+  it('names as compacted only closed partitions whose compaction marker is written, not parts without one', async () => {
+    put('compact/games/load=updated/date=2024-05-30/part-00000.parquet');
+    put('compact/games/load=updated/date=2024-05-30/_SUCCESS');
+    // A compaction cut short: a part, no marker.
+    put('compact/games/load=updated/date=2024-05-31/part-00000.parquet');
+    put('compact/tags/load=snapshot/date=2024-06-01/_SUCCESS');
+    const plan = await lakeReadPlan(new LocalStore(lakeDir));
+    expect(plan.closed).toEqual(await completePartitions(new LocalStore(lakeDir)));
+    expect(plan.compacted).toEqual({ games: { updated: [['2024-05-30', '2024-05-30']] }, tags: { snapshot: [['2024-06-01', '2024-06-01']] } });
   });
 });
