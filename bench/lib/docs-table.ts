@@ -58,7 +58,7 @@ function ingestSection(result: BenchResult): string[] {
     formatTable(result),
     '```',
     '',
-    'Ratios are the baseline\'s figure over ours: above 1x, ours spends less.',
+    "Ratios are the baseline's figure over ours: above 1x, ours spends less.",
   ];
   const absent = INGESTERS.filter((name) => !Object.values(result.scenarios).some((scenario) => scenario[name]));
   if (absent.length) lines.push(`Not in this run: ${absent.join(', ')}.`);
@@ -90,11 +90,19 @@ interface CatalogueResult {
 
 function catalogueSection(result: CatalogueResult): string[] {
   const rows = [
-    ['API requests', grouped(result.apiRequests), `ideal \`ceil(${grouped(result.games)} / ${result.pageSize})\` = ${grouped(result.idealRequests)}: +${percent(result.overheadShare, 2)} (aim: at most 3 % plus one probe a window, ${grouped(result.allowedRequests)})`],
+    [
+      'API requests',
+      grouped(result.apiRequests),
+      `ideal \`ceil(${grouped(result.games)} / ${result.pageSize})\` = ${grouped(result.idealRequests)}: +${percent(result.overheadShare, 2)} (aim: at most 3 % plus one probe a window, ${grouped(result.allowedRequests)})`,
+    ],
     ['windows', grouped(result.windows), `${grouped(result.pagesStored)} pages stored; ${grouped(result.refusedPages)} pages refused by the cap`],
-    ['wall', `${result.wallS} s`, `the limit (requests over the pace concurrency, latency and the rate cap allow) is ${result.limitS} s: ${percent(result.shareOfLimit, 0)} of it`],
+    [
+      'wall',
+      `${result.wallS} s`,
+      `the limit (requests over the pace concurrency, latency and the rate cap allow) is ${result.limitS} s: ${percent(result.shareOfLimit, 0)} of it`,
+    ],
     ['peak RSS', `${result.peakRssMb} MB`, 'the ingest process'],
-    ['complete', result.complete ? 'yes' : '**no**', 'the snapshot\'s `_SUCCESS` was written'],
+    ['complete', result.complete ? 'yes' : '**no**', "the snapshot's `_SUCCESS` was written"],
   ];
   return [
     `### \`make bench-catalogue\`: bench/results/catalogue.json`,

@@ -13,7 +13,12 @@ import { CLI_HIDDEN_FIELDS, cliName, coreRootFields, plainKebab, scanModule, typ
 
 const root = resolve(import.meta.dirname, '../..');
 /** Every page a reader may copy a call from: the README and each document under docs/. */
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The module function names that `dagger call` would not offer. */
 function hiddenNames(names: string[]): string[] {
@@ -37,7 +42,12 @@ describe('function names', () => {
 
   it('flags a function named like a core field or one the CLI hides', () => {
     expect(hiddenNames(['pipeline', 'ingest', 'with', 'cacheVolume', 'container', 'host', 'module', 'plan'])).toEqual([
-      'pipeline', 'with', 'cacheVolume', 'container', 'host', 'module',
+      'pipeline',
+      'with',
+      'cacheVolume',
+      'container',
+      'host',
+      'module',
     ]);
   });
 

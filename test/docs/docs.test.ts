@@ -12,7 +12,12 @@ import { cliPath } from '../support/gmp.js';
 const root = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const readme = read('README.md');
-const documents = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const documents = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The commands a `gmp … --help` lists, as `gmp lake <command>` or `gmp lake init`. */
 function helpCommands(...args: string[]): string[] {
@@ -30,7 +35,12 @@ describe('README.md', () => {
   it('is at most 200 lines and opens with the two commands that work on a fresh machine', () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(200);
     const first = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
-    expect(first.split('\n').filter(Boolean).map((line) => line.split('#')[0]!.trim())).toEqual(['make run', 'make test']);
+    expect(
+      first
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('#')[0]!.trim()),
+    ).toEqual(['make run', 'make test']);
     const makefile = read('Makefile');
     expect(makefile).toMatch(/^run: setup\b.*\n\tnode dist\/cli\.js pipeline$/m);
     expect(makefile).toMatch(/^test: setup\b/m);
