@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { requireFlagValues, type DeclaredOptions } from './commands/flag-values.js';
+import { requireFlagValues } from './commands/flag-values.js';
 import { commands } from './commands/index.js';
 import { exitWithError } from './commands/output.js';
 import { useEndpointsFile } from './config/load.js';
@@ -34,7 +34,7 @@ const cli: Argv = yargs(tokens)
   .strict()
   .recommendCommands()
   // Runs once the command is known, so the options yargs holds are that command's.
-  .middleware(() => requireFlagValues(tokens, (cli as unknown as { getOptions(): DeclaredOptions }).getOptions()), true)
+  .middleware(() => requireFlagValues(tokens, cli.getOptions()), true)
   .fail((message, error) => {
     if (error) throw error;
     process.stderr.write(`gmp: ${redactor.text(message)}\n`);

@@ -8,6 +8,14 @@ export interface DeclaredOptions {
   alias: Record<string, string[]>;
 }
 
+declare module 'yargs' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the parameter must match yargs' own declaration
+  interface Argv<T> {
+    /** The options of the command being run: yargs has it, its type declarations leave it out. */
+    getOptions(): DeclaredOptions;
+  }
+}
+
 /**
  * Throws when a flag that takes a value is given without one (`--max-pages` last, or followed by
  * another flag): yargs would read it as unset or empty and the run would go on without it.
