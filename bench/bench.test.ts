@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aimsOf } from './lib/aims.js';
+import { measureGzip } from './lib/gzip.js';
 import { measure } from './lib/measure.js';
 import { countByOperation, parseAccessLog } from './lib/access-log.js';
 import { benchResultSchema, type BenchResult, type Metrics } from './lib/results.js';
@@ -92,13 +93,28 @@ describe("versitygw's access log", () => {
 });
 
 describe('bench/results/latest.json', () => {
-  it('has a figure for ours and the seed design in each scenario (dlt where the run included it), and CPU per page for the cold runs', () => {
+  it('has a figure for ours, the seed design and dlt in each scenario, CPU per page for the cold runs, and gzip figures for our pages', () => {
     const result = benchResultSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, 'results/latest.json'), 'utf8')));
     expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
     for (const scenario of ['cold', 'rerun', 'resume'] as const) {
-      expect(Object.keys(result.scenarios[scenario])).toEqual(expect.arrayContaining(['ours', 'seed']));
+      expect(Object.keys(result.scenarios[scenario])).toEqual(expect.arrayContaining(['ours', 'seed', 'dlt']));
     }
     for (const metrics of Object.values(result.scenarios.cold)) expect(metrics!.cpuMsPerPage).toBeGreaterThan(0);
+    const gzip = (result as unknown as BenchResult).gzip ?? [];
+    expect(gzip.map(({ level }) => level)).toEqual([1, 6]);
+    for (const g of gzip) expect(g.gzipBytesPerPage).toBeLessThan(g.bytesPerPage);
+  });
+});
+
+describe('gzip figures', () => {
+  it('time the compression and count the bytes it saves, per page', () => {
+    const page = Buffer.from(JSON.stringify({ results: Array.from({ length: 2000 }, (_, id) => ({ id, name: `game ${id}`, rating: id % 5 })) }));
+    const [fast, dense] = measureGzip([page, page, page], [1, 9]);
+    expect(fast!.pages).toBe(3);
+    expect(fast!.bytesPerPage).toBe(page.byteLength);
+    expect(fast!.gzipBytesPerPage).toBeLessThan(page.byteLength / 3);
+    expect(dense!.gzipBytesPerPage).toBeLessThanOrEqual(fast!.gzipBytesPerPage);
+    expect(fast!.cpuMsPerPage + dense!.cpuMsPerPage).toBeGreaterThan(0);
   });
 });
 

@@ -17,6 +17,7 @@ import { startS3Server, versitygwPath, type S3Server } from '../test/support/s3-
 import { AccessLog } from './lib/access-log.js';
 import { INGESTERS, paths, type IngesterName } from './lib/ingesters.js';
 import { aimsOf } from './lib/aims.js';
+import { measureGzip } from './lib/gzip.js';
 import { benchResultSchema, type BenchResult, type Metrics } from './lib/results.js';
 import { Bench, expectSuccess } from './lib/scenarios.js';
 import { formatAims, formatTable } from './lib/table.js';
@@ -74,6 +75,7 @@ function parseOptions(argv: string[]): Options {
 function checkPrerequisites(options: Options): void {
   const needed: [string, boolean][] = [
     [paths.cli, true],
+    [paths.gmp, true],
     [versitygwPath, true],
     [paths.seed, options.ingesters.includes('seed')],
     [paths.dltPython, options.ingesters.includes('dlt')],
@@ -100,6 +102,11 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   cold.metrics.bytesPerPage = Math.round((await bench.dataBytes(lake)) / stored);
   cold.metrics.shareOfLimit = round(stored / (cold.metrics.wallMs / 1000) / result.limitPagesPerSecond!, 3);
   say(`${name} cold: ${summary(cold.metrics)}, ${cold.metrics.cpuMsPerPage} ms CPU and ${cold.metrics.bytesPerPage} bytes a page, ${(cold.metrics.shareOfLimit * 100).toFixed(0)} % of the limit`);
+  if (name === 'ours') {
+    // What gzipped pages would cost: every 10th page our run stored, compressed at the fastest and the default level.
+    result.gzip = measureGzip(await bench.samplePages(lake, 10), [1, 6]);
+    for (const g of result.gzip) say(`gzip level ${g.level} (${g.pages} of our pages): ${g.cpuMsPerPage} ms CPU a page, ${g.bytesPerPage} -> ${g.gzipBytesPerPage} bytes`);
+  }
 
   const rerun = await bench.run(name, lake);
   expectSuccess(`${name} (rerun)`, rerun);

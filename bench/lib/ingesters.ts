@@ -7,6 +7,8 @@ export type IngesterName = (typeof INGESTERS)[number];
 const root = join(import.meta.dirname, '../..');
 export const paths = {
   cli: join(root, 'dist/cli.js'),
+  /** The `gmp` launcher (package.json bin, the images' entrypoint): ours is measured as users start it. */
+  gmp: join(root, 'bin/gmp.js'),
   seed: join(root, 'bench/.work/baselines/seed.js'),
   dltScript: join(root, 'bench/baselines/dlt_games.py'),
   dltPython: join(root, '.tools/dlt-venv/bin/python'),
@@ -42,8 +44,8 @@ export function launch(name: IngesterName, bucket: string, ctx: BenchContext, ex
   switch (name) {
     case 'ours':
       return {
-        command: process.execPath,
-        args: [paths.cli, 'ingest', '--endpoint', 'games', '--json', ...(extra.args ?? [])],
+        command: paths.gmp,
+        args: ['ingest', '--endpoint', 'games', '--json', ...(extra.args ?? [])],
         env: { ...baseEnv(), ...ctx.s3.env, ...api, LAKE_URL: `s3://${bucket}/lake`, ...(ctx.oursEndpoints ? { GMP_ENDPOINTS: ctx.oursEndpoints } : {}), ...extra.env },
       };
     case 'seed':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GzipFigures } from './gzip.js';
 import { INGESTERS } from './ingesters.js';
 
 export const SCENARIOS = ['cold', 'rerun', 'resume'] as const;
@@ -39,6 +40,8 @@ export type BenchResult = z.infer<typeof benchResultSchema> & {
   machine: { cpus: number; node: string; loadAverageAtStart: number; loadAverageAtEnd?: number };
   resume?: Partial<Record<(typeof INGESTERS)[number], { pagesBeforeKill: number; missingPages: number; apiRequestsBeforeKill: number }>>;
   capped?: { capPerSecond: number; requests: number; achievedPerSecond: number; shareOfCap: number };
+  /** Our stored pages compressed at each level: CPU and bytes per page. */
+  gzip?: GzipFigures[];
   memory?: { pages: number; wallMs: number; apiRequests: number; peakRssMb: number; cpuMsPerPage?: number };
   aims?: Aim[];
 };

@@ -54,6 +54,14 @@ export class Bench {
     return bytes;
   }
 
+  /** Every `every`-th stored page of a lake, as stored. */
+  async samplePages(bucket: string, every: number): Promise<Uint8Array[]> {
+    const store = this.#store(bucket);
+    const keys = (await store.list('')).filter((key) => PAGE_OBJECT.test(key)).filter((_, index) => index % every === 0);
+    const pages = await Promise.all(keys.map((key) => store.get(key)));
+    return pages.filter((page): page is Uint8Array => page !== undefined);
+  }
+
   async objects(bucket: string, prefix = ''): Promise<string[]> {
     return this.#store(bucket).list(prefix);
   }

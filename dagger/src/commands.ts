@@ -20,7 +20,8 @@ export const IMAGES = {
 
 /** Where the project lives inside every container. */
 export const APP_DIR = '/app';
-export const CLI = ['node', `${APP_DIR}/dist/cli.js`];
+/** The `gmp` launcher, which starts Node with the project's memory settings. */
+export const CLI = [`${APP_DIR}/bin/gmp.js`];
 export const WAREHOUSE_FILE = '.warehouse/game_market.duckdb';
 export const REPORT_FILE = 'reports/market-report.html';
 /** Renders REPORT_FILE from the DuckDB file at WAREHOUSE_PATH. */

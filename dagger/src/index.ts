@@ -2,7 +2,7 @@
  * Runs game-market-pipeline in containers: ingest, transform, the whole pipeline, the tests, and
  * the images that run on Fargate.
  *
- * Glue only. Every step is the project's own CLI (`node /app/dist/cli.js`) inside a container;
+ * Glue only. Every step is the project's own CLI (`/app/bin/gmp.js`) inside a container;
  * what an ingest fetches is what `gmp plan --json` says; how settings become commands, env and
  * secrets lives in commands.ts.
  */

@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
@@ -171,7 +170,8 @@ class ListingFetcher {
       const { body, envelope: { next } } = result;
       await store.putIfAbsent(pageKey(listing, page), body);
       present.add(page);
-      nextOf.set(page, next);
+      // Only a link at or past the planned end is followed; the lake has the rest.
+      if (page >= manifest.pages) nextOf.set(page, next);
       progress(manifest);
       return { next };
     };
@@ -221,31 +221,32 @@ class ListingFetcher {
       if (split) return split;
     }
 
-    // The pages the lake lacks, at bounded concurrency under the client's rate cap.
-    const limit = pLimit(ctx.concurrency);
+    // The pages the lake lacks, at bounded concurrency under the client's rate cap: `concurrency`
+    // workers take the next missing page in turn, so nothing waits in memory per page.
     let capped = false;
     let failed = false;
     let firstRefusedPage: number | undefined;
     const missing = Array.from({ length: Math.min(planned.pages, servable) }, (_, i) => i + 1).filter((page) => !present.has(page));
+    let cursor = 0;
+    const worker = async () => {
+      while (cursor < missing.length) {
+        const page = missing[cursor++]!;
+        if (failed) return; // one fatal error (quota, key, store) stops the listing: no more requests
+        if (firstRefusedPage !== undefined && page > firstRefusedPage) return; // past the end or the cap
+        if (!this.#take()) {
+          capped = true;
+          return;
+        }
+        try {
+          if ((await fetchAndStore(page, planned)) === 'end') firstRefusedPage = Math.min(firstRefusedPage ?? page, page);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
     // allSettled: after a fatal error, the writes already under way finish before the run ends.
-    const settled = await Promise.allSettled(
-      missing.map((page) =>
-        limit(async () => {
-          if (failed) return; // one fatal error (quota, key, store) stops the listing: no more requests
-          if (firstRefusedPage !== undefined && page > firstRefusedPage) return; // past the end or the cap
-          if (!this.#take()) {
-            capped = true;
-            return;
-          }
-          try {
-            if ((await fetchAndStore(page, planned)) === 'end') firstRefusedPage = Math.min(firstRefusedPage ?? page, page);
-          } catch (error) {
-            failed = true;
-            throw error;
-          }
-        }),
-      ),
-    );
+    const settled = await Promise.allSettled(Array.from({ length: ctx.concurrency }, worker));
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     if (capped) return stopped(planned.pages);
