@@ -363,10 +363,23 @@ describe('sandbox server', () => {
       byStatus: { '200': 2, '404': 1, '401': 1 },
       inFlight: 0,
       maxInFlight: 1,
+      injected: { truncated: 0, latencySpike: 0 },
     });
     expect(sandbox.stats()).toEqual(stats);
     expect((await fetch(`${admin}/__stats/reset`, { method: 'POST' })).status).toBe(204);
     expect(sandbox.stats()).toMatchObject({ requests: 0, byEndpoint: {}, byStatus: {} });
+  });
+
+  it('counts the faults no status shows: bodies cut short and latency spikes', async () => {
+    sandbox.resetStats();
+    sandbox.control({ truncateRate: 1, latencyMs: 1, latencySpikeRate: 1 });
+    try {
+      await (await fetch(api('genres?key=k'))).arrayBuffer();
+      await (await fetch(api('genres?key=k'))).arrayBuffer();
+    } finally {
+      sandbox.control({ truncateRate: 0, latencyMs: 0, latencySpikeRate: 0 });
+    }
+    expect(sandbox.stats()).toMatchObject({ byStatus: { '200': 2 }, injected: { truncated: 2, latencySpike: 2 } });
   });
 
   it('refuses bad options with a one-line ConfigError', async () => {
