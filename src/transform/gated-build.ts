@@ -42,6 +42,8 @@ export async function buildAndCheck(
     ({ failedTests, skippedModels } = failures);
     logPath = dbtLogPath('build', settings);
   }
-  const freshness = options.lakeListed ? await checkFreshness(settings, { onEvent: options.onEvent, signal: options.signal }) : undefined;
+  // dbt words a stale source as an error; here it is part of the verdict, which says it once.
+  const onFreshnessEvent = (event: DbtEvent) => options.onEvent?.(event.level === 'error' ? { ...event, level: 'warn' } : event);
+  const freshness = options.lakeListed ? await checkFreshness(settings, { onEvent: onFreshnessEvent, signal: options.signal }) : undefined;
   return { logPath, verdict: { checkedAt: new Date().toISOString(), ...(freshness ? { freshness } : {}), failedTests, skippedModels } };
 }

@@ -73,7 +73,11 @@ describe('gmp ingest on a 60-column terminal', () => {
       expect(lines.filter((line) => line.includes('|') && line.length > COLUMNS)).toEqual([]);
       const text = lines.filter((line) => !line.includes('|'));
       const logPath = join(work, 'game_market.dbt-target', 'dbt-build.log');
-      expect(text).toEqual([`dbt's full log: ${logPath}`, `warehouse: ${warehouse}`]);
+      // The lake is dated 2024-06-01: every endpoint is stale, one plain line each.
+      const age = Math.floor((Date.now() - Date.parse('2024-06-01T00:00:00Z')) / 86_400_000);
+      const stale = text.filter((line) => line.startsWith('stale: '));
+      expect(stale).toContain(`stale: games: newest complete partition 2024-06-01 is ${age} days old (past errorAfterDays 7)`);
+      expect(text).toEqual([`dbt's full log: ${logPath}`, ...stale, `warehouse: ${warehouse}`]);
       expect(existsSync(logPath)).toBe(true);
       const log = readFileSync(logPath, 'utf8');
       expect(log).toMatch(/OK created sql (table|view) model main\.dim_games/);
