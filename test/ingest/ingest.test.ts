@@ -73,7 +73,7 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     );
     expect(partitions.find((p) => p.endpoint === 'games')!.pagesSkipped).toBe(50);
     expect(servers.sandbox.stats().requests).toBe(0);
-  });
+  }, 120_000);
 
   it('ingests incremental day windows, one partition a day', async () => {
     servers.sandbox.resetStats();
