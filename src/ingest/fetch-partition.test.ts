@@ -221,6 +221,19 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(rest.requests).toHaveLength(3);
   });
 
+  it('the page allowance also stops a listing followed past its planned end as it grows', async () => {
+    const store = new MemoryStore();
+    const growing = new FakeRawg({
+      listings: { genres: fakeItems(25) },
+      onRequest: ({ page }, fake) => {
+        if (page === 2) fake.listings.genres = fakeItems(40);
+      },
+    });
+    expect(await fetchOnce(store, genres, growing, { concurrency: 1, allowance: { remaining: 3 } })).toMatchObject({ complete: false, pagesFetched: 3 });
+    expect(growing.requests.map((r) => r.page)).toEqual([1, 2, 3]);
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
+  });
+
   it('a window allowance running out leaves the windows not yet read for the next run, and the snapshot unsealed', async () => {
     const store = new MemoryStore();
     const items = fakeItems(350, '2010-01-01', '2026-11-30');
