@@ -6,6 +6,8 @@
  *   full         `gmp transform --full-refresh` of the whole history;
  *   incremental  day 31's window ingested, then `gmp transform`;
  *   one day      `gmp transform` of a lake that holds only day 31's window.
+ * dbt reads the raw pages: the lakes are not compacted (`gmp compact` ran out of DuckDB memory on
+ * a 100,000-game snapshot partition when this was written).
  * Prints the figures and the aims, and writes bench/results/dbt-history.json.
  * The history lake is built once under bench/.work/dbt-history, keyed by its parameters; each run
  * works on a hard-linked copy (the ingest never rewrites a file, it only adds).
