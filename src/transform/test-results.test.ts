@@ -18,9 +18,10 @@ describe('readBuildFailures', () => {
       { unique_id: 'test.game_market.not_null_stg_games_game_id.9f8e7d6c5b', status: 'pass' },
       { unique_id: 'unit_test.game_market.int_tag_details_from_games.keeps_newest', status: 'fail' },
       { unique_id: 'model.game_market.dim_games', status: 'skipped' },
+      { unique_id: 'test.game_market.has_rows_stg_games_.0a1b2c3d4e', status: 'fail' },
     ]);
     expect(readBuildFailures(path)).toEqual({
-      failedTests: ['accepted_range_stg_games_rating__5__0', 'int_tag_details_from_games.keeps_newest'],
+      failedTests: ['accepted_range_stg_games_rating__5__0', 'has_rows_stg_games', 'int_tag_details_from_games.keeps_newest'],
       failedNodes: [],
       skippedModels: ['dim_games'],
     });

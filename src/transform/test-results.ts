@@ -41,7 +41,7 @@ export function readBuildFailures(runResultsPath: string): BuildFailures | undef
   return failures;
 }
 
-/** A generic data test's id ends in a hash; a unit test is named after its model. */
+/** A generic data test's id ends in a hash (and its name in "_" when it takes no argument); a unit test is named after its model. */
 function testName(kind: string, name: string[]): string {
-  return kind === 'test' && name.length > 1 ? name.slice(0, -1).join('.') : name.join('.');
+  return kind === 'test' && name.length > 1 ? name.slice(0, -1).join('.').replace(/_+$/, '') : name.join('.');
 }
