@@ -42,7 +42,7 @@ describe('README.md', () => {
         .map((line) => line.split('#')[0]!.trim()),
     ).toEqual(['make run', 'make test']);
     const makefile = read('Makefile');
-    expect(makefile).toMatch(/^run: setup\b.*\n\tnode dist\/cli\.js pipeline$/m);
+    expect(makefile).toMatch(/^run: setup\b.*\n\t.*\bpipeline$/m);
     expect(makefile).toMatch(/^test: setup\b/m);
   });
 
