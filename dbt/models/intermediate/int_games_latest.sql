@@ -25,4 +25,4 @@ select
     history.first_seen_on,
     history.versions_seen
 from newest
-inner join history on history.game_id = newest.game_id
+inner join history on newest.game_id = history.game_id

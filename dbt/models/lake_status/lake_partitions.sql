@@ -13,19 +13,18 @@
     {%- endfor -%}
   {%- endfor -%}
 {%- endfor %}
-{% for endpoint, load, first, last in rows -%}
+{% for endpoint, load, first, last in rows %}
 select
     cast('{{ endpoint }}' as varchar) as endpoint,
     cast('{{ load }}' as varchar) as load,
     cast('{{ first }}' as date) as first_date,
     cast('{{ last }}' as date) as last_date
-{% if not loop.last %}union all
-{% endif -%}
-{%- else -%}
+union all
+{% endfor %}
+-- Typed even when the lake has no closed partition.
 select
     cast(null as varchar) as endpoint,
     cast(null as varchar) as load,
     cast(null as date) as first_date,
     cast(null as date) as last_date
 where 1 = 0
-{%- endfor %}

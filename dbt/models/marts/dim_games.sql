@@ -1,14 +1,26 @@
 -- One row per game: its newest version (see int_games_latest), with counts of what it links to.
 with genre_counts as (
-    select game_id, count(*) as genre_count from {{ ref('int_game_genres') }} group by game_id
+    select
+        game_id,
+        count(*) as genre_count
+    from {{ ref('int_game_genres') }}
+    group by game_id
 ),
 
 platform_counts as (
-    select game_id, count(*) as platform_count from {{ ref('int_game_platforms') }} group by game_id
+    select
+        game_id,
+        count(*) as platform_count
+    from {{ ref('int_game_platforms') }}
+    group by game_id
 ),
 
 store_counts as (
-    select game_id, count(*) as store_count from {{ ref('int_game_stores') }} group by game_id
+    select
+        game_id,
+        count(*) as store_count
+    from {{ ref('int_game_stores') }}
+    group by game_id
 )
 
 select
@@ -45,6 +57,6 @@ select
     game.first_seen_on,
     game.versions_seen
 from {{ ref('int_games_latest') }} as game
-left join genre_counts on genre_counts.game_id = game.game_id
-left join platform_counts on platform_counts.game_id = game.game_id
-left join store_counts on store_counts.game_id = game.game_id
+left join genre_counts on game.game_id = genre_counts.game_id
+left join platform_counts on game.game_id = platform_counts.game_id
+left join store_counts on game.game_id = store_counts.game_id

@@ -21,6 +21,6 @@ select
     coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.genre_id is not null as is_listed
 from {{ ref('stg_genres') }} as listed
-full outer join seen_in_games as seen on seen.genre_id = listed.genre_id
+full outer join seen_in_games as seen on listed.genre_id = seen.genre_id
 left join {{ ref('int_genre_details_from_games') }} as nested
     on nested.genre_id = coalesce(listed.genre_id, seen.genre_id)

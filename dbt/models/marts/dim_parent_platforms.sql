@@ -19,4 +19,4 @@ select
     coalesce(seen.games_in_warehouse, 0) as games_in_warehouse,
     listed.parent_platform_id is not null as is_listed
 from {{ ref('stg_parent_platforms') }} as listed
-full outer join seen_in_games as seen on seen.parent_platform_id = listed.parent_platform_id
+full outer join seen_in_games as seen on listed.parent_platform_id = seen.parent_platform_id

@@ -24,7 +24,7 @@ select
     coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.platform_id is not null as is_listed
 from {{ ref('stg_platforms') }} as listed
-full outer join seen_in_games as seen on seen.platform_id = listed.platform_id
+full outer join seen_in_games as seen on listed.platform_id = seen.platform_id
 left join {{ ref('int_platform_details_from_games') }} as nested
     on nested.platform_id = coalesce(listed.platform_id, seen.platform_id)
 left join {{ ref('stg_parent_platforms__platforms') }} as family

@@ -22,6 +22,6 @@ select
     coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.store_id is not null as is_listed
 from {{ ref('stg_stores') }} as listed
-full outer join seen_in_games as seen on seen.store_id = listed.store_id
+full outer join seen_in_games as seen on listed.store_id = seen.store_id
 left join {{ ref('int_store_details_from_games') }} as nested
     on nested.store_id = coalesce(listed.store_id, seen.store_id)

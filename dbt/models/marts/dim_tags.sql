@@ -22,6 +22,6 @@ select
     coalesce(listed.image_background_url, nested.image_background_url) as image_background_url,
     listed.tag_id is not null as is_listed
 from {{ ref('stg_tags') }} as listed
-full outer join seen_in_games as seen on seen.tag_id = listed.tag_id
+full outer join seen_in_games as seen on listed.tag_id = seen.tag_id
 left join {{ ref('int_tag_details_from_games') }} as nested
     on nested.tag_id = coalesce(listed.tag_id, seen.tag_id)

@@ -22,8 +22,8 @@ with snapshots as (
 
 select
     snapshots.*,
-    lag(snapshot_date) over (partition by game_id order by snapshot_date) as previous_snapshot_date,
-    added_count - lag(added_count) over (partition by game_id order by snapshot_date) as added_change,
-    ratings_count - lag(ratings_count) over (partition by game_id order by snapshot_date) as ratings_count_change,
-    rating - lag(rating) over (partition by game_id order by snapshot_date) as rating_change
+    lag(snapshots.snapshot_date) over (partition by snapshots.game_id order by snapshots.snapshot_date) as previous_snapshot_date,
+    snapshots.added_count - lag(snapshots.added_count) over (partition by snapshots.game_id order by snapshots.snapshot_date) as added_change,
+    snapshots.ratings_count - lag(snapshots.ratings_count) over (partition by snapshots.game_id order by snapshots.snapshot_date) as ratings_count_change,
+    snapshots.rating - lag(snapshots.rating) over (partition by snapshots.game_id order by snapshots.snapshot_date) as rating_change
 from snapshots

@@ -21,7 +21,9 @@ with
 {% if is_incremental() %}
 observed_games as (
 
-    select game_id, count(*) as observations
+    select
+        game_id,
+        count(*) as observations
     from {{ ref('stg_games') }}
     group by game_id
 
@@ -29,7 +31,9 @@ observed_games as (
 
 held_games as (
 
-    select game_id, sum(observation_count) as observations
+    select
+        game_id,
+        sum(observation_count) as observations
     from {{ this }}
     group by game_id
 
@@ -39,7 +43,7 @@ changed_games as (
 
     select observed_games.game_id
     from observed_games
-    left join held_games on held_games.game_id = observed_games.game_id
+    left join held_games on observed_games.game_id = held_games.game_id
     where held_games.observations is null or held_games.observations <> observed_games.observations
 
 ),
@@ -58,7 +62,7 @@ observations as (
         {{ metrics | join(',\n        ') }}
     from {{ ref('stg_games') }}
     {%- if is_incremental() %}
-    where game_id in (select game_id from changed_games)
+    where game_id in (select changed_games.game_id from changed_games)
     {%- endif %}
 
 ),
@@ -70,12 +74,12 @@ compared as (
         case
             when row_number() over ({{ chain }}) = 1 then 1
             {%- for metric in metrics %}
-            when {{ metric }} is distinct from lag({{ metric }}) over ({{ chain }}) then 1
+            when not ({{ metric }} is not distinct from lag({{ metric }}) over ({{ chain }})) then 1
             {%- endfor %}
             else 0
         end as opens_version,
         -- Days never run backwards along a chain, even where the data's edit times disagree.
-        max(observed_on) over ({{ chain }} rows between unbounded preceding and current row) as known_from
+        max(observations.observed_on) over ({{ chain }} rows between unbounded preceding and current row) as known_from
     from observations
 
 ),
@@ -84,7 +88,7 @@ numbered as (
 
     select
         compared.*,
-        cast(sum(opens_version) over ({{ chain }} rows between unbounded preceding and current row) as integer) as version_number
+        cast(sum(compared.opens_version) over ({{ chain }} rows between unbounded preceding and current row) as integer) as version_number
     from compared
 
 ),
@@ -115,5 +119,5 @@ select
     seen.last_seen_on,
     seen.observation_count
 from numbered
-inner join seen on seen.game_id = numbered.game_id and seen.version_number = numbered.version_number
+inner join seen on numbered.game_id = seen.game_id and numbered.version_number = seen.version_number
 where numbered.opens_version = 1

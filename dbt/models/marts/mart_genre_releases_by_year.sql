@@ -9,14 +9,16 @@ with releases as (
         case when game.ratings_count > 0 then game.rating end as rating,
         game.metacritic
     from {{ ref('bridge_game_genres') }} as genre
-    inner join {{ ref('dim_games') }} as game on game.game_id = genre.game_id
+    inner join {{ ref('dim_games') }} as game on genre.game_id = game.game_id
     where game.release_year is not null
 
 ),
 
 year_totals as (
 
-    select release_year, count(*) as year_releases
+    select
+        release_year,
+        count(*) as year_releases
     from {{ ref('dim_games') }}
     where release_year is not null
     group by release_year
@@ -34,6 +36,6 @@ select
     count(releases.metacritic) as metacritic_releases,
     avg(releases.metacritic) as mean_metacritic
 from releases
-inner join {{ ref('dim_genres') }} as genres on genres.genre_id = releases.genre_id
-inner join year_totals on year_totals.release_year = releases.release_year
+inner join {{ ref('dim_genres') }} as genres on releases.genre_id = genres.genre_id
+inner join year_totals on releases.release_year = year_totals.release_year
 group by releases.genre_id, genres.genre_name, releases.release_year, year_totals.year_releases

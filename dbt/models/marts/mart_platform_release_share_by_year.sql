@@ -2,7 +2,9 @@
 -- game on three platforms counts for each, so a year's shares add up to more than 1.
 with year_totals as (
 
-    select release_year, count(*) as year_releases
+    select
+        release_year,
+        count(*) as year_releases
     from {{ ref('dim_games') }}
     where release_year is not null
     group by release_year
@@ -18,9 +20,9 @@ select
     year_totals.year_releases,
     count(*) * 1.0 / year_totals.year_releases as share_of_releases
 from {{ ref('bridge_game_platforms') }} as platform
-inner join {{ ref('dim_games') }} as game on game.game_id = platform.game_id
-inner join {{ ref('dim_platforms') }} as platforms on platforms.platform_id = platform.platform_id
-inner join year_totals on year_totals.release_year = game.release_year
+inner join {{ ref('dim_games') }} as game on platform.game_id = game.game_id
+inner join {{ ref('dim_platforms') }} as platforms on platform.platform_id = platforms.platform_id
+inner join year_totals on game.release_year = year_totals.release_year
 group by
     platform.platform_id,
     platforms.platform_name,

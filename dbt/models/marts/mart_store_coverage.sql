@@ -8,7 +8,9 @@ with catalogue as (
 
 store_counts as (
 
-    select game_id, count(*) as stores_selling
+    select
+        game_id,
+        count(*) as stores_selling
     from {{ ref('bridge_game_stores') }}
     group by game_id
 
@@ -24,8 +26,8 @@ listings as (
         game.metacritic,
         store_counts.stores_selling = 1 as is_exclusive
     from {{ ref('bridge_game_stores') }} as listing
-    inner join {{ ref('dim_games') }} as game on game.game_id = listing.game_id
-    inner join store_counts on store_counts.game_id = listing.game_id
+    inner join {{ ref('dim_games') }} as game on listing.game_id = game.game_id
+    inner join store_counts on listing.game_id = store_counts.game_id
 
 ),
 
@@ -61,4 +63,4 @@ select
     coverage.last_release_year
 from {{ ref('dim_stores') }} as stores
 cross join catalogue
-left join coverage on coverage.store_id = stores.store_id
+left join coverage on stores.store_id = coverage.store_id

@@ -5,7 +5,13 @@
 -- thousands. Filter on weighted_rating_rank for a top N.
 with rated as (
 
-    select game_id, game_name, release_year, rating, ratings_count, metacritic
+    select
+        game_id,
+        game_name,
+        release_year,
+        rating,
+        ratings_count,
+        metacritic
     from {{ ref('dim_games') }}
     where ratings_count > 0
 
@@ -25,14 +31,14 @@ weighted as (
     select
         rated.*,
         (rated.ratings_count * rated.rating + catalogue_prior.prior_count * catalogue_prior.mean_rating)
-            / (rated.ratings_count + catalogue_prior.prior_count) as weighted_rating
+        / (rated.ratings_count + catalogue_prior.prior_count) as weighted_rating
     from rated
     cross join catalogue_prior
 
 )
 
 select
-    row_number() over (order by weighted_rating desc, ratings_count desc, game_id) as weighted_rating_rank,
+    row_number() over (order by weighted_rating desc, ratings_count desc, game_id asc) as weighted_rating_rank,
     game_id,
     game_name,
     release_year,
