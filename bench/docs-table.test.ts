@@ -55,7 +55,9 @@ describe('the generated figures', () => {
   });
 
   it('name the ingesters a run left out', () => {
-    expect(renderFigures([latest])).toMatch(/^Not in this run: dlt\.$/m);
+    const json = structuredClone(latest.json) as { scenarios: Record<string, Record<string, unknown>> };
+    for (const scenario of Object.values(json.scenarios)) delete scenario.dlt;
+    expect(renderFigures([{ name: 'latest.json', json }])).toMatch(/^Not in this run: dlt\.$/m);
   });
 
   it('replace only what lies between the markers, and refuse a page without them', () => {
