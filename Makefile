@@ -16,7 +16,7 @@ include $(sort $(wildcard mk/*.mk))
 
 .PHONY: run test setup build
 run: setup ## run the main job on embedded defaults (sandbox API, local lake)
-	node dist/cli.js pipeline
+	bin/gmp.js pipeline
 
 test: setup $(TEST_STEPS) ## set up, then run every test: the unit tier first, then the integration tier
 	npx vitest run --project unit

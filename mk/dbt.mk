@@ -9,7 +9,7 @@ SETUP_STEPS += $(DBT_VENV_STAMP)
 TEST_STEPS += $(FAKESNOW_VENV)/bin/fakesnow
 
 $(DBT_VENV_STAMP): dbt/requirements.txt dbt/constraints.txt dbt/scripts/install_httpfs.py | build
-	node dist/cli.js transform --setup-only
+	bin/gmp.js transform --setup-only
 
 $(FAKESNOW_VENV)/bin/fakesnow: dbt/requirements-emulator.txt
 	@echo "installing the fakesnow Snowflake emulator into its own venv (once)"

@@ -25,5 +25,5 @@ for _ in $(seq 100); do
 done
 echo "S3 server (versitygw) on $S3_ENDPOINT, lake $LAKE_URL" >&2
 
-node dist/cli.js lake init
-node dist/cli.js pipeline "$@"
+bin/gmp.js lake init
+bin/gmp.js pipeline "$@"
