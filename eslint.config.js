@@ -12,7 +12,10 @@ export default defineConfig(
   {
     rules: {
       // A leading underscore names what is taken only to be left out (`{ runId: _run, ...rest }`).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -31,7 +34,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!@dagger\\.io/dagger$|node:[a-z_/]+$|\\./[a-z-]+\\.js$)', message: 'a Dagger module file imports only the SDK, Node built-ins and its own files' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!@dagger\\.io/dagger$|node:[a-z_/]+$|\\./[a-z-]+\\.js$)',
+              message: 'a Dagger module file imports only the SDK, Node built-ins and its own files',
+            },
+          ],
+        },
       ],
     },
   },

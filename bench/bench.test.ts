@@ -36,7 +36,9 @@ describe('the benchmark table', () => {
 
   it('adds CPU per page, bytes per page and the share of the limit where a scenario recorded them', () => {
     const cold = { ...m(25_000, 2000, 2009, 120), cpuMsPerPage: 3.5, bytesPerPage: 150_000, shareOfLimit: 0.25 };
-    const table = formatTable({ scenarios: { cold: { ours: cold, seed: { ...m(130_000, 2000, 4000, 100), cpuMsPerPage: 14 } }, rerun: {}, resume: {} } }).split('\n');
+    const table = formatTable({ scenarios: { cold: { ours: cold, seed: { ...m(130_000, 2000, 4000, 100), cpuMsPerPage: 14 } }, rerun: {}, resume: {} } }).split(
+      '\n',
+    );
     expect(table).toHaveLength(1 + 7 + 4 + 4);
     expect(table[5]!.trim().split(/\s{2,}/)).toEqual(['CPU (ms/page)', '3.50', '14.00', '4.0x', '-', '-']);
     expect(table[6]!.trim().split(/\s{2,}/)).toEqual(['stored (KB/page)', '150.0', '-', '-', '-', '-']);

@@ -41,7 +41,11 @@ try {
   const run = await measure(process.execPath, [cliPath, 'ingest', '--endpoint', 'games', '--mode', 'snapshot', '--json'], { env, tickMs: 50 });
   if (run.code !== 0) throw new Error(`the ingest failed (${run.code}): ${run.stderr.split('\n').filter(Boolean).at(-1)}`);
   const summary = JSON.parse(run.stdout.trim().split('\n')[0]!) as { apiRequests: number; complete: boolean; date: string };
-  const success = JSON.parse(readFileSync(join(lakeDir, `raw/games/load=snapshot/date=${summary.date}/_SUCCESS`), 'utf8')) as { pages: number; windows: number; count: number };
+  const success = JSON.parse(readFileSync(join(lakeDir, `raw/games/load=snapshot/date=${summary.date}/_SUCCESS`), 'utf8')) as {
+    pages: number;
+    windows: number;
+    count: number;
+  };
 
   const stats = sandbox.stats();
   const ideal = Math.ceil(games / pageSize);
@@ -69,9 +73,17 @@ try {
     machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0] },
   };
   const rows = [
-    ['API requests', `${result.apiRequests}`, `ideal ceil(${games}/${pageSize}) = ${ideal}: +${(result.overheadShare * 100).toFixed(2)} % (aim: at most 3 % + 1 probe a window = ${result.allowedRequests})`],
+    [
+      'API requests',
+      `${result.apiRequests}`,
+      `ideal ceil(${games}/${pageSize}) = ${ideal}: +${(result.overheadShare * 100).toFixed(2)} % (aim: at most 3 % + 1 probe a window = ${result.allowedRequests})`,
+    ],
     ['windows', `${result.windows}`, `${result.pagesStored} pages stored, ${result.refusedPages} pages refused by the cap`],
-    ['wall', `${result.wallS} s`, `limit ${result.limitS} s at min(${source.requestsPerSecond} req/s, ${source.concurrency} / ${latencyMs} ms) = ${perSecond} req/s: ${(result.shareOfLimit * 100).toFixed(1)} % of it`],
+    [
+      'wall',
+      `${result.wallS} s`,
+      `limit ${result.limitS} s at min(${source.requestsPerSecond} req/s, ${source.concurrency} / ${latencyMs} ms) = ${perSecond} req/s: ${(result.shareOfLimit * 100).toFixed(1)} % of it`,
+    ],
     ['peak RSS', `${result.peakRssMb} MB`, 'the ingest process'],
   ];
   for (const [name, value, note] of rows) process.stdout.write(`${name!.padEnd(14)}${value!.padStart(10)}   ${note}\n`);

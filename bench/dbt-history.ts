@@ -49,7 +49,10 @@ const snapshotDays = Array.from({ length: SNAPSHOTS }, (_, i) => addDays(FIRST_D
 
 /** The cached lake depends on these and on what the ingest reads of config/endpoints.json. */
 function lakeKey(): string {
-  const config = JSON.parse(readFileSync(join(repoRoot, 'config', 'endpoints.json'), 'utf8')) as { source: unknown; endpoints: { name: string; path: string; incremental?: string }[] };
+  const config = JSON.parse(readFileSync(join(repoRoot, 'config', 'endpoints.json'), 'utf8')) as {
+    source: unknown;
+    endpoints: { name: string; path: string; incremental?: string }[];
+  };
   const endpoints = config.endpoints.map(({ name, path, incremental }) => ({ name, path, incremental }));
   const parameters = { GAMES, SEED, FIRST_DAY, DAILY_WINDOWS, snapshotDays, source: config.source, endpoints };
   return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 12);
@@ -151,7 +154,10 @@ async function timeTransform(lake: string, warehouse: string, fullRefresh: boole
   const slowestNodes = [...results.results]
     .sort((a, b) => b.execution_time - a.execution_time)
     .slice(0, 8)
-    .map(({ unique_id: id, execution_time: seconds }) => ({ node: id.split('.').slice(0, 1).concat(id.split('.').slice(2)).join('.'), seconds: round(seconds) }));
+    .map(({ unique_id: id, execution_time: seconds }) => ({
+      node: id.split('.').slice(0, 1).concat(id.split('.').slice(2)).join('.'),
+      seconds: round(seconds),
+    }));
   const build = logTimes(join(targetDir, 'dbt-build.log'))!;
   const freshness = logTimes(join(targetDir, 'dbt-source-freshness.log'));
   return {

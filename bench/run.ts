@@ -96,22 +96,29 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   expectSuccess(`${name} (cold)`, cold);
   // Our snapshot is read in windows under the API's depth cap, each ending in a partial page: a few more pages than the games fill.
   const stored = name === 'dlt' ? pages : await bench.pageObjects(lake);
-  if (name === 'seed' ? stored !== pages : stored < pages) throw new Error(`${name} (cold) stored ${stored} pages, not ${name === 'seed' ? '' : 'at least '}${pages}`);
+  if (name === 'seed' ? stored !== pages : stored < pages)
+    throw new Error(`${name} (cold) stored ${stored} pages, not ${name === 'seed' ? '' : 'at least '}${pages}`);
   if (name === 'dlt' && (await bench.objects(lake, 'games_snapshot/games/')).length === 0) throw new Error('dlt (cold) loaded no games files');
   cold.metrics.cpuMsPerPage = round((cold.metrics.cpuMs ?? 0) / stored, 2);
   cold.metrics.bytesPerPage = Math.round((await bench.dataBytes(lake)) / stored);
   cold.metrics.shareOfLimit = round(stored / (cold.metrics.wallMs / 1000) / result.limitPagesPerSecond!, 3);
-  say(`${name} cold: ${summary(cold.metrics)}, ${cold.metrics.cpuMsPerPage} ms CPU and ${cold.metrics.bytesPerPage} bytes a page, ${(cold.metrics.shareOfLimit * 100).toFixed(0)} % of the limit`);
+  say(
+    `${name} cold: ${summary(cold.metrics)}, ${cold.metrics.cpuMsPerPage} ms CPU and ${cold.metrics.bytesPerPage} bytes a page, ${(cold.metrics.shareOfLimit * 100).toFixed(0)} % of the limit`,
+  );
   if (name === 'ours') {
     // What gzipped pages would cost: every 10th page our run stored, compressed at the fastest and the default level.
     result.gzip = measureGzip(await bench.samplePages(lake, 10), [1, 6]);
-    for (const g of result.gzip) say(`gzip level ${g.level} (${g.pages} of our pages): ${g.cpuMsPerPage} ms CPU a page, ${g.bytesPerPage} -> ${g.gzipBytesPerPage} bytes`);
+    for (const g of result.gzip)
+      say(`gzip level ${g.level} (${g.pages} of our pages): ${g.cpuMsPerPage} ms CPU a page, ${g.bytesPerPage} -> ${g.gzipBytesPerPage} bytes`);
   }
 
   const rerun = await bench.run(name, lake);
   expectSuccess(`${name} (rerun)`, rerun);
   if (name === 'ours') {
-    const [partition] = rerun.measured.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { storeRequests: number });
+    const [partition] = rerun.measured.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { storeRequests: number });
     rerun.metrics.partitionStoreRequests = partition?.storeRequests;
   }
   say(`${name} rerun: ${summary(rerun.metrics)}`);
@@ -123,7 +130,8 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   const pagesBeforeKill = await bench.pageObjects(resumeLake);
   const resume = await bench.run(name, resumeLake);
   expectSuccess(`${name} (resume)`, resume);
-  if (name !== 'dlt' && (await bench.pageObjects(resumeLake)) !== stored) throw new Error(`${name} (resume) left ${await bench.pageObjects(resumeLake)} pages, not ${stored}`);
+  if (name !== 'dlt' && (await bench.pageObjects(resumeLake)) !== stored)
+    throw new Error(`${name} (resume) left ${await bench.pageObjects(resumeLake)} pages, not ${stored}`);
   resume.metrics.cpuMsPerPage = round((resume.metrics.cpuMs ?? 0) / Math.max(1, stored - pagesBeforeKill), 2);
   say(`${name} resume (killed after ${killed.metrics.apiRequests} API requests, ${pagesBeforeKill} pages in the lake): ${summary(resume.metrics)}`);
 
@@ -191,7 +199,12 @@ async function main(): Promise<void> {
     process.env.VGW_KEEP_ALIVE ??= 'true';
     s3 = await startS3Server({ accessLog: log.path });
     // No depth cap on the API: the baselines follow one listing to its end (bench-catalogue measures the cap).
-    sandbox = await startSandbox({ games: options.pages * GAMES_PER_PAGE, seed: 1, latencyMs: options.latencyMs, maxResults: Math.max(options.pages, options.memoryPages) * GAMES_PER_PAGE });
+    sandbox = await startSandbox({
+      games: options.pages * GAMES_PER_PAGE,
+      seed: 1,
+      latencyMs: options.latencyMs,
+      maxResults: Math.max(options.pages, options.memoryPages) * GAMES_PER_PAGE,
+    });
     // The bench's own store calls (creating buckets, counting pages) use these credentials.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1' });
     // The sandbox enforces no rate: concurrency and latency set our pace, as they do on the real API.
@@ -212,7 +225,9 @@ async function main(): Promise<void> {
       scenarios: { cold: {}, rerun: {}, resume: {} },
       resume: {},
     };
-    say(`bench: ${options.pages} pages (${options.pages * GAMES_PER_PAGE} games) at ${options.latencyMs} ms a request; S3: versitygw on ${s3.endpoint} (for MinIO); ${options.ingesters.join(', ')}`);
+    say(
+      `bench: ${options.pages} pages (${options.pages * GAMES_PER_PAGE} games) at ${options.latencyMs} ms a request; S3: versitygw on ${s3.endpoint} (for MinIO); ${options.ingesters.join(', ')}`,
+    );
     for (const name of options.ingesters) await scenariosFor(name, bench, options, result);
     if (options.cappedPages > 0) {
       result.capped = await cappedRun(bench, options);
@@ -228,7 +243,9 @@ async function main(): Promise<void> {
 
     const { loadAverageAtStart, loadAverageAtEnd } = result.machine;
     const title = `${options.pages} pages of games at ${options.latencyMs} ms a request; S3 server: versitygw (in place of MinIO); commit ${result.commit.slice(0, 10)}; ${result.machine.cpus} CPUs, load ${loadAverageAtStart} -> ${loadAverageAtEnd}`;
-    process.stdout.write(`\n${title}\nratios: the baseline's figure divided by ours (above 1x: ours spends less)\n\n${formatTable(result)}\n\n${formatAims(result.aims)}\n`);
+    process.stdout.write(
+      `\n${title}\nratios: the baseline's figure divided by ours (above 1x: ours spends less)\n\n${formatTable(result)}\n\n${formatAims(result.aims)}\n`,
+    );
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     appendFileSync(join(resultsDir, 'history.jsonl'), `${JSON.stringify(result)}\n`);

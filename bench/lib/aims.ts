@@ -8,10 +8,18 @@ export function aimsOf(result: BenchResult): Aim[] {
   const aims: Aim[] = [];
   const { cold, rerun, resume } = result.scenarios;
   if (cold.ours && cold.seed) {
-    aims.push({ aim: 'cold ingest >= 8x faster than the seed design', measured: `${times(cold.seed.wallMs, cold.ours.wallMs)} (${seconds(cold.seed.wallMs)} vs ${seconds(cold.ours.wallMs)})`, met: cold.seed.wallMs >= 8 * cold.ours.wallMs });
+    aims.push({
+      aim: 'cold ingest >= 8x faster than the seed design',
+      measured: `${times(cold.seed.wallMs, cold.ours.wallMs)} (${seconds(cold.seed.wallMs)} vs ${seconds(cold.ours.wallMs)})`,
+      met: cold.seed.wallMs >= 8 * cold.ours.wallMs,
+    });
   }
   if (cold.ours && cold.dlt) {
-    aims.push({ aim: 'cold ingest >= 2x faster than dlt', measured: `${times(cold.dlt.wallMs, cold.ours.wallMs)} (${seconds(cold.dlt.wallMs)} vs ${seconds(cold.ours.wallMs)})`, met: cold.dlt.wallMs >= 2 * cold.ours.wallMs });
+    aims.push({
+      aim: 'cold ingest >= 2x faster than dlt',
+      measured: `${times(cold.dlt.wallMs, cold.ours.wallMs)} (${seconds(cold.dlt.wallMs)} vs ${seconds(cold.ours.wallMs)})`,
+      met: cold.dlt.wallMs >= 2 * cold.ours.wallMs,
+    });
   }
   if (cold.ours?.cpuMsPerPage !== undefined) {
     const { cpuMsPerPage, shareOfLimit } = cold.ours;
@@ -20,7 +28,11 @@ export function aimsOf(result: BenchResult): Aim[] {
   }
   if (result.capped) {
     const { achievedPerSecond, capPerSecond, shareOfCap } = result.capped;
-    aims.push({ aim: `>= 95 % of a ${capPerSecond} requests/s cap`, measured: `${achievedPerSecond} requests/s (${(shareOfCap * 100).toFixed(1)} %)`, met: shareOfCap >= 0.95 });
+    aims.push({
+      aim: `>= 95 % of a ${capPerSecond} requests/s cap`,
+      measured: `${achievedPerSecond} requests/s (${(shareOfCap * 100).toFixed(1)} %)`,
+      met: shareOfCap >= 0.95,
+    });
   }
   if (rerun.ours) {
     aims.push({ aim: 'rerun: 0 API requests', measured: String(rerun.ours.apiRequests), met: rerun.ours.apiRequests === 0 });
@@ -34,10 +46,18 @@ export function aimsOf(result: BenchResult): Aim[] {
   }
   if (resume.ours && result.resume?.ours) {
     const { missingPages } = result.resume.ours;
-    aims.push({ aim: 'resume: exactly the missing pages', measured: `${resume.ours.apiRequests} API requests for ${missingPages} missing pages`, met: resume.ours.apiRequests === missingPages });
+    aims.push({
+      aim: 'resume: exactly the missing pages',
+      measured: `${resume.ours.apiRequests} API requests for ${missingPages} missing pages`,
+      met: resume.ours.apiRequests === missingPages,
+    });
   }
   if (result.memory) {
-    aims.push({ aim: `peak RSS < 150 MB at ${result.memory.pages} pages`, measured: `${result.memory.peakRssMb.toFixed(0)} MB`, met: result.memory.peakRssMb < 150 });
+    aims.push({
+      aim: `peak RSS < 150 MB at ${result.memory.pages} pages`,
+      measured: `${result.memory.peakRssMb.toFixed(0)} MB`,
+      met: result.memory.peakRssMb < 150,
+    });
   }
   return aims;
 }

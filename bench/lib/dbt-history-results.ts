@@ -53,7 +53,11 @@ export interface DbtHistoryAim {
 }
 
 /** The two aims of the history benchmark, judged on the three measured figures. */
-export function dbtHistoryAims({ fullBuildS, incrementalBuildS, oneDayFullBuildS }: Pick<DbtHistoryResult, 'fullBuildS' | 'incrementalBuildS' | 'oneDayFullBuildS'>): DbtHistoryAim[] {
+export function dbtHistoryAims({
+  fullBuildS,
+  incrementalBuildS,
+  oneDayFullBuildS,
+}: Pick<DbtHistoryResult, 'fullBuildS' | 'incrementalBuildS' | 'oneDayFullBuildS'>): DbtHistoryAim[] {
   const s = (seconds: number) => `${seconds.toFixed(1)} s`;
   return [
     {

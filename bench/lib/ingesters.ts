@@ -46,7 +46,14 @@ export function launch(name: IngesterName, bucket: string, ctx: BenchContext, ex
       return {
         command: paths.gmp,
         args: ['ingest', '--endpoint', 'games', '--json', ...(extra.args ?? [])],
-        env: { ...baseEnv(), ...ctx.s3.env, ...api, LAKE_URL: `s3://${bucket}/lake`, ...(ctx.oursEndpoints ? { GMP_ENDPOINTS: ctx.oursEndpoints } : {}), ...extra.env },
+        env: {
+          ...baseEnv(),
+          ...ctx.s3.env,
+          ...api,
+          LAKE_URL: `s3://${bucket}/lake`,
+          ...(ctx.oursEndpoints ? { GMP_ENDPOINTS: ctx.oursEndpoints } : {}),
+          ...extra.env,
+        },
       };
     case 'seed':
       return {

@@ -155,9 +155,7 @@ export function nothingToFetch(plan: Plan): string {
 
 /** Collects the outcome of parallel shards; one error names the units of every shard that failed. */
 export function summarizeShards(shards: Shard[], results: PromiseSettledResult<string>[]): string {
-  const failures = results.flatMap((result, i) =>
-    result.status === 'rejected' ? [`${shards[i]!.units.join(' ')}: ${describeFailure(result.reason)}`] : [],
-  );
+  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${shards[i]!.units.join(' ')}: ${describeFailure(result.reason)}`] : []));
   if (failures.length > 0) throw new Error(`ingest failed for ${failures.join('; ')}`);
   return results.map((result) => (result as PromiseFulfilledResult<string>).value.trim()).join('\n');
 }
@@ -168,7 +166,11 @@ export function summarizeShards(shards: Shard[], results: PromiseSettledResult<s
  */
 export function describeFailure(reason: unknown): string {
   const stderr = (reason as { stderr?: unknown } | null)?.stderr;
-  const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
   if (typeof stderr === 'string' && lines(stderr).length > 0) return lines(stderr).at(-1)!;
   const message = reason instanceof Error ? reason.message : String(reason);
   return lines(message)[0] ?? 'failed';
@@ -248,9 +250,7 @@ export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPl
 /** A lake URL given to the module is an S3 one: a file:// lake would vanish with its container. */
 export function checkLakeUrl(url: string): string {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(url)) {
-    throw new Error(
-      `invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on a cache volume)`,
-    );
+    throw new Error(`invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on a cache volume)`);
   }
   // dbt's sources append /raw/... to it.
   return url.replace(/\/+$/, '');
@@ -310,11 +310,7 @@ export function transformEnv(
     env.WAREHOUSE_PATH = `${APP_DIR}/${WAREHOUSE_FILE}`;
     return env;
   }
-  const missing = [
-    snowflake.account === undefined && '--account',
-    !given.snowflakeUser && '--user',
-    !given.snowflakePassword && '--password',
-  ].filter(Boolean);
+  const missing = [snowflake.account === undefined && '--account', !given.snowflakeUser && '--user', !given.snowflakePassword && '--password'].filter(Boolean);
   if (missing.length > 0) throw new Error(`transform --target prod needs with-snowflake ${missing.join(', ')}`);
   const values: Record<string, string | undefined> = {
     SNOWFLAKE_ACCOUNT: snowflake.account,

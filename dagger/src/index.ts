@@ -7,19 +7,7 @@
  * secrets lives in commands.ts.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  argument,
-  check,
-  Container,
-  dag,
-  Directory,
-  File,
-  func,
-  object,
-  Platform,
-  Secret,
-  Service,
-} from '@dagger.io/dagger';
+import { argument, check, Container, dag, Directory, File, func, object, Platform, Secret, Service } from '@dagger.io/dagger';
 import {
   APP_DIR,
   CLI,
@@ -140,14 +128,7 @@ export class GameMarketPipeline {
 
   /** The Snowflake account that transform --target prod builds. */
   @func()
-  withSnowflake(
-    account: string,
-    user: Secret,
-    password: Secret,
-    role?: string,
-    warehouse?: string,
-    database?: string,
-  ): GameMarketPipeline {
+  withSnowflake(account: string, user: Secret, password: Secret, role?: string, warehouse?: string, database?: string): GameMarketPipeline {
     this.snowflakeAccount = account;
     this.snowflakeUser = user;
     this.snowflakePassword = password;
@@ -179,7 +160,9 @@ export class GameMarketPipeline {
     maxPages?: number,
   ): Promise<string> {
     const run = await this.startRun(true);
-    return this.runner(run).withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to, maxPages }, shards)]).stdout();
+    return this.runner(run)
+      .withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to, maxPages }, shards)])
+      .stdout();
   }
 
   /**
@@ -360,13 +343,9 @@ export class GameMarketPipeline {
     if ((registryUsername === undefined) !== (registryPassword === undefined)) {
       throw new Error('give --registry-username and --registry-password together (or neither, for a registry the engine is logged in to)');
     }
-    const auth = (ctr: Container) =>
-      registryPassword ? ctr.withRegistryAuth(registryHost(registry), registryUsername!, registryPassword) : ctr;
+    const auth = (ctr: Container) => (registryPassword ? ctr.withRegistryAuth(registryHost(registry), registryUsername!, registryPassword) : ctr);
     const target = platform as Platform;
-    const published = await Promise.all([
-      auth(this.buildIngestImage(target)).publish(refs[0]),
-      auth(this.buildTransformImage(target)).publish(refs[1]),
-    ]);
+    const published = await Promise.all([auth(this.buildIngestImage(target)).publish(refs[0]), auth(this.buildTransformImage(target)).publish(refs[1])]);
     return published.join('\n');
   }
 
@@ -408,10 +387,7 @@ export class GameMarketPipeline {
       .container()
       .from(IMAGES.nodeToolbox)
       .withExec(['apt-get', 'update'])
-      .withExec([
-        'apt-get', 'install', '-y', '--no-install-recommends',
-        'python3', 'python3-venv', 'python3-pip', 'python3-dev', 'chromium', 'shellcheck',
-      ])
+      .withExec(['apt-get', 'install', '-y', '--no-install-recommends', 'python3', 'python3-venv', 'python3-pip', 'python3-dev', 'chromium', 'shellcheck'])
       .withDirectory('/usr/local/go', go)
       .withEnvVariable('PATH', '/usr/local/go/bin:/root/go/bin:${PATH}', { expand: true })
       .withMountedCache('/root/.npm', dag.cacheVolume('game-market-npm'))
@@ -479,7 +455,9 @@ export class GameMarketPipeline {
   }
 
   private compactLake(run: Run): Promise<string> {
-    return this.runner(run).withExec([...CLI, ...COMPACT_ARGS]).stdout();
+    return this.runner(run)
+      .withExec([...CLI, ...COMPACT_ARGS])
+      .stdout();
   }
 
   /** Plans in one container, then runs every shard of the plan in a container of its own. */
@@ -494,11 +472,7 @@ export class GameMarketPipeline {
   /** A shell on the lake volume, for steps that copy or empty it. */
   private lakeShell(): Container {
     const volume = this.volumeName();
-    return dag
-      .container()
-      .from(IMAGES.node)
-      .withMountedCache(LAKE_MOUNT, dag.cacheVolume(volume))
-      .withEnvVariable('GMP_RUN_NONCE', randomUUID());
+    return dag.container().from(IMAGES.node).withMountedCache(LAKE_MOUNT, dag.cacheVolume(volume)).withEnvVariable('GMP_RUN_NONCE', randomUUID());
   }
 
   /** The lake volume of these settings; an S3 lake has none. */

@@ -13,7 +13,15 @@ export function compactedLine(p: CompactedPartition): string {
 export function compactSummaryLine(summary: CompactSummary, json: boolean): string {
   const { alreadyCompacted, pages, bytesIn, bytesOut, durationMs } = summary;
   if (json) {
-    const compacted = summary.compacted.map(({ endpoint, load, date, pages, parts, bytesIn, bytesOut }) => ({ endpoint, load, date, pages, parts: parts.length, bytesIn, bytesOut }));
+    const compacted = summary.compacted.map(({ endpoint, load, date, pages, parts, bytesIn, bytesOut }) => ({
+      endpoint,
+      load,
+      date,
+      pages,
+      parts: parts.length,
+      bytesIn,
+      bytesOut,
+    }));
     return `${JSON.stringify({ compacted, partitions: compacted.length, alreadyCompacted, pages, bytesIn, bytesOut, durationMs })}\n`;
   }
   return `${plural(summary.compacted.length, 'partition')} compacted (${plural(pages, 'page')}, ${megabytes(bytesIn)} -> ${megabytes(bytesOut)}), ${alreadyCompacted} already compacted\n`;

@@ -22,12 +22,15 @@ function staleSchema(): string | undefined {
 export const generateCommand = defineCommand({
   command: 'generate',
   describe: 'write what derives from config/endpoints.json: its JSON Schema, the dbt sources and base models',
-  builder: (yargs) =>
-    yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
+  builder: (yargs) => yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
   handler: (args) => {
     const schema = staleSchema();
     if (args.check) {
-      const stale = [...(schema ? ['config/endpoints.schema.json'] : []), ...staleDbtSources().map((path) => `dbt/${path}`), ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : [])];
+      const stale = [
+        ...(schema ? ['config/endpoints.schema.json'] : []),
+        ...staleDbtSources().map((path) => `dbt/${path}`),
+        ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : []),
+      ];
       if (stale.length) {
         throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
       }

@@ -12,4 +12,15 @@ import { transformCommand } from './transform.js';
 
 /** Every `gmp` command, one module each. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [pipelineCommand, ingestCommand, planCommand, compactCommand, lakeCommand, sandboxCommand, configCommand, transformCommand, reportCommand, generateCommand];
+export const commands: CommandModule<any, any>[] = [
+  pipelineCommand,
+  ingestCommand,
+  planCommand,
+  compactCommand,
+  lakeCommand,
+  sandboxCommand,
+  configCommand,
+  transformCommand,
+  reportCommand,
+  generateCommand,
+];

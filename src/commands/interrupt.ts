@@ -9,7 +9,10 @@ const EXIT_CODES: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 export class InterruptedError extends GmpError {
   override readonly exitCode: number;
   /** `next`: what the next run does about the work this one left. */
-  constructor(readonly signal: StopSignal, next = 'the next run resumes where this one stopped') {
+  constructor(
+    readonly signal: StopSignal,
+    next = 'the next run resumes where this one stopped',
+  ) {
     super(`interrupted by ${signal}: ${next}`);
     this.exitCode = EXIT_CODES[signal];
   }

@@ -29,7 +29,9 @@ const status = defineCommand({
     process.stdout.write(`lake ${store.location}\n`);
     if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
     for (const p of partitions) {
-      process.stdout.write(`  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`);
+      process.stdout.write(
+        `  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
+      );
     }
     if (!runs.length) process.stdout.write('no runs this month\n');
     const byApi = new Map<string, { runs: number; requests: number }>();
@@ -37,7 +39,8 @@ const status = defineCommand({
       const total = byApi.get(run.api) ?? { runs: 0, requests: 0 };
       byApi.set(run.api, { runs: total.runs + 1, requests: total.requests + run.apiRequests });
     }
-    for (const [api, total] of byApi) process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
+    for (const [api, total] of byApi)
+      process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
   },
 });
 

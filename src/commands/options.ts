@@ -11,13 +11,27 @@ import { redactText, redactUrl } from '../source/redact.js';
 /** Flags shared by the commands that touch the lake; each falls back to its env variable. */
 export function withLake<T>(yargs: Argv<T>) {
   return yargs
-    .option('lake', { type: 'string', describe: 'the lake: file://DIR or s3://BUCKET[/PREFIX] [env LAKE_URL]', default: process.env.LAKE_URL || DEFAULT_LAKE_URL, defaultDescription: DEFAULT_LAKE_URL })
-    .option('s3-endpoint', { type: 'string', describe: 'an S3-compatible server such as MinIO; unset for AWS S3 [env S3_ENDPOINT]', default: process.env.S3_ENDPOINT });
+    .option('lake', {
+      type: 'string',
+      describe: 'the lake: file://DIR or s3://BUCKET[/PREFIX] [env LAKE_URL]',
+      default: process.env.LAKE_URL || DEFAULT_LAKE_URL,
+      defaultDescription: DEFAULT_LAKE_URL,
+    })
+    .option('s3-endpoint', {
+      type: 'string',
+      describe: 'an S3-compatible server such as MinIO; unset for AWS S3 [env S3_ENDPOINT]',
+      default: process.env.S3_ENDPOINT,
+    });
 }
 
 /** The dev DuckDB warehouse flag of `transform` and `report`. */
 export function withWarehouse<T>(yargs: Argv<T>, describe: string) {
-  return yargs.option('warehouse', { type: 'string', describe: `${describe} [env WAREHOUSE_PATH]`, default: warehouseFromEnv(), defaultDescription: DEFAULT_WAREHOUSE_PATH });
+  return yargs.option('warehouse', {
+    type: 'string',
+    describe: `${describe} [env WAREHOUSE_PATH]`,
+    default: warehouseFromEnv(),
+    defaultDescription: DEFAULT_WAREHOUSE_PATH,
+  });
 }
 
 /** The warehouse a command without a --warehouse flag builds and reads. */

@@ -17,14 +17,21 @@ import { transform } from '../transform/index.js';
 import { createTransformReporter } from './transform-reporter.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
-
 export const pipelineCommand = defineCommand({
   command: 'pipeline',
-  describe: 'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
+  describe:
+    'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
   builder: (yargs) =>
     withApi(withLake(yargs))
-      .option('max-pages', { type: 'number', describe: `pages this run may fetch (default with a real key: ${DEFAULT_REAL_API_MAX_PAGES}; no cap on the sandbox)` })
-      .option('json', { type: 'boolean', default: false, describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log' }),
+      .option('max-pages', {
+        type: 'number',
+        describe: `pages this run may fetch (default with a real key: ${DEFAULT_REAL_API_MAX_PAGES}; no cap on the sandbox)`,
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log',
+      }),
   handler: async (args) => {
     const file = loadEndpoints();
     const store = lakeFrom(args);
@@ -36,11 +43,17 @@ export const pipelineCommand = defineCommand({
       if (useSandbox) {
         sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
         api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, { api: sandbox.url, sandbox: true });
+        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, {
+          api: sandbox.url,
+          sandbox: true,
+        });
       } else {
         api = apiFrom(file, args);
         maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
-        notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, { api: args.baseUrl || file.source.baseUrl, maxPages });
+        notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, {
+          api: args.baseUrl || file.source.baseUrl,
+          maxPages,
+        });
       }
       // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.
       const work = [
@@ -51,7 +64,16 @@ export const pipelineCommand = defineCommand({
       const reporter = createReporter();
       let record: RunRecord;
       try {
-        record = await runIngest({ work, store, api, source: file.source, maxPages, signal: interruptSignal(), onRetry: reporter.retry, onEvent: reporter.event });
+        record = await runIngest({
+          work,
+          store,
+          api,
+          source: file.source,
+          maxPages,
+          signal: interruptSignal(),
+          onRetry: reporter.retry,
+          onEvent: reporter.event,
+        });
       } finally {
         reporter.stop();
       }
@@ -67,7 +89,16 @@ export const pipelineCommand = defineCommand({
     const progress = createTransformReporter();
     let built: Awaited<ReturnType<typeof transform>>;
     try {
-      built = await transform({ target: 'dev', lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: warehouseFromEnv(), env: process.env, python: pythonFromEnv(), onProgress: progress.progress, signal: interruptSignal() });
+      built = await transform({
+        target: 'dev',
+        lakeUrl: args.lake,
+        s3Endpoint: args.s3Endpoint,
+        warehousePath: warehouseFromEnv(),
+        env: process.env,
+        python: pythonFromEnv(),
+        onProgress: progress.progress,
+        signal: interruptSignal(),
+      });
     } finally {
       progress.stop();
     }

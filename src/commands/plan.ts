@@ -45,7 +45,9 @@ function describePlan(plan: WorkPlan): string {
     return `${unit.id}: ${unit.state}, ${pages}; needs ${cost} API requests${unit.backfill ? ' (backfill: a share of the budget per daily run)' : ''}`;
   });
   const { budget } = plan;
-  lines.push(`about ${plan.apiRequestsNeeded} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`);
+  lines.push(
+    `about ${plan.apiRequestsNeeded} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
+  );
   if (plan.apiRequestsNeeded > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
   return `${lines.join('\n')}\n`;
 }

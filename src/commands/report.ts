@@ -10,8 +10,11 @@ export const reportCommand = defineCommand({
   command: 'report',
   describe: 'write the market report: the marts as one self-contained HTML page with charts',
   builder: (yargs) =>
-    withWarehouse(withLake(yargs), 'the DuckDB warehouse to read')
-      .option('out', { type: 'string', default: DEFAULT_REPORT_PATH, describe: 'where to write the HTML page' }),
+    withWarehouse(withLake(yargs), 'the DuckDB warehouse to read').option('out', {
+      type: 'string',
+      default: DEFAULT_REPORT_PATH,
+      describe: 'where to write the HTML page',
+    }),
   handler: async (args) => {
     checkOutPath(args.out);
     // Vega and DuckDB take a while to load: only this command pays for them.

@@ -23,10 +23,27 @@ export const sandboxCommand = defineCommand({
       .option('retry-after-seconds', { type: 'number', default: 1 })
       .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' }),
   handler: async ({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate }) => {
-    const sandbox = await startSandbox({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate });
+    const sandbox = await startSandbox({
+      host,
+      port,
+      games,
+      seed,
+      today,
+      quota,
+      maxResults,
+      latencyMs,
+      latencySpikeRate,
+      errorRate,
+      rate429,
+      retryAfterSeconds,
+      truncateRate,
+    });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
-    notice(`sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it`, { api: sandbox.url });
+    notice(
+      `sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it`,
+      { api: sandbox.url },
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

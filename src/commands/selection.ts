@@ -23,7 +23,8 @@ export function withSelection<T>(yargs: Argv<T>) {
     .option('mode', {
       choices: MODES,
       default: 'snapshot' as Mode,
-      describe: 'snapshot: full listings (an open one is resumed); incremental: updated day windows; daily: incremental where allowed plus the open backfill, else snapshot',
+      describe:
+        'snapshot: full listings (an open one is resumed); incremental: updated day windows; daily: incremental where allowed plus the open backfill, else snapshot',
     })
     .option('date', { type: 'string', describe: 'logical date YYYY-MM-DD (default: the open snapshot, else today; yesterday for windows)' })
     .option('from', { type: 'string', describe: 'first day of a range of windows (incremental)' })

@@ -16,7 +16,11 @@ export const transformCommand = defineCommand({
   builder: (yargs) =>
     withWarehouse(withLake(yargs), 'the dev DuckDB file')
       .option('target', { choices: TARGETS, default: 'dev' as Target, describe: 'dev: DuckDB reading the lake; prod: Snowflake over the external tables' })
-      .option('full-refresh', { type: 'boolean', default: false, describe: 'rebuild every model from the whole lake, not only the partitions completed since the last build' })
+      .option('full-refresh', {
+        type: 'boolean',
+        default: false,
+        describe: 'rebuild every model from the whole lake, not only the partitions completed since the last build',
+      })
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (args) => {
     const signal = interruptSignal();
@@ -32,7 +36,17 @@ export const transformCommand = defineCommand({
     }
     let built: Awaited<ReturnType<typeof transform>>;
     try {
-      built = await transform({ target: args.target, lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, warehousePath: args.warehouse, env: process.env, python: pythonFromEnv(), fullRefresh: args.fullRefresh, onProgress: reporter.progress, signal });
+      built = await transform({
+        target: args.target,
+        lakeUrl: args.lake,
+        s3Endpoint: args.s3Endpoint,
+        warehousePath: args.warehouse,
+        env: process.env,
+        python: pythonFromEnv(),
+        fullRefresh: args.fullRefresh,
+        onProgress: reporter.progress,
+        signal,
+      });
     } catch (error) {
       throw error instanceof InterruptedError ? new InterruptedError(error.signal, REBUILD) : error;
     } finally {

@@ -62,5 +62,7 @@ async function checkLeftPart(store: ObjectStore, key: string, sha256: string): P
   const existing = await store.get(key);
   if (existing && createHash('sha256').update(existing).digest('hex') === sha256) return;
   const folder = key.slice(0, key.lastIndexOf('/') + 1);
-  throw new CorruptObjectError(`${key} differs from the part its pages give (its folder has no _SUCCESS, so nothing reads it): delete ${folder} and rerun gmp compact`);
+  throw new CorruptObjectError(
+    `${key} differs from the part its pages give (its folder has no _SUCCESS, so nothing reads it): delete ${folder} and rerun gmp compact`,
+  );
 }

@@ -53,7 +53,9 @@ export async function runCompact({ store, endpoints, partBytes = DEFAULT_PART_BY
     const id = partitionId(p.endpoint, p.load, p.date);
     const result = await compactPartition(store, { endpoint: { name: p.endpoint }, load: p.load, date: p.date }, partBytes, signal).catch((error: unknown) => {
       if (error instanceof GmpError || signal?.aborted) throw error;
-      throw new CompactionError(`compacting ${id} failed (${String((error as Error).message ?? error).split('\n')[0]}): it has no marker, so the next gmp compact redoes it`);
+      throw new CompactionError(
+        `compacting ${id} failed (${String((error as Error).message ?? error).split('\n')[0]}): it has no marker, so the next gmp compact redoes it`,
+      );
     });
     compacted.push(result);
     onCompacted?.(result);

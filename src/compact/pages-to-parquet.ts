@@ -69,7 +69,8 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
         const bodies = await Promise.all(batch.map((key) => store.get(key)));
         for (const [offset, key] of batch.entries()) {
           const body = bodies[offset];
-          if (body === undefined) throw new CorruptObjectError(`${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`);
+          if (body === undefined)
+            throw new CorruptObjectError(`${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`);
           if (!current || (current.bytesIn > 0 && current.bytesIn + body.byteLength > partBytes)) {
             if (current) await writePart(current);
             current = { path: join(dir, `part-${parts.length}.parquet`), staging: join(dir, `pages-${parts.length}`), pages: 0, bytesIn: 0 };
@@ -85,7 +86,13 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
         }
       }
       if (current) await writePart(current);
-      return { parts: parts.map(({ path, pages, bytesIn }) => ({ path, pages, bytesIn })), pages: pageKeys.length, bytesIn, sourceSha256: source.digest('hex'), dispose };
+      return {
+        parts: parts.map(({ path, pages, bytesIn }) => ({ path, pages, bytesIn })),
+        pages: pageKeys.length,
+        bytesIn,
+        sourceSha256: source.digest('hex'),
+        dispose,
+      };
     } finally {
       connection.closeSync();
       instance.closeSync();

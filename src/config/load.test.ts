@@ -63,6 +63,8 @@ describe('config/endpoints.json', () => {
   });
 
   it('lists the valid endpoints when one is unknown', () => {
-    expect(() => findEndpoint(loadEndpoints(), 'gamez')).toThrow('unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags');
+    expect(() => findEndpoint(loadEndpoints(), 'gamez')).toThrow(
+      'unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags',
+    );
   });
 });

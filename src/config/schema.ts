@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** An endpoint's name is used in object keys, table and model names, and state names. */
-export const endpointName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
+export const endpointName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
 
 export const freshnessSchema = z
   .strictObject({
@@ -20,16 +18,15 @@ export const endpointSchema = z
       .string()
       .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, 'must be an API path such as "games" or "platforms/lists/parents"')
       .describe('The API path after the base URL, without slashes at either end.'),
-    incremental: z
-      .literal('updated')
-      .optional()
-      .describe('The filter that selects a day window of changed items ("updated=D,D").'),
+    incremental: z.literal('updated').optional().describe('The filter that selects a day window of changed items ("updated=D,D").'),
     refreshDays: z
       .int()
       .min(1)
       .max(366)
       .optional()
-      .describe('In daily mode, start a new snapshot only when the last one is this many days old (default 1): deep listings cost up to the depth cap each time.'),
+      .describe(
+        'In daily mode, start a new snapshot only when the last one is this many days old (default 1): deep listings cost up to the depth cap each time.',
+      ),
     freshness: freshnessSchema.optional(),
   })
   .describe('One list endpoint of the API.');
@@ -41,12 +38,18 @@ export const sourceSchema = z
     maxResults: z
       .int()
       .min(40)
-      .describe("Results the API serves per listing (its depth cap); deeper listings are read in windows that fit. RAWG's is 10,000 at page_size 20, undocumented at 40."),
+      .describe(
+        "Results the API serves per listing (its depth cap); deeper listings are read in windows that fit. RAWG's is 10,000 at page_size 20, undocumented at 40.",
+      ),
     requestsPerSecond: z.number().min(0.01).max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
     concurrency: z.int().min(1).max(64).describe('Pages fetched at once within a partition.'),
     requestTimeoutMs: z.int().min(100).max(600_000).describe('Time allowed for one API request, in milliseconds (at most 10 minutes).'),
     retries: z.int().min(0).max(20).describe('Retries of a transient failure (5xx, 429, reset, timeout, bad body).'),
-    monthlyRequestBudget: z.int().positive().max(Number.MAX_SAFE_INTEGER).describe('API requests allowed per calendar month (UTC); no run spends more than the month has left.'),
+    monthlyRequestBudget: z
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .describe('API requests allowed per calendar month (UTC); no run spends more than the month has left.'),
   })
   .describe('Settings of the RAWG source.');
 

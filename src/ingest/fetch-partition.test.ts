@@ -17,7 +17,16 @@ const games = snapshotPartition(findEndpoint(file, 'games'), '2026-11-30');
 
 async function fetchOnce(store: MemoryStore, partition: Partition, client: FakeRawg, ctx: Partial<FetchContext> = {}) {
   const plan = await planPartition(store, partition);
-  return fetchPartition(plan, { client, allowance: { remaining: Infinity }, concurrency: 4, pageSize: 10, maxResults: 100, runId: 'run-1', today: TODAY, ...ctx });
+  return fetchPartition(plan, {
+    client,
+    allowance: { remaining: Infinity },
+    concurrency: 4,
+    pageSize: 10,
+    maxResults: 100,
+    runId: 'run-1',
+    today: TODAY,
+    ...ctx,
+  });
 }
 
 const json = (store: MemoryStore, key: string): Record<string, unknown> => JSON.parse(store.contents().get(key) ?? 'null');
@@ -141,7 +150,7 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
     expect(store.contents().get(pageKey({ partition: genres }, 2))).toBe(theirs);
   });
 
-  it("follows the manifest of a run that started the listing a moment before, its page size included", async () => {
+  it('follows the manifest of a run that started the listing a moment before, its page size included', async () => {
     const store = new MemoryStore();
     const plan = await planPartition(store, genres);
     expect(plan.root.state.status).toBe('new');

@@ -78,8 +78,7 @@ export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Pr
 }
 
 type TreeResult =
-  | { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' }
-  | { kind: 'open'; pages: number; note?: string };
+  { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' } | { kind: 'open'; pages: number; note?: string };
 
 class ListingFetcher {
   constructor(
@@ -101,12 +100,20 @@ class ListingFetcher {
     if (state.status === 'capped') return { kind: 'open', pages: state.pages, note: cappedNote(state.capped) };
     if (!selected) return { kind: 'open', pages: 0 };
 
-    const result = await this.#fetchListing(listing, state.status === 'resume' ? state.manifest : undefined, state.status === 'resume' ? state.present : new Set());
+    const result = await this.#fetchListing(
+      listing,
+      state.status === 'resume' ? state.manifest : undefined,
+      state.status === 'resume' ? state.present : new Set(),
+    );
     switch (result.kind) {
       case 'complete':
         return result;
       case 'split':
-        return this.#windows(result.split, result.split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } })), true);
+        return this.#windows(
+          result.split,
+          result.split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } })),
+          true,
+        );
       default:
         return { kind: 'open', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
     }
@@ -157,7 +164,10 @@ class ListingFetcher {
     const nextOf = new Map<number, string | null>();
     const progress = (manifest: Manifest) => {
       counters.pagesDone += 1;
-      ctx.onProgress?.({ pagesDone: counters.pagesDone + counters.pagesSkipped, pagesTotal: Math.max(counters.pagesDone + counters.pagesSkipped, manifest.pages) });
+      ctx.onProgress?.({
+        pagesDone: counters.pagesDone + counters.pagesSkipped,
+        pagesTotal: Math.max(counters.pagesDone + counters.pagesSkipped, manifest.pages),
+      });
     };
 
     /** Fetches one page and stores it; its `next` link, or 'end' when the API refuses the page. */
@@ -167,7 +177,10 @@ class ListingFetcher {
       counters.pagesFetched += 1;
       if (result.status === 'end') return 'end';
       // Only the link and the bytes live on: the parsed page can be collected during the upload.
-      const { body, envelope: { next } } = result;
+      const {
+        body,
+        envelope: { next },
+      } = result;
       await store.putIfAbsent(pageKey(listing, page), body);
       present.add(page);
       // Only a link at or past the planned end is followed; the lake has the rest.

@@ -81,7 +81,9 @@ export class Ledger {
   async reserve(): Promise<void> {
     while (this.used >= this.#reserved) {
       if (this.#reserved >= this.allowed) {
-        throw new BudgetExceededError(`the month's request budget is spent (this run had ${this.allowed} left): the work resumes next month, or raise monthlyRequestBudget`);
+        throw new BudgetExceededError(
+          `the month's request budget is spent (this run had ${this.allowed} left): the work resumes next month, or raise monthlyRequestBudget`,
+        );
       }
       // One block at a time, shared by every concurrent request of the run.
       this.#pending ??= this.#reserveBlock().finally(() => (this.#pending = undefined));

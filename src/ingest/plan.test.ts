@@ -13,8 +13,12 @@ const halves = [
   { from: '1970-01-01', to: '1998-06-15' },
   { from: '1998-06-16', to: '2026-11-30' },
 ];
-const [older, newer] = halves.map((window) => ({ partition: games, window })) as [{ partition: typeof games; window: { from: string; to: string } }, { partition: typeof games; window: { from: string; to: string } }];
-const manifest = (pages: number) => JSON.stringify({ endpoint: 'games', path: 'games', load: 'snapshot', date: games.date, params: {}, pageSize: 40, count: pages * 40, pages, createdAt: 'x' });
+const [older, newer] = halves.map((window) => ({ partition: games, window })) as [
+  { partition: typeof games; window: { from: string; to: string } },
+  { partition: typeof games; window: { from: string; to: string } },
+];
+const manifest = (pages: number) =>
+  JSON.stringify({ endpoint: 'games', path: 'games', load: 'snapshot', date: games.date, params: {}, pageSize: 40, count: pages * 40, pages, createdAt: 'x' });
 
 async function lake(objects: [string, string][]) {
   const store = new MemoryStore();
@@ -39,7 +43,14 @@ describe('planning a partition (memory lake)', () => {
   });
 
   it('resumes a started listing with the pages it lacks', async () => {
-    const plan = await planPartition(await lake([[manifestKey(root), manifest(5)], [pageKey(root, 1), '{}'], [pageKey(root, 4), '{}']]), games);
+    const plan = await planPartition(
+      await lake([
+        [manifestKey(root), manifest(5)],
+        [pageKey(root, 1), '{}'],
+        [pageKey(root, 4), '{}'],
+      ]),
+      games,
+    );
     expect(plan.root.state).toMatchObject({ status: 'resume', present: new Set([1, 4]) });
     expect(knownApiRequests(plan.root)).toBe(3);
     // GET of the marker, LIST of the partition, GET of the manifest.

@@ -1,15 +1,5 @@
 import { CountingStore, type ObjectStore } from '../lake/store.js';
-import {
-  cappedSchema,
-  manifestSchema,
-  parseStored,
-  splitSchema,
-  successSchema,
-  type Capped,
-  type Manifest,
-  type Split,
-  type Success,
-} from './manifest.js';
+import { cappedSchema, manifestSchema, parseStored, splitSchema, successSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
 import { cappedKey, listingPrefix, manifestKey, pageNumber, partitionPrefix, splitKey, successKey } from '../lake/layout.js';
 import type { Listing, Partition } from './partition.js';
 
@@ -60,7 +50,7 @@ async function planListing(store: ObjectStore, listing: Listing, keys: Set<strin
     }
     return present;
   };
-  const read = async <T,>(schema: Parameters<typeof parseStored<T>>[0], key: string): Promise<T> =>
+  const read = async <T>(schema: Parameters<typeof parseStored<T>>[0], key: string): Promise<T> =>
     parseStored(schema, (await store.get(key)) ?? new Uint8Array(), key);
 
   if (keys.has(splitKey(listing))) {

@@ -47,8 +47,16 @@ describe('the planner (a lake on disk, no API)', () => {
     const work = await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, await backfillLake(), now);
     const plan = planWork(work, { ...options, budget: budget(20_000), shards: 2, maxPages: 100 });
     expect(plan.shards).toEqual([
-      { units: [`games/snapshot/${D}/updated~1970-01-01~1998-06-17`], maxPages: 50, args: ['ingest', '--unit', `games/snapshot/${D}/updated~1970-01-01~1998-06-17`, '--max-pages', '50', '--requests-per-second', '50', '--json'] },
-      { units: [`games/snapshot/${D}/updated~1998-06-18~${D}`], maxPages: 50, args: ['ingest', '--unit', `games/snapshot/${D}/updated~1998-06-18~${D}`, '--max-pages', '50', '--requests-per-second', '50', '--json'] },
+      {
+        units: [`games/snapshot/${D}/updated~1970-01-01~1998-06-17`],
+        maxPages: 50,
+        args: ['ingest', '--unit', `games/snapshot/${D}/updated~1970-01-01~1998-06-17`, '--max-pages', '50', '--requests-per-second', '50', '--json'],
+      },
+      {
+        units: [`games/snapshot/${D}/updated~1998-06-18~${D}`],
+        maxPages: 50,
+        args: ['ingest', '--unit', `games/snapshot/${D}/updated~1998-06-18~${D}`, '--max-pages', '50', '--requests-per-second', '50', '--json'],
+      },
     ]);
     expect(plan.runsNeeded).toBe(8); // 746 requests at 100 pages a run
   });

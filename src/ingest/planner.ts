@@ -91,7 +91,10 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
 
 /** What a day's work of this kind costs: a listing's pages, spread over the days between its snapshots. */
 function dailyCost(item: Work, pageSize: number): number {
-  const cost = unitsOf(item, pageSize).reduce((sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)), 0);
+  const cost = unitsOf(item, pageSize).reduce(
+    (sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)),
+    0,
+  );
   const { load, endpoint } = item.plan.partition;
   return load === 'snapshot' ? cost / (endpoint.refreshDays ?? 1) : cost;
 }

@@ -39,7 +39,10 @@ const RUNS = '_runs/';
 
 /** Sorts by start time, so a month's runs share a key prefix: `20261126T134500Z-3fa2c1`. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -93,7 +93,14 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   });
   const allowance: PageAllowance = { remaining: options.maxPages ?? Infinity };
   // A daily run gives an open backfill the share of the budget the planner computed for it.
-  const plan = planWork(work, { api, budget, pageSize: source.pageSize, maxPages: options.maxPages, requestsPerSecond: source.requestsPerSecond, now: startedAt });
+  const plan = planWork(work, {
+    api,
+    budget,
+    pageSize: source.pageSize,
+    maxPages: options.maxPages,
+    requestsPerSecond: source.requestsPerSecond,
+    now: startedAt,
+  });
   const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
 

@@ -16,9 +16,20 @@ async function lakeWith(objects: Record<string, string>) {
 
 const success = JSON.stringify({ pages: 1, count: 1, runId: 'r', completedAt: '2026-11-01T00:00:00Z' });
 const manifest = (date: string) =>
-  JSON.stringify({ endpoint: 'games', path: 'games', load: 'snapshot', date, params: {}, pageSize: 40, count: 80, pages: 2, createdAt: '2026-11-01T00:00:00Z' });
+  JSON.stringify({
+    endpoint: 'games',
+    path: 'games',
+    load: 'snapshot',
+    date,
+    params: {},
+    pageSize: 40,
+    count: 80,
+    pages: 2,
+    createdAt: '2026-11-01T00:00:00Z',
+  });
 
-const ids = (work: Awaited<ReturnType<typeof selectWork>>) => work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
+const ids = (work: Awaited<ReturnType<typeof selectWork>>) =>
+  work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
 
 describe('daily mode (memory lake, no API)', () => {
   it("continues an open games snapshot as a backfill beside yesterday's window, under the snapshot's own date", async () => {
@@ -34,7 +45,10 @@ describe('daily mode (memory lake, no API)', () => {
   });
 
   it('takes a new snapshot of an endpoint only once its last one is refreshDays old', async () => {
-    const store = await lakeWith({ 'raw/developers/load=snapshot/date=2026-11-10/_SUCCESS': success, 'raw/genres/load=snapshot/date=2026-11-30/_SUCCESS': success });
+    const store = await lakeWith({
+      'raw/developers/load=snapshot/date=2026-11-10/_SUCCESS': success,
+      'raw/genres/load=snapshot/date=2026-11-30/_SUCCESS': success,
+    });
     const soon = await selectWork(file, { endpoints: ['developers', 'genres'], mode: 'daily' }, store, at('2026-12-01'));
     expect(ids(soon)).toEqual(['genres/snapshot/2026-12-01']);
     const later = await selectWork(file, { endpoints: ['developers', 'genres'], mode: 'daily' }, store, at('2026-12-10'));
@@ -57,7 +71,9 @@ describe('incremental mode and flags', () => {
   it('selects one updated window a day from --from to --to, and only for endpoints that have one', async () => {
     const work = await selectWork(file, { endpoints: 'all', mode: 'incremental', from: '2026-11-28', to: '2026-11-30' }, await lakeWith({}), at('2026-12-01'));
     expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30']);
-    await expect(selectWork(file, { endpoints: ['genres'], mode: 'incremental' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(/no incremental window/);
+    await expect(selectWork(file, { endpoints: ['genres'], mode: 'incremental' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(
+      /no incremental window/,
+    );
   });
 
   it.each([
@@ -85,10 +101,14 @@ describe('units named by id', () => {
     expect([...work[0]!.units!]).toEqual([a, b]);
   });
 
-  it.each(['games/snapshot', 'games/weekly/2026-11-30', 'games/updated/2026-11-30/updated~2026-11-01~2026-11-30', 'games/snapshot/2026-11-30/dates~a~b', 'genres/updated/2026-11-30', 'games/snapshot/2026-12-09'])(
-    'refuses the unit %s with a ConfigError',
-    async (id) => {
-      await expect(selectUnits(file, [id], await lakeWith({}), at('2026-12-01'))).rejects.toThrow(ConfigError);
-    },
-  );
+  it.each([
+    'games/snapshot',
+    'games/weekly/2026-11-30',
+    'games/updated/2026-11-30/updated~2026-11-01~2026-11-30',
+    'games/snapshot/2026-11-30/dates~a~b',
+    'genres/updated/2026-11-30',
+    'games/snapshot/2026-12-09',
+  ])('refuses the unit %s with a ConfigError', async (id) => {
+    await expect(selectUnits(file, [id], await lakeWith({}), at('2026-12-01'))).rejects.toThrow(ConfigError);
+  });
 });

@@ -53,9 +53,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
   const endpoints = all ? file.endpoints : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
 
   const date = selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
-  const updatedDays = selection.from
-    ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to'))
-    : [date ?? yesterdayUtc(now)];
+  const updatedDays = selection.from ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to')) : [date ?? yesterdayUtc(now)];
 
   const limit = pLimit(8);
   const plan = (partition: Partition) => limit(() => planPartition(store, partition));
@@ -96,7 +94,11 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
       work.push(
         openSnapshot(store, endpoint, today, plan).then(async (open) => {
           const resumable = open && (!isClosed(open.root) || open.partition.date === today);
-          return [resumable ? { plan: open, backfill: false } : { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(open ? typical(open) : {}) }];
+          return [
+            resumable
+              ? { plan: open, backfill: false }
+              : { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(open ? typical(open) : {}) },
+          ];
         }),
       );
     }
@@ -165,4 +167,4 @@ function notInFuture(date: string, today: string, flag: string): string {
   return date;
 }
 
-const unique = <T,>(items: T[]): T[] => [...new Set(items)];
+const unique = <T>(items: T[]): T[] => [...new Set(items)];

@@ -126,7 +126,10 @@ export class LocalStore implements ObjectStore {
   async listChildren(prefix: string): Promise<string[]> {
     try {
       const entries = await readdir(this.#path(prefix.replace(/\/$/, '')), { withFileTypes: true });
-      return entries.filter((entry) => entry.name !== STAGING).map((entry) => entry.name).sort();
+      return entries
+        .filter((entry) => entry.name !== STAGING)
+        .map((entry) => entry.name)
+        .sort();
     } catch (error) {
       if (isNotFound(error)) return [];
       throw error;

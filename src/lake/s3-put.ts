@@ -59,7 +59,15 @@ export class SignedPut {
       const region = await config.region();
       const custom = config.endpoint ? await config.endpoint() : undefined;
       const endpoint = custom ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path}` : undefined;
-      const resolved = config.endpointProvider({ Bucket: this.#bucket, Region: region, ForcePathStyle: config.forcePathStyle, UseFIPS: false, UseDualStack: false, Accelerate: false, ...(endpoint ? { Endpoint: endpoint } : {}) });
+      const resolved = config.endpointProvider({
+        Bucket: this.#bucket,
+        Region: region,
+        ForcePathStyle: config.forcePathStyle,
+        UseFIPS: false,
+        UseDualStack: false,
+        Accelerate: false,
+        ...(endpoint ? { Endpoint: endpoint } : {}),
+      });
       return new URL(resolved.url.toString());
     })();
     this.#base.catch(() => (this.#base = undefined));
@@ -82,7 +90,9 @@ export class SignedPut {
       ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
     };
     const names = Object.keys(headers).sort();
-    const canonical = ['PUT', url.pathname, '', ...names.map((name) => `${name}:${headers[name]}`), '', names.join(';'), headers['x-amz-content-sha256']].join('\n');
+    const canonical = ['PUT', url.pathname, '', ...names.map((name) => `${name}:${headers[name]}`), '', names.join(';'), headers['x-amz-content-sha256']].join(
+      '\n',
+    );
     const scope = `${day}/${region}/s3/aws4_request`;
     const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
     let signingKey: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);

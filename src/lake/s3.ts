@@ -100,9 +100,7 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     try {
       do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }),
-        );
+        const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }));
         for (const object of page.Contents ?? []) {
           if (object.Key) keys.push(object.Key.slice(this.#rootLength));
         }
@@ -120,9 +118,7 @@ export class S3Store implements ObjectStore {
     const at = this.#key(prefix);
     try {
       do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }),
-        );
+        const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }));
         for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(at.length).replace(/\/$/, ''));
         for (const object of page.Contents ?? []) if (object.Key) names.push(object.Key.slice(at.length));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -151,12 +147,16 @@ export class S3Store implements ObjectStore {
    */
   async checkWritable(): Promise<void> {
     try {
-      await this.#client.send(new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '{}\n', ContentType: 'application/json', IfNoneMatch: '*' }));
+      await this.#client.send(
+        new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '{}\n', ContentType: 'application/json', IfNoneMatch: '*' }),
+      );
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) return;
       if (nameOf(error) === 'AccessDenied') {
-        throw new LakeNotWritableError(`the lake ${this.location} refuses writes (${nameOf(error)} on ${WRITE_PROBE}): the AWS credentials need s3:PutObject on the bucket`);
+        throw new LakeNotWritableError(
+          `the lake ${this.location} refuses writes (${nameOf(error)} on ${WRITE_PROBE}): the AWS credentials need s3:PutObject on the bucket`,
+        );
       }
       throw this.#translate(error);
     }

@@ -40,11 +40,26 @@ describe.each(stores)('the object store contract (%s)', (_, open) => {
 
   it('lists every key under a prefix in lexical order, and the names one level down', async () => {
     const store = open();
-    for (const key of ['raw/g/date=2026-12-01/page=00002.json', 'raw/g/date=2026-11-30/_SUCCESS', 'raw/g/date=2026-12-01/page=00001.json', 'raw/h/x', 'raw/gx']) {
+    for (const key of [
+      'raw/g/date=2026-12-01/page=00002.json',
+      'raw/g/date=2026-11-30/_SUCCESS',
+      'raw/g/date=2026-12-01/page=00001.json',
+      'raw/h/x',
+      'raw/gx',
+    ]) {
       await store.putIfAbsent(key, '{}');
     }
-    expect(await store.list('raw/g/')).toEqual(['raw/g/date=2026-11-30/_SUCCESS', 'raw/g/date=2026-12-01/page=00001.json', 'raw/g/date=2026-12-01/page=00002.json']);
-    expect(await store.list('raw/g')).toEqual(['raw/g/date=2026-11-30/_SUCCESS', 'raw/g/date=2026-12-01/page=00001.json', 'raw/g/date=2026-12-01/page=00002.json', 'raw/gx']);
+    expect(await store.list('raw/g/')).toEqual([
+      'raw/g/date=2026-11-30/_SUCCESS',
+      'raw/g/date=2026-12-01/page=00001.json',
+      'raw/g/date=2026-12-01/page=00002.json',
+    ]);
+    expect(await store.list('raw/g')).toEqual([
+      'raw/g/date=2026-11-30/_SUCCESS',
+      'raw/g/date=2026-12-01/page=00001.json',
+      'raw/g/date=2026-12-01/page=00002.json',
+      'raw/gx',
+    ]);
     expect(await store.listChildren('raw/g/')).toEqual(['date=2026-11-30', 'date=2026-12-01']);
     expect(await store.listChildren('raw/')).toEqual(['g', 'gx', 'h']);
     expect(await store.listChildren('raw/none/')).toEqual([]);

@@ -101,7 +101,10 @@ export function linesByYear(
 ): TopLevelSpec {
   const isShare = measure.field === 'share';
   const described = seriesDescriptions(data, measure.field);
-  const years = yearTicks(data.rows.map((row) => row.year), layout.yearLabels);
+  const years = yearTicks(
+    data.rows.map((row) => row.year),
+    layout.yearLabels,
+  );
   return {
     ...frame(layout, text),
     data: { values: data.rows.map((row) => ({ ...row, description: described.get(row.series) })) },
@@ -210,7 +213,13 @@ function horizontalBars(bars: Bar[], text: ChartText, axis: { title: string; for
         title: null,
         axis: narrow ? null : { labelLimit: layout.labelLimit, ticks: false, domain: false, labelPadding: 6 },
       },
-      x: { field: 'value', type: 'quantitative', title: axis.title, scale: { domain: [0, max || 1], nice: false }, axis: { format: axis.format, tickCount: 5 } },
+      x: {
+        field: 'value',
+        type: 'quantitative',
+        title: axis.title,
+        scale: { domain: [0, max || 1], nice: false },
+        axis: { format: axis.format, tickCount: 5 },
+      },
     },
     layer: [
       { mark: { type: 'bar', color: '#3b6ea5', ...barShift }, encoding: { description: { field: 'description' } } },

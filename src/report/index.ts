@@ -38,7 +38,14 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   try {
     const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
     const record = readBuildRecord(warehouseFile);
-    html = await renderPage({ catalogue: data.catalogue, sections: marketSections(data), lake, builtFrom: builtFrom(record, store), verdict: record?.verdict, generatedAt: now });
+    html = await renderPage({
+      catalogue: data.catalogue,
+      sections: marketSections(data),
+      lake,
+      builtFrom: builtFrom(record, store),
+      verdict: record?.verdict,
+      generatedAt: now,
+    });
   } finally {
     warehouse.close();
   }

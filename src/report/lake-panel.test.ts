@@ -39,20 +39,27 @@ describe('the data panel (a real local lake)', () => {
     expect(hostOf('http://user:pw@rawg-proxy.example:8443/api')).toBe('rawg-proxy.example:8443');
   });
 
-  it('counts partitions per endpoint, this month\'s requests against the budget, the last complete run and the source', async () => {
+  it("counts partitions per endpoint, this month's requests against the budget, the last complete run and the source", async () => {
     const games1 = 'raw/games/load=snapshot/date=2026-11-01';
     const games2 = 'raw/games/load=updated/date=2026-11-24';
     const games3 = 'raw/games/load=snapshot/date=2026-11-25';
     const genres = 'raw/genres/load=snapshot/date=2026-11-01';
-    const store = await lakeWith({ [games1]: 3, [games2]: 1, [games3]: 2, [genres]: 1 }, [
-      // Last month's real requests do not count against this month's budget.
-      run('20261030T100000Z-aaaaaa', 'https://api.rawg.io/api', 'complete', 900, []),
-      run('20261101T100000Z-bbbbbb', 'https://api.rawg.io/api', 'complete', 4, [partition('games', 'snapshot', '2026-11-01', 3), partition('genres', 'snapshot', '2026-11-01', 1)]),
-      run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/sandbox/api', 'complete', 1, [partition('games', 'updated', '2026-11-24', 1)]),
-      // A rerun that found everything complete fetched nothing: it is no one's source.
-      run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/sandbox/api', 'complete', 0, [partition('games', 'snapshot', '2026-11-01', 0)]),
-      run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [{ ...partition('games', 'snapshot', '2026-11-25', 2), complete: false }]),
-    ], [games1, games2, genres]);
+    const store = await lakeWith(
+      { [games1]: 3, [games2]: 1, [games3]: 2, [genres]: 1 },
+      [
+        // Last month's real requests do not count against this month's budget.
+        run('20261030T100000Z-aaaaaa', 'https://api.rawg.io/api', 'complete', 900, []),
+        run('20261101T100000Z-bbbbbb', 'https://api.rawg.io/api', 'complete', 4, [
+          partition('games', 'snapshot', '2026-11-01', 3),
+          partition('genres', 'snapshot', '2026-11-01', 1),
+        ]),
+        run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/sandbox/api', 'complete', 1, [partition('games', 'updated', '2026-11-24', 1)]),
+        // A rerun that found everything complete fetched nothing: it is no one's source.
+        run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/sandbox/api', 'complete', 0, [partition('games', 'snapshot', '2026-11-01', 0)]),
+        run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [{ ...partition('games', 'snapshot', '2026-11-25', 2), complete: false }]),
+      ],
+      [games1, games2, genres],
+    );
 
     const panel = await readLakePanel(store, NOW);
 
@@ -64,7 +71,13 @@ describe('the data panel (a real local lake)', () => {
     expect(panel.budget).toBe(loadEndpoints().source.monthlyRequestBudget);
     expect(panel.apiRequestsThisMonth).toBe(4 + 2);
     expect(panel.sandboxRequestsThisMonth).toBe(1);
-    expect(panel.lastCompleteRun).toEqual({ runId: '20261125T090000Z-dddddd', finishedAt: '2026-11-25T09:00:30.000Z', apiRequests: 0, source: 'sandbox', host: '127.0.0.1:5001' });
+    expect(panel.lastCompleteRun).toEqual({
+      runId: '20261125T090000Z-dddddd',
+      finishedAt: '2026-11-25T09:00:30.000Z',
+      apiRequests: 0,
+      source: 'sandbox',
+      host: '127.0.0.1:5001',
+    });
     expect(panel.partitionsBySource).toEqual({ api: 2, sandbox: 1, unrecorded: 0 });
     expect(panel.apiHosts).toEqual(['api.rawg.io']);
   });

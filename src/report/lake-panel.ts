@@ -63,8 +63,7 @@ export async function readLakePanel(store: ObjectStore, now = new Date()): Promi
   const [partitions, runs] = await Promise.all([lakeStatus(store), runsSince(store)]);
   const month = now.toISOString().slice(0, 7);
   const thisMonth = runs.filter((run) => run.startedAt.startsWith(month));
-  const spent = (source: Source) =>
-    thisMonth.filter((run) => sourceOf(run.api) === source).reduce((sum, run) => sum + run.apiRequests, 0);
+  const spent = (source: Source) => thisMonth.filter((run) => sourceOf(run.api) === source).reduce((sum, run) => sum + run.apiRequests, 0);
   const lastComplete = runs.findLast((run) => run.outcome === 'complete');
 
   // A partition's pages came from the APIs of the runs that fetched any of them.

@@ -101,9 +101,15 @@ interface SourceLine {
 /** Only the built-in sandbox is synthetic: any other API (RAWG, a proxy, a replay) is named by its host. */
 function describeSource({ partitionsBySource: by, apiHosts }: LakePanel): SourceLine {
   const unrecorded = by.unrecorded ? ` (${plural(by.unrecorded, 'partition')} without a run record)` : '';
-  const apis = apiHosts.length === 1 && apiHosts[0] === RAWG_HOST ? `the RAWG API (${RAWG_HOST})` : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
+  const apis =
+    apiHosts.length === 1 && apiHosts[0] === RAWG_HOST
+      ? `the RAWG API (${RAWG_HOST})`
+      : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
   if (by.api && by.sandbox) {
-    return { kind: 'mixed', text: `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}` };
+    return {
+      kind: 'mixed',
+      text: `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}`,
+    };
   }
   if (by.api) return { kind: 'api', text: `${apis}${unrecorded}` };
   if (by.sandbox) return { kind: 'sandbox', text: `the sandbox API: synthetic games, not the real market${unrecorded}` };
@@ -153,7 +159,9 @@ function renderLakePanel(lake: LakePanel, source: string): string {
   }</dd>
 <dt>RAWG requests in ${esc(lake.month)}</dt><dd data-fact="budget"><meter min="0" max="${lake.budget}" value="${Math.min(lake.apiRequestsThisMonth, lake.budget)}" aria-label="Requests spent of the month's budget"></meter>
 <span data-spent="${lake.apiRequestsThisMonth}">${esc(formatCount(lake.apiRequestsThisMonth))}</span> of the <span data-budget="${lake.budget}">${esc(formatCount(lake.budget))}</span> budget spent (${esc((share * 100).toFixed(1))}%)${
-    lake.sandboxRequestsThisMonth ? `; the sandbox answered <span data-sandbox="${lake.sandboxRequestsThisMonth}">${esc(formatCount(lake.sandboxRequestsThisMonth))}</span> more, which the budget does not count` : ''
+    lake.sandboxRequestsThisMonth
+      ? `; the sandbox answered <span data-sandbox="${lake.sandboxRequestsThisMonth}">${esc(formatCount(lake.sandboxRequestsThisMonth))}</span> more, which the budget does not count`
+      : ''
   }.</dd>
 </dl>
 ${lake.endpoints.length ? renderTable(partitions) : '<p>The lake has no partitions: run <code>gmp pipeline</code>.</p>'}

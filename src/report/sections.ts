@@ -93,7 +93,7 @@ function platformSection({ platformShare: data }: MarketData): Section {
   const summary = ranked[0]
     ? `${ranked[0].series} has the most releases from ${yearSpan(data)} (${formatCount(ranked[0].releases)}).` +
       (leader ? ` In ${lastYear}, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.` : '') +
-      ' A game on several platforms counts for each, so a year\'s shares add up to more than 100%.'
+      " A game on several platforms counts for each, so a year's shares add up to more than 100%."
     : 'No game in the warehouse has both a platform and a release date.';
   return {
     id: 'platforms',
@@ -102,7 +102,9 @@ function platformSection({ platformShare: data }: MarketData): Section {
     chart: data.rows.length
       ? { text, spec: (layout) => linesByYear(data, text, { field: 'share', title: 'Share of releases (%)', legend: 'Platform' }, layout) }
       : undefined,
-    table: data.rows.length ? yearTable('platform-share', "Share of the year's releases (%) per year and platform", data, (_, share) => formatShare(share)) : undefined,
+    table: data.rows.length
+      ? yearTable('platform-share', "Share of the year's releases (%) per year and platform", data, (_, share) => formatShare(share))
+      : undefined,
   };
 }
 

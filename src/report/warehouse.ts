@@ -75,12 +75,9 @@ function openFailure(path: string, error: unknown): string {
 /** Fails with one line when the marts are missing or hold no games: an empty page helps nobody. */
 async function checkMarts(warehouse: Warehouse): Promise<void> {
   const present = new Set(
-    (
-      await warehouse.rows(
-        `select table_name::varchar as name from information_schema.tables where table_schema = $1`,
-        [MARTS_SCHEMA],
-      )
-    ).map((row) => row.name as string),
+    (await warehouse.rows(`select table_name::varchar as name from information_schema.tables where table_schema = $1`, [MARTS_SCHEMA])).map(
+      (row) => row.name as string,
+    ),
   );
   const missing = REPORT_MARTS.filter((mart) => !present.has(mart));
   if (missing.length === REPORT_MARTS.length) throw new ReportError(`no warehouse at ${warehouse.path} (it holds no marts): run ${runFirst} first`);

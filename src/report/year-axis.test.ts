@@ -17,7 +17,12 @@ describe('year labels of the line charts (rendered with Vega)', () => {
   for (const layout of LAYOUTS) {
     it(`never run together, on spans of 1 to 45 years (${layout.name})`, async () => {
       for (let years = 1; years <= 45; years++) {
-        const spec = linesByYear(spanOf(1998, years), { title: 'Releases', subtitle: 'per year' }, { field: 'releases', title: 'Releases', legend: 'Genre' }, layout);
+        const spec = linesByYear(
+          spanOf(1998, years),
+          { title: 'Releases', subtitle: 'per year' },
+          { field: 'releases', title: 'Releases', legend: 'Genre' },
+          layout,
+        );
         const labels = yearLabels(await renderChart(spec, { title: 'Releases', describedBy: 'x' }));
         const where = `${years} years, ${layout.name}`;
         expect(labels.length, where).toBeGreaterThanOrEqual(Math.min(years, 2));

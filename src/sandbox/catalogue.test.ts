@@ -75,7 +75,8 @@ describe('synthetic catalogue', () => {
     const problems: string[] = [];
     for (const game of games(3_000, 4)) {
       const problem = (text: string) => problems.push(`${game.id}: ${text}`);
-      if (game.added_by_status && Object.values(game.added_by_status).reduce((a, b) => a + b, 0) !== game.added) problem('added_by_status does not sum to added');
+      if (game.added_by_status && Object.values(game.added_by_status).reduce((a, b) => a + b, 0) !== game.added)
+        problem('added_by_status does not sum to added');
       if (game.ratings.length > 0) {
         if (game.ratings.reduce((sum, r) => sum + r.count, 0) !== game.ratings_count) problem('ratings do not sum to ratings_count');
         if (!(game.rating > 0 && game.rating <= 5)) problem(`rating ${game.rating}`);

@@ -314,12 +314,7 @@ export class Catalogue {
     const quality = rng.next();
     if (count === 0) return { count: 0, rating: 0, ratingTop: 0, shares: [] };
     // Weights of exceptional, recommended, meh, skip: good games lean to the first.
-    const weights = [
-      0.1 + 0.7 * quality,
-      0.3 + 0.2 * (1 - Math.abs(quality - 0.6)),
-      0.05 + 0.3 * (1 - quality),
-      0.02 + 0.6 * (1 - quality) ** 2,
-    ];
+    const weights = [0.1 + 0.7 * quality, 0.3 + 0.2 * (1 - Math.abs(quality - 0.6)), 0.05 + 0.3 * (1 - quality), 0.02 + 0.6 * (1 - quality) ** 2];
     let total = 0;
     for (let i = 0; i < 4; i++) total += weights[i]! *= 0.7 + 0.6 * rng.next();
     const counts = [0, 0, 0, 0];
@@ -337,7 +332,8 @@ export class Catalogue {
       const share = counts[i]!;
       points += share * RATING_TITLES[i]!.id;
       if (share > counts[top]!) top = i;
-      if (share > 0) shares.push({ id: RATING_TITLES[i]!.id, title: RATING_TITLES[i]!.title, count: share, percent: Math.round((share / count) * 10_000) / 100 });
+      if (share > 0)
+        shares.push({ id: RATING_TITLES[i]!.id, title: RATING_TITLES[i]!.title, count: share, percent: Math.round((share / count) * 10_000) / 100 });
     }
     shares.sort((a, b) => b.count - a.count);
     return { count, rating: Math.round((points / count) * 100) / 100, ratingTop: RATING_TITLES[top]!.id, shares };

@@ -12,7 +12,15 @@ describe('day buckets', () => {
   it('lists the positions of the days in range, by day then position, and counts them', () => {
     expect(all([{ from: 3, to: 4 }], SIZE)).toEqual([3, 23, 33, 4, 14, 24]); // 13 and 34 have no day
     expect(buckets.count([{ from: 3, to: 4 }], SIZE)).toBe(6);
-    expect(all([{ from: 0, to: 0 }, { from: 9, to: 9 }], SIZE)).toEqual([0, 10, 30, 9, 19, 29, 39]);
+    expect(
+      all(
+        [
+          { from: 0, to: 0 },
+          { from: 9, to: 9 },
+        ],
+        SIZE,
+      ),
+    ).toEqual([0, 10, 30, 9, 19, 29, 39]);
   });
 
   it('hides positions at or above a smaller catalogue size', () => {
@@ -24,7 +32,13 @@ describe('day buckets', () => {
 
   it('narrows to the positions whose other day is in other ranges', () => {
     // The other day of position p is p itself.
-    const narrowing = { days: Int32Array.from({ length: SIZE }, (_, p) => p), ranges: [{ from: 0, to: 9 }, { from: 30, to: 35 }] };
+    const narrowing = {
+      days: Int32Array.from({ length: SIZE }, (_, p) => p),
+      ranges: [
+        { from: 0, to: 9 },
+        { from: 30, to: 35 },
+      ],
+    };
     expect(buckets.slice([{ from: 3, to: 4 }], SIZE, 0, SIZE, narrowing)).toEqual([3, 33, 4]);
     expect(buckets.count([{ from: 3, to: 4 }], SIZE, narrowing)).toBe(3);
     expect(buckets.count([{ from: 3, to: 4 }], 30, narrowing)).toBe(2);

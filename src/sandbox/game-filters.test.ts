@@ -42,7 +42,15 @@ describe('games filters', () => {
   });
 
   it('merges overlapping and adjacent ranges and drops reversed ones', () => {
-    expect(mergeRanges([{ from: 10, to: 20 }, { from: 1, to: 3 }, { from: 15, to: 30 }, { from: 31, to: 31 }, { from: 9, to: 5 }])).toEqual([
+    expect(
+      mergeRanges([
+        { from: 10, to: 20 },
+        { from: 1, to: 3 },
+        { from: 15, to: 30 },
+        { from: 31, to: 31 },
+        { from: 9, to: 5 },
+      ]),
+    ).toEqual([
       { from: 1, to: 3 },
       { from: 10, to: 31 },
     ]);

@@ -66,8 +66,10 @@ export function createListEndpoints(catalogue: Catalogue): ListEndpoint[] {
     if (!samples || samples.games !== scanned) samples = { games: scanned, byKey: buildSamples(catalogue, games) };
     return samples.byKey.get(`${kind}:${id}`) ?? [];
   };
-  const fixed = <T>(items: readonly T[], map: (item: T, games: number) => unknown) => (start: number, end: number, games: number) =>
-    items.slice(start, end).map((item) => map(item, games));
+  const fixed =
+    <T>(items: readonly T[], map: (item: T, games: number) => unknown) =>
+    (start: number, end: number, games: number) =>
+      items.slice(start, end).map((item) => map(item, games));
   const generated = (map: (index: number, games: number) => unknown) => (start: number, end: number, games: number) => {
     const out: unknown[] = [];
     for (let index = start; index < end; index++) out.push(map(index, games));
@@ -76,7 +78,13 @@ export function createListEndpoints(catalogue: Catalogue): ListEndpoint[] {
   const company = (kind: number, idBase: number, suffixes: readonly string[]) => (index: number, games: number) => {
     const id = idBase + index;
     const gamesCount = skewedCount(kind, index, 2_000);
-    return { id, ...companyName(index, suffixes), games_count: gamesCount, image_background: mediaUrl('games', kind, id), games: pickedGames(catalogue, kind, index, gamesCount, games) };
+    return {
+      id,
+      ...companyName(index, suffixes),
+      games_count: gamesCount,
+      image_background: mediaUrl('games', kind, id),
+      games: pickedGames(catalogue, kind, index, gamesCount, games),
+    };
   };
 
   return [

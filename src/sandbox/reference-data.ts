@@ -203,9 +203,31 @@ export const STORES: readonly Store[] = STORE_ROWS.map(([id, name, slug, domain,
 
 /** Where a game on a platform is sold, with the chance that it is listed there. */
 export const STORE_CHANCES_BY_PLATFORM: ReadonlyMap<number, readonly [storeId: number, chance: number][]> = new Map([
-  [4, [[1, 0.75], [5, 0.15], [11, 0.08], [9, 0.2]]],
-  [5, [[1, 0.5], [4, 0.3], [5, 0.05]]],
-  [6, [[1, 0.6], [5, 0.05], [9, 0.2]]],
+  [
+    4,
+    [
+      [1, 0.75],
+      [5, 0.15],
+      [11, 0.08],
+      [9, 0.2],
+    ],
+  ],
+  [
+    5,
+    [
+      [1, 0.5],
+      [4, 0.3],
+      [5, 0.05],
+    ],
+  ],
+  [
+    6,
+    [
+      [1, 0.6],
+      [5, 0.05],
+      [9, 0.2],
+    ],
+  ],
   [3, [[4, 0.95]]],
   [21, [[8, 0.9]]],
   [187, [[3, 0.8]]],
@@ -285,7 +307,7 @@ const TAG_ROWS: [number, string, number, string?][] = [
   [165, 'Colorful', 62_000],
   [189, 'Female Protagonist', 21_000],
   [190, 'Local Multiplayer', 9_800],
-  [226, 'Shoot \'Em Up', 20_000],
+  [226, "Shoot 'Em Up", 20_000],
   [235, 'Puzzle-Platformer', 8_400],
   [248, 'Roguelike', 11_000],
   [249, 'Roguelite', 7_300],

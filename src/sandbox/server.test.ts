@@ -33,7 +33,7 @@ const onSandbox = (link: string, sandboxUrl: string) => link.replace('https://ap
 async function walk(firstUrl: string): Promise<Page[]> {
   const base = firstUrl.slice(0, firstUrl.indexOf('/api') + '/api'.length);
   const pages: Page[] = [];
-  for (let url: string | null = firstUrl; url; ) {
+  for (let url: string | null = firstUrl; url;) {
     const { status, body } = await getJson(url);
     expect(status).toBe(200);
     pages.push(body);
@@ -219,7 +219,9 @@ describe('sandbox server', () => {
     expect(everything.body.count).toBeLessThan(2_000);
 
     const both = await walk(api(`games?key=k&page_size=40&dates=2015-01-01,2020-12-31&updated=2024-01-01,${YESTERDAY}`));
-    const matching = catalogue.filter((g) => released(g, '2015-01-01', '2020-12-31') && g.updated.slice(0, 10) >= '2024-01-01' && g.updated.slice(0, 10) <= YESTERDAY);
+    const matching = catalogue.filter(
+      (g) => released(g, '2015-01-01', '2020-12-31') && g.updated.slice(0, 10) >= '2024-01-01' && g.updated.slice(0, 10) <= YESTERDAY,
+    );
     expect(matching.length).toBeGreaterThan(40);
     expect(both[0]!.count).toBe(matching.length);
     expect(ids(both).sort()).toEqual(matching.map((g) => g.id).sort());

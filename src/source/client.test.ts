@@ -13,7 +13,16 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const client = (options: Partial<RawgClientOptions> = {}) =>
-  new RawgClient({ baseUrl: sandbox.url, apiKey: KEY, pageSize: 40, requestsPerSecond: 1000, requestTimeoutMs: 2000, retries: 3, minRetryDelayMs: 1, ...options });
+  new RawgClient({
+    baseUrl: sandbox.url,
+    apiKey: KEY,
+    pageSize: 40,
+    requestsPerSecond: 1000,
+    requestTimeoutMs: 2000,
+    retries: 3,
+    minRetryDelayMs: 1,
+    ...options,
+  });
 
 describe('RawgClient against the sandbox', () => {
   it('stores the bytes the API sent, with only the key taken out of next and previous', async () => {

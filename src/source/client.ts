@@ -151,7 +151,9 @@ export class RawgClient {
         const waitMs = retryAfterMs(typeof header === 'string' ? header : null);
         if (waitMs !== undefined && waitMs > MAX_RETRY_AFTER_MS) {
           throw new AbortError(
-            new ApiError(`${shownUrl} answered 429 and asked to wait ${Math.ceil(waitMs / 1000)} s (Retry-After) before the next request: rerun after that to resume`),
+            new ApiError(
+              `${shownUrl} answered 429 and asked to wait ${Math.ceil(waitMs / 1000)} s (Retry-After) before the next request: rerun after that to resume`,
+            ),
           );
         }
         throw new TransientError('429 too many requests', waitMs);

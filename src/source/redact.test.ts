@@ -5,9 +5,7 @@ const KEY = 'feedface0123456789abcdeffeedface';
 
 describe('redactUrl', () => {
   it('removes key and keeps every other parameter', () => {
-    expect(redactUrl('https://api.rawg.io/api/games?key=abc123&page=2&page_size=40')).toBe(
-      'https://api.rawg.io/api/games?page=2&page_size=40',
-    );
+    expect(redactUrl('https://api.rawg.io/api/games?key=abc123&page=2&page_size=40')).toBe('https://api.rawg.io/api/games?page=2&page_size=40');
   });
   it('leaves a URL without key or credentials untouched', () => {
     expect(redactUrl('https://api.rawg.io/api/games?page=2')).toBe('https://api.rawg.io/api/games?page=2');

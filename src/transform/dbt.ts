@@ -55,8 +55,18 @@ export async function runDbt(
   options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal; args?: string[] } = {},
 ): Promise<DbtRun> {
   const args = [
-    '--log-format', 'json', '--no-use-colors',
-    ...command.split(' '), '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath,
+    '--log-format',
+    'json',
+    '--no-use-colors',
+    ...command.split(' '),
+    '--project-dir',
+    dbtDir,
+    '--profiles-dir',
+    dbtDir,
+    '--target',
+    settings.target,
+    '--target-path',
+    settings.targetPath,
     ...(options.args ?? []),
   ];
   const logPath = dbtLogPath(command, settings);

@@ -17,9 +17,7 @@ export { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateFreshnessSources
 export type { BuildVerdict } from './built-from.js';
 export type { EndpointFreshness } from './freshness.js';
 
-export type TransformProgress =
-  | ({ phase: 'setup' } & SetupProgress)
-  | ({ phase: 'dbt' } & DbtEvent);
+export type TransformProgress = ({ phase: 'setup' } & SetupProgress) | ({ phase: 'dbt' } & DbtEvent);
 
 export interface TransformOptions {
   target: Target;

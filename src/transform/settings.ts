@@ -78,6 +78,7 @@ export function lakeLocation(lakeUrl: string, cwd = process.cwd()): string {
   if (lake.kind === 's3') return lake.prefix ? `s3://${lake.bucket}/${lake.prefix}` : `s3://${lake.bucket}`;
   const absolute = resolve(cwd, lake.dir);
   // DuckDB's glob matches no path that holds a backslash, escaped or not.
-  if (absolute.includes('\\')) throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
+  if (absolute.includes('\\'))
+    throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
   return `file://${absolute}`;
 }

@@ -50,8 +50,19 @@ export async function ensureVenv(onProgress: (progress: SetupProgress) => void =
   await mustSucceed(
     'installing dbt/requirements.txt',
     venvPython,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
-      '-r', join(dbtDir, 'requirements.txt'), '-c', join(dbtDir, 'constraints.txt')],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--progress-bar',
+      'off',
+      '-r',
+      join(dbtDir, 'requirements.txt'),
+      '-c',
+      join(dbtDir, 'constraints.txt'),
+    ],
     {
       signal,
       onLine: (line) => {

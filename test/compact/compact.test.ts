@@ -92,8 +92,18 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
   it('writes each closed partition as Parquet parts holding exactly its pages, then a marker; the open one is left alone', async () => {
     const result = await runGmp(['compact', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
-    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { compacted: Array<Record<string, unknown>>; partitions: number; pages: number; bytesIn: number; bytesOut: number };
-    expect(summary.compacted.map((p) => `${p.endpoint}/${p.load}/${p.date}`).sort()).toEqual([`games/snapshot/${SNAPSHOT}`, `games/updated/${WINDOW}`, `tags/snapshot/${SNAPSHOT}`]);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      compacted: Array<Record<string, unknown>>;
+      partitions: number;
+      pages: number;
+      bytesIn: number;
+      bytesOut: number;
+    };
+    expect(summary.compacted.map((p) => `${p.endpoint}/${p.load}/${p.date}`).sort()).toEqual([
+      `games/snapshot/${SNAPSHOT}`,
+      `games/updated/${WINDOW}`,
+      `tags/snapshot/${SNAPSHOT}`,
+    ]);
     expect(summary.bytesOut).toBeGreaterThan(0);
     expect(summary.bytesOut).toBeLessThan(summary.bytesIn);
 
@@ -102,9 +112,17 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
       const raw = await rawPages(lake.store, partitionPrefix(partition));
       const compactPrefix = compactSuccessKey(partition).replace(/_SUCCESS$/, '');
       expect(await partRows(lake.store, compactPrefix)).toEqual(raw.sort((a, b) => a.key.localeCompare(b.key)));
-      const marker = JSON.parse(new TextDecoder().decode(await lake.store.get(compactSuccessKey(partition)))) as { pages: number; parts: Array<{ key: string; sha256: string }> };
+      const marker = JSON.parse(new TextDecoder().decode(await lake.store.get(compactSuccessKey(partition)))) as {
+        pages: number;
+        parts: Array<{ key: string; sha256: string }>;
+      };
       expect(marker.pages).toBe(raw.length);
-      for (const part of marker.parts) expect(createHash('sha256').update((await lake.store.get(part.key))!).digest('hex')).toBe(part.sha256);
+      for (const part of marker.parts)
+        expect(
+          createHash('sha256')
+            .update((await lake.store.get(part.key))!)
+            .digest('hex'),
+        ).toBe(part.sha256);
       pages += raw.length;
     }
     // The windowed snapshot's pages sit one folder deeper, in its windows: they are in its parts too.
@@ -153,7 +171,15 @@ describe('gmp compact after a crash (a store that fails after N writes, on a rea
 
       for (const key of await lake.store.list('raw/')) await clean.store.putIfAbsent(key, (await lake.store.get(key))!);
       await runCompact({ store: clean.store, partBytes });
-      const bytes = async (store: ObjectStore) => Promise.all((await store.list('compact/')).map(async (key) => [key, createHash('sha256').update((await store.get(key))!).digest('hex')]));
+      const bytes = async (store: ObjectStore) =>
+        Promise.all(
+          (await store.list('compact/')).map(async (key) => [
+            key,
+            createHash('sha256')
+              .update((await store.get(key))!)
+              .digest('hex'),
+          ]),
+        );
       expect(await bytes(lake.store)).toEqual(await bytes(clean.store));
     } finally {
       for (const l of [lake, clean]) rmSync(l.url.slice('file://'.length), { recursive: true, force: true });
@@ -163,12 +189,17 @@ describe('gmp compact after a crash (a store that fails after N writes, on a rea
   it('names a part it did not make instead of trusting or overwriting it', async () => {
     const lake = await freshLake('local');
     try {
-      await lake.store.putIfAbsent(`${partitionPrefix(games('updated', WINDOW))}page=00001.json`, JSON.stringify({ count: 0, next: null, previous: null, results: [] }));
+      await lake.store.putIfAbsent(
+        `${partitionPrefix(games('updated', WINDOW))}page=00001.json`,
+        JSON.stringify({ count: 0, next: null, previous: null, results: [] }),
+      );
       await lake.store.putIfAbsent(`${partitionPrefix(games('updated', WINDOW))}_SUCCESS`, '{}');
       await lake.store.putIfAbsent(compactSuccessKey(games('updated', WINDOW)).replace('_SUCCESS', 'part-00000.parquet'), 'not parquet');
       const result = await runGmp(['compact', '--json'], cleanEnv(lake.env));
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(/^gmp: compact\/games\/load=updated\/date=2026-11-19\/part-00000\.parquet differs from the part its pages give .*delete compact\/games\/load=updated\/date=2026-11-19\/ and rerun gmp compact$/);
+      expect(result.stderr.trim()).toMatch(
+        /^gmp: compact\/games\/load=updated\/date=2026-11-19\/part-00000\.parquet differs from the part its pages give .*delete compact\/games\/load=updated\/date=2026-11-19\/ and rerun gmp compact$/,
+      );
       expect(await lake.store.exists(compactSuccessKey(games('updated', WINDOW)))).toBe(false);
     } finally {
       rmSync(lake.url.slice('file://'.length), { recursive: true, force: true });

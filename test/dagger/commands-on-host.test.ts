@@ -159,7 +159,10 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp transform --target dev, as the transform image runs it on the lake volume, builds the marts', async () => {
     // The transform image holds the venv already (made at build time); here beforeAll made it.
-    const transformHostEnv = onHost({ ...planRun(undefined, { hasAwsCredentials: false }).env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) });
+    const transformHostEnv = onHost({
+      ...planRun(undefined, { hasAwsCredentials: false }).env,
+      ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }),
+    });
     delete transformHostEnv.RAWG_API_KEY; // transform never gets the API key
     const built = await runGmp(transformArgs(Target.dev), cleanEnv(transformHostEnv));
     expect(built.code, built.stderr.split('\n').slice(-5).join('\n')).toBe(0);

@@ -81,9 +81,23 @@ describe('the module as the engine would register it (SDK introspector, no engin
   it('exposes exactly the functions a user types after dagger call', () => {
     expect(Object.keys(functions).sort()).toEqual(
       [
-        'withApi', 'withLake', 'withAws', 'withSnowflake',
-        'plan', 'ingest', 'compact', 'transform', 'runPipeline', 'lake', 'emptyLake',
-        'ingestImage', 'transformImage', 'sandbox', 'test', 'rerunFetchesNothing', 'publish',
+        'withApi',
+        'withLake',
+        'withAws',
+        'withSnowflake',
+        'plan',
+        'ingest',
+        'compact',
+        'transform',
+        'runPipeline',
+        'lake',
+        'emptyLake',
+        'ingestImage',
+        'transformImage',
+        'sandbox',
+        'test',
+        'rerunFetchesNothing',
+        'publish',
       ].sort(),
     );
   });
@@ -137,8 +151,13 @@ describe('the module as the engine would register it (SDK introspector, no engin
     );
     expect(seen.sort()).toEqual(
       [
-        'withApi.apiKey', 'withAws.accessKeyId', 'withAws.secretAccessKey', 'withAws.sessionToken',
-        'withSnowflake.user', 'withSnowflake.password', 'publish.registryPassword',
+        'withApi.apiKey',
+        'withAws.accessKeyId',
+        'withAws.secretAccessKey',
+        'withAws.sessionToken',
+        'withSnowflake.user',
+        'withSnowflake.password',
+        'publish.registryPassword',
       ].sort(),
     );
   });
@@ -157,8 +176,22 @@ describe('settings become commands', () => {
   it('asks gmp plan for the work, as given, and never decides it itself', () => {
     expect(planArgs({}, 1)).toEqual(['plan', '--all', '--json', '--shards', '1']);
     expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.incremental, from: '2026-11-01', to: '2026-11-03', maxPages: 50 }, 4)).toEqual([
-      'plan', '--endpoint', 'games', '--endpoint', 'genres', '--mode', 'incremental', '--from', '2026-11-01', '--to', '2026-11-03',
-      '--max-pages', '50', '--json', '--shards', '4',
+      'plan',
+      '--endpoint',
+      'games',
+      '--endpoint',
+      'genres',
+      '--mode',
+      'incremental',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-03',
+      '--max-pages',
+      '50',
+      '--json',
+      '--shards',
+      '4',
     ]);
     // Dates and modes reach the CLI untouched: it owns their rules and its errors.
     expect(planArgs({ mode: Mode.snapshot, date: '2099-01-01' }, 1)).toContain('2099-01-01');
@@ -188,7 +221,10 @@ describe('settings become commands', () => {
       { units: ['tags/snapshot/2026-12-01', 'stores/snapshot/2026-12-01'], args: ['ingest'] },
     ];
     const results: PromiseSettledResult<string>[] = [
-      { status: 'rejected', reason: Object.assign(new Error('process "node" did not complete'), { stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n' }) },
+      {
+        status: 'rejected',
+        reason: Object.assign(new Error('process "node" did not complete'), { stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n' }),
+      },
       { status: 'fulfilled', value: '{"endpoint":"genres"}\n' },
       { status: 'rejected', reason: new Error('connection refused\nmore detail') },
     ];
@@ -206,7 +242,11 @@ describe('settings become commands', () => {
       volume: 'gmp-lake',
       env: { RAWG_BASE_URL: 'http://sandbox:8080/sandbox/api', LAKE_URL: VOLUME_LAKE_URL },
     });
-    expect(planRun({ hasApiKey: true }, { ...noCredentials, volume: 'gmp-lake-2' })).toEqual({ sandbox: false, volume: 'gmp-lake-2', env: { LAKE_URL: 'file:///lake' } });
+    expect(planRun({ hasApiKey: true }, { ...noCredentials, volume: 'gmp-lake-2' })).toEqual({
+      sandbox: false,
+      volume: 'gmp-lake-2',
+      env: { LAKE_URL: 'file:///lake' },
+    });
     expect(() => planRun({ hasApiKey: true }, { ...noCredentials, volume: 'Bad Name' })).toThrow('invalid with-lake --volume "Bad Name"');
     expect(() => planRun({ hasApiKey: true }, { hasAwsCredentials: true })).toThrow('with-aws credentials need with-lake --url');
   });
@@ -216,7 +256,9 @@ describe('settings become commands', () => {
       sandbox: false,
       env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' },
     });
-    expect(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials })).toEqual({
+    expect(
+      planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials }),
+    ).toEqual({
       sandbox: false,
       env: { RAWG_BASE_URL: 'http://rawg.test:9/api', LAKE_URL: 's3://lake', S3_ENDPOINT: 'http://minio.test:9000' },
     });
@@ -253,7 +295,9 @@ describe('settings become commands', () => {
     expect(() => transformEnv(Target.prod, {}, { snowflakeUser: false, snowflakePassword: true })).toThrow(
       'transform --target prod needs with-snowflake --account, --user',
     );
-    expect(transformEnv(Target.prod, { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' }, { snowflakeUser: true, snowflakePassword: true })).toEqual({
+    expect(
+      transformEnv(Target.prod, { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' }, { snowflakeUser: true, snowflakePassword: true }),
+    ).toEqual({
       SNOWFLAKE_ACCOUNT: 'acme-xy1',
       SNOWFLAKE_ROLE: 'TRANSFORMER',
       SNOWFLAKE_DATABASE: 'MARKET',

@@ -163,7 +163,9 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     expect(failed.code, failed.stderr).toBe(1);
     expect(plainLines(failed), failed.stderr).toHaveLength(1);
     const where = `s3://${bucketOf(target)}/data at ${s3.endpoint}`;
-    expect(plainLines(failed)[0]).toMatch(new RegExp(`^gmp: games snapshot ${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`));
+    expect(plainLines(failed)[0]).toMatch(
+      new RegExp(`^gmp: games snapshot ${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`),
+    );
     // The S3 client's retry budget: 3 attempts, each refused at once, sub-second backoff between.
     expect(exitedAfter).toBeLessThan(15_000);
 
@@ -226,7 +228,9 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     expect(stats.injected.truncated).toBeGreaterThan(0);
     expect(stats.injected.latencySpike).toBeGreaterThan(0);
     // Every failed attempt (a 5xx, a 429, or a 200 whose body was cut short) cost a retry.
-    const retriedAnswers = Object.entries(stats.byStatus).filter(([status]) => status === '429' || status.startsWith('5')).reduce((sum, [, n]) => sum + n, 0);
+    const retriedAnswers = Object.entries(stats.byStatus)
+      .filter(([status]) => status === '429' || status.startsWith('5'))
+      .reduce((sum, [, n]) => sum + n, 0);
     expect(summary!.retries).toBe(stats.requests - clean.apiRequests);
     expect(summary!.retries).toBeGreaterThanOrEqual(retriedAnswers + stats.injected.truncated);
     const records = [...(await lakeContents(target.store, '_runs/')).values()].map((body) => JSON.parse(body));

@@ -25,7 +25,11 @@ afterAll(async () => {
 const ingest = (baseUrl: string) =>
   runGmp(
     ['ingest', '--endpoint', 'genres', '--base-url', baseUrl],
-    cleanEnv({ RAWG_API_KEY: KEY, LAKE_URL: `file://${mkdtempSync(join(tmpdir(), 'gmp-api-'))}`, GMP_ENDPOINTS: configWith({ retries: 1, requestTimeoutMs: 500 }) }),
+    cleanEnv({
+      RAWG_API_KEY: KEY,
+      LAKE_URL: `file://${mkdtempSync(join(tmpdir(), 'gmp-api-'))}`,
+      GMP_ENDPOINTS: configWith({ retries: 1, requestTimeoutMs: 500 }),
+    }),
   );
 
 describe('an API that cannot be used', () => {
@@ -48,7 +52,9 @@ describe('an API that cannot be used', () => {
     const before = api.requests;
     const started = Date.now();
     const line = failureLine(await ingest(api.url), 1);
-    expect(line).toMatch(/still failing after 1 retries \(no complete answer within 500 ms: the API is stalled or slow \(requestTimeoutMs\)\); rerun later to resume$/);
+    expect(line).toMatch(
+      /still failing after 1 retries \(no complete answer within 500 ms: the API is stalled or slow \(requestTimeoutMs\)\); rerun later to resume$/,
+    );
     expect(api.requests - before).toBe(2);
     expect(Date.now() - started).toBeLessThan(15_000);
   });

@@ -29,7 +29,7 @@ function lakeWith(key: string, content: string): { dir: string; env: Record<stri
 describe('an empty run record', () => {
   const key = '_runs/20261201T000000Z-abcdef.json';
 
-  it('blocks neither plan nor ingest: the month\'s spend is read from the ledger', async () => {
+  it("blocks neither plan nor ingest: the month's spend is read from the ledger", async () => {
     const lake = lakeWith(key, '');
     expect((await runGmp(['plan', '--endpoint', 'genres'], lake.env)).code).toBe(0);
     const ingest = await runGmp(['ingest', '--endpoint', 'genres'], lake.env);
@@ -47,10 +47,7 @@ describe('an empty run record', () => {
 
 describe('a damaged manifest', () => {
   const key = `raw/genres/load=snapshot/date=${today}/_manifest.json`;
-  it.each([
-    [['plan', '--endpoint', 'genres']],
-    [['ingest', '--endpoint', 'genres']],
-  ])('%j names it and says to delete it', async (args) => {
+  it.each([[['plan', '--endpoint', 'genres']], [['ingest', '--endpoint', 'genres']]])('%j names it and says to delete it', async (args) => {
     const lake = lakeWith(key, '{"endpoint": "gen');
     sandbox.resetStats();
     const line = failureLine(await runGmp(args, lake.env), 1);

@@ -31,10 +31,12 @@ function tmpfs(size: string, readOnly = false): string | undefined {
   mounted.push(dir);
   return dir;
 }
-const canMount = process.getuid?.() === 0 && (() => {
-  const probe = tmpfs('64k');
-  return probe !== undefined;
-})();
+const canMount =
+  process.getuid?.() === 0 &&
+  (() => {
+    const probe = tmpfs('64k');
+    return probe !== undefined;
+  })();
 
 let sandbox: Sandbox;
 let s3: S3Server;
@@ -60,7 +62,9 @@ describe('a lake that cannot take writes', () => {
   it.skipIf(!canMount)('a full disk (a 192 KB tmpfs): names the lake, says to free space; no staging or partial file left', async () => {
     const lakeDir = tmpfs('192k')!;
     const line = failureLine(await runGmp(['ingest', '--endpoint', 'games'], env(lakeDir)), 1);
-    expect(line).toMatch(new RegExp(`the disk of the lake file://${lakeDir} is full \\(ENOSPC writing ${lakeDir}/\\S+\\): free some space, then rerun to resume`));
+    expect(line).toMatch(
+      new RegExp(`the disk of the lake file://${lakeDir} is full \\(ENOSPC writing ${lakeDir}/\\S+\\): free some space, then rerun to resume`),
+    );
     expect(readdirSync(join(lakeDir, '.staging'))).toEqual([]);
     // Every object there is whole.
     for (const file of filesUnder(lakeDir).filter((path) => path.endsWith('.json'))) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
@@ -74,7 +78,9 @@ describe('a lake that cannot take writes', () => {
     }
     sandbox.resetStats();
     const line = failureLine(await runGmp(['ingest', '--endpoint', 'genres'], env(lakeDir)), 1);
-    expect(line).toMatch(new RegExp(`^gmp: the lake file://${lakeDir} is not writable \\((EROFS|EACCES) on ${lakeDir}/\\.staging\\): fix its permissions or give another --lake$`));
+    expect(line).toMatch(
+      new RegExp(`^gmp: the lake file://${lakeDir} is not writable \\((EROFS|EACCES) on ${lakeDir}/\\.staging\\): fix its permissions or give another --lake$`),
+    );
     expect(sandbox.stats().requests).toBe(0);
     expect(existsSync(join(lakeDir, '.staging'))).toBe(false);
   });

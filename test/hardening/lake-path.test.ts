@@ -22,7 +22,12 @@ describe('a lake path that is not plain ASCII words', () => {
     const parent = join(mkdtempSync(join(tmpdir(), 'gmp-path-')), 'x');
     const lakeDir = join(parent, "it's a [lake] {é}");
     const warehouse = join(parent, 'warehouse.duckdb');
-    const env = cleanEnv({ RAWG_API_KEY: 'feedface0123456789abcdeffeedface', RAWG_BASE_URL: sandbox.url, LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: warehouse });
+    const env = cleanEnv({
+      RAWG_API_KEY: 'feedface0123456789abcdeffeedface',
+      RAWG_BASE_URL: sandbox.url,
+      LAKE_URL: `file://${lakeDir}`,
+      WAREHOUSE_PATH: warehouse,
+    });
 
     const ingest = await runGmp(['ingest', '--all'], env);
     expect(ingest.code, ingest.stderr).toBe(0);
@@ -44,8 +49,11 @@ describe('a lake path that is not plain ASCII words', () => {
     const lakeDir = join(mkdtempSync(join(tmpdir(), 'gmp-path-')), 'back\\slash');
     const result = await runGmp(['transform'], cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: join(lakeDir, '..', 'w.duckdb') }));
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n').filter((line) => !line.startsWith('{'))).toEqual([
-      `gmp: LAKE_URL file://${lakeDir} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`,
-    ]);
+    expect(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('{')),
+    ).toEqual([`gmp: LAKE_URL file://${lakeDir} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`]);
   });
 });

@@ -81,7 +81,12 @@ describe('an API that echoes the key and the credentials everywhere', () => {
     api.behave({ kind: 'echo' });
     const result = await gmp(['ingest', '--all', '--json', '--base-url', baseUrlWithCredentials()]);
     expect(result.code, result.stderr).toBe(0);
-    const page = JSON.parse(readFileSync(filesUnder(join(lakeDir, 'raw', 'genres')).find((file) => file.endsWith('page=00001.json'))!, 'utf8'));
+    const page = JSON.parse(
+      readFileSync(
+        filesUnder(join(lakeDir, 'raw', 'genres')).find((file) => file.endsWith('page=00001.json'))!,
+        'utf8',
+      ),
+    );
     expect(page.results[0].echo_key).toBe('REDACTED');
     expect(page.results[0].echo_auth).toBe('admin:REDACTED');
     expect(page.results[0].name).toEqual(expect.any(String));
@@ -118,7 +123,7 @@ async function warehouseTablesHolding(needles: string[], path: string): Promise<
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
-    const tables = (await connection.runAndReadAll("select table_schema, table_name from information_schema.tables")).getRowObjects();
+    const tables = (await connection.runAndReadAll('select table_schema, table_name from information_schema.tables')).getRowObjects();
     expect(tables.length).toBeGreaterThan(0);
     const found: string[] = [];
     for (const { table_schema: schema, table_name: name } of tables) {

@@ -24,13 +24,13 @@ let home: string;
 beforeAll(async () => {
   requireTool(checkovBin);
   home = await mkdtemp(path.join(os.tmpdir(), 'gmp-checkov-'));
-  const result = await run(
-    checkovBin,
-    ['--directory', infraDir, '--framework', 'terraform', '--skip-download', '--output', 'json', '--compact'],
-    { env: { ...process.env, HOME: home, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'TRUE' }, timeoutMs: 280_000 },
-  );
+  const result = await run(checkovBin, ['--directory', infraDir, '--framework', 'terraform', '--skip-download', '--output', 'json', '--compact'], {
+    env: { ...process.env, HOME: home, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'TRUE' },
+    timeoutMs: 280_000,
+  });
   // checkov exits 1 when a check fails; the report says which, so parse it either way.
-  if (result.code > 1 || !result.stdout.trim().startsWith('{')) throw new Error(`checkov did not produce a report:\n${result.stderr}${result.stdout.slice(0, 2000)}`);
+  if (result.code > 1 || !result.stdout.trim().startsWith('{'))
+    throw new Error(`checkov did not produce a report:\n${result.stderr}${result.stdout.slice(0, 2000)}`);
   report = JSON.parse(result.stdout) as CheckovReport;
 }, 300_000);
 

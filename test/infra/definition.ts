@@ -140,7 +140,8 @@ export async function shardTask(definition: JsonObject, shard: unknown, executio
 
 /** The command of the one container override of an ingest-image task. */
 export function commandOf(task: EcsTask | undefined): string[] {
-  if (task?.TaskDefinition !== INGEST_TD || task.Cluster !== CLUSTER || task.LaunchType !== 'FARGATE') throw new Error(`not an ingest task on Fargate: ${JSON.stringify(task)}`);
+  if (task?.TaskDefinition !== INGEST_TD || task.Cluster !== CLUSTER || task.LaunchType !== 'FARGATE')
+    throw new Error(`not an ingest task on Fargate: ${JSON.stringify(task)}`);
   const overrides = task.Overrides.ContainerOverrides;
   if (overrides.length !== 1 || overrides[0]?.Name !== 'ingest') throw new Error(`expected one override of the ingest container: ${JSON.stringify(overrides)}`);
   return overrides[0].Command;

@@ -64,7 +64,12 @@ async function gmp(args: string[]) {
 }
 
 async function readObject(bucket: string, key: string): Promise<string> {
-  const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body!.transformToString();
 }

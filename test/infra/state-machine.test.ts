@@ -75,18 +75,70 @@ describe('state-machine module, applied offline with OpenTofu', () => {
   });
 
   it('passes mode, date and maxPages from the input to the planner, and nothing else', async () => {
-    expect(await plannerCommand(definition, { mode: 'snapshot' })).toEqual(['plan', '--all', '--mode', 'snapshot', '--json', '--shards', '4', '--save', EXECUTION]);
+    expect(await plannerCommand(definition, { mode: 'snapshot' })).toEqual([
+      'plan',
+      '--all',
+      '--mode',
+      'snapshot',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
+    ]);
     expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25' })).toEqual([
-      'plan', '--all', '--mode', 'incremental', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
+      'plan',
+      '--all',
+      '--mode',
+      'incremental',
+      '--date',
+      '2026-11-25',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
     ]);
     expect(await plannerCommand(definition, { date: '2026-11-25' })).toEqual([
-      'plan', '--all', '--mode', 'daily', '--date', '2026-11-25', '--json', '--shards', '4', '--save', EXECUTION,
+      'plan',
+      '--all',
+      '--mode',
+      'daily',
+      '--date',
+      '2026-11-25',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
     ]);
     expect(await plannerCommand(definition, { mode: 'snapshot', maxPages: 500 })).toEqual([
-      'plan', '--all', '--mode', 'snapshot', '--max-pages', '500', '--json', '--shards', '4', '--save', EXECUTION,
+      'plan',
+      '--all',
+      '--mode',
+      'snapshot',
+      '--max-pages',
+      '500',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
     ]);
     expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25', maxPages: 1 })).toEqual([
-      'plan', '--all', '--mode', 'incremental', '--date', '2026-11-25', '--max-pages', '1', '--json', '--shards', '4', '--save', EXECUTION,
+      'plan',
+      '--all',
+      '--mode',
+      'incremental',
+      '--date',
+      '2026-11-25',
+      '--max-pages',
+      '1',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
     ]);
     const { planner } = await simulate(definition, {}, EXECUTION);
     expect(planner?.StartedBy).toBe(EXECUTION);
@@ -135,7 +187,9 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const processor = map.ItemProcessor as JsonObject;
     const task = state(definition, String(processor.StartAt), processor.States);
     expect(task.End).toBe(true);
-    const item = await render(map.ItemSelector, { states: { input: {}, context: { Execution: { Name: EXECUTION }, Map: { Item: { Value: sampleShards[1], Index: 1 } } } } });
+    const item = await render(map.ItemSelector, {
+      states: { input: {}, context: { Execution: { Name: EXECUTION }, Map: { Item: { Value: sampleShards[1], Index: 1 } } } },
+    });
     expect(await render(task.Output, { states: { input: item } })).toEqual({ units: sampleShards[1]?.units });
   });
 
@@ -150,7 +204,9 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(state(definition, 'WaitForExternalTables').Next).toBe('RunTransform');
     expect(transform.Next).toBe('RunSucceeded');
     for (const s of [planner, map, compact, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
-    const compactFailure = await render((compact.Catch as JsonObject[])[0]?.Output, { states: { errorOutput: { Error: 'States.TaskFailed', Cause: 'exit 1' } } });
+    const compactFailure = await render((compact.Catch as JsonObject[])[0]?.Output, {
+      states: { errorOutput: { Error: 'States.TaskFailed', Cause: 'exit 1' } },
+    });
     expect(compactFailure).toEqual({ step: 'compact', error: 'States.TaskFailed', cause: 'exit 1' });
     const failure = await render((map.Catch as JsonObject[])[0]?.Output, {
       states: { errorOutput: { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'shard 1 failed' } },
@@ -168,7 +224,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const planner = state(definition, 'PlanRun');
     const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
-    const retried = (task: JsonObject, error: string) => ((task.Retry as JsonObject[]) ?? []).find((r) => Array.isArray(r.ErrorEquals) && r.ErrorEquals.includes(error));
+    const retried = (task: JsonObject, error: string) =>
+      ((task.Retry as JsonObject[]) ?? []).find((r) => Array.isArray(r.ErrorEquals) && r.ErrorEquals.includes(error));
     for (const task of [planner, shard, compact, transform]) {
       const ecs = retried(task, 'ECS.ThrottlingException');
       expect(ecs?.ErrorEquals).toContain('ECS.AmazonECSException');
@@ -183,7 +240,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
   });
 
   it('compacts on the ingest task definition and transforms with gmp transform, each task tagged with the run', () => {
-    const container = (task: JsonObject) => ((task.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Name: string; Command: Json }> }).ContainerOverrides[0];
+    const container = (task: JsonObject) =>
+      ((task.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Name: string; Command: Json }> }).ContainerOverrides[0];
     const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
     expect((compact.Arguments as JsonObject).TaskDefinition).toBe(INGEST_TD);
@@ -198,7 +256,12 @@ describe('state-machine module, applied offline with OpenTofu', () => {
 
   it('starts every ECS task the same way: the cluster, Fargate, the network and the tags of its task definition', () => {
     const processor = state(definition, 'IngestShards').ItemProcessor as JsonObject;
-    const tasks = [state(definition, 'PlanRun'), state(definition, 'RunShard', processor.States), state(definition, 'Compact'), state(definition, 'RunTransform')];
+    const tasks = [
+      state(definition, 'PlanRun'),
+      state(definition, 'RunShard', processor.States),
+      state(definition, 'Compact'),
+      state(definition, 'RunTransform'),
+    ];
     const launch = (task: JsonObject) => {
       const { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags } = task.Arguments as JsonObject;
       return { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags };

@@ -3,7 +3,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cappedKey, COMPACT_PART_PATH_PATTERN, compactPartKey, compactSuccessKey, manifestKey, PAGE_PATH_PATTERN, pageKey, splitKey, successKey, type Load, type Window } from '../../src/lake/layout.js';
+import {
+  cappedKey,
+  COMPACT_PART_PATH_PATTERN,
+  compactPartKey,
+  compactSuccessKey,
+  manifestKey,
+  PAGE_PATH_PATTERN,
+  pageKey,
+  splitKey,
+  successKey,
+  type Load,
+  type Window,
+} from '../../src/lake/layout.js';
 import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
 
 let all: ParsedFile[];
@@ -52,7 +64,10 @@ describe('Snowflake external tables', () => {
     expect(one(tables, 'snowflake_external_table', 'compact').location).toContain('${snowflake_stage_external_s3.compact.fully_qualified_name}');
     expect(stage('compact').url).toBe('${local.compact_url}');
     expect(locals.compact_url).toBe('s3://${var.lake_bucket_name}/compact/');
-    expect(one(blocks(snowflake, 'resource'), 'snowflake_storage_integration_aws', 'lake').storage_allowed_locations).toEqual(['${local.raw_url}', '${local.compact_url}']);
+    expect(one(blocks(snowflake, 'resource'), 'snowflake_storage_integration_aws', 'lake').storage_allowed_locations).toEqual([
+      '${local.raw_url}',
+      '${local.compact_url}',
+    ]);
     expect(String(one(tables, 'snowflake_external_table', 'compact').file_format)).toContain('snowflake_file_format_parquet.compact');
   });
 
@@ -65,7 +80,10 @@ describe('Snowflake external tables', () => {
     const load = (key: string) => evaluateSnowflake(String(columns.LOAD?.as), key);
     const date = (key: string) => evaluateSnowflake(String(columns.DATE?.as), key);
     // Keys as the ingest writes them (src/lake/layout.ts), not spelled again here.
-    const listing = (endpoint: string, load: Load, date: string, window?: Window) => ({ partition: { endpoint: { name: endpoint }, load, date }, ...(window ? { window } : {}) });
+    const listing = (endpoint: string, load: Load, date: string, window?: Window) => ({
+      partition: { endpoint: { name: endpoint }, load, date },
+      ...(window ? { window } : {}),
+    });
     const gamesUpdated = listing('games', 'updated', '2026-11-25');
     const gamesWindow = listing('games', 'snapshot', '2026-12-01', { from: '2010-01-01', to: '2011-06-30' });
     const gamesSnapshot = listing('games', 'snapshot', '2026-12-01');
@@ -81,7 +99,13 @@ describe('Snowflake external tables', () => {
     expect(table.pattern).toBe('${local.page_pattern}');
     expect(locals.page_pattern).toBe(PAGE_PATH_PATTERN);
     const pattern = new RegExp(`^(?:${String(locals.page_pattern)})$`);
-    for (const key of [updated, small, windowed, pageKey(gamesSnapshot, 1234), pageKey(listing('games', 'snapshot', '2026-12-01', { from: '2026-01-01', to: '2026-11-30' }), 250)]) {
+    for (const key of [
+      updated,
+      small,
+      windowed,
+      pageKey(gamesSnapshot, 1234),
+      pageKey(listing('games', 'snapshot', '2026-12-01', { from: '2026-01-01', to: '2026-11-30' }), 250),
+    ]) {
       expect(pattern.test(key), key).toBe(true);
     }
     for (const key of [
@@ -122,14 +146,20 @@ describe('Snowflake external tables', () => {
       expect(pattern.test(key), key).toBe(true);
       expect([evaluateSnowflake(String(columns.LOAD?.as), key), evaluateSnowflake(String(columns.DATE?.as), key)]).toEqual([load, date]);
     }
-    for (const key of [compactSuccessKey(snapshot), pageKey({ partition: snapshot }, 1), 'compact/games/load=snapshot/date=2026-12-01/part-00000.parquet.tmp']) {
+    for (const key of [
+      compactSuccessKey(snapshot),
+      pageKey({ partition: snapshot }, 1),
+      'compact/games/load=snapshot/date=2026-12-01/part-00000.parquet.tmp',
+    ]) {
       expect(pattern.test(key), key).toBe(false);
     }
   });
 
   it('give the dbt role exactly: warehouse, database, RAW usage, SELECT per external table, build rights in ANALYTICS', () => {
     const grants = blocks(snowflake, 'resource').filter((b) => b.kind === 'snowflake_grant_privileges_to_account_role');
-    const summary = grants.map((g) => ({ name: g.name, privileges: g.body.privileges, for_each: g.body.for_each ?? null })).sort((a, b) => a.name.localeCompare(b.name));
+    const summary = grants
+      .map((g) => ({ name: g.name, privileges: g.body.privileges, for_each: g.body.for_each ?? null }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     expect(summary).toEqual([
       { name: 'analytics_build', privileges: ['USAGE', 'CREATE TABLE', 'CREATE VIEW'], for_each: null },
       { name: 'compact_table_select', privileges: ['SELECT'], for_each: '${snowflake_external_table.compact}' },
@@ -202,12 +232,20 @@ describe('no hard-coded account or region', () => {
   const region = /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]\b/;
 
   it('no literal AWS account ID anywhere in infra/', () => {
-    const hits = all.flatMap((f) => strings(f.body as Json).filter((s) => accountId.test(s)).map((s) => `${f.file}: ${s}`));
+    const hits = all.flatMap((f) =>
+      strings(f.body as Json)
+        .filter((s) => accountId.test(s))
+        .map((s) => `${f.file}: ${s}`),
+    );
     expect(hits).toEqual([]);
   });
 
   it('no literal region anywhere in infra/; the region is a validated variable', () => {
-    const hits = all.flatMap((f) => strings(f.body as Json).filter((s) => region.test(s)).map((s) => `${f.file}: ${s}`));
+    const hits = all.flatMap((f) =>
+      strings(f.body as Json)
+        .filter((s) => region.test(s))
+        .map((s) => `${f.file}: ${s}`),
+    );
     expect(hits).toEqual([]);
     const provider = blocks(aws, 'provider').find((p) => p.name === 'aws');
     expect(provider?.body.region).toBe('${var.region}');
@@ -327,8 +365,16 @@ describe('IAM', () => {
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
-    expect(tasks.ingest).toMatchObject({ lake_prefixes: '${local.ingest_lake_prefixes}', lake_actions: ['s3:GetObject', 's3:PutObject'], lake_key_actions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-    expect(tasks.transform).toMatchObject({ lake_prefixes: '${local.transform_lake_prefixes}', lake_actions: ['s3:GetObject'], lake_key_actions: ['kms:Decrypt'] });
+    expect(tasks.ingest).toMatchObject({
+      lake_prefixes: '${local.ingest_lake_prefixes}',
+      lake_actions: ['s3:GetObject', 's3:PutObject'],
+      lake_key_actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    });
+    expect(tasks.transform).toMatchObject({
+      lake_prefixes: '${local.transform_lake_prefixes}',
+      lake_actions: ['s3:GetObject'],
+      lake_key_actions: ['kms:Decrypt'],
+    });
 
     // Each task's policy is made from its entry and nothing else: list and use its prefixes only.
     const taskPolicy = one(blocks(aws, 'data'), 'aws_iam_policy_document', 'task');
@@ -343,7 +389,13 @@ describe('IAM', () => {
     expect(bySid.UseLakeKey?.actions).toBe('${each.value.lake_key_actions}');
 
     const docs = Object.fromEntries(policyDocuments().map((d) => [d.name, statements(d.body)]));
-    const s3Actions = (name: string) => new Set((docs[name] ?? []).flatMap((s) => (Array.isArray(s.actions) ? s.actions : [])).map(String).filter((a) => a.startsWith('s3:')));
+    const s3Actions = (name: string) =>
+      new Set(
+        (docs[name] ?? [])
+          .flatMap((s) => (Array.isArray(s.actions) ? s.actions : []))
+          .map(String)
+          .filter((a) => a.startsWith('s3:')),
+      );
     expect([...s3Actions('snowflake_reader')].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
     expect([...s3Actions('state_machine')]).toEqual(['s3:GetObject']);
     const snowflakeList = (docs.snowflake_reader ?? []).find((s) => s.sid === 'ListLake') ?? {};
@@ -400,7 +452,10 @@ describe('IAM', () => {
   });
 
   it('state moves from the per-task addresses to the for_each ones and into the engine module, so nothing is replaced', () => {
-    const moved = aws.flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved : [])).filter(isObject).map((m) => `${m.from} -> ${m.to}`);
+    const moved = aws
+      .flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved : []))
+      .filter(isObject)
+      .map((m) => `${m.from} -> ${m.to}`);
     for (const task of ['ingest', 'transform']) {
       expect(moved).toContain(`\${aws_ecs_task_definition.${task}} -> \${aws_ecs_task_definition.this["${task}"]}`);
       expect(moved).toContain(`\${aws_iam_role.${task}_execution} -> \${aws_iam_role.task_execution["${task}"]}`);
@@ -441,7 +496,8 @@ describe('AWS wiring', () => {
     expect(ingestEnv).not.toHaveProperty('S3_ENDPOINT');
     // gmp transform lists the closed partitions of the same lake before dbt runs.
     expect(transformEnv.LAKE_URL).toBe('${local.lake_url}');
-    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE']) expect(transformEnv[name], name).toMatch(/^\$\{var\./);
+    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE'])
+      expect(transformEnv[name], name).toMatch(/^\$\{var\./);
     for (const env of [ingestEnv, transformEnv]) for (const name of Object.keys(env)) expect(name).not.toMatch(/PASSWORD|KEY|TOKEN|SECRET/);
     // The container gets exactly its entry's env and secrets; its execution role reads exactly those secrets.
     const containers = String(one(resources, 'aws_ecs_task_definition', 'this').container_definitions);
@@ -454,7 +510,10 @@ describe('AWS wiring', () => {
   it('the lake bucket is versioned, encrypted, private, TLS-only, and expires old versions', () => {
     const resources = blocks(aws, 'resource');
     expect(nested(one(resources, 'aws_s3_bucket_versioning', 'lake'), 'versioning_configuration')[0]?.status).toBe('Enabled');
-    const sse = nested(nested(one(resources, 'aws_s3_bucket_server_side_encryption_configuration', 'lake'), 'rule')[0] ?? {}, 'apply_server_side_encryption_by_default')[0];
+    const sse = nested(
+      nested(one(resources, 'aws_s3_bucket_server_side_encryption_configuration', 'lake'), 'rule')[0] ?? {},
+      'apply_server_side_encryption_by_default',
+    )[0];
     expect(sse?.sse_algorithm).toBe('aws:kms');
     const pab = one(resources, 'aws_s3_bucket_public_access_block', 'lake');
     for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) expect(pab[k]).toBe(true);

@@ -14,7 +14,10 @@ const servers = useServers();
 /** A failure is one line on stderr (beside the JSON event log), naming the problem. */
 function expectOneLine(result: GmpResult, code: number, pattern: RegExp): void {
   expect(result.code, result.stderr).toBe(code);
-  const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('{'));
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('{'));
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(result.stderr).not.toContain(API_KEY);
@@ -23,7 +26,11 @@ function expectOneLine(result: GmpResult, code: number, pattern: RegExp): void {
 describe('bad input', () => {
   it('lists the valid endpoints when one is unknown (exit 2)', async () => {
     const result = await runGmp(['ingest', '--endpoint', 'gamez'], cleanEnv({ RAWG_API_KEY: API_KEY }));
-    expectOneLine(result, 2, /^gmp: unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags$/);
+    expectOneLine(
+      result,
+      2,
+      /^gmp: unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags$/,
+    );
   });
 
   it('names the invalid field of endpoints.json (exit 2)', async () => {
@@ -53,7 +60,14 @@ describe('bad input', () => {
 
   it('says the store is unreachable, naming the partition and the endpoint tried (exit 1)', async () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
-    const env = cleanEnv({ RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url, LAKE_URL: 's3://lake', S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+    const env = cleanEnv({
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: servers.sandbox.url,
+      LAKE_URL: 's3://lake',
+      S3_ENDPOINT: endpoint,
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
+    });
     const result = await runGmp(['ingest', '--endpoint', 'games'], env);
     expectOneLine(result, 1, new RegExp(`object store s3://lake at ${endpoint} is unreachable \\(ECONNREFUSED\\)`));
   });

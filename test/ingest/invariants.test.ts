@@ -17,9 +17,12 @@ async function gameIds(lake: Awaited<ReturnType<typeof freshLake>>): Promise<Set
 }
 
 describe('resume invariants', () => {
-  it("resumes a partition with the page size its manifest recorded, whatever the config says now", async () => {
+  it('resumes a partition with the page size its manifest recorded, whatever the config says now', async () => {
     const lake = await freshLake('local');
-    const started = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--max-pages', '10'], gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ pageSize: 20 }) }));
+    const started = await runGmp(
+      ['ingest', '--endpoint', 'games', '--date', DAY, '--max-pages', '10'],
+      gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ pageSize: 20 }) }),
+    );
     expect(started.code, started.stderr).toBe(0);
     const resumed = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--json'], gmpEnv(lake, servers.sandbox));
     expect(jsonLines(resumed.stdout)[0]).toMatchObject({ complete: true, apiRequests: 90 });

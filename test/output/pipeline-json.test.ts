@@ -37,6 +37,8 @@ it('prints only JSON lines on stdout and stderr, the last stdout line naming wha
   });
   for (const path of Object.values(end)) expect(existsSync(path), path).toBe(true);
 
-  const banner = lines(result.stderr).map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.sandbox === true);
+  const banner = lines(result.stderr)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.sandbox === true);
   expect(banner?.msg).toMatch(/^No RAWG_API_KEY set: using the built-in sandbox API \(2000 synthetic games\) at http:\/\/127\.0\.0\.1:\d+\/sandbox\/api\.$/);
 }, 600_000);

@@ -59,11 +59,13 @@ export function runOnTerminal(argv: string[], env: Record<string, string>, colum
 
 /** What a terminal of that width shows of each line a program drew: escape codes removed. */
 export function drawnLines(output: string): string[] {
-  return output
-    // eslint-disable-next-line no-control-regex
-    .replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '\n')
-    .split(/[\r\n]+/)
-    .filter((line) => line.trim());
+  return (
+    output
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '\n')
+      .split(/[\r\n]+/)
+      .filter((line) => line.trim())
+  );
 }
 
 export const HIDE_CURSOR = '\x1b[?25l';

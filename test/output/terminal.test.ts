@@ -94,7 +94,9 @@ describe('gmp ingest on a 60-column terminal', () => {
     const run = runOnTerminal(gmp('transform', '--lake', `file://${join(work, 'no-lake')}`, '--warehouse', empty), env, COLUMNS);
     const { exitCode, output } = await run.done;
     expect(exitCode).toBe(1);
-    const text = drawnLines(output).filter((line) => !line.includes('|')).join('\n');
+    const text = drawnLines(output)
+      .filter((line) => !line.includes('|'))
+      .join('\n');
     // dbt's failure as dbt words it, over several lines, before gmp's own line.
     expect(text).toMatch(/Failure in test has_rows_stg_games[\s\S]*Got 1 result, configured to fail if != 0/);
     expect(output.trimEnd().split('\n').at(-1)!.trim()).toBe(

@@ -63,8 +63,18 @@ describe('gmp report without a usable warehouse', () => {
   });
 
   it('marts with no games: no empty page, and an earlier report stays as it was', async () => {
-    const marts = ['dim_games', 'fct_game_versions', 'mart_genre_releases_by_year', 'mart_platform_release_share_by_year', 'mart_store_coverage', 'mart_top_rated_games'];
-    const hollow = await duckdbFile('hollow.duckdb', marts.map((mart) => `create table main.${mart} (game_id integer)`));
+    const marts = [
+      'dim_games',
+      'fct_game_versions',
+      'mart_genre_releases_by_year',
+      'mart_platform_release_share_by_year',
+      'mart_store_coverage',
+      'mart_top_rated_games',
+    ];
+    const hollow = await duckdbFile(
+      'hollow.duckdb',
+      marts.map((mart) => `create table main.${mart} (game_id integer)`),
+    );
     const out = join(work, 'earlier.html');
     writeFileSync(out, '<p>the report of yesterday</p>');
     const { line } = await reportFails(hollow, out);
@@ -73,7 +83,10 @@ describe('gmp report without a usable warehouse', () => {
   });
 
   it('some marts missing: names them', async () => {
-    const partial = await duckdbFile('partial.duckdb', ['create table main.dim_games (game_id integer)', 'create table main.fct_game_versions (game_id integer)']);
+    const partial = await duckdbFile('partial.duckdb', [
+      'create table main.dim_games (game_id integer)',
+      'create table main.fct_game_versions (game_id integer)',
+    ]);
     expect((await reportFails(partial)).line).toBe(
       `gmp: the warehouse at ${partial} lacks mart_genre_releases_by_year, mart_platform_release_share_by_year, mart_store_coverage, mart_top_rated_games: run \`gmp transform\` to rebuild it`,
     );
@@ -83,7 +96,9 @@ describe('gmp report without a usable warehouse', () => {
     const busy = await duckdbFile('busy.duckdb', ['create table main.dim_games (game_id integer)']);
     const writer = await DuckDBInstance.create(busy);
     try {
-      expect((await reportFails(busy)).line).toBe(`gmp: the warehouse at ${busy} is in use by another process (a dbt build?): run the report when it has finished`);
+      expect((await reportFails(busy)).line).toBe(
+        `gmp: the warehouse at ${busy} is in use by another process (a dbt build?): run the report when it has finished`,
+      );
     } finally {
       writer.closeSync();
     }

@@ -69,7 +69,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('momentum from one snapshot and the daily windows after it', () => {
   it('ranks the games by the growth the windows recorded since the snapshot, as the lake holds it', () => {
-    const snapshot = new Map(itemsOf('snapshot').get(SNAPSHOT_DAY)!.map((game) => [game.id, game]));
+    const snapshot = new Map(
+      itemsOf('snapshot')
+        .get(SNAPSHOT_DAY)!
+        .map((game) => [game.id, game]),
+    );
     expect(snapshot.size).toBe(GAMES);
     // Each game's newest window: a game sits in the window of its latest edit.
     const newest = new Map<number, Item>();

@@ -66,9 +66,12 @@ const stars = (value: number) => value.toFixed(2);
 
 describe('the numbers on the page equal the same queries on the marts', () => {
   it('releases per genre and year: the top genres by releases, every year of their span', async () => {
-    const top = await query(warehouse, `
+    const top = await query(
+      warehouse,
+      `
       select genre_name, sum(releases) as total from mart_genre_releases_by_year
-      group by genre_id, genre_name order by total desc, genre_name limit 6`);
+      group by genre_id, genre_name order by total desc, genre_name limit 6`,
+    );
     const cells = await query(warehouse, `select genre_name, release_year, releases from mart_genre_releases_by_year`);
     const table = pageTable(html, 'genre-releases');
     expect(table.columns).toEqual(['Release year', ...top.map((row) => row.genre_name)]);
@@ -87,9 +90,12 @@ describe('the numbers on the page equal the same queries on the marts', () => {
   });
 
   it('platform share of releases per year', async () => {
-    const top = await query(warehouse, `
+    const top = await query(
+      warehouse,
+      `
       select platform_name, sum(releases) as total from mart_platform_release_share_by_year
-      group by platform_id, platform_name order by total desc, platform_name limit 6`);
+      group by platform_id, platform_name order by total desc, platform_name limit 6`,
+    );
     const cells = await query(warehouse, `select platform_name, release_year, share_of_releases from mart_platform_release_share_by_year`);
     const table = pageTable(html, 'platform-share');
     expect(table.columns).toEqual(['Release year', ...top.map((row) => row.platform_name)]);
@@ -103,15 +109,20 @@ describe('the numbers on the page equal the same queries on the marts', () => {
   });
 
   it('the distribution of ratings, over rated games only', async () => {
-    const bins = await query(warehouse, `
-      select least(floor(rating * 4), 19) as bin, count(*) as games from dim_games where ratings_count > 0 group by 1`);
+    const bins = await query(
+      warehouse,
+      `
+      select least(floor(rating * 4), 19) as bin, count(*) as games from dim_games where ratings_count > 0 group by 1`,
+    );
     const expected = range(0, 19).map((bin) => Number(bins.find((row) => row.bin === bin)?.games ?? 0));
     const table = pageTable(html, 'rating-distribution');
     expect(table.rows.map((row) => [row[0], row[1]])).toEqual(range(0, 19).map((bin) => [stars(bin / 4), stars((bin + 1) / 4)]));
     expect(table.rows.map((row) => parseNumber(row[2]!))).toEqual(expected);
     expect(markLabels(html, 'ratings', 'narrow', 'bar').map((label) => parseNumber(/: ([\d,]+) games?$/.exec(label)![1]!))).toEqual(expected);
     const [totals] = await query(warehouse, `select count(*) as games, count(*) filter (where ratings_count > 0) as rated from dim_games`);
-    expect(html).toContain(`${Number(totals!.rated).toLocaleString('en-US')} of the ${Number(totals!.games).toLocaleString('en-US')} games have at least one rating`);
+    expect(html).toContain(
+      `${Number(totals!.rated).toLocaleString('en-US')} of the ${Number(totals!.games).toLocaleString('en-US')} games have at least one rating`,
+    );
   });
 
   it('the top games by weighted rating, with their numbers of ratings', async () => {
@@ -153,19 +164,25 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       ]),
     );
     expect(markLabels(html, 'stores', 'wide', 'bar')).toEqual(
-      stores.map((store) => `${store.store_name}: ${formatShare(Number(store.share_of_catalogue))} of the catalogue, ${Number(store.games_sold).toLocaleString('en-US')} game${store.games_sold === 1 ? '' : 's'}`),
+      stores.map(
+        (store) =>
+          `${store.store_name}: ${formatShare(Number(store.share_of_catalogue))} of the catalogue, ${Number(store.games_sold).toLocaleString('en-US')} game${store.games_sold === 1 ? '' : 's'}`,
+      ),
     );
   });
 
   it('the games whose added count grew most between the two snapshots: as the game history says, and as the lake was written', async () => {
-    const fromMarts = await query(warehouse, `
+    const fromMarts = await query(
+      warehouse,
+      `
       select games.game_name, before.added_count as before, after.added_count as after, after.added_count - before.added_count as growth
       from fct_game_versions as before
       join fct_game_versions as after on after.game_id = before.game_id and after.valid_to is null
       join dim_games as games on games.game_id = before.game_id
       where before.valid_from <= date '${DAY_BEFORE}' and (before.valid_to is null or before.valid_to > date '${DAY_BEFORE}')
           and after.added_count > before.added_count
-      order by growth desc, after.added_count desc, before.game_id limit 10`);
+      order by growth desc, after.added_count desc, before.game_id limit 10`,
+    );
     const table = pageTable(html, 'momentum');
     expect(table.columns).toEqual(['Rank', 'Game', `Added on ${DAY_BEFORE}`, `Added on ${DAY}`, 'Growth']);
     expect(table.rows).toEqual(
@@ -178,7 +195,10 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       ]),
     );
     // The growth the test wrote into the lake, largest first: the hostile name leads, shown as text.
-    const written = [...grown.values()].filter((delta) => delta > 0).sort((a, b) => b - a).slice(0, 10);
+    const written = [...grown.values()]
+      .filter((delta) => delta > 0)
+      .sort((a, b) => b - a)
+      .slice(0, 10);
     expect(table.rows.map((row) => parseNumber(row[4]!))).toEqual(written);
     expect(table.rows[0]![1]).toBe(HOSTILE_NAME);
     expect(markLabels(html, 'momentum', 'narrow', 'bar')[0]).toBe(`1. ${HOSTILE_NAME}: +900 users, from ${table.rows[0]![2]} to ${table.rows[0]![3]}`);
@@ -194,10 +214,14 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       expect(parseNumber(row[1]!), `complete partitions of ${row[0]}`).toBe(dates.length);
     }
     expect(partitions.rows.find((row) => row[0] === 'games')!.slice(1, 5)).toEqual(['2', '0', '2', '0']);
-    const runs = readdirSync(join(lakeDir, '_runs')).map((name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string });
+    const runs = readdirSync(join(lakeDir, '_runs')).map(
+      (name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string },
+    );
     const requests = runs.reduce((sum, run) => sum + run.apiRequests, 0);
     expect(requests).toBeGreaterThan(0);
-    expect(html).toContain(`<span data-spent="0">0</span> of the <span data-budget="20000">20,000</span> budget spent (0.0%); the sandbox answered <span data-sandbox="${requests}">`);
+    expect(html).toContain(
+      `<span data-spent="0">0</span> of the <span data-budget="20000">20,000</span> budget spent (0.0%); the sandbox answered <span data-sandbox="${requests}">`,
+    );
     expect(html).toContain(`<code>${runs[0]!.runId}</code>`);
     expect(html).toMatch(/<strong>Data:<\/strong> the sandbox API: synthetic games, not the real market \(1 partition without a run record\)/);
   });
@@ -218,57 +242,60 @@ describe('the page in a real browser (headless Chromium from Debian, driven by p
     { name: 'phone', width: 390, height: 844, variant: 'narrow' },
   ] as const;
 
-  it.each(viewports)('shows every chart with drawn marks at $name width ($width px), with no console error and no request', async ({ name, width, height, variant }) => {
-    const browser = await launchChromium({ width, height });
-    try {
-      const page = await browser.context.newPage();
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('request', (request) => requests.push(request.url()));
-      const url = pathToFileURL(reportPath).href;
-      await page.goto(url, { waitUntil: 'load' });
+  it.each(viewports)(
+    'shows every chart with drawn marks at $name width ($width px), with no console error and no request',
+    async ({ name, width, height, variant }) => {
+      const browser = await launchChromium({ width, height });
+      try {
+        const page = await browser.context.newPage();
+        const problems: string[] = [];
+        const requests: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+        });
+        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+        page.on('request', (request) => requests.push(request.url()));
+        const url = pathToFileURL(reportPath).href;
+        await page.goto(url, { waitUntil: 'load' });
 
-      const charts = await page.$$eval('figure.chart', (figures) =>
-        figures.map((figure) => {
-          const svg = Array.from(figure.querySelectorAll('svg')).find((s) => s.getBoundingClientRect().width > 0)!;
-          const marks = svg ? Array.from(svg.querySelectorAll('[aria-roledescription="bar"], [aria-roledescription="line mark"]')) : [];
-          const described = svg ? document.getElementById(svg.getAttribute('aria-describedby') ?? '') : null;
-          return {
-            id: figure.getAttribute('data-chart'),
-            variant: svg?.parentElement?.className,
-            width: svg?.getBoundingClientRect().width ?? 0,
-            drawn: marks.filter((mark) => {
-              const box = mark.getBoundingClientRect();
-              return box.width > 0 || box.height > 0;
-            }).length,
-            name: svg?.getAttribute('aria-label') ?? '',
-            description: described?.textContent ?? '',
-          };
-        }),
-      );
-      expect(charts.map((chart) => chart.id)).toEqual(['genres', 'platforms', 'ratings', 'top-rated', 'stores', 'momentum']);
-      for (const chart of charts) {
-        expect(chart.variant, chart.id!).toBe(`chart-${variant}`);
-        expect(chart.width, chart.id!).toBeGreaterThan(300);
-        expect(chart.width, chart.id!).toBeLessThanOrEqual(width);
-        expect(chart.drawn, `${chart.id} has drawn marks`).toBeGreaterThanOrEqual(6);
-        expect(chart.name.length, `${chart.id} has an accessible name`).toBeGreaterThan(5);
-        expect(chart.description.length, `${chart.id} has a text summary`).toBeGreaterThan(60);
+        const charts = await page.$$eval('figure.chart', (figures) =>
+          figures.map((figure) => {
+            const svg = Array.from(figure.querySelectorAll('svg')).find((s) => s.getBoundingClientRect().width > 0)!;
+            const marks = svg ? Array.from(svg.querySelectorAll('[aria-roledescription="bar"], [aria-roledescription="line mark"]')) : [];
+            const described = svg ? document.getElementById(svg.getAttribute('aria-describedby') ?? '') : null;
+            return {
+              id: figure.getAttribute('data-chart'),
+              variant: svg?.parentElement?.className,
+              width: svg?.getBoundingClientRect().width ?? 0,
+              drawn: marks.filter((mark) => {
+                const box = mark.getBoundingClientRect();
+                return box.width > 0 || box.height > 0;
+              }).length,
+              name: svg?.getAttribute('aria-label') ?? '',
+              description: described?.textContent ?? '',
+            };
+          }),
+        );
+        expect(charts.map((chart) => chart.id)).toEqual(['genres', 'platforms', 'ratings', 'top-rated', 'stores', 'momentum']);
+        for (const chart of charts) {
+          expect(chart.variant, chart.id!).toBe(`chart-${variant}`);
+          expect(chart.width, chart.id!).toBeGreaterThan(300);
+          expect(chart.width, chart.id!).toBeLessThanOrEqual(width);
+          expect(chart.drawn, `${chart.id} has drawn marks`).toBeGreaterThanOrEqual(6);
+          expect(chart.name.length, `${chart.id} has an accessible name`).toBeGreaterThan(5);
+          expect(chart.description.length, `${chart.id} has a text summary`).toBeGreaterThan(60);
+        }
+        // Nothing wider than the screen: tables scroll inside their own box.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+
+        await page.screenshot({ path: join(artifacts, `market-report-${name}.png`), fullPage: true });
+        expect(problems).toEqual([]);
+        expect(requests).toEqual([url]);
+      } finally {
+        await browser.close();
       }
-      // Nothing wider than the screen: tables scroll inside their own box.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-
-      await page.screenshot({ path: join(artifacts, `market-report-${name}.png`), fullPage: true });
-      expect(problems).toEqual([]);
-      expect(requests).toEqual([url]);
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });
 
 function range(from: number, to: number): number[] {

@@ -46,7 +46,11 @@ export async function query(warehousePath: string, sql: string): Promise<Record<
     const connection = await instance.connect();
     try {
       const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, string | number | null>[];
-      return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value])));
+      return rows.map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value]),
+        ),
+      );
     } finally {
       connection.closeSync();
     }
@@ -108,7 +112,15 @@ export async function launchChromium(viewport: { width: number; height: number }
     executablePath: chromiumPath,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
   return {
     context,

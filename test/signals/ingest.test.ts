@@ -32,7 +32,9 @@ const INTERRUPTED = (signal: string) => `gmp: interrupted by ${signal}: the next
 
 function runRecords(lakeDir: string): { outcome: string; apiRequests: number }[] {
   const dir = join(lakeDir, '_runs');
-  return readdirSync(dir).sort().map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { outcome: string; apiRequests: number });
+  return readdirSync(dir)
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { outcome: string; apiRequests: number });
 }
 
 const pagesIn = (lakeDir: string) =>

@@ -18,7 +18,10 @@ async function rowsOf(warehouse: string, table: string): Promise<string[]> {
 function readBy(warehouse: string): { pages: string[]; parts: string[] } {
   const compiled = readFileSync(join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql'), 'utf8');
   const folders = (pattern: RegExp) => [...compiled.matchAll(pattern)].map((match) => match[1]!).sort();
-  return { pages: folders(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g), parts: folders(/\/compact\/games\/(load=[^/]+\/date=[^/]+)\/part-\*\.parquet/g) };
+  return {
+    pages: folders(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g),
+    parts: folders(/\/compact\/games\/(load=[^/]+\/date=[^/]+)\/part-\*\.parquet/g),
+  };
 }
 
 function pageFiles(dir: string): string[] {
@@ -65,7 +68,18 @@ describe('builds over compacted partitions (real sandbox, gmp compact, dbt-duckd
 
   it('never opens the raw pages of a compacted partition: with them made invalid, incremental and full builds succeed', async () => {
     for (const path of pageFiles(join(lakeDir, 'raw'))) writeFileSync(path, 'not json');
-    const edit = thinGame({ id: 9_000_001, name: 'Edited Later', released: '2023-03-03', updated: '2024-06-02T10:00:00', rating: 4.5, ratingsCount: 50, added: 5_000, metacritic: 70, genres: [], platforms: [] });
+    const edit = thinGame({
+      id: 9_000_001,
+      name: 'Edited Later',
+      released: '2023-03-03',
+      updated: '2024-06-02T10:00:00',
+      rating: 4.5,
+      ratingsCount: 50,
+      added: 5_000,
+      metacritic: 70,
+      genres: [],
+      platforms: [],
+    });
     writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-02', complete: true }, onePage([edit]));
 
     await gmpOk(['transform', '--warehouse', fromParts], env);
@@ -90,7 +104,9 @@ describe('builds over compacted partitions (real sandbox, gmp compact, dbt-duckd
     writeFileSync(endpointsPath, JSON.stringify(config));
     const result = await runGmp(['transform'], { ...env, GMP_ENDPOINTS: endpointsPath });
     expect(result.code).not.toBe(0);
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^gmp: generated files are stale \(.*dbt\/models\/base\/base_creators\.sql.*\): run gmp generate, then gmp transform$/);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^gmp: generated files are stale \(.*dbt\/models\/base\/base_creators\.sql.*\): run gmp generate, then gmp transform$/,
+    );
     expect(readdirSync(generated).map((name) => [name, readFileSync(join(generated, name), 'utf8')])).toEqual(before);
   }, 120_000);
 });

@@ -73,10 +73,7 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
   });
 
   it('answers the market questions consistently with the dimensions', async () => {
-    const [releases] = await query(
-      warehouse,
-      `select sum(releases) as releases from mart_genre_releases_by_year`,
-    );
+    const [releases] = await query(warehouse, `select sum(releases) as releases from mart_genre_releases_by_year`);
     const [bridged] = await query(
       warehouse,
       `select count(*) as n from bridge_game_genres b join dim_games g using (game_id) where g.release_year is not null`,

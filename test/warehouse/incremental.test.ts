@@ -39,7 +39,9 @@ function editedGame(id: number, day: string, rating: number) {
     metacritic: 70,
     genres: [{ id: 4, name: 'Action', slug: 'action' }],
     platforms: [{ id: 4, name: 'PC', slug: 'pc' }],
-    tags: [{ id: 990_001, name: 'Only In Games', slug: 'only-in-games', language: 'eng', games_count: 321, image_background: `https://media.example/${day}.jpg` }],
+    tags: [
+      { id: 990_001, name: 'Only In Games', slug: 'only-in-games', language: 'eng', games_count: 321, image_background: `https://media.example/${day}.jpg` },
+    ],
   });
 }
 
@@ -126,26 +128,35 @@ describe('incremental builds keyed on the lake partition', () => {
   }, 300_000);
 
   it('slots the late snapshot first into every chain: its counts open version 1, the later ones follow', async () => {
-    const [late] = await query(incremental, `
+    const [late] = await query(
+      incremental,
+      `
       select
           count(*) filter (where version_number = 1 and first_seen_date = date '${LATE_SNAPSHOT_DATE}') as opened_first,
           count(*) filter (where first_seen_date = date '${LATE_SNAPSHOT_DATE}') as opened
-      from fct_game_versions`);
+      from fct_game_versions`,
+    );
     expect(Number(late!.opened_first)).toBe(SANDBOX.games);
     expect(Number(late!.opened)).toBe(SANDBOX.games);
     // The snapshot of 06-01 moved the top games' counts up: a second version, valid from its day.
-    const [grown] = await query(incremental, `
+    const [grown] = await query(
+      incremental,
+      `
       select count(*) as games
       from fct_game_versions as first
       join fct_game_versions as next on next.game_id = first.game_id and next.version_number = 2
       where first.first_seen_date = date '${LATE_SNAPSHOT_DATE}' and next.added_count > first.added_count
-          and first.valid_to = next.valid_from and next.valid_from > first.valid_from`);
+          and first.valid_to = next.valid_from and next.valid_from > first.valid_from`,
+    );
     expect(Number(grown!.games)).toBeGreaterThan(20);
     // Every chain ends in the version dim_games shows.
-    const [current] = await query(incremental, `
+    const [current] = await query(
+      incremental,
+      `
       select count(*) as games from dim_games
       join fct_game_versions as version on version.game_id = dim_games.game_id and version.valid_to is null
-      where version.added_count = dim_games.added_count and version.rating = dim_games.rating`);
+      where version.added_count = dim_games.added_count and version.rating = dim_games.rating`,
+    );
     expect(Number(current!.games)).toBe(await count(incremental, 'dim_games'));
   });
 

@@ -46,20 +46,32 @@ describe('an endpoint added to endpoints.json', () => {
 
     const lakeDir = join(workDir, 'lake');
     const creator = (id: number) => ({ id, name: `Creator ${id}`, slug: `creator-${id}`, image: null, games_count: 3, positions: [] });
-    writePage(lakeDir, { endpoint: 'creators', load: 'snapshot', date: '2024-06-01', page: 1, complete: false }, { ...onePage([creator(1), creator(2)]), count: 3, next: 'https://api.example/api/creators?page=2' });
-    writePage(lakeDir, { endpoint: 'creators', load: 'snapshot', date: '2024-06-01', page: 2, complete: true }, { ...onePage([creator(3)]), count: 3, previous: 'https://api.example/api/creators' });
+    writePage(
+      lakeDir,
+      { endpoint: 'creators', load: 'snapshot', date: '2024-06-01', page: 1, complete: false },
+      { ...onePage([creator(1), creator(2)]), count: 3, next: 'https://api.example/api/creators?page=2' },
+    );
+    writePage(
+      lakeDir,
+      { endpoint: 'creators', load: 'snapshot', date: '2024-06-01', page: 2, complete: true },
+      { ...onePage([creator(3)]), count: 3, previous: 'https://api.example/api/creators' },
+    );
 
     const warehouse = join(workDir, 'game_market.duckdb');
-    const result = await runLines(venvDbt, ['build', '--project-dir', project, '--profiles-dir', project, '--select', 'source:lake.creators', 'base_creators'], {
-      env: cleanEnv({
-        DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
-        LAKE_URL: `file://${lakeDir}`,
-        WAREHOUSE_PATH: warehouse,
-        DUCKDB_EXTENSION_DIRECTORY: duckdbExtensionDir,
-      }),
-    });
+    const result = await runLines(
+      venvDbt,
+      ['build', '--project-dir', project, '--profiles-dir', project, '--select', 'source:lake.creators', 'base_creators'],
+      {
+        env: cleanEnv({
+          DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+          LAKE_URL: `file://${lakeDir}`,
+          WAREHOUSE_PATH: warehouse,
+          DUCKDB_EXTENSION_DIRECTORY: duckdbExtensionDir,
+        }),
+      },
+    );
     expect(result.exitCode, result.tail.join('\n')).toBe(0);
-    const rows = await query(warehouse, 'select partition_load, partition_date, item ->> \'name\' as name from base_creators order by name');
+    const rows = await query(warehouse, "select partition_load, partition_date, item ->> 'name' as name from base_creators order by name");
     expect(rows).toEqual([
       { partition_load: 'snapshot', partition_date: '2024-06-01', name: 'Creator 1' },
       { partition_load: 'snapshot', partition_date: '2024-06-01', name: 'Creator 2' },

@@ -40,7 +40,10 @@ describe('gmp transform --target prod over compacted partitions, against a Snowf
     await gmpOk(['compact'], env);
     await loadRawTables({ ...emulator, env: { ...emulator.env, SNOWFLAKE_DATABASE: FROM_PARTS } }, lakeDir);
     // Every partition is compacted: with the raw tables emptied, a build that read them would lose every row.
-    await querySnowflake(emulator, ENDPOINTS.map((table) => `delete from ${FROM_PARTS}.RAW.${table}`));
+    await querySnowflake(
+      emulator,
+      ENDPOINTS.map((table) => `delete from ${FROM_PARTS}.RAW.${table}`),
+    );
     await build(FROM_PARTS);
   }, 1_800_000);
 

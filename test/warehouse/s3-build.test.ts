@@ -8,19 +8,7 @@ import { cleanEnv, runGmp } from '../support/gmp.js';
 import { freshLake } from '../support/lakes.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
 import { runLines } from '../../src/transform/process.js';
-import {
-  API_KEY,
-  count,
-  dbtDir,
-  filesContaining,
-  gmpOk,
-  ingestSandbox,
-  MARTS,
-  query,
-  SANDBOX,
-  sandboxGames,
-  sortedIds,
-} from './support/warehouse.js';
+import { API_KEY, count, dbtDir, filesContaining, gmpOk, ingestSandbox, MARTS, query, SANDBOX, sandboxGames, sortedIds } from './support/warehouse.js';
 
 describe('gmp transform --target dev on an S3 lake (versitygw), read by DuckDB through httpfs', () => {
   let s3: S3Server;
@@ -67,7 +55,9 @@ describe('gmp transform --target dev on an S3 lake (versitygw), read by DuckDB t
     expect(result.code).toBe(1);
     const lastLine = result.stderr.trim().split('\n').at(-1)!;
     // The lake is listed for its complete partitions before dbt starts: the listing is refused first.
-    expect(lastLine).toMatch(/^gmp: object store s3:\/\/[a-z0-9-]+\/\S* at http:\/\/127\.0\.0\.1:\d+ refused the request \(SignatureDoesNotMatch\): check the bucket and the AWS credentials$/);
+    expect(lastLine).toMatch(
+      /^gmp: object store s3:\/\/[a-z0-9-]+\/\S* at http:\/\/127\.0\.0\.1:\d+ refused the request \(SignatureDoesNotMatch\): check the bucket and the AWS credentials$/,
+    );
     expect(result.stderr).not.toContain('wrong-secret-for-the-test');
     expect(result.stderr).not.toContain(s3.secretAccessKey);
   }, 300_000);

@@ -69,10 +69,7 @@ describe('actionlint', () => {
   it('does run shellcheck on run: scripts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    writeFileSync(
-      join(dir, '.github/workflows/unquoted.yml'),
-      'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $HOME\n',
-    );
+    writeFileSync(join(dir, '.github/workflows/unquoted.yml'), 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $HOME\n');
     const result = lint(dir, ['.github/workflows/unquoted.yml']);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('SC2086');
@@ -180,9 +177,18 @@ describe('pipeline.yml: what each trigger calls', () => {
   }
 
   const lake = [
-    'with-lake', '--url', 's3://market-lake/raw',
-    'with-aws', '--region', 'eu-west-1', '--access-key-id', 'env://AWS_ACCESS_KEY_ID',
-    '--secret-access-key', 'env://AWS_SECRET_ACCESS_KEY', '--session-token', 'env://AWS_SESSION_TOKEN',
+    'with-lake',
+    '--url',
+    's3://market-lake/raw',
+    'with-aws',
+    '--region',
+    'eu-west-1',
+    '--access-key-id',
+    'env://AWS_ACCESS_KEY_ID',
+    '--secret-access-key',
+    'env://AWS_SECRET_ACCESS_KEY',
+    '--session-token',
+    'env://AWS_SESSION_TOKEN',
   ];
   const lakeAndApi = ['with-api', '--api-key', 'env://RAWG_API_KEY', ...lake];
 
@@ -225,12 +231,30 @@ describe('pipeline.yml: what each trigger calls', () => {
 
   it('builds the Snowflake transform over the lake from the repository variables that are set', () => {
     expect(transform.if).toBe("vars.SNOWFLAKE_ACCOUNT != ''");
-    const run = runStep(transform, { ...settings, SNOWFLAKE_ACCOUNT: 'acme-xy12345', SNOWFLAKE_ROLE: 'TRANSFORMER', SNOWFLAKE_WAREHOUSE: '', SNOWFLAKE_DATABASE: 'MARKET' });
+    const run = runStep(transform, {
+      ...settings,
+      SNOWFLAKE_ACCOUNT: 'acme-xy12345',
+      SNOWFLAKE_ROLE: 'TRANSFORMER',
+      SNOWFLAKE_WAREHOUSE: '',
+      SNOWFLAKE_DATABASE: 'MARKET',
+    });
     expect(run.status).toBe(0);
     expect(callOf(run.argv)).toEqual([
       ...lake,
-      'with-snowflake', '--account', 'acme-xy12345', '--user', 'env://SNOWFLAKE_USER', '--password', 'env://SNOWFLAKE_PASSWORD',
-      '--role', 'TRANSFORMER', '--database', 'MARKET', 'transform', '--target', 'prod',
+      'with-snowflake',
+      '--account',
+      'acme-xy12345',
+      '--user',
+      'env://SNOWFLAKE_USER',
+      '--password',
+      'env://SNOWFLAKE_PASSWORD',
+      '--role',
+      'TRANSFORMER',
+      '--database',
+      'MARKET',
+      'transform',
+      '--target',
+      'prod',
     ]);
   });
 
