@@ -51,7 +51,11 @@ describe('stderr off a terminal', () => {
     expect(results.length).toBeGreaterThan(10);
     expect(results.every((line) => typeof line.done === 'number' && typeof line.total === 'number')).toBe(true);
     expect(lines.some((line) => /OK created sql (table|view) model main\.dim_games/.test(String(line.msg)))).toBe(true);
-    expect(lines.at(-1)).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
+    const logLine = lines.findIndex((line) => 'dbtLog' in line);
+    expect(lines[logLine]).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
+    // After the build's log line comes the verdict: this 2024 lake is stale on every endpoint.
+    expect(lines.slice(logLine + 1).map((line) => line.event)).toEqual(expect.arrayContaining(['stale']));
+    expect(lines.slice(logLine + 1).every((line) => line.event === 'stale')).toBe(true);
   });
 
   it('gmp report: JSON lines only', async () => {

@@ -32,7 +32,7 @@ describe('an endpoint added to endpoints.json', () => {
     const stale = await runGmp(['generate', '--check'], cleanEnv({ GMP_ENDPOINTS: endpointsPath }));
     expect(stale.code).toBe(1);
     expect(stale.stderr.trim()).toBe(
-      'gmp: generated files are stale (dbt/models/base/_lake__sources.yml, dbt/models/base/_base__models.yml, dbt/models/base/base_creators.sql): run gmp generate and commit the result',
+      'gmp: generated files are stale (dbt/models/base/_lake__sources.yml, dbt/models/base/_base__models.yml, dbt/models/base/base_creators.sql, dbt/models/lake_status/_lake_freshness__sources.yml): run gmp generate and commit the result',
     );
     const current = await runGmp(['generate', '--check'], cleanEnv());
     expect(current.code).toBe(0);
