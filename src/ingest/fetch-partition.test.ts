@@ -293,3 +293,41 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(store.contents().has(successKey({ partition: today }))).toBe(false);
   });
 });
+
+describe('fetchPartition resuming a run killed part-way (fake client, memory lake)', () => {
+  /** The lake as a run left it when its process died after `requests` API requests (the API stops answering; later writes are lost). */
+  async function lakeKilledAfter(requests: number, partition: Partition, items: FakeItem[]): Promise<MemoryStore> {
+    const store = new MemoryStore();
+    let sent = 0;
+    const dying = new FakeRawg({
+      listings: { games: items },
+      maxResults: 100,
+      beforeAttempt: () => (++sent > requests ? new Promise<void>(() => undefined) : Promise.resolve()),
+    });
+    void fetchOnce(store, partition, dying);
+    while (sent <= requests) await new Promise((resolve) => setImmediate(resolve));
+    // The requests already answered finish their writes before the process dies.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    const survivor = new MemoryStore();
+    for (const [key, text] of store.contents()) await survivor.putIfAbsent(key, text);
+    return survivor;
+  }
+
+  it('a windowed snapshot killed half-way resumes with exactly one request per missing page', async () => {
+    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const whole = new FakeRawg({ listings: { games: items }, maxResults: 100 });
+    const reference = new MemoryStore();
+    await fetchOnce(reference, games, whole);
+    const pagesInAll = pageKeys(reference).length;
+
+    const lake = await lakeKilledAfter(Math.floor(whole.requests.length / 2), games, items);
+    const before = pageKeys(lake).length;
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(pagesInAll);
+    const resume = new FakeRawg({ listings: { games: items }, maxResults: 100 });
+    expect(await fetchOnce(lake, games, resume)).toMatchObject({ complete: true });
+    expect(pageKeys(lake)).toHaveLength(pagesInAll);
+    expect(resume.requests).toHaveLength(pagesInAll - before);
+    expect(sorted(idsInPages(lake.contents()))).toEqual(range(350));
+  });
+});

@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
@@ -54,9 +55,10 @@ type ListingResult =
   | { kind: 'capped'; pages: number; note: string };
 
 /**
- * Brings one partition to complete: fetches exactly the pages the lake lacks, window by window
- * where the listing is deeper than the API serves, then writes `_SUCCESS`. Stops early, leaving
- * everything resumable, when the run's page allowance runs out or the run is interrupted.
+ * Brings one partition to complete: sizes every listing it will read (splitting those deeper than
+ * the API serves into windows), then fetches exactly the pages the lake lacks, window by window,
+ * then writes `_SUCCESS`. Stops early, leaving everything resumable, when the run's page allowance
+ * runs out or the run is interrupted.
  */
 export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Promise<PartitionOutcome> {
   const { store, root } = plan;
@@ -65,7 +67,10 @@ export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Pr
     return { complete: true, pagesFetched: 0, pagesSkipped: root.state.pages, pages: root.state.pages };
   }
   const fetcher = new ListingFetcher(store, ctx, counters, smallestCap(root, ctx.maxResults));
-  const result = await fetcher.bringToEnd(root, !ctx.units || ctx.units.has(unitId(root.listing)));
+  const selected = !ctx.units || ctx.units.has(unitId(root.listing));
+  // Every split is found and recorded before the first page is read: a run stopped part-way
+  // leaves the next one nothing to learn but the pages themselves.
+  const result = await fetcher.bringToEnd(await fetcher.size(root, selected), selected);
   const outcome = { pagesFetched: counters.pagesFetched, pagesSkipped: counters.pagesSkipped };
   if (result.kind !== 'complete') return { ...outcome, complete: false, pages: result.pages, ...(result.note ? { note: result.note } : {}) };
 
@@ -80,14 +85,50 @@ export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Pr
 type TreeResult =
   { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' } | { kind: 'open'; pages: number; note?: string };
 
+/** What page 1 of a new listing told: its manifest (page 1 stored beside it), a split, or nothing yet (stopped). */
+type Probe = { kind: 'sized'; manifest: Manifest; present: Set<number> } | { kind: 'split'; split: Split } | { kind: 'stopped' };
+
 class ListingFetcher {
+  /** Page 1's `next` link of each listing this run sized, by unit id: page 1 is stored, not to be counted as skipped. */
+  readonly #firstPages = new Map<string, string | null>();
+  /** Page-1 probes of sibling windows run side by side, as many as pages would. */
+  readonly #probes: LimitFunction;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly ctx: FetchContext,
     private readonly counters: { pagesFetched: number; pagesSkipped: number; pagesDone: number; pagesTotal: number },
     /** The depth cap: as configured, or lower once the API has shown where it really is. */
     private maxResults: number,
-  ) {}
+  ) {
+    this.#probes = pLimit(Math.max(1, ctx.concurrency));
+  }
+
+  /**
+   * The listing tree with every selected new listing sized by its page 1: a manifest (and page 1)
+   * where it fits, a split record and sized windows where it is deeper than the API serves.
+   */
+  async size(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
+    const { state, listing } = plan;
+    if (state.status === 'split') {
+      const windows = await Promise.all(state.windows.map((window) => this.size(window, selected || this.#asked(window))));
+      return { listing, state: { ...state, windows } };
+    }
+    if (state.status !== 'new' || !selected) return plan;
+    const probe = await this.#probes(() => this.#probe(listing));
+    switch (probe.kind) {
+      case 'sized':
+        return { listing, state: { status: 'resume', manifest: probe.manifest, present: probe.present } };
+      case 'split':
+        return this.size({ listing, state: { status: 'split', split: probe.split, windows: newWindows(listing, probe.split) } }, true);
+      default:
+        return plan;
+    }
+  }
+
+  #asked(window: ListingPlan): boolean {
+    return Boolean(this.ctx.units?.has(unitId(window.listing)));
+  }
 
   /** A listing and, when it splits, its windows one after another; `selected`: a unit asked for it. */
   async bringToEnd(plan: ListingPlan, selected: boolean): Promise<TreeResult> {
@@ -98,22 +139,18 @@ class ListingFetcher {
       return { kind: 'complete', pages: state.pages, count: state.success?.count ?? state.pages };
     }
     if (state.status === 'capped') return { kind: 'open', pages: state.pages, note: cappedNote(state.capped) };
-    if (!selected) return { kind: 'open', pages: 0 };
+    // New still: not selected, or the run stopped before its page 1 was asked.
+    if (!selected || state.status === 'new') return { kind: 'open', pages: 0 };
 
-    const result = await this.#fetchListing(
-      listing,
-      state.status === 'resume' ? state.manifest : undefined,
-      state.status === 'resume' ? state.present : new Set(),
-    );
+    const result = await this.#fetchListing(listing, state.manifest, state.present);
     switch (result.kind) {
       case 'complete':
         return result;
-      case 'split':
-        return this.#windows(
-          result.split,
-          result.split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } })),
-          true,
-        );
+      case 'split': {
+        // A cap lower than the manifest was planned for: the windows are sized before any is read.
+        const windows = await Promise.all(newWindows(listing, result.split).map((window) => this.size(window, true)));
+        return this.#windows(result.split, windows, true);
+      }
       default:
         return { kind: 'open', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
     }
@@ -130,7 +167,7 @@ class ListingFetcher {
         open = true;
         continue;
       }
-      const result = await this.bringToEnd(window, selected || Boolean(this.ctx.units?.has(unitId(window.listing))));
+      const result = await this.bringToEnd(window, selected || this.#asked(window));
       pages += result.pages;
       if (result.kind === 'open') {
         open = true;
@@ -153,22 +190,68 @@ class ListingFetcher {
   }
 
   /**
-   * One listing: page 1 tells its size (and whether it must be split); then exactly the missing
-   * pages at bounded concurrency; then growth followed through `next`; then `_SUCCESS`.
+   * Page 1 of a new listing tells its size: a split when it is deeper than the API serves, else
+   * its manifest, written before the page, so a crash between the two costs nothing on resume.
    */
-  async #fetchListing(listing: Listing, known: Manifest | undefined, present: Set<number>): Promise<ListingResult> {
+  async #probe(listing: Listing): Promise<Probe> {
+    const { ctx, store } = this;
+    if (!this.#take()) return { kind: 'stopped' };
+    const params = { ...listingParams(listing), page_size: String(ctx.pageSize) };
+    const first = await ctx.client.fetchPage(listing.partition.endpoint.path, 1, params);
+    this.counters.pagesFetched += 1;
+    const count = first.status === 'page' ? first.envelope.count : 0;
+    const pages = first.status === 'page' ? pagesFor(count, ctx.pageSize) : 0;
+    if (pages > Math.floor(this.maxResults / ctx.pageSize)) {
+      const split = await this.#split(listing, count, this.maxResults);
+      if (split?.kind === 'split') return split;
+    }
+    let manifest: Manifest = {
+      endpoint: listing.partition.endpoint.name,
+      path: listing.partition.endpoint.path,
+      load: listing.partition.load,
+      date: listing.partition.date,
+      params: listingParams(listing),
+      ...(listing.window ? { window: listing.window } : {}),
+      pageSize: ctx.pageSize,
+      count,
+      pages,
+      createdAt: new Date().toISOString(),
+    };
+    if (!(await store.putIfAbsent(manifestKey(listing), JSON.stringify(manifest)))) {
+      // Another run started this listing at the same moment: follow its manifest.
+      manifest = parseStored(manifestSchema, (await store.get(manifestKey(listing)))!, manifestKey(listing));
+    }
+    const present = new Set<number>();
+    if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
+      await store.putIfAbsent(pageKey(listing, 1), first.body);
+      present.add(1);
+      this.#firstPages.set(unitId(listing), first.envelope.next);
+      this.#progress(manifest);
+    }
+    return { kind: 'sized', manifest, present };
+  }
+
+  #progress(manifest: Manifest): void {
+    const { counters } = this;
+    counters.pagesDone += 1;
+    this.ctx.onProgress?.({
+      pagesDone: counters.pagesDone + counters.pagesSkipped,
+      pagesTotal: Math.max(counters.pagesDone + counters.pagesSkipped, manifest.pages),
+    });
+  }
+
+  /**
+   * One sized listing: exactly the missing pages at bounded concurrency; then growth followed
+   * through `next`; then `_SUCCESS`.
+   */
+  async #fetchListing(listing: Listing, planned: Manifest, present: Set<number>): Promise<ListingResult> {
     const { ctx, store, counters } = this;
     const prefix = listingPrefix(listing);
-    const alreadyStored = present.size;
-    counters.pagesSkipped += alreadyStored;
     const nextOf = new Map<number, string | null>();
-    const progress = (manifest: Manifest) => {
-      counters.pagesDone += 1;
-      ctx.onProgress?.({
-        pagesDone: counters.pagesDone + counters.pagesSkipped,
-        pagesTotal: Math.max(counters.pagesDone + counters.pagesSkipped, manifest.pages),
-      });
-    };
+    const id = unitId(listing);
+    if (this.#firstPages.has(id)) nextOf.set(1, this.#firstPages.get(id)!);
+    // Page 1 read by this run's sizing is not a page skipped.
+    counters.pagesSkipped += present.size - nextOf.size;
 
     /** Fetches one page and stores it; its `next` link, or 'end' when the API refuses the page. */
     const fetchAndStore = async (page: number, manifest: Manifest): Promise<{ next: string | null } | 'end'> => {
@@ -185,47 +268,11 @@ class ListingFetcher {
       present.add(page);
       // Only a link at or past the planned end is followed; the lake has the rest.
       if (page >= manifest.pages) nextOf.set(page, next);
-      progress(manifest);
+      this.#progress(manifest);
       return { next };
     };
     const stopped = (pages: number, note?: string): ListingResult => ({ kind: 'stopped', pages, ...(note ? { note } : {}) });
 
-    let manifest = known;
-    if (!manifest) {
-      // A new listing: page 1 tells the size; the manifest goes in before the page, so a crash
-      // between the two costs nothing on resume.
-      if (!this.#take()) return stopped(0);
-      const params = { ...listingParams(listing), page_size: String(ctx.pageSize) };
-      const first = await ctx.client.fetchPage(listing.partition.endpoint.path, 1, params);
-      counters.pagesFetched += 1;
-      const count = first.status === 'page' ? first.envelope.count : 0;
-      const pages = first.status === 'page' ? pagesFor(count, ctx.pageSize) : 0;
-      const split = pages > Math.floor(this.maxResults / ctx.pageSize) ? await this.#split(listing, count, this.maxResults) : undefined;
-      if (split) return split;
-      manifest = {
-        endpoint: listing.partition.endpoint.name,
-        path: listing.partition.endpoint.path,
-        load: listing.partition.load,
-        date: listing.partition.date,
-        params: listingParams(listing),
-        ...(listing.window ? { window: listing.window } : {}),
-        pageSize: ctx.pageSize,
-        count,
-        pages,
-        createdAt: new Date().toISOString(),
-      };
-      if (!(await store.putIfAbsent(manifestKey(listing), JSON.stringify(manifest)))) {
-        // Another run started this listing at the same moment: follow its manifest.
-        manifest = parseStored(manifestSchema, (await store.get(manifestKey(listing)))!, manifestKey(listing));
-      }
-      if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
-        await store.putIfAbsent(pageKey(listing, 1), first.body);
-        present.add(1);
-        nextOf.set(1, first.envelope.next);
-        progress(manifest);
-      }
-    }
-    const planned: Manifest = manifest;
     // Deeper than the API serves (a cap lowered since the manifest, or no filter to split by):
     // split it if it can be, else fetch what is served and no page past it.
     const servable = Math.floor(this.maxResults / planned.pageSize);
@@ -346,6 +393,11 @@ class ListingFetcher {
     }
     return { kind: 'split', split };
   }
+}
+
+/** The windows a split record names, none of them started. */
+function newWindows(listing: Listing, split: Split): ListingPlan[] {
+  return split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } }));
 }
 
 /** The lowest depth cap the partition's split records have seen, or the configured one. */
