@@ -93,12 +93,12 @@ async function buildHistoryLake(lake: string): Promise<void> {
   }
   for (let i = 0; i < DAILY_WINDOWS; i += 1) {
     const day = addDays(FIRST_DAY, i);
-    await ingest(lake, addDays(day, 1), ['--endpoint', 'games', '--mode', 'incremental', '--date', day]);
+    await ingest(lake, addDays(day, 1), ['--endpoint', 'games', '--mode', 'updated', '--date', day]);
   }
 }
 
 /** The day every history run adds: its window, read the day after. */
-const ingestNewDay = (lake: string) => ingest(lake, addDays(newDay, 1), ['--endpoint', 'games', '--mode', 'incremental', '--from', newDay, '--to', newDay]);
+const ingestNewDay = (lake: string) => ingest(lake, addDays(newDay, 1), ['--endpoint', 'games', '--mode', 'updated', '--from', newDay, '--to', newDay]);
 
 interface LakeFigures {
   pages: number;

@@ -73,7 +73,7 @@ export const IMAGE_EXCLUDE = ['dagger', 'dagger.json', '.github', 'infra', 'benc
 /** What `gmp plan --mode` accepts; the CLI owns what each one means. */
 export enum Mode {
   snapshot = 'snapshot',
-  incremental = 'incremental',
+  updated = 'updated',
   daily = 'daily',
 }
 

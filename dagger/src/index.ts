@@ -146,13 +146,13 @@ export class GameMarketPipeline {
   async plan(
     /** Endpoints of config/endpoints.json; every one when left out. */
     endpoint?: string[],
-    /** snapshot (resumes the open one), incremental (updated= day windows) or daily; snapshot when left out. */
+    /** snapshot (resumes the open one), updated (the games changed on each day) or daily; snapshot when left out. */
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
-    /** First day of an incremental range. */
+    /** First day of a range of `updated` days. */
     from?: string,
-    /** Last day of an incremental range. */
+    /** Last day of a range of `updated` days. */
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,
@@ -174,13 +174,13 @@ export class GameMarketPipeline {
   async ingest(
     /** Endpoints of config/endpoints.json; every one when left out. */
     endpoint?: string[],
-    /** snapshot (resumes the open one), incremental (updated= day windows) or daily; snapshot when left out. */
+    /** snapshot (resumes the open one), updated (the games changed on each day) or daily; snapshot when left out. */
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
-    /** First day of an incremental range. */
+    /** First day of a range of `updated` days. */
     from?: string,
-    /** Last day of an incremental range. */
+    /** Last day of a range of `updated` days. */
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,

@@ -1,6 +1,6 @@
 # The deployment's one production scheduler (pipeline.yml's schedule is the alternative where
 # there is no AWS compute, never both). Mode daily is what the month's budget pays for: the
-# planner picks yesterday's `updated` window of games, today's snapshots of the small endpoints
+# planner picks yesterday's `updated` partition of games, today's snapshots of the small endpoints
 # and a share of the open games backfill sized by what the budget leaves.
 locals {
   daily_input = { mode = "daily" }

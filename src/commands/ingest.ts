@@ -1,9 +1,5 @@
-import { runIngest } from '../ingest/run.js';
-import type { RunRecord } from '../ingest/run-record.js';
-import { interruptSignal } from './interrupt.js';
 import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
-import { createReporter } from './reporter.js';
-import { printRun } from './run-output.js';
+import { runIngestCommand } from './run-output.js';
 import { positiveInteger, withSelection, workFrom } from './selection.js';
 import { defineCommand } from './define.js';
 
@@ -22,24 +18,9 @@ export const ingestCommand = defineCommand({
     const store = lakeFrom(args);
     const api = apiFrom(file, args);
     const work = await workFrom(file, args, store);
-    const reporter = createReporter();
-    let record: RunRecord;
-    try {
-      record = await runIngest({
-        work,
-        store,
-        api,
-        source: file.source,
-        maxPages,
-        requestsPerSecond: args.requestsPerSecond,
-        ignoreBudget: args.ignoreBudget,
-        signal: interruptSignal(),
-        onRetry: reporter.retry,
-        onEvent: reporter.event,
-      });
-    } finally {
-      reporter.stop();
-    }
-    printRun(record, args.json);
+    await runIngestCommand(
+      { work, store, api, source: file.source, maxPages, requestsPerSecond: args.requestsPerSecond, ignoreBudget: args.ignoreBudget },
+      args.json,
+    );
   },
 });

@@ -1,7 +1,5 @@
 import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
-import { runIngest } from '../ingest/run.js';
-import type { RunRecord } from '../ingest/run-record.js';
 import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
@@ -10,11 +8,10 @@ import { interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { printPipelineEnd } from './output.js';
 import { apiFrom, lakeFrom, loadEndpoints, pythonFromEnv, warehouseFromEnv, withApi, withLake, type ApiSettings } from './options.js';
-import { createReporter } from './reporter.js';
-import { printRun } from './run-output.js';
+import { runIngestCommand } from './run-output.js';
 import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
-import { createTransformReporter } from './transform-reporter.js';
+import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
 export const pipelineCommand = defineCommand({
@@ -55,29 +52,14 @@ export const pipelineCommand = defineCommand({
           maxPages,
         });
       }
-      // Snapshots of every endpoint give the batch layer; yesterday's windows give the speed layer.
+      // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
+      // run fills both loads; the real API gets the daily mix its budget allows.
       const work = [
         ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
-        ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'incremental' }, store) : []),
+        ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
       ];
       notice(`Lake: ${store.location}`, { lake: store.location });
-      const reporter = createReporter();
-      let record: RunRecord;
-      try {
-        record = await runIngest({
-          work,
-          store,
-          api,
-          source: file.source,
-          maxPages,
-          signal: interruptSignal(),
-          onRetry: reporter.retry,
-          onEvent: reporter.event,
-        });
-      } finally {
-        reporter.stop();
-      }
-      printRun(record, args.json);
+      await runIngestCommand({ work, store, api, source: file.source, maxPages }, args.json);
     } finally {
       await sandbox?.close();
     }
@@ -86,7 +68,7 @@ export const pipelineCommand = defineCommand({
     const compacted = await runCompact({ store, signal: interruptSignal() });
     process.stdout.write(compactSummaryLine(compacted, args.json));
 
-    const progress = createTransformReporter();
+    const progress = createTransformProgress();
     let built: Awaited<ReturnType<typeof transform>>;
     try {
       built = await transform({

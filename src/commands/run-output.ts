@@ -1,4 +1,23 @@
+import { runIngest, type IngestOptions } from '../ingest/run.js';
 import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
+import { createIngestProgress } from './ingest-progress.js';
+import { interruptSignal } from './interrupt.js';
+
+/**
+ * The ingest as a command runs it: progress on stderr while it runs, stopped by SIGINT/SIGTERM,
+ * then its summaries on stdout. A run that throws prints nothing on stdout.
+ */
+export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>, json: boolean): Promise<RunRecord> {
+  const progress = createIngestProgress();
+  let record: RunRecord;
+  try {
+    record = await runIngest({ ...options, signal: interruptSignal(), onRetry: progress.retry, onEvent: progress.event });
+  } finally {
+    progress.stop();
+  }
+  printRun(record, json);
+  return record;
+}
 
 /** Totals over the partitions of a run, in the shape of one partition's summary. */
 export function totals(partitions: PartitionSummary[], durationMs: number) {
@@ -19,7 +38,7 @@ export function totals(partitions: PartitionSummary[], durationMs: number) {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A run's summaries on stdout: a line per partition, then the totals. */
-export function printRun(record: RunRecord, json: boolean): void {
+function printRun(record: RunRecord, json: boolean): void {
   const durationMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   const lines: string[] = [];
   if (json) {

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import type { EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import { MODES, selectUnits, selectWork, type Mode, type Work } from '../ingest/select.js';
+import { MODES, parseMode, selectUnits, selectWork, type Mode, type Work } from '../ingest/select.js';
 
 export interface SelectionArgs {
   all?: boolean;
@@ -21,13 +21,13 @@ export function withSelection<T>(yargs: Argv<T>) {
     .option('all', { type: 'boolean', describe: 'every endpoint of config/endpoints.json' })
     .option('unit', { type: 'string', array: true, describe: 'unit id(s) printed by `gmp plan --json`: run exactly these' })
     .option('mode', {
-      choices: MODES,
-      default: 'snapshot' as Mode,
-      describe:
-        'snapshot: full listings (an open one is resumed); incremental: updated day windows; daily: incremental where allowed plus the open backfill, else snapshot',
+      type: 'string',
+      default: 'snapshot',
+      coerce: parseMode,
+      describe: `${MODES.join(' | ')}. snapshot: full listings (an open one is resumed); updated: the games changed on each day; daily: updated where allowed plus the open backfill, else snapshot`,
     })
-    .option('date', { type: 'string', describe: 'logical date YYYY-MM-DD (default: the open snapshot, else today; yesterday for windows)' })
-    .option('from', { type: 'string', describe: 'first day of a range of windows (incremental)' })
+    .option('date', { type: 'string', describe: 'logical date YYYY-MM-DD (default: the open snapshot, else today; yesterday for updated)' })
+    .option('from', { type: 'string', describe: 'first day of a range of `updated` days' })
     .option('to', { type: 'string', describe: 'last day of the range, inclusive' })
     .check((args) => {
       const given = [args.all ? '--all' : '', args.endpoint?.length ? '--endpoint' : '', args.unit?.length ? '--unit' : ''].filter(Boolean);

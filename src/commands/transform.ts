@@ -4,7 +4,7 @@ import { defineCommand } from './define.js';
 import { InterruptedError, interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { pythonFromEnv, withLake, withWarehouse } from './options.js';
-import { createTransformReporter } from './transform-reporter.js';
+import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
 /** What a stopped build leaves: dbt was stopped with its children, so nothing holds the warehouse. */
@@ -24,12 +24,12 @@ export const transformCommand = defineCommand({
       .option('setup-only', { type: 'boolean', default: false, describe: 'only make the dbt venv (.venv), then stop' }),
   handler: async (args) => {
     const signal = interruptSignal();
-    const reporter = createTransformReporter();
+    const progress = createTransformProgress();
     if (args.setupOnly) {
       try {
-        await ensureVenv((progress) => reporter.progress({ phase: 'setup', ...progress }), signal, pythonFromEnv());
+        await ensureVenv((step) => progress.progress({ phase: 'setup', ...step }), signal, pythonFromEnv());
       } finally {
-        reporter.stop();
+        progress.stop();
       }
       process.stdout.write('dbt venv ready\n');
       return;
@@ -44,13 +44,13 @@ export const transformCommand = defineCommand({
         env: process.env,
         python: pythonFromEnv(),
         fullRefresh: args.fullRefresh,
-        onProgress: reporter.progress,
+        onProgress: progress.progress,
         signal,
       });
     } catch (error) {
       throw error instanceof InterruptedError ? new InterruptedError(error.signal, REBUILD) : error;
     } finally {
-      reporter.stop();
+      progress.stop();
     }
     notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
     printVerdict(built.verdict);

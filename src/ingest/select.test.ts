@@ -3,7 +3,7 @@ import { MemoryStore } from '../../test/support/memory-store.js';
 import { loadEndpoints } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { CountingStore } from '../lake/store.js';
-import { selectUnits, selectWork } from './select.js';
+import { MODES, parseMode, selectUnits, selectWork } from './select.js';
 
 const file = loadEndpoints();
 const at = (day: string) => new Date(`${day}T06:00:00Z`);
@@ -67,13 +67,17 @@ describe('snapshot mode', () => {
   });
 });
 
-describe('incremental mode and flags', () => {
-  it('selects one updated window a day from --from to --to, and only for endpoints that have one', async () => {
-    const work = await selectWork(file, { endpoints: 'all', mode: 'incremental', from: '2026-11-28', to: '2026-11-30' }, await lakeWith({}), at('2026-12-01'));
+describe('updated mode and flags', () => {
+  it('takes the mode words, and names the new word for a renamed one', () => {
+    expect(MODES.map(parseMode)).toEqual(['snapshot', 'updated', 'daily']);
+    expect(() => parseMode('incremental')).toThrow(new ConfigError('--mode incremental is now --mode updated'));
+    expect(() => parseMode('weekly')).toThrow(ConfigError);
+  });
+
+  it('selects one updated partition a day from --from to --to, and only for endpoints that have the filter', async () => {
+    const work = await selectWork(file, { endpoints: 'all', mode: 'updated', from: '2026-11-28', to: '2026-11-30' }, await lakeWith({}), at('2026-12-01'));
     expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30']);
-    await expect(selectWork(file, { endpoints: ['genres'], mode: 'incremental' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(
-      /no incremental window/,
-    );
+    await expect(selectWork(file, { endpoints: ['genres'], mode: 'updated' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(/no `updated` filter/);
   });
 
   it.each([
@@ -85,7 +89,7 @@ describe('incremental mode and flags', () => {
     [{ from: '2026-11-05', to: '2026-11-01' }, /before --from/],
   ])('refuses %o with a ConfigError, before reading the lake', async (flags, message) => {
     const store = new CountingStore(new MemoryStore());
-    const selection = { endpoints: ['games'], mode: 'incremental' as const, ...flags };
+    const selection = { endpoints: ['games'], mode: 'updated' as const, ...flags };
     await expect(selectWork(file, selection, store, at('2026-12-01'))).rejects.toThrow(ConfigError);
     await expect(selectWork(file, selection, store, at('2026-12-01'))).rejects.toThrow(message);
     expect(store.requests).toBe(0);

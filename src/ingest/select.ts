@@ -4,18 +4,29 @@ import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
-import { dateOfFolder, isLoad, loadPrefix, parseWindowId } from '../lake/layout.js';
+import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId } from '../lake/layout.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
 import { isClosed, planPartition, type PartitionPlan } from './plan.js';
 
 /**
  * snapshot: the full listing (any endpoint): the open snapshot resumed, else today's begun.
- * incremental: the `updated` day windows (endpoints that allow it). daily: incremental where
+ * updated: the `updated` partitions of days (endpoints that allow it). daily: `updated` where
  * allowed, plus that endpoint's open snapshot if one is unfinished (a backfill), and a snapshot
  * of every other endpoint once its last one is `refreshDays` old.
  */
-export const MODES = ['snapshot', 'incremental', 'daily'] as const;
+export const MODES = ['snapshot', 'updated', 'daily'] as const;
 export type Mode = (typeof MODES)[number];
+
+/** Mode words that no longer run, each with the word that replaced it. */
+const RENAMED_MODES: Readonly<Record<string, Mode>> = { incremental: 'updated' };
+
+/** A `--mode` value as a mode; a usage error for any other word, naming the replacement of a renamed one. */
+export function parseMode(value: string): Mode {
+  if ((MODES as readonly string[]).includes(value)) return value as Mode;
+  const renamed = RENAMED_MODES[value];
+  if (renamed) throw new ConfigError(`--mode ${value} is now --mode ${renamed}`);
+  throw new ConfigError(`--mode ${value} is not a mode: use ${MODES.join(', ')}`);
+}
 
 export interface Selection {
   /** Endpoint names, or 'all'. */
@@ -46,7 +57,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     throw new ConfigError('give either --date or --from/--to, not both');
   }
   if (selection.from !== undefined && mode === 'snapshot') {
-    throw new ConfigError('--from/--to select incremental windows: a snapshot is taken of today, use --mode incremental');
+    throw new ConfigError('--from/--to select days of `updated` partitions: a snapshot is taken of today, use --mode updated');
   }
   const today = todayUtc(now);
   const all = selection.endpoints === 'all';
@@ -59,20 +70,20 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
   const plan = (partition: Partition) => limit(() => planPartition(store, partition));
   const work: Promise<Work[]>[] = [];
   for (const endpoint of endpoints) {
-    const incremental = mode !== 'snapshot' && endpoint.incremental !== undefined;
-    if (mode === 'incremental' && !incremental) {
+    const updated = mode !== 'snapshot' && endpoint.incremental !== undefined;
+    if (mode === 'updated' && !updated) {
       if (all) continue;
-      throw new ConfigError(`endpoint "${endpoint.name}" has no incremental window: use --mode snapshot`);
+      throw new ConfigError(`endpoint "${endpoint.name}" has no \`updated\` filter: use --mode snapshot`);
     }
-    if (incremental) {
+    if (updated) {
       work.push(
         Promise.all(
           updatedDays.map(async (day) => {
-            const window = await plan(updatedPartition(endpoint, day));
-            // A daily run prices today's window by the day before's (one GET of its marker).
-            if (mode !== 'daily' || window.root.state.status !== 'new') return { plan: window, backfill: false };
+            const dayPlan = await plan(updatedPartition(endpoint, day));
+            // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
+            if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
             const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
-            return { plan: window, backfill: false, ...typical(before) };
+            return { plan: dayPlan, backfill: false, ...typical(before) };
           }),
         ),
       );
@@ -104,7 +115,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     }
   }
   const selected = (await Promise.all(work)).flat();
-  if (!selected.length && mode === 'incremental') throw new ConfigError(`no endpoint of config/endpoints.json has an incremental window: use --mode snapshot`);
+  if (!selected.length && mode === 'updated') throw new ConfigError('no endpoint of config/endpoints.json has an `updated` filter: use --mode snapshot');
   return selected;
 }
 
@@ -113,7 +124,7 @@ export async function selectUnits(file: EndpointsFile, ids: string[], store: Obj
   const byPartition = new Map<string, { partition: Partition; units: Set<string> }>();
   for (const id of unique(ids)) {
     const partition = parseUnitId(file, id, todayUtc(now));
-    const key = `${partition.endpoint.name}/${partition.load}/${partition.date}`;
+    const key = partitionId(partition.endpoint.name, partition.load, partition.date);
     const entry = byPartition.get(key) ?? { partition, units: new Set<string>() };
     entry.units.add(id);
     byPartition.set(key, entry);
@@ -133,7 +144,7 @@ function parseUnitId(file: EndpointsFile, id: string, today: string): Partition 
   const endpoint = findEndpoint(file, name);
   const day = notInFuture(parseDate(date, '--unit'), today, '--unit');
   if (load === 'updated') {
-    if (!endpoint.incremental) throw new ConfigError(`endpoint "${name}" has no incremental window: --unit ${id} cannot exist`);
+    if (!endpoint.incremental) throw new ConfigError(`endpoint "${name}" has no \`updated\` filter: --unit ${id} cannot exist`);
     return updatedPartition(endpoint, day);
   }
   return snapshotPartition(endpoint, day);

@@ -80,7 +80,7 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
     for (const args of [
       ['--endpoint', 'games', '--mode', 'snapshot', '--date', SNAPSHOT],
       ['--endpoint', 'tags', '--mode', 'snapshot', '--date', SNAPSHOT],
-      ['--endpoint', 'games', '--mode', 'incremental', '--date', WINDOW],
+      ['--endpoint', 'games', '--mode', 'updated', '--date', WINDOW],
     ]) {
       const result = await runGmp(['ingest', ...args], env);
       expect(result.code, result.stderr).toBe(0);

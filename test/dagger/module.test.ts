@@ -163,7 +163,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
   });
 
   it('offers the modes and targets as enums with the CLI spellings', () => {
-    expect(Object.values(scan.enums.Mode!.values).map((v) => v.value)).toEqual(['snapshot', 'incremental', 'daily']);
+    expect(Object.values(scan.enums.Mode!.values).map((v) => v.value)).toEqual(['snapshot', 'updated', 'daily']);
     expect(Object.values(scan.enums.Target!.values).map((v) => v.value)).toEqual(['dev', 'prod']);
     expect(functions.ingest!.arguments.endpoint).toMatchObject({ isOptional: true, type: { kind: 'LIST_KIND' } });
     expect(functions.ingest!.arguments.mode).toMatchObject({ isOptional: true, type: { kind: 'ENUM_KIND', name: 'Mode' } });
@@ -175,14 +175,14 @@ describe('the module as the engine would register it (SDK introspector, no engin
 describe('settings become commands', () => {
   it('asks gmp plan for the work, as given, and never decides it itself', () => {
     expect(planArgs({}, 1)).toEqual(['plan', '--all', '--json', '--shards', '1']);
-    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.incremental, from: '2026-11-01', to: '2026-11-03', maxPages: 50 }, 4)).toEqual([
+    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.updated, from: '2026-11-01', to: '2026-11-03', maxPages: 50 }, 4)).toEqual([
       'plan',
       '--endpoint',
       'games',
       '--endpoint',
       'genres',
       '--mode',
-      'incremental',
+      'updated',
       '--from',
       '2026-11-01',
       '--to',

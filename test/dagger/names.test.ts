@@ -97,7 +97,7 @@ describe('the documented dagger calls', () => {
     expect(problems('with-lake --s-3-endpoint http://m:9000 ingest')).toEqual(['with-lake takes no --s-3-endpoint']);
     expect(problems('with-api --api-key plain ingest --mode weekly')).toEqual([
       'with-api --api-key takes a secret reference such as env://NAME',
-      'ingest --mode takes one of snapshot, incremental, daily',
+      'ingest --mode takes one of snapshot, updated, daily',
     ]);
     expect(problems('transform')).toEqual(['transform needs --target']);
     expect(problems('run-pipeline export --path . --wipe true')).toEqual([]);

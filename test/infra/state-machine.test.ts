@@ -86,11 +86,11 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       '--save',
       EXECUTION,
     ]);
-    expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25' })).toEqual([
+    expect(await plannerCommand(definition, { mode: 'updated', date: '2026-11-25' })).toEqual([
       'plan',
       '--all',
       '--mode',
-      'incremental',
+      'updated',
       '--date',
       '2026-11-25',
       '--json',
@@ -125,11 +125,11 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       '--save',
       EXECUTION,
     ]);
-    expect(await plannerCommand(definition, { mode: 'incremental', date: '2026-11-25', maxPages: 1 })).toEqual([
+    expect(await plannerCommand(definition, { mode: 'updated', date: '2026-11-25', maxPages: 1 })).toEqual([
       'plan',
       '--all',
       '--mode',
-      'incremental',
+      'updated',
       '--date',
       '2026-11-25',
       '--max-pages',

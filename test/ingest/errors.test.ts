@@ -38,9 +38,14 @@ describe('bad input', () => {
     expectOneLine(result, 2, /endpoints\.json: source\.pageSize: .*40/);
   });
 
-  it('refuses incremental mode for an endpoint without a window (exit 2)', async () => {
-    const result = await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'incremental'], cleanEnv({ RAWG_API_KEY: API_KEY }));
-    expectOneLine(result, 2, /endpoint "genres" has no incremental window/);
+  it('refuses updated mode for an endpoint without an `updated` filter (exit 2)', async () => {
+    const result = await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'updated'], cleanEnv({ RAWG_API_KEY: API_KEY }));
+    expectOneLine(result, 2, /endpoint "genres" has no `updated` filter/);
+  });
+
+  it('names the new word for the renamed --mode incremental (exit 2)', async () => {
+    const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'incremental'], cleanEnv({ RAWG_API_KEY: API_KEY }));
+    expectOneLine(result, 2, /^gmp: --mode incremental is now --mode updated$/);
   });
 
   it('rejects a malformed date (exit 2)', async () => {

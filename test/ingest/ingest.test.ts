@@ -75,9 +75,9 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     expect(servers.sandbox.stats().requests).toBe(0);
   }, 120_000);
 
-  it('ingests incremental day windows, one partition a day', async () => {
+  it('ingests the updated partitions of a range of days, one partition a day', async () => {
     servers.sandbox.resetStats();
-    const result = await gmp(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--from', '2026-11-18', '--to', '2026-11-19', '--json'], env);
+    const result = await gmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--from', '2026-11-18', '--to', '2026-11-19', '--json'], env);
     expect(result.code).toBe(0);
     const partitions = jsonLines(result.stdout).slice(0, -1);
     expect(partitions.map((p) => [p.load, p.date, p.complete])).toEqual([

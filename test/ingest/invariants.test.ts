@@ -42,7 +42,7 @@ describe('resume invariants', () => {
 
   it("does not seal today's updated window: its pages are kept and the run ends incomplete", async () => {
     const lake = await freshLake('local');
-    const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', todayUtc(), '--json'], gmpEnv(lake, servers.sandbox));
+    const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', todayUtc(), '--json'], gmpEnv(lake, servers.sandbox));
     expect(result.code, result.stderr).toBe(0);
     expect(jsonLines(result.stdout)[0]).toMatchObject({ complete: false, note: expect.stringMatching(/stays open until its UTC day is over/) });
     const prefix = join(fileURLToPath(lake.url), `raw/games/load=updated/date=${todayUtc()}`);
@@ -52,7 +52,7 @@ describe('resume invariants', () => {
 
   it.each([
     [['--endpoint', 'games', '--date', '2099-01-01'], /--date 2099-01-01 is in the future/],
-    [['--endpoint', 'games', '--mode', 'incremental', '--date', '2099-01-01'], /--date 2099-01-01 is in the future/],
+    [['--endpoint', 'games', '--mode', 'updated', '--date', '2099-01-01'], /--date 2099-01-01 is in the future/],
     [['--endpoint', 'games', '--max-pages', 'abc'], /--max-pages must be a positive whole number/],
     [['--endpoint', 'games', '--max-pages', '0'], /--max-pages must be a positive whole number/],
     [['--unit', 'games/snapshot'], /--unit "games\/snapshot" is not a unit id/],

@@ -59,7 +59,7 @@ function itemsOf(load: string): Map<string, Item[]> {
 beforeAll(async () => {
   env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, RAWG_API_KEY: 'fedcba9876543210fedcba9876543210', WAREHOUSE_PATH: warehouse });
   await ingestFrom(SNAPSHOT_DAY, ['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DAY]);
-  await ingestFrom('2024-06-21', ['ingest', '--endpoint', 'games', '--mode', 'incremental', '--from', FIRST_WINDOW, '--to', LAST_WINDOW]);
+  await ingestFrom('2024-06-21', ['ingest', '--endpoint', 'games', '--mode', 'updated', '--from', FIRST_WINDOW, '--to', LAST_WINDOW]);
   await gmpOk(['transform']);
   await gmpOk(['report', '--out', reportPath]);
   html = readFileSync(reportPath, 'utf8');

@@ -84,7 +84,7 @@ describe('freshness gate: gmp transform on a lake whose newest partitions are ol
     expect(page.newest[page.stale.indexOf('games')]).toBe(OLD);
 
     // Yesterday's window is the newest complete games partition now: games is fresh, the rest still stale.
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', day(-1)], env);
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', day(-1)], env);
     const fresher = await gmpOk(['transform'], env);
     const staleNow = events(fresher.stderr, 'stale').map((event) => event.endpoint);
     expect(staleNow).not.toContain('games');

@@ -68,11 +68,11 @@ describe('incremental builds keyed on the lake partition', () => {
 
     // Build 1: a snapshot of every endpoint and one day of updated games.
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2024-05-30'], env);
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', '2024-05-30'], env);
     await gmpOk(['transform'], env);
     reads.push(partitionsRead(incremental));
     // Build 2: the next day's window, and a second tags listing.
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2024-05-31'], env);
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', '2024-05-31'], env);
     await gmpOk(['ingest', '--endpoint', 'tags', '--mode', 'snapshot', '--date', '2024-06-02'], env);
     await gmpOk(['transform'], env);
     reads.push(partitionsRead(incremental));

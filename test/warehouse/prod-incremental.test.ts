@@ -42,7 +42,7 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     lakeDir = join(workDir, 'lake');
     env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', '2024-05-31'], env);
+    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', '2024-05-31'], env);
     await build(INCREMENTAL_DB);
     // The lake grows by a window that edits a game; the external tables would see it at once.
     const edit = thinGame({

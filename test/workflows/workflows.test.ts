@@ -104,7 +104,7 @@ describe('pipeline.yml', () => {
     const inputs = (pipeline.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs;
     expect(Object.keys(inputs).sort()).toEqual(['date', 'endpoint', 'mode']);
     expect(inputs.mode!.type).toBe('choice');
-    expect(inputs.mode!.options!.sort()).toEqual(['daily', 'incremental', 'snapshot']);
+    expect(inputs.mode!.options!.sort()).toEqual(['daily', 'snapshot', 'updated']);
   });
 
   // EventBridge on AWS is the default scheduler: a deployment must not run both.
@@ -201,8 +201,8 @@ describe('pipeline.yml: what each trigger calls', () => {
   it('by hand: the endpoint, mode and date given, all endpoints when asked', () => {
     const one = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'parent_platforms', INPUT_MODE: 'snapshot', INPUT_DATE: '2026-11-01' });
     expect(callOf(one.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'snapshot', '--endpoint', 'parent_platforms', '--date', '2026-11-01']);
-    const all = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'incremental', INPUT_DATE: '' });
-    expect(callOf(all.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'incremental']);
+    const all = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'updated', INPUT_DATE: '' });
+    expect(callOf(all.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'updated']);
   });
 
   it('hands every input to dagger as one argument, whatever it holds, for the CLI to refuse', () => {

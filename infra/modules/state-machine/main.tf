@@ -13,12 +13,12 @@ locals {
   }
 
   # Execution input (every field optional):
-  #   mode      "daily" | "snapshot" | "incremental" (default: daily)
+  #   mode      "daily" | "snapshot" | "updated" (default: daily)
   #   date      YYYY-MM-DD logical date (default: the planner's)
   #   maxPages  a cap on the run's pages, e.g. for the first bite of a new backfill
   # The planner alone turns them into work; the definition only passes them on.
   input_fields = ["mode", "date", "maxPages"]
-  modes        = ["daily", "snapshot", "incremental"]
+  modes        = ["daily", "snapshot", "updated"]
 
   # The planner saves the plan under the execution's name, so every run reads its own shards.
   plan_mode    = "['--mode', $exists($states.input.mode) ? $states.input.mode : 'daily']"

@@ -25,7 +25,7 @@ export async function gmpOk(args: string[], env: Record<string, string>): Promis
 /** Ingests a snapshot of every endpoint and one updated window of games from the sandbox. */
 export async function ingestSandbox(env: Record<string, string>): Promise<void> {
   await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
-  await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'incremental', '--date', WINDOW_DATE], env);
+  await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', WINDOW_DATE], env);
 }
 
 /** Rows of a query against a warehouse file, opened read-only, as plain JSON values. */

@@ -4,7 +4,7 @@ import { barLayout, fitText } from './bar-layout.js';
 import { showCursorOnExit } from './cursor.js';
 import { stderrLog } from './log.js';
 
-export interface TransformReporter {
+export interface TransformProgressDisplay {
   progress(progress: TransformProgress): void;
   stop(): void;
 }
@@ -20,11 +20,11 @@ const WIDEST_MESSAGE = 70;
  * Shows the venv setup and dbt's build on stderr. On a terminal: one bar over dbt's nodes, then
  * dbt's errors in full. Otherwise: a JSON line per setup step and per dbt event.
  */
-export function createTransformReporter(stream: NodeJS.WriteStream = process.stderr): TransformReporter {
-  return stream.isTTY ? terminalReporter(stream) : jsonReporter();
+export function createTransformProgress(stream: NodeJS.WriteStream = process.stderr): TransformProgressDisplay {
+  return stream.isTTY ? terminalProgress(stream) : jsonProgress();
 }
 
-function jsonReporter(): TransformReporter {
+function jsonProgress(): TransformProgressDisplay {
   const log = stderrLog();
   return {
     progress: (progress) => {
@@ -42,7 +42,7 @@ function jsonReporter(): TransformReporter {
   };
 }
 
-function terminalReporter(stream: NodeJS.WriteStream): TransformReporter {
+function terminalProgress(stream: NodeJS.WriteStream): TransformProgressDisplay {
   const { barsize, labelWidth } = barLayout(stream.columns, WIDEST_MESSAGE, RESERVED);
   const bar = new cliProgress.SingleBar(
     { stream, format: ' {phase} |{bar}| {value}/{total} {message}', hideCursor: true, barsize, clearOnComplete: false },

@@ -6,7 +6,7 @@ import { barLayout, fitText } from './bar-layout.js';
 import { showCursorOnExit } from './cursor.js';
 import { stderrLog } from './log.js';
 
-export interface Reporter {
+export interface IngestProgressDisplay {
   event(event: IngestEvent): void;
   retry(event: { url: string; attempt: number; reason: string }): void;
   stop(): void;
@@ -18,11 +18,11 @@ const LABEL_WIDTH = 38;
 const RESERVED = 24 + 24;
 
 /** A progress bar per partition on a terminal; otherwise one JSON line per event. Both on stderr. */
-export function createReporter(stream: NodeJS.WriteStream = process.stderr): Reporter {
-  return stream.isTTY ? progressReporter(stream) : jsonReporter();
+export function createIngestProgress(stream: NodeJS.WriteStream = process.stderr): IngestProgressDisplay {
+  return stream.isTTY ? barsProgress(stream) : jsonProgress();
 }
 
-function jsonReporter(): Reporter {
+function jsonProgress(): IngestProgressDisplay {
   const log = stderrLog();
   return {
     event(event) {
@@ -45,7 +45,7 @@ function jsonReporter(): Reporter {
   };
 }
 
-function progressReporter(stream: NodeJS.WriteStream): Reporter {
+function barsProgress(stream: NodeJS.WriteStream): IngestProgressDisplay {
   const { barsize, labelWidth } = barLayout(stream.columns, LABEL_WIDTH, RESERVED);
   const bars = new cliProgress.MultiBar(
     { stream, format: ' {label} |{bar}| {value}/{total} {unit} {status}', hideCursor: true, clearOnComplete: false, barsize },
