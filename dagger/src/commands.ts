@@ -118,7 +118,7 @@ export interface Shard {
 
 /** What the module reads of `gmp plan --json`. */
 export interface Plan {
-  apiRequestsNeeded: number;
+  apiRequestsExpected: number;
   units: Array<{ id: string; state: string }>;
   shards: Shard[];
 }
@@ -135,8 +135,8 @@ export function parsePlan(stdout: string): Plan {
     throw new Error('gmp plan --json printed no JSON plan');
   }
   const plan = (json ?? {}) as Partial<Plan>;
-  if (!Array.isArray(plan.shards) || !Array.isArray(plan.units) || typeof plan.apiRequestsNeeded !== 'number') {
-    throw new Error('gmp plan --json printed no "units", "shards" and "apiRequestsNeeded"');
+  if (!Array.isArray(plan.shards) || !Array.isArray(plan.units) || typeof plan.apiRequestsExpected !== 'number') {
+    throw new Error('gmp plan --json printed no "units", "shards" and "apiRequestsExpected"');
   }
   for (const shard of plan.shards as unknown[]) {
     const { units, args } = (shard ?? {}) as Partial<Shard>;

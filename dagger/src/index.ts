@@ -319,8 +319,8 @@ export class GameMarketPipeline {
     const first = await checked.ingestPlanned(run, selection, 1);
     const second = await checked.ingestPlanned(run, selection, 1);
     if (first.plan.shards.length === 0) throw new Error('the first ingest found genres already complete in an emptied lake');
-    if (second.plan.shards.length > 0 || second.plan.apiRequestsNeeded > 0) {
-      throw new Error(`the second ingest still planned ${second.plan.apiRequestsNeeded} API requests`);
+    if (second.plan.shards.length > 0 || second.plan.apiRequestsExpected > 0) {
+      throw new Error(`the second ingest still planned ${second.plan.apiRequestsExpected} API requests`);
     }
   }
 

@@ -20,6 +20,6 @@ describe('barLayout', () => {
 describe('fitText', () => {
   it('pads short text and cuts long text with an ellipsis, to exactly the width', () => {
     expect(fitText('games', 8)).toBe('games   ');
-    expect(fitText('games snapshot 2024-06-01', 10)).toBe('games sna…');
+    expect(fitText('games/snapshot/2024-06-01', 10)).toBe('games/sna…');
   });
 });

@@ -31,7 +31,7 @@ function jsonProgress(): IngestProgressDisplay {
           log.info({ runId: event.runId, partitions: event.partitions, apiRequestsKnown: event.apiRequestsKnown, budgetLeft: event.budgetLeft }, 'run started');
           break;
         case 'partition-start':
-          log.info({ partition: partitionLabel(event.partition), state: event.plan }, 'partition started');
+          log.info({ partition: partitionLabel(event.partition), state: event.state }, 'partition started');
           break;
         case 'progress':
           break; // one line a page would drown the log; the summary has the counts
@@ -70,7 +70,7 @@ function barsProgress(stream: NodeJS.WriteStream): IngestProgressDisplay {
     event(event) {
       if (event.type === 'run-start') return;
       const bar = barFor(partitionLabel(event.partition));
-      if (event.type === 'partition-start') bar.update({ status: event.plan === 'complete' ? 'already complete' : event.plan });
+      if (event.type === 'partition-start') bar.update({ status: event.state === 'complete' ? 'already complete' : event.state });
       if (event.type === 'progress') {
         setTotal(bar, event.progress.pagesTotal);
         bar.update(event.progress.pagesDone, { status: '' });

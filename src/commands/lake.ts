@@ -3,6 +3,7 @@ import { monthRuns } from '../ingest/run-record.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, withLake } from './options.js';
 import { lakeStatus } from '../ingest/status.js';
+import { partitionId } from '../lake/layout.js';
 
 const init = defineCommand({
   command: 'init',
@@ -30,7 +31,7 @@ const status = defineCommand({
     if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
     for (const p of partitions) {
       process.stdout.write(
-        `  ${p.endpoint} load=${p.load} date=${p.date}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
+        `  ${partitionId(p.endpoint, p.load, p.date)}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
       );
     }
     if (!runs.length) process.stdout.write('no runs this month\n');

@@ -41,13 +41,16 @@ function planName(text: string): string {
 function describePlan(plan: WorkPlan): string {
   const lines = plan.units.map((unit) => {
     const pages = unit.pages === null ? 'size unknown until page 1' : `${unit.pages} pages`;
-    const cost = unit.apiRequestsExpected > unit.apiRequests ? `${unit.apiRequests} known, about ${unit.apiRequestsExpected} expected` : `${unit.apiRequests}`;
+    const cost =
+      unit.apiRequestsExpected > unit.apiRequestsKnown
+        ? `${unit.apiRequestsKnown} known, about ${unit.apiRequestsExpected} expected`
+        : `${unit.apiRequestsKnown}`;
     return `${unit.id}: ${unit.state}, ${pages}; needs ${cost} API requests${unit.backfill ? ' (backfill: a share of the budget per daily run)' : ''}`;
   });
   const { budget } = plan;
   lines.push(
-    `about ${plan.apiRequestsNeeded} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
+    `about ${plan.apiRequestsExpected} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
   );
-  if (plan.apiRequestsNeeded > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
+  if (plan.apiRequestsExpected > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { runIngest, type IngestOptions } from '../ingest/run.js';
 import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
+import { partitionId } from '../lake/layout.js';
 import { createIngestProgress } from './ingest-progress.js';
 import { interruptSignal } from './interrupt.js';
 
@@ -48,7 +49,7 @@ function printRun(record: RunRecord, json: boolean): void {
     for (const s of record.partitions) {
       const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
       lines.push(
-        `${s.endpoint} ${s.load} ${s.date}: ${state}; ${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
+        `${partitionId(s.endpoint, s.load, s.date)}: ${state}; ${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
       );
     }
     const t = totals(record.partitions, durationMs);

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../config/schema.js';
-import { windowId, type Load, type Window } from '../lake/layout.js';
+import { partitionId, type Load, type Window } from '../lake/layout.js';
 
 /** An endpoint's listing for one logical date: what a run brings to complete. */
 export interface Partition {
@@ -30,10 +30,7 @@ export function listingParams({ partition, window }: Listing): Record<string, st
   return window ? { ...partition.params, [partition.endpoint.incremental ?? 'updated']: `${window.from},${window.to}` } : partition.params;
 }
 
+/** The partition's id (`games/snapshot/2026-12-01`), as plans, progress and errors name it. */
 export function partitionLabel(p: Partition): string {
-  return `${p.endpoint.name} ${p.load} ${p.date}`;
-}
-
-export function listingLabel(l: Listing): string {
-  return l.window ? `${partitionLabel(l.partition)} ${windowId(l.window)}` : partitionLabel(l.partition);
+  return partitionId(p.endpoint.name, p.load, p.date);
 }

@@ -36,11 +36,17 @@ describe('the planner (a lake on disk, no API)', () => {
     const work = await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, await backfillLake(), now);
     const plan = planWork(work, { ...options, budget: budget(20_000) });
     expect(plan.units).toEqual([
-      expect.objectContaining({ id: `games/snapshot/${D}/updated~1970-01-01~1998-06-17`, state: 'resume', pages: 10, apiRequests: 6, apiRequestsExpected: 6 }),
+      expect.objectContaining({
+        id: `games/snapshot/${D}/updated~1970-01-01~1998-06-17`,
+        state: 'resume',
+        pages: 10,
+        apiRequestsKnown: 6,
+        apiRequestsExpected: 6,
+      }),
       // The split's count less its started sibling's: 29,600 games, 740 pages.
-      expect.objectContaining({ id: `games/snapshot/${D}/updated~1998-06-18~${D}`, state: 'new', pages: null, apiRequests: 1, apiRequestsExpected: 740 }),
+      expect.objectContaining({ id: `games/snapshot/${D}/updated~1998-06-18~${D}`, state: 'new', pages: null, apiRequestsKnown: 1, apiRequestsExpected: 740 }),
     ]);
-    expect(plan).toMatchObject({ apiRequestsNeeded: 746, runsNeeded: 1, monthsNeeded: 1, backfillPages: 0 });
+    expect(plan).toMatchObject({ apiRequestsExpected: 746, runsNeeded: 1, monthsNeeded: 1, backfillPages: 0 });
   });
 
   it('deals open units into shards, each with its share of the rate cap', async () => {
@@ -67,7 +73,7 @@ describe('the planner (a lake on disk, no API)', () => {
     await store.putIfAbsent('raw/games/load=updated/date=2026-12-19/_SUCCESS', JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }));
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, now);
     const plan = planWork(work, { ...options, budget: budget(1_100) });
-    expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({ apiRequests: 1, apiRequestsExpected: 73 });
+    expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({ apiRequestsKnown: 1, apiRequestsExpected: 73 });
     // 11 days left, today included: today's 73, and 73 for each of the 10 to come, first.
     expect(plan.backfillPages).toBe(Math.floor((1_100 - 73 - 73 * 10) / 11));
     const backfill = plan.shards.filter((shard) => shard.units.some((id) => id.startsWith('games/snapshot/')));
@@ -77,6 +83,6 @@ describe('the planner (a lake on disk, no API)', () => {
 
   it('needs months when the work is more than the budget has left', async () => {
     const work = await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, await backfillLake(), now);
-    expect(planWork(work, { ...options, budget: budget(100) })).toMatchObject({ apiRequestsNeeded: 746, monthsNeeded: 2 });
+    expect(planWork(work, { ...options, budget: budget(100) })).toMatchObject({ apiRequestsExpected: 746, monthsNeeded: 2 });
   });
 });

@@ -21,7 +21,7 @@ export interface PlannedUnit {
   /** Pages of the listing when known. */
   pages: number | null;
   /** Requests known to be needed (a new listing: 1, its page 1). */
-  apiRequests: number;
+  apiRequestsKnown: number;
   /** Requests expected, from the counts already seen (a new window's share of its parent). */
   apiRequestsExpected: number;
   /** A daily run's share of an open backfill. */
@@ -40,7 +40,8 @@ export interface WorkPlan {
   api: string;
   budget: Budget;
   units: PlannedUnit[];
-  apiRequestsNeeded: number;
+  /** The open units' expected requests, summed. */
+  apiRequestsExpected: number;
   /** Pages a daily run gives the open backfill (0 when none is open, or not in daily mode). */
   backfillPages: number;
   runsNeeded: number;
@@ -63,7 +64,7 @@ export interface PlanOptions {
 export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const units = work.flatMap((item) => unitsOf(item, options.pageSize));
   const open = units.filter((unit) => unit.state === 'new' || unit.state === 'resume');
-  const apiRequestsNeeded = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const apiRequestsExpected = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   const { budget } = options;
 
   // A daily run gives an open backfill an even share of what the month has left once today's own
@@ -74,14 +75,15 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const backfillShare = Math.floor(Math.max(0, budget.left - todayNeeds - aDay * (days - 1)) / days);
   const backfillPages = open.some((unit) => unit.backfill) ? Math.min(backfillShare, options.maxPages ?? Infinity) : 0;
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
-  const monthsNeeded = apiRequestsNeeded === 0 ? 0 : apiRequestsNeeded <= budget.left ? 1 : 1 + Math.ceil((apiRequestsNeeded - budget.left) / budget.monthly);
-  const runsNeeded = apiRequestsNeeded === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsNeeded / perRun));
+  const monthsNeeded =
+    apiRequestsExpected === 0 ? 0 : apiRequestsExpected <= budget.left ? 1 : 1 + Math.ceil((apiRequestsExpected - budget.left) / budget.monthly);
+  const runsNeeded = apiRequestsExpected === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsExpected / perRun));
 
   return {
     api: options.api,
     budget,
     units,
-    apiRequestsNeeded,
+    apiRequestsExpected,
     backfillPages,
     runsNeeded,
     monthsNeeded,
@@ -109,7 +111,7 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
   const base = { endpoint: partition.endpoint.name, load: partition.load, date: partition.date, backfill };
   const root = plan.root;
   if (root.state.status === 'complete' || root.state.status === 'capped') {
-    return [{ ...base, id: unitIdOf(root), window: null, state: root.state.status, pages: root.state.pages, apiRequests: 0, apiRequestsExpected: 0 }];
+    return [{ ...base, id: unitIdOf(root), window: null, state: root.state.status, pages: root.state.pages, apiRequestsKnown: 0, apiRequestsExpected: 0 }];
   }
   const expected = expectedCounts(root, pageSize);
   return openListings(root)
@@ -123,7 +125,7 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
         window: windowIdOf(listing),
         state: state.status as 'new' | 'resume',
         pages: state.status === 'resume' ? state.manifest.pages : null,
-        apiRequests: known,
+        apiRequestsKnown: known,
         apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing)) ?? (listing === root ? (typicalPages ?? known) : known)),
       };
     });

@@ -14,7 +14,7 @@ import type { Work } from './select.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
-  | { type: 'partition-start'; partition: Partition; plan: ListingState['status'] }
+  | { type: 'partition-start'; partition: Partition; state: ListingState['status'] }
   | { type: 'progress'; partition: Partition; progress: PartitionProgress }
   | { type: 'partition-end'; partition: Partition; summary: PartitionSummary };
 
@@ -131,7 +131,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     if (budgetSpent || options.signal?.aborted) break;
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
-    onEvent?.({ type: 'partition-start', partition, plan: partitionPlan.root.state.status });
+    onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
     const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => ({
       endpoint: partition.endpoint.name,
       load: partition.load,

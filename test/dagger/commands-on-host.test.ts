@@ -125,7 +125,7 @@ describe('the module with no settings, step by step on the host', () => {
     const second = await ingestAsModule({ endpoints: ['games'] }, env());
     expect(await apiRequestsServed()).toBe(before + spent);
     expect(second.plan.shards).toEqual([]);
-    expect(second.plan.apiRequestsNeeded).toBe(0);
+    expect(second.plan.apiRequestsExpected).toBe(0);
     expect(second.plan.units.every((unit) => unit.state === 'complete')).toBe(true);
     expect(second.output).toBe(nothingToFetch(second.plan));
   }, 300_000);

@@ -204,12 +204,12 @@ describe('settings become commands', () => {
       api: 'https://api.rawg.io/api',
       budget: { monthly: 20000, spent: 0, left: 20000 },
       units: [{ id: 'genres/snapshot/2026-12-01', state: 'new' }],
-      apiRequestsNeeded: 1,
+      apiRequestsExpected: 1,
       shards: [{ units: ['genres/snapshot/2026-12-01'], maxPages: null, args: ['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json'] }],
     };
     expect(parsePlan(JSON.stringify(plan)).shards[0]!.args).toEqual(['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json']);
     expect(() => parsePlan('games: 3 pages')).toThrow('gmp plan --json printed no JSON plan');
-    expect(() => parsePlan('{"units":[]}')).toThrow('printed no "units", "shards" and "apiRequestsNeeded"');
+    expect(() => parsePlan('{"units":[]}')).toThrow('printed no "units", "shards" and "apiRequestsExpected"');
     expect(() => parsePlan(JSON.stringify({ ...plan, shards: [{ units: [], args: ['lake', 'rm'] }] }))).toThrow('not a gmp ingest');
     expect(nothingToFetch({ ...plan, shards: [] })).toBe('1 of 1 units complete in the lake: nothing to fetch, 0 API requests');
   });

@@ -164,7 +164,7 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     expect(plainLines(failed), failed.stderr).toHaveLength(1);
     const where = `s3://${bucketOf(target)}/data at ${s3.endpoint}`;
     expect(plainLines(failed)[0]).toMatch(
-      new RegExp(`^gmp: games snapshot ${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`),
+      new RegExp(`^gmp: games/snapshot/${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`),
     );
     // The S3 client's retry budget: 3 attempts, each refused at once, sub-second backoff between.
     expect(exitedAfter).toBeLessThan(15_000);

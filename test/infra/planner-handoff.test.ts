@@ -114,9 +114,9 @@ describe('state machine and CLI, hand in hand', () => {
     expect(keys.filter((key) => pattern.test(key))).toEqual(pages);
 
     // A second planner run finds nothing left to do.
-    const again = JSON.parse((await gmp(['plan', '--all', '--mode', 'snapshot', '--json'])).stdout) as { shards: Shard[]; apiRequestsNeeded: number };
+    const again = JSON.parse((await gmp(['plan', '--all', '--mode', 'snapshot', '--json'])).stdout) as { shards: Shard[]; apiRequestsExpected: number };
     expect(again.shards).toEqual([]);
-    expect(again.apiRequestsNeeded).toBe(0);
+    expect(again.apiRequestsExpected).toBe(0);
   }, 300_000);
 
   it('a daily execution plans and runs under its own name, each shard at its share of the rate', async () => {

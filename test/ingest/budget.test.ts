@@ -24,8 +24,8 @@ describe.each(LAKE_KINDS)("the month's request budget, on a %s lake", (kind) => 
 
     expect(await planOf(env)).toMatchObject({
       budget: { monthly: 10, spent: 8, left: 2 },
-      units: [{ id: `games/snapshot/${DAY}`, state: 'resume', pages: 50, apiRequests: 42 }],
-      apiRequestsNeeded: 42,
+      units: [{ id: `games/snapshot/${DAY}`, state: 'resume', pages: 50, apiRequestsKnown: 42 }],
+      apiRequestsExpected: 42,
       monthsNeeded: 5,
     });
 

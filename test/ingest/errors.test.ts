@@ -105,7 +105,7 @@ describe.each(LAKE_KINDS)('a spent quota, on a %s lake', (kind) => {
     try {
       const lake = await freshLake(kind, servers.s3);
       const result = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY], gmpEnv(lake, sandbox));
-      expectOneLine(result, 1, /^gmp: games snapshot 2026-11-20: the RAWG monthly request quota is spent/);
+      expectOneLine(result, 1, /^gmp: games\/snapshot\/2026-11-20: the RAWG monthly request quota is spent/);
       // Never retried: at most the requests already in flight (the concurrency) saw the 401.
       expect(sandbox.stats().byStatus['401']).toBeGreaterThanOrEqual(1);
       expect(sandbox.stats().byStatus['401']).toBeLessThanOrEqual(loadEndpoints().source.concurrency);

@@ -82,7 +82,7 @@ describe('windows under the depth cap', () => {
     expect(jsonLines(result.stdout)[0]).toMatchObject({ complete: true });
     expect((await gameIds(lake)).size).toBe(2000);
     const plan = JSON.parse((await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json'], env)).stdout);
-    expect(plan).toMatchObject({ units: [{ state: 'complete' }], apiRequestsNeeded: 0, shards: [] });
+    expect(plan).toMatchObject({ units: [{ state: 'complete' }], apiRequestsExpected: 0, shards: [] });
 
     servers.sandbox.resetStats();
     const rerun = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--json'], env);
