@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { CorruptObjectError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 
@@ -47,6 +46,8 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
   const dir = await mkdtemp(join(tmpdir(), 'gmp-compact-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
+    // DuckDB loads only when a partition is compacted: every other command starts without it.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: DUCKDB_MEMORY_LIMIT, preserve_insertion_order: 'true' });
     const connection = await instance.connect();
     try {

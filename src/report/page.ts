@@ -3,7 +3,6 @@ import { escapeHtml as esc } from './escape.js';
 import { formatCount, plural } from './format.js';
 import type { LakePanel } from './lake-panel.js';
 import type { Catalogue } from './market-data.js';
-import { renderChart } from './render-chart.js';
 import type { Section, Table } from './sections.js';
 import { renderStatusBanner, STATUS_STYLE } from './status-banner.js';
 import type { BuildVerdict } from '../transform/built-from.js';
@@ -66,6 +65,8 @@ async function renderSection(section: Section): Promise<string> {
   const summary = `<p class="summary" id="${summaryId}">${esc(section.summary)}</p>`;
   let body = summary;
   if (section.chart) {
+    // Vega loads only when a chart is drawn: every other command starts without it.
+    const { renderChart } = await import('./render-chart.js');
     const { text, spec } = section.chart;
     const variants: string[] = [];
     for (const layout of LAYOUTS) {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { ReportError } from '../errors.js';
 
 /** dbt-duckdb builds the dev target's models in this schema (dbt/profiles.yml, target dev). */
@@ -32,6 +32,8 @@ export async function openWarehouse(path: string): Promise<Warehouse> {
   if (!size) throw new ReportError(`no warehouse at ${path}: run ${runFirst} first`);
   let instance: DuckDBInstance;
   try {
+    // DuckDB loads only when a warehouse is opened: every other command starts without it.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   } catch (error) {
     throw new ReportError(openFailure(path, error));
