@@ -1,4 +1,5 @@
-# dbt may: run on its warehouse, read the external tables, build in ANALYTICS. Nothing else.
+# dbt may: run on its warehouse, read the external tables (SELECT on each is granted beside it,
+# in module.lake_prefix), build in ANALYTICS. Nothing else.
 resource "snowflake_account_role" "dbt" {
   name    = var.dbt_role_name
   comment = "dbt: reads RAW external tables, builds ANALYTICS."
@@ -39,28 +40,6 @@ resource "snowflake_grant_privileges_to_account_role" "raw_usage" {
   privileges        = ["USAGE"]
   on_schema {
     schema_name = snowflake_schema.raw.fully_qualified_name
-  }
-}
-
-resource "snowflake_grant_privileges_to_account_role" "external_table_select" {
-  for_each = snowflake_external_table.raw
-
-  account_role_name = snowflake_account_role.dbt.name
-  privileges        = ["SELECT"]
-  on_schema_object {
-    object_type = "EXTERNAL TABLE"
-    object_name = each.value.fully_qualified_name
-  }
-}
-
-resource "snowflake_grant_privileges_to_account_role" "compact_table_select" {
-  for_each = snowflake_external_table.compact
-
-  account_role_name = snowflake_account_role.dbt.name
-  privileges        = ["SELECT"]
-  on_schema_object {
-    object_type = "EXTERNAL TABLE"
-    object_name = each.value.fully_qualified_name
   }
 }
 

@@ -19,10 +19,38 @@ locals {
   # marker beside the parts stays out. dbt reads a partition here only once its marker exists.
   compact_part_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[0-9]+[.]parquet"
 
-  # LOAD and DATE from the object key, the same for raw pages and compacted parts.
+  # LOAD and DATE from the object key, the same for raw pages and compacted parts. A window is a
+  # resume unit inside its snapshot, not a partition of the data: its pages carry the snapshot's
+  # LOAD and DATE.
   partition_columns = {
     LOAD = { type = "VARCHAR", as = "SPLIT_PART(SPLIT_PART(METADATA$FILENAME, 'load=', 2), '/', 1)" }
     DATE = { type = "DATE", as = "TO_DATE(SPLIT_PART(SPLIT_PART(METADATA$FILENAME, 'date=', 2), '/', 1), 'YYYY-MM-DD')" }
+  }
+  partition_by = ["LOAD", "DATE"]
+
+  # The two prefixes dbt reads, each with its file format, stage and one external table per
+  # endpoint (infra/modules/lake-external-tables). Over compact/: external tables rather than COPY
+  # INTO, so there is no load job to schedule and no second copy in Snowflake storage; the
+  # incremental base models materialise each partition once.
+  lake_prefixes = {
+    raw = {
+      url           = local.raw_url
+      stage         = "LAKE_RAW"
+      stage_comment = "The lake's raw/ prefix."
+      file_format   = { type = "JSON", name = "RAW_PAGE_JSON", comment = "One API page envelope per file." }
+      table_suffix  = ""
+      pattern       = local.page_pattern
+      holds         = "Raw pages"
+    }
+    compact = {
+      url           = local.compact_url
+      stage         = "LAKE_COMPACT"
+      stage_comment = "The lake's compact/ prefix."
+      file_format   = { type = "PARQUET", name = "COMPACT_PAGE_PARQUET", comment = "Compacted partitions: one row per API page, its key and its text." }
+      table_suffix  = "_COMPACT"
+      pattern       = local.compact_part_pattern
+      holds         = "Compacted pages"
+    }
   }
 }
 
@@ -61,100 +89,53 @@ resource "snowflake_storage_integration_aws" "lake" {
   comment                   = "Reads the lake's raw/ and compact/ prefixes through an IAM role."
 }
 
-resource "snowflake_file_format_json" "page" {
-  database    = snowflake_database.this.name
-  schema      = snowflake_schema.raw.name
-  name        = "RAW_PAGE_JSON"
-  compression = "AUTO"
-  comment     = "One API page envelope per file."
-}
+# RAW.<ENDPOINT> over the raw pages and RAW.<ENDPOINT>_COMPACT over the compacted parts, with
+# SELECT on each for the dbt role.
+module "lake_prefix" {
+  source   = "../modules/lake-external-tables"
+  for_each = local.lake_prefixes
 
-resource "snowflake_stage_external_s3" "raw" {
   database            = snowflake_database.this.name
   schema              = snowflake_schema.raw.name
-  name                = "LAKE_RAW"
-  url                 = local.raw_url
   storage_integration = snowflake_storage_integration_aws.lake.name
-  comment             = "The lake's raw/ prefix."
-
-  file_format {
-    format_name = snowflake_file_format_json.page.fully_qualified_name
-  }
+  reader_role         = snowflake_account_role.dbt.name
+  endpoints           = { for name, endpoint in local.endpoints : name => endpoint.path }
+  partition_columns   = local.partition_columns
+  partition_by        = local.partition_by
+  prefix              = each.value
 }
 
-# One external table per endpoint of config/endpoints.json: VALUE holds the page envelope,
-# LOAD and DATE come from the hive-style path and prune partitions. A window is a resume unit
-# inside its snapshot, not a partition of the data: its pages carry the snapshot's LOAD and DATE.
-resource "snowflake_external_table" "raw" {
-  for_each = local.endpoints
-
-  database     = snowflake_database.this.name
-  schema       = snowflake_schema.raw.name
-  name         = upper(each.key)
-  location     = "@${snowflake_stage_external_s3.raw.fully_qualified_name}/${each.key}/"
-  file_format  = "FORMAT_NAME = ${snowflake_file_format_json.page.fully_qualified_name}"
-  pattern      = local.page_pattern
-  partition_by = ["LOAD", "DATE"]
-  # New pages arrive through S3 event notifications (wired in infra/aws), so no manual refresh;
-  # nothing is listed at creation, which lets this stack be applied before the AWS role exists.
-  auto_refresh      = true
-  refresh_on_create = false
-  comment           = "Raw pages of the ${each.key} endpoint (API path ${each.value.path})."
-
-  dynamic "column" {
-    for_each = local.partition_columns
-    content {
-      name = column.key
-      type = column.value.type
-      as   = column.value.as
-    }
-  }
+# Where these objects were before the module: moved, not replaced (a new external table would
+# list no existing file, as refresh_on_create is off, and a replaced grant could be revoked last).
+moved {
+  from = snowflake_file_format_json.page
+  to   = module.lake_prefix["raw"].snowflake_file_format_json.this[0]
 }
-
-resource "snowflake_file_format_parquet" "compact" {
-  database    = snowflake_database.this.name
-  schema      = snowflake_schema.raw.name
-  name        = "COMPACT_PAGE_PARQUET"
-  compression = "AUTO"
-  comment     = "Compacted partitions: one row per API page, its key and its text."
+moved {
+  from = snowflake_stage_external_s3.raw
+  to   = module.lake_prefix["raw"].snowflake_stage_external_s3.this
 }
-
-resource "snowflake_stage_external_s3" "compact" {
-  database            = snowflake_database.this.name
-  schema              = snowflake_schema.raw.name
-  name                = "LAKE_COMPACT"
-  url                 = local.compact_url
-  storage_integration = snowflake_storage_integration_aws.lake.name
-  comment             = "The lake's compact/ prefix."
-
-  file_format {
-    format_name = snowflake_file_format_parquet.compact.fully_qualified_name
-  }
+moved {
+  from = snowflake_external_table.raw
+  to   = module.lake_prefix["raw"].snowflake_external_table.endpoint
 }
-
-# One external table per endpoint over its compacted Parquet parts: no load job to schedule, no
-# second copy in Snowflake storage, pruned by the same LOAD and DATE path columns; the incremental
-# base models materialise each partition once. VALUE is the row, {key, page}.
-resource "snowflake_external_table" "compact" {
-  for_each = local.endpoints
-
-  database          = snowflake_database.this.name
-  schema            = snowflake_schema.raw.name
-  name              = "${upper(each.key)}_COMPACT"
-  location          = "@${snowflake_stage_external_s3.compact.fully_qualified_name}/${each.key}/"
-  file_format       = "FORMAT_NAME = ${snowflake_file_format_parquet.compact.fully_qualified_name}"
-  pattern           = local.compact_part_pattern
-  partition_by      = ["LOAD", "DATE"]
-  auto_refresh      = true
-  refresh_on_create = false
-  comment           = "Compacted pages of the ${each.key} endpoint (API path ${each.value.path})."
-
-  dynamic "column" {
-    for_each = local.partition_columns
-    content {
-      name = column.key
-      type = column.value.type
-      as   = column.value.as
-    }
-  }
+moved {
+  from = snowflake_grant_privileges_to_account_role.external_table_select
+  to   = module.lake_prefix["raw"].snowflake_grant_privileges_to_account_role.table_select
+}
+moved {
+  from = snowflake_file_format_parquet.compact
+  to   = module.lake_prefix["compact"].snowflake_file_format_parquet.this[0]
+}
+moved {
+  from = snowflake_stage_external_s3.compact
+  to   = module.lake_prefix["compact"].snowflake_stage_external_s3.this
+}
+moved {
+  from = snowflake_external_table.compact
+  to   = module.lake_prefix["compact"].snowflake_external_table.endpoint
+}
+moved {
+  from = snowflake_grant_privileges_to_account_role.compact_table_select
+  to   = module.lake_prefix["compact"].snowflake_grant_privileges_to_account_role.table_select
 }

@@ -15,12 +15,12 @@ output "reader_role_arn" {
 
 output "external_tables" {
   description = "External table per endpoint."
-  value       = { for name, t in snowflake_external_table.raw : name => t.fully_qualified_name }
+  value       = module.lake_prefix["raw"].tables
 }
 
 output "compact_tables" {
   description = "External table per endpoint over its compacted Parquet parts."
-  value       = { for name, t in snowflake_external_table.compact : name => t.fully_qualified_name }
+  value       = module.lake_prefix["compact"].tables
 }
 
 output "dbt_environment" {

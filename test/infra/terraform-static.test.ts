@@ -48,33 +48,64 @@ function dynamicBlocks(body: JsonObject, name: string): JsonObject[] {
 }
 
 describe('Snowflake external tables', () => {
-  it('come from for_each over the endpoints of config/endpoints.json: one over the raw pages, one over the compacted parts', () => {
-    const tables = blocks(snowflake, 'resource').filter((b) => b.kind === 'snowflake_external_table');
-    expect(tables.map((t) => t.name).sort()).toEqual(['compact', 'raw']);
-    const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
+  const tablesModule = () => all.filter((f) => f.file.startsWith('infra/modules/lake-external-tables/'));
+  const rootLocals = () => Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
+  const prefixes = () => rootLocals().lake_prefixes as Record<string, JsonObject>;
+  const call = () => one(blocks(snowflake, 'module'), 'module', 'lake_prefix');
+  const table = () => one(blocks(tablesModule(), 'resource'), 'snowflake_external_table', 'endpoint');
+
+  it('come from one module called per lake prefix, raw/ with JSON and compact/ with Parquet, and one table per endpoint of config/endpoints.json', async () => {
+    expect(call().source).toBe('../modules/lake-external-tables');
+    expect(call().for_each).toBe('${local.lake_prefixes}');
+    expect(call().prefix).toBe('${each.value}');
+    expect(call().endpoints).toBe('${{ for name, endpoint in local.endpoints : name => endpoint.path }}');
+    const locals = rootLocals();
     expect(String(locals.endpoints)).toContain('jsondecode(file(local.endpoints_file)).endpoints');
     expect(String(locals.endpoints_file)).toContain('config/endpoints.json');
-    for (const { name, body: table } of tables) {
-      expect(table.for_each).toBe('${local.endpoints}');
-      // The names dbt's sources lake and lake_compact give (src/transform/generate-sources.ts).
-      expect(table.name).toBe(name === 'raw' ? '${upper(each.key)}' : '${upper(each.key)}_COMPACT');
-      expect(table.location).toMatch(/\/\$\{each\.key\}\/$/);
+    // No stage, file format or external table is spelled twice: the module holds the only ones.
+    for (const kind of ['snowflake_external_table', 'snowflake_stage_external_s3', 'snowflake_file_format_json', 'snowflake_file_format_parquet']) {
+      expect(blocks(snowflake, 'resource').filter((b) => b.kind === kind)).toEqual([]);
     }
-    const stage = (name: string) => one(blocks(snowflake, 'resource'), 'snowflake_stage_external_s3', name);
-    expect(one(tables, 'snowflake_external_table', 'compact').location).toContain('${snowflake_stage_external_s3.compact.fully_qualified_name}');
-    expect(stage('compact').url).toBe('${local.compact_url}');
-    expect(locals.compact_url).toBe('s3://${var.lake_bucket_name}/compact/');
+    expect(Object.keys(prefixes()).sort()).toEqual(['compact', 'raw']);
+    expect(Object.fromEntries(Object.entries(prefixes()).map(([name, p]) => [name, (p.file_format as JsonObject).type]))).toEqual({
+      raw: 'JSON',
+      compact: 'PARQUET',
+    });
+    expect(Object.fromEntries(Object.entries(prefixes()).map(([name, p]) => [name, p.url]))).toEqual({
+      raw: '${local.raw_url}',
+      compact: '${local.compact_url}',
+    });
+    expect([locals.raw_url, locals.compact_url]).toEqual(['s3://${var.lake_bucket_name}/raw/', 's3://${var.lake_bucket_name}/compact/']);
     expect(one(blocks(snowflake, 'resource'), 'snowflake_storage_integration_aws', 'lake').storage_allowed_locations).toEqual([
       '${local.raw_url}',
       '${local.compact_url}',
     ]);
-    expect(String(one(tables, 'snowflake_external_table', 'compact').file_format)).toContain('snowflake_file_format_parquet.compact');
+
+    // The file format of the prefix's type exists, the other not; stage and tables use it.
+    const resources = blocks(tablesModule(), 'resource');
+    for (const type of ['JSON', 'PARQUET']) {
+      expect(one(resources, `snowflake_file_format_${type.toLowerCase()}`, 'this').count).toBe(`\${var.prefix.file_format.type == "${type}" ? 1 : 0}`);
+    }
+    expect(String(table().file_format)).toBe('FORMAT_NAME = ${local.file_format}');
+    expect(nested(one(resources, 'snowflake_stage_external_s3', 'this'), 'file_format')[0]?.format_name).toBe('${local.file_format}');
+    expect(one(resources, 'snowflake_stage_external_s3', 'this').url).toBe('${var.prefix.url}');
+
+    // The names dbt's sources lake and lake_compact read (src/transform/generate-sources.ts), for every endpoint.
+    expect(table().for_each).toBe('${var.endpoints}');
+    const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: Array<{ name: string }> };
+    expect(catalogue.endpoints.length).toBeGreaterThan(1);
+    for (const { name } of catalogue.endpoints) {
+      const names = Object.values(prefixes()).map((prefix) => render(String(table().name), name, prefix));
+      expect(names.sort()).toEqual([name.toUpperCase(), `${name.toUpperCase()}_COMPACT`]);
+      expect(render(String(table().location), name, prefixes().raw!)).toBe(`@\${snowflake_stage_external_s3.this.fully_qualified_name}/${name}/`);
+    }
   });
 
-  it('expose LOAD and DATE parsed from the object key, partition on both, and read only page files', async () => {
-    const table = one(blocks(snowflake, 'resource'), 'snowflake_external_table', 'raw');
-    expect(table.partition_by).toEqual(['LOAD', 'DATE']);
-    const columns = partitionColumns(table);
+  it('expose LOAD and DATE parsed from the object key, partition on both, and read only page files', () => {
+    expect(table().partition_by).toBe('${var.partition_by}');
+    expect(call().partition_by).toBe('${local.partition_by}');
+    expect(rootLocals().partition_by).toEqual(['LOAD', 'DATE']);
+    const columns = partitionColumns();
     expect(columns.LOAD?.type).toBe('VARCHAR');
     expect(columns.DATE?.type).toBe('DATE');
     const load = (key: string) => evaluateSnowflake(String(columns.LOAD?.as), key);
@@ -95,10 +126,10 @@ describe('Snowflake external tables', () => {
     // A window's pages belong to the snapshot they sit in: its load and logical date, not the window's days.
     expect([load(windowed), date(windowed)]).toEqual(['snapshot', '2026-12-01']);
 
-    const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
-    expect(table.pattern).toBe('${local.page_pattern}');
-    expect(locals.page_pattern).toBe(PAGE_PATH_PATTERN);
-    const pattern = new RegExp(`^(?:${String(locals.page_pattern)})$`);
+    expect(table().pattern).toBe('${var.prefix.pattern}');
+    expect(prefixes().raw?.pattern).toBe('${local.page_pattern}');
+    expect(rootLocals().page_pattern).toBe(PAGE_PATH_PATTERN);
+    const pattern = new RegExp(`^(?:${String(rootLocals().page_pattern)})$`);
     for (const key of [
       updated,
       small,
@@ -122,20 +153,13 @@ describe('Snowflake external tables', () => {
     ]) {
       expect(pattern.test(key), key).toBe(false);
     }
-
-    // The endpoints really are data the stack iterates: the catalogue has the names the tables get.
-    const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: Array<{ name: string }> };
-    expect(catalogue.endpoints.length).toBeGreaterThan(1);
   });
 
   it('over compact/: the same LOAD and DATE from the key, and only the Parquet parts, never their marker', () => {
-    const table = one(blocks(snowflake, 'resource'), 'snowflake_external_table', 'compact');
-    expect(table.partition_by).toEqual(['LOAD', 'DATE']);
-    const columns = partitionColumns(table);
-    const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
-    expect(table.pattern).toBe('${local.compact_part_pattern}');
-    expect(locals.compact_part_pattern).toBe(COMPACT_PART_PATH_PATTERN);
-    const pattern = new RegExp(`^(?:${String(locals.compact_part_pattern)})$`);
+    const columns = partitionColumns();
+    expect(prefixes().compact?.pattern).toBe('${local.compact_part_pattern}');
+    expect(rootLocals().compact_part_pattern).toBe(COMPACT_PART_PATH_PATTERN);
+    const pattern = new RegExp(`^(?:${String(rootLocals().compact_part_pattern)})$`);
     // Keys as gmp compact writes them (src/lake/layout.ts).
     const snapshot = { endpoint: { name: 'games' }, load: 'snapshot' as Load, date: '2026-12-01' };
     const updated = { endpoint: { name: 'games' }, load: 'updated' as Load, date: '2026-11-25' };
@@ -156,33 +180,88 @@ describe('Snowflake external tables', () => {
   });
 
   it('give the dbt role exactly: warehouse, database, RAW usage, SELECT per external table, build rights in ANALYTICS', () => {
-    const grants = blocks(snowflake, 'resource').filter((b) => b.kind === 'snowflake_grant_privileges_to_account_role');
-    const summary = grants
-      .map((g) => ({ name: g.name, privileges: g.body.privileges, for_each: g.body.for_each ?? null }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    expect(summary).toEqual([
-      { name: 'analytics_build', privileges: ['USAGE', 'CREATE TABLE', 'CREATE VIEW'], for_each: null },
-      { name: 'compact_table_select', privileges: ['SELECT'], for_each: '${snowflake_external_table.compact}' },
-      { name: 'database_usage', privileges: ['USAGE'], for_each: null },
-      { name: 'external_table_select', privileges: ['SELECT'], for_each: '${snowflake_external_table.raw}' },
-      { name: 'raw_usage', privileges: ['USAGE'], for_each: null },
-      { name: 'warehouse_usage', privileges: ['USAGE'], for_each: null },
+    const summary = (list: Block[]) =>
+      list
+        .filter((b) => b.kind === 'snowflake_grant_privileges_to_account_role')
+        .map((g) => ({ name: g.name, role: g.body.account_role_name, privileges: g.body.privileges, for_each: g.body.for_each ?? null }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    const dbt = '${snowflake_account_role.dbt.name}';
+    expect(summary(blocks(snowflake, 'resource'))).toEqual([
+      { name: 'analytics_build', role: dbt, privileges: ['USAGE', 'CREATE TABLE', 'CREATE VIEW'], for_each: null },
+      { name: 'database_usage', role: dbt, privileges: ['USAGE'], for_each: null },
+      { name: 'raw_usage', role: dbt, privileges: ['USAGE'], for_each: null },
+      { name: 'warehouse_usage', role: dbt, privileges: ['USAGE'], for_each: null },
     ]);
-    for (const g of grants) expect(g.body.all_privileges ?? false).toBe(false);
+    expect(call().reader_role).toBe(dbt);
+    expect(summary(blocks(tablesModule(), 'resource'))).toEqual([
+      { name: 'table_select', role: '${var.reader_role}', privileges: ['SELECT'], for_each: '${snowflake_external_table.endpoint}' },
+    ]);
+    for (const g of [...blocks(snowflake, 'resource'), ...blocks(tablesModule(), 'resource')]) expect(g.body.all_privileges ?? false).toBe(false);
     const warehouse = one(blocks(snowflake, 'resource'), 'snowflake_warehouse', 'transform');
     expect(warehouse.warehouse_size).toBe('XSMALL');
     expect(warehouse.auto_resume).toBe('true');
     expect(warehouse.auto_suspend).toBe('${var.warehouse_auto_suspend_seconds}');
   });
+
+  it('move every object that predates the module into it, each to a resource the module has, so none is replaced', () => {
+    const moves = snowflake.flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved.filter(isObject) : []));
+    const address = (ref: Json | undefined) => String(ref).replace(/^\$\{|\}$/g, '');
+    const moduleResources = new Set(blocks(tablesModule(), 'resource').map((b) => `${b.kind}.${b.name}`));
+    const targets = moves.map((m) => /^module\.lake_prefix\["([a-z]+)"\]\.([a-z0-9_]+\.[a-z_]+)(\[0\])?$/.exec(address(m.to)));
+    for (const [i, target] of targets.entries()) {
+      expect(target, address(moves[i]!.to)).not.toBeNull();
+      expect(Object.keys(prefixes())).toContain(target![1]);
+      expect(moduleResources, target![2]).toContain(target![2]);
+    }
+    // Every resource of the module, in both prefixes, except the file format of the other type.
+    expect(targets.map((t) => `${t![1]}:${t![2]}`).sort()).toEqual(
+      [
+        'raw:snowflake_file_format_json.this',
+        'compact:snowflake_file_format_parquet.this',
+        ...['raw', 'compact'].flatMap((p) => [
+          `${p}:snowflake_stage_external_s3.this`,
+          `${p}:snowflake_external_table.endpoint`,
+          `${p}:snowflake_grant_privileges_to_account_role.table_select`,
+        ]),
+      ].sort(),
+    );
+    expect(moves.map((m) => address(m.from)).sort()).toEqual(
+      [
+        'snowflake_file_format_json.page',
+        'snowflake_file_format_parquet.compact',
+        'snowflake_stage_external_s3.raw',
+        'snowflake_stage_external_s3.compact',
+        'snowflake_external_table.raw',
+        'snowflake_external_table.compact',
+        'snowflake_grant_privileges_to_account_role.external_table_select',
+        'snowflake_grant_privileges_to_account_role.compact_table_select',
+      ].sort(),
+    );
+  });
 });
 
-/** An external table's columns by name: its `dynamic "column"` blocks resolved against the locals they iterate. */
-function partitionColumns(table: JsonObject): Record<string, JsonObject> {
+/** A module string for one endpoint and one prefix: `each.key`, `upper(each.key)` and `var.prefix.*` filled in. */
+function render(template: string, endpoint: string, prefix: JsonObject): string {
+  return template
+    .replace(/\$\{upper\(each\.key\)\}/g, endpoint.toUpperCase())
+    .replace(/\$\{each\.key\}/g, endpoint)
+    .replace(/\$\{var\.prefix\.([a-z_]+)\}/g, (_all, field: string) => String(prefix[field]));
+}
+
+/**
+ * The external tables' columns by name: the module's `dynamic "column"` blocks, resolved through
+ * the module call's argument to the root locals it passes.
+ */
+function partitionColumns(): Record<string, JsonObject> {
   const locals = Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
-  const columns: Record<string, JsonObject> = Object.fromEntries(nested(table, 'column').map((c) => [String(c.name), c]));
+  const moduleFiles = all.filter((f) => f.file.startsWith('infra/modules/lake-external-tables/'));
+  const table = one(blocks(moduleFiles, 'resource'), 'snowflake_external_table', 'endpoint');
+  const call = one(blocks(snowflake, 'module'), 'module', 'lake_prefix');
+  const columns: Record<string, JsonObject> = {};
   for (const block of dynamicBlocks(table, 'column')) {
-    const source = /^\$\{local\.([a-z_]+)\}$/.exec(String(block.for_each))?.[1];
-    const entries = source && isObject(locals[source]) ? Object.entries(locals[source]) : [];
+    const variable = /^\$\{var\.([a-z_]+)\}$/.exec(String(block.for_each))?.[1];
+    const local = variable && /^\$\{local\.([a-z_]+)\}$/.exec(String(call[variable]))?.[1];
+    const entries = local && isObject(locals[local]) ? Object.entries(locals[local]) : [];
     for (const [name, value] of entries) if (isObject(value)) columns[name] = { name, ...value };
   }
   return columns;
