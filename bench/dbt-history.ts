@@ -51,9 +51,9 @@ const snapshotDays = Array.from({ length: SNAPSHOTS }, (_, i) => addDays(FIRST_D
 function lakeKey(): string {
   const config = JSON.parse(readFileSync(join(repoRoot, 'config', 'endpoints.json'), 'utf8')) as {
     source: unknown;
-    endpoints: { name: string; path: string; incremental?: string }[];
+    endpoints: { name: string; path: string; updatedFilter?: string }[];
   };
-  const endpoints = config.endpoints.map(({ name, path, incremental }) => ({ name, path, incremental }));
+  const endpoints = config.endpoints.map(({ name, path, updatedFilter }) => ({ name, path, updatedFilter }));
   const parameters = { GAMES, SEED, FIRST_DAY, DAILY_WINDOWS, snapshotDays, source: config.source, endpoints };
   return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 12);
 }

@@ -1,6 +1,6 @@
 /**
  * `make bench`: ingests the games snapshot from the sandbox API (with a simulated network latency)
- * into a real S3 server, with our ingester, the seed design's and dlt, in three scenarios (cold
+ * into a real S3 server, with our ingester, the seed baseline (bench/baselines/seed.ts) and dlt, in three scenarios (cold
  * lake; rerun on the complete lake; resume after a SIGKILL at 50 %), then a rate-capped run and a
  * memory run of ours. Prints one table and writes bench/results/latest.json and history.jsonl.
  * Figures are printed, never asserted.

@@ -1,11 +1,11 @@
-# make bench: our ingest against the seed design's and dlt's, on the sandbox API and a local S3
+# make bench: our ingest against the seed baseline (bench/baselines/seed.ts) and dlt, on the sandbox API and a local S3
 # server; prints one table and writes bench/results/. Shrink it with BENCH_PAGES=200, change the
 # simulated latency with BENCH_LATENCY_MS=20, pass other flags in BENCH_ARGS (see bench/run.ts).
 DLT_VENV := $(TOOLS)/dlt-venv
 BENCH_FLAGS = $(if $(BENCH_PAGES),--pages $(BENCH_PAGES)) $(if $(BENCH_LATENCY_MS),--latency-ms $(BENCH_LATENCY_MS)) $(BENCH_ARGS)
 
 .PHONY: bench
-bench: setup $(TOOLS)/bin/versitygw $(DLT_VENV)/.installed bench/.work/baselines/seed.js ## benchmark ours against the seed design and dlt
+bench: setup $(TOOLS)/bin/versitygw $(DLT_VENV)/.installed bench/.work/baselines/seed.js ## benchmark ours against the seed baseline and dlt
 	npx tsx bench/run.ts $(BENCH_FLAGS)
 
 $(DLT_VENV)/.installed: bench/baselines/dlt-requirements.txt

@@ -1,6 +1,6 @@
 /**
- * The seed design's ingest of the games listing, kept as the benchmark's baseline. It does what
- * that design describes, and nothing cleverer:
+ * The seed baseline: the games ingest as this project first designed it, kept for the benchmark to
+ * measure against. It does what that first design describes, and nothing cleverer:
  * - one page at a time;
  * - HEAD the page's object; if it is absent, GET the page from the API and PUT it;
  * - stop when a page has no results or no `next`;

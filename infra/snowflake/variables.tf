@@ -1,5 +1,5 @@
 variable "endpoints_file" {
-  description = "Path to the endpoints catalogue. Null means the repository's config/endpoints.json."
+  description = "Path to the endpoints file. Null means the repository's config/endpoints.json."
   type        = string
   default     = null
 }

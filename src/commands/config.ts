@@ -6,7 +6,7 @@ const check: CommandModule = {
   describe: 'validate config/endpoints.json (or GMP_ENDPOINTS)',
   handler: () => {
     const file = loadEndpoints();
-    const names = file.endpoints.map((e) => (e.incremental ? `${e.name} (incremental)` : e.name));
+    const names = file.endpoints.map((e) => (e.updatedFilter ? `${e.name} (updated)` : e.name));
     process.stdout.write(`config ok: ${file.endpoints.length} endpoints: ${names.join(', ')}\n`);
   },
 };

@@ -7,6 +7,6 @@ import type { Endpoint, Freshness } from './schema.js';
  */
 export function freshnessOf(endpoint: Endpoint): Freshness {
   if (endpoint.freshness) return endpoint.freshness;
-  const refreshDays = endpoint.incremental ? 1 : (endpoint.refreshDays ?? 1);
+  const refreshDays = endpoint.updatedFilter ? 1 : (endpoint.refreshDays ?? 1);
   return { warnAfterDays: refreshDays + 1, errorAfterDays: Math.max(7, 3 * refreshDays) };
 }

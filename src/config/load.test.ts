@@ -22,7 +22,7 @@ describe('config/endpoints.json', () => {
     const file = loadEndpoints();
     expect(file.endpoints.map((e) => e.name)).toEqual(['games', 'genres', 'platforms', 'parent_platforms', 'stores', 'publishers', 'developers', 'tags']);
     expect(findEndpoint(file, 'parent_platforms').path).toBe('platforms/lists/parents');
-    expect(findEndpoint(file, 'games').incremental).toBe('updated');
+    expect(findEndpoint(file, 'games').updatedFilter).toBe('updated');
     expect(file.source.pageSize).toBe(40);
     expect(file.source.monthlyRequestBudget).toBe(20000);
   });
@@ -47,13 +47,21 @@ describe('config/endpoints.json', () => {
     ['source.colour', (c: typeof committed) => (c.source.colour = 'red')],
     ['endpoints.2.name', (c: typeof committed) => (c.endpoints[2].name = 'Platforms')],
     ['endpoints.3.path', (c: typeof committed) => (c.endpoints[3].path = '/platforms/lists/parents/')],
-    ['endpoints.0.incremental', (c: typeof committed) => (c.endpoints[0].incremental = 'added')],
+    ['endpoints.0.updatedFilter', (c: typeof committed) => (c.endpoints[0].updatedFilter = 'added')],
     ['endpoints.1.name', (c: typeof committed) => (c.endpoints[1].name = 'games')],
     ['endpoints', (c: typeof committed) => (c.endpoints = [])],
   ])('names the field %s when it is invalid', (field, edit) => {
     const load = loadVariant(edit);
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(new RegExp(`: ${field.replace(/\./g, '\\.')}(: | \\()`));
+  });
+
+  it('names the new field for a renamed one', () => {
+    const load = loadVariant((c: typeof committed) => {
+      c.endpoints[0].incremental = c.endpoints[0].updatedFilter;
+      delete c.endpoints[0].updatedFilter;
+    });
+    expect(load).toThrow(/: endpoints\.0\.incremental: renamed to updatedFilter$/);
   });
 
   it('says so when the file is not JSON', () => {

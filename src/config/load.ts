@@ -35,10 +35,15 @@ export function loadEndpoints(path = chosenPath): EndpointsFile {
   return parsed.data;
 }
 
+/** Fields of config/endpoints.json that were renamed, with their new names. */
+const RENAMED_FIELDS: Readonly<Record<string, string>> = { incremental: 'updatedFilter' };
+
 /** The first problem, with its field path: "endpoints.3.name: must be lower case ...". */
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
+    const renamed = RENAMED_FIELDS[issue.keys[0]!];
+    if (renamed) return `${[...issue.path, issue.keys[0]].join('.')}: renamed to ${renamed}`;
     return `${[...issue.path, issue.keys[0]].join('.')}: unknown field (allowed fields are in config/endpoints.schema.json)`;
   }
   const field = issue.path.join('.') || '(top level)';

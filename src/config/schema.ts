@@ -18,7 +18,12 @@ export const endpointSchema = z
       .string()
       .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, 'must be an API path such as "games" or "platforms/lists/parents"')
       .describe('The API path after the base URL, without slashes at either end.'),
-    incremental: z.literal('updated').optional().describe('The filter that selects a day window of changed items ("updated=D,D").'),
+    updatedFilter: z
+      .literal('updated')
+      .optional()
+      .describe(
+        'The query filter that selects the items changed in a range of days ("updated=A,B"): the endpoint gets `updated` partitions, and its snapshots can be read in windows.',
+      ),
     refreshDays: z
       .int()
       .min(1)

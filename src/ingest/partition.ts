@@ -22,12 +22,12 @@ export function snapshotPartition(endpoint: Endpoint, date: string): Partition {
 }
 
 export function updatedPartition(endpoint: Endpoint, date: string): Partition {
-  return { endpoint, load: 'updated', date, params: { [endpoint.incremental ?? 'updated']: `${date},${date}` } };
+  return { endpoint, load: 'updated', date, params: { [endpoint.updatedFilter ?? 'updated']: `${date},${date}` } };
 }
 
 /** The query parameters of a listing: the partition's, plus the window's `updated` range. */
 export function listingParams({ partition, window }: Listing): Record<string, string> {
-  return window ? { ...partition.params, [partition.endpoint.incremental ?? 'updated']: `${window.from},${window.to}` } : partition.params;
+  return window ? { ...partition.params, [partition.endpoint.updatedFilter ?? 'updated']: `${window.from},${window.to}` } : partition.params;
 }
 
 /** The partition's id (`games/snapshot/2026-12-01`), as plans, progress and errors name it. */

@@ -70,7 +70,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
   const plan = (partition: Partition) => limit(() => planPartition(store, partition));
   const work: Promise<Work[]>[] = [];
   for (const endpoint of endpoints) {
-    const updated = mode !== 'snapshot' && endpoint.incremental !== undefined;
+    const updated = mode !== 'snapshot' && endpoint.updatedFilter !== undefined;
     if (mode === 'updated' && !updated) {
       if (all) continue;
       throw new ConfigError(`endpoint "${endpoint.name}" has no \`updated\` filter: use --mode snapshot`);
@@ -144,7 +144,7 @@ function parseUnitId(file: EndpointsFile, id: string, today: string): Partition 
   const endpoint = findEndpoint(file, name);
   const day = notInFuture(parseDate(date, '--unit'), today, '--unit');
   if (load === 'updated') {
-    if (!endpoint.incremental) throw new ConfigError(`endpoint "${name}" has no \`updated\` filter: --unit ${id} cannot exist`);
+    if (!endpoint.updatedFilter) throw new ConfigError(`endpoint "${name}" has no \`updated\` filter: --unit ${id} cannot exist`);
     return updatedPartition(endpoint, day);
   }
   return snapshotPartition(endpoint, day);

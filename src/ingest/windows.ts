@@ -13,7 +13,7 @@ export const WINDOW_FLOOR = '1970-01-01';
 
 /** The window a snapshot starts as, when its endpoint can be read in windows. */
 export function snapshotWindow(partition: Partition): Window | undefined {
-  if (partition.load !== 'snapshot' || !partition.endpoint.incremental) return undefined;
+  if (partition.load !== 'snapshot' || !partition.endpoint.updatedFilter) return undefined;
   return { from: WINDOW_FLOOR, to: partition.date };
 }
 
