@@ -1,0 +1,38 @@
+/**
+ * The Dagger module keeps its own copy of the paths gmp defaults to, because it cannot import
+ * them: the engine loads only the module's source folder (dagger.json names nothing else to
+ * include), and eslint holds dagger/src to the SDK, Node built-ins and its own files. This test is
+ * the link to their one owner, src/config/defaults.ts: `run-pipeline export --path .` must put the
+ * warehouse and the report where gmp on the host looks for them, and the module's upload must
+ * leave out the local data those defaults point at.
+ */
+import { posix } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_DIR, REPORT_ARGS, REPORT_FILE, SOURCE_IGNORE, Target, transformEnv, WAREHOUSE_FILE } from '../../dagger/src/commands.js';
+import { DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
+import { parseLakeUrl } from '../../src/lake/url.js';
+
+/** A default relative to the working directory, as a path inside it (`./a/b` is `a/b`). */
+const inside = (path: string) => posix.normalize(path).replace(/^\.\//, '');
+const topFolder = (path: string) => inside(path).split('/')[0]!;
+
+describe('the Dagger module and gmp agree on the default paths', () => {
+  it('exports the warehouse and the report at the paths gmp defaults to', () => {
+    expect(WAREHOUSE_FILE).toBe(inside(DEFAULT_WAREHOUSE_PATH));
+    expect(REPORT_FILE).toBe(inside(DEFAULT_REPORT_PATH));
+  });
+
+  it('builds and reports at the paths it exports: the transform env names the warehouse, the report writes its --out or the default', () => {
+    expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe(posix.join(APP_DIR, WAREHOUSE_FILE));
+    const out = REPORT_ARGS.includes('--out') ? REPORT_ARGS[REPORT_ARGS.indexOf('--out') + 1]! : DEFAULT_REPORT_PATH;
+    expect(inside(out)).toBe(REPORT_FILE);
+  });
+
+  it('leaves the default lake, warehouse and report folders out of what it uploads', () => {
+    const lake = parseLakeUrl(DEFAULT_LAKE_URL);
+    expect(lake.kind).toBe('file');
+    for (const folder of [topFolder(lake.kind === 'file' ? lake.dir : ''), topFolder(DEFAULT_WAREHOUSE_PATH), topFolder(DEFAULT_REPORT_PATH)]) {
+      expect(SOURCE_IGNORE, folder).toContain(folder);
+    }
+  });
+});
