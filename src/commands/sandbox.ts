@@ -11,7 +11,7 @@ export const sandboxCommand = defineCommand({
     yargs
       .option('host', { type: 'string', default: '127.0.0.1' })
       .option('port', { type: 'number', default: 0, describe: '0 takes a free port' })
-      .option('games', { type: 'number', default: DEFAULT_SANDBOX_GAMES, describe: 'catalogue size' })
+      .option('games', { type: 'number', default: DEFAULT_SANDBOX_GAMES, describe: 'games in the catalogue' })
       .option('seed', { type: 'number', default: 1 })
       .option('today', { type: 'string', describe: 'the date the catalogue is "as of" (default: today, UTC)' })
       .option('quota', { type: 'number', describe: 'answer "monthly API limit reached" after N requests' })

@@ -2,7 +2,7 @@ import type { Endpoint, Freshness } from './schema.js';
 
 /**
  * An endpoint's freshness thresholds: its own from endpoints.json, else derived from how often
- * it is refreshed (a daily `updated` window, or a snapshot every `refreshDays`). Missing one
+ * it is refreshed (a daily `updated` partition, or a snapshot every `refreshDays`). Missing one
  * refresh warns; the error comes after three refreshes, and never within a week.
  */
 export function freshnessOf(endpoint: Endpoint): Freshness {

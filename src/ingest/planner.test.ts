@@ -69,7 +69,7 @@ describe('the planner (a lake on disk, no API)', () => {
 
   it("gives a daily run's backfill what is left once every remaining day keeps its own needs", async () => {
     const store = await backfillLake();
-    // The day before yesterday's window held 73 pages: yesterday's is expected to cost as much.
+    // The day before yesterday's `updated` partition held 73 pages: yesterday's is expected to cost as much.
     await store.putIfAbsent('raw/games/load=updated/date=2026-12-19/_SUCCESS', JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }));
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, now);
     const plan = planWork(work, { ...options, budget: budget(1_100) });

@@ -32,7 +32,7 @@ const ids = (work: Awaited<ReturnType<typeof selectWork>>) =>
   work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
 
 describe('daily mode (memory lake, no API)', () => {
-  it("continues an open games snapshot as a backfill beside yesterday's window, under the snapshot's own date", async () => {
+  it("continues an open games snapshot as a backfill beside yesterday's `updated` partition, under the snapshot's own date", async () => {
     const store = await lakeWith({ 'raw/games/load=snapshot/date=2026-11-03/_manifest.json': manifest('2026-11-03') });
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-01'));
     expect(ids(work)).toEqual(['games/updated/2026-11-30', 'games/snapshot/2026-11-03 backfill']);

@@ -2,7 +2,7 @@
  * How a snapshot too deep for the API is cut into windows: by the day of `updated`, which every
  * game has (a release date does not), halving a range until each half fits under the depth cap.
  * The halves of a range cover it exactly, so at planning time every game is in one window; a
- * game updated after its window was read is caught by the daily `updated` windows.
+ * game updated after its window was read is caught by the daily `updated` partitions.
  */
 import { addDays, dayNumber } from './dates.js';
 import type { Window } from '../lake/layout.js';

@@ -253,9 +253,9 @@ export function storeBars(stores: StoreCoverage[], text: ChartText, layout: Layo
     label: store.store,
     value: store.share,
     note: `${formatShare(store.share)} (${formatCount(store.gamesSold)})`,
-    description: `${store.store}: ${formatShare(store.share)} of the catalogue, ${plural(store.gamesSold, 'game')}`,
+    description: `${store.store}: ${formatShare(store.share)} of the games, ${plural(store.gamesSold, 'game')}`,
   }));
-  return horizontalBars(bars, text, { title: 'Share of the catalogue sold (%)', format: '.0%' }, layout);
+  return horizontalBars(bars, text, { title: 'Share of the games sold (%)', format: '.0%' }, layout);
 }
 
 export function growerBars(growers: Grower[], text: ChartText, layout: Layout): TopLevelSpec {

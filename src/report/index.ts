@@ -39,7 +39,7 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
     const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
     const record = readBuildRecord(warehouseFile);
     html = await renderPage({
-      catalogue: data.catalogue,
+      warehouseGames: data.warehouseGames,
       sections: marketSections(data),
       lake,
       builtFrom: builtFrom(record, store),

@@ -64,8 +64,8 @@ describe('the data panel (a real local lake)', () => {
     const panel = await readLakePanel(store, NOW);
 
     expect(panel.endpoints).toEqual([
-      { endpoint: 'games', complete: 2, incomplete: 1, snapshots: 2, updatedWindows: 1, pages: 6, firstDate: '2026-11-01', lastDate: '2026-11-25' },
-      { endpoint: 'genres', complete: 1, incomplete: 0, snapshots: 1, updatedWindows: 0, pages: 1, firstDate: '2026-11-01', lastDate: '2026-11-01' },
+      { endpoint: 'games', complete: 2, incomplete: 1, snapshots: 2, updatedPartitions: 1, pages: 6, firstDate: '2026-11-01', lastDate: '2026-11-25' },
+      { endpoint: 'genres', complete: 1, incomplete: 0, snapshots: 1, updatedPartitions: 0, pages: 1, firstDate: '2026-11-01', lastDate: '2026-11-01' },
     ]);
     expect(panel.month).toBe('2026-11');
     expect(panel.budget).toBe(loadEndpoints().source.monthlyRequestBudget);

@@ -16,7 +16,7 @@ export interface EndpointPartitions {
   complete: number;
   incomplete: number;
   snapshots: number;
-  updatedWindows: number;
+  updatedPartitions: number;
   pages: number;
   firstDate: string;
   lastDate: string;
@@ -113,7 +113,7 @@ function summarisePartitions(partitions: Awaited<ReturnType<typeof lakeStatus>>)
       complete: 0,
       incomplete: 0,
       snapshots: 0,
-      updatedWindows: 0,
+      updatedPartitions: 0,
       pages: 0,
       firstDate: p.date,
       lastDate: p.date,
@@ -121,7 +121,7 @@ function summarisePartitions(partitions: Awaited<ReturnType<typeof lakeStatus>>)
     if (p.complete) entry.complete += 1;
     else entry.incomplete += 1;
     if (p.load === 'snapshot') entry.snapshots += 1;
-    else entry.updatedWindows += 1;
+    else entry.updatedPartitions += 1;
     entry.pages += p.pages;
     if (p.date < entry.firstDate) entry.firstDate = p.date;
     if (p.date > entry.lastDate) entry.lastDate = p.date;

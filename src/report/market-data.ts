@@ -10,7 +10,8 @@ export const MOMENTUM_DAYS = 30;
 /** Ratings are binned in steps of a quarter star: 20 bins from 0 to 5. */
 export const RATING_BIN_WIDTH = 0.25;
 
-export interface Catalogue {
+/** How many games the warehouse holds, and the years they were released in. */
+export interface WarehouseGames {
   games: number;
   firstYear: number | null;
   lastYear: number | null;
@@ -86,7 +87,7 @@ export interface Momentum {
 }
 
 export interface MarketData {
-  catalogue: Catalogue;
+  warehouseGames: WarehouseGames;
   genreReleases: SeriesByYear;
   platformShare: SeriesByYear;
   ratings: RatingDistribution;
@@ -103,7 +104,7 @@ const maybe = (value: Cell): number | null => (value === null || value === undef
 /** Everything the report shows, read from the marts (plus the few aggregates they leave to readers). */
 export async function readMarketData(warehouse: Warehouse): Promise<MarketData> {
   return {
-    catalogue: await readCatalogue(warehouse),
+    warehouseGames: await readWarehouseGames(warehouse),
     genreReleases: await readSeriesByYear(warehouse, {
       mart: 'mart_genre_releases_by_year',
       name: 'genre_name',
@@ -125,7 +126,7 @@ export async function readMarketData(warehouse: Warehouse): Promise<MarketData> 
   };
 }
 
-async function readCatalogue(warehouse: Warehouse): Promise<Catalogue> {
+async function readWarehouseGames(warehouse: Warehouse): Promise<WarehouseGames> {
   const [row] = await warehouse.rows(`
     select
         count(*)::integer as games,
@@ -263,7 +264,7 @@ async function readStores(warehouse: Warehouse): Promise<StoreCoverage[]> {
 /**
  * The games whose added count grew most over the last MOMENTUM_DAYS of the game history: each
  * game's version valid on the first day compared against its current one. The history holds
- * every observation, from snapshots and daily updated windows alike, so two snapshots are not
+ * every observation, from snapshots and daily `updated` partitions alike, so two snapshots are not
  * needed: one snapshot and the windows after it compare as well.
  */
 async function readMomentum(warehouse: Warehouse): Promise<Momentum> {

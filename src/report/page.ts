@@ -2,13 +2,13 @@ import { LAYOUTS } from './charts.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatCount, plural } from './format.js';
 import type { LakePanel } from './lake-panel.js';
-import type { Catalogue } from './market-data.js';
+import type { WarehouseGames } from './market-data.js';
 import type { Section, Table } from './sections.js';
 import { renderStatusBanner, STATUS_STYLE } from './status-banner.js';
 import type { BuildVerdict } from '../transform/built-from.js';
 
 export interface PageInput {
-  catalogue: Catalogue;
+  warehouseGames: WarehouseGames;
   sections: Section[];
   lake: LakePanel;
   /** The lake the warehouse was built from, when it is not the lake of the panel, or unknown. */
@@ -27,7 +27,7 @@ const RAWG_HOST = 'api.rawg.io';
  * The whole report as one HTML document: inline CSS, inline SVG, no script, and a content
  * security policy that forbids loading anything, so the page is the same offline.
  */
-export async function renderPage({ catalogue, sections, lake, builtFrom, verdict, generatedAt }: PageInput): Promise<string> {
+export async function renderPage({ warehouseGames, sections, lake, builtFrom, verdict, generatedAt }: PageInput): Promise<string> {
   const rendered: string[] = [];
   for (const section of sections) rendered.push(await renderSection(section));
   const source = describeSource(lake);
@@ -45,7 +45,7 @@ export async function renderPage({ catalogue, sections, lake, builtFrom, verdict
 <header>
 <h1>Game market report</h1>
 ${renderStatusBanner(verdict)}
-<p class="lede">${esc(plural(catalogue.games, 'game'))} in the warehouse${catalogue.firstYear === null ? '' : `, released from ${catalogue.firstYear} to ${catalogue.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
+<p class="lede">${esc(plural(warehouseGames.games, 'game'))} in the warehouse${warehouseGames.firstYear === null ? '' : `, released from ${warehouseGames.firstYear} to ${warehouseGames.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 <p class="source source-${source.kind}"><strong>Data:</strong> ${esc(source.text)}</p>
 ${renderBuiltFrom(builtFrom, lake.location)}
 <nav aria-label="Sections"><ul>${[...sections, { id: 'data', heading: 'The data behind this report' }].map((s) => `<li><a href="#${s.id}">${esc(s.heading)}</a></li>`).join('')}</ul></nav>
@@ -135,14 +135,14 @@ function renderLakePanel(lake: LakePanel, source: string): string {
   const partitions: Table = {
     id: 'partitions',
     caption: 'Partitions in the lake, per endpoint',
-    columns: ['Endpoint', 'Complete', 'Incomplete', 'Snapshots', 'Updated windows', 'Pages', 'First date', 'Last date'],
+    columns: ['Endpoint', 'Complete', 'Incomplete', 'Snapshots', 'Updated days', 'Pages', 'First date', 'Last date'],
     numeric: [false, true, true, true, true, true, false, false],
     rows: lake.endpoints.map((e) => [
       e.endpoint,
       formatCount(e.complete),
       formatCount(e.incomplete),
       formatCount(e.snapshots),
-      formatCount(e.updatedWindows),
+      formatCount(e.updatedPartitions),
       formatCount(e.pages),
       e.firstDate,
       e.lastDate,

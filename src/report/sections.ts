@@ -108,14 +108,14 @@ function platformSection({ platformShare: data }: MarketData): Section {
   };
 }
 
-function ratingsSection({ ratings, catalogue }: MarketData): Section {
+function ratingsSection({ ratings, warehouseGames }: MarketData): Section {
   const mode = [...ratings.bins].sort((a, b) => b.games - a.games)[0];
   const text: ChartText = {
     title: 'Distribution of ratings',
     subtitle: `Mean user rating of the ${formatCount(ratings.ratedGames)} rated games, in steps of a quarter star; games nobody rated are left out`,
   };
   const summary = ratings.ratedGames
-    ? `${formatCount(ratings.ratedGames)} of the ${formatCount(catalogue.games)} games have at least one rating; their mean rating is ` +
+    ? `${formatCount(ratings.ratedGames)} of the ${formatCount(warehouseGames.games)} games have at least one rating; their mean rating is ` +
       `${formatStars(ratings.meanRating ?? 0)} stars. The most common step is ${formatStars(mode!.from)} to ${formatStars(mode!.to)} stars ` +
       `(${plural(mode!.games, 'game')}). ${plural(ratings.unratedGames, 'game')} without ratings (shown by RAWG as 0) are left out.`
     : 'No game in the warehouse has a rating yet.';
@@ -171,15 +171,15 @@ function topRatedSection({ topRated }: MarketData): Section {
   };
 }
 
-function storesSection({ stores, catalogue }: MarketData): Section {
+function storesSection({ stores, warehouseGames }: MarketData): Section {
   const [widest] = stores;
   const exclusives = stores.reduce((sum, store) => sum + store.exclusiveGames, 0);
   const text: ChartText = {
     title: 'Store coverage',
-    subtitle: `Share of the warehouse's ${formatCount(catalogue.games)} games each store sells; the number of games in brackets`,
+    subtitle: `Share of the warehouse's ${formatCount(warehouseGames.games)} games each store sells; the number of games in brackets`,
   };
   const summary = widest
-    ? `${widest.store} sells the most: ${plural(widest.gamesSold, 'game')}, ${formatShare(widest.share)} of the catalogue. ` +
+    ? `${widest.store} sells the most: ${plural(widest.gamesSold, 'game')}, ${formatShare(widest.share)} of the warehouse's games. ` +
       `${plural(stores.length, 'store')} in all; ${plural(exclusives, 'game')} ${exclusives === 1 ? 'is' : 'are'} sold by one store only.`
     : 'The warehouse has no stores.';
   return {
@@ -191,7 +191,7 @@ function storesSection({ stores, catalogue }: MarketData): Section {
       ? {
           id: 'store-coverage',
           caption: 'Games each store sells',
-          columns: ['Store', 'Games sold', 'Share of the catalogue', 'Sold only there', 'Mean rating (stars)'],
+          columns: ['Store', 'Games sold', 'Share of the games', 'Sold only there', 'Mean rating (stars)'],
           numeric: [false, true, true, true, true],
           rows: stores.map((store) => [
             store.store,
@@ -213,15 +213,15 @@ function momentumSection({ momentum }: MarketData): Section {
     return {
       ...base,
       summary:
-        `The game history${held}; growth needs observations from two days, by a second snapshot or by the daily updated window. ` +
+        `The game history${held}; growth needs observations from two days, by a second snapshot or by the games changed on a later day (its updated partition). ` +
         'Without RAWG_API_KEY, gmp pipeline on another day adds them from the sandbox; with a key, gmp pipeline (daily mode) ' +
-        'on another day fetches the window of the day before (gmp plan --all --mode daily shows what it costs first).',
+        'on another day fetches the games changed the day before (gmp plan --all --mode daily shows what it costs first).',
     };
   }
   const start = from === momentum.firstDay ? 'the first day of the game history' : `${MOMENTUM_DAYS} days before the newest`;
   const compares =
     `Each game's added count (users who added it to a list) on ${from} (${start}) against its count on ${to}, ` +
-    'as the snapshots and daily updated windows of the lake recorded it';
+    'as the snapshots and daily updated partitions of the lake recorded it';
   const moved = `${plural(momentum.versionsOpened, 'change')} of counts recorded after ${from}.`;
   if (!growers.length) {
     return {

@@ -76,7 +76,7 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
   beforeAll(async () => {
     lake = await freshLake(kind, servers.s3);
     env = cleanEnv({ ...lake.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url, GMP_ENDPOINTS: configWith(CAPPED) });
-    // Closed: a windowed games snapshot, a tags snapshot, a day window. Open: the next day's window (no _SUCCESS).
+    // Closed: a windowed games snapshot, a tags snapshot, an updated partition. Open: the next day's (no _SUCCESS).
     for (const args of [
       ['--endpoint', 'games', '--mode', 'snapshot', '--date', SNAPSHOT],
       ['--endpoint', 'tags', '--mode', 'snapshot', '--date', SNAPSHOT],

@@ -40,7 +40,7 @@ describe('resume invariants', () => {
     expect(jsonLines(next.stdout)[0]).toMatchObject({ date: todayUtc(), apiRequests: 1 });
   });
 
-  it("does not seal today's updated window: its pages are kept and the run ends incomplete", async () => {
+  it("does not seal today's updated partition: its pages are kept and the run ends incomplete", async () => {
     const lake = await freshLake('local');
     const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', todayUtc(), '--json'], gmpEnv(lake, servers.sandbox));
     expect(result.code, result.stderr).toBe(0);

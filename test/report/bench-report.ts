@@ -1,7 +1,7 @@
 /**
  * `make bench-report`: times `gmp report` on the benchmark warehouse of `make bench-dbt` (100,000
  * sandbox games), building that first when it is missing. Three runs of the CLI, as a user runs it.
- *   BENCH_GAMES=N for another catalogue size (the same variable as bench-dbt).
+ *   BENCH_GAMES=N for another number of games (the same variable as bench-dbt).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';

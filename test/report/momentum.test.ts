@@ -1,6 +1,6 @@
 /**
  * Momentum from daily windows: a lake with one snapshot of the games and, three weeks later, six
- * days of updated windows from the sandbox of that later day (whose counts have moved on). No
+ * days of `updated` partitions from the sandbox of that later day (whose counts have moved on). No
  * second snapshot exists, so the growth the page shows can only come from the windows. The
  * expected growth is read from the lake's page files, not from the warehouse.
  */

@@ -166,7 +166,7 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     expect(markLabels(html, 'stores', 'wide', 'bar')).toEqual(
       stores.map(
         (store) =>
-          `${store.store_name}: ${formatShare(Number(store.share_of_catalogue))} of the catalogue, ${Number(store.games_sold).toLocaleString('en-US')} game${store.games_sold === 1 ? '' : 's'}`,
+          `${store.store_name}: ${formatShare(Number(store.share_of_catalogue))} of the games, ${Number(store.games_sold).toLocaleString('en-US')} game${store.games_sold === 1 ? '' : 's'}`,
       ),
     );
   });
