@@ -2,13 +2,13 @@ import type { Argv } from 'yargs';
 import type { EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import { MODES, parseMode, selectUnits, selectWork, type Mode, type Work } from '../ingest/select.js';
+import { MODES, parseMode, selectUnits, selectWork, type Work } from '../ingest/select.js';
 
 export interface SelectionArgs {
   all?: boolean;
   endpoint?: string[];
   unit?: string[];
-  mode: Mode;
+  mode: string;
   date?: string;
   from?: string;
   to?: string;
@@ -23,13 +23,14 @@ export function withSelection<T>(yargs: Argv<T>) {
     .option('mode', {
       type: 'string',
       default: 'snapshot',
-      coerce: parseMode,
       describe: `${MODES.join(' | ')}. snapshot: full listings (an open one is resumed); updated: the games changed on each day; daily: updated where allowed plus the open backfill, else snapshot`,
     })
     .option('date', { type: 'string', describe: 'logical date YYYY-MM-DD (default: the open snapshot, else today; yesterday for updated)' })
     .option('from', { type: 'string', describe: 'first day of a range of `updated` days' })
     .option('to', { type: 'string', describe: 'last day of the range, inclusive' })
     .check((args) => {
+      // Checked here rather than by yargs' choices, so that a renamed mode's error names its new word.
+      parseMode(args.mode);
       const given = [args.all ? '--all' : '', args.endpoint?.length ? '--endpoint' : '', args.unit?.length ? '--unit' : ''].filter(Boolean);
       if (!given.length) throw new ConfigError('name an endpoint with --endpoint NAME, use --all, or give --unit ID');
       if (given.length > 1) throw new ConfigError(`give one of --endpoint, --all or --unit, not ${given.join(' and ')}`);
@@ -40,7 +41,7 @@ export function withSelection<T>(yargs: Argv<T>) {
 /** The planned work the flags select. */
 export function workFrom(file: EndpointsFile, args: SelectionArgs, store: ObjectStore): Promise<Work[]> {
   if (args.unit?.length) return selectUnits(file, args.unit, store);
-  return selectWork(file, { endpoints: args.all ? 'all' : args.endpoint!, mode: args.mode, date: args.date, from: args.from, to: args.to }, store);
+  return selectWork(file, { endpoints: args.all ? 'all' : args.endpoint!, mode: parseMode(args.mode), date: args.date, from: args.from, to: args.to }, store);
 }
 
 /** `--max-pages` and other counts: a positive whole number, or a usage error. */
