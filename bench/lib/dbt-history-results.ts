@@ -4,14 +4,14 @@ import { z } from 'zod';
 export const buildDetailSchema = z.looseObject({
   /** Wall seconds of the `gmp transform` process: listing the lake, then `dbt build`. */
   wallS: z.number().positive(),
-  /** dbt build from its first log line to its last (Python's start-up before it is not in it). */
+  /** dbt's parse and build, from its first log line to the freshness check's start (Python's start-up before it is not in it). */
   dbtBuildLoggedS: z.number().nonnegative(),
   /** dbt parsing the project: `full`, or `partial` (only the changed files, from dbt's cache). */
   parse: z.enum(['full', 'partial']),
   parseS: z.number().nonnegative(),
   /** dbt's own elapsed seconds for running the nodes (run_results.json), parsing excluded. */
   dbtElapsedS: z.number().nonnegative(),
-  /** The `dbt source freshness` check gmp transform runs after the build, first log line to last. */
+  /** The `dbt source freshness` check gmp transform runs after the build, in the same dbt process: its start to the last log line. */
   freshnessLoggedS: z.number().nonnegative().optional(),
   nodes: z.int().positive(),
   /** Seconds summed over the nodes of each kind (model, test, unit_test), and of each model layer. */
@@ -22,9 +22,19 @@ export const buildDetailSchema = z.looseObject({
 export type BuildDetail = z.infer<typeof buildDetailSchema>;
 
 export const dbtHistoryResultSchema = z.looseObject({
+  /** Wall seconds of dbt's build (dbtBuildLoggedS of each build): the figures the aims are judged on. */
   fullBuildS: z.number().positive(),
   incrementalBuildS: z.number().positive(),
   oneDayFullBuildS: z.number().positive(),
+  /**
+   * Wall seconds of the whole `gmp transform` of each build (wallS), and the `gmp compact` runs
+   * before them. Absent from a file written when the figures were the transform's wall and the
+   * lakes were not compacted.
+   */
+  fullTransformS: z.number().positive().optional(),
+  incrementalTransformS: z.number().positive().optional(),
+  oneDayFullTransformS: z.number().positive().optional(),
+  compaction: z.object({ historyS: z.number().nonnegative(), newDayS: z.number().nonnegative() }).optional(),
   startedAt: z.iso.datetime(),
   commit: z.string().regex(/^[0-9a-f]{40}$/),
   uncommittedWarehouseCode: z.boolean(),

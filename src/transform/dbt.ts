@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { TransformError } from '../errors.js';
 import { runLines } from './process.js';
 import { dbtDir, repoRoot, type DbtRunSettings } from './settings.js';
-import { venvDbt } from './venv.js';
+import { venvDbt, venvPython } from './venv.js';
 
 export interface DbtEvent {
   /** dbt's event name, e.g. LogModelResult; `output` for a line dbt did not print as JSON. */
@@ -42,33 +42,50 @@ export function dbtLogPath(command: string, settings: DbtRunSettings): string {
   return join(settings.targetPath, `dbt-${command.replaceAll(' ', '-')}.log`);
 }
 
+/** What every dbt command is given: JSON logs, the dbt/ project, the target and its folder. */
+function globalArgs(): string[] {
+  return ['--log-format', 'json', '--no-use-colors'];
+}
+function projectArgs(settings: DbtRunSettings): string[] {
+  return ['--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath];
+}
+
+export interface DbtOptions {
+  onEvent?: (event: DbtEvent) => void;
+  signal?: AbortSignal;
+  /** Follow the command's own (--full-refresh, --select). */
+  args?: string[];
+}
+
 /**
  * Runs one dbt command (build, parse, source freshness, ...) from the project venv against the dbt/ project.
  * Every event of dbt's JSON log goes to `onEvent` and, as text, to the run's log file; a failure
  * becomes one TransformError line naming the first error dbt reported. Aborting `signal` stops
- * dbt and its children before the promise rejects with the signal's reason. `args` follow the
- * command's own (--vars, --full-refresh).
+ * dbt and its children before the promise rejects with the signal's reason.
  */
-export async function runDbt(
-  command: string,
+export function runDbt(command: string, settings: DbtRunSettings, options: DbtOptions = {}): Promise<DbtRun> {
+  const args = [...globalArgs(), ...command.split(' '), ...projectArgs(settings), ...(options.args ?? [])];
+  return runDbtProcess(command, venvDbt, args, settings, options);
+}
+
+/**
+ * `dbt build` with `args`, then `dbt source freshness` with `freshnessArgs` (unless undefined),
+ * in one dbt process that parses the project once (dbt/scripts/build_then_freshness.py). Fails
+ * as the build fails; the freshness verdict is left in sources.json. Its log is the build's.
+ */
+export function runDbtBuildThenFreshness(
   settings: DbtRunSettings,
-  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal; args?: string[] } = {},
+  args: string[],
+  freshnessArgs: string[] | undefined,
+  options: DbtOptions = {},
 ): Promise<DbtRun> {
-  const args = [
-    '--log-format',
-    'json',
-    '--no-use-colors',
-    ...command.split(' '),
-    '--project-dir',
-    dbtDir,
-    '--profiles-dir',
-    dbtDir,
-    '--target',
-    settings.target,
-    '--target-path',
-    settings.targetPath,
-    ...(options.args ?? []),
-  ];
+  const invocation = { global: globalArgs(), project: projectArgs(settings), build: args, freshness: freshnessArgs ?? null };
+  return runDbtProcess('build', venvPython, [buildThenFreshnessScript, JSON.stringify(invocation)], settings, options);
+}
+
+const buildThenFreshnessScript = join(dbtDir, 'scripts', 'build_then_freshness.py');
+
+async function runDbtProcess(command: string, program: string, args: string[], settings: DbtRunSettings, options: DbtOptions): Promise<DbtRun> {
   const logPath = dbtLogPath(command, settings);
   const logLines: string[] = [];
   let total = 0;
@@ -103,7 +120,7 @@ export async function runDbt(
   };
   let result: Awaited<ReturnType<typeof runLines>>;
   try {
-    result = await runLines(venvDbt, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal });
+    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal });
   } finally {
     writeLog(logPath, logLines);
   }

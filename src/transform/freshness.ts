@@ -1,7 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransformError } from '../errors.js';
-import { runDbt, type DbtEvent } from './dbt.js';
 import { FRESHNESS_SOURCE } from './freshness-sources.js';
 import type { DbtRunSettings } from './settings.js';
 
@@ -30,26 +29,18 @@ interface SourceResult {
 
 const DAY_S = 86_400;
 
+/** What `dbt source freshness` checks: the freshness sources, one table per endpoint over the lake_partitions model. */
+export const FRESHNESS_ARGS = ['--select', `source:${FRESHNESS_SOURCE}`];
+
 /**
- * Runs `dbt source freshness` on the freshness sources (the lake_partitions model the build just
- * made) and reads its verdict per endpoint. dbt exits 1 when a source passed its error threshold:
- * that is a verdict, not a failure; only a run that wrote no results is one.
+ * The verdict per endpoint of the `dbt source freshness` that ran after the build. dbt exits 1
+ * when a source passed its error threshold: that is a verdict, not a failure; only a check that
+ * wrote no results is one.
  */
-export async function checkFreshness(
-  settings: DbtRunSettings,
-  options: { onEvent?: (event: DbtEvent) => void; signal?: AbortSignal } = {},
-): Promise<EndpointFreshness[]> {
+export function readFreshness(settings: DbtRunSettings): EndpointFreshness[] {
   const resultsPath = join(settings.targetPath, 'sources.json');
-  rmSync(resultsPath, { force: true });
-  let failure: unknown;
-  try {
-    await runDbt('source freshness', settings, { ...options, args: ['--select', `source:${FRESHNESS_SOURCE}`] });
-  } catch (error) {
-    if (!(error instanceof TransformError)) throw error;
-    failure = error;
-  }
   const results = readResults(resultsPath);
-  if (!results) throw failure ?? new TransformError(`dbt source freshness wrote no ${resultsPath}`);
+  if (!results) throw new TransformError(`dbt source freshness wrote no ${resultsPath}`);
   return freshnessFromResults(results);
 }
 

@@ -2,12 +2,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransformError } from '../errors.js';
 import type { BuildVerdict } from './built-from.js';
-import { dbtLogPath, runDbt, type DbtEvent } from './dbt.js';
-import { checkFreshness } from './freshness.js';
+import { dbtLogPath, runDbtBuildThenFreshness, type DbtEvent } from './dbt.js';
+import { FRESHNESS_ARGS, readFreshness } from './freshness.js';
 import { FRESHNESS_DAYS_ENV, freshnessDays } from './freshness-sources.js';
 import { loadEndpoints } from '../config/load.js';
 import type { DbtRunSettings } from './settings.js';
 import { readBuildFailures } from './test-results.js';
+
+/** dbt's parse, then its build, each start by naming dbt's version (MainReportVersion); the freshness check follows. */
+const COMMANDS_BEFORE_FRESHNESS = 2;
 
 /** Tests whose failure leaves nothing to report on: an empty lake builds empty marts. */
 const FATAL_TESTS = new Set(['has_rows_stg_games']);
@@ -18,7 +21,9 @@ export interface GatedBuild {
 }
 
 /**
- * `dbt build`, then `dbt source freshness` on the partitions the build was given. A build whose
+ * `dbt build`, then `dbt source freshness` on the partitions the build was given, in one dbt
+ * process (one parse). Unit tests are left out: they test the models' SQL, not the data, and run
+ * in `make test` (test/warehouse/dbt-unit-tests.test.ts), as dbt advises for production builds. A build whose
  * models were all made but whose tests failed is not a failure here: its verdict names the tests,
  * and the caller decides what that costs. Any other failure throws dbt's TransformError.
  */
@@ -30,11 +35,21 @@ export async function buildAndCheck(
   settings.env[FRESHNESS_DAYS_ENV] = freshnessDays(loadEndpoints().endpoints);
   const runResults = join(settings.targetPath, 'run_results.json');
   rmSync(runResults, { force: true });
+  rmSync(join(settings.targetPath, 'sources.json'), { force: true });
   let logPath: string;
   let failedTests: string[] = [];
   let skippedModels: string[] = [];
+  // dbt words a stale source as an error; here it is part of the verdict, which says it once.
+  // The freshness check's events are those after it started, the third dbt command of the run.
+  let commandsStarted = 0;
+  const onEvent = (event: DbtEvent) => {
+    if (event.name === 'MainReportVersion') commandsStarted += 1;
+    const checkingFreshness = commandsStarted > COMMANDS_BEFORE_FRESHNESS;
+    options.onEvent?.(checkingFreshness && event.level === 'error' ? { ...event, level: 'warn' } : event);
+  };
+  const buildArgs = [...args, '--exclude-resource-type', 'unit_test'];
   try {
-    ({ logPath } = await runDbt('build', settings, { onEvent: options.onEvent, signal: options.signal, args }));
+    ({ logPath } = await runDbtBuildThenFreshness(settings, buildArgs, options.lakeListed ? FRESHNESS_ARGS : undefined, { onEvent, signal: options.signal }));
   } catch (error) {
     const failures = error instanceof TransformError ? readBuildFailures(runResults) : undefined;
     const onlyTests = failures && !failures.failedNodes.length && failures.failedTests.length && !failures.failedTests.some((name) => FATAL_TESTS.has(name));
@@ -42,8 +57,6 @@ export async function buildAndCheck(
     ({ failedTests, skippedModels } = failures);
     logPath = dbtLogPath('build', settings);
   }
-  // dbt words a stale source as an error; here it is part of the verdict, which says it once.
-  const onFreshnessEvent = (event: DbtEvent) => options.onEvent?.(event.level === 'error' ? { ...event, level: 'warn' } : event);
-  const freshness = options.lakeListed ? await checkFreshness(settings, { onEvent: onFreshnessEvent, signal: options.signal }) : undefined;
+  const freshness = options.lakeListed ? readFreshness(settings) : undefined;
   return { logPath, verdict: { checkedAt: new Date().toISOString(), ...(freshness ? { freshness } : {}), failedTests, skippedModels } };
 }

@@ -1,13 +1,32 @@
 -- The serving layer of the lambda design: per game, the newest version across the batch layer
 -- (load=snapshot listings) and the speed layer (load=updated day windows). Newest means the
 -- latest `updated` edit; for the same edit, the latest partition, whose counts are fresher.
-with history as (
+-- Incremental by game: a build recomputes only the games that rows loaded since its mark
+-- (build_loads) observe, from all their observations, so a late partition counts as well.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}
+with observations as (
+
+    select *
+    from {{ ref('stg_games') }}
+    {%- if is_incremental() %}
+    where
+        game_id in (
+            select loaded.game_id
+            from {{ ref('stg_games') }} as loaded
+            where loaded.loaded_at > {{ loaded_up_to() }}
+        )
+    {%- endif %}
+
+),
+
+history as (
 
     select
         game_id,
         min(partition_date) as first_seen_on,
-        count(*) as versions_seen
-    from {{ ref('stg_games') }}
+        count(*) as versions_seen,
+        max(loaded_at) as last_loaded_at
+    from observations
     group by game_id
 
 ),
@@ -15,7 +34,7 @@ with history as (
 newest as (
 
     select *
-    from {{ ref('stg_games') }}
+    from observations
     {{ keep_first_per_key('game_id', game_observation_order(newest_first=true)) }}
 
 )
@@ -23,6 +42,7 @@ newest as (
 select
     newest.*,
     history.first_seen_on,
-    history.versions_seen
+    history.versions_seen,
+    history.last_loaded_at
 from newest
 inner join history on newest.game_id = history.game_id

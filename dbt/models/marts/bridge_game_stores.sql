@@ -1,4 +1,6 @@
 -- One row per game and store of the game's newest version.
+-- A view: the incremental intermediate model holds the rows; a copy would cost a scan each build.
+{{ config(materialized='view') }}
 select
     game_id,
     store_id

@@ -4,9 +4,10 @@
 --
 -- Incremental by game, not by partition: partitions arrive out of order (a backfill snapshot
 -- closes weeks after the daily windows that follow its date), so an old observation can land in
--- the middle of a chain. A build finds the games whose observations in stg_games outnumber those
--- this table was built from, recomputes their whole chain, and replaces it (delete+insert on
--- game_id); every other game is left as it is.
+-- the middle of a chain. A build takes the games that rows loaded since its mark observe
+-- (build_loads), recomputes their whole chain, and replaces it (delete+insert on game_id); every
+-- other game is left as it is.
+-- depends_on: {{ ref('int_games_latest') }}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}
 
 {%- set metrics = [
@@ -17,39 +18,7 @@
 {#- The order of a game's observations: int_games_latest's newest version is the last here. -#}
 {%- set chain = "partition by game_id order by " ~ game_observation_order() -%}
 
-with
-{% if is_incremental() %}
-observed_games as (
-
-    select
-        game_id,
-        count(*) as observations
-    from {{ ref('stg_games') }}
-    group by game_id
-
-),
-
-held_games as (
-
-    select
-        game_id,
-        sum(observation_count) as observations
-    from {{ this }}
-    group by game_id
-
-),
-
-changed_games as (
-
-    select observed_games.game_id
-    from observed_games
-    left join held_games on observed_games.game_id = held_games.game_id
-    where held_games.observations is null or held_games.observations <> observed_games.observations
-
-),
-{% endif %}
-
-observations as (
+with observations as (
 
     select
         game_id,
@@ -59,10 +28,11 @@ observations as (
         -- The day the observation is known to hold from: its partition's date, or the day of the
         -- edit it carries when that is later (a backfill window read after its snapshot began).
         greatest(partition_date, coalesce(cast(updated_at as date), partition_date)) as observed_on,
+        loaded_at,
         {{ metrics | join(',\n        ') }}
     from {{ ref('stg_games') }}
     {%- if is_incremental() %}
-    where game_id in (select changed_games.game_id from changed_games)
+    where game_id in {{ games_loaded_since_built() }}
     {%- endif %}
 
 ),
@@ -79,7 +49,8 @@ compared as (
             else 0
         end as opens_version,
         -- Days never run backwards along a chain, even where the data's edit times disagree.
-        max(observations.observed_on) over ({{ chain }} rows between unbounded preceding and current row) as known_from
+        max(observations.observed_on) over ({{ chain }} rows between unbounded preceding and current row) as known_from,
+        max(observations.loaded_at) over (partition by observations.game_id) as last_loaded_at
     from observations
 
 ),
@@ -117,7 +88,8 @@ select
     numbered.partition_load as first_seen_load,
     numbered.partition_date as first_seen_date,
     seen.last_seen_on,
-    seen.observation_count
+    seen.observation_count,
+    numbered.last_loaded_at
 from numbered
 inner join seen on numbered.game_id = seen.game_id and numbered.version_number = seen.version_number
 where numbered.opens_version = 1

@@ -1,7 +1,8 @@
 -- Every version of every game in the lake: one row per game and partition, typed and renamed.
 -- The full item shape (snapshot listings) and the thinner filtered one (updated= windows) read
 -- the same: the thin shape only lacks nested detail that no column here needs.
--- Incremental on the partition: a build types only the partitions base_games added since.
+-- Incremental on the partition: a build types only the partitions base_games added since, and
+-- stamps them with the build (loaded_at): what the models after it take in (see build_loads).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['partition_load', 'partition_date']) }}
 with items as (
 
@@ -74,7 +75,8 @@ typed as (
         platforms,
         parent_platforms,
         stores,
-        tags
+        tags,
+        {{ build_loaded_at() }} as loaded_at
     from items
     -- A page without items leaves one row with a null item in base_games.
     where game_id is not null

@@ -71,6 +71,23 @@ export const MARTS = [
   'mart_top_rated_games',
 ];
 
+/** The intermediate models that are incremental by game or by nested object: an incremental build must equal a full one on them too. */
+export const INCREMENTAL_INTERMEDIATES = [
+  'int_games_latest',
+  'int_game_genres',
+  'int_game_platforms',
+  'int_game_parent_platforms',
+  'int_game_stores',
+  'int_game_tags',
+  'int_tag_details_from_games',
+  'int_genre_details_from_games',
+  'int_platform_details_from_games',
+  'int_store_details_from_games',
+];
+
+/** Columns that say which build loaded a row: an incremental sequence and a full refresh differ there by construction. */
+export const BUILD_STAMPS = new Set(['loaded_at', 'last_loaded_at']);
+
 /** A page of the sandbox's games listing, fetched the way ingest does. */
 export async function sandboxGames(sandbox: Sandbox, page = 1): Promise<SandboxGame[]> {
   const response = await fetch(`${sandbox.url}/games?page=${page}&page_size=40&key=${API_KEY}`);
