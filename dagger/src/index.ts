@@ -288,7 +288,7 @@ export class GameMarketPipeline {
    */
   @func()
   sandbox(
-    /** Size of the synthetic catalogue. */
+    /** How many games the synthetic catalogue holds. */
     games?: number,
     /** Seed of the synthetic catalogue. */
     seed?: number,

@@ -8,7 +8,7 @@ import { interruptSignal } from './interrupt.js';
  * The ingest as a command runs it: progress on stderr while it runs, stopped by SIGINT/SIGTERM,
  * then its summaries on stdout. A run that throws prints nothing on stdout.
  */
-export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>, json: boolean): Promise<RunRecord> {
+export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>, json: boolean): Promise<void> {
   const progress = createIngestProgress();
   let record: RunRecord;
   try {
@@ -17,11 +17,10 @@ export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | '
     progress.stop();
   }
   printRun(record, json);
-  return record;
 }
 
 /** Totals over the partitions of a run, in the shape of one partition's summary. */
-export function totals(partitions: PartitionSummary[], durationMs: number) {
+function totals(partitions: PartitionSummary[], durationMs: number) {
   const sum = (field: 'apiRequests' | 'pagesFetched' | 'pagesSkipped' | 'storeRequests' | 'retries') => partitions.reduce((n, p) => n + p[field], 0);
   return {
     totals: true,
