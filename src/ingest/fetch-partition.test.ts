@@ -203,6 +203,26 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(sorted(healthy.requests.map((r) => r.page))).toEqual([4, 5, 6]);
   });
 
+  it('a fatal error while the windows are sized stops every probe still queued; the next run completes the snapshot', async () => {
+    const store = new MemoryStore();
+    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const failing = new FakeRawg({
+      listings: { games: items },
+      maxResults: 100,
+      onRequest: (_, fake) => {
+        if (fake.requests.length === 2) throw new ApiKeyError('the API does not know this key: check RAWG_API_KEY');
+      },
+    });
+    await expect(fetchOnce(store, games, failing)).rejects.toThrow(ApiKeyError);
+    // Page 1 of the snapshot, then its two halves side by side: the first failed, so the second, split, has its windows left unasked.
+    expect(failing.requests).toHaveLength(3);
+    expect(store.contents().has(successKey({ partition: games }))).toBe(false);
+
+    const healthy = new FakeRawg({ listings: { games: items }, maxResults: 100 });
+    expect(await fetchOnce(store, games, healthy)).toMatchObject({ complete: true });
+    expect(sorted(idsInPages(store.contents()))).toEqual(range(350));
+  });
+
   it('a store that refuses a write mid-listing fails the fetch; the pages already written stay and resume', async () => {
     const store = new MemoryStore();
     store.beforePut = (key) => {

@@ -93,6 +93,7 @@ class ListingFetcher {
   readonly #firstPages = new Map<string, string | null>();
   /** Page-1 probes of sibling windows run side by side, as many as pages would. */
   readonly #probes: LimitFunction;
+  #sizingFailed = false;
 
   constructor(
     private readonly store: ObjectStore,
@@ -111,11 +112,18 @@ class ListingFetcher {
   async size(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
     const { state, listing } = plan;
     if (state.status === 'split') {
-      const windows = await Promise.all(state.windows.map((window) => this.size(window, selected || this.#asked(window))));
+      const windows = await settleAll(state.windows.map((window) => this.size(window, selected || this.#asked(window))));
       return { listing, state: { ...state, windows } };
     }
     if (state.status !== 'new' || !selected) return plan;
-    const probe = await this.#probes(() => this.#probe(listing));
+    let probe: Probe;
+    try {
+      probe = await this.#probes(() => this.#probe(listing));
+    } catch (error) {
+      // One fatal error (quota, key, store) stops the sizing: the probes still queued ask nothing.
+      this.#sizingFailed = true;
+      throw error;
+    }
     switch (probe.kind) {
       case 'sized':
         return { listing, state: { status: 'resume', manifest: probe.manifest, present: probe.present } };
@@ -148,7 +156,7 @@ class ListingFetcher {
         return result;
       case 'split': {
         // A cap lower than the manifest was planned for: the windows are sized before any is read.
-        const windows = await Promise.all(newWindows(listing, result.split).map((window) => this.size(window, true)));
+        const windows = await settleAll(newWindows(listing, result.split).map((window) => this.size(window, true)));
         return this.#windows(result.split, windows, true);
       }
       default:
@@ -195,7 +203,7 @@ class ListingFetcher {
    */
   async #probe(listing: Listing): Promise<Probe> {
     const { ctx, store } = this;
-    if (!this.#take()) return { kind: 'stopped' };
+    if (this.#sizingFailed || !this.#take()) return { kind: 'stopped' };
     const params = { ...listingParams(listing), page_size: String(ctx.pageSize) };
     const first = await ctx.client.fetchPage(listing.partition.endpoint.path, 1, params);
     this.counters.pagesFetched += 1;
@@ -393,6 +401,14 @@ class ListingFetcher {
     }
     return { kind: 'split', split };
   }
+}
+
+/** Every promise settled, as the worker pool waits: the writes under way finish before a failure is thrown. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /** The windows a split record names, none of them started. */
