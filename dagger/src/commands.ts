@@ -22,6 +22,10 @@ export const IMAGES = {
 export const APP_DIR = '/app';
 /** The `gmp` launcher, which starts Node with the project's memory settings. */
 export const CLI = [`${APP_DIR}/bin/gmp.js`];
+/**
+ * gmp's default warehouse and report paths (src/config/defaults.ts), which the module cannot
+ * import; test/dagger/shared-defaults.test.ts keeps them equal.
+ */
 export const WAREHOUSE_FILE = '.warehouse/game_market.duckdb';
 export const REPORT_FILE = 'reports/market-report.html';
 /** Renders REPORT_FILE from the DuckDB file at WAREHOUSE_PATH. */
