@@ -152,6 +152,7 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await rejected('daily')).toBe('InvalidInput.UnknownField');
     expect(await rejected({ mode: 'full' })).toBe('InvalidInput.Mode');
     expect(await rejected({ mode: 'weekly' })).toBe('InvalidInput.Mode');
+    expect(await rejected({ mode: 'incremental' })).toBe('InvalidInput.Mode');
     expect(await rejected({ mode: 7 })).toBe('InvalidInput.Mode');
     expect(await rejected({ date: '25/11/2026' })).toBe('InvalidInput.Date');
     expect(await rejected({ mode: 'snapshot', date: 20261125 })).toBe('InvalidInput.Date');

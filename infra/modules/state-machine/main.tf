@@ -161,7 +161,7 @@ locals {
       InvalidMode = {
         Type  = "Fail"
         Error = "InvalidInput.Mode"
-        Cause = "input.mode must be one of ${join(", ", local.modes)} (or left out for daily)"
+        Cause = "input.mode must be one of ${join(", ", local.modes)} (or left out for daily); incremental is now updated"
       }
       InvalidDate = {
         Type  = "Fail"
