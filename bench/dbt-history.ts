@@ -54,7 +54,8 @@ function lakeKey(): string {
     source: unknown;
     endpoints: { name: string; path: string; updatedFilter?: string }[];
   };
-  const endpoints = config.endpoints.map(({ name, path, updatedFilter }) => ({ name, path, updatedFilter }));
+  // Hashed under the field's former name, `incremental`: lakes cached before it was renamed hold the same pages.
+  const endpoints = config.endpoints.map(({ name, path, updatedFilter }) => ({ name, path, incremental: updatedFilter }));
   const parameters = { GAMES, SEED, FIRST_DAY, DAILY_WINDOWS, snapshotDays, source: config.source, endpoints };
   return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 12);
 }
