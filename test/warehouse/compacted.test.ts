@@ -6,12 +6,11 @@ import { defaultEndpointsPath } from '../../src/config/load.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 import { onePage, thinGame, writePage } from './support/pages.js';
-import { API_KEY, dbtDir, gmpOk, ingestSandbox, MARTS, query, SANDBOX } from './support/warehouse.js';
+import { API_KEY, comparableRows, dbtDir, gmpOk, ingestSandbox, MARTS, query, SANDBOX } from './support/warehouse.js';
 
-/** Every row of a table as JSON text, sorted; means to 12 digits (DuckDB sums in parallel). */
+/** Every row of a table, comparable across builds (comparableRows). */
 async function rowsOf(warehouse: string, table: string): Promise<string[]> {
-  const steady = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value);
-  return (await query(warehouse, `select * from ${table}`)).map((row) => JSON.stringify(row, (_key, value: unknown) => steady(value))).sort();
+  return comparableRows(await query(warehouse, `select * from ${table}`));
 }
 
 /** What the last build of base_games read: raw page globs and compacted part globs, by partition folder. */

@@ -5,21 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 import { onePage, partitionDir, thinGame, writePage } from './support/pages.js';
-import { API_KEY, BUILD_STAMPS, count, gmpOk, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+import { API_KEY, comparableRows, count, gmpOk, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
 
 /** A games snapshot dated before every partition of the first builds, ingested after them. */
 const LATE_SNAPSHOT_DATE = '2024-05-29';
 
-/**
- * Every row of a table, in a stable order, as JSON text: two builds agree when these do. Means
- * are rounded to 12 digits: DuckDB sums in parallel, in no fixed order, even in one full build.
- * The build stamps (when a row was loaded) differ by construction and are left out.
- */
+/** Every row of a table, comparable across builds (comparableRows). */
 async function rowsOf(warehouse: string, table: string): Promise<string[]> {
-  const rows = await query(warehouse, `select * from ${table}`);
-  const steady = (key: string, value: unknown) =>
-    BUILD_STAMPS.has(key) ? undefined : typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
-  return rows.map((row) => JSON.stringify(row, steady)).sort();
+  return comparableRows(await query(warehouse, `select * from ${table}`));
 }
 
 /** The folders the last build's base_games read: one glob per partition, or none. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv } from '../support/gmp.js';
 import { loadRawTables, querySnowflake, startFakesnow, type SnowflakeEmulator } from './support/fakesnow.js';
-import { API_KEY, gmpOk, ingestSandbox, MARTS, SANDBOX } from './support/warehouse.js';
+import { API_KEY, comparableRows, gmpOk, ingestSandbox, MARTS, SANDBOX } from './support/warehouse.js';
 
 const FROM_PAGES = 'GAME_MARKET_PAGES';
 const FROM_PARTS = 'GAME_MARKET_PARTS';
@@ -57,9 +57,7 @@ describe('gmp transform --target prod over compacted partitions, against a Snowf
     const statements = (database: string) => MARTS.map((table) => `select * from ${database}.ANALYTICS.${table}`);
     const fromPages = await querySnowflake(emulator, statements(FROM_PAGES));
     const fromParts = await querySnowflake(emulator, statements(FROM_PARTS));
-    const steady = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value);
-    const sorted = (rows: Record<string, unknown>[]) => rows.map((row) => JSON.stringify(row, (_key, value: unknown) => steady(value))).sort();
     expect(fromParts[0]!.length).toBeGreaterThan(0);
-    for (const [index, table] of MARTS.entries()) expect(sorted(fromParts[index]!), table).toEqual(sorted(fromPages[index]!));
+    for (const [index, table] of MARTS.entries()) expect(comparableRows(fromParts[index]!), table).toEqual(comparableRows(fromPages[index]!));
   });
 });

@@ -6,13 +6,13 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv } from '../support/gmp.js';
 import { loadRawTables, querySnowflake, startFakesnow, type SnowflakeEmulator } from './support/fakesnow.js';
 import { onePage, thinGame, writePage } from './support/pages.js';
-import { API_KEY, gmpOk, MARTS, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+import { API_KEY, comparableRows, gmpOk, INCREMENTAL_INTERMEDIATES, MARTS, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
 
 const INCREMENTAL_DB = 'GAME_MARKET';
 const REFRESHED_DB = 'GAME_MARKET_FULL';
 const LATE_SNAPSHOT_DATE = '2024-05-29';
-/** The marts, and the game history, whose chains the late snapshot must extend from the front. */
-const TABLES = [...MARTS, 'fct_game_versions'];
+/** The marts, the game history (whose chains the late snapshot must extend from the front), and the incremental intermediate models. */
+const TABLES = [...MARTS, 'fct_game_versions', ...INCREMENTAL_INTERMEDIATES];
 
 describe('gmp transform --target prod, incremental, against a Snowflake emulator (fakesnow; raw tables stand in for the external tables)', () => {
   let sandbox: Sandbox;
@@ -80,11 +80,8 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     const statements = (database: string) => TABLES.map((table) => `select * from ${database}.ANALYTICS.${table}`);
     const incremental = await querySnowflake(emulator, statements(INCREMENTAL_DB));
     const refreshed = await querySnowflake(emulator, statements(REFRESHED_DB));
-    // Means are compared to 12 digits: a parallel sum has no fixed order.
-    const steady = (value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value);
-    const sorted = (rows: Record<string, unknown>[]) => rows.map((row) => JSON.stringify(row, (_key, value: unknown) => steady(value))).sort();
     for (const [index, table] of TABLES.entries()) {
-      expect(sorted(incremental[index]!), table).toEqual(sorted(refreshed[index]!));
+      expect(comparableRows(incremental[index]!), table).toEqual(comparableRows(refreshed[index]!));
     }
     const [games] = await querySnowflake(emulator, [`select game_name from ${INCREMENTAL_DB}.ANALYTICS.dim_games where game_id = 9000001`]);
     expect(games).toEqual([{ game_name: 'Edited Later' }]);

@@ -86,7 +86,18 @@ export const INCREMENTAL_INTERMEDIATES = [
 ];
 
 /** Columns that say which build loaded a row: an incremental sequence and a full refresh differ there by construction. */
-export const BUILD_STAMPS = new Set(['loaded_at', 'last_loaded_at']);
+const BUILD_STAMPS = new Set(['loaded_at', 'last_loaded_at']);
+
+/**
+ * Rows as JSON text, sorted: two builds hold the same data when these are equal. Means are
+ * rounded to 12 digits (a parallel sum has no fixed order, even within one build); the build
+ * stamps are left out. Column names of either case (Snowflake's are upper case).
+ */
+export function comparableRows(rows: readonly Record<string, unknown>[]): string[] {
+  const steady = (key: string, value: unknown) =>
+    BUILD_STAMPS.has(key.toLowerCase()) ? undefined : typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
+  return rows.map((row) => JSON.stringify(row, steady)).sort();
+}
 
 /** A page of the sandbox's games listing, fetched the way ingest does. */
 export async function sandboxGames(sandbox: Sandbox, page = 1): Promise<SandboxGame[]> {
