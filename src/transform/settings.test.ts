@@ -48,6 +48,14 @@ describe('dbtRunSettings', () => {
     expect(settings.env).toMatchObject({ LAKE_URL: 's3://bucket/p', S3_ENDPOINT: 'http://127.0.0.1:9000', WAREHOUSE_PATH: '/r/w.duckdb' });
   });
 
+  it("leaves out the launcher's malloc setting, which is for Node, on both targets", () => {
+    const env = { PATH: '/bin', MALLOC_MMAP_THRESHOLD_: '131072', SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' };
+    for (const settings of [dbtRunSettings({ target: 'dev', lakeUrl: 'file://lake', warehousePath: 'w.duckdb' }, env, '/r'), dbtRunSettings(prod, env)]) {
+      expect(settings.env).not.toHaveProperty('MALLOC_MMAP_THRESHOLD_');
+      expect(settings.env.PATH).toBe('/bin');
+    }
+  });
+
   it('asks for the Snowflake credentials before a prod run, naming the missing ones', () => {
     expect(() => dbtRunSettings(prod, { SNOWFLAKE_ACCOUNT: 'acme' })).toThrow(
       '--target prod needs SNOWFLAKE_USER, SNOWFLAKE_PASSWORD in the environment (Snowflake credentials)',

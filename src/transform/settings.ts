@@ -42,8 +42,11 @@ const SNOWFLAKE_REQUIRED = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PA
  * here, because dbt runs from the repository root, where `./.lake` would mean something else.
  */
 export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv, cwd = process.cwd()): DbtRunSettings {
+  // bin/gmp.js fixes glibc's mmap threshold for Node's page buffers; in dbt it only adds page
+  // faults and CPU (measured on a small build: +45 % minor faults, +8 % CPU, the same peak RSS).
+  const { MALLOC_MMAP_THRESHOLD_: _nodeOnly, ...inherited } = env;
   const base: NodeJS.ProcessEnv = {
-    ...env,
+    ...inherited,
     DBT_PROFILES_DIR: dbtDir,
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DBT_TARGET: inputs.target,
