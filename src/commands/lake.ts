@@ -24,7 +24,8 @@ const status = defineCommand({
     const store = lakeFrom(args);
     const [partitions, runs] = await Promise.all([lakeStatus(store), monthRuns(store)]);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ lake: store.location, partitions, runs: runs.map(({ partitions: _, ...run }) => run) })}\n`);
+      const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
+      process.stdout.write(`${JSON.stringify({ lake: store.location, partitions: withIds, runs: runs.map(({ partitions: _, ...run }) => run) })}\n`);
       return;
     }
     process.stdout.write(`lake ${store.location}\n`);

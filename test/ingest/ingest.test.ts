@@ -58,6 +58,30 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     expect(objects).toContain(`raw/games/load=snapshot/date=${DAY}/_manifest.json`);
   });
 
+  it('names each partition by one id in ingest lines, plan and lake status', async () => {
+    const own = await freshLake(kind, servers.s3);
+    lakes.push(own);
+    const ownEnv = gmpEnv(own, servers.sandbox);
+    const selection = ['--endpoint', 'genres', '--endpoint', 'tags', '--mode', 'snapshot', '--date', DAY];
+    const ids = [`genres/snapshot/${DAY}`, `tags/snapshot/${DAY}`];
+    const ingest = await gmp(['ingest', ...selection], ownEnv);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(
+      ingest.stdout
+        .split('\n')
+        .filter((line) => line.includes(': complete;'))
+        .map((line) => line.split(':')[0]),
+    ).toEqual(ids);
+    const plan = await gmp(['plan', ...selection, '--json'], ownEnv);
+    expect((JSON.parse(plan.stdout) as { units: { id: string; state: string }[] }).units).toEqual(
+      ids.map((id) => expect.objectContaining({ id, state: 'complete' })),
+    );
+    const status = await gmp(['lake', 'status', '--json'], ownEnv);
+    expect((JSON.parse(status.stdout) as { partitions: { id: string }[] }).partitions.map((p) => p.id).sort()).toEqual(ids);
+    const text = await gmp(['lake', 'status'], ownEnv);
+    for (const id of ids) expect(text.stdout).toContain(`  ${id}: complete,`);
+  });
+
   it('reruns finished work for 0 API requests and 1 store request a partition', async () => {
     // A lake of its own, filled here: the test holds whichever other tests run, or fail, before it.
     const done = await freshLake(kind, servers.s3);
