@@ -28,7 +28,7 @@ export interface IngestOptions {
   store: ObjectStore;
   api: ApiSettings;
   source: SourceSettings;
-  /** Caps the pages this run fetches; capped partitions stay incomplete and resume later. */
+  /** Caps the pages this run fetches; a partition it leaves open stays incomplete and resumes later. */
   maxPages?: number;
   /** Overrides the configured request rate (a shard of a plan gets its share). */
   requestsPerSecond?: number;
