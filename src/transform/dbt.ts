@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { TransformError } from '../errors.js';
 import { runLines } from './process.js';
 import { dbtDir, repoRoot, type DbtRunSettings } from './settings.js';
-import { venvDbt, venvPython } from './venv.js';
+import { venvPython } from './venv.js';
 
 export interface DbtEvent {
   /** dbt's event name, e.g. LogModelResult; `output` for a line dbt did not print as JSON. */
@@ -53,25 +53,15 @@ function projectArgs(settings: DbtRunSettings): string[] {
 export interface DbtOptions {
   onEvent?: (event: DbtEvent) => void;
   signal?: AbortSignal;
-  /** Follow the command's own (--full-refresh, --select). */
-  args?: string[];
-}
-
-/**
- * Runs one dbt command (build, parse, source freshness, ...) from the project venv against the dbt/ project.
- * Every event of dbt's JSON log goes to `onEvent` and, as text, to the run's log file; a failure
- * becomes one TransformError line naming the first error dbt reported. Aborting `signal` stops
- * dbt and its children before the promise rejects with the signal's reason.
- */
-export function runDbt(command: string, settings: DbtRunSettings, options: DbtOptions = {}): Promise<DbtRun> {
-  const args = [...globalArgs(), ...command.split(' '), ...projectArgs(settings), ...(options.args ?? [])];
-  return runDbtProcess(command, venvDbt, args, settings, options);
 }
 
 /**
  * `dbt build` with `args`, then `dbt source freshness` with `freshnessArgs` (unless undefined),
- * in one dbt process that parses the project once (dbt/scripts/build_then_freshness.py). Fails
- * as the build fails; the freshness verdict is left in sources.json. Its log is the build's.
+ * in one dbt process from the project venv that parses the dbt/ project once
+ * (dbt/scripts/build_then_freshness.py). Every event of dbt's JSON log goes to `onEvent` and, as
+ * text, to the build's log file. A failed build becomes one TransformError line naming the first
+ * error dbt reported; the freshness verdict is left in sources.json. Aborting `signal` stops dbt
+ * and its children before the promise rejects with the signal's reason.
  */
 export function runDbtBuildThenFreshness(
   settings: DbtRunSettings,

@@ -50,8 +50,8 @@ export interface TransformResult {
  * Builds the warehouse: checks that the dbt files generated from config/endpoints.json are
  * current (it never writes them: `gmp generate` does), makes the project venv if needed,
  * lists the lake's closed and compacted partitions, then runs `dbt build` (models,
- * data tests, unit tests) for the target. The base and staging models add only the partitions
- * they do not hold yet; a dev warehouse last built from another lake (or from none that
+ * data tests; unit tests run in make test) for the target. The base and staging models add only the partitions
+ * they do not hold yet, and the models after them only the games those partitions hold; a dev warehouse last built from another lake (or from none that
  * finished) is rebuilt whole. Then checks each endpoint's freshness. Failed tests and stale
  * endpoints are in the verdict (a build whose tests failed is rebuilt whole next time); anything
  * else that fails throws a TransformError (one line).

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { duckdbExtensionDir, repoRoot, venvDir } from '../../src/transform/settings.js';
+import { duckdbExtensionDir, repoRoot } from '../../src/transform/settings.js';
+import { venvDbt } from '../../src/transform/venv.js';
 import { cleanEnv } from '../support/gmp.js';
 import { API_KEY, dbtDir, gmpOk, ingestSandbox, SANDBOX } from './support/warehouse.js';
 
@@ -55,7 +56,7 @@ describe("the dbt project's unit tests, which gmp transform leaves out of its bu
   it('all pass against the warehouse the build made, every declared one', () => {
     const targetPath = join(workDir, 'unit-target');
     const run = spawnSync(
-      join(venvDir, 'bin', 'dbt'),
+      venvDbt,
       ['test', '--select', 'test_type:unit', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'dev', '--target-path', targetPath],
       { cwd: repoRoot, env: { ...env, DUCKDB_EXTENSION_DIRECTORY: duckdbExtensionDir }, encoding: 'utf8' },
     );
