@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ObjectStore } from '../lake/store.js';
-import type { RawgClient } from '../source/client.js';
+import type { PageResult, RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
 import { cappedKey, listingPrefix, manifestKey, pageKey, pageNumber, splitKey, successKey, unitId, type Window } from '../lake/layout.js';
@@ -202,11 +202,21 @@ class ListingFetcher {
    * its manifest, written before the page, so a crash between the two costs nothing on resume.
    */
   async #probe(listing: Listing): Promise<Probe> {
-    const { ctx, store } = this;
+    const { ctx } = this;
     if (this.#sizingFailed || !this.#take()) return { kind: 'stopped' };
     const params = { ...listingParams(listing), page_size: String(ctx.pageSize) };
     const first = await ctx.client.fetchPage(listing.partition.endpoint.path, 1, params);
     this.counters.pagesFetched += 1;
+    try {
+      return await this.#sizedBy(listing, first);
+    } finally {
+      if (first.status === 'page') first.release?.();
+    }
+  }
+
+  /** The split or the manifest page 1 calls for; page 1 stored when the manifest followed has its page size. */
+  async #sizedBy(listing: Listing, first: PageResult): Promise<Probe> {
+    const { ctx, store } = this;
     const count = first.status === 'page' ? first.envelope.count : 0;
     const pages = first.status === 'page' ? pagesFor(count, ctx.pageSize) : 0;
     if (pages > Math.floor(this.maxResults / ctx.pageSize)) {
@@ -272,7 +282,11 @@ class ListingFetcher {
         body,
         envelope: { next },
       } = result;
-      await store.putIfAbsent(pageKey(listing, page), body);
+      try {
+        await store.putIfAbsent(pageKey(listing, page), body);
+      } finally {
+        result.release?.();
+      }
       present.add(page);
       // Only a link at or past the planned end is followed; the lake has the rest.
       if (page >= manifest.pages) nextOf.set(page, next);
@@ -379,6 +393,7 @@ class ListingFetcher {
     const first = await this.ctx.client.fetchPage(listing.partition.endpoint.path, 1, { ...manifest.params, page_size: String(manifest.pageSize) });
     this.counters.pagesFetched += 1;
     if (first.status !== 'page') return undefined;
+    first.release?.();
     return first.envelope.count > (page - 1) * manifest.pageSize ? { count: first.envelope.count } : undefined;
   }
 

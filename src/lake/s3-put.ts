@@ -38,16 +38,19 @@ export class SignedPut {
     }
     return new Promise((resolve) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      // The answer counts once the request is over, its body no longer being sent: the caller may reuse the body's buffer.
+      let outcome: PutOutcome = 'other';
       const request = send(url, { method: 'PUT', headers, agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'], timeout: 15_000 }, (response) => {
         response.resume();
-        response.on('error', () => resolve('other'));
+        response.on('error', () => (outcome = 'other'));
         response.on('end', () => {
           const status = response.statusCode;
-          resolve(status === 200 ? 'stored' : status === 412 || status === 409 ? 'exists' : 'other');
+          outcome = status === 200 ? 'stored' : status === 412 || status === 409 ? 'exists' : 'other';
         });
       });
       request.on('timeout', () => request.destroy());
-      request.on('error', () => resolve('other'));
+      request.on('error', () => (outcome = 'other'));
+      request.on('close', () => resolve(outcome));
       request.end(body);
     });
   }

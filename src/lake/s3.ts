@@ -81,7 +81,8 @@ export class S3Store implements ObjectStore {
         new PutObjectCommand({
           Bucket: this.#options.bucket,
           Key: this.#key(key),
-          Body: bytes,
+          // A copy: the SDK may still be sending it when it answers, and the caller then reuses its buffer.
+          Body: Buffer.from(bytes),
           ContentType: 'application/json',
           IfNoneMatch: '*',
         }),

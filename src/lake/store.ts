@@ -8,7 +8,10 @@ export interface ObjectStore {
   exists(key: string): Promise<boolean>;
   /** The object's bytes, or undefined when there is none. */
   get(key: string): Promise<Uint8Array | undefined>;
-  /** Writes the whole object unless one exists already; false when it did (nothing is overwritten). */
+  /**
+   * Writes the whole object unless one exists already; false when it did (nothing is overwritten).
+   * Once it settles the body is not read again: the caller may reuse its buffer.
+   */
   putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean>;
   /** Every key under a prefix, in lexical order. */
   list(prefix: string): Promise<string[]>;

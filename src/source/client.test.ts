@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { RawgClient, type RawgClientOptions } from './client.js';
+import { RawgClient, type PageResult, type RawgClientOptions } from './client.js';
 
 const KEY = 'fedcba9876543210fedcba9876543210';
 let sandbox: Sandbox;
@@ -35,6 +35,21 @@ describe('RawgClient against the sandbox', () => {
     expect(stored.length).toBe(served.length - 2 * `key=${KEY}&`.length);
     expect(JSON.parse(stored).results).toEqual(JSON.parse(served).results);
     expect(result.envelope.next).toBe(JSON.parse(stored).next);
+  });
+
+  it('pages fetched side by side keep their bytes while released ones serve the next pages', async () => {
+    const api = client();
+    const copyOf = (result: PageResult) => {
+      if (result.status !== 'page') throw new Error('expected a page');
+      return Buffer.from(result.body);
+    };
+    const expected = await Promise.all([1, 2, 3].map(async (page) => copyOf(await api.fetchPage('games', page))));
+    // Two rounds: the second reuses the first round's buffers once they are released.
+    for (let round = 0; round < 2; round++) {
+      const results = await Promise.all([1, 2, 3].map((page) => api.fetchPage('games', page)));
+      results.forEach((result, i) => expect(copyOf(result).equals(expected[i]!)).toBe(true));
+      for (const result of results) if (result.status === 'page') result.release?.();
+    }
   });
 
   it('treats 404 "Invalid page." as the end of the data', async () => {

@@ -3,6 +3,7 @@ import pThrottle from 'p-throttle';
 import { ApiError, ApiKeyError, ConfigError, QuotaExhaustedError } from '../errors.js';
 import { envelopeSchema, type Envelope } from './envelope.js';
 import { httpGet, HttpTimeoutError, type HttpAnswer } from './http-get.js';
+import { PageBuffers } from './page-buffers.js';
 import { Redactor, redactUrl } from './redact.js';
 
 export interface RawgClientOptions {
@@ -30,7 +31,14 @@ export const USER_AGENT = 'game-market-pipeline/0.1 (data pipeline; RAWG API cli
 export type PageLinks = Pick<Envelope, 'count' | 'next' | 'previous'>;
 
 export type PageResult =
-  | { status: 'page'; envelope: PageLinks; /** The page as stored: the API's bytes with `key` removed from next/previous. */ body: Uint8Array }
+  | {
+      status: 'page';
+      envelope: PageLinks;
+      /** The page as stored: the API's bytes with `key` removed from next/previous. */
+      body: Uint8Array;
+      /** Gives the body's buffer back for another page, once it is stored or dropped: the body is not read after. */
+      release?: () => void;
+    }
   | { status: 'end' };
 
 /** The longest Retry-After wait obeyed; a longer one fails the fetch, to be rerun later. */
@@ -64,6 +72,7 @@ export class RawgClient {
   readonly #baseUrl: string;
   readonly #headers: Record<string, string>;
   readonly #throttled: <T>(task: () => Promise<T>) => Promise<T>;
+  readonly #buffers = new PageBuffers();
 
   constructor(options: RawgClientOptions) {
     this.#options = options;
@@ -132,7 +141,7 @@ export class RawgClient {
     this.requests += 1;
     let response: HttpAnswer;
     try {
-      response = await httpGet(url, this.#headers, this.#options.requestTimeoutMs);
+      response = await httpGet(url, this.#headers, this.#options.requestTimeoutMs, this.#buffers);
     } catch (error) {
       throw new TransientError(describeNetworkError(error, url, this.#options.requestTimeoutMs));
     }
@@ -140,6 +149,7 @@ export class RawgClient {
     const bytes = response.body;
     if (response.status >= 200 && response.status < 300) return this.#storedPage(bytes, url);
     const message = errorField(bytes.toString('utf8'));
+    this.#buffers.give(bytes);
     switch (response.status) {
       case 404:
         if (message === 'Invalid page.') return { status: 'end' };
@@ -166,8 +176,19 @@ export class RawgClient {
 
   /** The page with the key taken out of its links and every secret out of its bytes: an API may echo them anywhere. */
   #storedPage(bytes: Buffer, url: URL): PageResult {
-    const page = parsePage(bytes, url);
-    return page.status === 'page' ? { ...page, body: this.redactor.bytes(page.body) } : page;
+    const buffers = this.#buffers;
+    let page: { envelope: PageLinks; body: Buffer };
+    try {
+      page = parsePage(bytes, url, buffers);
+    } catch (error) {
+      buffers.give(bytes);
+      throw error;
+    }
+    // Each step gives back the buffer it copied from, and only that one: a step may return a view of its input.
+    if (page.body.buffer !== bytes.buffer) buffers.give(bytes);
+    const body = this.redactor.bytes(page.body);
+    if (body.buffer !== page.body.buffer) buffers.give(page.body);
+    return { status: 'page', envelope: page.envelope, body, release: () => buffers.give(body) };
   }
 }
 
@@ -177,16 +198,16 @@ export class RawgClient {
  * structure, and whether it is valid, are the same either way, and decoding 150 KB of UTF-8 costs
  * four times more. Only links that are not plain ASCII need the page decoded as UTF-8.
  */
-function parsePage(bytes: Buffer, url: URL): PageResult {
+function parsePage(bytes: Buffer, url: URL, buffers: PageBuffers): { envelope: PageLinks; body: Buffer } {
   const fast = decodeEnvelope(bytes, 'latin1', url);
   if (isAscii(fast.next) && isAscii(fast.previous)) {
-    const body = withRedactedLinks(bytes, fast);
-    if (body) return { status: 'page', envelope: linksOf(fast), body };
+    const body = withRedactedLinks(bytes, fast, buffers);
+    if (body) return { envelope: linksOf(fast), body };
   }
   const envelope = decodeEnvelope(bytes, 'utf8', url);
   // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
-  const body = withRedactedLinks(bytes, envelope) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
-  return { status: 'page', envelope: linksOf(envelope), body };
+  const body = withRedactedLinks(bytes, envelope, buffers) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
+  return { envelope: linksOf(envelope), body };
 }
 
 function decodeEnvelope(bytes: Buffer, encoding: 'latin1' | 'utf8', url: URL): Envelope {
@@ -218,7 +239,7 @@ function isAscii(text: string | null): boolean {
  * The body with the key taken out of `next` and `previous` in place (one copy for both), the body
  * itself when neither holds it, or undefined when a link is not found as encoded.
  */
-function withRedactedLinks(body: Buffer, envelope: Envelope): Buffer | undefined {
+function withRedactedLinks(body: Buffer, envelope: Envelope, buffers: PageBuffers): Buffer | undefined {
   const edits: { at: number; length: number; text: Buffer }[] = [];
   for (const field of ['next', 'previous'] as const) {
     const link = envelope[field];
@@ -237,7 +258,10 @@ function withRedactedLinks(body: Buffer, envelope: Envelope): Buffer | undefined
     from = at + length;
   }
   parts.push(body.subarray(from));
-  return Buffer.concat(parts);
+  const redacted = buffers.take(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) at += part.copy(redacted, at);
+  return redacted;
 }
 
 /** The `detail` or `error` field of an error body, if it has one. */

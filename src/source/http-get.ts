@@ -1,10 +1,11 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { PageBuffers } from './page-buffers.js';
 
 export interface HttpAnswer {
   status: number;
   headers: IncomingHttpHeaders;
-  /** The whole body, as received. */
+  /** The whole body, as received: lent from `buffers` when they were given. */
   body: Buffer;
 }
 
@@ -20,9 +21,10 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
  * One GET read to its end. Node's own HTTP client rather than `fetch`: the body arrives as the
  * socket's buffers, with no web-stream layer, which took a third of a page's CPU. The timeout covers
  * the headers and the whole body, so a server that stalls halfway is cut too. Redirects are not
- * followed: an API that redirects answers with its 3xx.
+ * followed: an API that redirects answers with its 3xx. With `buffers`, the body is copied into a
+ * lent buffer, so the socket's chunks die young.
  */
-export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, buffers?: PageBuffers): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
     const send = protocol === 'https:' ? httpsRequest : httpRequest;
@@ -35,7 +37,7 @@ export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: nu
       response.on('end', () => {
         clearTimeout(timer);
         if (!response.complete) return fail(Object.assign(new Error('the connection closed before the whole body arrived'), { code: 'ECONNRESET' }));
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: joined(chunks, buffers) });
       });
     });
     const timer = setTimeout(() => {
@@ -49,4 +51,12 @@ export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: nu
     request.on('error', fail);
     request.end();
   });
+}
+
+function joined(chunks: Buffer[], buffers: PageBuffers | undefined): Buffer {
+  if (!buffers) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const body = buffers.take(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(body, at);
+  return body;
 }
