@@ -10,7 +10,7 @@ export const planCommand = defineCommand({
   describe: 'show the units of work an ingest would run and what they cost, without calling the API',
   builder: (yargs) =>
     withApi(withLake(withSelection(yargs)))
-      .option('max-pages', { type: 'number', describe: 'plan runs capped at N pages' })
+      .option('max-pages', { type: 'number', describe: 'plan runs that fetch at most N pages each' })
       .option('shards', { type: 'number', default: 1, describe: 'deal the open units into at most N shards that can run at once' })
       .option('save', { type: 'string', describe: 'also write the plan to the lake: _plans/NAME/plan.json and _plans/NAME/shards.json' })
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as one JSON object' }),
