@@ -19,9 +19,18 @@ export interface BuildVerdict {
   skippedModels: string[];
 }
 
+/**
+ * The warehouse's layout: raised when models gain columns an incremental build cannot add to a
+ * table built before (2: the build stamps, loaded_at and last_loaded_at). A dev warehouse
+ * recorded with another layout is rebuilt whole.
+ */
+export const WAREHOUSE_LAYOUT = 2;
+
 export interface BuildRecord {
   /** The lake as dbt read it (file://ABSOLUTE-DIR or s3://BUCKET[/PREFIX]). */
   lake: string;
+  /** WAREHOUSE_LAYOUT of the build; absent from records of layout 1. */
+  layout?: number;
   builtAt: string;
   verdict?: BuildVerdict;
 }
@@ -35,7 +44,7 @@ export function forgetBuiltFrom(warehousePath: string): void {
 export function recordBuiltFrom(warehousePath: string, lake: string, verdict?: BuildVerdict): void {
   const path = builtFromPath(warehousePath);
   const partial = `${path}.${process.pid}.tmp`;
-  const record: BuildRecord = { lake, builtAt: new Date().toISOString(), ...(verdict ? { verdict } : {}) };
+  const record: BuildRecord = { lake, layout: WAREHOUSE_LAYOUT, builtAt: new Date().toISOString(), ...(verdict ? { verdict } : {}) };
   writeFileSync(partial, `${JSON.stringify(record)}\n`);
   renameSync(partial, path);
 }
@@ -51,12 +60,12 @@ export function readBuildRecord(warehousePath: string): BuildRecord | undefined 
 }
 
 /**
- * The lake of the last build that passed every test: what an incremental build may add to. A
- * build whose tests failed counts as failed here, so the next one rebuilds whole.
+ * The lake of the last build that passed every test, made with this layout: what an incremental
+ * build may add to. A build whose tests failed counts as failed here, so the next one rebuilds whole.
  */
 export function readBuiltFrom(warehousePath: string): string | undefined {
   const record = readBuildRecord(warehousePath);
-  return record && !record.verdict?.failedTests.length ? record.lake : undefined;
+  return record && record.layout === WAREHOUSE_LAYOUT && !record.verdict?.failedTests.length ? record.lake : undefined;
 }
 
 /** A lake's location as the report's store names it, in the form a build records. */

@@ -21,8 +21,8 @@ function partitionsRead(warehouse: string): string[] {
   return [...readFileSync(compiled, 'utf8').matchAll(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g)].map((match) => match[1]!);
 }
 
-/** A later edit of a game, as an updated window returns it, nesting a tag the tags listing lacks. */
-function editedGame(id: number, day: string, rating: number) {
+/** A later edit of a game, as an updated window returns it, nesting a tag the tags listing lacks (unless `untagged`). */
+function editedGame(id: number, day: string, rating: number, { untagged = false } = {}) {
   return thinGame({
     id,
     name: `Game ${id} (edited ${day})`,
@@ -34,9 +34,18 @@ function editedGame(id: number, day: string, rating: number) {
     metacritic: 70,
     genres: [{ id: 4, name: 'Action', slug: 'action' }],
     platforms: [{ id: 4, name: 'PC', slug: 'pc' }],
-    tags: [
-      { id: 990_001, name: 'Only In Games', slug: 'only-in-games', language: 'eng', games_count: 321, image_background: `https://media.example/${day}.jpg` },
-    ],
+    tags: untagged
+      ? []
+      : [
+          {
+            id: 990_001,
+            name: 'Only In Games',
+            slug: 'only-in-games',
+            language: 'eng',
+            games_count: 321,
+            image_background: `https://media.example/${day}.jpg`,
+          },
+        ],
   });
 }
 
@@ -71,9 +80,18 @@ describe('incremental builds keyed on the lake partition', () => {
     await gmpOk(['ingest', '--endpoint', 'tags', '--mode', 'snapshot', '--date', '2024-06-02'], env);
     await gmpOk(['transform'], env);
     reads.push(partitionsRead(incremental));
-    // Build 3: a window that edits a game, and a window still being written (no _SUCCESS yet).
-    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-02', complete: true }, onePage([editedGame(9_000_001, '2024-06-02', 4.5)]));
-    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-03' }, onePage([editedGame(9_000_001, '2024-06-03', 1.5)]));
+    // Build 3: a window that edits two games, and a window still being written (no _SUCCESS yet),
+    // whose later edit of the second one drops every tag it had.
+    writePage(
+      lakeDir,
+      { endpoint: 'games', load: 'updated', date: '2024-06-02', complete: true },
+      onePage([editedGame(9_000_001, '2024-06-02', 4.5), editedGame(9_000_003, '2024-06-02', 4.0)]),
+    );
+    writePage(
+      lakeDir,
+      { endpoint: 'games', load: 'updated', date: '2024-06-03' },
+      onePage([editedGame(9_000_001, '2024-06-03', 1.5), editedGame(9_000_003, '2024-06-03', 2.0, { untagged: true })]),
+    );
     await gmpOk(['transform'], env);
     reads.push(partitionsRead(incremental));
     // Build 4: that window completes.
@@ -118,6 +136,8 @@ describe('incremental builds keyed on the lake partition', () => {
     }
     const [game] = await query(incremental, 'select rating, version_date from dim_games where game_id = 9000001');
     expect(game).toEqual({ rating: 1.5, version_date: '2024-06-03' });
+    // The edit without tags took the game's tags away, in the incremental build as in the full one.
+    expect(await query(incremental, 'select tag_id from bridge_game_tags where game_id = 9000003')).toEqual([]);
     const [tag] = await query(incremental, 'select games_count_reported, image_background_url, is_listed from dim_tags where tag_id = 990001');
     expect(tag).toEqual({ games_count_reported: 321, image_background_url: 'https://media.example/2024-06-03.jpg', is_listed: false });
   }, 300_000);

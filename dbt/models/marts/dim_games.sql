@@ -1,9 +1,18 @@
 -- One row per game: its newest version (see int_games_latest), with counts of what it links to.
-with genre_counts as (
+-- Incremental by game: a build replaces the games loaded since its mark (build_loads); what
+-- they link to changed in the same build, and only for them.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}
+{%- set rebuilt = "where game_id in (select games.game_id from games)" if is_incremental() else "" %}
+with games as (
+    select * from {{ games_to_rebuild() }}
+),
+
+genre_counts as (
     select
         game_id,
         count(*) as genre_count
     from {{ ref('int_game_genres') }}
+    {{ rebuilt }}
     group by game_id
 ),
 
@@ -12,6 +21,7 @@ platform_counts as (
         game_id,
         count(*) as platform_count
     from {{ ref('int_game_platforms') }}
+    {{ rebuilt }}
     group by game_id
 ),
 
@@ -20,6 +30,7 @@ store_counts as (
         game_id,
         count(*) as store_count
     from {{ ref('int_game_stores') }}
+    {{ rebuilt }}
     group by game_id
 )
 
@@ -55,8 +66,9 @@ select
     game.partition_load as version_load,
     game.partition_date as version_date,
     game.first_seen_on,
-    game.versions_seen
-from {{ ref('int_games_latest') }} as game
+    game.versions_seen,
+    game.last_loaded_at
+from games as game
 left join genre_counts on game.game_id = genre_counts.game_id
 left join platform_counts on game.game_id = platform_counts.game_id
 left join store_counts on game.game_id = store_counts.game_id
