@@ -302,7 +302,7 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(await spentInMonth(store, api, '2026-12')).toBe(sent);
   });
 
-  it("keeps today's updated window open: fetched, not sealed", async () => {
+  it("keeps today's updated partition open: fetched, not sealed", async () => {
     const store = new MemoryStore();
     const today = updatedPartition(findEndpoint(file, 'games'), TODAY);
     const items: FakeItem[] = fakeItems(15, TODAY, TODAY);

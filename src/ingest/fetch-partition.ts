@@ -38,7 +38,7 @@ export interface FetchContext {
   /** Results the API serves per listing (its depth cap). */
   maxResults: number;
   runId: string;
-  /** Today (UTC): an `updated` window is sealed only once its day is over. */
+  /** Today (UTC): an `updated` partition is sealed only once its day is over. */
   today: string;
   /** Aborted by SIGINT/SIGTERM: no new request starts; writes under way finish. */
   signal?: AbortSignal;
@@ -83,7 +83,7 @@ export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Pr
 }
 
 type TreeResult =
-  { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' } | { kind: 'open'; pages: number; note?: string };
+  { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' } | { kind: 'incomplete'; pages: number; note?: string };
 
 /** What page 1 of a new listing told: its manifest (page 1 stored beside it), a split, or nothing yet (stopped). */
 type Probe = { kind: 'sized'; manifest: Manifest; present: Set<number> } | { kind: 'split'; split: Split } | { kind: 'stopped' };
@@ -146,9 +146,9 @@ class ListingFetcher {
       this.counters.pagesSkipped += state.pages;
       return { kind: 'complete', pages: state.pages, count: state.success?.count ?? state.pages };
     }
-    if (state.status === 'capped') return { kind: 'open', pages: state.pages, note: cappedNote(state.capped) };
+    if (state.status === 'capped') return { kind: 'incomplete', pages: state.pages, note: cappedNote(state.capped) };
     // New still: not selected, or the run stopped before its page 1 was asked.
-    if (!selected || state.status === 'new') return { kind: 'open', pages: 0 };
+    if (!selected || state.status === 'new') return { kind: 'incomplete', pages: 0 };
 
     const result = await this.#fetchListing(listing, state.manifest, state.present);
     switch (result.kind) {
@@ -160,7 +160,7 @@ class ListingFetcher {
         return this.#windows(result.split, windows, true);
       }
       default:
-        return { kind: 'open', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
+        return { kind: 'incomplete', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
     }
   }
 
@@ -177,12 +177,12 @@ class ListingFetcher {
       }
       const result = await this.bringToEnd(window, selected || this.#asked(window));
       pages += result.pages;
-      if (result.kind === 'open') {
+      if (result.kind === 'incomplete') {
         open = true;
         note ??= result.note;
       } else leaves += result.windows ?? 1;
     }
-    if (open) return { kind: 'open', pages, ...(note ? { note } : {}) };
+    if (open) return { kind: 'incomplete', pages, ...(note ? { note } : {}) };
     // The count the listing had when it was split: the same whichever runs read its windows.
     return { kind: 'complete', pages, count: split.count, windows: leaves };
   }

@@ -84,7 +84,7 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       `          - name: value`,
       `            description: The page envelope as the API sent it ({count, next, previous, results, ...}), key= removed from the links.`,
       `          - name: load`,
-      `            description: The lake partition's load, snapshot (a full listing) or updated (a day window of changed items).`,
+      `            description: The lake partition's load, snapshot (a full listing) or updated (the items changed on one day).`,
       `          - name: date`,
       `            description: The lake partition's logical date.`,
     ].join('\n'),

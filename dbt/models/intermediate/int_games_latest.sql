@@ -1,6 +1,6 @@
--- The serving layer of the lambda design: per game, the newest version across the batch layer
--- (load=snapshot listings) and the speed layer (load=updated day windows). Newest means the
--- latest `updated` edit; for the same edit, the latest partition, whose counts are fresher.
+-- Per game, the newest version across snapshot partitions and updated partitions (the games
+-- changed on one day). Newest means the latest `updated` edit; for the same edit, the latest
+-- partition, whose counts are fresher.
 -- Incremental by game: a build recomputes only the games that rows loaded since its mark
 -- (build_loads) observe, from all their observations, so a late partition counts as well.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}

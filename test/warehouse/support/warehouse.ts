@@ -7,7 +7,7 @@ import { runGmp, type GmpResult } from '../../support/gmp.js';
 
 /** The sandbox catalogue the warehouse tests build on: small enough for a build in seconds. */
 export const SANDBOX = { games: 400, seed: 11, today: '2024-06-01' } as const;
-/** The snapshot's logical date, and the day window of updated games ingested beside it. */
+/** The snapshot's logical date, and the updated partition (games changed that day) ingested beside it. */
 export const SNAPSHOT_DATE = '2024-06-01';
 export const WINDOW_DATE = '2024-05-31';
 /** Looks like a real RAWG key, so a leak anywhere is found by a plain search. */
