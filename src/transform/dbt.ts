@@ -84,6 +84,8 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   const reasons: string[] = [];
   let openFailure = false;
   const errors: string[] = [];
+  // Stale sources are the verdict's to report (from sources.json), not reasons the build failed.
+  let checkingFreshness = false;
   const onLine = (line: string) => {
     const parsed = parseLine(line);
     const event = toEvent(line, parsed);
@@ -94,14 +96,17 @@ async function runDbtProcess(command: string, program: string, args: string[], s
       done += 1;
       event.node = { done, total: Math.max(total, done), summary: redact(firstLine(event.message), settings.env) };
     }
-    if (info.name === 'RunResultFailure' && info.msg) {
+    if (info.name === 'LogFreshnessResult') checkingFreshness = true;
+    if (checkingFreshness || !info.msg) {
+      // past the build, or nothing said
+    } else if (info.name === 'RunResultFailure') {
       reasons.push(info.msg);
       openFailure = true;
-    } else if (info.name === 'RunResultError' && info.msg) {
+    } else if (info.name === 'RunResultError') {
       if (openFailure) reasons.push(`${reasons.pop()}\n${info.msg}`);
       else reasons.push(info.msg);
       openFailure = false;
-    } else if (info.level === 'error' && info.msg) {
+    } else if (info.level === 'error') {
       errors.push(info.msg);
     }
     event.message = redact(event.message, settings.env);

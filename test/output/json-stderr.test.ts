@@ -50,7 +50,7 @@ describe('stderr off a terminal', () => {
     const results = lines.filter((line) => line.phase === 'dbt' && line.event === 'LogModelResult');
     expect(results.length).toBeGreaterThan(10);
     expect(results.every((line) => typeof line.done === 'number' && typeof line.total === 'number')).toBe(true);
-    expect(lines.some((line) => /OK created sql (table|view) model main\.dim_games/.test(String(line.msg)))).toBe(true);
+    expect(lines.some((line) => /OK created sql (table|view|incremental) model main\.dim_games/.test(String(line.msg)))).toBe(true);
     const logLine = lines.findIndex((line) => 'dbtLog' in line);
     expect(lines[logLine]).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
     // After the build's log line comes the verdict: this 2024 lake is stale on every endpoint.
