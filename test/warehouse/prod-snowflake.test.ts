@@ -79,7 +79,9 @@ describe('gmp transform --target prod against a Snowflake emulator (fakesnow; ra
   it('builds every model and passes every data test in schema ANALYTICS', async () => {
     expect(prodOutput).toContain('warehouse: Snowflake, schema ANALYTICS');
     const [tables] = await querySnowflake(emulator, [
-      "select lower(table_name) as name from GAME_MARKET.information_schema.tables where table_schema = 'ANALYTICS'",
+      // The bridges are views, which the emulator lists apart from tables.
+      "select lower(table_name) as name from GAME_MARKET.information_schema.tables where table_schema = 'ANALYTICS' " +
+        "union all select lower(table_name) from GAME_MARKET.information_schema.views where table_schema = 'ANALYTICS'",
     ]);
     const names = tables!.map((row) => row.name);
     for (const mart of ['dim_games', 'bridge_game_genres', 'fct_game_snapshots', 'mart_top_rated_games', 'mart_store_coverage']) {
