@@ -64,7 +64,7 @@ describe('a report on the lake the warehouse was built from, fetched from the bu
     expect(momentum).not.toContain('`');
     expect(momentum).toContain(`The game history holds one day (${DAY})`);
     expect(momentum).toContain('Without RAWG_API_KEY, gmp pipeline on another day adds them from the sandbox');
-    expect(momentum).toContain('with a key, gmp pipeline (daily mode) on another day fetches the window of the day before');
+    expect(momentum).toContain('with a key, gmp pipeline (daily mode) on another day fetches the games changed the day before');
   });
 });
 

@@ -21,7 +21,7 @@ function partitionsRead(warehouse: string): string[] {
   return [...readFileSync(compiled, 'utf8').matchAll(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g)].map((match) => match[1]!);
 }
 
-/** A later edit of a game, as an updated window returns it, nesting a tag the tags listing lacks (unless `untagged`). */
+/** A later edit of a game, as an updated partition holds it, nesting a tag the tags listing lacks (unless `untagged`). */
 function editedGame(id: number, day: string, rating: number, { untagged = false } = {}) {
   return thinGame({
     id,

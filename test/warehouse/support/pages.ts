@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * Writing lake page files by hand, shaped as docs/rawg-api.md describes the API's pages, for the
- * cases a sandbox catalogue does not produce on demand (an updated window that changes a game,
+ * cases a sandbox catalogue does not produce on demand (an updated partition that changes a game,
  * items with every awkward null).
  */
 

@@ -22,7 +22,7 @@ export async function gmpOk(args: string[], env: Record<string, string>): Promis
   return result;
 }
 
-/** Ingests a snapshot of every endpoint and one updated window of games from the sandbox. */
+/** Ingests a snapshot of every endpoint and one updated partition of games from the sandbox. */
 export async function ingestSandbox(env: Record<string, string>): Promise<void> {
   await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
   await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', WINDOW_DATE], env);
