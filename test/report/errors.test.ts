@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { REPORT_MARTS } from '../../src/report/warehouse.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gmp-report-errors-'));
@@ -63,17 +64,9 @@ describe('gmp report without a usable warehouse', () => {
   });
 
   it('marts with no games: no empty page, and an earlier report stays as it was', async () => {
-    const marts = [
-      'dim_games',
-      'fct_game_versions',
-      'mart_genre_releases_by_year',
-      'mart_platform_release_share_by_year',
-      'mart_store_coverage',
-      'mart_top_rated_games',
-    ];
     const hollow = await duckdbFile(
       'hollow.duckdb',
-      marts.map((mart) => `create table main.${mart} (game_id integer)`),
+      REPORT_MARTS.map((mart) => `create table main.${mart} (game_id integer)`),
     );
     const out = join(work, 'earlier.html');
     writeFileSync(out, '<p>the report of yesterday</p>');

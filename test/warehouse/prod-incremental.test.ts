@@ -44,7 +44,7 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
     await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', '2024-05-31'], env);
     await build(INCREMENTAL_DB);
-    // The lake grows by a window that edits a game; the external tables would see it at once.
+    // The lake grows by an updated partition that edits a game; the external tables would see it at once.
     const edit = thinGame({
       id: 9_000_001,
       name: 'Edited Later',
