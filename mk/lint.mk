@@ -1,4 +1,4 @@
-# make lint: prettier and eslint on the TypeScript, sqlfluff on the dbt models, tflint on infra/.
+# make lint: the TypeScript type-check (src, test, bench and the Dagger module), prettier and eslint, sqlfluff on the dbt models, tflint on infra/.
 # make lint-fix: every mechanical fix they know (prettier --write, eslint --fix, tflint --fix,
 # sqlfluff fix); what is left for a person, `make lint` then names. `make test` runs `make lint`.
 # sqlfluff gets its own venv; tflint is built from the Go module proxy with only its bundled
@@ -10,8 +10,12 @@ TS_FILES := 'src/**/*.ts' 'test/**/*.ts' 'bench/**/*.ts' 'dagger/src/**/*.ts' vi
 TFLINT := $(TOOLS)/bin/tflint --chdir=infra --recursive --config=$(CURDIR)/.tflint.hcl --minimum-failure-severity=notice
 SQLFLUFF := $(SQLFLUFF_VENV)/bin/sqlfluff
 
-.PHONY: lint lint-ts lint-sql lint-tf lint-fix
-lint: lint-ts lint-sql lint-tf ## check the TypeScript (prettier, eslint), the dbt models (sqlfluff) and infra/ (tflint)
+.PHONY: lint lint-types lint-ts lint-sql lint-tf lint-fix
+lint: lint-types lint-ts lint-sql lint-tf ## check the TypeScript (tsc, prettier, eslint), the dbt models (sqlfluff) and infra/ (tflint)
+
+lint-types: node_modules/.installed ## type-check src, test, bench and the Dagger module with tsc --noEmit
+	npx tsc --noEmit -p tsconfig.json
+	npx tsc --noEmit -p dagger
 
 lint-ts: node_modules/.installed
 	npx prettier --check --log-level warn $(TS_FILES)
