@@ -54,21 +54,21 @@ const work = mkdtempSync(join(tmpdir(), 'dagger-on-host-'));
 const engine = join(work, 'engine');
 const GAMES = 300;
 
+/** Where the sandbox listens while it is up: one address, as the service name is one inside the engine. */
 let sandboxUrl: string;
-/** A loopback address nothing listens on: the sandbox as a step sees it when it is not bound. */
-let unboundSandboxUrl: string;
-let stopSandbox: () => void;
-/** How many steps had the sandbox bound, as the module binds it. */
-let sandboxBinds = 0;
+/** How many times a call started the sandbox, as the module starts it. */
+let sandboxStarts = 0;
+/** The API requests the sandbox answered, over all its starts. */
+let served = 0;
 /** The S3-compatible server of the machine that calls dagger. */
 let s3: S3Server;
 
 /** A container's view of the world, mapped onto this machine. */
-function onHost(env: Record<string, string>, { sandboxBound }: { sandboxBound: boolean }): Record<string, string> {
+function onHost(env: Record<string, string>): Record<string, string> {
   const mapped = Object.entries(env).map(([name, value]) => [
     name,
     value
-      .replace(SANDBOX_URL, sandboxBound ? sandboxUrl : unboundSandboxUrl)
+      .replace(SANDBOX_URL, sandboxUrl)
       .replace(`http://${HOST_LAKE.service}:${HOST_LAKE.port}`, s3.endpoint)
       // A lake inside a container or on a cache volume is the engine's: it goes with a prune.
       .replace(/^file:\/\//, `file://${engine}`)
@@ -77,9 +77,26 @@ function onHost(env: Record<string, string>, { sandboxBound }: { sandboxBound: b
   return cleanEnv(Object.fromEntries(mapped));
 }
 
-/** What the module's planOn runs: the bucket made when the lake is on this machine's server, then the plan, with no sandbox bound. */
+/** The sandbox as a service a call starts: up until the call ends, then gone with what it counted. */
+async function startSandbox(): Promise<() => Promise<void>> {
+  const args = sandboxArgs(Number(new URL(sandboxUrl).port), { games: GAMES, seed: 7 });
+  args[args.indexOf('--host') + 1] = '127.0.0.1';
+  const sandbox = spawnGmp(args, cleanEnv());
+  await new Promise<void>((ready, reject) => {
+    sandbox.child.stdout!.once('data', () => ready());
+    void sandbox.done.then((result) => reject(new Error(`sandbox exited: ${result.stderr}`)));
+  });
+  return async () => {
+    const stats = (await (await fetch(`${new URL(sandboxUrl).origin}/__stats`)).json()) as { requests: number };
+    served += stats.requests;
+    sandbox.child.kill('SIGTERM');
+    await sandbox.done;
+  };
+}
+
+/** What the module's planOn runs: the bucket made when the lake is on this machine's server, then the plan; nothing answers at the sandbox's address. */
 async function planAsModule(run: RunPlan, selection: Selection, shards = 2): Promise<string> {
-  const env = onHost(run.env, { sandboxBound: false });
+  const env = onHost(run.env);
   if (run.hostLakePort !== undefined) {
     const init = await runGmp(LAKE_INIT_ARGS, env);
     expect(init.code, init.stderr).toBe(0);
@@ -93,9 +110,9 @@ async function planAsModule(run: RunPlan, selection: Selection, shards = 2): Pro
 async function ingestAsModule(run: RunPlan, selection: Selection): Promise<{ plan: Plan; output: string }> {
   const plan = parsePlan(await planAsModule(run, selection));
   if (plan.shards.length === 0) return { plan, output: `${lakeLine(run)}\n${nothingToFetch(plan)}` };
-  const sandboxBound = bindsSandbox(run, plan);
-  if (sandboxBound) sandboxBinds += 1;
-  const env = onHost(run.env, { sandboxBound });
+  const stopSandbox = bindsSandbox(run, plan) ? await startSandbox() : undefined;
+  if (stopSandbox) sandboxStarts += 1;
+  const env = onHost(run.env);
   const results = await Promise.allSettled(
     plan.shards.map(async (shard) => {
       const result = await runGmp(shard.args, env);
@@ -103,12 +120,8 @@ async function ingestAsModule(run: RunPlan, selection: Selection): Promise<{ pla
       return result.stdout;
     }),
   );
+  await stopSandbox?.();
   return { plan, output: `${lakeLine(run)}\n${summarizeShards(plan.shards, results)}` };
-}
-
-async function apiRequestsServed(): Promise<number> {
-  const stats = (await (await fetch(`${new URL(sandboxUrl).origin}/__stats`)).json()) as { requests: number };
-  return stats.requests;
 }
 
 /** The month's spend the ledger in the lake holds, as the module's plan prints it. */
@@ -121,7 +134,7 @@ async function ledgerSpend(run: RunPlan): Promise<number> {
 /** The settings the README exports for gmp on this machine, with the test server's address for 127.0.0.1:9000. */
 function readmeLakeEnv(): Record<string, string> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const line = /^export (LAKE_URL=.*(?:\\\n.*)*)$/m.exec(readme)![1]!.replace(/\\\n/g, ' ');
+  const line = /^export (LAKE_URL=(?:.*\\\n)*.*)$/m.exec(readme)![1]!.replace(/\\\n/g, ' ');
   const env = Object.fromEntries(line.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
   expect(env.S3_ENDPOINT).toBe(`http://127.0.0.1:${HOST_LAKE.port}`);
   return { ...env, S3_ENDPOINT: s3.endpoint };
@@ -131,23 +144,10 @@ beforeAll(async () => {
   await ensureVenv();
   mkdirSync(engine, { recursive: true });
   s3 = await startS3Server({ credentials: { accessKeyId: HOST_LAKE.accessKeyId, secretAccessKey: HOST_LAKE.secretAccessKey } });
-  unboundSandboxUrl = `http://127.0.0.1:${await freePort()}/sandbox/api`;
-  const args = sandboxArgs(await freePort(), { games: GAMES, seed: 7 });
-  args[args.indexOf('--host') + 1] = '127.0.0.1';
-  const sandbox = spawnGmp(args, cleanEnv());
-  stopSandbox = () => sandbox.child.kill('SIGTERM');
-  sandboxUrl = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    sandbox.child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolveUrl(out.split('\n')[0]!.trim().replace('0.0.0.0', '127.0.0.1'));
-    });
-    void sandbox.done.then((result) => reject(new Error(`sandbox exited: ${result.stderr}`)));
-  });
+  sandboxUrl = `http://127.0.0.1:${await freePort()}/sandbox/api`;
 }, 300_000);
 
 afterAll(async () => {
-  stopSandbox?.();
   await s3?.close();
   rmSync(work, { recursive: true, force: true });
 });
@@ -162,24 +162,24 @@ describe('the module with no settings, step by step on the host', () => {
   });
 
   it('dagger call ingest --endpoint games, twice, the engine cache pruned in between: the second call makes 0 API requests, starts no sandbox, and the ledger keeps the spend', async () => {
-    const before = await apiRequestsServed();
+    const before = served;
     const first = await ingestAsModule(run, { endpoints: ['games'] });
     expect(first.output.split('\n')[0]).toBe(`lake: ${HOST_LAKE.url} on the S3 server of this machine, localhost:${HOST_LAKE.port}`);
     expect(first.plan.shards.length).toBeGreaterThan(0);
     const summaries = jsonLines(first.output) as Array<{ endpoint?: string; complete?: boolean }>;
     expect(summaries.filter((s) => s.endpoint === 'games').length).toBeGreaterThan(0);
     expect(summaries.every((s) => s.complete)).toBe(true);
-    const spent = (await apiRequestsServed()) - before;
+    const spent = served - before;
     expect(spent).toBeGreaterThanOrEqual(Math.ceil(GAMES / 40));
     expect(await ledgerSpend(run)).toBe(spent);
 
     rmSync(engine, { recursive: true, force: true });
     mkdirSync(engine);
 
-    const binds = sandboxBinds;
+    const starts = sandboxStarts;
     const second = await ingestAsModule(run, { endpoints: ['games'] });
-    expect(await apiRequestsServed()).toBe(before + spent);
-    expect(sandboxBinds).toBe(binds);
+    expect(served).toBe(before + spent);
+    expect(sandboxStarts).toBe(starts);
     expect(second.plan.shards).toEqual([]);
     expect(second.plan.apiRequestsExpected).toBe(0);
     expect(second.plan.units.every((unit) => unit.state === 'complete')).toBe(true);
@@ -199,23 +199,23 @@ describe('the module with no settings, step by step on the host', () => {
   it('dagger call plan prints the plan the module reads, with the lake, and needs no sandbox', async () => {
     const printed = planWithLake(run, await planAsModule(run, { endpoints: ['genres'], mode: Mode.snapshot }, 1));
     const plan = parsePlan(printed);
-    expect(JSON.parse(printed)).toMatchObject({ lake: run.lake, api: SANDBOX_URL });
+    expect(JSON.parse(printed)).toMatchObject({ lake: run.lake, api: sandboxUrl });
     expect(plan.units.map((u) => u.id)).toEqual([expect.stringMatching(/^genres\/snapshot\/\d{4}-\d{2}-\d{2}$/)]);
     expect(plan.shards.flatMap((s) => s.units)).toEqual(plan.units.filter((u) => u.state !== 'complete').map((u) => u.id));
   }, 120_000);
 
   it('dagger call run-pipeline: every endpoint into the same lake, reusing the games already there', async () => {
-    const before = await apiRequestsServed();
+    const before = served;
     const { plan } = await ingestAsModule(run, {});
     const units = plan.shards.flatMap((s) => s.units);
     expect(units.some((id) => id.startsWith('games/snapshot/'))).toBe(false);
     expect(units.some((id) => id.startsWith('genres/'))).toBe(true);
-    expect(await apiRequestsServed()).toBeGreaterThan(before);
+    expect(served).toBeGreaterThan(before);
   }, 300_000);
 
   it('gmp compact --json, as run-pipeline runs it after the ingest, compacts the closed partitions; a second run compacts nothing', async () => {
     const summary = async () => {
-      const compacted = await runGmp(COMPACT_ARGS, onHost(lakeRun.env, { sandboxBound: false }));
+      const compacted = await runGmp(COMPACT_ARGS, onHost(lakeRun.env));
       expect(compacted.code, compacted.stderr).toBe(0);
       return jsonLines(compacted.stdout).at(-1) as { pages?: number };
     };
@@ -225,7 +225,7 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp transform --target dev, as the transform image runs it, builds the marts from the lake on the S3 server', async () => {
     // The transform image holds the venv already (made at build time); here beforeAll made it.
-    const env = onHost({ ...lakeRun.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) }, { sandboxBound: false });
+    const env = onHost({ ...lakeRun.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) });
     expect(env).not.toHaveProperty('RAWG_API_KEY');
     const built = await runGmp(transformArgs(Target.dev), env);
     expect(built.code, built.stderr.split('\n').slice(-5).join('\n')).toBe(0);
@@ -243,7 +243,7 @@ describe('the module with no settings, step by step on the host', () => {
   });
 
   it('gmp report, run as the module runs it (in the app folder, warehouse and lake from env), writes the page', () => {
-    const env = onHost({ ...lakeRun.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` }, { sandboxBound: false });
+    const env = onHost({ ...lakeRun.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` });
     const report = spawnSync(process.execPath, [cliPath, ...REPORT_ARGS], { cwd: join(engine, APP_DIR), env, encoding: 'utf8' });
     expect(report.status, report.stderr).toBe(0);
     const page = readFileSync(join(engine, APP_DIR, REPORT_FILE), 'utf8');

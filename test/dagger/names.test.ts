@@ -87,14 +87,13 @@ describe('help text', () => {
     const described = (where: string, item: { description?: string }): Array<[string, string]> => [[where, item.description ?? '']];
     const args = (where: string, list: Record<string, { description?: string }>) =>
       Object.entries(list).flatMap(([name, arg]) => described(`${where} --${cliName(name)}`, arg));
-    const self = object as ModuleObject & { description?: string };
     return [
-      ...described('the module', self),
+      ...described('the module', object),
       ...args('the constructor', object._constructor?.arguments ?? {}),
       ...Object.values(object.methods).flatMap((fn) => [...described(cliName(fn.name), fn), ...args(cliName(fn.name), fn.arguments)]),
       ...Object.entries(scan.enums).flatMap(([name, item]) => [
-        ...described(name, item as { description?: string }),
-        ...Object.values(item.values).flatMap((value) => described(`${name}.${value.name}`, value as { description?: string })),
+        ...described(name, item),
+        ...Object.values(item.values).flatMap((value) => described(`${name}.${value.name}`, value)),
       ]),
     ];
   }
