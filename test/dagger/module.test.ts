@@ -432,7 +432,8 @@ describe('settings become commands', () => {
     // The module binds it nowhere else: not to the plan's container, not to the lake's steps.
     const source = readFileSync(join(root, 'dagger/src/index.ts'), 'utf8');
     expect(source.match(/withServiceBinding\(SANDBOX\.host/g)).toHaveLength(1);
-    expect(source).toMatch(/if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*withServiceBinding\(SANDBOX\.host/);
+    expect(source.match(/\.start\(\)/g)).toHaveLength(1);
+    expect(source).toMatch(/if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/);
   });
 
   it('passes the sandbox key as plain env, a value that is no word, and a real key only as a secret', () => {
