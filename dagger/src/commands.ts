@@ -301,6 +301,15 @@ export function lakeLine(run: RunPlan): string {
   return `lake: ${run.lake}`;
 }
 
+/**
+ * A failed first step on the lake, in one line that says which lake (as the user reaches it, not
+ * as the container does) and, for the lake of this machine, how to start its server.
+ */
+export function lakeFailure(run: RunPlan, reason: unknown): Error {
+  const hint = run.hostLakePort === undefined ? '' : ` (is its server running? make s3-server, or MinIO on port ${run.hostLakePort})`;
+  return new Error(`${lakeLine(run)}${hint}: ${describeFailure(reason)}`);
+}
+
 /** The plan gmp plan --json printed, with the lake it read named first. */
 export function planWithLake(run: RunPlan, stdout: string): string {
   return JSON.stringify({ lake: run.lake, ...(parsePlan(stdout) as object) });

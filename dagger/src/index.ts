@@ -30,6 +30,7 @@ import {
   WAREHOUSE_FILE,
   bindsSandbox,
   imageRef,
+  lakeFailure,
   lakeLine,
   nothingToFetch,
   parsePlan,
@@ -478,11 +479,18 @@ export class GameMarketPipeline {
       .stdout();
   }
 
-  /** gmp plan --json in a container with no sandbox bound (a plan calls no API); the lake on the host gets its bucket first. */
-  private planOn(run: Run, selection: Selection, shards: number): Promise<string> {
+  /**
+   * gmp plan --json in a container with no sandbox bound (a plan calls no API); the lake on this
+   * machine's server gets its bucket first. The first step on the lake: a failure names the lake.
+   */
+  private async planOn(run: Run, selection: Selection, shards: number): Promise<string> {
     const runner = this.runner(run);
     const ready = run.plan.hostLakePort === undefined ? runner : runner.withExec([...CLI, ...LAKE_INIT_ARGS]);
-    return ready.withExec([...CLI, ...planArgs(selection, shards)]).stdout();
+    try {
+      return await ready.withExec([...CLI, ...planArgs(selection, shards)]).stdout();
+    } catch (error) {
+      throw lakeFailure(run.plan, error);
+    }
   }
 
   /** Plans, then runs every shard of the plan in a container of its own; the sandbox starts only for shards that fetch from it. */

@@ -28,6 +28,7 @@ import {
   checkLakeUrl,
   describeFailure,
   imageRef,
+  lakeFailure,
   lakeLine,
   nothingToFetch,
   parsePlan,
@@ -353,6 +354,19 @@ describe('settings become commands', () => {
       'with-lake takes --endpoint-url or --host-port, not both',
     );
     expect(lakeLine(run)).toBe('lake: s3://game-market-lake on the S3 server of this machine, localhost:9000');
+  });
+
+  it('names the lake, and how to start the server of this machine, when the first step on it fails', () => {
+    const unreachable = Object.assign(new Error('process "gmp plan" did not complete'), {
+      stderr:
+        'gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running\n',
+    });
+    expect(lakeFailure(planRun({ hasApiKey: false }, noCredentials), unreachable).message).toBe(
+      'lake: s3://game-market-lake on the S3 server of this machine, localhost:9000 (is its server running? make s3-server, or MinIO on port 9000): gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running',
+    );
+    expect(lakeFailure(planRun({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message).toBe(
+      'lake: s3://lake on AWS S3: denied',
+    );
   });
 
   it('prints the plan with the lake it read', () => {
