@@ -30,6 +30,7 @@ import {
   Target,
   WAREHOUSE_FILE,
   bindsSandbox,
+  lakeFailure,
   lakeLine,
   nothingToFetch,
   parsePlan,
@@ -248,6 +249,23 @@ describe('the module with no settings, step by step on the host', () => {
     expect(report.status, report.stderr).toBe(0);
     const page = readFileSync(join(engine, APP_DIR, REPORT_FILE), 'utf8');
     expect(page).toMatch(/^<!doctype html>/i);
+  }, 120_000);
+});
+
+describe('the module with no settings and no S3 server on this machine', () => {
+  it('fails its first step in one line that names the lake and how to start its server', async () => {
+    const run = planRun({ hasApiKey: false }, { hasAwsCredentials: false });
+    await s3.stop();
+    try {
+      const init = await runGmp(LAKE_INIT_ARGS, onHost(run.env));
+      expect(init.code).toBe(1);
+      const message = lakeFailure(run, Object.assign(new Error('process did not complete'), { stderr: init.stderr })).message;
+      expect(message).toMatch(
+        /^lake: s3:\/\/game-market-lake on the S3 server of this machine, localhost:9000 \(is its server running\? make s3-server, or MinIO on port 9000\): gmp: object store s3:\/\/game-market-lake .* is unreachable/,
+      );
+    } finally {
+      await s3.start();
+    }
   }, 120_000);
 });
 
