@@ -34,6 +34,9 @@ node_modules/.installed: package.json package-lock.json
 build: node_modules/.installed
 	npx tsc -p tsconfig.build.json
 
-.PHONY: run-s3
+.PHONY: run-s3 s3-server
 run-s3: setup $(TOOLS)/bin/versitygw ## the same pipeline on a local S3 server (the lake read by DuckDB through httpfs)
 	scripts/run-s3.sh
+
+s3-server: build $(TOOLS)/bin/versitygw ## that local S3 server alone, until Ctrl-C: the lake of gmp and of dagger call
+	scripts/run-s3.sh serve

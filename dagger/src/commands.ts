@@ -8,11 +8,11 @@
 
 /** Base images, pinned to exact releases. */
 export const IMAGES = {
-  /** Runs the CLI: the ingest image and the sandbox. */
+  /** Runs the CLI: the ingest image and the sandbox; the transform image takes its node binary. */
   node: 'node:20.20.2-bookworm-slim',
   /** The test toolbox starts from the full image: git, make, gcc and Debian's apt are there. */
   nodeToolbox: 'node:20.20.2-bookworm',
-  /** Runs dbt: the transform image. */
+  /** Runs dbt: the transform image starts from it, so its Python is this release and no other. */
   python: 'python:3.11.14-slim-bookworm',
   /** Only its /usr/local/go is copied into the toolbox (Debian's Go is too old for the tools). */
   go: 'golang:1.26.8-bookworm',
@@ -20,8 +20,12 @@ export const IMAGES = {
 
 /** Where the project lives inside every container. */
 export const APP_DIR = '/app';
-/** The `gmp` launcher, which starts Node with the project's memory settings. */
+/** The gmp launcher, which starts Node with the project's memory settings: both images' entrypoint. */
 export const CLI = [`${APP_DIR}/bin/gmp.js`];
+/** Where both images link the launcher, so that gmp is a command in a terminal or a with-exec. */
+export const GMP_ON_PATH = '/usr/local/bin/gmp';
+/** The node binary, copied from the node image into the transform image. */
+export const NODE_BINARY = '/usr/local/bin/node';
 /**
  * gmp's default warehouse and report paths (src/config/defaults.ts), which the module cannot
  * import; test/dagger/shared-defaults.test.ts keeps them equal.
@@ -34,12 +38,29 @@ export const REPORT_ARGS = ['report'];
 export const COMPACT_ARGS = ['compact', '--json'];
 /** Makes the project's dbt venv (/app/.venv) at image build time, so a transform installs nothing. */
 export const SETUP_ARGS = ['transform', '--setup-only'];
+/** Creates the lake's bucket when it is missing (the host's server may be a fresh one); idempotent. */
+export const LAKE_INIT_ARGS = ['lake', 'init'];
 
-/** With no lake URL the lake is a directory on this cache volume, so it outlives every call. */
-export const DEFAULT_LAKE_VOLUME = 'gmp-lake';
-/** Where that volume is mounted in every container that reads or writes the lake. */
-export const LAKE_MOUNT = '/lake';
-export const VOLUME_LAKE_URL = `file://${LAKE_MOUNT}`;
+/**
+ * The lake with no --url: a bucket on an S3-compatible server on the user's own machine, reached
+ * from the containers as a host service. Every page, run record and ledger entry is on the host as
+ * soon as it is written, so nothing of the lake lives in the engine, and pruning the engine's
+ * cache loses none of it. These are the settings scripts/run-s3.sh serves it with (make
+ * s3-server, make run-s3), and gmp on the host reads the same lake with them: a local server's
+ * development credentials, not secrets. test/dagger/shared-defaults.test.ts keeps them equal.
+ */
+export const HOST_LAKE = {
+  url: 's3://game-market-lake',
+  port: 9000,
+  region: 'us-east-1',
+  accessKeyId: 'gmp-local',
+  secretAccessKey: 'gmp-local-secret',
+  /** The name the containers reach the host's server by. */
+  service: 'lake-s3',
+} as const;
+
+/** Where the rerun check mounts its own throwaway lake, a cache volume emptied at its start. */
+export const SCRATCH_LAKE_MOUNT = '/lake';
 
 /**
  * Kept out of the uploaded source: dependencies, data, build output and tool caches. They are
@@ -74,7 +95,7 @@ export const SOURCE_IGNORE = [
 /** Not needed to build or run the images; left out so editing them does not rebuild the images. */
 export const IMAGE_EXCLUDE = ['dagger', 'dagger.json', '.github', 'infra', 'bench', 'test', '**/*.test.ts', '*.md'];
 
-/** What `gmp plan --mode` accepts; the CLI owns what each one means. */
+/** What gmp plan --mode accepts; the CLI owns what each one means. */
 export enum Mode {
   snapshot = 'snapshot',
   updated = 'updated',
@@ -197,8 +218,13 @@ export function transformArgs(target: Target): string[] {
 
 /** Host name and port of the sandbox the module binds when no API is given. */
 export const SANDBOX = { host: 'sandbox', port: 8080 } as const;
-/** The sandbox takes any non-empty key, and the CLI insists on having one. */
-export const SANDBOX_API_KEY = 'sandbox';
+export const SANDBOX_URL = `http://${SANDBOX.host}:${SANDBOX.port}/sandbox/api`;
+/**
+ * The sandbox takes any non-empty key, and the CLI insists on having one. It guards nothing, so it
+ * is plain env, never a Dagger secret: the engine blanks a secret's value in every output, and gmp
+ * hides a key's value in its own; a value that is no word keeps both from hiding anything else.
+ */
+export const SANDBOX_API_KEY = 'not-a-secret-sandbox-key';
 
 /** What `with-api` was given. */
 export interface ApiSettings {
@@ -206,65 +232,101 @@ export interface ApiSettings {
   baseUrl?: string;
 }
 
-/** What `with-lake` and `with-aws` were given (credentials only as whether they were). */
+/** What with-lake and with-aws were given (credentials only as whether they were). */
 export interface LakeSettings {
   url?: string;
   endpointUrl?: string;
-  volume?: string;
+  /** The port of the S3-compatible server on the host that holds the lake. */
+  hostPort?: number;
   region?: string;
   hasAwsCredentials: boolean;
+  /** The rerun check's own lake, on this cache volume: never a user's lake. */
+  scratchVolume?: string;
 }
 
-/** Plain env and mounts for a run: nothing secret ever goes through here. */
+/** Plain env, services and mounts for a run: nothing secret ever goes through here. */
 export interface RunPlan {
   env: Record<string, string>;
-  /** Bind the project's sandbox API (no key and no base URL given). */
+  /** The project's sandbox answers (no key and no base URL given); bound only to steps that fetch. */
   sandbox: boolean;
-  /** The cache volume that holds the lake, when no lake URL was given. */
-  volume?: string;
+  /** The host port of the S3-compatible server holding the lake, bound as HOST_LAKE.service. */
+  hostLakePort?: number;
+  /** The rerun check's cache volume, mounted at SCRATCH_LAKE_MOUNT. */
+  scratchVolume?: string;
+  /** Where the lake is, as the user reaches it: every call that touches the lake says it. */
+  lake: string;
 }
 
 /**
- * Decides the env, the services and the lake volume of a run (`api` is left out by steps that
- * never call the API). With no API key and no base URL the project's sandbox answers; with no
- * lake URL the lake is a directory on a named cache volume, so a rerun finds what earlier runs
- * fetched and `dagger call run-pipeline` needs no configuration at all.
+ * Decides the env, the services and the lake of a run (`api` is left out by steps that never call
+ * the API). With no API key and no base URL the project's sandbox answers. With no lake URL, or
+ * with --host-port, the lake is a bucket on the S3-compatible server on the user's machine
+ * (HOST_LAKE), so it is as durable as that machine's disk and a rerun finds what earlier runs
+ * fetched, whatever the engine keeps or prunes.
  */
 export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPlan {
   const env: Record<string, string> = {};
   const sandbox = api !== undefined && !api.hasApiKey && api.baseUrl === undefined;
   if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('with-api --base-url', api.baseUrl);
-  else if (sandbox) env.RAWG_BASE_URL = `http://${SANDBOX.host}:${SANDBOX.port}/sandbox/api`;
+  if (sandbox) Object.assign(env, { RAWG_BASE_URL: SANDBOX_URL, RAWG_API_KEY: SANDBOX_API_KEY });
   if (lake.region !== undefined) env.AWS_REGION = lake.region;
 
-  if (lake.url === undefined) {
-    if (lake.endpointUrl !== undefined) throw new Error('with-lake --endpoint-url needs --url s3://bucket/prefix');
-    if (lake.hasAwsCredentials) {
-      throw new Error('with-aws credentials need with-lake --url s3://bucket/prefix (without it the lake is a cache volume)');
-    }
-    env.LAKE_URL = VOLUME_LAKE_URL;
-    return { env, sandbox, volume: checkVolumeName(lake.volume ?? DEFAULT_LAKE_VOLUME) };
+  if (lake.scratchVolume !== undefined) {
+    env.LAKE_URL = `file://${SCRATCH_LAKE_MOUNT}`;
+    return { env, sandbox, scratchVolume: lake.scratchVolume, lake: `the cache volume ${lake.scratchVolume} (a throwaway lake)` };
   }
-  if (lake.volume !== undefined) throw new Error('with-lake takes --url or --volume, not both');
-  env.LAKE_URL = checkLakeUrl(lake.url);
-  if (lake.endpointUrl !== undefined) env.S3_ENDPOINT = checkHttpUrl('with-lake --endpoint-url', lake.endpointUrl);
-  return { env, sandbox };
+  if (lake.endpointUrl !== undefined && lake.hostPort !== undefined) throw new Error('with-lake takes --endpoint-url or --host-port, not both');
+  if (lake.url !== undefined && lake.hostPort === undefined) {
+    env.LAKE_URL = checkLakeUrl(lake.url);
+    if (lake.endpointUrl !== undefined) env.S3_ENDPOINT = checkHttpUrl('with-lake --endpoint-url', lake.endpointUrl);
+    return { env, sandbox, lake: `${env.LAKE_URL} on ${env.S3_ENDPOINT ?? 'AWS S3'}` };
+  }
+  if (lake.endpointUrl !== undefined) throw new Error('with-lake --endpoint-url needs --url s3://bucket/prefix');
+
+  const port = checkPort(lake.hostPort ?? HOST_LAKE.port);
+  env.LAKE_URL = lake.url === undefined ? HOST_LAKE.url : checkLakeUrl(lake.url);
+  env.S3_ENDPOINT = `http://${HOST_LAKE.service}:${port}`;
+  env.AWS_REGION ??= HOST_LAKE.region;
+  if (!lake.hasAwsCredentials) Object.assign(env, { AWS_ACCESS_KEY_ID: HOST_LAKE.accessKeyId, AWS_SECRET_ACCESS_KEY: HOST_LAKE.secretAccessKey });
+  return { env, sandbox, hostLakePort: port, lake: `${env.LAKE_URL} on the S3 server of this machine, localhost:${port}` };
+}
+
+/** Whether a step needs the sandbox bound: only the shards of a plan with work, when the sandbox answers. */
+export function bindsSandbox(run: RunPlan, plan: Plan): boolean {
+  return run.sandbox && plan.shards.length > 0;
+}
+
+/** What a call prints first: where its lake is. */
+export function lakeLine(run: RunPlan): string {
+  return `lake: ${run.lake}`;
+}
+
+/**
+ * A failed first step on the lake, in one line that says which lake (as the user reaches it, not
+ * as the container does) and, for the lake of this machine, how to start its server.
+ */
+export function lakeFailure(run: RunPlan, reason: unknown): Error {
+  const hint = run.hostLakePort === undefined ? '' : ` (is its server running? make s3-server, or MinIO on port ${run.hostLakePort})`;
+  return new Error(`${lakeLine(run)}${hint}: ${describeFailure(reason)}`);
+}
+
+/** The plan gmp plan --json printed, with the lake it read named first. */
+export function planWithLake(run: RunPlan, stdout: string): string {
+  return JSON.stringify({ lake: run.lake, ...(parsePlan(stdout) as object) });
 }
 
 /** A lake URL given to the module is an S3 one: a file:// lake would vanish with its container. */
 export function checkLakeUrl(url: string): string {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(url)) {
-    throw new Error(`invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on a cache volume)`);
+    throw new Error(`invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on this machine's S3 server)`);
   }
   // dbt's sources append /raw/... to it.
   return url.replace(/\/+$/, '');
 }
 
-function checkVolumeName(name: string): string {
-  if (!/^[a-z0-9][a-z0-9_.-]{0,127}$/.test(name)) {
-    throw new Error(`invalid with-lake --volume "${name}": lower-case letters, digits, _ . - (at most 128)`);
-  }
-  return name;
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid with-lake --host-port ${port}: a TCP port, 1 to 65535`);
+  return port;
 }
 
 function checkHttpUrl(flag: string, url: string): string {

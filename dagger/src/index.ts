@@ -2,9 +2,10 @@
  * Runs game-market-pipeline in containers: ingest, transform, the whole pipeline, the tests, and
  * the images that run on Fargate.
  *
- * Glue only. Every step is the project's own CLI (`/app/bin/gmp.js`) inside a container;
- * what an ingest fetches is what `gmp plan --json` says; how settings become commands, env and
- * secrets lives in commands.ts.
+ * Glue only. Every step is the project's own CLI (/app/bin/gmp.js) inside a container; what an
+ * ingest fetches is what gmp plan --json says; how settings become commands, env, services and
+ * secrets lives in commands.ts. Descriptions here are the CLI's help: plain text, no backticks
+ * (the CLI reads a word in backticks as the value's name).
  */
 import { randomUUID } from 'node:crypto';
 import { argument, check, Container, dag, Directory, File, func, object, Platform, Secret, Service } from '@dagger.io/dagger';
@@ -13,22 +14,29 @@ import {
   CLI,
   COMPACT_ARGS,
   IMAGE_EXCLUDE,
+  GMP_ON_PATH,
+  HOST_LAKE,
   IMAGES,
-  LAKE_MOUNT,
+  LAKE_INIT_ARGS,
   Mode,
+  NODE_BINARY,
   REPORT_ARGS,
   REPORT_FILE,
   SANDBOX,
-  SANDBOX_API_KEY,
+  SCRATCH_LAKE_MOUNT,
   SETUP_ARGS,
   SOURCE_IGNORE,
   Target,
   WAREHOUSE_FILE,
+  bindsSandbox,
   imageRef,
+  lakeFailure,
+  lakeLine,
   nothingToFetch,
   parsePlan,
   planArgs,
   planRun,
+  planWithLake,
   registryHost,
   sandboxArgs,
   secretBindings,
@@ -41,14 +49,16 @@ import {
   type Selection,
 } from './commands.js';
 
-/** A run's containers share these: env and lake volume from planRun, secrets, services. */
+/** A run's containers share these: env, lake and sandbox from planRun, secrets, services. */
 interface Run {
   plan: RunPlan;
   secrets: Partial<Record<SecretName, Secret>>;
   services: Array<[string, Service]>;
+  /** The sandbox, started by the first step that fetches from it and kept up for the call. */
+  sandbox?: Promise<Service>;
 }
 
-/** The lake volume the rerun check fills and empties, apart from the user's own. */
+/** The rerun check's throwaway lake: a cache volume it empties first, never a user's lake. */
 const CHECK_LAKE_VOLUME = 'gmp-lake-check';
 
 @object()
@@ -59,7 +69,8 @@ export class GameMarketPipeline {
   baseUrl?: string;
   lakeUrl?: string;
   lakeEndpointUrl?: string;
-  lakeVolume?: string;
+  lakeHostPort?: number;
+  scratchLakeVolume?: string;
   awsRegion?: string;
   awsAccessKeyId?: Secret;
   awsSecretAccessKey?: Secret;
@@ -82,8 +93,8 @@ export class GameMarketPipeline {
   }
 
   /**
-   * The RAWG API to read. With neither setting the project's sandbox API answers, started for
-   * the call.
+   * The RAWG API to read. With neither setting the project's sandbox API answers, started only
+   * when a plan has pages to fetch.
    */
   @func()
   withApi(
@@ -98,25 +109,29 @@ export class GameMarketPipeline {
   }
 
   /**
-   * Where the lake lives. Without --url it is a directory on the cache volume gmp-lake (or
-   * --volume), kept by the engine between calls, so a rerun fetches only what is missing.
+   * Where the lake lives. Without settings it is the bucket game-market-lake on the S3-compatible
+   * server of the machine that runs dagger (make s3-server, or MinIO, on localhost:9000), so the
+   * lake and its budget ledger are on that machine's disk, never only in the engine.
    */
   @func()
   withLake(
-    /** s3://bucket/prefix of a lake on S3. */
+    /** s3://bucket/prefix of the lake; on AWS S3 unless --endpoint-url or --host-port. */
     url?: string,
-    /** An S3-compatible server for --url (MinIO), e.g. http://minio.example:9000; AWS S3 when left out. */
+    /** An S3-compatible server the engine reaches for --url, e.g. http://minio.example:9000. */
     endpointUrl?: string,
-    /** Another cache volume for the lake: a fresh name starts from an empty lake. */
-    volume?: string,
+    /** The port of the S3-compatible server on this machine, when not 9000. */
+    hostPort?: number,
   ): GameMarketPipeline {
     this.lakeUrl = url;
     this.lakeEndpointUrl = endpointUrl;
-    this.lakeVolume = volume;
+    this.lakeHostPort = hostPort;
     return this;
   }
 
-  /** AWS settings for a lake on S3, e.g. --access-key-id env://AWS_ACCESS_KEY_ID. */
+  /**
+   * AWS settings for the lake, e.g. --access-key-id env://AWS_ACCESS_KEY_ID; the lake on this
+   * machine's server takes its development credentials when none are given.
+   */
   @func()
   withAws(region?: string, accessKeyId?: Secret, secretAccessKey?: Secret, sessionToken?: Secret): GameMarketPipeline {
     this.awsRegion = region;
@@ -139,8 +154,9 @@ export class GameMarketPipeline {
   }
 
   /**
-   * What an ingest with these arguments would fetch and spend, as `gmp plan --json` prints it:
-   * units, their state in the lake, the month's budget, and the shards.
+   * What an ingest with these arguments would fetch and spend, as gmp plan --json prints it (units,
+   * their state in the lake, the month's budget, and the shards), with the lake it read. Calls no
+   * API.
    */
   @func({ cache: 'never' })
   async plan(
@@ -150,25 +166,23 @@ export class GameMarketPipeline {
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
-    /** First day of a range of `updated` days. */
+    /** First day of a range of days in updated mode, YYYY-MM-DD. */
     from?: string,
-    /** Last day of a range of `updated` days. */
+    /** Last day of a range of days in updated mode, YYYY-MM-DD. */
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,
     /** Pages the run may fetch; the month's budget caps it in any case. */
     maxPages?: number,
   ): Promise<string> {
-    const run = await this.startRun(true);
-    return this.runner(run)
-      .withExec([...CLI, ...planArgs({ endpoints: endpoint, mode, date, from, to, maxPages }, shards)])
-      .stdout();
+    const run = this.startRun(true);
+    return planWithLake(run.plan, await this.planOn(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards));
   }
 
   /**
-   * Ingest into the lake and print each shard's JSON summary. `gmp plan` decides the work; its
-   * shards run in parallel, one container each. Never cached: a cached ingest would silently
-   * skip the API; units already complete in the lake cost nothing.
+   * Ingest into the lake and print where it is, then each shard's JSON summary. gmp plan decides
+   * the work; its shards run in parallel, one container each. Never cached: a cached ingest would
+   * silently skip the API; units already complete in the lake cost nothing.
    */
   @func({ cache: 'never' })
   async ingest(
@@ -178,30 +192,32 @@ export class GameMarketPipeline {
     mode?: Mode,
     /** Logical date YYYY-MM-DD. */
     date?: string,
-    /** First day of a range of `updated` days. */
+    /** First day of a range of days in updated mode, YYYY-MM-DD. */
     from?: string,
-    /** Last day of a range of `updated` days. */
+    /** Last day of a range of days in updated mode, YYYY-MM-DD. */
     to?: string,
     /** Containers the work is cut into. */
     shards: number = 1,
     /** Pages the run may fetch; the month's budget caps it in any case. */
     maxPages?: number,
   ): Promise<string> {
-    const run = await this.startRun(true);
-    return (await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards)).output;
+    const run = this.startRun(true);
+    const { output } = await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards);
+    return `${lakeLine(run.plan)}\n${output}`;
   }
 
   /**
-   * Compacts the lake's closed partitions to Parquet (`gmp compact --json`), which transform then
+   * Compacts the lake's closed partitions to Parquet (gmp compact --json), which transform then
    * reads instead of their JSON pages. Never cached; what is compacted already costs nothing.
    */
   @func({ cache: 'never' })
   async compact(): Promise<string> {
-    return this.compactLake(await this.startRun(false));
+    const run = this.startRun(false);
+    return `${lakeLine(run.plan)}\n${await this.compactLake(run)}`;
   }
 
   /**
-   * `gmp transform`: dbt over the lake's closed partitions. prod: Snowflake (with-snowflake), over
+   * gmp transform: dbt over the lake's closed partitions. prod: Snowflake (with-snowflake), over
    * the external tables on the lake. dev: DuckDB on the lake; the DuckDB file itself comes out of
    * run-pipeline.
    */
@@ -215,16 +231,17 @@ export class GameMarketPipeline {
       { account: this.snowflakeAccount, role: this.snowflakeRole, warehouse: this.snowflakeWarehouse, database: this.snowflakeDatabase },
       { snowflakeUser: this.snowflakeUser !== undefined, snowflakePassword: this.snowflakePassword !== undefined },
     );
-    let ctr = this.transformer(await this.startRun(false), env);
+    const run = this.startRun(false);
+    let ctr = this.transformer(run, env);
     if (target === Target.prod) ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
-    return ctr.withExec([...CLI, ...transformArgs(target)]).stdout();
+    return `${lakeLine(run.plan)}\n${await ctr.withExec([...CLI, ...transformArgs(target)]).stdout()}`;
   }
 
   /**
    * The whole pipeline: ingest (as ingest), compact, dbt on DuckDB over the lake, then the HTML
-   * report. Returns .warehouse/game_market.duckdb and reports/market-report.html, e.g.
-   * `dagger call run-pipeline export --path .`. With no settings it reads the sandbox API into
-   * the lake volume, so it runs anywhere an engine does and a rerun reuses what is there.
+   * report. Returns .warehouse/game_market.duckdb and reports/market-report.html, e.g. dagger call
+   * run-pipeline export --path . With no settings it reads the sandbox API into the lake on this
+   * machine's S3 server, so a rerun reuses what is there.
    */
   @func({ cache: 'never' })
   async runPipeline(
@@ -236,10 +253,13 @@ export class GameMarketPipeline {
     shards: number = 1,
     maxPages?: number,
   ): Promise<Directory> {
-    const run = await this.startRun(true);
+    const run = this.startRun(true);
+    console.log(lakeLine(run.plan));
     await this.ingestPlanned(run, { endpoints: endpoint, mode, date, maxPages }, shards);
-    await this.compactLake(run);
-    const built = this.transformer(run, transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }))
+    // The steps after the ingest read the lake only: no API settings reach them.
+    const lakeOnly = this.startRun(false);
+    await this.compactLake(lakeOnly);
+    const built = this.transformer(lakeOnly, transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }))
       .withExec([...CLI, ...transformArgs(Target.dev)])
       .withExec([...CLI, ...REPORT_ARGS]);
     return dag
@@ -249,33 +269,18 @@ export class GameMarketPipeline {
   }
 
   /**
-   * The lake volume's contents as they are now, e.g. `dagger call lake export --path .lake`
-   * (then gmp transform reads it on the host).
+   * The image the Fargate ingest task runs: Node and the CLI, gmp its entrypoint and on its PATH,
+   * e.g. dagger call ingest-image terminal.
    */
-  @func({ cache: 'never' })
-  lake(): Directory {
-    return this.lakeShell()
-      .withExec(['cp', '-a', `${LAKE_MOUNT}/.`, '/export'])
-      .directory('/export')
-      .withoutDirectory('.staging');
-  }
-
-  /** Empties the lake volume: the next ingest starts from nothing. */
-  @func({ cache: 'never' })
-  async emptyLake(): Promise<string> {
-    await this.lakeShell().withExec(['find', LAKE_MOUNT, '-mindepth', '1', '-delete']).sync();
-    return `emptied the lake volume ${this.volumeName()}`;
-  }
-
-  /** The image the Fargate ingest task runs (entrypoint gmp), e.g. `dagger call ingest-image terminal`. */
   @func()
   ingestImage(): Container {
     return this.buildIngestImage();
   }
 
   /**
-   * The image the Fargate transform task runs: the ingest image (entrypoint gmp) with Python and
-   * the project's dbt venv made at build time; the task runs `transform --target prod`.
+   * The image the Fargate transform task runs: the pinned Python image with Node, the CLI (gmp its
+   * entrypoint and on its PATH) and the project's dbt venv made at build time; the task runs
+   * transform --target prod.
    */
   @func()
   transformImage(): Container {
@@ -283,8 +288,8 @@ export class GameMarketPipeline {
   }
 
   /**
-   * The project's RAWG-compatible sandbox API on port 8080 (base URL /api), e.g. `dagger call
-   * sandbox up --ports 8080:8080`.
+   * The project's RAWG-compatible sandbox API on port 8080 (base URL /api), e.g. dagger call
+   * sandbox up --ports 8080:8080
    */
   @func()
   sandbox(
@@ -306,15 +311,23 @@ export class GameMarketPipeline {
   }
 
   /**
-   * Ingests genres from the sandbox twice into a lake volume of its own: the second ingest's plan
-   * has nothing left to fetch, because the first one's pages are still on the volume.
+   * Ingests genres from the sandbox twice into a throwaway lake of its own (a cache volume, emptied
+   * first): the second ingest's plan has nothing left to fetch, because the first one's pages are
+   * still there.
    */
   @func({ cache: 'never' })
   @check()
   async rerunFetchesNothing(): Promise<void> {
-    const checked = new GameMarketPipeline(this.source, this.config).withLake(undefined, undefined, CHECK_LAKE_VOLUME);
-    await checked.emptyLake();
-    const run = await checked.startRun(true);
+    const checked = new GameMarketPipeline(this.source, this.config);
+    checked.scratchLakeVolume = CHECK_LAKE_VOLUME;
+    await dag
+      .container()
+      .from(IMAGES.node)
+      .withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(CHECK_LAKE_VOLUME))
+      .withEnvVariable('GMP_RUN_NONCE', randomUUID())
+      .withExec(['find', SCRATCH_LAKE_MOUNT, '-mindepth', '1', '-delete'])
+      .sync();
+    const run = checked.startRun(true);
     const selection: Selection = { endpoints: ['genres'], mode: Mode.snapshot };
     const first = await checked.ingestPlanned(run, selection, 1);
     const second = await checked.ingestPlanned(run, selection, 1);
@@ -325,9 +338,9 @@ export class GameMarketPipeline {
   }
 
   /**
-   * Build and push the images the Fargate tasks run: <registry>/game-market-pipeline/ingest:<tag>
-   * and <registry>/game-market-pipeline/transform:<tag>. Prints both references with their
-   * digests. For ECR: --registry-username AWS --registry-password cmd://"aws ecr get-login-password".
+   * Build and push the images the Fargate tasks run: REGISTRY/game-market-pipeline/ingest:TAG and
+   * REGISTRY/game-market-pipeline/transform:TAG. Prints both references with their digests. For
+   * ECR: --registry-username AWS --registry-password cmd://"aws ecr get-login-password".
    */
   @func({ cache: 'never' })
   async publish(
@@ -351,7 +364,7 @@ export class GameMarketPipeline {
 
   /** The CLI on Node: dependencies, build, then production dependencies only. */
   private buildIngestImage(platform?: Platform): Container {
-    return dag
+    const built = dag
       .container(platform ? { platform } : {})
       .from(IMAGES.node)
       .withMountedCache('/root/.npm', dag.cacheVolume('game-market-npm'))
@@ -362,18 +375,24 @@ export class GameMarketPipeline {
       .withDirectory(APP_DIR, this.source, { exclude: IMAGE_EXCLUDE })
       .withExec(['npx', 'tsc', '-p', 'tsconfig.build.json'])
       .withExec(['npm', 'prune', '--omit=dev', '--no-audit', '--no-fund'])
-      .withEntrypoint(CLI)
-      .withDefaultArgs(['--help']);
+      .withoutMount('/root/.npm');
+    return withGmp(built);
   }
 
   /**
-   * The CLI plus Debian's Python 3.11, and dbt-core with the DuckDB and Snowflake adapters in
-   * /app/.venv as `gmp transform --setup-only` makes it: dbt/requirements.txt pinned by its
-   * constraints, and DuckDB's httpfs from its PyPI package, so nothing downloads at run time.
+   * The pinned Python image plus the node binary of the pinned Node image (both Debian bookworm),
+   * the built CLI, and dbt-core with the DuckDB and Snowflake adapters in /app/.venv as gmp
+   * transform --setup-only makes it: dbt/requirements.txt pinned by its constraints, and DuckDB's
+   * httpfs from its PyPI package. Nothing comes from apt, and nothing downloads at run time.
    */
   private buildTransformImage(platform?: Platform): Container {
-    return this.buildIngestImage(platform)
-      .withExec(['sh', '-c', 'apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*'])
+    const cli = this.buildIngestImage(platform);
+    const python = dag
+      .container(platform ? { platform } : {})
+      .from(IMAGES.python)
+      .withFile(NODE_BINARY, cli.file(NODE_BINARY), { permissions: 0o755 })
+      .withDirectory(APP_DIR, cli.directory(APP_DIR));
+    return withGmp(python)
       .withEnvVariable('PIP_DISABLE_PIP_VERSION_CHECK', '1')
       .withMountedCache('/root/.cache/pip', dag.cacheVolume('game-market-pip'))
       .withExec([...CLI, ...SETUP_ARGS])
@@ -399,38 +418,38 @@ export class GameMarketPipeline {
   }
 
   /**
-   * Decides the run from the settings and starts the sandbox when it answers, kept up for the
-   * whole call (a service that is only bound could be restarted between steps). `callsApi` is
-   * false for steps that only read the lake.
+   * Decides the run from the settings: env, secrets, and the host's S3 server as a service when
+   * the lake is there. Starts nothing: the sandbox starts only for a step that fetches from it.
+   * callsApi is false for steps that only read the lake.
    */
-  private async startRun(callsApi: boolean): Promise<Run> {
+  private startRun(callsApi: boolean): Run {
     const plan = planRun(callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined, {
       url: this.lakeUrl,
       endpointUrl: this.lakeEndpointUrl,
-      volume: this.lakeVolume,
+      hostPort: this.lakeHostPort,
       region: this.awsRegion,
       hasAwsCredentials: Boolean(this.awsAccessKeyId || this.awsSecretAccessKey || this.awsSessionToken),
+      scratchVolume: this.scratchLakeVolume,
     });
     const secrets: Partial<Record<SecretName, Secret>> = {
       awsAccessKeyId: this.awsAccessKeyId,
       awsSecretAccessKey: this.awsSecretAccessKey,
       awsSessionToken: this.awsSessionToken,
     };
+    if (callsApi && !plan.sandbox) secrets.apiKey = this.apiKey;
     const services: Array<[string, Service]> = [];
-    if (callsApi) secrets.apiKey = this.apiKey;
-    if (plan.sandbox) {
-      services.push([SANDBOX.host, await this.sandbox().start()]);
-      secrets.apiKey = dag.setSecret('game-market-sandbox-key', SANDBOX_API_KEY);
+    if (plan.hostLakePort !== undefined) {
+      services.push([HOST_LAKE.service, dag.host().service([{ backend: plan.hostLakePort, frontend: plan.hostLakePort }])]);
     }
     return { plan, secrets, services };
   }
 
-  /** Env, secrets, services and lake volume of a run, plus a fresh value that keeps the steps out of the layer cache. */
+  /** Env, secrets, services and lake of a run, plus a fresh value that keeps the steps out of the layer cache. */
   private withRun(ctr: Container, run: Run): Container {
     let out = ctr;
     for (const [name, value] of Object.entries(run.plan.env)) out = out.withEnvVariable(name, value);
     for (const [host, service] of run.services) out = out.withServiceBinding(host, service);
-    if (run.plan.volume !== undefined) out = out.withMountedCache(LAKE_MOUNT, dag.cacheVolume(run.plan.volume));
+    if (run.plan.scratchVolume !== undefined) out = out.withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(run.plan.scratchVolume));
     // Every call reads the API or the lake as they are now: a cached result would be stale.
     return this.withSecrets(out, run.secrets).withEnvVariable('GMP_RUN_NONCE', randomUUID());
   }
@@ -460,30 +479,36 @@ export class GameMarketPipeline {
       .stdout();
   }
 
-  /** Plans in one container, then runs every shard of the plan in a container of its own. */
-  private async ingestPlanned(run: Run, selection: Selection, shards: number): Promise<{ plan: Plan; output: string }> {
+  /**
+   * gmp plan --json in a container with no sandbox bound (a plan calls no API); the lake on this
+   * machine's server gets its bucket first. The first step on the lake: a failure names the lake.
+   */
+  private async planOn(run: Run, selection: Selection, shards: number): Promise<string> {
     const runner = this.runner(run);
-    const plan = parsePlan(await runner.withExec([...CLI, ...planArgs(selection, shards)]).stdout());
+    const ready = run.plan.hostLakePort === undefined ? runner : runner.withExec([...CLI, ...LAKE_INIT_ARGS]);
+    try {
+      return await ready.withExec([...CLI, ...planArgs(selection, shards)]).stdout();
+    } catch (error) {
+      throw lakeFailure(run.plan, error);
+    }
+  }
+
+  /** Plans, then runs every shard of the plan in a container of its own; the sandbox starts only for shards that fetch from it. */
+  private async ingestPlanned(run: Run, selection: Selection, shards: number): Promise<{ plan: Plan; output: string }> {
+    const plan = parsePlan(await this.planOn(run, selection, shards));
     if (plan.shards.length === 0) return { plan, output: nothingToFetch(plan) };
+    let runner = this.runner(run);
+    if (bindsSandbox(run.plan, plan)) {
+      // Started once and kept up for the call: a service that is only bound could restart between steps.
+      run.sandbox ??= this.sandbox().start();
+      runner = runner.withServiceBinding(SANDBOX.host, await run.sandbox);
+    }
     const results = await Promise.allSettled(plan.shards.map((shard) => runner.withExec([...CLI, ...shard.args]).stdout()));
     return { plan, output: summarizeShards(plan.shards, results) };
   }
+}
 
-  /** A shell on the lake volume, for steps that copy or empty it. */
-  private lakeShell(): Container {
-    const volume = this.volumeName();
-    return dag.container().from(IMAGES.node).withMountedCache(LAKE_MOUNT, dag.cacheVolume(volume)).withEnvVariable('GMP_RUN_NONCE', randomUUID());
-  }
-
-  /** The lake volume of these settings; an S3 lake has none. */
-  private volumeName(): string {
-    const { volume } = planRun(undefined, {
-      url: this.lakeUrl,
-      endpointUrl: this.lakeEndpointUrl,
-      volume: this.lakeVolume,
-      hasAwsCredentials: false,
-    });
-    if (volume === undefined) throw new Error(`the lake is ${this.lakeUrl}, not a cache volume: read it with aws s3 sync`);
-    return volume;
-  }
+/** gmp as the image's entrypoint, and on its PATH for a terminal or a with-exec. */
+function withGmp(ctr: Container): Container {
+  return ctr.withWorkdir(APP_DIR).withSymlink(CLI[0]!, GMP_ON_PATH).withEntrypoint(CLI).withDefaultArgs(['--help']);
 }

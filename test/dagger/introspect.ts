@@ -14,7 +14,12 @@ import { pathToFileURL } from 'node:url';
 const root = resolve(import.meta.dirname, '../..');
 const sdk = join(root, 'node_modules/@dagger.io/dagger/dist/src');
 
-export interface ModuleArgument {
+/** What the CLI shows in --help for a function, an argument, an object or an enum. */
+interface Described {
+  description?: string;
+}
+
+export interface ModuleArgument extends Described {
   name: string;
   type?: { kind: string; name?: string };
   isOptional: boolean;
@@ -23,7 +28,7 @@ export interface ModuleArgument {
   ignore?: string[];
 }
 
-export interface ModuleFunction {
+export interface ModuleFunction extends Described {
   name: string;
   cache?: string;
   isCheck?: boolean;
@@ -31,14 +36,14 @@ export interface ModuleFunction {
   arguments: Record<string, ModuleArgument>;
 }
 
-export interface ModuleObject {
+export interface ModuleObject extends Described {
   methods: Record<string, ModuleFunction>;
   _constructor?: { arguments: Record<string, ModuleArgument> };
 }
 
 export interface ModuleScan {
   objects: Record<string, ModuleObject>;
-  enums: Record<string, { values: Record<string, { name: string; value: string }> }>;
+  enums: Record<string, Described & { values: Record<string, Described & { name: string; value: string }> }>;
 }
 
 /** Every .ts file the runtime would hand to the introspector: all of dagger/src, recursively. */

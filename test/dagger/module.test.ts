@@ -1,26 +1,40 @@
 /**
  * The Dagger module, checked without an engine (none runs on these machines): it type-checks
  * against the SDK pinned to its engineVersion, the SDK's own introspector sees the shape a user
- * calls, and its pure helpers turn settings into the right commands, env and secrets. What only
- * a real engine can show (the containers actually running) is `dagger check` in the ci workflow.
+ * calls, its pure helpers turn settings into the right commands, env and secrets, and its images
+ * and run containers are read as the SDK's lazy query builder holds them, before anything would
+ * be sent to an engine. What only a real engine can show (the containers actually running) is
+ * `dagger check` in the ci workflow.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { dag, type Container, type Directory, type File, type Secret } from '@dagger.io/dagger';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  APP_DIR,
+  CLI,
+  GMP_ON_PATH,
+  HOST_LAKE,
   IMAGES,
   Mode,
+  NODE_BINARY,
+  SANDBOX_API_KEY,
+  SANDBOX_URL,
+  SETUP_ARGS,
   SOURCE_IGNORE,
   Target,
-  VOLUME_LAKE_URL,
+  bindsSandbox,
   checkLakeUrl,
   describeFailure,
   imageRef,
+  lakeFailure,
+  lakeLine,
   nothingToFetch,
   parsePlan,
   planArgs,
   planRun,
+  planWithLake,
   sandboxArgs,
   secretBindings,
   summarizeShards,
@@ -31,6 +45,55 @@ import { moduleSourceFiles, scanModule, type ModuleFunction, type ModuleObject, 
 const root = resolve(import.meta.dirname, '../..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 const noCredentials = { hasAwsCredentials: false };
+/** The lake's settings with no lake URL: the bucket on this machine's S3 server, as a container reaches it. */
+const hostLakeEnv = {
+  LAKE_URL: HOST_LAKE.url,
+  S3_ENDPOINT: `http://${HOST_LAKE.service}:${HOST_LAKE.port}`,
+  AWS_REGION: HOST_LAKE.region,
+  AWS_ACCESS_KEY_ID: HOST_LAKE.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: HOST_LAKE.secretAccessKey,
+};
+
+/** One call of the SDK's query builder: what a lazy Container, File or Directory stands for. */
+interface Call {
+  operation: string;
+  args?: Record<string, unknown>;
+}
+/**
+ * The calls a lazy SDK object is made of, read from the pinned SDK's query builder (its Context's
+ * query tree). Nothing is executed: no leaf is awaited, so nothing reaches for an engine.
+ */
+const callsOf = (lazy: unknown): Call[] => (lazy as { _ctx: { _queryTree: Call[] } })._ctx._queryTree;
+const named = (calls: Call[], operation: string) => calls.filter((call) => call.operation === operation);
+/** The paths a container still has cache volumes mounted at (the image build's tool caches are taken off). */
+function cacheMounts(calls: Call[]): string[] {
+  const paths = new Set<string>();
+  for (const { operation, args } of calls) {
+    if (operation === 'withMountedCache') paths.add(args!.path as string);
+    if (operation === 'withoutMount') paths.delete(args!.path as string);
+  }
+  return [...paths];
+}
+/** What these tests call of the module's class. */
+interface Pipeline {
+  ingestImage(): Container;
+  transformImage(): Container;
+  withApi(apiKey?: Secret, baseUrl?: string): Pipeline;
+}
+/**
+ * The module's class, loaded when the tests run: its decorators need the module's own tsconfig,
+ * so the root type-check (which leaves dagger/ out) must not follow a static import into it.
+ */
+const { GameMarketPipeline } = (await import(new URL('../../dagger/src/index.ts', import.meta.url).href)) as {
+  GameMarketPipeline: new (source: Directory, config: File) => Pipeline;
+};
+/** The module as a call would construct it: lazy source and config, which no test reads. */
+const pipeline = () => new GameMarketPipeline(dag.directory(), dag.directory().file('config/endpoints.json'));
+/** The container every step of a run starts from, built by the module's own private methods. */
+function runContainer(module: Pipeline, callsApi: boolean): Call[] {
+  const internals = module as unknown as { startRun(callsApi: boolean): unknown; runner(run: unknown): Container };
+  return callsOf(internals.runner(internals.startRun(callsApi)));
+}
 
 describe('module files', () => {
   it('type-checks with tsc --noEmit -p dagger against the pinned SDK', () => {
@@ -68,6 +131,43 @@ describe('module files', () => {
   });
 });
 
+describe('the images, as the module defines them (read from the lazy query, no engine)', () => {
+  const addresses = (calls: Call[]) => named(calls, 'from').map((call) => call.args!.address);
+
+  it('builds the ingest image from the pinned Node image, with gmp its entrypoint and on its PATH', () => {
+    const calls = callsOf(pipeline().ingestImage());
+    expect(addresses(calls)).toEqual([IMAGES.node]);
+    expect(named(calls, 'withSymlink').map((call) => call.args)).toEqual([{ target: CLI[0], linkName: GMP_ON_PATH }]);
+    expect(named(calls, 'withEntrypoint').map((call) => call.args!.args)).toEqual([CLI]);
+  });
+
+  it('builds the transform image from the pinned Python image, with the node binary of the pinned Node image and nothing from apt', () => {
+    const calls = callsOf(pipeline().transformImage());
+    expect(addresses(calls)).toEqual([IMAGES.python]);
+    const node = named(calls, 'withFile').find((call) => call.args!.path === NODE_BINARY)!;
+    expect(addresses(callsOf(node.args!.source))).toEqual([IMAGES.node]);
+    const app = named(calls, 'withDirectory').find((call) => call.args!.path === APP_DIR)!;
+    expect(addresses(callsOf(app.args!.source))).toEqual([IMAGES.node]);
+    expect(named(calls, 'withSymlink').map((call) => call.args)).toEqual([{ target: CLI[0], linkName: GMP_ON_PATH }]);
+    const execs = named(calls, 'withExec').map((call) => (call.args!.args as string[]).join(' '));
+    expect(execs).toEqual([[...CLI, ...SETUP_ARGS].join(' ')]);
+  });
+
+  it('links gmp into a folder every official image has on its PATH', () => {
+    expect(GMP_ON_PATH).toBe('/usr/local/bin/gmp');
+    expect(CLI).toEqual(['/app/bin/gmp.js']);
+  });
+
+  it('matches the images docs/operations.md names', () => {
+    const operations = readFileSync(join(root, 'docs/operations.md'), 'utf8');
+    const documented = [...operations.matchAll(/`((?:node|python|golang):[^`\s]+)`/g)].map((m) => m[1]);
+    expect(documented.length).toBeGreaterThanOrEqual(2);
+    expect(documented.filter((image) => !Object.values(IMAGES).includes(image as never))).toEqual([]);
+    expect(operations).toContain(`\`${IMAGES.node}\` (ingest)`);
+    expect(operations).toContain(`\`${IMAGES.python}\` (transform)`);
+  });
+});
+
 describe('the module as the engine would register it (SDK introspector, no engine)', () => {
   let scan: ModuleScan;
   let object: ModuleObject;
@@ -90,8 +190,6 @@ describe('the module as the engine would register it (SDK introspector, no engin
         'compact',
         'transform',
         'runPipeline',
-        'lake',
-        'emptyLake',
         'ingestImage',
         'transformImage',
         'sandbox',
@@ -121,7 +219,6 @@ describe('the module as the engine would register it (SDK introspector, no engin
     expect(functions.ingestImage!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Container' });
     expect(functions.transformImage!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Container' });
     expect(functions.runPipeline!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
-    expect(functions.lake!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Directory' });
     expect(functions.sandbox!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Service' });
     // No more a dozen arguments per function: settings travel on the object.
     for (const fn of Object.values(functions)) expect(Object.keys(fn.arguments).length, fn.name).toBeLessThanOrEqual(7);
@@ -134,7 +231,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
   });
 
   it('never caches the functions that call the API, read the lake or push images', () => {
-    for (const name of ['plan', 'ingest', 'compact', 'transform', 'runPipeline', 'lake', 'emptyLake', 'rerunFetchesNothing', 'publish']) {
+    for (const name of ['plan', 'ingest', 'compact', 'transform', 'runPipeline', 'rerunFetchesNothing', 'publish']) {
       expect(functions[name]!.cache, name).toBe('never');
     }
   });
@@ -236,42 +333,135 @@ describe('settings become commands', () => {
     expect(sandboxArgs(8080, { games: 500, seed: 7 })).toEqual(['sandbox', '--host', '0.0.0.0', '--port', '8080', '--games', '500', '--seed', '7']);
   });
 
-  it('keeps the lake on a named cache volume when no lake URL is given', () => {
-    expect(planRun({ hasApiKey: false }, noCredentials)).toEqual({
+  it('keeps the lake on the S3 server of the machine that calls dagger when no lake URL is given, and says where', () => {
+    const run = planRun({ hasApiKey: false }, noCredentials);
+    expect(run).toEqual({
       sandbox: true,
-      volume: 'gmp-lake',
-      env: { RAWG_BASE_URL: 'http://sandbox:8080/sandbox/api', LAKE_URL: VOLUME_LAKE_URL },
+      hostLakePort: 9000,
+      env: { RAWG_BASE_URL: SANDBOX_URL, RAWG_API_KEY: SANDBOX_API_KEY, ...hostLakeEnv },
+      lake: 's3://game-market-lake on the S3 server of this machine, localhost:9000',
     });
-    expect(planRun({ hasApiKey: true }, { ...noCredentials, volume: 'gmp-lake-2' })).toEqual({
+    expect(run).not.toHaveProperty('scratchVolume');
+    // Another port, another bucket, the user's own credentials (as secrets, so not in plain env).
+    expect(planRun({ hasApiKey: true }, { url: 's3://my-lake/raw', hostPort: 9100, region: 'eu-west-1', hasAwsCredentials: true })).toEqual({
       sandbox: false,
-      volume: 'gmp-lake-2',
+      hostLakePort: 9100,
+      env: { LAKE_URL: 's3://my-lake/raw', S3_ENDPOINT: `http://${HOST_LAKE.service}:9100`, AWS_REGION: 'eu-west-1' },
+      lake: 's3://my-lake/raw on the S3 server of this machine, localhost:9100',
+    });
+    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 0 })).toThrow('invalid with-lake --host-port 0');
+    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 9000, endpointUrl: 'http://m:9000', url: 's3://b' })).toThrow(
+      'with-lake takes --endpoint-url or --host-port, not both',
+    );
+    expect(lakeLine(run)).toBe('lake: s3://game-market-lake on the S3 server of this machine, localhost:9000');
+  });
+
+  it('names the lake, and how to start the server of this machine, when the first step on it fails', () => {
+    const unreachable = Object.assign(new Error('process "gmp plan" did not complete'), {
+      stderr:
+        'gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running\n',
+    });
+    expect(lakeFailure(planRun({ hasApiKey: false }, noCredentials), unreachable).message).toBe(
+      'lake: s3://game-market-lake on the S3 server of this machine, localhost:9000 (is its server running? make s3-server, or MinIO on port 9000): gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running',
+    );
+    expect(lakeFailure(planRun({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message).toBe(
+      'lake: s3://lake on AWS S3: denied',
+    );
+  });
+
+  it('prints the plan with the lake it read', () => {
+    const plan = { api: SANDBOX_URL, units: [], apiRequestsExpected: 0, shards: [], budget: { spent: 3 } };
+    expect(JSON.parse(planWithLake(planRun({ hasApiKey: false }, noCredentials), JSON.stringify(plan)))).toEqual({
+      lake: 's3://game-market-lake on the S3 server of this machine, localhost:9000',
+      ...plan,
+    });
+  });
+
+  it('keeps a lake in the engine only for the rerun check, which empties it first', () => {
+    expect(planRun({ hasApiKey: false }, { ...noCredentials, scratchVolume: 'gmp-lake-check' })).toMatchObject({
+      scratchVolume: 'gmp-lake-check',
       env: { LAKE_URL: 'file:///lake' },
     });
-    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, volume: 'Bad Name' })).toThrow('invalid with-lake --volume "Bad Name"');
-    expect(() => planRun({ hasApiKey: true }, { hasAwsCredentials: true })).toThrow('with-aws credentials need with-lake --url');
+    const source = readFileSync(join(root, 'dagger/src/index.ts'), 'utf8');
+    const volumes = [...source.matchAll(/dag\.cacheVolume\(([^)]*)\)/g)].map((m) => m[1]);
+    expect(volumes.sort()).toEqual(
+      [
+        "'game-market-go-build'",
+        "'game-market-go-mod'",
+        "'game-market-npm'",
+        "'game-market-npm'",
+        "'game-market-pip'",
+        "'game-market-pip'",
+        'CHECK_LAKE_VOLUME',
+        'run.plan.scratchVolume',
+      ].sort(),
+    );
+  });
+
+  it('runs the steps of a call with no settings on the lake of this machine, with no cache volume and nothing secret', () => {
+    const calls = runContainer(pipeline(), true);
+    expect(cacheMounts(calls)).toEqual([]);
+    expect(named(calls, 'withSecretVariable')).toEqual([]);
+    expect(named(calls, 'withServiceBinding').map((call) => call.args!.alias)).toEqual([HOST_LAKE.service]);
+    const env = Object.fromEntries(named(calls, 'withEnvVariable').map((call) => [call.args!.name, call.args!.value]));
+    expect(env).toMatchObject({ ...hostLakeEnv, RAWG_BASE_URL: SANDBOX_URL, RAWG_API_KEY: SANDBOX_API_KEY });
   });
 
   it('uses the real API and the given lake when told to', () => {
     expect(planRun({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true })).toEqual({
       sandbox: false,
       env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' },
+      lake: 's3://market-lake/raw on AWS S3',
     });
     expect(
       planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials }),
     ).toEqual({
       sandbox: false,
       env: { RAWG_BASE_URL: 'http://rawg.test:9/api', LAKE_URL: 's3://lake', S3_ENDPOINT: 'http://minio.test:9000' },
+      lake: 's3://lake on http://minio.test:9000',
     });
     // Steps that never call the API (transform) get no API settings at all.
     expect(planRun(undefined, { url: 's3://lake', ...noCredentials }).env).toEqual({ LAKE_URL: 's3://lake' });
+    expect(planRun(undefined, noCredentials).env).toEqual(hostLakeEnv);
   });
 
   it('refuses lakes a container cannot keep, and settings that do not go together', () => {
-    expect(() => checkLakeUrl('file://./.lake')).toThrow('leave --url out for the lake on a cache volume');
+    expect(() => checkLakeUrl('file://./.lake')).toThrow("leave --url out for the lake on this machine's S3 server");
     expect(checkLakeUrl('s3://market-lake/raw/')).toBe('s3://market-lake/raw');
     expect(() => planRun({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow('with-lake --endpoint-url needs --url');
-    expect(() => planRun({ hasApiKey: true }, { url: 's3://lake', volume: 'v', ...noCredentials })).toThrow('--url or --volume, not both');
     expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow('invalid with-api --base-url');
+  });
+
+  it('starts the sandbox only for the shards of a plan with work, and never when an API is given', () => {
+    const work = {
+      apiRequestsExpected: 3,
+      units: [{ id: 'genres/snapshot/2026-12-01', state: 'new' }],
+      shards: [{ units: ['genres/snapshot/2026-12-01'], args: ['ingest'] }],
+    };
+    const done = { apiRequestsExpected: 0, units: [{ id: 'genres/snapshot/2026-12-01', state: 'complete' }], shards: [] };
+    expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), work)).toBe(true);
+    expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), done)).toBe(false);
+    expect(bindsSandbox(planRun({ hasApiKey: true }, noCredentials), work)).toBe(false);
+    expect(bindsSandbox(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test/api' }, noCredentials), work)).toBe(false);
+    // The module binds it nowhere else: not to the plan's container, not to the lake's steps.
+    const source = readFileSync(join(root, 'dagger/src/index.ts'), 'utf8');
+    expect(source.match(/withServiceBinding\(SANDBOX\.host/g)).toHaveLength(1);
+    expect(source.match(/\.start\(\)/g)).toHaveLength(1);
+    expect(source).toMatch(/if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/);
+  });
+
+  it('passes the sandbox key as plain env, a value that is no word, and a real key only as a secret', () => {
+    // The engine blanks a secret's value wherever it appears in any output; gmp hides its key's.
+    expect(SANDBOX_API_KEY).toMatch(/-.*-/);
+    expect(SANDBOX_API_KEY.length).toBeGreaterThanOrEqual(16);
+    const run = planRun({ hasApiKey: false }, noCredentials);
+    for (const [name, value] of Object.entries(run.env)) if (name !== 'RAWG_API_KEY') expect(value, name).not.toContain(SANDBOX_API_KEY);
+    expect(readFileSync(join(root, 'dagger/src/index.ts'), 'utf8')).not.toContain('setSecret');
+
+    const keyed = runContainer(pipeline().withApi(dag.setSecret('k', 'real-key')), true);
+    expect(named(keyed, 'withSecretVariable').map((call) => call.args!.name)).toEqual(['RAWG_API_KEY']);
+    expect(named(keyed, 'withEnvVariable').map((call) => call.args!.name)).not.toContain('RAWG_API_KEY');
+    expect(named(keyed, 'withServiceBinding').map((call) => call.args!.alias)).toEqual([HOST_LAKE.service]);
   });
 
   it('maps secrets to env names and never puts them in plain env', () => {
@@ -284,6 +474,7 @@ describe('settings become commands', () => {
     ]);
     const plain = {
       ...planRun({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }).env,
+      ...planRun({ hasApiKey: true }, { hasAwsCredentials: true }).env,
       ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }),
     };
     for (const name of ['RAWG_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'SNOWFLAKE_USER', 'SNOWFLAKE_PASSWORD']) {

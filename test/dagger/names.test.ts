@@ -74,6 +74,48 @@ describe('argument names', () => {
   });
 });
 
+/**
+ * Text the CLI shows in --help. The CLI reads the first word in backticks of an argument's
+ * description as the value's name (a range of `updated` days showed as --from updated), and prints
+ * other markup as it is.
+ */
+const MARKUP = /`|\*\*|<[A-Za-z/][^>]*>|\]\(/;
+
+describe('help text', () => {
+  /** Every description the engine registers: the object, its constructor, functions, arguments, enums and their values. */
+  function descriptions(): Array<[string, string]> {
+    const described = (where: string, item: { description?: string }): Array<[string, string]> => [[where, item.description ?? '']];
+    const args = (where: string, list: Record<string, { description?: string }>) =>
+      Object.entries(list).flatMap(([name, arg]) => described(`${where} --${cliName(name)}`, arg));
+    return [
+      ...described('the module', object),
+      ...args('the constructor', object._constructor?.arguments ?? {}),
+      ...Object.values(object.methods).flatMap((fn) => [...described(cliName(fn.name), fn), ...args(cliName(fn.name), fn.arguments)]),
+      ...Object.entries(scan.enums).flatMap(([name, item]) => [
+        ...described(name, item),
+        ...Object.values(item.values).flatMap((value) => described(`${name}.${value.name}`, value)),
+      ]),
+    ];
+  }
+
+  it('reads every description the CLI shows', () => {
+    const texts = descriptions();
+    expect(texts.length).toBeGreaterThan(40);
+    expect(texts.filter(([, text]) => text.length > 0).length).toBeGreaterThan(30);
+    expect(texts.find(([where]) => where === 'plan --from')![1]).toMatch(/first day/i);
+  });
+
+  it('holds no backticks or other markup the CLI would show as a value name or as it is', () => {
+    expect(descriptions().filter(([, text]) => MARKUP.test(text))).toEqual([]);
+  });
+
+  it('would catch the markup that showed as --from updated', () => {
+    expect(MARKUP.test('First day of a range of `updated` days.')).toBe(true);
+    expect(MARKUP.test('REGISTRY/game-market-pipeline/ingest:<tag>')).toBe(true);
+    expect(MARKUP.test('e.g. dagger call run-pipeline export --path .')).toBe(false);
+  });
+});
+
 describe('the documented dagger calls', () => {
   let calls: (DocumentedCall & { document: string })[];
   beforeAll(() => {

@@ -1,14 +1,15 @@
 /**
- * The Dagger module keeps its own copy of the paths gmp defaults to, because it cannot import
- * them: the engine loads only the module's source folder (dagger.json names nothing else to
+ * The Dagger module keeps its own copy of the paths gmp defaults to, and of the local S3 server
+ * scripts/run-s3.sh starts, because it cannot import them: the engine loads only the module's source folder (dagger.json names nothing else to
  * include), and eslint holds dagger/src to the SDK, Node built-ins and its own files. This test is
  * the link to their one owner, src/config/defaults.ts: `run-pipeline export --path .` must put the
  * warehouse and the report where gmp on the host looks for them, and the module's upload must
  * leave out the local data those defaults point at.
  */
-import { posix } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_DIR, REPORT_ARGS, REPORT_FILE, SOURCE_IGNORE, Target, transformEnv, WAREHOUSE_FILE } from '../../dagger/src/commands.js';
+import { APP_DIR, HOST_LAKE, REPORT_ARGS, REPORT_FILE, SOURCE_IGNORE, Target, transformEnv, WAREHOUSE_FILE } from '../../dagger/src/commands.js';
 import { DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
 import { parseLakeUrl } from '../../src/lake/url.js';
 
@@ -34,5 +35,19 @@ describe('the Dagger module and gmp agree on the default paths', () => {
     for (const folder of [topFolder(lake.kind === 'file' ? lake.dir : ''), topFolder(DEFAULT_WAREHOUSE_PATH), topFolder(DEFAULT_REPORT_PATH)]) {
       expect(SOURCE_IGNORE, folder).toContain(folder);
     }
+  });
+});
+
+describe('the Dagger module and make s3-server agree on the lake of this machine', () => {
+  /** The defaults scripts/run-s3.sh gives its settings: `name=${ENV:-default}` or `export NAME=${NAME:-default}`. */
+  const script = readFileSync(join(resolve(import.meta.dirname, '../..'), 'scripts/run-s3.sh'), 'utf8');
+  const fallback = (name: string) => new RegExp(`^(?:export )?\\w+=\\$\\{${name}:-([^}]+)\\}$`, 'm').exec(script)?.[1];
+
+  it('serves the bucket the module uses, on its port, with its region and credentials', () => {
+    expect(fallback('S3_PORT')).toBe(String(HOST_LAKE.port));
+    expect(fallback('LAKE_URL')).toBe(HOST_LAKE.url);
+    expect(fallback('AWS_REGION')).toBe(HOST_LAKE.region);
+    expect(fallback('AWS_ACCESS_KEY_ID')).toBe(HOST_LAKE.accessKeyId);
+    expect(fallback('AWS_SECRET_ACCESS_KEY')).toBe(HOST_LAKE.secretAccessKey);
   });
 });

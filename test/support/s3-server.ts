@@ -34,6 +34,8 @@ export async function freePort(): Promise<number> {
 export interface S3ServerOptions {
   /** Write one line per S3 request to this file (versitygw's access log), to count requests server-side. */
   accessLog?: string;
+  /** The root credentials, when a test needs given ones (a documented local server's). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
@@ -41,8 +43,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
   const dataDir = mkdtempSync(join(tmpdir(), 'gmp-s3-'));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const accessKeyId = 'gmp-test-access';
-  const secretAccessKey = 'gmp-test-secret-0123456789';
+  const { accessKeyId, secretAccessKey } = options.credentials ?? { accessKeyId: 'gmp-test-access', secretAccessKey: 'gmp-test-secret-0123456789' };
   let child: ChildProcess | undefined;
 
   const start = async () => {
