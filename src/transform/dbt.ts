@@ -115,7 +115,7 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   };
   let result: Awaited<ReturnType<typeof runLines>>;
   try {
-    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal });
+    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal, lifeline: true });
   } finally {
     writeLog(logPath, logLines);
   }
