@@ -118,7 +118,11 @@ describe('units named by id', () => {
 
   it.each([
     ['a window the split does not hold', 'games/snapshot/2026-11-03/updated~2000-01-01~2005-01-01', 'games/snapshot/2026-11-03 has no such window'],
-    ['a window of a snapshot the lake does not hold', 'games/snapshot/2026-10-01/updated~1970-01-01~1998-06-17', 'the lake holds no snapshot games/snapshot/2026-10-01'],
+    [
+      'a window of a snapshot the lake does not hold',
+      'games/snapshot/2026-10-01/updated~1970-01-01~1998-06-17',
+      'the lake holds no snapshot games/snapshot/2026-10-01',
+    ],
   ])('refuses %s, naming it and how to list the units', async (_, id, why) => {
     const refused = selectUnits(file, [a, id], await splitLake(), at('2026-12-01'));
     await expect(refused).rejects.toThrow(ConfigError);

@@ -157,9 +157,7 @@ function mustBeUnitOf(plan: PartitionPlan, id: string): void {
   walk(root);
   if (ids.has(id)) return;
   const why = root.state.status === 'new' ? `the lake holds no snapshot ${unitId(root.listing)}` : `${unitId(root.listing)} has no such window`;
-  throw new ConfigError(
-    `--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint ${partition.endpoint.name}\` lists the units`,
-  );
+  throw new ConfigError(`--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint ${partition.endpoint.name}\` lists the units`);
 }
 
 /** `games/snapshot/2026-12-01[/updated~A~B]` as the partition it belongs to; exit 2 when malformed. */

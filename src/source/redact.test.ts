@@ -77,7 +77,10 @@ describe('Redactor', () => {
     ] as const) {
       const token = encode(`${'u:pass'.slice(0, before)}${ODD_KEY}${after}`);
       const stored = Buffer.from(odd.bytes(Buffer.from(`{"token":"${token}"}`))).toString();
-      const [head, tail] = stored.replace(/^\{"token":"/, '').replace(/"\}$/, '').split('REDACTED');
+      const [head, tail] = stored
+        .replace(/^\{"token":"/, '')
+        .replace(/"\}$/, '')
+        .split('REDACTED');
       // Left around the hole: the text around the key, and at most the 2 or 3 characters it shares with it.
       expect(head!.length, name).toBeLessThanOrEqual(Math.ceil((before * 4) / 3) + 1);
       expect(tail!.length, name).toBeLessThanOrEqual(base64(after).length + 2);
