@@ -88,6 +88,14 @@ describe('Redactor', () => {
     }
   });
 
+  it('replaces overlapping echoes as one', () => {
+    // The key starts and ends with "feedface": twice, sharing those 8 bytes, it holds the key's hex twice, overlapping.
+    const echoed = `[${Buffer.from(KEY + KEY.slice(8)).toString('hex')}]`;
+    const hex = Buffer.from(KEY).toString('hex');
+    expect(echoed.indexOf(hex, 2)).toBeLessThan(1 + hex.length);
+    expect(Buffer.from(redactor.bytes(Buffer.from(echoed))).toString()).toBe('[REDACTED]');
+  });
+
   it('does not search for short values, which would collide with ordinary words', () => {
     expect(new Redactor(['sandbox']).text('the built-in sandbox')).toBe('the built-in sandbox');
   });

@@ -66,7 +66,7 @@ export class Redactor {
 
   /**
    * Stored bytes with every secret replaced; the same bytes when none is there. Every page passes
-   * here, so each spelling is looked for by a native search from its rarest byte (see needleOf),
+   * here, so each spelling is looked for by a native search from its first rare byte (needleOf),
    * and the bytes are copied once, only when something was found.
    */
   bytes(body: Uint8Array): Uint8Array {
@@ -80,12 +80,15 @@ export class Redactor {
       }
     }
     if (found.length === 0) return bytes;
-    // Longest first at each place; a match inside one already replaced is part of it.
+    // Longest first at each place; a match that overlaps one already replaced joins it.
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     const parts: Buffer[] = [];
     let from = 0;
     for (const { start, end } of found) {
-      if (start < from) continue;
+      if (start < from) {
+        from = Math.max(from, end);
+        continue;
+      }
       parts.push(bytes.subarray(from, start), REDACTED_BYTES);
       from = end;
     }
@@ -136,7 +139,7 @@ interface Needle {
   offset: number;
 }
 
-/** Bytes from most to least common in JSON page text (RAWG's and the sandbox's); any byte not listed is rarer. */
+/** Bytes from most to least common in JSON page text (as counted on sandbox pages); any byte not listed is rarer. */
 const COMMONNESS = '"ea:,itdgnmsro0c/lu1p2954.fb3_786{}hw- yjk[]SxvqGP\\ARMCTOWBDzXFLIEHNV=&U\'+?KQ';
 const rarity = (byte: number): number => {
   const rank = COMMONNESS.indexOf(String.fromCharCode(byte));
