@@ -91,9 +91,13 @@ it('SIGKILL to gmp while dbt builds: dbt goes with it, no python is left, and th
 
 it('a warehouse another live process holds: one line names it and what to do', async () => {
   const warehouse = join(work, 'held.duckdb');
-  const holder = spawn(venvPython, ['-c', 'import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print("open", flush=True); time.sleep(600)', warehouse], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const holder = spawn(
+    venvPython,
+    ['-c', 'import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print("open", flush=True); time.sleep(600)', warehouse],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     await once(holder.stdout!, 'data');
     const result = await runGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
