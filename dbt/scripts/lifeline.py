@@ -25,7 +25,7 @@ def _watch(fd: int) -> None:
         while os.read(fd, 512):
             pass
     except OSError:
-        pass
+        return  # no such pipe here: nothing to watch
     if os.getpgrp() == os.getpid():
         os.killpg(os.getpgrp(), signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)

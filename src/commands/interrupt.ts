@@ -3,7 +3,7 @@ import { GmpError } from '../errors.js';
 /**
  * The signals that stop a command cleanly, with the shell's exit code for each (128 plus the
  * signal's number): Ctrl-C, SIGTERM (`timeout`, `docker stop`, a CI cancel), SIGHUP (a closed
- * terminal, a dropped SSH session) and SIGQUIT (Ctrl-\\).
+ * terminal, a dropped SSH session) and SIGQUIT (Ctrl-\).
  */
 const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 } as const;
 
