@@ -13,6 +13,11 @@ checked when the build could not run.
 import json
 import sys
 
+import lifeline
+
+# Before dbt is imported (seconds): from here on, this process does not outlive gmp.
+lifeline.hold()
+
 from dbt.cli.main import dbtRunner
 
 

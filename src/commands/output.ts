@@ -3,7 +3,7 @@ import { exitCodeOf } from './interrupt.js';
 
 /**
  * Every failure ends in one line on stderr and a non-zero exit: 2 for usage, 1 for a failed run,
- * 130/143 for a run stopped by SIGINT/SIGTERM.
+ * 128 plus the signal's number for a run stopped by a signal (130 for Ctrl-C).
  */
 export function exitWithError(error: unknown): never {
   if (error instanceof GmpError) {

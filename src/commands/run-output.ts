@@ -5,7 +5,7 @@ import { createIngestProgress } from './ingest-progress.js';
 import { interruptSignal } from './interrupt.js';
 
 /**
- * The ingest as a command runs it: progress on stderr while it runs, stopped by SIGINT/SIGTERM,
+ * The ingest as a command runs it: progress on stderr while it runs, stopped by any stop signal,
  * then its summaries on stdout. A run that throws prints nothing on stdout.
  */
 export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>, json: boolean): Promise<void> {

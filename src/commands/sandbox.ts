@@ -1,6 +1,7 @@
 import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
+import { interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
 import { defineCommand } from './define.js';
 
@@ -44,10 +45,9 @@ export const sandboxCommand = defineCommand({
       `sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it`,
       { api: sandbox.url },
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    // Any stop signal closes it the same way (a closed terminal too).
+    const stop = interruptSignal();
+    await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
     await sandbox.close();
   },
 });

@@ -97,12 +97,36 @@ describe('updated mode and flags', () => {
 });
 
 describe('units named by id', () => {
+  const a = 'games/snapshot/2026-11-03/updated~1970-01-01~1998-06-17';
+  const b = 'games/snapshot/2026-11-03/updated~1998-06-18~2026-11-03';
+  const split = JSON.stringify({
+    count: 20_000,
+    maxResults: 10_000,
+    windows: [
+      { from: '1970-01-01', to: '1998-06-17' },
+      { from: '1998-06-18', to: '2026-11-03' },
+    ],
+    createdAt: '2026-11-03T00:00:00Z',
+  });
+  const splitLake = () => lakeWith({ 'raw/games/load=snapshot/date=2026-11-03/_split.json': split });
+
   it('groups the windows of one partition into one piece of work, each unit once', async () => {
-    const a = 'games/snapshot/2026-11-03/updated~1970-01-01~1998-06-17';
-    const b = 'games/snapshot/2026-11-03/updated~1998-06-18~2026-11-03';
-    const work = await selectUnits(file, [a, b, a, 'genres/snapshot/2026-11-30'], await lakeWith({}), at('2026-12-01'));
+    const work = await selectUnits(file, [a, b, a, 'genres/snapshot/2026-11-30'], await splitLake(), at('2026-12-01'));
     expect(ids(work)).toEqual(['games/snapshot/2026-11-03', 'genres/snapshot/2026-11-30']);
     expect([...work[0]!.units!]).toEqual([a, b]);
+  });
+
+  it.each([
+    ['a window the split does not hold', 'games/snapshot/2026-11-03/updated~2000-01-01~2005-01-01', 'games/snapshot/2026-11-03 has no such window'],
+    [
+      'a window of a snapshot the lake does not hold',
+      'games/snapshot/2026-10-01/updated~1970-01-01~1998-06-17',
+      'the lake holds no snapshot games/snapshot/2026-10-01',
+    ],
+  ])('refuses %s, naming it and how to list the units', async (_, id, why) => {
+    const refused = selectUnits(file, [a, id], await splitLake(), at('2026-12-01'));
+    await expect(refused).rejects.toThrow(ConfigError);
+    await expect(refused).rejects.toThrow(`--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint games\` lists the units`);
   });
 
   it.each([

@@ -4,9 +4,9 @@ import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
-import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId } from '../lake/layout.js';
+import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId, unitId } from '../lake/layout.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
-import { isClosed, planPartition, type PartitionPlan } from './plan.js';
+import { isClosed, planPartition, type ListingPlan, type PartitionPlan } from './plan.js';
 
 /**
  * snapshot: the full listing (any endpoint): the open snapshot resumed, else today's begun.
@@ -131,8 +131,33 @@ export async function selectUnits(file: EndpointsFile, ids: string[], store: Obj
   }
   const limit = pLimit(8);
   return Promise.all(
-    [...byPartition.values()].map(({ partition, units }) => limit(async () => ({ plan: await planPartition(store, partition), backfill: false, units }))),
+    [...byPartition.values()].map(({ partition, units }) =>
+      limit(async () => {
+        const plan = await planPartition(store, partition);
+        for (const id of units) mustBeUnitOf(plan, id);
+        return { plan, backfill: false, units };
+      }),
+    ),
   );
+}
+
+/**
+ * Exit 2 unless `id` names a listing of the partition as the lake records it: the partition
+ * itself, or a window of a split the lake holds. A stale or mistyped window would otherwise be
+ * run, and found incomplete, forever. A complete partition holds every window it ever had.
+ */
+function mustBeUnitOf(plan: PartitionPlan, id: string): void {
+  const { root, partition } = plan;
+  if (id === unitId(root.listing) || root.state.status === 'complete') return;
+  const ids = new Set<string>();
+  const walk = (listing: ListingPlan) => {
+    ids.add(unitId(listing.listing));
+    if (listing.state.status === 'split') listing.state.windows.forEach(walk);
+  };
+  walk(root);
+  if (ids.has(id)) return;
+  const why = root.state.status === 'new' ? `the lake holds no snapshot ${unitId(root.listing)}` : `${unitId(root.listing)} has no such window`;
+  throw new ConfigError(`--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint ${partition.endpoint.name}\` lists the units`);
 }
 
 /** `games/snapshot/2026-12-01[/updated~A~B]` as the partition it belongs to; exit 2 when malformed. */

@@ -4,6 +4,7 @@ import { TransformError } from '../errors.js';
 import { runLines } from './process.js';
 import { dbtDir, repoRoot, type DbtRunSettings } from './settings.js';
 import { venvPython } from './venv.js';
+import { describeLock } from './warehouse-lock.js';
 
 export interface DbtEvent {
   /** dbt's event name, e.g. LogModelResult; `output` for a line dbt did not print as JSON. */
@@ -115,7 +116,7 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   };
   let result: Awaited<ReturnType<typeof runLines>>;
   try {
-    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal });
+    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal, lifeline: true });
   } finally {
     writeLog(logPath, logLines);
   }
@@ -160,6 +161,8 @@ function parseLine(line: string): DbtLogLine | undefined {
  * problems a user meets first get a sentence that says what to do.
  */
 function describeError(message: string, settings: DbtRunSettings): string {
+  const locked = describeLock(message);
+  if (locked) return locked;
   if (/Failure in test has_rows_stg_games/.test(message)) {
     return `the lake at ${settings.env.LAKE_URL} holds no games pages: run gmp ingest (or gmp pipeline) first`;
   }

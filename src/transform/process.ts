@@ -12,6 +12,12 @@ export interface RunOptions {
    */
   signal?: AbortSignal;
   graceMs?: number;
+  /**
+   * Hands the program fd 3 (named by GMP_LIFELINE_FD), a pipe this process never writes to: the
+   * kernel closes it when this process ends, however it ends, SIGKILL included. A program that
+   * watches it (dbt/scripts/lifeline.py) then ends with everything it started.
+   */
+  lifeline?: boolean;
 }
 
 export interface RunResult {
@@ -25,13 +31,22 @@ const DEFAULT_GRACE_MS = 5_000;
 
 /**
  * Runs a program to its end, streaming its output line by line. Never throws on a non-zero exit.
- * The program leads its own process group, so stopping it also stops its children (dbt's
- * threads hold the DuckDB file lock; a process left behind would block the next build).
+ * The program leads its own session, so a Ctrl-C at the terminal reaches this process alone,
+ * which stops the program in order, and stopping its process group also stops its children
+ * (dbt's threads hold the DuckDB file lock; a process left behind would block the next build).
+ * Should this process be killed outright, `lifeline` lets the program end itself.
  */
 export function runLines(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     options.signal?.throwIfAborted();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.lifeline ? { ...(options.env ?? process.env), GMP_LIFELINE_FD: '3' } : options.env,
+      stdio: options.lifeline ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    // Read, so that its end is seen when the program exits and 'close' comes; nothing is sent on it.
+    (child.stdio[3] as NodeJS.ReadableStream | undefined)?.resume();
     const group = child.pid;
     const killGroup = (signal: NodeJS.Signals) => {
       if (group === undefined) return;
@@ -71,8 +86,8 @@ export function runLines(command: string, args: string[], options: RunOptions = 
       if (tail.length > TAIL_LINES) tail.shift();
       options.onLine?.(line);
     };
-    take(child.stdout);
-    take(child.stderr);
+    take(child.stdout!);
+    take(child.stderr!);
     const settle = () => {
       clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', stop);

@@ -1,16 +1,30 @@
 /**
  * An API on 127.0.0.1 that misbehaves on demand, in front of the sandbox: it echoes the request
- * URL, the key and the basic-auth credentials into error bodies and page results, answers HTML,
- * hangs, or asks for a long Retry-After. Tests switch its behaviour between runs.
+ * URL, the key (as sent, or encoded) and the basic-auth credentials into error bodies and page
+ * results, answers HTML, hangs, or asks for a long Retry-After. Tests switch its behaviour between
+ * runs.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** How an API may spell the key it echoes. */
+export const KEY_ENCODINGS = {
+  hex: (key: string) => Buffer.from(key).toString('hex'),
+  HEX: (key: string) => Buffer.from(key).toString('hex').toUpperCase(),
+  base64: (key: string) => Buffer.from(key).toString('base64'),
+  'base64 without padding': (key: string) => Buffer.from(key).toString('base64').replace(/=+$/, ''),
+  base64url: (key: string) => Buffer.from(key).toString('base64url'),
+  'base64url with padding': (key: string) => Buffer.from(key).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
+  /** Inside a longer base64 text, as a token or a basic-auth header carries it. */
+  'base64 token': (key: string) => Buffer.from(`user:${key}:scope=all`).toString('base64'),
+} as const;
+export type KeyEncoding = keyof typeof KEY_ENCODINGS;
+
 export type Behaviour =
   /** Pages from the sandbox, with the URL, key and credentials echoed in the envelope and every item. */
-  | { kind: 'echo' }
+  | { kind: 'echo'; keyAs?: KeyEncoding }
   /** This status, with a JSON body that echoes the URL, the key and the credentials. */
-  | { kind: 'status'; status: number }
+  | { kind: 'status'; status: number; keyAs?: KeyEncoding }
   /** 200 with a web page. */
   | { kind: 'html' }
   /** Headers sent, then the body never finishes. */
@@ -40,9 +54,10 @@ export async function startHostileApi(sandboxUrl: string): Promise<HostileApi> {
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     api.requests += 1;
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    const key = url.searchParams.get('key') ?? '';
     const echoed = {
       url: url.toString(),
-      key: url.searchParams.get('key') ?? '',
+      key: 'keyAs' in behaviour && behaviour.keyAs ? KEY_ENCODINGS[behaviour.keyAs](key) : key,
       credentials: Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8'),
     };
     switch (behaviour.kind) {

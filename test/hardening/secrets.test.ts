@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp, type GmpResult } from '../support/gmp.js';
 import { configWith } from '../support/lakes.js';
-import { startHostileApi, type HostileApi } from './hostile-api.js';
+import { KEY_ENCODINGS, startHostileApi, type HostileApi, type KeyEncoding } from './hostile-api.js';
 
 const KEY = 'feedface0123456789abcdeffeedface';
 const PASSWORD = 'pw-Xq7-s3cret-9d';
@@ -115,6 +115,47 @@ describe('an API that echoes the key and the credentials everywhere', () => {
     for (const file of lakeFiles) expectNoSecret(readFileSync(file, 'utf8'), file);
     expectNoSecret(readFileSync(report, 'utf8'), report);
     expect(await warehouseTablesHolding([KEY, PASSWORD], join(work, 'warehouse.duckdb'))).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(KEY_ENCODINGS) as KeyEncoding[])('an API that echoes the key as %s', (encoding) => {
+  // Its base64 holds '+' and '/' (">>>" is "Pj4+", "???" is "Pz8/"): the standard and URL-safe spellings differ.
+  const key = 'feedface>>>???0123456789abcdef';
+  const encoded = KEY_ENCODINGS[encoding](key);
+  // In a longer base64 text, the characters that only the key's bytes decide.
+  const echo = encoding === 'base64 token' ? encoded.slice(8, 44) : encoded;
+  const lake = join(work, `lake-${encoding.replaceAll(' ', '-')}`);
+  const encodedEnv = () => cleanEnv({ RAWG_API_KEY: key, LAKE_URL: `file://${lake}`, GMP_ENDPOINTS: configWith({ retries: 1 }) });
+  const expectNoEcho = (text: string, where: string) => {
+    expect(text.includes(echo), `the key as ${encoding} is in ${where}`).toBe(false);
+    expect(text.includes(key), `the key is in ${where}`).toBe(false);
+  };
+
+  it('fails on an error body that carries it in one line and a run record without it', async () => {
+    api.behave({ kind: 'status', status: 403, keyAs: encoding });
+    const result = await runGmp(['ingest', '--endpoint', 'genres', '--base-url', api.url], encodedEnv());
+    expect(result.code, result.stderr).toBe(1);
+    const line = result.stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(/for key \S*REDACTED\S* as /);
+    expectNoEcho(result.stderr + result.stdout, 'the output');
+    const records = filesUnder(join(lake, '_runs'));
+    expect(records.length).toBeGreaterThan(0);
+    for (const file of records) {
+      expect(readFileSync(file, 'utf8')).toMatch(/"error":/);
+      expectNoEcho(readFileSync(file, 'utf8'), file);
+    }
+  });
+
+  it('stores no page of a 200 body that carries it', async () => {
+    api.behave({ kind: 'echo', keyAs: encoding });
+    const result = await runGmp(['ingest', '--endpoint', 'genres', '--json', '--base-url', api.url], encodedEnv());
+    expect(result.code, result.stderr).toBe(0);
+    const pages = filesUnder(join(lake, 'raw', 'genres')).filter((file) => /page=\d+\.json$/.test(file));
+    expect(pages.length).toBeGreaterThan(0);
+    for (const file of filesUnder(lake)) expectNoEcho(readFileSync(file, 'utf8'), file);
+    const page = JSON.parse(readFileSync(pages[0]!, 'utf8'));
+    expect(page.results[0].echo_key).toContain('REDACTED');
+    expect(page.results[0].name).toEqual(expect.any(String));
   });
 });
 

@@ -56,6 +56,10 @@ describe('resume invariants', () => {
     [['--endpoint', 'games', '--max-pages', 'abc'], /--max-pages must be a positive whole number/],
     [['--endpoint', 'games', '--max-pages', '0'], /--max-pages must be a positive whole number/],
     [['--unit', 'games/snapshot'], /--unit "games\/snapshot" is not a unit id/],
+    [
+      ['--unit', `games/snapshot/${DAY}/updated~2000-01-01~2005-01-01`],
+      /--unit games\/snapshot\/\S+ names no unit of the current plan .*`gmp plan --endpoint games` lists the units/,
+    ],
   ])('refuses %j with exit 2 and no request', async (args, message) => {
     const lake = await freshLake('local');
     servers.sandbox.resetStats();

@@ -1,7 +1,8 @@
 /**
- * SIGTERM and Ctrl-C during `gmp ingest`: the fetching stops, the pages in flight land, the run
- * record says `interrupted` with the requests spent, one line says so, and the next run fetches
- * only what is missing. Real sandbox with latency, real local lake, real signals.
+ * Every stop signal during `gmp ingest` (SIGTERM, Ctrl-C, a closed terminal's SIGHUP, SIGQUIT):
+ * the fetching stops, the pages in flight land, the run record says `interrupted` with the
+ * requests spent, one line says so, and the next run fetches only what is missing. Real sandbox
+ * with latency, real local lake, real signals.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,8 @@ const pagesIn = (lakeDir: string) =>
 describe.each([
   ['SIGTERM', 143],
   ['SIGINT', 130],
+  ['SIGHUP', 129],
+  ['SIGQUIT', 131],
 ] as const)('%s during gmp ingest', (signal, exitCode) => {
   it(`records the run as interrupted with its requests, exits ${exitCode} with one line, and the next run fetches only the rest`, async () => {
     const lakeDir = join(work, `lake-${signal}`);
