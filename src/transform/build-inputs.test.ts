@@ -32,7 +32,9 @@ describe('buildInputsFingerprint: what a dev build saw besides the lake', () => 
     writeFileSync(join(dbtDir, 'requirements.txt'), 'dbt-duckdb==1.11.1\n');
     expect(fingerprint()).not.toBe(edited);
     const withRequirements = fingerprint();
-    expect(fingerprint({ endpoints: { ...endpoints, endpoints: [{ name: 'games', path: 'games', refreshDays: 2 }] } as EndpointsFile })).not.toBe(withRequirements);
+    expect(fingerprint({ endpoints: { ...endpoints, endpoints: [{ name: 'games', path: 'games', refreshDays: 2 }] } as EndpointsFile })).not.toBe(
+      withRequirements,
+    );
     expect(fingerprint({ where: { ...where, warehouse: '/elsewhere.duckdb' } })).not.toBe(withRequirements);
   });
 

@@ -12,7 +12,15 @@ const verdict = { checkedAt: '2026-12-06T01:00:00.000Z', failedTests: [] as stri
 const record: BuildRecord = { lake: LAKE, layout: WAREHOUSE_LAYOUT, builtAt: '2026-12-06T01:00:00.000Z', verdict, inputs: 'fingerprint', partitions: listing };
 
 function plan(overrides: Partial<PlanInputs> = {}) {
-  return planBuild({ record, lake: LAKE, inputs: 'fingerprint', partitions: listing, endpoints: ['games', 'tags', 'genres'], fullRefresh: false, ...overrides });
+  return planBuild({
+    record,
+    lake: LAKE,
+    inputs: 'fingerprint',
+    partitions: listing,
+    endpoints: ['games', 'tags', 'genres'],
+    fullRefresh: false,
+    ...overrides,
+  });
 }
 
 describe('planBuild: build or skip, and how much', () => {
@@ -21,7 +29,15 @@ describe('planBuild: build or skip, and how much', () => {
   });
 
   it('builds what depends on the endpoints with new partitions, and the lake listing', () => {
-    const next = { ...listing, tags: { snapshot: [['2026-12-01', '2026-12-01'], ['2026-12-06', '2026-12-06']] as [string, string][] } };
+    const next = {
+      ...listing,
+      tags: {
+        snapshot: [
+          ['2026-12-01', '2026-12-01'],
+          ['2026-12-06', '2026-12-06'],
+        ] as [string, string][],
+      },
+    };
     expect(plan({ partitions: next })).toEqual({ build: 'some', endpoints: ['tags'], select: ['source:lake.tags+', 'lake_partitions'] });
     const firstOfGenres = { ...listing, genres: { snapshot: [['2026-12-06', '2026-12-06']] as [string, string][] } };
     expect(plan({ partitions: firstOfGenres })).toMatchObject({ build: 'some', endpoints: ['genres'] });

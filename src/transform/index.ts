@@ -23,9 +23,7 @@ export type { EndpointFreshness } from './freshness.js';
 
 /** `plan`: what this build will do, when it is news (nothing to build, only some endpoints, a changed project). */
 export type TransformProgress =
-  | { phase: 'plan'; build: BuildPlan['build']; message: string }
-  | ({ phase: 'setup' } & SetupProgress)
-  | ({ phase: 'dbt' } & DbtEvent);
+  { phase: 'plan'; build: BuildPlan['build']; message: string } | ({ phase: 'setup' } & SetupProgress) | ({ phase: 'dbt' } & DbtEvent);
 
 export interface TransformOptions {
   target: Target;
@@ -80,7 +78,11 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const dev = warehousePath ? planDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh)) : undefined;
   const plan = dev?.plan ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
   if (plan.build === 'none') {
-    notify({ phase: 'plan', build: 'none', message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started` });
+    notify({
+      phase: 'plan',
+      build: 'none',
+      message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
+    });
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict: verdictNow(warehousePath!, plan.last, dev!.saw), built: 'none' };
   }
   const args: string[] = [];
