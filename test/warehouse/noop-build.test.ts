@@ -1,11 +1,11 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, type GmpResult } from '../support/gmp.js';
 import { copyProject, type ProjectCopy } from './support/project-copy.js';
-import { API_KEY, comparableRows, gmpOk, ingestSandbox, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX } from './support/warehouse.js';
+import { API_KEY, comparableRows, filesState, gmpOk, ingestSandbox, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX } from './support/warehouse.js';
 
 /** The models that read the tags listing, and the lake listing every build that moved it rebuilds. */
 const TAGS_DEPENDANTS = ['base_tags', 'dim_tags', 'lake_partitions', 'stg_tags'];
@@ -21,16 +21,6 @@ function events(stderr: string, name: string): Record<string, unknown>[] {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.phase === name || line.event === name);
-}
-
-/** Every file under a folder with its modification time and size: dbt writes here on every start. */
-function filesState(dir: string): Record<string, string> {
-  const state: Record<string, string> = {};
-  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    const stat = statSync(join(dir, name));
-    if (stat.isFile()) state[name] = `${stat.mtimeMs} ${stat.size}`;
-  }
-  return state;
 }
 
 describe('a build with nothing new starts no dbt; new partitions of one endpoint build what depends on them (real dbt, DuckDB, sandbox)', () => {
