@@ -17,8 +17,9 @@ const RESERVED = 24;
 const WIDEST_MESSAGE = 70;
 
 /**
- * Shows the venv setup and dbt's build on stderr. On a terminal: one bar over dbt's nodes, then
- * dbt's errors in full. Otherwise: a JSON line per setup step and per dbt event.
+ * Shows the build's plan, the venv setup and dbt's build on stderr. On a terminal: the plan's
+ * line, one bar over dbt's nodes, then dbt's errors in full. Otherwise: a JSON line for the plan,
+ * per setup step and per dbt event.
  */
 export function createTransformProgress(stream: NodeJS.WriteStream = process.stderr): TransformProgressDisplay {
   return stream.isTTY ? terminalProgress(stream) : jsonProgress();
@@ -28,6 +29,10 @@ function jsonProgress(): TransformProgressDisplay {
   const log = stderrLog();
   return {
     progress: (progress) => {
+      if (progress.phase === 'plan') {
+        log.info({ phase: 'plan', build: progress.build }, progress.message);
+        return;
+      }
       if (progress.phase === 'setup') {
         // pip names every package it collects: on a log, the step lines are enough.
         if (progress.done !== undefined && progress.done > 0 && progress.done !== progress.total) return;
@@ -64,6 +69,11 @@ function terminalProgress(stream: NodeJS.WriteStream): TransformProgressDisplay 
   };
   return {
     progress: (progress) => {
+      if (progress.phase === 'plan') {
+        // Before the bar: the plan is decided before the venv or dbt starts.
+        stream.write(`${progress.message}\n`);
+        return;
+      }
       if (progress.phase === 'setup') {
         show('setup    ', progress.message, progress.done, progress.total);
         return;

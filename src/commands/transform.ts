@@ -52,7 +52,7 @@ export const transformCommand = defineCommand({
     } finally {
       progress.stop();
     }
-    notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
+    if (built.built !== 'none') notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
     printVerdict(built.verdict);
     process.stdout.write(built.warehousePath ? `warehouse: ${built.warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n');
     const failed = notCurrentError(built.verdict, { staleFails: false });

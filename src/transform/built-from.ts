@@ -1,10 +1,12 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { EndpointFreshness } from './freshness.js';
+import type { LakePartitions } from './lake-partitions.js';
 
 /**
  * What a dev build recorded in a small file beside the warehouse: the lake it read (the report
- * warns when it is given another lake, whose panel would describe data the marts do not hold)
- * and its verdict, so the report can say when its data is not current.
+ * warns when it is given another lake, whose panel would describe data the marts do not hold),
+ * its verdict, so the report can say when its data is not current, and what it saw (the closed
+ * partitions, a fingerprint of the project and config), so the next build knows what is new.
  */
 export const builtFromPath = (warehousePath: string): string => `${warehousePath}.lake.json`;
 
@@ -33,6 +35,16 @@ export interface BuildRecord {
   layout?: number;
   builtAt: string;
   verdict?: BuildVerdict;
+  /** What the build saw besides the lake (buildInputsFingerprint); absent from older records. */
+  inputs?: string;
+  /** The closed partitions the build was given, per endpoint and load; absent from older records. */
+  partitions?: LakePartitions;
+}
+
+/** What a build saw, for the next one to compare with: unchanged, it need not start dbt. */
+export interface BuildSaw {
+  inputs: string;
+  partitions: LakePartitions;
 }
 
 /** Before a build: a build that fails half-way leaves a warehouse of no known lake. */
@@ -40,11 +52,15 @@ export function forgetBuiltFrom(warehousePath: string): void {
   rmSync(builtFromPath(warehousePath), { force: true });
 }
 
-/** After a build whose models were all made (its tests may have failed). Holds no secret: a lake location, dates, test names. */
-export function recordBuiltFrom(warehousePath: string, lake: string, verdict?: BuildVerdict): void {
+/**
+ * After a build whose models were all made (its tests may have failed), or a check that found
+ * nothing to build (`builtAt` then stays the build's). Holds no secret: a lake location, dates,
+ * test names, a fingerprint.
+ */
+export function recordBuiltFrom(warehousePath: string, lake: string, verdict?: BuildVerdict, saw?: BuildSaw, builtAt = new Date().toISOString()): void {
   const path = builtFromPath(warehousePath);
   const partial = `${path}.${process.pid}.tmp`;
-  const record: BuildRecord = { lake, layout: WAREHOUSE_LAYOUT, builtAt: new Date().toISOString(), ...(verdict ? { verdict } : {}) };
+  const record: BuildRecord = { lake, layout: WAREHOUSE_LAYOUT, builtAt, ...(verdict ? { verdict } : {}), ...(saw ?? {}) };
   writeFileSync(partial, `${JSON.stringify(record)}\n`);
   renameSync(partial, path);
 }
@@ -60,12 +76,12 @@ export function readBuildRecord(warehousePath: string): BuildRecord | undefined 
 }
 
 /**
- * The lake of the last build that passed every test, made with this layout: what an incremental
- * build may add to. A build whose tests failed counts as failed here, so the next one rebuilds whole.
+ * Whether a build may add to the warehouse this record describes: it was made with this layout
+ * and passed every test. A build whose tests failed counts as failed here, so the next one
+ * rebuilds whole.
  */
-export function readBuiltFrom(warehousePath: string): string | undefined {
-  const record = readBuildRecord(warehousePath);
-  return record && record.layout === WAREHOUSE_LAYOUT && !record.verdict?.failedTests.length ? record.lake : undefined;
+export function incrementalBase(record: BuildRecord): boolean {
+  return record.layout === WAREHOUSE_LAYOUT && !record.verdict?.failedTests.length;
 }
 
 /** A lake's location as the report's store names it, in the form a build records. */

@@ -1,14 +1,18 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadEndpoints } from '../config/load.js';
 import { openLake } from '../lake/open.js';
-import { forgetBuiltFrom, readBuiltFrom, recordBuiltFrom, type BuildVerdict } from './built-from.js';
-import type { DbtEvent } from './dbt.js';
+import { buildInputsFingerprint } from './build-inputs.js';
+import { planBuild, type BuildPlan } from './build-plan.js';
+import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildRecord, type BuildSaw, type BuildVerdict } from './built-from.js';
+import { dbtLogPath, type DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
 import { StaleGeneratedFilesError } from '../errors.js';
+import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
-import { lakeReadPlan } from './lake-partitions.js';
-import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
+import { lakeReadPlan, type LakePartitions } from './lake-partitions.js';
+import { dbtDir, dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
 
 export { generateDbtSources, staleDbtSources } from './generate-sources.js';
@@ -17,7 +21,9 @@ export { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateFreshnessSources
 export type { BuildVerdict } from './built-from.js';
 export type { EndpointFreshness } from './freshness.js';
 
-export type TransformProgress = ({ phase: 'setup' } & SetupProgress) | ({ phase: 'dbt' } & DbtEvent);
+/** `plan`: what this build will do, when it is news (nothing to build, only some endpoints, a changed project). */
+export type TransformProgress =
+  { phase: 'plan'; build: BuildPlan['build']; message: string } | ({ phase: 'setup' } & SetupProgress) | ({ phase: 'dbt' } & DbtEvent);
 
 export interface TransformOptions {
   target: Target;
@@ -40,49 +46,103 @@ export interface TransformOptions {
 export interface TransformResult {
   /** The DuckDB file the dev target built; undefined for prod. */
   warehousePath?: string;
-  /** dbt's output of this build, as text. */
+  /** dbt's output of this build, as text; with nothing built, that of the build that made the warehouse. */
   logPath: string;
   /** Failed tests and each endpoint's freshness: whether the warehouse is current. */
   verdict: BuildVerdict;
+  /** What dbt built: nothing (dbt was not started), what depends on new partitions, or every model. */
+  built: BuildPlan['build'];
 }
 
 /**
  * Builds the warehouse: checks that the dbt files generated from config/endpoints.json are
- * current (it never writes them: `gmp generate` does), makes the project venv if needed,
- * lists the lake's closed and compacted partitions, then runs `dbt build` (models,
- * data tests; unit tests run in make test) for the target. The base and staging models add only the partitions
- * they do not hold yet, and the models after them only the games those partitions hold; a dev warehouse last built from another lake (or from none that
- * finished) is rebuilt whole. Then checks each endpoint's freshness. Failed tests and stale
- * endpoints are in the verdict (a build whose tests failed is rebuilt whole next time); anything
- * else that fails throws a TransformError (one line).
+ * current (it never writes them: `gmp generate` does), lists the lake's closed and compacted
+ * partitions, and decides what to build (planBuild): in dev, nothing when the listing, the dbt
+ * project and the config are what the last build saw (the verdict is then aged to now without
+ * dbt), only what depends on the endpoints with new partitions, or everything. Then makes the
+ * project venv if needed and runs `dbt build` (models, data tests; unit tests run in make test)
+ * for the target. The base and staging models add only the partitions they do not hold yet, and
+ * the models after them only the games those partitions hold; a dev warehouse last built from
+ * another lake (or from none that finished) is rebuilt whole. Then checks each endpoint's
+ * freshness. Failed tests and stale endpoints are in the verdict (a build whose tests failed is
+ * rebuilt whole next time); anything else that fails throws a TransformError (one line).
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
   const notify = options.onProgress ?? (() => undefined);
   const settings = dbtRunSettings(options, options.env);
   requireGeneratedFilesCurrent();
-  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const lakeUrl = settings.env.LAKE_URL;
-  // In the environment, not --vars: a changed var makes dbt parse the whole project on every build
-  // (and again for freshness), a changed env var only the few files that read it (lake_listing).
-  if (lakeUrl) {
-    // Which closed partitions are compacted: those are read from their Parquet parts (compacted_pages).
-    const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
-    settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
-    settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
+  const closed = lakeUrl ? await listLake(settings, lakeUrl) : undefined;
+  const { warehousePath } = settings;
+  // Snowflake keeps no record here of what it was built from: every prod build builds everything.
+  const dev = warehousePath ? planDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh)) : undefined;
+  const plan = dev?.plan ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
+  if (plan.build === 'none') {
+    notify({
+      phase: 'plan',
+      build: 'none',
+      message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
+    });
+    return { warehousePath, logPath: dbtLogPath('build', settings), verdict: verdictNow(warehousePath!, plan.last, dev!.saw), built: 'none' };
   }
   const args: string[] = [];
-  if (settings.warehousePath) {
-    const sameLake = readBuiltFrom(settings.warehousePath) === lakeUrl;
-    if (options.fullRefresh || !sameLake) args.push('--full-refresh');
-    mkdirSync(dirname(settings.warehousePath), { recursive: true });
-    forgetBuiltFrom(settings.warehousePath);
-  } else if (options.fullRefresh) {
-    args.push('--full-refresh');
+  if (plan.build === 'some') {
+    const news = plan.endpoints.length ? `new partitions of ${plan.endpoints.join(', ')} only` : 'no new partition of a configured endpoint';
+    notify({ phase: 'plan', build: 'some', message: `${news}: building what depends on them and the lake listing` });
+    args.push('--select', ...plan.select);
+  } else {
+    if (plan.reason) notify({ phase: 'plan', build: 'all', message: `${plan.reason}: building every model` });
+    if (plan.fullRefresh) args.push('--full-refresh');
   }
+  if (warehousePath) {
+    mkdirSync(dirname(warehousePath), { recursive: true });
+    forgetBuiltFrom(warehousePath);
+  }
+  await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
-  if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, lakeUrl!, verdict);
-  return { warehousePath: settings.warehousePath, logPath, verdict };
+  if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
+  return { warehousePath, logPath, verdict, built: plan.build };
+}
+
+/**
+ * The lake's closed partitions, and which are compacted (those are read from their Parquet parts:
+ * compacted_pages), handed to dbt in the environment, not --vars: a changed var makes dbt parse
+ * the whole project on every build (and again for freshness), a changed env var only the few
+ * files that read it (lake_listing).
+ */
+async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<LakePartitions> {
+  const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
+  settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
+  settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
+  return plan.closed;
+}
+
+/** What a dev build will do, from the record beside its warehouse, and what it sees to record next. */
+function planDevBuild(warehousePath: string, settings: DbtRunSettings, closed: LakePartitions, fullRefresh: boolean) {
+  const endpoints = loadEndpoints();
+  const saw: BuildSaw = { inputs: buildInputsFingerprint({ dbtDir, endpoints, where: whereItBuilds(settings) }), partitions: closed };
+  // A record whose warehouse file is gone describes nothing.
+  const record = existsSync(warehousePath) ? readBuildRecord(warehousePath) : undefined;
+  const names = endpoints.endpoints.map((endpoint) => endpoint.name);
+  return { saw, plan: planBuild({ record, lake: settings.env.LAKE_URL!, ...saw, endpoints: names, fullRefresh }) };
+}
+
+/** Where a dev build reads and writes: part of what it saw, beside the project and the config. */
+function whereItBuilds(settings: DbtRunSettings): Record<string, string | undefined> {
+  return { target: settings.target, warehouse: settings.warehousePath, lake: settings.env.LAKE_URL, s3Endpoint: settings.env.S3_ENDPOINT };
+}
+
+/**
+ * The last build's verdict at this moment, recorded in its place (the report reads it): its
+ * failed tests (none, or it would be rebuilt) and each endpoint's freshness, aged to now.
+ */
+function verdictNow(warehousePath: string, record: BuildRecord & { verdict: BuildVerdict }, saw: BuildSaw): BuildVerdict {
+  const now = new Date();
+  const last = record.verdict;
+  const verdict: BuildVerdict = { ...last, checkedAt: now.toISOString(), ...(last.freshness ? { freshness: freshnessAt(last.freshness, now) } : {}) };
+  recordBuiltFrom(warehousePath, record.lake, verdict, saw, record.builtAt);
+  return verdict;
 }
 
 /** A build writes nothing tracked: generated files that differ from what endpoints.json gives stop it, naming them. */

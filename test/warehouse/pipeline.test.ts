@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, cliPath, type GmpResult } from '../support/gmp.js';
-import { count, MARTS } from './support/warehouse.js';
+import { count, filesState, MARTS } from './support/warehouse.js';
 
 /** `gmp ARGS` run from `cwd`, so the embedded defaults (./.lake, ./.warehouse) land there. */
 function gmpIn(cwd: string, args: string[], env: Record<string, string>): Promise<GmpResult> {
@@ -29,5 +29,22 @@ describe('gmp pipeline on a fresh lake with the embedded defaults (sandbox API, 
     expect(result.stdout).toContain(`Warehouse: ${warehouse}`);
     for (const table of MARTS) expect(await count(warehouse, table), table).toBeGreaterThan(0);
     expect(await count(warehouse, 'dim_games')).toBe(2000);
+  }, 600_000);
+
+  it('run again, with nothing new: no API request, no dbt, one line saying so, and the report written again', async () => {
+    const env = cleanEnv();
+    delete env.WAREHOUSE_PATH;
+    const target = join(workDir, '.warehouse', 'game_market.dbt-target');
+    const dbtFiles = filesState(target);
+    const report = join(workDir, 'reports', 'market-report.html');
+    rmSync(report);
+    const result = await gmpIn(workDir, ['pipeline'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/: 0 API requests,/);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.filter((line) => line.includes('"phase":"plan"'))).toEqual([expect.stringMatching(/"build":"none".*dbt not started/)]);
+    expect(lines.filter((line) => line.includes('"phase":"dbt"'))).toEqual([]);
+    expect(filesState(target)).toEqual(dbtFiles);
+    expect(existsSync(report)).toBe(true);
   }, 600_000);
 });

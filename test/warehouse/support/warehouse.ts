@@ -135,4 +135,14 @@ export function filesContaining(dir: string, needle: string): string[] {
   return found;
 }
 
+/** Every file under a folder with its modification time and size: dbt writes here whenever it starts. */
+export function filesState(dir: string): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const stat = statSync(join(dir, name));
+    if (stat.isFile()) state[name] = `${stat.mtimeMs} ${stat.size}`;
+  }
+  return state;
+}
+
 export const sortedIds = (ids: number[]) => [...ids].sort((a, b) => a - b);
