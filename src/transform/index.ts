@@ -69,6 +69,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
     settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
     settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
+    settings.env.GMP_LAKE_COMPLETE = JSON.stringify(plan.complete);
   }
   const args: string[] = [];
   if (settings.warehousePath) {
