@@ -69,8 +69,7 @@ function yearSpan(data: SeriesByYear, currentYear: number): string {
 }
 
 /** Said under a chart of years that ends in the current one, which is not over. */
-const partialYear = (data: SeriesByYear, currentYear: number): string =>
-  data.rows.some((row) => row.year === currentYear) ? `; ${currentYear} so far` : '';
+const partialYear = (data: SeriesByYear, currentYear: number): string => (data.rows.some((row) => row.year === currentYear) ? `; ${currentYear} so far` : '');
 
 function genreSection({ genreReleases: data, warehouseGames: { currentYear } }: MarketData): Section {
   const ranked = totals(data);
@@ -110,7 +109,9 @@ function platformSection({ platformShare: data, warehouseGames: { currentYear } 
   };
   const summary = ranked[0]
     ? `${ranked[0].series} has the most releases from ${yearSpan(data, currentYear)} (${formatCount(ranked[0].releases)}).` +
-      (leader ? ` In ${lastWholeYear}, the last whole year, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.` : '') +
+      (leader
+        ? ` In ${lastWholeYear}, the last whole year, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.`
+        : '') +
       " A game on several platforms counts for each, so a year's shares add up to more than 100%."
     : 'No game in the warehouse has both a platform and a release date.';
   return {
@@ -238,7 +239,11 @@ function upcomingSection({ upcoming }: MarketData): Section {
       caption: `The ${formatCount(Math.min(upcoming.games, TOP_UPCOMING))} most added upcoming games`,
       columns: ['Game', 'Release date', 'Added by users'],
       numeric: [false, false, true],
-      rows: upcoming.listed.map((game) => [game.name, game.isTba || !game.releasedOn ? `TBA${game.releasedOn ? ` (${game.releasedOn})` : ''}` : game.releasedOn, formatCount(game.added)]),
+      rows: upcoming.listed.map((game) => [
+        game.name,
+        game.isTba || !game.releasedOn ? `TBA${game.releasedOn ? ` (${game.releasedOn})` : ''}` : game.releasedOn,
+        formatCount(game.added),
+      ]),
     },
   };
 }
@@ -265,7 +270,9 @@ function momentumSection({ momentum }: MarketData): Section {
   const said = windows.map((window) => {
     const over = stretch(window, firstDay);
     const known = `${plural(window.gamesCompared, 'game')} known on ${window.from}`;
-    const firstSeen = window.gamesFirstSeen ? ` ${plural(window.gamesFirstSeen, 'game')} first seen later ${window.gamesFirstSeen === 1 ? 'is' : 'are'} new to the lake, not changes, and left out.` : '';
+    const firstSeen = window.gamesFirstSeen
+      ? ` ${plural(window.gamesFirstSeen, 'game')} first seen later ${window.gamesFirstSeen === 1 ? 'is' : 'are'} new to the lake, not changes, and left out.`
+      : '';
     const top = window.growers[0];
     return top
       ? `Over ${over}, ${formatCount(window.gamesGrown)} of the ${known} grew; ${top.name} grew most: ${formatGrowth(top.growth)} users ` +
@@ -280,7 +287,17 @@ function momentumSection({ momentum }: MarketData): Section {
   return {
     ...base,
     summary: `Each game's added count (users who added it to a list) at the start of a stretch against its count on its last day, as the snapshots and daily updated partitions recorded it. ${said.join(' ')}`,
-    chart: shown.length ? { text, spec: (layout) => growerPanels(shown.map((window) => ({ title: `Over ${stretch(window, firstDay)}`, growers: window.growers })), text, layout) } : undefined,
+    chart: shown.length
+      ? {
+          text,
+          spec: (layout) =>
+            growerPanels(
+              shown.map((window) => ({ title: `Over ${stretch(window, firstDay)}`, growers: window.growers })),
+              text,
+              layout,
+            ),
+        }
+      : undefined,
     table: shown.length
       ? {
           id: 'momentum',

@@ -4,7 +4,7 @@ import { freshnessFromResults } from './freshness.js';
 const criteria = { warn_after: { count: 2 }, error_after: { count: 7 } };
 
 describe('freshnessFromResults', () => {
-  it('reads an endpoint without a closed partition as having no date, not as dbt\'s year 1', () => {
+  it("reads an endpoint without a closed partition as having no date, not as dbt's year 1", () => {
     // What dbt source freshness writes for an empty lake_freshness table.
     const [never, fresh] = freshnessFromResults([
       {

@@ -177,6 +177,10 @@ describe('a history of two days in which nothing changed, from a sandbox of toda
     const table = pageTable(html, 'upcoming');
     expect(table.rows.length).toBe(Math.min(upcoming, 10));
     for (const [, date] of table.rows) expect(date!.startsWith('TBA') || date! > today, date).toBe(true);
-    expect(pageTable(html, 'genre-releases').rows.map((row) => Number(row[0]!.slice(0, 4))).every((y) => y <= currentYear)).toBe(true);
+    expect(
+      pageTable(html, 'genre-releases')
+        .rows.map((row) => Number(row[0]!.slice(0, 4)))
+        .every((y) => y <= currentYear),
+    ).toBe(true);
   });
 });

@@ -102,7 +102,9 @@ describe('momentum from one snapshot and the daily windows after it', () => {
     expect(table.rows).toEqual([...rows('2024-06-13'), ...rows(SNAPSHOT_DAY)]);
     const grownInAll = [...newest.values()].filter((game) => game.added > snapshot.get(game.id)!.added).length;
     const summary = decode(/<p class="summary" id="momentum-summary">([\s\S]*?)<\/p>/.exec(html)![1]!);
-    expect(summary).toContain(`Over the last 7 days (2024-06-13 to ${LAST_WINDOW}), ${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on 2024-06-13 grew`);
+    expect(summary).toContain(
+      `Over the last 7 days (2024-06-13 to ${LAST_WINDOW}), ${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on 2024-06-13 grew`,
+    );
     expect(summary).toContain(
       `Over the whole history, 19 days (${SNAPSHOT_DAY} to ${LAST_WINDOW}), ${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on ${SNAPSHOT_DAY} grew`,
     );

@@ -47,13 +47,22 @@ describe('deleted games: a newer complete snapshot that lacks a game marks it de
 
   it('counts only live games in the marts', async () => {
     const live = EXPECTED_GAMES.filter(([, deleted]) => !deleted).map(([id]) => id);
-    const [genre] = await query(incremental, 'select cast(releases as integer) as releases, share_of_year_releases from mart_genre_releases_by_year where release_year = 2020');
+    const [genre] = await query(
+      incremental,
+      'select cast(releases as integer) as releases, share_of_year_releases from mart_genre_releases_by_year where release_year = 2020',
+    );
     expect(genre).toEqual({ releases: live.length, share_of_year_releases: 1 });
-    const [platform] = await query(incremental, 'select cast(releases as integer) as releases, cast(year_releases as integer) as year_releases from mart_platform_release_share_by_year where release_year = 2020');
+    const [platform] = await query(
+      incremental,
+      'select cast(releases as integer) as releases, cast(year_releases as integer) as year_releases from mart_platform_release_share_by_year where release_year = 2020',
+    );
     expect(platform).toEqual({ releases: live.length, year_releases: live.length });
     const top = await query(incremental, 'select game_id from mart_top_rated_games order by game_id');
     expect(top.map((row) => row.game_id)).toEqual(live);
-    const [store] = await query(incremental, 'select cast(games_sold as integer) as games_sold, cast(exclusive_games as integer) as exclusive_games, share_of_catalogue from mart_store_coverage');
+    const [store] = await query(
+      incremental,
+      'select cast(games_sold as integer) as games_sold, cast(exclusive_games as integer) as exclusive_games, share_of_catalogue from mart_store_coverage',
+    );
     expect(store).toEqual({ games_sold: live.length, exclusive_games: live.length, share_of_catalogue: 1 });
     const [genreRow] = await query(incremental, 'select cast(games_in_warehouse as integer) as games_in_warehouse from dim_genres where genre_id = 4');
     expect(genreRow).toEqual({ games_in_warehouse: live.length });

@@ -53,7 +53,8 @@ describe('deleted games on --target prod, against a Snowflake emulator (fakesnow
       `select game_id, is_deleted, to_varchar(last_seen_on) as last_seen_on from ${INCREMENTAL_DB}.ANALYTICS.dim_games order by game_id`,
       `select releases from ${INCREMENTAL_DB}.ANALYTICS.mart_genre_releases_by_year where release_year = 2020`,
     ]);
-    const lower = (rows: Record<string, unknown>[]) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value])));
+    const lower = (rows: Record<string, unknown>[]) =>
+      rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value])));
     expect(lower(games!)).toEqual(EXPECTED_GAMES.map(([game_id, is_deleted, last_seen_on]) => ({ game_id, is_deleted, last_seen_on })));
     expect(lower(releases!)).toEqual([{ releases: EXPECTED_GAMES.filter(([, deleted]) => !deleted).length }]);
 
