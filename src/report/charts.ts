@@ -277,7 +277,7 @@ export function growerPanels(panels: { title: string; growers: Grower[] }[], tex
   const growth = { title: 'Growth of the added count (users)', format: ',d' };
   // Panels are sized one by one: "fit" sizing is for single views, so the labels' room is kept here.
   const { width: _width, height: _height, ...top } = frame(layout, text);
-  const width = layout.name === 'narrow' ? layout.width - 24 : layout.width - layout.labelLimit - 24;
+  const width = layout.name === 'narrow' ? layout.width - 24 : layout.width - layout.labelLimit - 40;
   return {
     ...top,
     autosize: { type: 'pad' },

@@ -18,7 +18,9 @@ export interface WarehouseGames {
   firstYear: number | null;
   /** The latest release year up to the current one: future-dated games are upcoming, not history. */
   lastYear: number | null;
-  /** The current year (of the report's clock): the last year release history shows, and a partial one. */
+  /** The day the data speaks for (see asOfDay): later release dates are upcoming. */
+  asOf: string;
+  /** asOf's year: the last year release history shows, and a partial one. */
   currentYear: number;
 }
 
@@ -99,7 +101,7 @@ export interface Momentum {
   windows: MomentumWindow[];
 }
 
-/** A live game dated after today, or to be announced. */
+/** A live game dated after the data's day, or to be announced. */
 export interface UpcomingGame {
   name: string;
   /** YYYY-MM-DD; null when RAWG says TBA without a date. */
@@ -133,12 +135,13 @@ const maybe = (value: Cell): number | null => (value === null || value === undef
 
 /**
  * Everything the report shows, read from the marts (plus the few aggregates they leave to readers).
- * `today` (YYYY-MM-DD, the report's clock) ends release history: later games are upcoming.
+ * Release history ends on the data's day (asOfDay): later release dates are upcoming.
  */
 export async function readMarketData(warehouse: Warehouse, today: string): Promise<MarketData> {
-  const currentYear = Number(today.slice(0, 4));
+  const asOf = await asOfDay(warehouse, today);
+  const currentYear = Number(asOf.slice(0, 4));
   return {
-    warehouseGames: await readWarehouseGames(warehouse, currentYear),
+    warehouseGames: await readWarehouseGames(warehouse, asOf),
     genreReleases: await readSeriesByYear(warehouse, currentYear, {
       mart: 'mart_genre_releases_by_year',
       name: 'genre_name',
@@ -157,14 +160,26 @@ export async function readMarketData(warehouse: Warehouse, today: string): Promi
     topRated: await readTopRated(warehouse),
     stores: await readStores(warehouse),
     momentum: await readMomentum(warehouse),
-    upcoming: await readUpcoming(warehouse, today),
+    upcoming: await readUpcoming(warehouse, asOf),
   };
+}
+
+/**
+ * The day the data speaks for: the newest partition date that holds a game, or `today` (the
+ * report's clock) if that is earlier. A game dated 2025 in a lake of 2024 was upcoming then,
+ * whenever the report is made; a lake's date never runs ahead of the clock.
+ */
+async function asOfDay(warehouse: Warehouse, today: string): Promise<string> {
+  const [row] = await warehouse.rows(`select max(last_seen_on)::varchar as newest from ${m('dim_games')}`);
+  const newest = row?.newest === null || row?.newest === undefined ? today : String(row.newest);
+  return newest < today ? newest : today;
 }
 
 /** The report counts live games only, as the marts do (dim_games.is_deleted). */
 const live = (games?: string) => `not ${games ? `${games}.` : ''}is_deleted`;
 
-async function readWarehouseGames(warehouse: Warehouse, currentYear: number): Promise<WarehouseGames> {
+async function readWarehouseGames(warehouse: Warehouse, asOf: string): Promise<WarehouseGames> {
+  const currentYear = Number(asOf.slice(0, 4));
   const [row] = await warehouse.rows(
     `
     select
@@ -179,6 +194,7 @@ async function readWarehouseGames(warehouse: Warehouse, currentYear: number): Pr
     games: num(row!.games),
     firstYear: maybe(row!.first_year),
     lastYear: maybe(row!.last_year),
+    asOf,
     currentYear,
   };
 }
@@ -380,17 +396,17 @@ async function readMomentumWindow(warehouse: Warehouse, from: string, to: string
   };
 }
 
-/** Live games released after `today` or to be announced, the most added first. */
-async function readUpcoming(warehouse: Warehouse, today: string): Promise<Upcoming> {
+/** Live games released after `asOf` or to be announced, the most added first. */
+async function readUpcoming(warehouse: Warehouse, asOf: string): Promise<Upcoming> {
   const upcoming = `from ${m('dim_games')} where ${live()} and (released_on > $1::date or is_tba)`;
-  const [total] = await warehouse.rows(`select count(*)::integer as games ${upcoming}`, [today]);
+  const [total] = await warehouse.rows(`select count(*)::integer as games ${upcoming}`, [asOf]);
   const rows = await warehouse.rows(
     `
     select game_name::varchar as name, released_on::varchar as released_on, is_tba, added_count::integer as added
     ${upcoming}
     order by added_count desc, released_on nulls last, game_id
     limit $2`,
-    [today, TOP_UPCOMING],
+    [asOf, TOP_UPCOMING],
   );
   return {
     games: num(total!.games),

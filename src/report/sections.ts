@@ -224,14 +224,15 @@ function storesSection({ stores, warehouseGames }: MarketData): Section {
   };
 }
 
-function upcomingSection({ upcoming }: MarketData): Section {
+function upcomingSection({ upcoming, warehouseGames: { asOf } }: MarketData): Section {
   const base = { id: 'upcoming', heading: 'Upcoming games' };
-  if (!upcoming.games) return { ...base, summary: 'No game in the warehouse is dated after today or marked to be announced.' };
+  const after = `dated after ${asOf} (the newest day of the data)`;
+  if (!upcoming.games) return { ...base, summary: `No game in the warehouse is ${after} or to be announced (TBA).` };
   const tba = upcoming.listed.filter((game) => game.isTba).length;
   return {
     ...base,
     summary:
-      `${plural(upcoming.games, 'game')} ${upcoming.games === 1 ? 'is' : 'are'} dated after today or to be announced (TBA); release history leaves them out. ` +
+      `${plural(upcoming.games, 'game')} ${upcoming.games === 1 ? 'is' : 'are'} ${after} or to be announced (TBA); release history leaves them out. ` +
       `The ${upcoming.listed.length === 1 ? 'one' : formatCount(upcoming.listed.length)} most added by users ${upcoming.listed.length === 1 ? 'is' : 'are'} listed` +
       (tba ? `, ${formatCount(tba)} of them TBA.` : '.'),
     table: {

@@ -62,8 +62,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const formatShare = (share: number) => `${(share * 100).toFixed(1)}%`;
-/** Release history ends at the report's current year; later games are upcoming. */
-const CURRENT_YEAR = new Date().getUTCFullYear();
+/** Release history ends in the year of the newest day of the data; later games are upcoming. */
+const CURRENT_YEAR = Number(DAY.slice(0, 4));
 /** "2026 (so far)" -> 2026 */
 const yearOf = (cell: string) => Number(cell.slice(0, 4));
 const stars = (value: number) => value.toFixed(2);
