@@ -108,7 +108,7 @@ function platformSection({ platformShare: data, warehouseGames: { currentYear } 
     subtitle: `Share of the games released each year that came out on the platform, for the ${data.series.length} platforms with the most releases${partialYear(data, currentYear)}`,
   };
   const summary = ranked[0]
-    ? `${ranked[0].series} has the most releases from ${yearSpan(data, currentYear)} (${formatCount(ranked[0].releases)}).` +
+    ? `${ranked[0].series} has the most releases from ${yearSpan(data, currentYear)}: ${formatCount(ranked[0].releases)}.` +
       (leader
         ? ` In ${lastWholeYear}, the last whole year, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.`
         : '') +
