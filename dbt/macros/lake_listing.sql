@@ -8,3 +8,15 @@
   {%- set listed = env_var('GMP_LAKE_PARTITIONS', '') -%}
   {{ return(fromjson(listed) if listed else none) }}
 {%- endmacro %}
+
+{#-
+  The date of the newest complete snapshot of an endpoint, 'YYYY-MM-DD', or none. From
+  GMP_LAKE_COMPLETE (the listing less capped partitions, which `gmp transform` also passes): a
+  capped listing holds only what the API served up to its cap, so only a complete snapshot proves
+  that an item it lacks is gone. None when dbt runs by hand: then nothing is marked deleted.
+-#}
+{% macro newest_complete_snapshot(endpoint) -%}
+  {%- set listed = env_var('GMP_LAKE_COMPLETE', '') -%}
+  {%- set ranges = ((fromjson(listed) if listed else {}).get(endpoint) or {}).get('snapshot') or [] -%}
+  {{ return(ranges | map('last') | max if ranges else none) }}
+{%- endmacro %}

@@ -41,7 +41,7 @@ export function notCurrentError(verdict: BuildVerdict, { staleFails, reportPath 
   const overdue = staleFails ? staleEndpoints(verdict).filter((endpoint) => endpoint.status === 'error') : [];
   const reasons = [
     ...(verdict.failedTests.length ? [failedTestsLine(verdict)] : []),
-    ...(overdue.length ? [`stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'no complete partition'})`).join(', ')}`] : []),
+    ...(overdue.length ? [`stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'never ingested'})`).join(', ')}`] : []),
   ];
   if (!reasons.length) return undefined;
   const report = reportPath ? `the report at ${reportPath} says so at the top` : 'gmp report shows it at the top';
@@ -49,7 +49,7 @@ export function notCurrentError(verdict: BuildVerdict, { staleFails, reportPath 
 }
 
 function staleLine({ endpoint, newestDate, ageDays, status, warnAfterDays, errorAfterDays }: EndpointFreshness): string {
-  const age = newestDate ? `newest complete partition ${newestDate} is ${ageDays} days old` : 'no complete partition in the lake';
+  const age = newestDate ? `newest complete partition ${newestDate} is ${ageDays} days old` : 'never ingested (no complete partition in the lake)';
   const limit = status === 'error' ? `past errorAfterDays ${errorAfterDays}` : `past warnAfterDays ${warnAfterDays}`;
   return `stale: ${endpoint}: ${age} (${limit})`;
 }

@@ -92,8 +92,12 @@ function yearTicks(years: number[], most: number): number[] {
   return ticks;
 }
 
-/** One line per series over release years. */
-export function linesByYear(
+/**
+ * One series per line over release years, drawn as steps with a point per year: a count belongs
+ * to its whole year, so nothing is drawn between years that the data does not hold (a smoothed
+ * curve would invent bumps and dips).
+ */
+export function stepsByYear(
   data: SeriesByYear,
   text: ChartText,
   measure: { field: 'releases' | 'share'; title: string; legend: string },
@@ -108,7 +112,7 @@ export function linesByYear(
   return {
     ...frame(layout, text),
     data: { values: data.rows.map((row) => ({ ...row, description: described.get(row.series) })) },
-    mark: { type: 'line', strokeWidth: 2, interpolate: 'monotone' },
+    mark: { type: 'line', strokeWidth: 2, interpolate: 'step', point: { filled: true, size: 18 } },
     encoding: {
       description: { field: 'description' },
       x: {
@@ -186,7 +190,18 @@ interface Bar {
  * Horizontal bars, one per row in the given order, each with its note. Wide, the labels sit on the
  * axis to the left; narrow, each label sits above its bar, so the bars keep the whole width.
  */
-function horizontalBars(bars: Bar[], text: ChartText, axis: { title: string; format: string; max?: number }, layout: Layout): TopLevelSpec {
+function horizontalBars(bars: Bar[], text: ChartText, axis: BarAxis, layout: Layout): TopLevelSpec {
+  return { ...frame(layout, text, barHeight(bars.length, layout)), ...barPanel(bars, axis, layout) } as TopLevelSpec;
+}
+
+interface BarAxis {
+  title: string;
+  format: string;
+  max?: number;
+}
+
+/** The bars themselves, without title or size: a chart of their own, or one panel of several. */
+function barPanel(bars: Bar[], axis: BarAxis, layout: Layout) {
   const max = axis.max ?? Math.max(0, ...bars.map((bar) => bar.value));
   const values = bars.map((bar) => ({ ...bar, inside: bar.value >= max * 0.5 }));
   const narrow = layout.name === 'narrow';
@@ -203,7 +218,6 @@ function horizontalBars(bars: Bar[], text: ChartText, axis: { title: string; for
       ]
     : [];
   return {
-    ...frame(layout, text, barHeight(bars.length, layout)),
     data: { values },
     encoding: {
       y: {
@@ -235,7 +249,7 @@ function horizontalBars(bars: Bar[], text: ChartText, axis: { title: string; for
       },
       ...labelsAbove,
     ],
-  } as TopLevelSpec;
+  };
 }
 
 export function topRatedBars(games: TopRatedGame[], text: ChartText, layout: Layout): TopLevelSpec {
@@ -258,12 +272,30 @@ export function storeBars(stores: StoreCoverage[], text: ChartText, layout: Layo
   return horizontalBars(bars, text, { title: 'Share of the games sold (%)', format: '.0%' }, layout);
 }
 
-export function growerBars(growers: Grower[], text: ChartText, layout: Layout): TopLevelSpec {
-  const bars = growers.map((grower, index) => ({
-    label: `${index + 1}. ${grower.name}`,
-    value: grower.growth,
-    note: formatGrowth(grower.growth),
-    description: `${index + 1}. ${grower.name}: ${formatGrowth(grower.growth)} users, from ${formatCount(grower.addedBefore)} to ${formatCount(grower.addedAfter)}`,
-  }));
-  return horizontalBars(bars, text, { title: 'Growth of the added count (users)', format: ',d' }, layout);
+/** One panel of bars per stretch of history (the last 7 and 30 days), one above the other, each with its title. */
+export function growerPanels(panels: { title: string; growers: Grower[] }[], text: ChartText, layout: Layout): TopLevelSpec {
+  const growth = { title: 'Growth of the added count (users)', format: ',d' };
+  // Panels are sized one by one: "fit" sizing is for single views, so the labels' room is kept here.
+  const { width: _width, height: _height, ...top } = frame(layout, text);
+  const width = layout.name === 'narrow' ? layout.width - 24 : layout.width - layout.labelLimit - 40;
+  return {
+    ...top,
+    autosize: { type: 'pad' },
+    spacing: 28,
+    vconcat: panels.map(({ title, growers }) => ({
+      title: { text: wrap(title, layout.subtitleChars), fontSize: 13, fontWeight: 600, anchor: 'start', offset: 8 },
+      width,
+      height: barHeight(growers.length, layout) - 110,
+      ...barPanel(
+        growers.map((grower, index) => ({
+          label: `${index + 1}. ${grower.name}`,
+          value: grower.growth,
+          note: formatGrowth(grower.growth),
+          description: `${index + 1}. ${grower.name}: ${formatGrowth(grower.growth)} users, from ${formatCount(grower.addedBefore)} to ${formatCount(grower.addedAfter)}`,
+        })),
+        growth,
+        layout,
+      ),
+    })),
+  } as TopLevelSpec;
 }

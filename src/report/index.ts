@@ -36,7 +36,7 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   const warehouse = await openWarehouse(warehouseFile);
   let html: string;
   try {
-    const [data, lake] = await Promise.all([readMarketData(warehouse), readLakePanel(store, now)]);
+    const [data, lake] = await Promise.all([readMarketData(warehouse, now.toISOString().slice(0, 10)), readLakePanel(store, now)]);
     const record = readBuildRecord(warehouseFile);
     html = await renderPage({
       warehouseGames: data.warehouseGames,

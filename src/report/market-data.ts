@@ -5,16 +5,23 @@ export const TOP_GENRES = 6;
 export const TOP_PLATFORMS = 6;
 export const TOP_GAMES = 10;
 export const TOP_GROWERS = 10;
-/** How far back momentum looks from the newest day of the game history. */
-export const MOMENTUM_DAYS = 30;
+/** How far back momentum looks from the newest day of the game history: a week and a month. */
+export const MOMENTUM_DAYS = [7, 30] as const;
+/** How many upcoming games the report lists. */
+export const TOP_UPCOMING = 10;
 /** Ratings are binned in steps of a quarter star: 20 bins from 0 to 5. */
 export const RATING_BIN_WIDTH = 0.25;
 
-/** How many games the warehouse holds, and the years they were released in. */
+/** How many live games the warehouse holds, and the years up to now they were released in. */
 export interface WarehouseGames {
   games: number;
   firstYear: number | null;
+  /** The latest release year up to the current one: future-dated games are upcoming, not history. */
   lastYear: number | null;
+  /** The day the data speaks for (see asOfDay): later release dates are upcoming. */
+  asOf: string;
+  /** asOf's year: the last year release history shows, and a partial one. */
+  currentYear: number;
 }
 
 export interface YearValue {
@@ -71,19 +78,43 @@ export interface Grower {
   growth: number;
 }
 
+/** The growth of `added` over one stretch of the game history, up to its newest day. */
+export interface MomentumWindow {
+  /** How many days the stretch covers: one of MOMENTUM_DAYS, or fewer when the history is shorter. */
+  days: number;
+  from: string;
+  to: string;
+  /** Games the history knew on `from`: only these can change; a game first seen later is not a change. */
+  gamesCompared: number;
+  /** How many of them had a larger added count on `to`. */
+  gamesGrown: number;
+  /** Games first seen after `from`: new to the lake, not grown, and left out. */
+  gamesFirstSeen: number;
+  growers: Grower[];
+}
+
 export interface Momentum {
   /** The first and the newest day the game history (fct_game_versions) holds; absent when it is empty. */
   firstDay?: string;
   latestDay?: string;
-  /** The days compared: MOMENTUM_DAYS before latestDay, or firstDay when the history is shorter; absent when both are one day. */
-  from?: string;
-  to?: string;
-  /** Games the history knew on `from`, and how many of them grew by `to`. */
-  gamesCompared: number;
-  gamesGrown: number;
-  /** Versions opened after `from` up to `to`: how much of the market moved, snapshots and daily windows alike. */
-  versionsOpened: number;
-  growers: Grower[];
+  /** The last 7 and 30 days (one stretch when the history is shorter than a week); none with one day of history. */
+  windows: MomentumWindow[];
+}
+
+/** A live game dated after the data's day, or to be announced. */
+export interface UpcomingGame {
+  name: string;
+  /** YYYY-MM-DD; null when RAWG says TBA without a date. */
+  releasedOn: string | null;
+  isTba: boolean;
+  added: number;
+}
+
+export interface Upcoming {
+  /** How many live games are future-dated or TBA. */
+  games: number;
+  /** The TOP_UPCOMING most added of them. */
+  listed: UpcomingGame[];
 }
 
 export interface MarketData {
@@ -94,6 +125,7 @@ export interface MarketData {
   topRated: TopRatedGame[];
   stores: StoreCoverage[];
   momentum: Momentum;
+  upcoming: Upcoming;
 }
 
 type Cell = Row[string] | undefined;
@@ -101,18 +133,23 @@ const m = (name: string) => `${MARTS_SCHEMA}.${name}`;
 const num = (value: Cell): number => Number(value ?? 0);
 const maybe = (value: Cell): number | null => (value === null || value === undefined ? null : Number(value));
 
-/** Everything the report shows, read from the marts (plus the few aggregates they leave to readers). */
-export async function readMarketData(warehouse: Warehouse): Promise<MarketData> {
+/**
+ * Everything the report shows, read from the marts (plus the few aggregates they leave to readers).
+ * Release history ends on the data's day (asOfDay): later release dates are upcoming.
+ */
+export async function readMarketData(warehouse: Warehouse, today: string): Promise<MarketData> {
+  const asOf = await asOfDay(warehouse, today);
+  const currentYear = Number(asOf.slice(0, 4));
   return {
-    warehouseGames: await readWarehouseGames(warehouse),
-    genreReleases: await readSeriesByYear(warehouse, {
+    warehouseGames: await readWarehouseGames(warehouse, asOf),
+    genreReleases: await readSeriesByYear(warehouse, currentYear, {
       mart: 'mart_genre_releases_by_year',
       name: 'genre_name',
       key: 'genre_id',
       share: 'share_of_year_releases',
       top: TOP_GENRES,
     }),
-    platformShare: await readSeriesByYear(warehouse, {
+    platformShare: await readSeriesByYear(warehouse, currentYear, {
       mart: 'mart_platform_release_share_by_year',
       name: 'platform_name',
       key: 'platform_id',
@@ -123,20 +160,42 @@ export async function readMarketData(warehouse: Warehouse): Promise<MarketData> 
     topRated: await readTopRated(warehouse),
     stores: await readStores(warehouse),
     momentum: await readMomentum(warehouse),
+    upcoming: await readUpcoming(warehouse, asOf),
   };
 }
 
-async function readWarehouseGames(warehouse: Warehouse): Promise<WarehouseGames> {
-  const [row] = await warehouse.rows(`
+/**
+ * The day the data speaks for: the newest partition date that holds a game, or `today` (the
+ * report's clock) if that is earlier. A game dated 2025 in a lake of 2024 was upcoming then,
+ * whenever the report is made; a lake's date never runs ahead of the clock.
+ */
+async function asOfDay(warehouse: Warehouse, today: string): Promise<string> {
+  const [row] = await warehouse.rows(`select max(last_seen_on)::varchar as newest from ${m('dim_games')}`);
+  const newest = row?.newest === null || row?.newest === undefined ? today : String(row.newest);
+  return newest < today ? newest : today;
+}
+
+/** The report counts live games only, as the marts do (dim_games.is_deleted). */
+const live = (games?: string) => `not ${games ? `${games}.` : ''}is_deleted`;
+
+async function readWarehouseGames(warehouse: Warehouse, asOf: string): Promise<WarehouseGames> {
+  const currentYear = Number(asOf.slice(0, 4));
+  const [row] = await warehouse.rows(
+    `
     select
         count(*)::integer as games,
         min(release_year)::integer as first_year,
-        max(release_year)::integer as last_year
-    from ${m('dim_games')}`);
+        max(release_year) filter (where release_year <= $1)::integer as last_year
+    from ${m('dim_games')}
+    where ${live()}`,
+    [currentYear],
+  );
   return {
     games: num(row!.games),
     firstYear: maybe(row!.first_year),
     lastYear: maybe(row!.last_year),
+    asOf,
+    currentYear,
   };
 }
 
@@ -148,23 +207,27 @@ interface SeriesSource {
   top: number;
 }
 
-/** The top series by releases over all years, each with every year it has releases in. */
-async function readSeriesByYear(warehouse: Warehouse, source: SeriesSource): Promise<SeriesByYear> {
+/** The top series by releases over the years up to the current one, each with every year it has releases in. */
+async function readSeriesByYear(warehouse: Warehouse, currentYear: number, source: SeriesSource): Promise<SeriesByYear> {
   const { mart, name, key, share, top } = source;
-  const ranked = await warehouse.rows(`
+  const ranked = await warehouse.rows(
+    `
     select ${key}::integer as id, min(${name})::varchar as name, sum(releases)::integer as releases
     from ${m(mart)}
+    where release_year <= $1
     group by ${key}
-    order by releases desc, name, id`);
+    order by releases desc, name, id`,
+    [currentYear],
+  );
   const chosen = ranked.slice(0, top);
   if (!chosen.length) return { series: [], seriesInMart: 0, rows: [] };
   const rows = await warehouse.rows(
     `
     select ${key}::integer as id, release_year::integer as year, releases::integer as releases, ${share}::double as share
     from ${m(mart)}
-    where ${key} in (${chosen.map((_, index) => `$${index + 1}`).join(', ')})
+    where release_year <= $1 and ${key} in (${chosen.map((_, index) => `$${index + 2}`).join(', ')})
     order by year, id`,
-    chosen.map((row) => num(row.id)),
+    [currentYear, ...chosen.map((row) => num(row.id))],
   );
   const names = new Map(chosen.map((row) => [num(row.id), String(row.name)]));
   const series = chosen.map((row) => String(row.name));
@@ -196,7 +259,7 @@ async function readRatings(warehouse: Warehouse): Promise<RatingDistribution> {
     with rated as (
         select least(floor(rating * ${binsPerStar}), ${5 * binsPerStar - 1})::integer as bin
         from ${m('dim_games')}
-        where ratings_count > 0
+        where ratings_count > 0 and ${live()}
     )
     select bins.range::integer as bin, count(rated.bin)::integer as games
     from range(0, ${5 * binsPerStar}) as bins
@@ -208,7 +271,8 @@ async function readRatings(warehouse: Warehouse): Promise<RatingDistribution> {
         count(*) filter (where ratings_count > 0)::integer as rated,
         count(*) filter (where ratings_count = 0 or ratings_count is null)::integer as unrated,
         avg(rating) filter (where ratings_count > 0)::double as mean_rating
-    from ${m('dim_games')}`);
+    from ${m('dim_games')}
+    where ${live()}`);
   return {
     bins: bins.map((row) => ({ from: num(row.bin) * RATING_BIN_WIDTH, to: (num(row.bin) + 1) * RATING_BIN_WIDTH, games: num(row.games) })),
     ratedGames: num(totals!.rated),
@@ -262,10 +326,11 @@ async function readStores(warehouse: Warehouse): Promise<StoreCoverage[]> {
 }
 
 /**
- * The games whose added count grew most over the last MOMENTUM_DAYS of the game history: each
- * game's version valid on the first day compared against its current one. The history holds
- * every observation, from snapshots and daily `updated` partitions alike, so two snapshots are not
- * needed: one snapshot and the windows after it compare as well.
+ * The games whose added count grew most over the last 7 and 30 days of the game history: each
+ * game's version valid on the first day of the stretch against its current one. The history
+ * holds every observation, from snapshots and daily `updated` partitions alike, so one snapshot
+ * and the partitions after it compare as well as two snapshots. A game first seen inside the
+ * stretch has nothing to compare: it is new to the lake, not a change, and is left out.
  */
 async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
   const [span] = await warehouse.rows(`
@@ -273,22 +338,34 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
     from ${m('fct_game_versions')}`);
   const firstDay = span?.first_day === null || span?.first_day === undefined ? undefined : String(span.first_day);
   const latestDay = span?.latest_day === null || span?.latest_day === undefined ? undefined : String(span.latest_day);
-  const none = { firstDay, latestDay, gamesCompared: 0, gamesGrown: 0, versionsOpened: 0, growers: [] };
-  if (!firstDay || !latestDay) return none;
-  const from = [firstDay, isoDaysBefore(latestDay, MOMENTUM_DAYS)].sort().at(-1)!;
-  if (from >= latestDay) return none;
+  if (!firstDay || !latestDay || firstDay >= latestDay) return { firstDay, latestDay, windows: [] };
+  const windows: MomentumWindow[] = [];
+  for (const days of MOMENTUM_DAYS) {
+    const from = [firstDay, isoDaysBefore(latestDay, days)].sort().at(-1)!;
+    // A history shorter than the stretch gives the same comparison as the shorter one: said once.
+    if (windows.some((window) => window.from === from)) continue;
+    windows.push(await readMomentumWindow(warehouse, from, latestDay));
+  }
+  return { firstDay, latestDay, windows };
+}
+
+async function readMomentumWindow(warehouse: Warehouse, from: string, to: string): Promise<MomentumWindow> {
   const pairs = `
     from ${m('fct_game_versions')} as before
     inner join ${m('fct_game_versions')} as after on after.game_id = before.game_id and after.valid_to is null
-    inner join ${m('dim_games')} as games on games.game_id = before.game_id
+    inner join ${m('dim_games')} as games on games.game_id = before.game_id and ${live('games')}
     where before.valid_from <= $1::date and (before.valid_to is null or before.valid_to > $1::date)`;
   const [compared] = await warehouse.rows(
     `select count(*)::integer as games, count(*) filter (where after.added_count > before.added_count)::integer as grown ${pairs}`,
     [from],
   );
-  const [opened] = await warehouse.rows(
-    `select count(*)::integer as versions from ${m('fct_game_versions')} where valid_from > $1::date and valid_from <= $2::date`,
-    [from, latestDay],
+  const [firstSeen] = await warehouse.rows(
+    `
+    select count(*)::integer as games
+    from ${m('fct_game_versions')} as first
+    inner join ${m('dim_games')} as games on games.game_id = first.game_id and ${live('games')}
+    where first.version_number = 1 and first.valid_from > $1::date`,
+    [from],
   );
   const growers = await warehouse.rows(
     `
@@ -304,13 +381,12 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
     [from, TOP_GROWERS],
   );
   return {
-    firstDay,
-    latestDay,
+    days: daysBetween(from, to),
     from,
-    to: latestDay,
+    to,
     gamesCompared: num(compared!.games),
     gamesGrown: num(compared!.grown),
-    versionsOpened: num(opened!.versions),
+    gamesFirstSeen: num(firstSeen!.games),
     growers: growers.map((row) => ({
       name: String(row.name),
       addedBefore: num(row.added_before),
@@ -320,7 +396,35 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
   };
 }
 
+/** Live games released after `asOf` or to be announced, the most added first. */
+async function readUpcoming(warehouse: Warehouse, asOf: string): Promise<Upcoming> {
+  const upcoming = `from ${m('dim_games')} where ${live()} and (released_on > $1::date or is_tba)`;
+  const [total] = await warehouse.rows(`select count(*)::integer as games ${upcoming}`, [asOf]);
+  const rows = await warehouse.rows(
+    `
+    select game_name::varchar as name, released_on::varchar as released_on, is_tba, added_count::integer as added
+    ${upcoming}
+    order by added_count desc, released_on nulls last, game_id
+    limit $2`,
+    [asOf, TOP_UPCOMING],
+  );
+  return {
+    games: num(total!.games),
+    listed: rows.map((row) => ({
+      name: String(row.name),
+      releasedOn: row.released_on === null || row.released_on === undefined ? null : String(row.released_on),
+      isTba: row.is_tba === true,
+      added: num(row.added),
+    })),
+  };
+}
+
 /** "2024-06-30", 30 -> "2024-05-31" */
 function isoDaysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** "2024-05-31", "2024-06-30" -> 30 */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

@@ -45,19 +45,25 @@ export async function renderPage({ warehouseGames, sections, lake, builtFrom, ve
 <header>
 <h1>Game market report</h1>
 ${renderStatusBanner(verdict)}
-<p class="lede">${esc(plural(warehouseGames.games, 'game'))} in the warehouse${warehouseGames.firstYear === null ? '' : `, released from ${warehouseGames.firstYear} to ${warehouseGames.lastYear}`}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
-<p class="source source-${source.kind}"><strong>Data:</strong> ${esc(source.text)}</p>
+<p class="lede">${esc(plural(warehouseGames.games, 'game'))} in the warehouse${releasedSpan(warehouseGames)}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
+<p class="source source-${source.kind}"><strong>Data:</strong> ${source.html}</p>
 ${renderBuiltFrom(builtFrom, lake.location)}
 <nav aria-label="Sections"><ul>${[...sections, { id: 'data', heading: 'The data behind this report' }].map((s) => `<li><a href="#${s.id}">${esc(s.heading)}</a></li>`).join('')}</ul></nav>
 </header>
 <main>
 ${rendered.join('\n')}
-${renderLakePanel(lake, source.text)}
+${renderLakePanel(lake, source.html)}
 </main>
 <footer><p>Made by <code>gmp report</code> from the dbt marts of the warehouse and the run records of the lake.</p></footer>
 </body>
 </html>
 `;
+}
+
+/** ", released from 1990 to 2026 (so far)": up to the current year; later games are upcoming. */
+function releasedSpan({ firstYear, lastYear, currentYear }: WarehouseGames): string {
+  if (firstYear === null || lastYear === null) return '';
+  return `, released from ${firstYear} to ${lastYear}${lastYear === currentYear ? ' (so far)' : ''}`;
 }
 
 async function renderSection(section: Section): Promise<string> {
@@ -78,8 +84,14 @@ async function renderSection(section: Section): Promise<string> {
   return `<section id="${section.id}" aria-labelledby="${section.id}-heading">
 <h2 id="${section.id}-heading">${esc(section.heading)}</h2>
 ${body}
-${section.table ? `<details><summary>The numbers</summary>${renderTable(section.table)}</details>` : ''}
+${renderSectionTable(section)}
 </section>`;
+}
+
+/** A chart's numbers fold away under it; a section without a chart is its table, shown open. */
+function renderSectionTable({ table, chart }: Section): string {
+  if (!table) return '';
+  return chart ? `<details><summary>The numbers</summary>${renderTable(table)}</details>` : renderTable(table);
 }
 
 function renderTable(table: Table): string {
@@ -97,24 +109,34 @@ ${table.rows.map((row) => `<tr>${row.map((text, index) => cell('td', text, index
 interface SourceLine {
   kind: 'api' | 'sandbox' | 'mixed' | 'unknown';
   text: string;
+  /** The same as HTML: RAWG's name is a link to RAWG, as its terms ask of every page that shows its data. */
+  html: string;
 }
+
+/** RAWG's site: the page its terms ask reports on its data to link to. */
+export const RAWG_SITE = 'https://rawg.io';
 
 /** Only the built-in sandbox is synthetic: any other API (RAWG, a proxy, a replay) is named by its host. */
 function describeSource({ partitionsBySource: by, apiHosts }: LakePanel): SourceLine {
   const unrecorded = by.unrecorded ? ` (${plural(by.unrecorded, 'partition')} without a run record)` : '';
-  const apis =
-    apiHosts.length === 1 && apiHosts[0] === RAWG_HOST
-      ? `the RAWG API (${RAWG_HOST})`
-      : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
+  const onlyRawg = apiHosts.length === 1 && apiHosts[0] === RAWG_HOST;
+  const apis = onlyRawg ? `the RAWG API (${RAWG_HOST})` : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
+  const link = (text: string) => `<a href="${RAWG_SITE}" data-credit="rawg">${text}</a>`;
+  const line = (kind: SourceLine['kind'], text: string): SourceLine => ({
+    kind,
+    text,
+    html: onlyRawg
+      ? esc(text).replace('the RAWG API', `the ${link('RAWG')} API`)
+      : apiHosts.includes(RAWG_HOST)
+        ? esc(text).replace(RAWG_HOST, link(RAWG_HOST))
+        : esc(text),
+  });
   if (by.api && by.sandbox) {
-    return {
-      kind: 'mixed',
-      text: `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}`,
-    };
+    return line('mixed', `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}`);
   }
-  if (by.api) return { kind: 'api', text: `${apis}${unrecorded}` };
-  if (by.sandbox) return { kind: 'sandbox', text: `the sandbox API: synthetic games, not the real market${unrecorded}` };
-  return { kind: 'unknown', text: 'unknown: no run record in the lake fetched its partitions' };
+  if (by.api) return line('api', `${apis}${unrecorded}`);
+  if (by.sandbox) return line('sandbox', `the sandbox API: synthetic games, not the real market${unrecorded}`);
+  return line('unknown', 'unknown: no run record in the lake fetched its partitions');
 }
 
 /** A warehouse built from another lake would be described by the wrong panel: say so first. */
@@ -129,7 +151,7 @@ function renderBuiltFrom(builtFrom: BuiltFrom, location: string): string {
   return `<p class="source source-warning" data-warning="lake"><strong>Warning:</strong> ${esc(text)}</p>`;
 }
 
-function renderLakePanel(lake: LakePanel, source: string): string {
+function renderLakePanel(lake: LakePanel, sourceHtml: string): string {
   const run = lake.lastCompleteRun;
   const share = lake.budget ? lake.apiRequestsThisMonth / lake.budget : 0;
   const partitions: Table = {
@@ -151,7 +173,7 @@ function renderLakePanel(lake: LakePanel, source: string): string {
   return `<section id="data" aria-labelledby="data-heading">
 <h2 id="data-heading">The data behind this report</h2>
 <dl class="facts">
-<dt>Source</dt><dd data-fact="source">${esc(source)}</dd>
+<dt>Source</dt><dd data-fact="source">${sourceHtml}</dd>
 <dt>Lake</dt><dd data-fact="lake"><code>${esc(lake.location)}</code></dd>
 <dt>Last complete run</dt><dd data-fact="last-run">${
     run

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { growerBars, linesByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
+import { growerPanels, stepsByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
 import { formatCount, formatGrowth, formatShare, formatStars, plural } from './format.js';
-import { MOMENTUM_DAYS, type MarketData, type SeriesByYear } from './market-data.js';
+import { TOP_UPCOMING, type MarketData, type MomentumWindow, type SeriesByYear } from './market-data.js';
 
 /** A table of the numbers a chart shows: the chart's text equivalent, and what the tests read. */
 export interface Table {
@@ -23,11 +23,22 @@ export interface Section {
 }
 
 export function marketSections(data: MarketData): Section[] {
-  return [genreSection(data), platformSection(data), ratingsSection(data), topRatedSection(data), storesSection(data), momentumSection(data)];
+  return [
+    genreSection(data),
+    platformSection(data),
+    upcomingSection(data),
+    ratingsSection(data),
+    topRatedSection(data),
+    storesSection(data),
+    momentumSection(data),
+  ];
 }
 
-/** Year rows, one column per series: the line chart's data as a reader scans it. */
-function yearTable(id: string, caption: string, data: SeriesByYear, cell: (releases: number, share: number) => string): Table {
+/** "2026" -> "2026 (so far)" for the current year: its releases are still coming in. */
+const yearLabel = (year: number, currentYear: number): string => (year === currentYear ? `${year} (so far)` : String(year));
+
+/** Year rows, one column per series: the chart's data as a reader scans it. */
+function yearTable(id: string, caption: string, data: SeriesByYear, currentYear: number, cell: (releases: number, share: number) => string): Table {
   const years = [...new Set(data.rows.map((row) => row.year))];
   const byKey = new Map(data.rows.map((row) => [`${row.series}|${row.year}`, row]));
   return {
@@ -36,7 +47,7 @@ function yearTable(id: string, caption: string, data: SeriesByYear, cell: (relea
     columns: ['Release year', ...data.series],
     numeric: [false, ...data.series.map(() => true)],
     rows: years.map((year) => [
-      String(year),
+      yearLabel(year, currentYear),
       ...data.series.map((series) => {
         const row = byKey.get(`${series}|${year}`);
         return cell(row?.releases ?? 0, row?.share ?? 0);
@@ -52,47 +63,55 @@ function totals(data: SeriesByYear): { series: string; releases: number }[] {
   }));
 }
 
-function yearSpan(data: SeriesByYear): string {
+function yearSpan(data: SeriesByYear, currentYear: number): string {
   const years = data.rows.map((row) => row.year);
-  return years.length ? `${Math.min(...years)} to ${Math.max(...years)}` : 'no year';
+  return years.length ? `${Math.min(...years)} to ${yearLabel(Math.max(...years), currentYear)}` : 'no year';
 }
 
-function genreSection({ genreReleases: data }: MarketData): Section {
+/** Said under a chart of years that ends in the current one, which is not over. */
+const partialYear = (data: SeriesByYear, currentYear: number): string => (data.rows.some((row) => row.year === currentYear) ? `; ${currentYear} so far` : '');
+
+function genreSection({ genreReleases: data, warehouseGames: { currentYear } }: MarketData): Section {
   const ranked = totals(data);
   const [first, second, third] = ranked;
   const text: ChartText = {
     title: 'Releases per year, by genre',
-    subtitle: `Games released each year in the ${data.series.length} genres with the most releases; a game in two genres counts in both`,
+    subtitle: `Games released each year in the ${data.series.length} genres with the most releases; a game in two genres counts in both${partialYear(data, currentYear)}`,
   };
   const summary = first
-    ? `From ${yearSpan(data)}, ${first.series} has the most releases (${formatCount(first.releases)})` +
+    ? `From ${yearSpan(data, currentYear)}, ${first.series} has the most releases (${formatCount(first.releases)})` +
       (second ? `, then ${second.series} (${formatCount(second.releases)})` : '') +
       (third ? ` and ${third.series} (${formatCount(third.releases)})` : '') +
       `. The chart follows the ${plural(data.series.length, 'genre')} with the most releases, of ${formatCount(data.seriesInMart)} in the warehouse; ` +
-      'a game in two genres counts in both. Games without a release date are left out.'
+      'a game in two genres counts in both. Games without a release date, and upcoming ones, are left out.'
     : 'No game in the warehouse has both a genre and a release date.';
   return {
     id: 'genres',
     heading: 'Releases by genre',
     summary,
     chart: data.rows.length
-      ? { text, spec: (layout) => linesByYear(data, text, { field: 'releases', title: 'Releases (games per year)', legend: 'Genre' }, layout) }
+      ? { text, spec: (layout) => stepsByYear(data, text, { field: 'releases', title: 'Releases (games per year)', legend: 'Genre' }, layout) }
       : undefined,
-    table: data.rows.length ? yearTable('genre-releases', 'Releases (games) per year and genre', data, (releases) => formatCount(releases)) : undefined,
+    table: data.rows.length
+      ? yearTable('genre-releases', 'Releases (games) per year and genre', data, currentYear, (releases) => formatCount(releases))
+      : undefined,
   };
 }
 
-function platformSection({ platformShare: data }: MarketData): Section {
+function platformSection({ platformShare: data, warehouseGames: { currentYear } }: MarketData): Section {
   const ranked = totals(data);
-  const lastYear = data.rows.at(-1)?.year;
-  const leader = data.rows.filter((row) => row.year === lastYear).sort((a, b) => b.share - a.share)[0];
+  // The headline's year is the last whole one: the current year is partial, later ones upcoming.
+  const lastWholeYear = data.rows.filter((row) => row.year < currentYear && row.releases > 0).at(-1)?.year;
+  const leader = data.rows.filter((row) => row.year === lastWholeYear).sort((a, b) => b.share - a.share)[0];
   const text: ChartText = {
     title: "Platform share of each year's releases",
-    subtitle: `Share of the games released each year that came out on the platform, for the ${data.series.length} platforms with the most releases`,
+    subtitle: `Share of the games released each year that came out on the platform, for the ${data.series.length} platforms with the most releases${partialYear(data, currentYear)}`,
   };
   const summary = ranked[0]
-    ? `${ranked[0].series} has the most releases from ${yearSpan(data)} (${formatCount(ranked[0].releases)}).` +
-      (leader ? ` In ${lastYear}, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.` : '') +
+    ? `${ranked[0].series} has the most releases from ${yearSpan(data, currentYear)}: ${formatCount(ranked[0].releases)}.` +
+      (leader
+        ? ` In ${lastWholeYear}, the last whole year, the largest share was ${leader.series}'s: ${formatShare(leader.share)} of the year's releases.`
+        : '') +
       " A game on several platforms counts for each, so a year's shares add up to more than 100%."
     : 'No game in the warehouse has both a platform and a release date.';
   return {
@@ -100,10 +119,10 @@ function platformSection({ platformShare: data }: MarketData): Section {
     heading: 'Platform share of releases',
     summary,
     chart: data.rows.length
-      ? { text, spec: (layout) => linesByYear(data, text, { field: 'share', title: 'Share of releases (%)', legend: 'Platform' }, layout) }
+      ? { text, spec: (layout) => stepsByYear(data, text, { field: 'share', title: 'Share of releases (%)', legend: 'Platform' }, layout) }
       : undefined,
     table: data.rows.length
-      ? yearTable('platform-share', "Share of the year's releases (%) per year and platform", data, (_, share) => formatShare(share))
+      ? yearTable('platform-share', "Share of the year's releases (%) per year and platform", data, currentYear, (_, share) => formatShare(share))
       : undefined,
   };
 }
@@ -205,10 +224,41 @@ function storesSection({ stores, warehouseGames }: MarketData): Section {
   };
 }
 
+function upcomingSection({ upcoming, warehouseGames: { asOf } }: MarketData): Section {
+  const base = { id: 'upcoming', heading: 'Upcoming games' };
+  const after = `dated after ${asOf} (the newest day of the data)`;
+  if (!upcoming.games) return { ...base, summary: `No game in the warehouse is ${after} or to be announced (TBA).` };
+  const tba = upcoming.listed.filter((game) => game.isTba).length;
+  return {
+    ...base,
+    summary:
+      `${plural(upcoming.games, 'game')} ${upcoming.games === 1 ? 'is' : 'are'} ${after} or to be announced (TBA); release history leaves them out. ` +
+      `The ${upcoming.listed.length === 1 ? 'one' : formatCount(upcoming.listed.length)} most added by users ${upcoming.listed.length === 1 ? 'is' : 'are'} listed` +
+      (tba ? `, ${formatCount(tba)} of them TBA.` : '.'),
+    table: {
+      id: 'upcoming',
+      caption: `The ${formatCount(Math.min(upcoming.games, TOP_UPCOMING))} most added upcoming games`,
+      columns: ['Game', 'Release date', 'Added by users'],
+      numeric: [false, false, true],
+      rows: upcoming.listed.map((game) => [
+        game.name,
+        game.isTba || !game.releasedOn ? `TBA${game.releasedOn ? ` (${game.releasedOn})` : ''}` : game.releasedOn,
+        formatCount(game.added),
+      ]),
+    },
+  };
+}
+
+/** "the last 7 days (2024-06-13 to 2024-06-20)"; a stretch cut short by the history says so. */
+function stretch(window: MomentumWindow, firstDay: string | undefined): string {
+  const whole = window.from === firstDay ? `the whole history, ${plural(window.days, 'day')}` : `the last ${plural(window.days, 'day')}`;
+  return `${whole} (${window.from} to ${window.to})`;
+}
+
 function momentumSection({ momentum }: MarketData): Section {
-  const { from, to, growers } = momentum;
+  const { windows, firstDay } = momentum;
   const base = { id: 'momentum', heading: 'Momentum' };
-  if (!from || !to) {
+  if (!windows.length) {
     const held = momentum.latestDay ? ` holds one day (${momentum.latestDay})` : ' is empty';
     return {
       ...base,
@@ -218,41 +268,54 @@ function momentumSection({ momentum }: MarketData): Section {
         'on another day fetches the games changed the day before (gmp plan --all --mode daily shows what it costs first).',
     };
   }
-  const start = from === momentum.firstDay ? 'the first day of the game history' : `${MOMENTUM_DAYS} days before the newest`;
-  const compares =
-    `Each game's added count (users who added it to a list) on ${from} (${start}) against its count on ${to}, ` +
-    'as the snapshots and daily updated partitions of the lake recorded it';
-  const moved = `${plural(momentum.versionsOpened, 'change')} of counts recorded after ${from}.`;
-  if (!growers.length) {
-    return {
-      ...base,
-      summary: `${compares}: no game's added count grew (${plural(momentum.gamesCompared, 'game')} known on ${from}). ${moved}`,
-    };
-  }
-  const [top] = growers as [(typeof growers)[0]];
+  const said = windows.map((window) => {
+    const over = stretch(window, firstDay);
+    const known = `${plural(window.gamesCompared, 'game')} known on ${window.from}`;
+    const firstSeen = window.gamesFirstSeen
+      ? ` ${plural(window.gamesFirstSeen, 'game')} first seen later ${window.gamesFirstSeen === 1 ? 'is' : 'are'} new to the lake, not changes, and left out.`
+      : '';
+    const top = window.growers[0];
+    return top
+      ? `Over ${over}, ${formatCount(window.gamesGrown)} of the ${known} grew; ${top.name} grew most: ${formatGrowth(top.growth)} users ` +
+          `(${formatCount(top.addedBefore)} to ${formatCount(top.addedAfter)}).${firstSeen}`
+      : `Over ${over}, no game's added count grew (of the ${known}).${firstSeen}`;
+  });
+  const shown = windows.filter((window) => window.growers.length);
   const text: ChartText = {
     title: 'Fastest-growing games',
-    subtitle: `Growth of the added count (users who added the game to a list) from ${from} to ${to}`,
+    subtitle: 'Growth of the added count (users who added the game to a list); only games the history knew at the start of the stretch',
   };
   return {
     ...base,
-    summary:
-      `${compares}. ${top.name} grew most: ${formatGrowth(top.growth)} users added it ` +
-      `(${formatCount(top.addedBefore)} to ${formatCount(top.addedAfter)}). ` +
-      `${formatCount(momentum.gamesGrown)} of the ${plural(momentum.gamesCompared, 'game')} known on ${from} grew; ${moved}`,
-    chart: { text, spec: (layout) => growerBars(growers, text, layout) },
-    table: {
-      id: 'momentum',
-      caption: `Games whose added count grew most from ${from} to ${to}`,
-      columns: ['Rank', 'Game', `Added on ${from}`, `Added on ${to}`, 'Growth'],
-      numeric: [true, false, true, true, true],
-      rows: growers.map((grower, index) => [
-        String(index + 1),
-        grower.name,
-        formatCount(grower.addedBefore),
-        formatCount(grower.addedAfter),
-        formatGrowth(grower.growth),
-      ]),
-    },
+    summary: `Each game's added count (users who added it to a list) at the start of a stretch against its count on its last day, as the snapshots and daily updated partitions recorded it. ${said.join(' ')}`,
+    chart: shown.length
+      ? {
+          text,
+          spec: (layout) =>
+            growerPanels(
+              shown.map((window) => ({ title: `Over ${stretch(window, firstDay)}`, growers: window.growers })),
+              text,
+              layout,
+            ),
+        }
+      : undefined,
+    table: shown.length
+      ? {
+          id: 'momentum',
+          caption: 'Games whose added count grew most, per stretch of the history',
+          columns: ['Stretch', 'Rank', 'Game', 'Added at the start', 'Added at the end', 'Growth'],
+          numeric: [false, true, false, true, true, true],
+          rows: shown.flatMap((window) =>
+            window.growers.map((grower, index) => [
+              `${window.from} to ${window.to}`,
+              String(index + 1),
+              grower.name,
+              formatCount(grower.addedBefore),
+              formatCount(grower.addedAfter),
+              formatGrowth(grower.growth),
+            ]),
+          ),
+        }
+      : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYOUTS, linesByYear } from './charts.js';
+import { LAYOUTS, stepsByYear } from './charts.js';
 import type { SeriesByYear } from './market-data.js';
 import { renderChart } from './render-chart.js';
 
@@ -17,7 +17,7 @@ describe('year labels of the line charts (rendered with Vega)', () => {
   for (const layout of LAYOUTS) {
     it(`never run together, on spans of 1 to 45 years (${layout.name})`, async () => {
       for (let years = 1; years <= 45; years++) {
-        const spec = linesByYear(
+        const spec = stepsByYear(
           spanOf(1998, years),
           { title: 'Releases', subtitle: 'per year' },
           { field: 'releases', title: 'Releases', legend: 'Genre' },
@@ -32,4 +32,28 @@ describe('year labels of the line charts (rendered with Vega)', () => {
       }
     }, 120_000);
   }
+});
+
+describe('counts per year are drawn as they are', () => {
+  it('as steps with a point per year: the line has no curve between years', async () => {
+    const spec = stepsByYear(
+      spanOf(2000, 12),
+      { title: 'Releases', subtitle: 'per year' },
+      { field: 'releases', title: 'Releases', legend: 'Genre' },
+      LAYOUTS[0]!,
+    );
+    const svg = await renderChart(spec, { title: 'Releases', describedBy: 'x' });
+    const line = /aria-roledescription="line mark"[^>]*\sd="([^"]+)"/.exec(svg) ?? /\sd="([^"]+)"[^>]*aria-roledescription="line mark"/.exec(svg);
+    expect(line, 'the line is drawn').not.toBeNull();
+    // Only moves and straight segments, each level or upright: a smoothed curve has C commands or slopes.
+    const path = line![1]!;
+    expect(path).not.toMatch(/[CcSsQqTtAa]/);
+    const points = [...path.matchAll(/[ML]([\d.-]+),([\d.-]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(points.length).toBeGreaterThan(12);
+    points.slice(1).forEach(([x, y], i) => {
+      const [px, py] = points[i]!;
+      expect(Math.abs(x - px) < 0.01 || Math.abs(y - py) < 0.01, `segment ${i} is level or upright`).toBe(true);
+    });
+    expect([...svg.matchAll(/aria-roledescription="point"/g)]).toHaveLength(12);
+  });
 });

@@ -23,10 +23,10 @@ export interface BuildVerdict {
 
 /**
  * The warehouse's layout: raised when models gain columns an incremental build cannot add to a
- * table built before (2: the build stamps, loaded_at and last_loaded_at). A dev warehouse
- * recorded with another layout is rebuilt whole.
+ * table built before (2: the build stamps, loaded_at and last_loaded_at; 3: deletions,
+ * last_seen_on and is_deleted). A dev warehouse recorded with another layout is rebuilt whole.
  */
-export const WAREHOUSE_LAYOUT = 2;
+export const WAREHOUSE_LAYOUT = 3;
 
 export interface BuildRecord {
   /** The lake as dbt read it (file://ABSOLUTE-DIR or s3://BUCKET[/PREFIX]). */

@@ -29,6 +29,12 @@ interface SourceResult {
 
 const DAY_S = 86_400;
 
+/**
+ * What dbt reports as max_loaded_at when the table is empty ("infinitely long ago": 0001-01-01,
+ * 739,000 days old): the endpoint has no closed partition, which is no date at all.
+ */
+const NO_DATE_YEAR = '0001-';
+
 /** What `dbt source freshness` checks: the freshness sources, one table per endpoint over the lake_partitions model. */
 export const FRESHNESS_ARGS = ['--select', `source:${FRESHNESS_SOURCE}`];
 
@@ -51,7 +57,7 @@ export function freshnessFromResults(results: readonly SourceResult[]): Endpoint
     .filter((result) => result.unique_id?.includes(prefix))
     .map((result) => {
       const endpoint = result.unique_id!.slice(result.unique_id!.indexOf(prefix) + prefix.length);
-      const newestDate = result.max_loaded_at ? result.max_loaded_at.slice(0, 10) : null;
+      const newestDate = result.max_loaded_at && !result.max_loaded_at.startsWith(NO_DATE_YEAR) ? result.max_loaded_at.slice(0, 10) : null;
       const ago = result.max_loaded_at_time_ago_in_s;
       return {
         endpoint,

@@ -115,6 +115,7 @@ async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<Lake
   const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
   settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
   settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
+  settings.env.GMP_LAKE_COMPLETE = JSON.stringify(plan.complete);
   return plan.closed;
 }
 

@@ -53,5 +53,7 @@ describe('completePartitions on a local lake', () => {
     const plan = await lakeReadPlan(new LocalStore(lakeDir));
     expect(plan.closed).toEqual(await completePartitions(new LocalStore(lakeDir)));
     expect(plan.compacted).toEqual({ games: { updated: [['2024-05-30', '2024-05-30']] }, tags: { snapshot: [['2024-06-01', '2024-06-01']] } });
+    // Capped is closed, never complete: it cannot prove a game gone.
+    expect(plan.complete).toEqual({ games: { updated: [['2024-05-30', '2024-05-31']] }, tags: { snapshot: [['2024-06-01', '2024-06-01']] } });
   });
 });

@@ -17,6 +17,8 @@ export interface LakeReadPlan {
   closed: LakePartitions;
   /** The closed partitions whose compaction marker is written. */
   compacted: LakePartitions;
+  /** The complete ones (not capped): only a complete snapshot proves a game is gone (dim_games.is_deleted). */
+  complete: LakePartitions;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function lakeReadPlan(store: ObjectStore): Promise<LakeReadPlan> {
   return {
     closed: byEndpointAndLoad(closed),
     compacted: byEndpointAndLoad(closed.filter((p) => compacted.has(partitionId(p.endpoint, p.load, p.date)))),
+    complete: byEndpointAndLoad(closed.filter((p) => p.complete)),
   };
 }
 

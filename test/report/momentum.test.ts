@@ -88,20 +88,26 @@ describe('momentum from one snapshot and the daily windows after it', () => {
     expect(grown.length, 'the windows hold games whose counts moved').toBeGreaterThan(3);
 
     const table = pageTable(html, 'momentum');
-    expect(table.columns).toEqual(['Rank', 'Game', `Added on ${SNAPSHOT_DAY}`, `Added on ${LAST_WINDOW}`, 'Growth']);
-    expect(table.rows).toEqual(
+    expect(table.columns).toEqual(['Stretch', 'Rank', 'Game', 'Added at the start', 'Added at the end', 'Growth']);
+    // The last 7 days start after the snapshot and before the first window: the same comparison as the whole history.
+    const rows = (from: string) =>
       grown.map((game, index) => [
+        `${from} to ${LAST_WINDOW}`,
         String(index + 1),
         game.name,
         game.before.toLocaleString('en-US'),
         game.after.toLocaleString('en-US'),
         `+${(game.after - game.before).toLocaleString('en-US')}`,
-      ]),
-    );
+      ]);
+    expect(table.rows).toEqual([...rows('2024-06-13'), ...rows(SNAPSHOT_DAY)]);
     const grownInAll = [...newest.values()].filter((game) => game.added > snapshot.get(game.id)!.added).length;
     const summary = decode(/<p class="summary" id="momentum-summary">([\s\S]*?)<\/p>/.exec(html)![1]!);
-    expect(summary).toContain(`on ${SNAPSHOT_DAY} (the first day of the game history) against its count on ${LAST_WINDOW}`);
-    expect(summary).toContain(`${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on ${SNAPSHOT_DAY} grew`);
-    expect(parseNumber(table.rows[0]![4]!)).toBe(grown[0]!.after - grown[0]!.before);
+    expect(summary).toContain(
+      `Over the last 7 days (2024-06-13 to ${LAST_WINDOW}), ${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on 2024-06-13 grew`,
+    );
+    expect(summary).toContain(
+      `Over the whole history, 19 days (${SNAPSHOT_DAY} to ${LAST_WINDOW}), ${grownInAll.toLocaleString('en-US')} of the ${GAMES.toLocaleString('en-US')} games known on ${SNAPSHOT_DAY} grew`,
+    );
+    expect(parseNumber(table.rows[0]![5]!)).toBe(grown[0]!.after - grown[0]!.before);
   });
 });

@@ -24,6 +24,9 @@ history as (
     select
         game_id,
         min(partition_date) as first_seen_on,
+        -- The newest partition that holds the game: a complete snapshot dated after it proves
+        -- the game gone (dim_games.is_deleted).
+        max(partition_date) as last_seen_on,
         count(*) as versions_seen,
         max(loaded_at) as last_loaded_at
     from observations
@@ -42,6 +45,7 @@ newest as (
 select
     newest.*,
     history.first_seen_on,
+    history.last_seen_on,
     history.versions_seen,
     history.last_loaded_at
 from newest

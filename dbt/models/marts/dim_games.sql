@@ -1,10 +1,27 @@
--- One row per game: its newest version (see int_games_latest), with counts of what it links to.
+-- One row per game: its newest version (see int_games_latest), with counts of what it links to,
+-- and whether the API still serves it. A game is deleted when the newest complete snapshot is
+-- dated after every partition that holds it: absent from that snapshot and from every updated
+-- partition since its date (a game edited after its window was read is in one of those).
 -- Incremental by game: a build replaces the games loaded since its mark (build_loads); what
--- they link to changed in the same build, and only for them.
+-- they link to changed in the same build, and only for them. A newer complete snapshot loads no
+-- row of a game it lacks, so the live games it proves gone are replaced as well.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='game_id') }}
+{%- set proof = newest_complete_snapshot('games') %}
+{%- set gone_before = "cast('" ~ proof ~ "' as date)" if proof else none %}
 {%- set rebuilt = "where game_id in (select games.game_id from games)" if is_incremental() else "" %}
 with games as (
     select * from {{ games_to_rebuild() }}
+    {%- if is_incremental() and gone_before %}
+    union all
+    select latest.*
+    from {{ ref('int_games_latest') }} as latest
+    where
+        latest.game_id in (
+            select held.game_id from {{ this }} as held
+            where not held.is_deleted and held.last_seen_on < {{ gone_before }}
+        )
+        and latest.game_id not in (select rebuilt.game_id from {{ games_to_rebuild() }} as rebuilt)
+    {%- endif %}
 ),
 
 genre_counts as (
@@ -66,6 +83,12 @@ select
     game.partition_load as version_load,
     game.partition_date as version_date,
     game.first_seen_on,
+    game.last_seen_on,
+    {% if gone_before -%}
+    game.last_seen_on < {{ gone_before }}
+    {%- else -%}
+    false
+    {%- endif %} as is_deleted,
     game.versions_seen,
     game.last_loaded_at
 from games as game

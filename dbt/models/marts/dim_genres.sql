@@ -3,12 +3,14 @@
 with seen_in_games as (
 
     select
-        genre_id,
-        min(genre_name) as genre_name,
-        min(genre_slug) as genre_slug,
-        count(*) as games_in_warehouse
-    from {{ ref('int_game_genres') }}
-    group by genre_id
+        seen.genre_id,
+        min(seen.genre_name) as genre_name,
+        min(seen.genre_slug) as genre_slug,
+        -- Live games only: a deleted game still names the entity, it no longer counts.
+        count(case when not game.is_deleted then 1 end) as games_in_warehouse
+    from {{ ref('int_game_genres') }} as seen
+    inner join {{ ref('dim_games') }} as game on seen.game_id = game.game_id
+    group by seen.genre_id
 
 )
 

@@ -3,12 +3,14 @@
 with seen_in_games as (
 
     select
-        parent_platform_id,
-        min(parent_platform_name) as parent_platform_name,
-        min(parent_platform_slug) as parent_platform_slug,
-        count(*) as games_in_warehouse
-    from {{ ref('int_game_parent_platforms') }}
-    group by parent_platform_id
+        seen.parent_platform_id,
+        min(seen.parent_platform_name) as parent_platform_name,
+        min(seen.parent_platform_slug) as parent_platform_slug,
+        -- Live games only: a deleted game still names the entity, it no longer counts.
+        count(case when not game.is_deleted then 1 end) as games_in_warehouse
+    from {{ ref('int_game_parent_platforms') }} as seen
+    inner join {{ ref('dim_games') }} as game on seen.game_id = game.game_id
+    group by seen.parent_platform_id
 
 )
 

@@ -3,12 +3,14 @@
 with seen_in_games as (
 
     select
-        platform_id,
-        min(platform_name) as platform_name,
-        min(platform_slug) as platform_slug,
-        count(*) as games_in_warehouse
-    from {{ ref('int_game_platforms') }}
-    group by platform_id
+        seen.platform_id,
+        min(seen.platform_name) as platform_name,
+        min(seen.platform_slug) as platform_slug,
+        -- Live games only: a deleted game still names the entity, it no longer counts.
+        count(case when not game.is_deleted then 1 end) as games_in_warehouse
+    from {{ ref('int_game_platforms') }} as seen
+    inner join {{ ref('dim_games') }} as game on seen.game_id = game.game_id
+    group by seen.platform_id
 
 )
 

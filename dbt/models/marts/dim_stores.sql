@@ -2,13 +2,15 @@
 with seen_in_games as (
 
     select
-        store_id,
-        min(store_name) as store_name,
-        min(store_slug) as store_slug,
-        min(store_domain) as store_domain,
-        count(*) as games_in_warehouse
-    from {{ ref('int_game_stores') }}
-    group by store_id
+        seen.store_id,
+        min(seen.store_name) as store_name,
+        min(seen.store_slug) as store_slug,
+        min(seen.store_domain) as store_domain,
+        -- Live games only: a deleted game still names the entity, it no longer counts.
+        count(case when not game.is_deleted then 1 end) as games_in_warehouse
+    from {{ ref('int_game_stores') }} as seen
+    inner join {{ ref('dim_games') }} as game on seen.game_id = game.game_id
+    group by seen.store_id
 
 )
 

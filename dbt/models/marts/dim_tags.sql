@@ -2,13 +2,15 @@
 with seen_in_games as (
 
     select
-        tag_id,
-        min(tag_name) as tag_name,
-        min(tag_slug) as tag_slug,
-        min(tag_language) as tag_language,
-        count(*) as games_in_warehouse
-    from {{ ref('int_game_tags') }}
-    group by tag_id
+        seen.tag_id,
+        min(seen.tag_name) as tag_name,
+        min(seen.tag_slug) as tag_slug,
+        min(seen.tag_language) as tag_language,
+        -- Live games only: a deleted game still names the entity, it no longer counts.
+        count(case when not game.is_deleted then 1 end) as games_in_warehouse
+    from {{ ref('int_game_tags') }} as seen
+    inner join {{ ref('dim_games') }} as game on seen.game_id = game.game_id
+    group by seen.tag_id
 
 )
 

@@ -1,5 +1,6 @@
 -- Releases, mean rating and mean Metacritic score per genre and release year. A mean counts only
--- the games that have the score: RAWG gives an unrated game a rating of 0.
+-- the games that have the score: RAWG gives an unrated game a rating of 0. Live games only
+-- (dim_games.is_deleted).
 with releases as (
 
     select
@@ -10,7 +11,7 @@ with releases as (
         game.metacritic
     from {{ ref('bridge_game_genres') }} as genre
     inner join {{ ref('dim_games') }} as game on genre.game_id = game.game_id
-    where game.release_year is not null
+    where game.release_year is not null and not game.is_deleted
 
 ),
 
@@ -20,7 +21,7 @@ year_totals as (
         release_year,
         count(*) as year_releases
     from {{ ref('dim_games') }}
-    where release_year is not null
+    where release_year is not null and not is_deleted
     group by release_year
 
 )

@@ -1,8 +1,9 @@
 -- Per store: how much of the catalogue in the warehouse it sells, how much only it sells, and
--- how well rated its games are. Stores that sell nothing here still appear, with zeros.
+-- how well rated its games are, counting live games only (dim_games.is_deleted). Stores that
+-- sell nothing here still appear, with zeros.
 with catalogue as (
 
-    select count(*) as catalogue_games from {{ ref('dim_games') }}
+    select count(*) as catalogue_games from {{ ref('dim_games') }} where not is_deleted
 
 ),
 
@@ -28,6 +29,7 @@ listings as (
     from {{ ref('bridge_game_stores') }} as listing
     inner join {{ ref('dim_games') }} as game on listing.game_id = game.game_id
     inner join store_counts on listing.game_id = store_counts.game_id
+    where not game.is_deleted
 
 ),
 

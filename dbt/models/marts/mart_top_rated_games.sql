@@ -2,7 +2,7 @@
 --   weighted = (n * rating + m * C) / (n + m)
 -- where n is the game's ratings count, C the mean rating of all rated games and m the prior
 -- weight (var weighted_rating_prior_count). A 5.0 from three ratings no longer beats a 4.6 from
--- thousands. Filter on weighted_rating_rank for a top N.
+-- thousands. Filter on weighted_rating_rank for a top N. Live games only (dim_games.is_deleted).
 with rated as (
 
     select
@@ -13,7 +13,7 @@ with rated as (
         ratings_count,
         metacritic
     from {{ ref('dim_games') }}
-    where ratings_count > 0
+    where ratings_count > 0 and not is_deleted
 
 ),
 
