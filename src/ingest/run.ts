@@ -63,7 +63,7 @@ export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise
   checkLakeOrigin(store, bound, origin);
   if (bound === undefined) {
     const other = (await runsSince(store)).map((run) => run.origin ?? apiOrigin(run.api)).find((seen) => seen !== origin);
-    checkLakeOrigin(store, other, origin);
+    checkLakeOrigin(store, other, origin, 'its run records');
   }
   return { origin, bound: bound !== undefined };
 }

@@ -21,11 +21,11 @@ export async function readLakeOrigin(store: ObjectStore): Promise<string | undef
   return bytes ? parseStoredJson(originSchema, bytes, ORIGIN_KEY).origin : undefined;
 }
 
-/** Fails in one line, exit 2, when the lake is bound to another origin than `origin`. */
-export function checkLakeOrigin(store: ObjectStore, bound: string | undefined, origin: string): void {
+/** Fails in one line, exit 2, when the lake holds another origin's data than `origin`; `seenIn` says what told. */
+export function checkLakeOrigin(store: ObjectStore, bound: string | undefined, origin: string, seenIn = `its ${ORIGIN_KEY}`): void {
   if (bound === undefined || bound === origin) return;
   throw new LakeBoundError(
-    `the lake ${store.location} holds data from ${bound} (its ${ORIGIN_KEY}), not from ${origin}: give this API its own lake with LAKE_URL (or --lake)`,
+    `the lake ${store.location} holds data from ${bound} (${seenIn}), not from ${origin}: give this API its own lake with LAKE_URL (or --lake)`,
   );
 }
 

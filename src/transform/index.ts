@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadEndpoints } from '../config/load.js';
+import { catalogueStatus } from '../ingest/catalogue.js';
 import { openLake } from '../lake/open.js';
+import { readLakeOrigin } from '../lake/origin.js';
 import { forgetBuiltFrom, readBuiltFrom, recordBuiltFrom, type BuildVerdict } from './built-from.js';
 import type { DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
@@ -81,6 +84,11 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
+  // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
+  if (lakeUrl) {
+    const store = openLakeOf(settings, lakeUrl);
+    verdict.catalogue = await catalogueStatus(loadEndpoints(), store, { origin: await readLakeOrigin(store) });
+  }
   if (settings.warehousePath) recordBuiltFrom(settings.warehousePath, lakeUrl!, verdict);
   return { warehousePath: settings.warehousePath, logPath, verdict };
 }
