@@ -15,6 +15,9 @@ export class ConfigError extends GmpError {
   override readonly exitCode = 2;
 }
 
+/** The lake holds another API's data: a usage error, exit 2; the run sends no request. */
+export class LakeBoundError extends ConfigError {}
+
 /** The API refused the key: missing or unknown. Never retried. */
 export class ApiKeyError extends GmpError {}
 

@@ -73,6 +73,7 @@ export const SOURCE_IGNORE = [
   '.venv',
   '**/.venv',
   '.lake',
+  '.lake-api',
   '.warehouse',
   '.minio',
   '.s3',

@@ -1,7 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { monthRuns } from '../ingest/run-record.js';
 import { defineCommand } from './define.js';
-import { lakeFrom, withLake } from './options.js';
+import { lakeFrom, loadEndpoints, withLake } from './options.js';
+import { catalogueGaps, catalogueStatus } from '../ingest/catalogue.js';
+import { readLakeOrigin } from '../lake/origin.js';
 import { lakeStatus } from '../ingest/status.js';
 import { partitionId } from '../lake/layout.js';
 
@@ -22,18 +24,24 @@ const status = defineCommand({
   builder: (yargs) => withLake(yargs).option('json', { type: 'boolean', default: false }),
   handler: async (args) => {
     const store = lakeFrom(args);
-    const [partitions, runs] = await Promise.all([lakeStatus(store), monthRuns(store)]);
+    const origin = await readLakeOrigin(store);
+    const [partitions, runs, catalogue] = await Promise.all([lakeStatus(store), monthRuns(store), catalogueStatus(loadEndpoints(), store, { origin })]);
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
-      process.stdout.write(`${JSON.stringify({ lake: store.location, partitions: withIds, runs: runs.map(({ partitions: _, ...run }) => run) })}\n`);
+      const summary = { lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runs.map(({ partitions: _, ...run }) => run) };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
       return;
     }
-    process.stdout.write(`lake ${store.location}\n`);
+    process.stdout.write(`lake ${store.location}${origin ? `, bound to ${origin}` : ', not bound to an API yet'}\n`);
     if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
     for (const p of partitions) {
       process.stdout.write(
         `  ${partitionId(p.endpoint, p.load, p.date)}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
       );
+    }
+    for (const status of catalogue) {
+      const gaps = catalogueGaps(status);
+      process.stdout.write(gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`);
     }
     if (!runs.length) process.stdout.write('no runs this month\n');
     const byApi = new Map<string, { runs: number; requests: number }>();

@@ -2,7 +2,14 @@ import type { Argv } from 'yargs';
 import { loadEndpoints } from '../config/load.js';
 import type { EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_LAKE_URL, DEFAULT_WAREHOUSE_PATH } from '../config/defaults.js';
+import {
+  DEFAULT_API_LAKE_URL,
+  DEFAULT_API_WAREHOUSE_PATH,
+  DEFAULT_LAKE_URL,
+  DEFAULT_WAREHOUSE_PATH,
+  defaultLakeUrl,
+  defaultWarehousePath,
+} from '../config/defaults.js';
 import { openLake } from '../lake/open.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient } from '../source/client.js';
@@ -14,8 +21,8 @@ export function withLake<T>(yargs: Argv<T>) {
     .option('lake', {
       type: 'string',
       describe: 'the lake: file://DIR or s3://BUCKET[/PREFIX] [env LAKE_URL]',
-      default: process.env.LAKE_URL || DEFAULT_LAKE_URL,
-      defaultDescription: DEFAULT_LAKE_URL,
+      default: process.env.LAKE_URL || defaultLakeUrl(process.env),
+      defaultDescription: `${DEFAULT_LAKE_URL}; ${DEFAULT_API_LAKE_URL} with RAWG_API_KEY set`,
     })
     .option('s3-endpoint', {
       type: 'string',
@@ -30,13 +37,13 @@ export function withWarehouse<T>(yargs: Argv<T>, describe: string) {
     type: 'string',
     describe: `${describe} [env WAREHOUSE_PATH]`,
     default: warehouseFromEnv(),
-    defaultDescription: DEFAULT_WAREHOUSE_PATH,
+    defaultDescription: `${DEFAULT_WAREHOUSE_PATH}; ${DEFAULT_API_WAREHOUSE_PATH} with RAWG_API_KEY set`,
   });
 }
 
 /** The warehouse a command without a --warehouse flag builds and reads. */
 export function warehouseFromEnv(): string {
-  return process.env.WAREHOUSE_PATH || DEFAULT_WAREHOUSE_PATH;
+  return process.env.WAREHOUSE_PATH || defaultWarehousePath(process.env);
 }
 
 /** The interpreter that makes the dbt venv. */

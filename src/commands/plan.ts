@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { describeBacklog } from '../ingest/backlog.js';
 import { planRun } from '../ingest/run.js';
 import type { WorkPlan } from '../ingest/planner.js';
 import { defineCommand } from './define.js';
@@ -26,7 +27,7 @@ export const planCommand = defineCommand({
       await store.putIfAbsent(`_plans/${name}/plan.json`, JSON.stringify(plan));
       await store.putIfAbsent(`_plans/${name}/shards.json`, JSON.stringify(plan.shards));
     }
-    process.stdout.write(args.json ? `${JSON.stringify(plan)}\n` : describePlan(plan));
+    process.stdout.write(args.json ? `${JSON.stringify(plan)}\n` : describePlan(plan, args.mode === 'daily'));
   },
 });
 
@@ -38,7 +39,7 @@ function planName(text: string): string {
   return text;
 }
 
-function describePlan(plan: WorkPlan): string {
+function describePlan(plan: WorkPlan, daily: boolean): string {
   const lines = plan.units.map((unit) => {
     const pages = unit.pages === null ? 'size unknown until page 1' : `${unit.pages} pages`;
     const cost =
@@ -48,6 +49,8 @@ function describePlan(plan: WorkPlan): string {
     return `${unit.id}: ${unit.state}, ${pages}; needs ${cost} API requests${unit.backfill ? ' (backfill: a share of the budget per daily run)' : ''}`;
   });
   const { budget } = plan;
+  // A daily run's open `updated` days are what the lake is behind by.
+  if (daily) for (const { endpoint, days } of plan.backlog) lines.push(`${endpoint}: ${describeBacklog(days)}`);
   lines.push(
     `about ${plan.apiRequestsExpected} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
   );

@@ -1,4 +1,5 @@
 import { NotCurrentError } from '../errors.js';
+import { catalogueGaps } from '../ingest/catalogue.js';
 import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
 import { stderrLog } from './log.js';
 
@@ -10,6 +11,14 @@ const LISTED = 5;
  * terminal, otherwise a JSON event (level warn, or error past errorAfterDays) with the figures.
  */
 export function printVerdict(verdict: BuildVerdict, interactive = Boolean(process.stderr.isTTY)): void {
+  // A catalogue not read whole, or days behind: a warning, not a failure (a backfill takes weeks).
+  for (const catalogue of verdict.catalogue ?? []) {
+    const gaps = catalogueGaps(catalogue);
+    if (!gaps.length) continue;
+    const message = `not current: ${gaps.join('; ')}`;
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog().warn({ event: 'catalogue-incomplete', ...catalogue }, message);
+  }
   for (const stale of staleEndpoints(verdict)) {
     const message = staleLine(stale);
     if (interactive) process.stderr.write(`${message}\n`);

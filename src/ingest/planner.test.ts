@@ -70,7 +70,13 @@ describe('the planner (a lake on disk, no API)', () => {
   it("gives a daily run's backfill what is left once every remaining day keeps its own needs", async () => {
     const store = await backfillLake();
     // The day before yesterday's `updated` partition held 73 pages: yesterday's is expected to cost as much.
-    await store.putIfAbsent('raw/games/load=updated/date=2026-12-19/_SUCCESS', JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }));
+    // Every day since the backfill opened is sealed but yesterday, so yesterday's is all the daily run owes.
+    for (let day = new Date(`${D}T00:00:00Z`); day < new Date('2026-12-20T00:00:00Z'); day.setUTCDate(day.getUTCDate() + 1)) {
+      await store.putIfAbsent(
+        `raw/games/load=updated/date=${day.toISOString().slice(0, 10)}/_SUCCESS`,
+        JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }),
+      );
+    }
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, now);
     const plan = planWork(work, { ...options, budget: budget(1_100) });
     expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({ apiRequestsKnown: 1, apiRequestsExpected: 73 });

@@ -46,6 +46,8 @@ export interface WorkPlan {
   backfillPages: number;
   runsNeeded: number;
   monthsNeeded: number;
+  /** Per endpoint, the `updated` days the plan still has to fetch, oldest first: a daily run's backlog. */
+  backlog: { endpoint: string; days: string[] }[];
   shards: Shard[];
 }
 
@@ -87,8 +89,16 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
     backfillPages,
     runsNeeded,
     monthsNeeded,
+    backlog: backlogOf(open),
     shards: shardsOf(open, { ...options, backfillPages }),
   };
+}
+
+/** The open `updated` units' days, by endpoint, in the order they run (oldest first). */
+function backlogOf(open: PlannedUnit[]): WorkPlan['backlog'] {
+  const byEndpoint = new Map<string, string[]>();
+  for (const unit of open) if (unit.load === 'updated') byEndpoint.set(unit.endpoint, [...(byEndpoint.get(unit.endpoint) ?? []), unit.date]);
+  return [...byEndpoint].map(([endpoint, days]) => ({ endpoint, days }));
 }
 
 /** What a day's work of this kind costs: a listing's pages, spread over the days between its snapshots. */

@@ -24,6 +24,8 @@ export const runRecordSchema = z.object({
   runId: z.string(),
   /** The API's base URL (never with a key). */
   api: z.string(),
+  /** The API's origin, as the lake is bound to it (absent from records written before lakes were bound). */
+  origin: z.string().optional(),
   startedAt: z.string(),
   finishedAt: z.string(),
   outcome: z.enum(['complete', 'incomplete', 'failed', 'interrupted']),

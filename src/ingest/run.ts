@@ -9,7 +9,9 @@ import { apiIdentity, budgetOf, Ledger, type Budget } from './ledger.js';
 import { partitionLabel, type Partition } from './partition.js';
 import { planWork, type WorkPlan } from './planner.js';
 import { knownApiRequests, type ListingState } from './plan.js';
-import { newRunId, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
+import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
+import { isSandboxApi } from '../sandbox/base-path.js';
+import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
 import type { Work } from './select.js';
 
 export type IngestEvent =
@@ -42,6 +44,30 @@ export interface IngestOptions {
 /** The API a run talks to, safe to print and to store: no key, no credentials. */
 export const apiLabel = (baseUrl: string): string => redactUrl(baseUrl).replace(/\/$/, '');
 
+/** Every built-in sandbox serves the same kind of synthetic data, on whatever port it was given. */
+export const SANDBOX_ORIGIN = 'sandbox';
+
+/**
+ * The origin a lake and its run records name an API by: the ledger's identity of its base URL
+ * (host, port, path), and one origin for the built-in sandbox whatever its port.
+ */
+export const apiOrigin = (baseUrl: string): string => (isSandboxApi(baseUrl) ? SANDBOX_ORIGIN : apiIdentity(baseUrl));
+
+/**
+ * Fails (exit 2, before any API request) when the lake holds another API's data: its origin
+ * marker says so, or, for a lake filled before lakes were bound, its run records do.
+ */
+export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise<{ origin: string; bound: boolean }> {
+  const origin = apiOrigin(baseUrl);
+  const bound = await readLakeOrigin(store);
+  checkLakeOrigin(store, bound, origin);
+  if (bound === undefined) {
+    const other = (await runsSince(store)).map((run) => run.origin ?? apiOrigin(run.api)).find((seen) => seen !== origin);
+    checkLakeOrigin(store, other, origin, 'its run records');
+  }
+  return { origin, bound: bound !== undefined };
+}
+
 /** The month's budget for an API, from the ledger in the lake. */
 export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = new Date()): Promise<Budget> {
   return budgetOf(store, apiIdentity(baseUrl), source.monthlyRequestBudget, now);
@@ -52,6 +78,7 @@ export async function planRun(
   work: Work[],
   options: { store: ObjectStore; baseUrl: string; source: SourceSettings; maxPages?: number; shards?: number; now?: Date },
 ): Promise<WorkPlan> {
+  await checkLakeFor(options.store, options.baseUrl);
   const budget = await budgetFor(options.store, options.baseUrl, options.source, options.now);
   return planWork(work, {
     api: apiLabel(options.baseUrl),
@@ -73,6 +100,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const runId = newRunId();
   const startedAt = new Date();
   const api = apiLabel(options.api.baseUrl);
+  const lake = await checkLakeFor(store, options.api.baseUrl);
 
   const budget = await budgetFor(store, options.api.baseUrl, source, startedAt);
   const known = work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0);
@@ -82,7 +110,10 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     );
   }
   // A lake that cannot be written fails here, before the first API request is spent on it.
-  if (known > 0) await store.checkWritable();
+  if (known > 0) {
+    await store.checkWritable();
+    if (!lake.bound) await bindLake(store, lake.origin, startedAt);
+  }
   const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : budget.left);
   const client = new RawgClient({
     ...source,
@@ -109,6 +140,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const record = (outcome: RunRecord['outcome'], error?: string): RunRecord => ({
     runId,
     api,
+    origin: lake.origin,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     outcome,

@@ -32,10 +32,31 @@ const ids = (work: Awaited<ReturnType<typeof selectWork>>) =>
   work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
 
 describe('daily mode (memory lake, no API)', () => {
-  it("continues an open games snapshot as a backfill beside yesterday's `updated` partition, under the snapshot's own date", async () => {
-    const store = await lakeWith({ 'raw/games/load=snapshot/date=2026-11-03/_manifest.json': manifest('2026-11-03') });
+  it("continues an open games snapshot as a backfill beside the `updated` days since it opened, under the snapshot's own date", async () => {
+    const store = await lakeWith({ 'raw/games/load=snapshot/date=2026-11-28/_manifest.json': manifest('2026-11-28') });
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-01'));
-    expect(ids(work)).toEqual(['games/updated/2026-11-30', 'games/snapshot/2026-11-03 backfill']);
+    expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30', 'games/snapshot/2026-11-28 backfill']);
+  });
+
+  it('catches up every missed `updated` day, oldest first, from the newest sealed one up to yesterday', async () => {
+    const store = await lakeWith({ 'raw/games/load=updated/date=2026-12-07/_SUCCESS': success });
+    const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-10'));
+    expect(ids(work)).toEqual(['games/updated/2026-12-08', 'games/updated/2026-12-09']);
+    // An open day is resumed, not skipped: it is owed until sealed.
+    await store.putIfAbsent('raw/games/load=updated/date=2026-12-08/_manifest.json', manifest('2026-12-08'));
+    expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-10')))).toEqual([
+      'games/updated/2026-12-08',
+      'games/updated/2026-12-09',
+    ]);
+  });
+
+  it('owes no day before the newest snapshot: the catch-up starts on its date, beside the open backfill', async () => {
+    const store = await lakeWith({
+      'raw/games/load=updated/date=2026-11-01/_SUCCESS': success,
+      'raw/games/load=snapshot/date=2026-12-08/_manifest.json': manifest('2026-12-08'),
+    });
+    const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-10'));
+    expect(ids(work)).toEqual(['games/updated/2026-12-08', 'games/updated/2026-12-09', 'games/snapshot/2026-12-08 backfill']);
   });
 
   it('starts no games snapshot of its own', async () => {

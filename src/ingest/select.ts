@@ -3,6 +3,7 @@ import { findEndpoint } from '../config/load.js';
 import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
+import { backlogDays } from './backlog.js';
 import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
 import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId, unitId } from '../lake/layout.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
@@ -64,7 +65,10 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
   const endpoints = all ? file.endpoints : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
 
   const date = selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
-  const updatedDays = selection.from ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to')) : [date ?? yesterdayUtc(now)];
+  const givenDays = selection.from ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to')) : date ? [date] : undefined;
+  // A daily run catches up every day the lake still owes, oldest first; `--mode updated` takes yesterday.
+  const updatedDaysOf = async (endpoint: Endpoint): Promise<string[]> =>
+    givenDays ?? (mode === 'daily' ? backlogDays(store, endpoint, now) : [yesterdayUtc(now)]);
 
   const limit = pLimit(8);
   const plan = (partition: Partition) => limit(() => planPartition(store, partition));
@@ -77,14 +81,16 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     }
     if (updated) {
       work.push(
-        Promise.all(
-          updatedDays.map(async (day) => {
-            const dayPlan = await plan(updatedPartition(endpoint, day));
-            // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
-            if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
-            const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
-            return { plan: dayPlan, backfill: false, ...typical(before) };
-          }),
+        updatedDaysOf(endpoint).then((days) =>
+          Promise.all(
+            days.map(async (day) => {
+              const dayPlan = await plan(updatedPartition(endpoint, day));
+              // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
+              if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
+              const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
+              return { plan: dayPlan, backfill: false, ...typical(before) };
+            }),
+          ),
         ),
       );
       if (mode === 'daily' && date === undefined) {

@@ -44,7 +44,7 @@ export async function renderPage({ warehouseGames, sections, lake, builtFrom, ve
 <body>
 <header>
 <h1>Game market report</h1>
-${renderStatusBanner(verdict)}
+${renderStatusBanner(verdict, warehouseGames.games)}
 <p class="lede">${esc(plural(warehouseGames.games, 'game'))} in the warehouse${releasedSpan(warehouseGames)}. Generated ${esc(generatedAt.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 <p class="source source-${source.kind}"><strong>Data:</strong> ${source.html}</p>
 ${renderBuiltFrom(builtFrom, lake.location)}

@@ -1,17 +1,26 @@
+import { catalogueGaps } from '../ingest/catalogue.js';
 import type { BuildVerdict } from '../transform/built-from.js';
 import { escapeHtml as esc } from './escape.js';
 import { plural } from './format.js';
 
 /**
  * The report's first word on its data, from the verdict its warehouse's build recorded: current
- * (every endpoint within its freshness threshold, every dbt test passed), or what is stale and
- * what failed, with dates. Nothing when the build recorded no verdict: the lake warning says so.
+ * (every catalogue read whole and caught up, every endpoint within its freshness threshold, every
+ * dbt test passed), or what is missing, stale and failed, with dates. Nothing when the build
+ * recorded no verdict: the lake warning says so. `warehouseGames` is set beside the catalogues.
  */
-export function renderStatusBanner(verdict: BuildVerdict | undefined): string {
+export function renderStatusBanner(verdict: BuildVerdict | undefined, warehouseGames?: number): string {
   if (!verdict) return '';
+  const held = warehouseGames === undefined ? '' : ` The warehouse holds ${plural(warehouseGames, 'game')}.`;
   const checked = `checked when the warehouse was built, ${esc(utcMinute(verdict.checkedAt))} UTC`;
   const stale = (verdict.freshness ?? []).filter((endpoint) => endpoint.status !== 'fresh');
   const problems = [
+    ...(verdict.catalogue ?? [])
+      .filter((catalogue) => catalogueGaps(catalogue).length)
+      .map(
+        (catalogue) =>
+          `<li data-catalogue="${esc(catalogue.endpoint)}" data-backfill="${esc(catalogue.backfill.state)}" data-backlog-days="${catalogue.backlog.length}">${esc(sentence(catalogueGaps(catalogue).join('; ')))}.${esc(held)}</li>`,
+      ),
     ...stale.map((endpoint) => {
       const age = endpoint.newestDate
         ? `newest complete partition ${endpoint.newestDate}, ${plural(endpoint.ageDays ?? 0, 'day')} old`
@@ -40,8 +49,11 @@ export function renderStatusBanner(verdict: BuildVerdict | undefined): string {
     .map((endpoint) => endpoint.newestDate ?? '')
     .sort()
     .at(-1);
-  return `<p class="status status-current" data-status="current"><strong>Current</strong> as of ${esc(newest ?? '')}: every endpoint's newest complete partition is within its freshness threshold and every dbt test passed (${checked}).</p>`;
+  const whole = verdict.catalogue?.length ? 'every catalogue is read whole and caught up, ' : '';
+  return `<p class="status status-current" data-status="current"><strong>Current</strong> as of ${esc(newest ?? '')}: ${whole}every endpoint's newest complete partition is within its freshness threshold and every dbt test passed (${checked}).${esc(held)}</p>`;
 }
+
+const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function utcMinute(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16);

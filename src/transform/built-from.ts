@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { CatalogueStatus } from '../ingest/catalogue.js';
 import type { EndpointFreshness } from './freshness.js';
 import type { LakePartitions } from './lake-partitions.js';
 
@@ -19,6 +20,8 @@ export interface BuildVerdict {
   failedTests: string[];
   /** Models dbt skipped after a failed test: they hold the rows of their last build. */
   skippedModels: string[];
+  /** How complete each catalogue in the lake is (its backfill, its backlog of days); undefined when not checked. */
+  catalogue?: CatalogueStatus[];
 }
 
 /**

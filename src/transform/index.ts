@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadEndpoints } from '../config/load.js';
+import { catalogueStatus } from '../ingest/catalogue.js';
 import { openLake } from '../lake/open.js';
+import { readLakeOrigin } from '../lake/origin.js';
 import { buildInputsFingerprint } from './build-inputs.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildRecord, type BuildSaw, type BuildVerdict } from './built-from.js';
@@ -83,7 +85,9 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       build: 'none',
       message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
-    return { warehousePath, logPath: dbtLogPath('build', settings), verdict: verdictNow(warehousePath!, plan.last, dev!.saw), built: 'none' };
+    const verdict = verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined);
+    recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
+    return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }
   const args: string[] = [];
   if (plan.build === 'some') {
@@ -101,8 +105,15 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
+  // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
+  if (lakeUrl) verdict.catalogue = await catalogueOf(settings, lakeUrl);
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: plan.build };
+}
+
+async function catalogueOf(settings: DbtRunSettings, lakeUrl: string): Promise<BuildVerdict['catalogue']> {
+  const store = openLakeOf(settings, lakeUrl);
+  return catalogueStatus(loadEndpoints(), store, { origin: await readLakeOrigin(store) });
 }
 
 /**
@@ -135,15 +146,17 @@ function whereItBuilds(settings: DbtRunSettings): Record<string, string | undefi
 }
 
 /**
- * The last build's verdict at this moment, recorded in its place (the report reads it): its
- * failed tests (none, or it would be rebuilt) and each endpoint's freshness, aged to now.
+ * The last build's verdict at this moment: its failed tests (none, or it would be rebuilt), each
+ * endpoint's freshness aged to now, and the catalogue as the lake holds it now.
  */
-function verdictNow(warehousePath: string, record: BuildRecord & { verdict: BuildVerdict }, saw: BuildSaw): BuildVerdict {
+function verdictNow(last: BuildVerdict, catalogue: BuildVerdict['catalogue']): BuildVerdict {
   const now = new Date();
-  const last = record.verdict;
-  const verdict: BuildVerdict = { ...last, checkedAt: now.toISOString(), ...(last.freshness ? { freshness: freshnessAt(last.freshness, now) } : {}) };
-  recordBuiltFrom(warehousePath, record.lake, verdict, saw, record.builtAt);
-  return verdict;
+  return {
+    ...last,
+    checkedAt: now.toISOString(),
+    ...(last.freshness ? { freshness: freshnessAt(last.freshness, now) } : {}),
+    ...(catalogue ? { catalogue } : {}),
+  };
 }
 
 /** A build writes nothing tracked: generated files that differ from what endpoints.json gives stop it, naming them. */

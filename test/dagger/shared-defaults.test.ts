@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_DIR, HOST_LAKE, REPORT_ARGS, REPORT_FILE, SOURCE_IGNORE, Target, transformEnv, WAREHOUSE_FILE } from '../../dagger/src/commands.js';
-import { DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
+import { DEFAULT_API_LAKE_URL, DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
 import { parseLakeUrl } from '../../src/lake/url.js';
 
 /** A default relative to the working directory, as a path inside it (`./a/b` is `a/b`). */
@@ -30,9 +30,9 @@ describe('the Dagger module and gmp agree on the default paths', () => {
   });
 
   it('leaves the default lake, warehouse and report folders out of what it uploads', () => {
-    const lake = parseLakeUrl(DEFAULT_LAKE_URL);
-    expect(lake.kind).toBe('file');
-    for (const folder of [topFolder(lake.kind === 'file' ? lake.dir : ''), topFolder(DEFAULT_WAREHOUSE_PATH), topFolder(DEFAULT_REPORT_PATH)]) {
+    const lakes = [DEFAULT_LAKE_URL, DEFAULT_API_LAKE_URL].map(parseLakeUrl);
+    const lakeDirs = lakes.map((lake) => (lake.kind === 'file' ? lake.dir : ''));
+    for (const folder of [...lakeDirs.map(topFolder), topFolder(DEFAULT_WAREHOUSE_PATH), topFolder(DEFAULT_REPORT_PATH)]) {
       expect(SOURCE_IGNORE, folder).toContain(folder);
     }
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +176,41 @@ describe('freshness gate: gmp pipeline whose games window is past errorAfterDays
     );
     const page = banner(readFileSync(join(workDir, 'reports', 'market-report.html'), 'utf8'));
     expect(page).toMatchObject({ status: 'not-current', stale: ['games'], newest: [day(-1)], failedTests: [] });
+  }, 600_000);
+});
+
+describe('catalogue gate: gmp pipeline with a key on an empty lake (real dbt, DuckDB, sandbox as the API)', () => {
+  let sandbox: Sandbox;
+  let workDir: string;
+
+  beforeAll(async () => {
+    // As many games as the default sandbox: a few of them changed yesterday.
+    sandbox = await startSandbox({ games: 2000, seed: 3 });
+    workDir = realpathSync(mkdtempSync(join(tmpdir(), 'gmp-no-catalogue-')));
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('fetches only the day it owes, and the verdict and the report say the backfill was never opened, not current', async () => {
+    const env = cleanEnv({ RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    delete env.WAREHOUSE_PATH;
+    const result = await gmpIn(workDir, ['pipeline', '--max-pages', '1000'], env);
+    // A catalogue not read yet is a warning, not a failure: the backfill takes weeks at a real budget.
+    expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(0);
+    // Daily mode never opens the catalogue on its own: yesterday's changes are all the games it reads.
+    const games = join(workDir, '.lake-api', 'raw', 'games');
+    expect(readdirSync(games)).toEqual(['load=updated']);
+    expect(readdirSync(join(games, 'load=updated'))).toEqual([`date=${day(-1)}`]);
+    expect(events(result.stderr, 'catalogue-incomplete')).toEqual([
+      expect.objectContaining({ endpoint: 'games', backfill: { state: 'not-opened' }, apiCount: null, backlog: [] }),
+    ]);
+    const html = readFileSync(join(workDir, 'reports', 'market-report.html'), 'utf8');
+    expect(banner(html).status).toBe('not-current');
+    const gap = /<li data-catalogue="games" data-backfill="not-opened" data-backlog-days="0">([^<]*)<\/li>/.exec(html)?.[1];
+    expect(gap).toMatch(/catalogue backfill was never opened/);
+    expect(gap).toContain('gmp ingest --endpoint games --mode snapshot');
+    expect(gap).toMatch(/The warehouse holds \d+ games?\./);
   }, 600_000);
 });
