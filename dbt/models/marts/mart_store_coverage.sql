@@ -3,7 +3,9 @@
 -- sell nothing here still appear, with zeros.
 with catalogue as (
 
-    select count(*) as catalogue_games from {{ ref('dim_games') }} where not is_deleted
+    select count(*) as catalogue_games
+    from {{ ref('dim_games') }}
+    where not is_deleted
 
 ),
 
