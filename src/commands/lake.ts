@@ -1,4 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { now } from '../clock.js';
+import { monthOf, monthSpend } from '../ingest/ledger.js';
 import { monthRuns } from '../ingest/run-record.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, withLake } from './options.js';
@@ -18,14 +20,18 @@ const init = defineCommand({
 
 const status = defineCommand({
   command: 'status',
-  describe: "list the lake's partitions and this month's runs",
+  describe: "list the lake's partitions and this month's API spend",
   builder: (yargs) => withLake(yargs).option('json', { type: 'boolean', default: false }),
   handler: async (args) => {
     const store = lakeFrom(args);
-    const [partitions, runs] = await Promise.all([lakeStatus(store), monthRuns(store)]);
+    const month = monthOf(now());
+    // Spend is the ledger's, as `plan` and the budget read it: a killed run left no record but its blocks.
+    const [partitions, runs, spend] = await Promise.all([lakeStatus(store), monthRuns(store, now()), monthSpend(store, month)]);
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
-      process.stdout.write(`${JSON.stringify({ lake: store.location, partitions: withIds, runs: runs.map(({ partitions: _, ...run }) => run) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ lake: store.location, partitions: withIds, runs: runs.map(({ partitions: _, ...run }) => run), month, spend })}\n`,
+      );
       return;
     }
     process.stdout.write(`lake ${store.location}\n`);
@@ -35,14 +41,9 @@ const status = defineCommand({
         `  ${partitionId(p.endpoint, p.load, p.date)}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
       );
     }
-    if (!runs.length) process.stdout.write('no runs this month\n');
-    const byApi = new Map<string, { runs: number; requests: number }>();
-    for (const run of runs) {
-      const total = byApi.get(run.api) ?? { runs: 0, requests: 0 };
-      byApi.set(run.api, { runs: total.runs + 1, requests: total.requests + run.apiRequests });
-    }
-    for (const [api, total] of byApi)
-      process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
+    if (!spend.length) process.stdout.write(`no API requests in ${month}\n`);
+    for (const total of spend)
+      process.stdout.write(`${month}, ${total.api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.spent} API requests (from _ledger/)\n`);
   },
 });
 

@@ -3,9 +3,11 @@ import { BudgetExceededError, GmpError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient, type RawgClientOptions } from '../source/client.js';
 import { redactText, redactUrl } from '../source/redact.js';
+import { now as clockNow } from '../clock.js';
 import { todayUtc } from './dates.js';
 import { fetchPartition, type PageAllowance, type PartitionProgress } from './fetch-partition.js';
-import { apiIdentity, budgetOf, Ledger, type Budget } from './ledger.js';
+import { UnitLeases } from './lease.js';
+import { apiIdentity, budgetOf, Ledger, monthOf, type Budget } from './ledger.js';
 import { partitionLabel, type Partition } from './partition.js';
 import { planWork, type WorkPlan } from './planner.js';
 import { knownApiRequests, type ListingState } from './plan.js';
@@ -43,7 +45,7 @@ export interface IngestOptions {
 export const apiLabel = (baseUrl: string): string => redactUrl(baseUrl).replace(/\/$/, '');
 
 /** The month's budget for an API, from the ledger in the lake. */
-export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = new Date()): Promise<Budget> {
+export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = clockNow()): Promise<Budget> {
   return budgetOf(store, apiIdentity(baseUrl), source.monthlyRequestBudget, now);
 }
 
@@ -67,6 +69,7 @@ export async function planRun(
 /**
  * Checks the month's budget, then brings each selected partition to complete. Every request is
  * reserved in the ledger before it is sent; the run stops, resumable, when the budget is spent.
+ * Each unit is fetched under its lease: a unit another run holds is skipped, left to that run.
  */
 export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const { store, source, onEvent, work } = options;
@@ -83,7 +86,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   }
   // A lake that cannot be written fails here, before the first API request is spent on it.
   if (known > 0) await store.checkWritable();
-  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : budget.left);
+  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : source.monthlyRequestBudget);
+  const leases = new UnitLeases(store, runId);
   const client = new RawgClient({
     ...source,
     ...options.api,
@@ -106,7 +110,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
 
   const summaries: PartitionSummary[] = [];
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
-  const record = (outcome: RunRecord['outcome'], error?: string): RunRecord => ({
+  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
     api,
     startedAt: startedAt.toISOString(),
@@ -116,11 +120,15 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     apiRequests: client.requests,
     retries: client.retries,
     storeRequests: storeRequests(),
+    charged: ledger.charged(),
+    ...(month ? { month } : {}),
     partitions: summaries,
   });
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
-    const result = record(outcome, error);
     await ledger.close();
+    // The month's spend by every run, as the ledger holds it once this run's account is closed.
+    const now = await budgetFor(store, options.api.baseUrl, source).catch(() => undefined);
+    const result = record(outcome, error, now && { month: monthOf(clockNow()), spent: now.spent, budget: now.monthly });
     await writeRunRecord(store, result);
     return result;
   };
@@ -132,19 +140,24 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
     onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
-    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => ({
-      endpoint: partition.endpoint.name,
-      load: partition.load,
-      date: partition.date,
-      apiRequests: client.requests - before.requests,
-      pagesFetched: outcome.pagesFetched,
-      pagesSkipped: outcome.pagesSkipped,
-      storeRequests: partitionPlan.store.requests,
-      retries: client.retries - before.retries,
-      complete: outcome.complete,
-      ...(outcome.note ? { note: outcome.note } : {}),
-      durationMs: Math.round(performance.now() - started),
-    });
+    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => {
+      const leased = leases.takeSkipped();
+      const note = outcome.note ?? (leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined);
+      return {
+        endpoint: partition.endpoint.name,
+        load: partition.load,
+        date: partition.date,
+        apiRequests: client.requests - before.requests,
+        pagesFetched: outcome.pagesFetched,
+        pagesSkipped: outcome.pagesSkipped,
+        storeRequests: partitionPlan.store.requests,
+        retries: client.retries - before.retries,
+        complete: outcome.complete,
+        ...(note ? { note } : {}),
+        ...(leased.length ? { leased: leased.map((unit) => unit.unit) } : {}),
+        durationMs: Math.round(performance.now() - started),
+      };
+    };
     let summary: PartitionSummary;
     try {
       const outcome = await fetchPartition(partitionPlan, {
@@ -156,6 +169,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         runId,
         today: todayUtc(startedAt),
         signal: options.signal,
+        leases,
         ...(units ? { units } : {}),
         onProgress: (progress) => onEvent?.({ type: 'progress', partition, progress }),
       });
@@ -182,4 +196,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     throw options.signal.reason;
   }
   return finish(summaries.length === work.length && summaries.every((s) => s.complete) ? 'complete' : 'incomplete');
+}
+
+function leasedNote(holders: string[]): string {
+  const runs = [...new Set(holders)];
+  return `${holders.length} unit${holders.length === 1 ? '' : 's'} leased by run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}: skipped, left to ${runs.length === 1 ? 'it' : 'them'}; run again once done`;
 }
