@@ -158,7 +158,12 @@ class ListingFetcher {
     }
     if (state.status === 'capped') return { kind: 'incomplete', pages: state.pages, note: cappedNote(state.capped) };
     // New still: not selected, or the run stopped before its page 1 was asked.
-    if (!selected || state.status === 'new') return { kind: 'incomplete', pages: 0 };
+    if (!selected || (state.status === 'new' && (!this.ctx.leases || this.#mustStop()))) return { kind: 'incomplete', pages: 0 };
+    if (state.status === 'new') {
+      // Another run held it while this one sized: it may have sized it since, or let it go unsized.
+      const sized = await this.size(plan, true);
+      return sized.state.status === 'new' ? { kind: 'incomplete', pages: 0 } : this.bringToEnd(sized, selected);
+    }
 
     const result = await this.#leased<ListingResult | ListingPlan>(plan, true, (fresh) =>
       fresh.state.status === 'resume' ? this.#fetchListing(listing, fresh.state.manifest, fresh.state.present) : Promise.resolve(fresh),
