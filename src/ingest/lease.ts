@@ -64,11 +64,11 @@ export class UnitLeases {
     }
   }
 
-  /** The units skipped since the last call. */
+  /** The units skipped since the last call, each once. */
   takeSkipped(): LeasedUnit[] {
-    const skipped = this.#skipped;
+    const skipped = new Map(this.#skipped.map((leased) => [leased.unit, leased]));
     this.#skipped = [];
-    return skipped;
+    return [...skipped.values()];
   }
 
   async #take(listing: ListingRef): Promise<Lease | undefined> {

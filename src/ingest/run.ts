@@ -142,7 +142,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
     const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => {
       const leased = leases.takeSkipped();
-      const note = outcome.note ?? (leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined);
+      const notes = [outcome.note, leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined].filter(Boolean);
+      const note = notes.length ? notes.join('; ') : undefined;
       return {
         endpoint: partition.endpoint.name,
         load: partition.load,
