@@ -5,8 +5,12 @@
  * once, with a conditional write, under the next generation number of the unit's folder; the
  * newest generation is the lease. Taking, renewing, releasing and taking over an expired lease
  * all write the next generation, so of two runs racing for a unit exactly one wins: the other
- * skips it, or (the holder) stops taking new pages of it. Keys: src/lake/coordination.ts.
+ * skips it, or (the holder) stops taking new pages of it. A lease whose holder ran on this
+ * machine, in this PID namespace, and is gone (killed, crashed) is taken over at once, so a crashed
+ * run resumes without waiting; elsewhere it is taken over when it expires. Keys: src/lake/coordination.ts.
  */
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { now as clockNow } from '../clock.js';
 import { leaseGeneration, leaseKey, leasePrefix } from '../lake/coordination.js';
@@ -20,6 +24,9 @@ export const LEASE_SECONDS = 60;
 export const leaseSchema = z.object({
   runId: z.string(),
   expiresAt: z.string(),
+  /** Where the holder runs: a reader there can tell whether its process is alive. */
+  home: z.string().optional(),
+  pid: z.int().optional(),
   /** Written by the holder when it is done with the unit: the next run takes it at once. */
   released: z.boolean().optional(),
 });
@@ -29,6 +36,28 @@ type LeaseBody = z.infer<typeof leaseSchema>;
 export function leaseMs(env = process.env): number {
   const seconds = Number(env.GMP_LEASE_SECONDS ?? LEASE_SECONDS);
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : LEASE_SECONDS) * 1000;
+}
+
+/** This process's machine and PID namespace: where a PID names the same process. */
+function processHome(): string {
+  try {
+    return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return hostname();
+  }
+}
+
+const HOME = processHome();
+
+/** The holder ran here and its process is gone: its lease protects nothing. */
+function holderIsGone(lease: LeaseBody): boolean {
+  if (lease.home !== HOME || lease.pid === undefined || lease.pid === process.pid) return false;
+  try {
+    process.kill(lease.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** A unit skipped because another run holds it. */
@@ -76,9 +105,10 @@ export class UnitLeases {
     const newest = Math.max(0, ...generations);
     if (newest > 0) {
       const current = await this.#read(listing, newest);
-      if (!current.released && Date.parse(current.expiresAt) > this.now().getTime()) return this.#skip(listing, current.runId);
+      const live = !current.released && Date.parse(current.expiresAt) > this.now().getTime() && !holderIsGone(current);
+      if (live) return this.#skip(listing, current.runId);
     }
-    // Free, released or expired: the next generation is this run's, unless another run wrote it first.
+    // Free, released, expired or its holder gone: the next generation is this run's, unless another run wrote it first.
     const lease = new Lease(this.store, listing, this.runId, newest, this.ttlMs, this.now);
     if (!(await lease.extend())) return this.#skip(listing, (await this.#read(listing, newest + 1)).runId);
     lease.keepRenewed();
@@ -121,7 +151,13 @@ export class Lease {
   /** Writes the next generation with a new expiry; false when another run wrote it first. */
   async extend(released = false): Promise<boolean> {
     const expiresAt = released ? this.now().getTime() : this.now().getTime() + this.ttlMs;
-    const body: LeaseBody = { runId: this.runId, expiresAt: new Date(expiresAt).toISOString(), ...(released ? { released } : {}) };
+    const body: LeaseBody = {
+      runId: this.runId,
+      expiresAt: new Date(expiresAt).toISOString(),
+      home: HOME,
+      pid: process.pid,
+      ...(released ? { released } : {}),
+    };
     const written = await this.store.putIfAbsent(leaseKey(this.listing, this.generation + 1), JSON.stringify(body));
     if (!written) {
       this.#lost = true;

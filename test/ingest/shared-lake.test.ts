@@ -93,19 +93,44 @@ describe.each(LAKE_KINDS)('four gmp ingest at once on one %s lake', (kind) => {
   }, 240_000);
 });
 
-describe('a lease whose run died', () => {
-  it('is skipped while it lives and taken over once it expires: only the pages in flight are asked again', async () => {
-    const sandbox = await startSandbox({ games: 2000, seed: 7, today: '2026-11-21' });
+describe('the lease of a run that stops', () => {
+  const sandboxFor = () => startSandbox({ games: 2000, seed: 7, today: '2026-11-21' });
+
+  it('killed on this machine: the next run takes the unit over at once, asking again only the pages in flight', async () => {
+    const sandbox = await sandboxFor();
     try {
       const lake = await freshLake('local');
-      // Long enough for the next run to start while it lives, on a busy machine too.
-      const env = gmpEnv(lake, sandbox, { GMP_LEASE_SECONDS: '15' });
+      const env = gmpEnv(lake, sandbox);
       sandbox.control({ latencyMs: 40 });
       const killed = spawnGmp(['ingest', ...games], env);
       await waitFor(() => sandbox.stats().requests >= 10);
       killed.child.kill('SIGKILL');
       await killed.done;
       sandbox.control({ latencyMs: 0 });
+
+      const rerun = await runGmp(['ingest', ...games, '--json'], env);
+      expect(jsonLines(rerun.stdout)[0]).toMatchObject({ complete: true });
+      expect(leasedUnits(rerun)).toEqual([]);
+      const again = Object.keys(askedTwice(sandbox));
+      expect(again.length).toBeLessThanOrEqual(16); // the concurrency: at most the pages in flight at the kill
+      expect(sandbox.stats().requests).toBe(distinctRequests(sandbox) + again.length);
+    } finally {
+      await sandbox.close();
+    }
+  }, 60_000);
+
+  it('stalled (alive, not renewing): skipped while its lease lives, taken over once it expires; the stalled run then stops', async () => {
+    const sandbox = await sandboxFor();
+    try {
+      const lake = await freshLake('local');
+      // Long enough for the next run to start while it lives, on a busy machine too.
+      const env = gmpEnv(lake, sandbox, { GMP_LEASE_SECONDS: '15' });
+      sandbox.control({ latencyMs: 40 });
+      const stalled = spawnGmp(['ingest', ...games, '--json'], env);
+      await waitFor(() => sandbox.stats().requests >= 10);
+      stalled.child.kill('SIGSTOP');
+      sandbox.control({ latencyMs: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // requests it wrote just before the stop arrive
 
       const before = sandbox.stats().requests;
       const blocked = await runGmp(['ingest', ...games, '--json'], env);
@@ -114,19 +139,24 @@ describe('a lease whose run died', () => {
       expect(jsonLines(blocked.stdout)[0]).toMatchObject({ complete: false, apiRequests: 0 });
       expect(sandbox.stats().requests).toBe(before);
 
-      // Until the dead run's newest lease has expired.
+      // Until the stalled run's newest lease has expired.
       const newest = (await lake.store.list('_leases/')).at(-1)!;
       const { expiresAt } = JSON.parse(new TextDecoder().decode(await lake.store.get(newest))) as { expiresAt: string };
       await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 200));
       const takeOver = await runGmp(['ingest', ...games, '--json'], env);
       expect(jsonLines(takeOver.stdout)[0]).toMatchObject({ complete: true });
+
+      stalled.child.kill('SIGCONT');
+      const resumed = await stalled.done;
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(jsonLines(resumed.stdout)[0]).toMatchObject({ complete: false });
       const again = Object.keys(askedTwice(sandbox));
-      expect(again.length).toBeLessThanOrEqual(16); // the concurrency: at most the pages in flight at the kill
+      expect(again.length).toBeLessThanOrEqual(16); // at most the pages it had in flight when it stalled
       expect(sandbox.stats().requests).toBe(distinctRequests(sandbox) + again.length);
     } finally {
       await sandbox.close();
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('a run across a month end', () => {
