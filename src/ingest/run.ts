@@ -127,8 +127,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
     await ledger.close();
     // The month's spend by every run, as the ledger holds it once this run's account is closed.
-    const now = await budgetFor(store, options.api.baseUrl, source).catch(() => undefined);
-    const result = record(outcome, error, now && { month: monthOf(clockNow()), spent: now.spent, budget: now.monthly });
+    const at = clockNow();
+    const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
+    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
     await writeRunRecord(store, result);
     return result;
   };
