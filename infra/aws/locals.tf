@@ -14,10 +14,11 @@ locals {
 
   lake_url = "s3://${var.lake_bucket_name}"
   # The only prefixes the ingest task may touch: pages, run records, the request ledger, the
-  # plans the planner saves (the state machine reads those) and the compacted partitions.
+  # leases on units, the plans the planner saves (the state machine reads those) and the
+  # compacted partitions.
   plans_prefix         = "_plans/"
   compact_prefix       = "compact/"
-  ingest_lake_prefixes = ["raw/", "_runs/", "_ledger/", local.plans_prefix, local.compact_prefix]
+  ingest_lake_prefixes = ["raw/", "_runs/", "_ledger/", "_leases/", local.plans_prefix, local.compact_prefix]
   # The transform task only reads what the warehouse is built from.
   transform_lake_prefixes = ["raw/", "_runs/", local.compact_prefix]
 }

@@ -1,4 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { now } from '../clock.js';
+import { monthOf, monthSpend } from '../ingest/ledger.js';
 import { monthRuns } from '../ingest/run-record.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, loadEndpoints, withLake } from './options.js';
@@ -20,16 +22,23 @@ const init = defineCommand({
 
 const status = defineCommand({
   command: 'status',
-  describe: "list the lake's partitions and this month's runs",
+  describe: "list the lake's partitions and this month's API spend",
   builder: (yargs) => withLake(yargs).option('json', { type: 'boolean', default: false }),
   handler: async (args) => {
     const store = lakeFrom(args);
     const origin = await readLakeOrigin(store);
-    const [partitions, runs, catalogue] = await Promise.all([lakeStatus(store), monthRuns(store), catalogueStatus(loadEndpoints(), store, { origin })]);
+    const month = monthOf(now());
+    // Spend is the ledger's, as `plan` and the budget read it: a killed run left no record but its blocks.
+    const [partitions, runs, spend, catalogue] = await Promise.all([
+      lakeStatus(store),
+      monthRuns(store, now()),
+      monthSpend(store, month),
+      catalogueStatus(loadEndpoints(), store, { origin }),
+    ]);
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
-      const summary = { lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runs.map(({ partitions: _, ...run }) => run) };
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      const runList = runs.map(({ partitions: _, ...run }) => run);
+      process.stdout.write(`${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runList, month, spend })}\n`);
       return;
     }
     process.stdout.write(`lake ${store.location}${origin ? `, bound to ${origin}` : ', not bound to an API yet'}\n`);
@@ -43,14 +52,9 @@ const status = defineCommand({
       const gaps = catalogueGaps(status);
       process.stdout.write(gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`);
     }
-    if (!runs.length) process.stdout.write('no runs this month\n');
-    const byApi = new Map<string, { runs: number; requests: number }>();
-    for (const run of runs) {
-      const total = byApi.get(run.api) ?? { runs: 0, requests: 0 };
-      byApi.set(run.api, { runs: total.runs + 1, requests: total.requests + run.apiRequests });
-    }
-    for (const [api, total] of byApi)
-      process.stdout.write(`this month, ${api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.requests} API requests\n`);
+    if (!spend.length) process.stdout.write(`no API requests in ${month}\n`);
+    for (const total of spend)
+      process.stdout.write(`${month}, ${total.api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.spent} API requests (from _ledger/)\n`);
   },
 });
 

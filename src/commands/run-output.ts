@@ -55,6 +55,8 @@ function printRun(record: RunRecord, json: boolean): void {
     lines.push(
       `run ${record.runId}: ${plural(t.apiRequests, 'API request')}, ${plural(t.retries, 'retry').replace('retrys', 'retries')}, ${plural(t.storeRequests, 'store request')} in ${(durationMs / 1000).toFixed(1)} s${t.complete ? '' : '; run again to finish what is open'}`,
     );
+    const { month } = record;
+    if (month) lines.push(`${month.month}: ${month.spent} of ${month.budget} API requests spent by all runs (from _ledger/)`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -5,7 +5,8 @@ import { envelopeSchema } from '../source/envelope.js';
 import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
 import { cappedKey, listingPrefix, manifestKey, pageKey, pageNumber, splitKey, successKey, unitId, type Window } from '../lake/layout.js';
 import { listingParams, type Listing } from './partition.js';
-import { isClosed, type ListingPlan, type PartitionPlan } from './plan.js';
+import type { Lease, UnitLeases } from './lease.js';
+import { isClosed, planListingNow, type ListingPlan, type PartitionPlan } from './plan.js';
 import { splitWindow, snapshotWindow } from './windows.js';
 
 /** Shared by the partitions of one run: how many more pages `--max-pages` allows. */
@@ -44,6 +45,8 @@ export interface FetchContext {
   signal?: AbortSignal;
   /** Unit ids to work on (the partition's, or some of its windows'); default: all of it. */
   units?: Set<string>;
+  /** Leases shared with other runs on the lake: a unit another run holds is skipped. */
+  leases?: UnitLeases;
   onProgress?: (progress: PartitionProgress) => void;
 }
 
@@ -94,6 +97,8 @@ class ListingFetcher {
   /** Page-1 probes of sibling windows run side by side, as many as pages would. */
   readonly #probes: LimitFunction;
   #sizingFailed = false;
+  /** The lease of the listing whose pages are being fetched: lost, no new page starts. */
+  #lease: Lease | undefined;
 
   constructor(
     private readonly store: ObjectStore,
@@ -116,14 +121,19 @@ class ListingFetcher {
       return { listing, state: { ...state, windows } };
     }
     if (state.status !== 'new' || !selected) return plan;
-    let probe: Probe;
+    let probe: Probe | ListingPlan | 'leased';
     try {
-      probe = await this.#probes(() => this.#probe(listing));
+      // Page 1 is asked only while this run holds the listing, and only if no run has sized it since.
+      probe = await this.#probes(() =>
+        this.#leased<Probe | ListingPlan>(plan, false, (fresh) => (fresh.state.status === 'new' ? this.#probe(listing) : Promise.resolve(fresh))),
+      );
     } catch (error) {
       // One fatal error (quota, key, store) stops the sizing: the probes still queued ask nothing.
       this.#sizingFailed = true;
       throw error;
     }
+    if (probe === 'leased') return plan;
+    if ('listing' in probe) return this.size(probe, selected);
     switch (probe.kind) {
       case 'sized':
         return { listing, state: { status: 'resume', manifest: probe.manifest, present: probe.present } };
@@ -148,9 +158,19 @@ class ListingFetcher {
     }
     if (state.status === 'capped') return { kind: 'incomplete', pages: state.pages, note: cappedNote(state.capped) };
     // New still: not selected, or the run stopped before its page 1 was asked.
-    if (!selected || state.status === 'new') return { kind: 'incomplete', pages: 0 };
+    if (!selected || (state.status === 'new' && (!this.ctx.leases || this.#mustStop()))) return { kind: 'incomplete', pages: 0 };
+    if (state.status === 'new') {
+      // Another run held it while this one sized: it may have sized it since, or let it go unsized.
+      const sized = await this.size(plan, true);
+      return sized.state.status === 'new' ? { kind: 'incomplete', pages: 0 } : this.bringToEnd(sized, selected);
+    }
 
-    const result = await this.#fetchListing(listing, state.manifest, state.present);
+    const result = await this.#leased<ListingResult | ListingPlan>(plan, true, (fresh) =>
+      fresh.state.status === 'resume' ? this.#fetchListing(listing, fresh.state.manifest, fresh.state.present) : Promise.resolve(fresh),
+    );
+    if (result === 'leased') return { kind: 'incomplete', pages: state.present.size };
+    // Another run moved the listing on (completed, split or capped it) before this one held it.
+    if ('listing' in result) return this.bringToEnd(result, selected);
     switch (result.kind) {
       case 'complete':
         return result;
@@ -188,7 +208,26 @@ class ListingFetcher {
   }
 
   #mustStop(): boolean {
-    return this.ctx.allowance.remaining <= 0 || Boolean(this.ctx.signal?.aborted);
+    return this.ctx.allowance.remaining <= 0 || Boolean(this.ctx.signal?.aborted) || Boolean(this.#lease?.lost);
+  }
+
+  /**
+   * `work` on the listing as the lake holds it once this run holds its lease (another run may
+   * have moved it on meanwhile); 'leased' when another run holds it. `fetching`: the lease, if
+   * lost, stops the listing's pages (a probe is one request, past stopping).
+   */
+  async #leased<T>(plan: ListingPlan, fetching: boolean, work: (fresh: ListingPlan) => Promise<T>): Promise<T | 'leased'> {
+    const { leases } = this.ctx;
+    if (!leases) return work(plan);
+    const held = await leases.hold(plan.listing, async (lease) => {
+      if (fetching) this.#lease = lease;
+      try {
+        return await work(await planListingNow(this.store, plan.listing));
+      } finally {
+        if (fetching) this.#lease = undefined;
+      }
+    });
+    return held ? held.value : 'leased';
   }
 
   #take(): boolean {

@@ -1,17 +1,22 @@
 /**
- * The month's API spend, recorded before it happens. A run reserves requests in blocks, each an
- * object whose key names its size, before sending them; when it ends it writes what it
- * really used. A run killed by any signal has therefore counted every request it sent, and at
- * most one block more. One LIST of the month's folder sums it all:
- *   _ledger/{YYYY-MM}/{api}/{runId}/{seq}-{n}     n requests reserved
- *   _ledger/{YYYY-MM}/{api}/{runId}/final-{n}     the run used n in all (replaces its blocks)
+ * The month's API spend, recorded before it happens, shared by every run on the lake. A run
+ * reserves requests in blocks, each an object whose key names its size, before sending them; each
+ * block is taken only if the month's spend, read from the ledger at that moment, leaves room, so
+ * runs at once together overshoot the budget by at most one block each. A request is charged to
+ * the UTC month in which it is sent: a run that crosses a month end closes the old month's account
+ * (its `final`) and opens one in the new month. A run killed by any signal has counted every
+ * request it sent, and at most one block more. Keys: src/lake/coordination.ts.
  */
+import { now as clockNow } from '../clock.js';
 import { BudgetExceededError } from '../errors.js';
+import { ledgerApiPrefix, ledgerBlockKey, ledgerFinalKey, ledgerMonthPrefix, parseLedgerKey } from '../lake/coordination.js';
 import type { ObjectStore } from '../lake/store.js';
 
-const LEDGER = '_ledger/';
 /** Requests reserved at once: the most a killed run can have counted without sending. */
 export const LEDGER_BLOCK = 16;
+
+/** A URL path as a key segment: `/sandbox/api/` is `_sandbox_api`. */
+export const pathSegment = (path: string): string => path.replace(/\/+$/, '').replace(/\//g, '_');
 
 /**
  * The API a budget belongs to, as a key segment: host, port and path, lower case, without
@@ -22,30 +27,47 @@ export function apiIdentity(baseUrl: string): string {
   let host = url.hostname.toLowerCase();
   if (host === 'localhost' || host === '[::1]' || /^127\./.test(host)) host = '127.0.0.1';
   const port = url.port ? `-${url.port}` : '';
-  const path = url.pathname.replace(/\/+$/, '').replace(/\//g, '_');
-  return `${host}${port}${path}`;
+  return `${host}${port}${pathSegment(url.pathname)}`;
 }
 
-export const monthOf = (now: Date): string => now.toISOString().slice(0, 7);
+export const monthOf = (time: Date): string => time.toISOString().slice(0, 7);
 
-const monthPrefix = (api: string, month: string): string => `${LEDGER}${month}/${api}/`;
+/** One API's spend in a month: the requests charged and the runs that made them. */
+export interface ApiSpend {
+  api: string;
+  spent: number;
+  runs: number;
+}
+
+/**
+ * Every API's spend in one month (UTC), from one LIST: a run's `final` when it wrote one for the
+ * month, else its blocks (a run still going, or killed).
+ */
+export async function monthSpend(store: ObjectStore, month: string, prefix = ledgerMonthPrefix(month)): Promise<ApiSpend[]> {
+  const runs = new Map<string, { api: string; reserved: number; final?: number }>();
+  for (const key of await store.list(prefix)) {
+    const entry = parseLedgerKey(key, month);
+    if (!entry) continue;
+    const id = `${entry.api}/${entry.runId}`;
+    const run = runs.get(id) ?? { api: entry.api, reserved: 0 };
+    if (entry.kind === 'final') run.final = entry.count;
+    else run.reserved += entry.count;
+    runs.set(id, run);
+  }
+  const byApi = new Map<string, ApiSpend>();
+  for (const run of runs.values()) {
+    const total = byApi.get(run.api) ?? { api: run.api, spent: 0, runs: 0 };
+    total.spent += run.final ?? run.reserved;
+    total.runs += 1;
+    byApi.set(run.api, total);
+  }
+  return [...byApi.values()].sort((a, b) => a.api.localeCompare(b.api));
+}
 
 /** Requests spent against one API in one month (UTC), from one LIST. */
 export async function spentInMonth(store: ObjectStore, api: string, month: string): Promise<number> {
-  const prefix = monthPrefix(api, month);
-  const byRun = new Map<string, { reserved: number; final?: number }>();
-  for (const key of await store.list(prefix)) {
-    const match = /^([^/]+)\/(final|\d+)-(\d+)$/.exec(key.slice(prefix.length));
-    if (!match) continue;
-    const [, run, kind, count] = match as unknown as [string, string, string, string];
-    const entry = byRun.get(run) ?? { reserved: 0 };
-    if (kind === 'final') entry.final = Number(count);
-    else entry.reserved += Number(count);
-    byRun.set(run, entry);
-  }
-  let spent = 0;
-  for (const entry of byRun.values()) spent += entry.final ?? entry.reserved;
-  return spent;
+  const [spend] = await monthSpend(store, month, ledgerApiPrefix(month, api));
+  return spend?.spent ?? 0;
 }
 
 export interface Budget {
@@ -54,58 +76,93 @@ export interface Budget {
   left: number;
 }
 
-export async function budgetOf(store: ObjectStore, api: string, monthly: number, now = new Date()): Promise<Budget> {
+export async function budgetOf(store: ObjectStore, api: string, monthly: number, now = clockNow()): Promise<Budget> {
   const spent = await spentInMonth(store, api, monthOf(now));
   return { monthly, spent, left: Math.max(0, monthly - spent) };
 }
 
+/** This run's account in one month. */
+interface Account {
+  month: string;
+  used: number;
+  reserved: number;
+  blocks: number;
+}
+
 /**
- * One run's meter: `reserve()` before every request (retries too). Throws BudgetExceededError,
- * sending nothing, once the run has used what the month had left when it started.
+ * One run's meter: `reserve()` before every request (retries too), in the month the clock shows
+ * then. Throws BudgetExceededError, sending nothing, once the month's spend by all runs reaches
+ * the budget.
  */
 export class Ledger {
+  /** Requests this run reserved and sent, in all months. */
   used = 0;
-  #reserved = 0;
-  #blocks = 0;
-  #pending: Promise<void> | undefined;
+  #account: Account | undefined;
+  /** This run's requests by the month they were charged to. */
+  readonly #charged = new Map<string, number>();
+  /** Reservations one after another: a block is taken, or a month closed, once. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: ObjectStore,
     private readonly api: string,
     private readonly runId: string,
-    /** Requests this run may make; Infinity when the budget is ignored. */
-    private readonly allowed: number,
-    private readonly now: () => Date = () => new Date(),
+    /** The month's budget for all runs; Infinity when it is ignored. */
+    private readonly monthly: number,
+    private readonly now: () => Date = clockNow,
   ) {}
 
-  async reserve(): Promise<void> {
-    while (this.used >= this.#reserved) {
-      if (this.#reserved >= this.allowed) {
+  reserve(): Promise<void> {
+    const reserved = this.#queue.then(() => this.#reserveOne());
+    this.#queue = reserved.catch(() => undefined);
+    return reserved;
+  }
+
+  /** Writes what the run really sent in its current month, so the blocks it did not use stop counting. */
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#closeAccount();
+  }
+
+  /** This run's requests by month (YYYY-MM), as the ledger charges them. */
+  charged(): Record<string, number> {
+    return Object.fromEntries(this.#charged);
+  }
+
+  async #reserveOne(): Promise<void> {
+    const month = monthOf(this.now());
+    if (this.#account?.month !== month) {
+      // A new month: the old one's account closes with what was sent in it.
+      await this.#closeAccount();
+      this.#account = { month, used: 0, reserved: 0, blocks: 0 };
+    }
+    const account = this.#account;
+    if (account.used >= account.reserved) await this.#reserveBlock(account);
+    account.used += 1;
+    this.used += 1;
+    this.#charged.set(month, account.used);
+  }
+
+  async #reserveBlock(account: Account): Promise<void> {
+    let size = LEDGER_BLOCK;
+    if (Number.isFinite(this.monthly)) {
+      // The spend as it stands now, every run's blocks included (this one's are all used).
+      const left = this.monthly - (await spentInMonth(this.store, this.api, account.month));
+      if (left <= 0) {
         throw new BudgetExceededError(
-          `the month's request budget is spent (this run had ${this.allowed} left): the work resumes next month, or raise monthlyRequestBudget`,
+          `the month's request budget is spent (${this.monthly} in ${account.month}, by all runs, from _ledger/): the work resumes next month, or raise monthlyRequestBudget`,
         );
       }
-      // One block at a time, shared by every concurrent request of the run.
-      this.#pending ??= this.#reserveBlock().finally(() => (this.#pending = undefined));
-      await this.#pending;
+      size = Math.min(LEDGER_BLOCK, left);
     }
-    this.used += 1;
+    account.blocks += 1;
+    await this.store.putIfAbsent(ledgerBlockKey(account.month, this.api, this.runId, account.blocks, size), `${size}\n`);
+    account.reserved += size;
   }
 
-  /** Writes what the run really used, so the blocks it did not use stop counting. */
-  async close(): Promise<void> {
-    if (this.#blocks === 0) return;
-    await this.store.putIfAbsent(`${this.#runPrefix()}final-${this.used}`, `${this.used}\n`);
-  }
-
-  async #reserveBlock(): Promise<void> {
-    const size = Math.min(LEDGER_BLOCK, this.allowed - this.#reserved);
-    this.#blocks += 1;
-    await this.store.putIfAbsent(`${this.#runPrefix()}${String(this.#blocks).padStart(6, '0')}-${size}`, `${size}\n`);
-    this.#reserved += size;
-  }
-
-  #runPrefix(): string {
-    return `${monthPrefix(this.api, monthOf(this.now()))}${this.runId}/`;
+  async #closeAccount(): Promise<void> {
+    const account = this.#account;
+    if (!account || account.blocks === 0) return;
+    await this.store.putIfAbsent(ledgerFinalKey(account.month, this.api, this.runId, account.used), `${account.used}\n`);
   }
 }

@@ -39,6 +39,11 @@ export async function planPartition(lake: ObjectStore, partition: Partition): Pr
   return { partition, root: await planListing(store, rootListing, keys), store };
 }
 
+/** One listing's state as the lake holds it now: what a run reads again once it holds the listing's lease. */
+export async function planListingNow(store: ObjectStore, listing: Listing): Promise<ListingPlan> {
+  return planListing(store, listing, new Set(await store.list(listingPrefix(listing))));
+}
+
 /** The state of one listing, from the partition's keys and the records they point to. */
 async function planListing(store: ObjectStore, listing: Listing, keys: Set<string>): Promise<ListingPlan> {
   const prefix = listingPrefix(listing);

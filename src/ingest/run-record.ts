@@ -16,6 +16,8 @@ export const partitionSummarySchema = z.object({
   complete: z.boolean(),
   /** Why the partition stays open though nothing failed (budget spent, depth cap, day not over). */
   note: z.string().optional(),
+  /** Units another run held when this one came to them: skipped, left to that run. */
+  leased: z.array(z.string()).optional(),
   durationMs: z.int(),
 });
 export type PartitionSummary = z.infer<typeof partitionSummarySchema>;
@@ -33,6 +35,10 @@ export const runRecordSchema = z.object({
   apiRequests: z.int(),
   retries: z.int(),
   storeRequests: z.int(),
+  /** This run's requests by the UTC month (YYYY-MM) the ledger charged them to. */
+  charged: z.record(z.string(), z.int()).optional(),
+  /** The month's spend by every run on this API, from the ledger, once this run had closed its account. */
+  month: z.object({ month: z.string(), spent: z.int(), budget: z.int() }).optional(),
   partitions: z.array(partitionSummarySchema),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -3,9 +3,11 @@ import { BudgetExceededError, GmpError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient, type RawgClientOptions } from '../source/client.js';
 import { redactText, redactUrl } from '../source/redact.js';
+import { now as clockNow } from '../clock.js';
 import { todayUtc } from './dates.js';
 import { fetchPartition, type PageAllowance, type PartitionProgress } from './fetch-partition.js';
-import { apiIdentity, budgetOf, Ledger, type Budget } from './ledger.js';
+import { UnitLeases } from './lease.js';
+import { apiIdentity, budgetOf, Ledger, monthOf, type Budget } from './ledger.js';
 import { partitionLabel, type Partition } from './partition.js';
 import { planWork, type WorkPlan } from './planner.js';
 import { knownApiRequests, type ListingState } from './plan.js';
@@ -69,7 +71,7 @@ export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise
 }
 
 /** The month's budget for an API, from the ledger in the lake. */
-export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = new Date()): Promise<Budget> {
+export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = clockNow()): Promise<Budget> {
   return budgetOf(store, apiIdentity(baseUrl), source.monthlyRequestBudget, now);
 }
 
@@ -94,6 +96,7 @@ export async function planRun(
 /**
  * Checks the month's budget, then brings each selected partition to complete. Every request is
  * reserved in the ledger before it is sent; the run stops, resumable, when the budget is spent.
+ * Each unit is fetched under its lease: a unit another run holds is skipped, left to that run.
  */
 export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const { store, source, onEvent, work } = options;
@@ -114,7 +117,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     await store.checkWritable();
     if (!lake.bound) await bindLake(store, lake.origin, startedAt);
   }
-  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : budget.left);
+  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : source.monthlyRequestBudget);
+  const leases = new UnitLeases(store, runId);
   const client = new RawgClient({
     ...source,
     ...options.api,
@@ -137,7 +141,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
 
   const summaries: PartitionSummary[] = [];
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
-  const record = (outcome: RunRecord['outcome'], error?: string): RunRecord => ({
+  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
     api,
     origin: lake.origin,
@@ -148,11 +152,16 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     apiRequests: client.requests,
     retries: client.retries,
     storeRequests: storeRequests(),
+    charged: ledger.charged(),
+    ...(month ? { month } : {}),
     partitions: summaries,
   });
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
-    const result = record(outcome, error);
     await ledger.close();
+    // The month's spend by every run, as the ledger holds it once this run's account is closed.
+    const at = clockNow();
+    const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
+    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
     await writeRunRecord(store, result);
     return result;
   };
@@ -164,19 +173,25 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
     onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
-    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => ({
-      endpoint: partition.endpoint.name,
-      load: partition.load,
-      date: partition.date,
-      apiRequests: client.requests - before.requests,
-      pagesFetched: outcome.pagesFetched,
-      pagesSkipped: outcome.pagesSkipped,
-      storeRequests: partitionPlan.store.requests,
-      retries: client.retries - before.retries,
-      complete: outcome.complete,
-      ...(outcome.note ? { note: outcome.note } : {}),
-      durationMs: Math.round(performance.now() - started),
-    });
+    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => {
+      const leased = leases.takeSkipped();
+      const notes = [outcome.note, leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined].filter(Boolean);
+      const note = notes.length ? notes.join('; ') : undefined;
+      return {
+        endpoint: partition.endpoint.name,
+        load: partition.load,
+        date: partition.date,
+        apiRequests: client.requests - before.requests,
+        pagesFetched: outcome.pagesFetched,
+        pagesSkipped: outcome.pagesSkipped,
+        storeRequests: partitionPlan.store.requests,
+        retries: client.retries - before.retries,
+        complete: outcome.complete,
+        ...(note ? { note } : {}),
+        ...(leased.length ? { leased: leased.map((unit) => unit.unit) } : {}),
+        durationMs: Math.round(performance.now() - started),
+      };
+    };
     let summary: PartitionSummary;
     try {
       const outcome = await fetchPartition(partitionPlan, {
@@ -188,6 +203,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         runId,
         today: todayUtc(startedAt),
         signal: options.signal,
+        leases,
         ...(units ? { units } : {}),
         onProgress: (progress) => onEvent?.({ type: 'progress', partition, progress }),
       });
@@ -214,4 +230,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     throw options.signal.reason;
   }
   return finish(summaries.length === work.length && summaries.every((s) => s.complete) ? 'complete' : 'incomplete');
+}
+
+function leasedNote(holders: string[]): string {
+  const runs = [...new Set(holders)];
+  return `${holders.length} unit${holders.length === 1 ? '' : 's'} leased by run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}: skipped, left to ${runs.length === 1 ? 'it' : 'them'}; run again once done`;
 }

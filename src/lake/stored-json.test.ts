@@ -25,7 +25,7 @@ describe('parseStoredJson', () => {
 
   it('says what deleting a run record costs', () => {
     expect(() => parseStoredJson(schema, bytes(''), '_runs/20261201T000000Z-abcdef.json')).toThrow(
-      "lake object _runs/20261201T000000Z-abcdef.json is empty: delete it and rerun (this month's spend then leaves out the API requests it counted)",
+      "lake object _runs/20261201T000000Z-abcdef.json is empty: delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)",
     );
   });
 });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadEndpoints } from '../config/load.js';
 import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
 import { runKey } from '../ingest/run-record.js';
+import { apiIdentity, LEDGER_BLOCK } from '../ingest/ledger.js';
+import { ledgerBlockKey, ledgerFinalKey } from '../lake/coordination.js';
 import { LocalStore } from '../lake/local.js';
 import { hostOf, readLakePanel, sourceOf } from './lake-panel.js';
 
@@ -19,13 +21,19 @@ function run(runId: string, api: string, outcome: RunRecord['outcome'], apiReque
   return { runId, api, startedAt, finishedAt: startedAt.replace(':00.000Z', ':30.000Z'), outcome, apiRequests, retries: 0, storeRequests: 1, partitions };
 }
 
-async function lakeWith(pages: Record<string, number>, runs: RunRecord[], complete = Object.keys(pages)): Promise<LocalStore> {
+/** A lake with those pages and run records, each run's requests in the ledger as its own month's `final`; `killed`: ledger blocks of runs that left no record. */
+async function lakeWith(pages: Record<string, number>, runs: RunRecord[], complete = Object.keys(pages), killed: string[] = []): Promise<LocalStore> {
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'gmp-report-lake-')));
   for (const [prefix, count] of Object.entries(pages)) {
     for (let page = 1; page <= count; page++) await store.putIfAbsent(`${prefix}/page=${String(page).padStart(5, '0')}.json`, '{}');
     if (complete.includes(prefix)) await store.putIfAbsent(`${prefix}/_SUCCESS`, '');
   }
-  for (const record of runs) await store.putIfAbsent(runKey(record.runId), JSON.stringify(record));
+  for (const record of runs) {
+    await store.putIfAbsent(runKey(record.runId), JSON.stringify(record));
+    const month = record.startedAt.slice(0, 7);
+    if (record.apiRequests) await store.putIfAbsent(ledgerFinalKey(month, apiIdentity(record.api), record.runId, record.apiRequests), '');
+  }
+  for (const key of killed) await store.putIfAbsent(key, '');
   return store;
 }
 
@@ -39,7 +47,7 @@ describe('the data panel (a real local lake)', () => {
     expect(hostOf('http://user:pw@rawg-proxy.example:8443/api')).toBe('rawg-proxy.example:8443');
   });
 
-  it("counts partitions per endpoint, this month's requests against the budget, the last complete run and the source", async () => {
+  it("counts partitions per endpoint, this month's requests from the ledger against the budget, the last complete run and the source", async () => {
     const games1 = 'raw/games/load=snapshot/date=2026-11-01';
     const games2 = 'raw/games/load=updated/date=2026-11-24';
     const games3 = 'raw/games/load=snapshot/date=2026-11-25';
@@ -59,6 +67,8 @@ describe('the data panel (a real local lake)', () => {
         run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [{ ...partition('games', 'snapshot', '2026-11-25', 2), complete: false }]),
       ],
       [games1, games2, genres],
+      // A run killed mid-block left no record, only its reserved block: the spend counts it, as `plan` does.
+      [ledgerBlockKey('2026-11', apiIdentity('https://api.rawg.io/api'), '20261126T110000Z-ffffff', 1, LEDGER_BLOCK)],
     );
 
     const panel = await readLakePanel(store, NOW);
@@ -69,7 +79,7 @@ describe('the data panel (a real local lake)', () => {
     ]);
     expect(panel.month).toBe('2026-11');
     expect(panel.budget).toBe(loadEndpoints().source.monthlyRequestBudget);
-    expect(panel.apiRequestsThisMonth).toBe(4 + 2);
+    expect(panel.apiRequestsThisMonth).toBe(4 + 2 + LEDGER_BLOCK);
     expect(panel.sandboxRequestsThisMonth).toBe(1);
     expect(panel.lastCompleteRun).toEqual({
       runId: '20261125T090000Z-dddddd',

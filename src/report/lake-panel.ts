@@ -1,9 +1,11 @@
 import { loadEndpoints } from '../config/load.js';
+import { now as clockNow } from '../clock.js';
+import { monthOf, monthSpend, pathSegment } from '../ingest/ledger.js';
 import { runsSince } from '../ingest/run-record.js';
 import { lakeStatus } from '../ingest/status.js';
 import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { isSandboxApi } from '../sandbox/base-path.js';
+import { isSandboxApi, SANDBOX_API_PATH } from '../sandbox/base-path.js';
 
 /**
  * Where a run's pages came from: the built-in sandbox (synthetic games), or an API that may serve
@@ -49,6 +51,9 @@ export interface LakePanel {
 
 export const sourceOf = (api: string): Source => (isSandboxApi(api) ? 'sandbox' : 'api');
 
+/** The source of an API as the ledger names it (`127.0.0.1-5000_sandbox_api`). */
+const sourceOfLedgerApi = (identity: string): Source => (identity.endsWith(pathSegment(SANDBOX_API_PATH)) ? 'sandbox' : 'api');
+
 /** "api.rawg.io", "127.0.0.1:8080": never credentials, never the path. */
 export function hostOf(api: string): string {
   try {
@@ -58,12 +63,14 @@ export function hostOf(api: string): string {
   }
 }
 
-/** What is in the lake, and where it came from: the partitions and the run records in `_runs/`. */
-export async function readLakePanel(store: ObjectStore, now = new Date()): Promise<LakePanel> {
-  const [partitions, runs] = await Promise.all([lakeStatus(store), runsSince(store)]);
-  const month = now.toISOString().slice(0, 7);
-  const thisMonth = runs.filter((run) => run.startedAt.startsWith(month));
-  const spent = (source: Source) => thisMonth.filter((run) => sourceOf(run.api) === source).reduce((sum, run) => sum + run.apiRequests, 0);
+/**
+ * What is in the lake, and where it came from: the partitions, the run records in `_runs/`, and
+ * the month's spend from `_ledger/` (as `plan` and `lake status` read it).
+ */
+export async function readLakePanel(store: ObjectStore, now = clockNow()): Promise<LakePanel> {
+  const month = monthOf(now);
+  const [partitions, runs, spend] = await Promise.all([lakeStatus(store), runsSince(store), monthSpend(store, month)]);
+  const spent = (source: Source) => spend.filter((api) => sourceOfLedgerApi(api.api) === source).reduce((sum, api) => sum + api.spent, 0);
   const lastComplete = runs.findLast((run) => run.outcome === 'complete');
 
   // A partition's pages came from the APIs of the runs that fetched any of them.

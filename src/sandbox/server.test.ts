@@ -363,13 +363,16 @@ describe('sandbox server', () => {
       requests: 4,
       byEndpoint: { games: 2, parent_platforms: 1, genres: 1 },
       byStatus: { '200': 2, '404': 1, '401': 1 },
+      // The key is left out: the same page asked with two keys is one page asked twice.
+      byRequest: { '/api/games?': 1, '/api/games?page=999': 1, '/api/platforms/lists/parents?': 1, '/api/genres?': 1 },
+      byMonth: { [new Date().toISOString().slice(0, 7)]: 4 },
       inFlight: 0,
       maxInFlight: 1,
       injected: { truncated: 0, latencySpike: 0 },
     });
     expect(sandbox.stats()).toEqual(stats);
     expect((await fetch(`${admin}/__stats/reset`, { method: 'POST' })).status).toBe(204);
-    expect(sandbox.stats()).toMatchObject({ requests: 0, byEndpoint: {}, byStatus: {} });
+    expect(sandbox.stats()).toMatchObject({ requests: 0, byEndpoint: {}, byStatus: {}, byRequest: {}, byMonth: {} });
   });
 
   it('counts the faults no status shows: bodies cut short and latency spikes', async () => {

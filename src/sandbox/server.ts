@@ -183,7 +183,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const route = apiRoute(url.pathname);
     const endpointName = route === 'games' ? 'games' : (route !== undefined && lists.get(route)?.name) || 'unknown';
-    stats.started(endpointName);
+    stats.started(endpointName, url);
     let timer: NodeJS.Timeout | undefined;
     res.once('close', () => {
       stats.ended();

@@ -1,4 +1,5 @@
 /** Counts of API requests, so tests can assert what a client really spent. */
+import { now } from '../clock.js';
 
 export interface SandboxStats {
   requests: number;
@@ -6,6 +7,10 @@ export interface SandboxStats {
   byEndpoint: Record<string, number>;
   /** By HTTP status, as a string ("200", "404", ...). */
   byStatus: Record<string, number>;
+  /** By request (path and query, the key left out): a count above 1 is a page asked again. */
+  byRequest: Record<string, number>;
+  /** By the UTC month (YYYY-MM) the request arrived in, on the clock runs charge by. */
+  byMonth: Record<string, number>;
   inFlight: number;
   maxInFlight: number;
   /** Faults injected that no status shows: bodies cut short, latency spikes. */
@@ -18,13 +23,24 @@ export class StatsCounter {
   private requests = 0;
   private byEndpoint: Record<string, number> = {};
   private byStatus: Record<string, number> = {};
+  private byRequest: Record<string, number> = {};
+  private byMonth: Record<string, number> = {};
   private inFlight = 0;
   private maxInFlight = 0;
   private injected: Record<InjectedFault, number> = { truncated: 0, latencySpike: 0 };
 
-  started(endpoint: string): void {
+  started(endpoint: string, url?: URL): void {
     this.requests++;
     this.byEndpoint[endpoint] = (this.byEndpoint[endpoint] ?? 0) + 1;
+    if (url) {
+      const params = new URLSearchParams(url.searchParams);
+      params.delete('key');
+      params.sort();
+      const request = `${url.pathname}?${params}`;
+      this.byRequest[request] = (this.byRequest[request] ?? 0) + 1;
+    }
+    const month = now().toISOString().slice(0, 7);
+    this.byMonth[month] = (this.byMonth[month] ?? 0) + 1;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
   }
@@ -47,6 +63,8 @@ export class StatsCounter {
       requests: this.requests,
       byEndpoint: { ...this.byEndpoint },
       byStatus: { ...this.byStatus },
+      byRequest: { ...this.byRequest },
+      byMonth: { ...this.byMonth },
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
       injected: { ...this.injected },
@@ -58,6 +76,8 @@ export class StatsCounter {
     this.requests = 0;
     this.byEndpoint = {};
     this.byStatus = {};
+    this.byRequest = {};
+    this.byMonth = {};
     this.injected = { truncated: 0, latencySpike: 0 };
     this.maxInFlight = this.inFlight;
   }

@@ -39,7 +39,7 @@ describe('an empty run record', () => {
   it('lake status names it and says to delete it; deleted, status works again', async () => {
     const lake = lakeWith(key, '');
     const line = failureLine(await runGmp(['lake', 'status'], lake.env), 1);
-    expect(line).toBe(`gmp: lake object ${key} is empty: delete it and rerun (this month's spend then leaves out the API requests it counted)`);
+    expect(line).toBe(`gmp: lake object ${key} is empty: delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)`);
     rmSync(join(lake.dir, key));
     expect((await runGmp(['lake', 'status'], lake.env)).code).toBe(0);
   });

@@ -435,11 +435,11 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 
-  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _plans/ and compact/; transform and Snowflake only read', () => {
+  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _leases/, _plans/ and compact/; transform and Snowflake only read', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
     expect(locals.plans_prefix).toBe('_plans/');
     expect(locals.compact_prefix).toBe('compact/');
-    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '${local.plans_prefix}', '${local.compact_prefix}']);
+    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '_leases/', '${local.plans_prefix}', '${local.compact_prefix}']);
     expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}']);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     const tasks = locals.tasks as Record<string, JsonObject>;

@@ -69,7 +69,8 @@ describe('counting every request against the budget', () => {
     servers.sandbox.resetStats();
     try {
       for (let kill = 0; kill < 3; kill++) {
-        const { child, done } = spawnGmp(['ingest', ...games], env);
+        // A partition each: a killed run's lease keeps other runs off its unit until it expires.
+        const { child, done } = spawnGmp(['ingest', '--endpoint', 'games', '--date', `2026-11-1${kill}`], env);
         const before = servers.sandbox.stats().requests;
         await waitFor(() => servers.sandbox.stats().requests >= before + 10);
         child.kill('SIGKILL');
