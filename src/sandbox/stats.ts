@@ -1,4 +1,5 @@
 /** Counts of API requests, so tests can assert what a client really spent. */
+import type { CatalogueChanges } from './living.js';
 
 export interface SandboxStats {
   requests: number;
@@ -10,6 +11,8 @@ export interface SandboxStats {
   maxInFlight: number;
   /** Faults injected that no status shows: bodies cut short, latency spikes. */
   injected: Record<InjectedFault, number>;
+  /** What changed in a living catalogue since the sandbox started (ids); never reset. */
+  changes?: CatalogueChanges;
 }
 
 export type InjectedFault = 'truncated' | 'latencySpike';
