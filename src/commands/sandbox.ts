@@ -29,7 +29,8 @@ export const sandboxCommand = defineCommand({
         choices: ['honoured', 'empty', 'ignored'] as const,
         default: 'honoured' as const,
         describe: 'answer updated= windows as RAWG does, empty, or with the whole catalogue',
-      }),
+      })
+      .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' }),
   handler: async ({
     host,
     port,
@@ -48,6 +49,7 @@ export const sandboxCommand = defineCommand({
     deleteRate,
     addRate,
     updatedFilter,
+    changeDay,
   }) => {
     const sandbox = await startSandbox({
       host,
@@ -67,6 +69,7 @@ export const sandboxCommand = defineCommand({
       deleteRate,
       addRate,
       updatedFilter,
+      changeDay: changeDay ?? null,
     });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);

@@ -63,7 +63,11 @@ describe('LivingCatalogue', () => {
     const today = { updated: { from: day, to: day } };
     const listing = living.filtered(filtered.select(today, GAMES), today, GAMES);
     const { edited, deleted, added } = living.changes();
-    expect(all(listing).map((position) => catalogue.gameId(position)).sort()).toEqual([...edited, ...added].sort());
+    expect(
+      all(listing)
+        .map((position) => catalogue.gameId(position))
+        .sort(),
+    ).toEqual([...edited, ...added].sort());
     const served = living.served(GAMES);
     expect(served).toHaveLength(GAMES - deleted.length + added.length);
     const ids = new Set(served.map((game) => game.id));

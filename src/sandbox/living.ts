@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { Catalogue, FilteredGame, FullGame } from './catalogue.js';
-import { isoDateTime } from './dates.js';
+import { dayFromIso, isoDateTime } from './dates.js';
 import type { Selection } from './filtered-games.js';
 import type { DayRange, GamesFilter } from './game-filters.js';
 import { hash32, Rng } from './hash.js';
@@ -31,11 +31,19 @@ export const livingSchema = z.strictObject({
    * every window empty (`empty`), or every window the whole catalogue (`ignored`).
    */
   updatedFilter: z.enum(['honoured', 'empty', 'ignored']),
+  /**
+   * When set (YYYY-MM-DD), edits and deletions pick among the games whose `updated` falls on this
+   * day, while any is left: a test's way to change the very listing it reads. Null: any game.
+   */
+  changeDay: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .nullable(),
 });
 
 export type LivingSettings = z.infer<typeof livingSchema>;
 
-export const defaultLiving: LivingSettings = { editRate: 0, deleteRate: 0, addRate: 0, updatedFilter: 'honoured' };
+export const defaultLiving: LivingSettings = { editRate: 0, deleteRate: 0, addRate: 0, updatedFilter: 'honoured', changeDay: null };
 
 /** What changed since the sandbox started: the ids of games edited, deleted and added. */
 export interface CatalogueChanges {
@@ -50,7 +58,7 @@ export interface ServedGame {
   updated: string;
 }
 
-const SALT = { pick: 11, kind: 12 } as const;
+const SALT = { pick: 11 } as const;
 
 export class LivingCatalogue {
   /** Edited positions: how many times, and the `updated` of the last edit. */
@@ -61,6 +69,8 @@ export class LivingCatalogue {
   private readonly addedAt = new Map<number, string>();
   private readonly owed = { edit: 0, delete: 0, add: 0 };
   private changesMade = 0;
+  /** The base games of the day changes are aimed at, found once. */
+  private aimed: { day: number; games: number; positions: number[] } | undefined;
 
   constructor(
     private readonly catalogue: Catalogue,
@@ -77,9 +87,10 @@ export class LivingCatalogue {
     this.owed.edit += settings.editRate;
     this.owed.delete += settings.deleteRate;
     this.owed.add += settings.addRate;
+    const day = settings.changeDay === null ? undefined : dayFromIso(settings.changeDay);
     for (; this.owed.add >= 1; this.owed.add -= 1) this.add(games);
-    for (; this.owed.edit >= 1; this.owed.edit -= 1) this.edit(games);
-    for (; this.owed.delete >= 1; this.owed.delete -= 1) this.remove(games);
+    for (; this.owed.edit >= 1; this.owed.edit -= 1) this.edit(games, day);
+    for (; this.owed.delete >= 1; this.owed.delete -= 1) this.remove(games, day);
   }
 
   /** The full game at a position as served now. */
@@ -137,9 +148,8 @@ export class LivingCatalogue {
     };
   }
 
-  /** Every game served now (unfiltered order), with its `updated`. */
-  served(games: number): ServedGame[] {
-    const listing = this.unfiltered(games);
+  /** Every game served now (unfiltered order), or those of a filtered listing, with its `updated`. */
+  served(games: number, listing: Selection = this.unfiltered(games)): ServedGame[] {
     return listing.slice(0, listing.count).map((position) => ({ id: this.catalogue.gameId(position), updated: this.game(position).updated }));
   }
 
@@ -178,8 +188,16 @@ export class LivingCatalogue {
     return isoDateTime(this.catalogue.today, Math.min(86_399, this.changesMade++));
   }
 
-  /** A live game drawn from the seed and the change's number; undefined when none is left. */
-  private pick(games: number): number | undefined {
+  /** A live game drawn from the seed and the change's number (of `day` while it has any); undefined when none is left. */
+  private pick(games: number, day: number | undefined): number | undefined {
+    if (day !== undefined) {
+      if (this.aimed?.day !== day || this.aimed.games !== games) {
+        const positions = Array.from({ length: games }, (_, position) => position).filter((position) => this.catalogue.updatedDay(position) === day);
+        this.aimed = { day, games, positions };
+      }
+      const left = this.aimed.positions.filter((position) => !this.deleted.has(position) && !this.edits.has(position));
+      if (left.length) return left[new Rng(hash32(this.seed, this.changesMade, SALT.pick)).int(left.length)];
+    }
     const pool = games + this.added.length;
     if (pool - this.deleted.size <= 0) return undefined;
     const rng = new Rng(hash32(this.seed, this.changesMade, SALT.pick));
@@ -190,14 +208,14 @@ export class LivingCatalogue {
     }
   }
 
-  private edit(games: number): void {
-    const position = this.pick(games);
+  private edit(games: number, day: number | undefined): void {
+    const position = this.pick(games, day);
     if (position === undefined) return;
     this.edits.set(position, { times: (this.edits.get(position)?.times ?? 0) + 1, updated: this.now() });
   }
 
-  private remove(games: number): void {
-    const position = this.pick(games);
+  private remove(games: number, day: number | undefined): void {
+    const position = this.pick(games, day);
     if (position === undefined) return;
     this.deleted.add(position);
     this.changesMade++;

@@ -26,7 +26,7 @@ import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
 import { FilteredGames } from './filtered-games.js';
 import { SANDBOX_API_PATH, SANDBOX_PREFIX } from './base-path.js';
-import { parseGamesFilter } from './game-filters.js';
+import { parseGamesFilter, parseRange, type DayRange } from './game-filters.js';
 import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
 import { defaultLiving, LivingCatalogue, livingSchema, type LivingSettings, type ServedGame } from './living.js';
@@ -59,8 +59,11 @@ export interface Sandbox {
   url: string;
   stats(): SandboxStats;
   resetStats(): void;
-  /** Every game it serves now (unfiltered `/games` order), with its `updated`: the truth to compare a warehouse with. */
-  served(): ServedGame[];
+  /**
+   * Every game it serves now (unfiltered `/games` order), with its `updated`: the truth to compare
+   * a lake or a warehouse with. With `updated` (YYYY-MM-DD,YYYY-MM-DD): that listing's games.
+   */
+  served(updated?: string): ServedGame[];
   /**
    * Change faults, the catalogue size (growth appends at the end, shrink drops the tail) or the
    * quota at run time. A quota given here allows that many more requests from now; null lifts it.
@@ -146,6 +149,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   function controlState() {
     return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults, ...state.living };
+  }
+
+  /** The served truth: the whole catalogue, or the games of an `updated` range (as honoured). */
+  function served(updated: DayRange | undefined): ServedGame[] {
+    if (!updated) return living.served(state.games);
+    const filter = { updated };
+    return living.served(state.games, living.filtered(filteredGames.select(filter, state.games), filter, state.games));
   }
 
   function statsNow(): SandboxStats {
@@ -245,7 +255,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/__stats' && req.method === 'GET') return send(res, json(200, statsNow()));
-    if (path === '/__served' && req.method === 'GET') return send(res, json(200, living.served(state.games)));
+    if (path === '/__served' && req.method === 'GET') {
+      const updated = url.searchParams.get('updated') ?? undefined;
+      const range = updated === undefined ? undefined : parseRange(updated);
+      if (updated !== undefined && !range) return send(res, json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' }));
+      return send(res, json(200, served(range)));
+    }
     if (path === '/__stats/reset' && req.method === 'POST') {
       stats.reset();
       return send(res, { status: 204, contentType: 'application/json', body: Buffer.alloc(0) });
@@ -295,7 +310,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${host}:${address.port}${SANDBOX_API_PATH}`,
     stats: statsNow,
     resetStats: () => stats.reset(),
-    served: () => living.served(state.games),
+    served(updated) {
+      const range = updated === undefined ? undefined : parseRange(updated);
+      if (updated !== undefined && !range) throw new ConfigError('served: updated must be two dates: YYYY-MM-DD,YYYY-MM-DD');
+      return served(range);
+    },
     control(patch) {
       const checked = controlSchema.safeParse(patch);
       if (!checked.success) throw new ConfigError(`bad sandbox control: ${firstIssue(checked.error)}`);
