@@ -370,8 +370,10 @@ class ListingFetcher {
     const missing = Array.from({ length: Math.min(planned.pages, servable) }, (_, i) => i + 1)
       .filter((page) => !present.has(page))
       .reverse();
-    // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a shrink.
-    const pass = await this.#readPages(missing, (page) => fetchAndStore(page, 1), true);
+    // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a
+    // shrink. The deepest page goes alone first: against a lower cap, it is the one page refused.
+    const deepest = missing.length > 1 ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true) : undefined;
+    const pass = deepest?.refused.length || deepest?.capped ? deepest : await this.#readPages(deepest ? missing.slice(1) : missing, (page) => fetchAndStore(page, 1), true);
     if (pass.capped) return stopped(planned.pages);
     if (pass.refused.length) {
       const lowest = Math.min(...pass.refused);
