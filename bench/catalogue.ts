@@ -67,7 +67,7 @@ try {
   };
 
   const stats = sandbox.stats();
-  const changes = stats.changes!;
+  const changes = stats.changes ?? { edited: [], deleted: [], added: [] };
   const ideal = Math.ceil(games / pageSize);
   const perSecond = Math.min(source.requestsPerSecond, source.concurrency / (latencyMs / 1000));
   const limitS = stats.requests / perSecond;

@@ -158,8 +158,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return living.served(state.games, living.filtered(filteredGames.select(filter, state.games), filter, state.games));
   }
 
+  /** The counts, and what changed once the catalogue has started to change. */
   function statsNow(): SandboxStats {
-    return { ...stats.snapshot(), changes: living.changes() };
+    return { ...stats.snapshot(), ...(living.still ? {} : { changes: living.changes() }) };
   }
 
   function serveGames(url: URL): Reply {

@@ -11,7 +11,7 @@ export interface SandboxStats {
   maxInFlight: number;
   /** Faults injected that no status shows: bodies cut short, latency spikes. */
   injected: Record<InjectedFault, number>;
-  /** What changed in a living catalogue since the sandbox started (ids); never reset. */
+  /** What changed in a living catalogue since the sandbox started (ids), once anything has; never reset. */
   changes?: CatalogueChanges;
 }
 
