@@ -106,7 +106,11 @@ try {
     ],
     ['requests/page', `${result.requestsPerPage}`, `API requests over the ${result.pagesStored} pages of the sealed windows`],
     ['windows', `${result.windows}`, `${result.refusedPages} pages refused by the cap (${hiddenCap} results a listing, config ${maxResults})`],
-    ['changes', `${result.gamesEdited + result.gamesDeleted + result.gamesAdded}`, `${result.gamesEdited} games edited, ${result.gamesDeleted} deleted, ${result.gamesAdded} added while it was read`],
+    [
+      'changes',
+      `${result.gamesEdited + result.gamesDeleted + result.gamesAdded}`,
+      `${result.gamesEdited} games edited, ${result.gamesDeleted} deleted, ${result.gamesAdded} added while it was read`,
+    ],
     [
       'wall',
       `${result.wallS} s`,

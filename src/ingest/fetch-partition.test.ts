@@ -186,6 +186,23 @@ describe('fetchPartition on a listing deeper than the API serves (fake client, m
   });
 });
 
+describe('fetchPartition against a cap lower than configured (fake client, memory lake)', () => {
+  it('learns the cap once: one page refused, a few halving requests, then every window read is sized to it', async () => {
+    const store = new MemoryStore();
+    const items = fakeItems(600, '2010-01-01', '2026-11-29');
+    // The config says 100 results a listing; the API serves 80.
+    const api = new FakeRawg({ listings: { games: items }, maxResults: 80 });
+    const outcome = await fetchOnce(store, games, api, { maxResults: 100 });
+    expect(outcome.complete).toBe(true);
+    expect(sorted([...new Set(idsInPages(store.contents()))])).toEqual(range(600));
+    const refused = api.requests.filter((r) => r.page * 10 > 80);
+    // The deepest page of the first window deeper than 80, then the halving between 1 and 10: 9 refused.
+    expect(refused.map((r) => r.page)).toEqual([10, 9]);
+    const splits = [...store.contents().keys()].filter((key) => key.endsWith('_split.json')).map((key) => json(store, key));
+    expect(splits.some((split) => split.maxResults === 80)).toBe(true);
+  });
+});
+
 describe('fetchPartition beside another run (fake client, memory lake)', () => {
   it('leaves a page another run wrote first as it is, and still seals the listing', async () => {
     const store = new MemoryStore();

@@ -108,6 +108,8 @@ class ListingFetcher {
   readonly #firstPages = new Map<string, Read>();
   /** Items this run saw leave or join the listings it read (count changes between their answers). */
   #movement = 0;
+  /** The largest drift of the listing being read (listings are read one at a time). */
+  #drift = 0;
   /** Page-1 probes of sibling windows run side by side, as many as pages would. */
   readonly #probes: LimitFunction;
   #sizingFailed = false;
@@ -320,6 +322,7 @@ class ListingFetcher {
   async #fetchListing(listing: Listing, planned: Manifest, present: Set<number>): Promise<ListingResult> {
     const { ctx, store, counters } = this;
     const prefix = listingPrefix(listing);
+    this.#drift = 0;
     /** The newest read of each page this run made or loaded. */
     const reads = new Map<number, Read>();
     /** Pages the API refused in this run: not part of the listing as it stands, whatever the lake holds. */
@@ -349,7 +352,7 @@ class ListingFetcher {
       }
       // Another run stored this read first: the lake's copy is the one a seal is checked against.
       const kept = stored ? fetched : await this.#storedRead(listing, page, read);
-      this.#saw(reads.get(page)?.count ?? planned.count, kept.count);
+      this.#saw(Math.abs(kept.count - planned.count));
       reads.set(page, kept);
       present.add(page);
       this.#progress(planned);
@@ -373,7 +376,10 @@ class ListingFetcher {
     // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a
     // shrink. The deepest page goes alone first: against a lower cap, it is the one page refused.
     const deepest = missing.length > 1 ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true) : undefined;
-    const pass = deepest?.refused.length || deepest?.capped ? deepest : await this.#readPages(deepest ? missing.slice(1) : missing, (page) => fetchAndStore(page, 1), true);
+    const pass =
+      deepest?.refused.length || deepest?.capped
+        ? deepest
+        : await this.#readPages(deepest ? missing.slice(1) : missing, (page) => fetchAndStore(page, 1), true);
     if (pass.capped) return stopped(planned.pages);
     if (pass.refused.length) {
       const lowest = Math.min(...pass.refused);
@@ -406,8 +412,10 @@ class ListingFetcher {
         if (!gone.has(page) && (reads.get(page)?.read ?? 0) < read) reads.set(page, await this.#storedRead(listing, page, read));
       }
       if (ctx.reconcile === false) {
-        const pages = Math.max(0, ...newest.keys());
-        for (let page = 1; page <= Math.min(planned.pages, servable); page++) if (!newest.has(page)) return stopped(pages);
+        // Switched off: sealed once the planned pages are stored, or up to the first one refused.
+        let pages = 0;
+        while (newest.has(pages + 1)) pages += 1;
+        if (pages < Math.min(planned.pages, servable) && !gone.has(pages + 1)) return stopped(pages);
         verdict = { kind: 'sealed', count: planned.count, pages };
         break;
       }
@@ -511,9 +519,11 @@ class ListingFetcher {
     return { count, pages: served };
   }
 
-  /** Counts that changed between two answers of one listing: items that left it or joined it. */
-  #saw(before: number, after: number): void {
-    this.#movement += Math.abs(before - after);
+  /** How far a listing's count moved from its manifest's: items that left it or joined it (the largest a listing showed, summed). */
+  #saw(drift: number): void {
+    if (drift <= this.#drift) return;
+    this.#movement += drift - this.#drift;
+    this.#drift = drift;
   }
 
   /** The newest read of each page stored under `prefix`. */
