@@ -13,7 +13,7 @@ locals {
   # raw/{endpoint}/load={snapshot|updated}/date={YYYY-MM-DD}/page={00001}.json, and for a window
   # of a deep listing raw/games/load=snapshot/date=D/window=updated~A~B/page=00001.json: only pages
   # are data; _manifest.json and _SUCCESS sit in the same folders and must stay out.
-  page_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+[.]json"
+  page_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+([.]read[0-9]+)?[.]json"
 
   # compact/{endpoint}/load=.../date=.../part-00000.parquet, written by `gmp compact`; the _SUCCESS
   # marker beside the parts stays out. dbt reads a partition here only once its marker exists.

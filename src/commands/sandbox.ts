@@ -22,8 +22,36 @@ export const sandboxCommand = defineCommand({
       .option('error-rate', { type: 'number', default: 0, describe: 'share of 5xx answers' })
       .option('rate-429', { type: 'number', default: 0, describe: 'share of 429 answers with Retry-After' })
       .option('retry-after-seconds', { type: 'number', default: 1 })
-      .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' }),
-  handler: async ({ host, port, games, seed, today, quota, maxResults, latencyMs, latencySpikeRate, errorRate, rate429, retryAfterSeconds, truncateRate }) => {
+      .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' })
+      .option('edit-rate', { type: 'number', default: 0, describe: 'games edited per page answered (updated moves to now)' })
+      .option('delete-rate', { type: 'number', default: 0, describe: 'games deleted per page answered' })
+      .option('add-rate', { type: 'number', default: 0, describe: 'games added per page answered' })
+      .option('updated-filter', {
+        choices: ['honoured', 'empty', 'ignored'] as const,
+        default: 'honoured' as const,
+        describe: 'answer updated= windows as RAWG does, empty, or with the whole catalogue',
+      })
+      .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' }),
+  handler: async ({
+    host,
+    port,
+    games,
+    seed,
+    today,
+    quota,
+    maxResults,
+    latencyMs,
+    latencySpikeRate,
+    errorRate,
+    rate429,
+    retryAfterSeconds,
+    truncateRate,
+    editRate,
+    deleteRate,
+    addRate,
+    updatedFilter,
+    changeDay,
+  }) => {
     const sandbox = await startSandbox({
       host,
       port,
@@ -38,11 +66,16 @@ export const sandboxCommand = defineCommand({
       rate429,
       retryAfterSeconds,
       truncateRate,
+      editRate,
+      deleteRate,
+      addRate,
+      updatedFilter,
+      changeDay: changeDay ?? null,
     });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);
     notice(
-      `sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing; GET ${new URL(sandbox.url).origin}/__stats for request counts; Ctrl-C stops it`,
+      `sandbox: ${games} games, seed ${seed}, at most ${maxResults} results a listing${editRate || deleteRate || addRate ? `, alive (${editRate} edits, ${deleteRate} deletions, ${addRate} additions a page)` : ''}; GET ${new URL(sandbox.url).origin}/__stats for request counts and changes; Ctrl-C stops it`,
       { api: sandbox.url },
     );
     // Any stop signal closes it the same way (a closed terminal too).

@@ -55,6 +55,12 @@ export const sourceSchema = z
       .positive()
       .max(Number.MAX_SAFE_INTEGER)
       .describe('API requests allowed per calendar month (UTC); no run spends more than the month has left.'),
+    reconcile: z
+      .boolean()
+      .optional()
+      .describe(
+        'Seal a listing only when its pages agree with one state of the API (default true). false seals it once its planned pages are stored, which loses games when the API changes while it is read: it exists for the tests that show so.',
+      ),
   })
   .describe('Settings of the RAWG source.');
 

@@ -40,7 +40,8 @@ describe('fetchPartition on a listing that fits (fake client, memory lake)', () 
     const api = new FakeRawg({ listings: { genres: fakeItems(25) } });
     const outcome = await fetchOnce(store, genres, api);
     expect(outcome).toMatchObject({ complete: true, pagesFetched: 3, pages: 3 });
-    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3]);
+    // Page 1 sizes the listing; the rest are read from the last to the first.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 3, 2]);
     expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 3, count: 25 });
     expect(sorted(idsInPages(store.contents()))).toEqual(range(25));
 
@@ -49,23 +50,26 @@ describe('fetchPartition on a listing that fits (fake client, memory lake)', () 
     expect(again.requests).toEqual([]);
   });
 
-  it('follows next past the planned end when the listing grew during paging, and records it', async () => {
+  it('reads every page again when the listing grew while it was read, and seals it once its pages agree', async () => {
     const store = new MemoryStore();
     const api = new FakeRawg({
       listings: { genres: fakeItems(25) },
-      // 15 more items arrive while page 2 is being read: page 3 is then full and says there is a 4th.
+      // 15 more items arrive while page 2 is being read: pages 1 and 3 then tell an older listing.
       onRequest: ({ page }, fake) => {
         if (page === 2 && fake.listings.genres!.length === 25) fake.listings.genres = fakeItems(40);
       },
     });
     const outcome = await fetchOnce(store, genres, api, { concurrency: 1 });
     expect(outcome).toMatchObject({ complete: true, pages: 4, resized: 'grew' });
+    // Page 1 (25), 3 (25), 2 (40): counts differ, so pages 4 to 1 again, all at 40.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 3, 2, 4, 3, 2, 1]);
     expect(json(store, manifestKey({ partition: genres }))).toMatchObject({ count: 25, pages: 3 });
-    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 4, resized: 'grew' });
-    expect(sorted(idsInPages(store.contents()))).toEqual(range(40));
+    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 4, count: 40, resized: 'grew' });
+    expect(store.contents().has(pageKey({ partition: genres }, 2, 2))).toBe(true);
+    expect(sorted([...new Set(idsInPages(store.contents()))])).toEqual(range(40));
   });
 
-  it('ends at the last page served when the listing shrank, after asking page 1 again whether it is the cap', async () => {
+  it('reads the listing again when it shrank while it was read, and ends at the last page served', async () => {
     const store = new MemoryStore();
     const api = new FakeRawg({
       listings: { genres: fakeItems(25) },
@@ -75,10 +79,60 @@ describe('fetchPartition on a listing that fits (fake client, memory lake)', () 
     });
     const outcome = await fetchOnce(store, genres, api, { concurrency: 1 });
     expect(outcome).toMatchObject({ complete: true, pages: 2, resized: 'shrank' });
-    // Pages 1, 2, the refused 3, then page 1 again: 15 items is not a cap at 20.
-    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3, 1]);
-    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 2, resized: 'shrank' });
-    expect(pageKeys(store)).toHaveLength(2);
+    // Pages 1 (25), 3 (25), 2 (15); again from page 3, now refused, down to 1.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 3, 2, 3, 2, 1]);
+    expect(json(store, successKey({ partition: genres }))).toMatchObject({ pages: 2, count: 15, resized: 'shrank' });
+    expect(pageKeys(store)).toHaveLength(5);
+  });
+});
+
+describe('fetchPartition reconciling a past listing that loses items while it is read (fake client, memory lake)', () => {
+  const day = updatedPartition(findEndpoint(file, 'games'), '2026-11-20');
+  /** 25 games of the day; once page 1 was read, game 3 is edited (its `updated` moves to today) and leaves the day. */
+  const losing = () =>
+    new FakeRawg({
+      listings: { games: fakeItems(25, day.date, day.date) },
+      onRequest: ({ page }, fake) => {
+        if (page !== 1 && fake.listings.games!.some((item) => item.id === 3)) {
+          fake.listings.games = fake.listings.games!.map((item) => (item.id === 3 ? { ...item, updated: TODAY } : item));
+        }
+      },
+    });
+
+  it('reads page 1 again once later pages saw fewer items, and seals with every game that stayed stored', async () => {
+    const store = new MemoryStore();
+    const api = losing();
+    const outcome = await fetchOnce(store, day, api, { concurrency: 1 });
+    expect(outcome).toMatchObject({ complete: true, pages: 3, resized: 'shrank' });
+    // Pages 3 and 2 read from the last, after game 3 left: game 11 moved up to page 1, read again.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 3, 2, 1]);
+    expect(json(store, successKey({ partition: day }))).toMatchObject({ count: 24 });
+    const stored = new Set(idsInPages(store.contents()));
+    expect(range(25).filter((id) => id !== 3 && !stored.has(id))).toEqual([]);
+  });
+
+  it('switched off, seals the same listing with game 11 never stored', async () => {
+    const store = new MemoryStore();
+    const outcome = await fetchOnce(store, day, losing(), { concurrency: 1, reconcile: false });
+    expect(outcome).toMatchObject({ complete: true });
+    expect(new Set(idsInPages(store.contents())).has(11)).toBe(false);
+  });
+
+  it('leaves a listing open, with a note, when it keeps changing on every pass', async () => {
+    const store = new MemoryStore();
+    let next = 100;
+    // Every answer: one game leaves, one arrives (a listing that can gain items: no `updated` range).
+    const api = new FakeRawg({
+      listings: { genres: fakeItems(25) },
+      onRequest: (_, fake) => {
+        fake.listings.genres = [...fake.listings.genres!.slice(1), { id: next++, updated: '2026-11-01' }];
+        if (next % 2) fake.listings.genres.push({ id: next++, updated: '2026-11-01' });
+      },
+    });
+    const outcome = await fetchOnce(store, genres, api, { concurrency: 1 });
+    expect(outcome.complete).toBe(false);
+    expect(outcome.note).toMatch(/kept changing while it was read .* after 4 passes/);
+    expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
   });
 });
 
@@ -89,7 +143,7 @@ describe('fetchPartition on a listing deeper than the API serves (fake client, m
     const outcome = await fetchOnce(store, genres, api);
     expect(outcome.complete).toBe(false);
     expect(outcome.note).toMatch(/serves 100 of its 150 items/);
-    expect(api.requests.map((r) => r.page)).toEqual(range(10));
+    expect(api.requests.map((r) => r.page)).toEqual([1, 10, 9, 8, 7, 6, 5, 4, 3, 2]);
     expect(json(store, cappedKey({ partition: genres }))).toMatchObject({ count: 150, maxResults: 100, pages: 10 });
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
 
@@ -104,19 +158,20 @@ describe('fetchPartition on a listing deeper than the API serves (fake client, m
     const outcome = await fetchOnce(store, genres, api, { maxResults: 1000, concurrency: 1 });
     expect(outcome.complete).toBe(false);
     expect(json(store, cappedKey({ partition: genres }))).toMatchObject({ count: 150, maxResults: 50, pages: 5 });
-    // 15 pages planned: 1 to 5 served, 6 refused, page 1 again says 150 (the cap, not a shrink); 7 to 15 never asked.
-    expect(api.requests.map((r) => r.page)).toEqual([1, 2, 3, 4, 5, 6, 1]);
+    // 15 pages planned: 15 refused, page 1 again says 150 (the cap, not a shrink); the cap found
+    // halving between 1 and 15 (8 refused, 4 served, 6 refused, 5 served); then 3 and 2.
+    expect(api.requests.map((r) => r.page)).toEqual([1, 15, 1, 8, 4, 6, 5, 3, 2]);
     expect(pageKeys(store)).toHaveLength(5);
   });
 
   it('reads a deep snapshot in windows of updated days, every item once, and seals it when every window is complete', async () => {
     const store = new MemoryStore();
-    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const items = fakeItems(350, '2010-01-01', '2026-11-29');
     const api = new FakeRawg({ listings: { games: items }, maxResults: 100 });
     const outcome = await fetchOnce(store, games, api);
     expect(outcome.complete).toBe(true);
     const split = json(store, splitKey({ partition: games })) as { count: number; windows: { from: string; to: string }[] };
-    expect(split).toMatchObject({ count: 350, windows: [{ from: '1970-01-01' }, { to: '2026-11-30' }] });
+    expect(split).toMatchObject({ count: 350, windows: [{ from: '1970-01-01' }, { to: '2026-11-29' }] });
     expect(sorted(idsInPages(store.contents()))).toEqual(range(350));
     const success = json(store, successKey({ partition: games })) as { windows: number; count: number };
     expect(success.count).toBe(350);
@@ -128,6 +183,23 @@ describe('fetchPartition on a listing deeper than the API serves (fake client, m
     const again = new FakeRawg({ listings: { games: items }, maxResults: 100 });
     expect(await fetchOnce(store, games, again)).toMatchObject({ complete: true, pagesFetched: 0 });
     expect(again.requests).toEqual([]);
+  });
+});
+
+describe('fetchPartition against a cap lower than configured (fake client, memory lake)', () => {
+  it('learns the cap once: one page refused, a few halving requests, then every window read is sized to it', async () => {
+    const store = new MemoryStore();
+    const items = fakeItems(600, '2010-01-01', '2026-11-29');
+    // The config says 100 results a listing; the API serves 80.
+    const api = new FakeRawg({ listings: { games: items }, maxResults: 80 });
+    const outcome = await fetchOnce(store, games, api, { maxResults: 100 });
+    expect(outcome.complete).toBe(true);
+    expect(sorted([...new Set(idsInPages(store.contents()))])).toEqual(range(600));
+    const refused = api.requests.filter((r) => r.page * 10 > 80);
+    // The deepest page of the first window deeper than 80, then the halving between 1 and 10: 9 refused.
+    expect(refused.map((r) => r.page)).toEqual([10, 9]);
+    const splits = [...store.contents().keys()].filter((key) => key.endsWith('_split.json')).map((key) => json(store, key));
+    expect(splits.some((split) => split.maxResults === 80)).toBe(true);
   });
 });
 
@@ -162,8 +234,8 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
     // Our page 1 at size 10 is not stored: the listing is read at 20 a page, as the manifest says.
     expect(api.requests.map((r) => [r.page, r.params.page_size])).toEqual([
       [1, '10'],
-      [1, '20'],
       [2, '20'],
+      [1, '20'],
     ]);
     expect(sorted(idsInPages(store.contents()))).toEqual(range(25));
   });
@@ -193,19 +265,19 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
       },
     });
     await expect(fetchOnce(store, genres, failing, { concurrency: 1 })).rejects.toThrow(ApiKeyError);
-    // Pages 1 to 3 are kept, the 4th failed, and no request followed it.
-    expect(failing.requests.map((r) => r.page)).toEqual([1, 2, 3, 4]);
+    // Pages 1, 6 and 5 are kept, the 4th failed, and no request followed it.
+    expect(failing.requests.map((r) => r.page)).toEqual([1, 6, 5, 4]);
     expect(pageKeys(store)).toHaveLength(3);
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
 
     const healthy = new FakeRawg({ listings: { genres: fakeItems(60) } });
     expect(await fetchOnce(store, genres, healthy)).toMatchObject({ complete: true, pagesFetched: 3, pagesSkipped: 3, pages: 6 });
-    expect(sorted(healthy.requests.map((r) => r.page))).toEqual([4, 5, 6]);
+    expect(sorted(healthy.requests.map((r) => r.page))).toEqual([2, 3, 4]);
   });
 
   it('a fatal error while the windows are sized stops every probe still queued; the next run completes the snapshot', async () => {
     const store = new MemoryStore();
-    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const items = fakeItems(350, '2010-01-01', '2026-11-29');
     const failing = new FakeRawg({
       listings: { games: items },
       maxResults: 100,
@@ -250,7 +322,7 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(rest.requests).toHaveLength(3);
   });
 
-  it('the page allowance also stops a listing followed past its planned end as it grows', async () => {
+  it('the page allowance also stops a listing read again as it grows', async () => {
     const store = new MemoryStore();
     const growing = new FakeRawg({
       listings: { genres: fakeItems(25) },
@@ -259,13 +331,13 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
       },
     });
     expect(await fetchOnce(store, genres, growing, { concurrency: 1, allowance: { remaining: 3 } })).toMatchObject({ complete: false, pagesFetched: 3 });
-    expect(growing.requests.map((r) => r.page)).toEqual([1, 2, 3]);
+    expect(growing.requests.map((r) => r.page)).toEqual([1, 3, 2]);
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
   });
 
   it('a window allowance running out leaves the windows not yet read for the next run, and the snapshot unsealed', async () => {
     const store = new MemoryStore();
-    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const items = fakeItems(350, '2010-01-01', '2026-11-29');
     const partial = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }), { allowance: { remaining: 12 } });
     expect(partial.complete).toBe(false);
     expect(store.contents().has(successKey({ partition: games }))).toBe(false);
@@ -334,7 +406,7 @@ describe('fetchPartition resuming a run killed part-way (fake client, memory lak
   }
 
   it('a windowed snapshot killed half-way resumes with exactly one request per missing page', async () => {
-    const items = fakeItems(350, '2010-01-01', '2026-11-30');
+    const items = fakeItems(350, '2010-01-01', '2026-11-29');
     const whole = new FakeRawg({ listings: { games: items }, maxResults: 100 });
     const reference = new MemoryStore();
     await fetchOnce(reference, games, whole);

@@ -1,10 +1,13 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ObjectStore } from '../lake/store.js';
 import type { PageResult, RawgClient } from '../source/client.js';
+import { itemIds } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
+import { ApiError } from '../errors.js';
 import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
-import { cappedKey, listingPrefix, manifestKey, pageKey, pageNumber, splitKey, successKey, unitId, type Window } from '../lake/layout.js';
-import { listingParams, type Listing } from './partition.js';
+import { cappedKey, listingPrefix, manifestKey, pageKey, pageRead, splitKey, successKey, unitId, windowId, type Window } from '../lake/layout.js';
+import { listingParams, partitionLabel, type Listing } from './partition.js';
+import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';
 import type { Lease, UnitLeases } from './lease.js';
 import { isClosed, planListingNow, type ListingPlan, type PartitionPlan } from './plan.js';
 import { splitWindow, snapshotWindow } from './windows.js';
@@ -47,6 +50,12 @@ export interface FetchContext {
   units?: Set<string>;
   /** Leases shared with other runs on the lake: a unit another run holds is skipped. */
   leases?: UnitLeases;
+  /**
+   * Seal a listing only when its pages agree with one state of the API (default). Off, a listing
+   * is sealed once every page it was planned with is stored: the check tests switch off to show
+   * what it prevents.
+   */
+  reconcile?: boolean;
   onProgress?: (progress: PartitionProgress) => void;
 }
 
@@ -91,9 +100,19 @@ type TreeResult =
 /** What page 1 of a new listing told: its manifest (page 1 stored beside it), a split, or nothing yet (stopped). */
 type Probe = { kind: 'sized'; manifest: Manifest; present: Set<number> } | { kind: 'split'; split: Split } | { kind: 'stopped' };
 
+/** Passes of reading pages again that one run gives a listing before it leaves it open. */
+export const RECONCILE_PASSES = 4;
+
+/** A page read kept in memory: which read of the page it is, the count it saw, its items' ids. */
+type Read = PageRead & { read: number };
+
 class ListingFetcher {
-  /** Page 1's `next` link of each listing this run sized, by unit id: page 1 is stored, not to be counted as skipped. */
-  readonly #firstPages = new Map<string, string | null>();
+  /** Page 1 of each listing this run sized, by unit id: stored, not to be counted as skipped. */
+  readonly #firstPages = new Map<string, Read>();
+  /** Items this run saw leave or join the listings it read (count changes between their answers). */
+  #movement = 0;
+  /** The largest drift of the listing being read (listings are read one at a time). */
+  #drift = 0;
   /** Page-1 probes of sibling windows run side by side, as many as pages would. */
   readonly #probes: LimitFunction;
   #sizingFailed = false;
@@ -116,10 +135,31 @@ class ListingFetcher {
    */
   async size(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
     const { state, listing } = plan;
-    if (state.status === 'split') {
-      const windows = await settleAll(state.windows.map((window) => this.size(window, selected || this.#asked(window))));
-      return { listing, state: { ...state, windows } };
+    if (state.status !== 'split') {
+      const sized = await this.#sizeOne(plan, selected);
+      return sized.state.status === 'split' ? this.size(sized, true) : sized;
     }
+    // One level at a time: the windows' counts are checked against their parent before any
+    // window is split further, so an API that ignores the filter costs a few probes, not a tree.
+    const fresh = new Set<ListingPlan>();
+    const probed = await settleAll(
+      state.windows.map(async (window) => {
+        if (window.state.status === 'split') return window;
+        const sized = await this.#sizeOne(window, selected || this.#asked(window));
+        if (sized !== window && sized.state.status === 'split') fresh.add(sized);
+        return sized;
+      }),
+    );
+    this.#checkSplit(listing, state.split, probed);
+    const windows = await settleAll(
+      probed.map(async (window) => (window.state.status === 'split' ? this.size(window, fresh.has(window) || selected || this.#asked(window)) : window)),
+    );
+    return { listing, state: { ...state, windows } };
+  }
+
+  /** A listing not split: sized by its page 1 when it is new and selected, else as it is. */
+  async #sizeOne(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
+    const { state, listing } = plan;
     if (state.status !== 'new' || !selected) return plan;
     let probe: Probe | ListingPlan | 'leased';
     try {
@@ -133,15 +173,30 @@ class ListingFetcher {
       throw error;
     }
     if (probe === 'leased') return plan;
-    if ('listing' in probe) return this.size(probe, selected);
+    if ('listing' in probe) return probe;
     switch (probe.kind) {
       case 'sized':
         return { listing, state: { status: 'resume', manifest: probe.manifest, present: probe.present } };
       case 'split':
-        return this.size({ listing, state: { status: 'split', split: probe.split, windows: newWindows(listing, probe.split) } }, true);
+        return { listing, state: { status: 'split', split: probe.split, windows: newWindows(listing, probe.split) } };
       default:
         return plan;
     }
+  }
+
+  /**
+   * A split's windows, once all are sized, must account for the listing they replace: an API that
+   * answers the filter with nothing, or with everything, would otherwise seal a snapshot of neither.
+   */
+  #checkSplit(listing: Listing, split: Split, windows: ListingPlan[]): void {
+    const counts = windows.map(countOf);
+    if (counts.some((count) => count === undefined)) return;
+    if (windowsAccountFor(split.count, counts as number[], this.#movement)) return;
+    const filter = listing.partition.endpoint.updatedFilter ?? 'updated';
+    const sum = (counts as number[]).reduce((total, count) => total + count, 0);
+    throw new ApiError(
+      `${partitionLabel(listing.partition)}: the API answered the \`${filter}\` filter's windows ${windows.map((w) => windowId(w.listing.window!)).join(', ')} with ${sum} items for a listing of ${split.count}: it does not honour \`${filter}\` as the pipeline reads it, and nothing is sealed until it does`,
+    );
   }
 
   #asked(window: ListingPlan): boolean {
@@ -176,8 +231,9 @@ class ListingFetcher {
         return result;
       case 'split': {
         // A cap lower than the manifest was planned for: the windows are sized before any is read.
-        const windows = await settleAll(newWindows(listing, result.split).map((window) => this.size(window, true)));
-        return this.#windows(result.split, windows, true);
+        const sized = await this.size({ listing, state: { status: 'split', split: result.split, windows: newWindows(listing, result.split) } }, true);
+        if (sized.state.status !== 'split') throw new Error('a split listing sized as something else');
+        return this.#windows(result.split, sized.state.windows, true);
       }
       default:
         return { kind: 'incomplete', pages: result.pages, ...(result.note ? { note: result.note } : {}) };
@@ -282,7 +338,7 @@ class ListingFetcher {
     if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
       await store.putIfAbsent(pageKey(listing, 1), first.body);
       present.add(1);
-      this.#firstPages.set(unitId(listing), first.envelope.next);
+      this.#firstPages.set(unitId(listing), { read: 1, count: first.envelope.count, ids: first.ids });
       this.#progress(manifest);
     }
     return { kind: 'sized', manifest, present };
@@ -298,39 +354,48 @@ class ListingFetcher {
   }
 
   /**
-   * One sized listing: exactly the missing pages at bounded concurrency; then growth followed
-   * through `next`; then `_SUCCESS`.
+   * One sized listing: the missing pages from the last to the first at bounded concurrency; then,
+   * until its pages agree with one state of the API (reconcile.ts), the pages that disagree read
+   * again under new keys, a few passes at most; then `_SUCCESS`.
    */
   async #fetchListing(listing: Listing, planned: Manifest, present: Set<number>): Promise<ListingResult> {
     const { ctx, store, counters } = this;
     const prefix = listingPrefix(listing);
-    const nextOf = new Map<number, string | null>();
-    const id = unitId(listing);
-    if (this.#firstPages.has(id)) nextOf.set(1, this.#firstPages.get(id)!);
+    this.#drift = 0;
+    /** The newest read of each page this run made or loaded. */
+    const reads = new Map<number, Read>();
+    /** Pages the API refused in this run: not part of the listing as it stands, whatever the lake holds. */
+    const gone = new Set<number>();
+    const first = this.#firstPages.get(unitId(listing));
+    if (first) reads.set(1, first);
     // Page 1 read by this run's sizing is not a page skipped.
-    counters.pagesSkipped += present.size - nextOf.size;
+    counters.pagesSkipped += present.size - (first ? 1 : 0);
 
-    /** Fetches one page and stores it; its `next` link, or 'end' when the API refuses the page. */
-    const fetchAndStore = async (page: number, manifest: Manifest): Promise<{ next: string | null } | 'end'> => {
-      const params = { ...manifest.params, page_size: String(manifest.pageSize) };
+    /** Fetches one read of a page and stores it under its own key; 'end' when the API refuses the page. */
+    const fetchAndStore = async (page: number, read: number): Promise<Read | 'end'> => {
+      const params = { ...planned.params, page_size: String(planned.pageSize) };
       const result = await ctx.client.fetchPage(listing.partition.endpoint.path, page, params);
       counters.pagesFetched += 1;
-      if (result.status === 'end') return 'end';
-      // Only the link and the bytes live on: the parsed page can be collected during the upload.
-      const {
-        body,
-        envelope: { next },
-      } = result;
+      if (result.status === 'end') {
+        gone.add(page);
+        reads.delete(page);
+        return 'end';
+      }
+      gone.delete(page);
+      const fetched: Read = { read, count: result.envelope.count, ids: result.ids };
+      let stored: boolean;
       try {
-        await store.putIfAbsent(pageKey(listing, page), body);
+        stored = await store.putIfAbsent(pageKey(listing, page, read), result.body);
       } finally {
         result.release?.();
       }
+      // Another run stored this read first: the lake's copy is the one a seal is checked against.
+      const kept = stored ? fetched : await this.#storedRead(listing, page, read);
+      this.#saw(Math.abs(kept.count - planned.count));
+      reads.set(page, kept);
       present.add(page);
-      // Only a link at or past the planned end is followed; the lake has the rest.
-      if (page >= manifest.pages) nextOf.set(page, next);
-      this.#progress(manifest);
-      return { next };
+      this.#progress(planned);
+      return kept;
     };
     const stopped = (pages: number, note?: string): ListingResult => ({ kind: 'stopped', pages, ...(note ? { note } : {}) });
 
@@ -342,24 +407,113 @@ class ListingFetcher {
       if (split) return split;
     }
 
-    // The pages the lake lacks, at bounded concurrency under the client's rate cap: `concurrency`
-    // workers take the next missing page in turn, so nothing waits in memory per page.
+    // The pages the lake lacks, from the last to the first: in a listing that only loses items,
+    // a removal then moves items only into pages still to be read.
+    const missing = Array.from({ length: Math.min(planned.pages, servable) }, (_, i) => i + 1)
+      .filter((page) => !present.has(page))
+      .reverse();
+    // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a
+    // shrink. The deepest page goes alone first: against a lower cap, it is the one page refused.
+    const deepest = missing.length > 1 ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true) : undefined;
+    const pass =
+      deepest?.refused.length || deepest?.capped
+        ? deepest
+        : await this.#readPages(deepest ? missing.slice(1) : missing, (page) => fetchAndStore(page, 1), true);
+    if (pass.capped) return stopped(planned.pages);
+    if (pass.refused.length) {
+      const lowest = Math.min(...pass.refused);
+      const cap = await this.#findCap(listing, planned, lowest, reads, (page) => fetchAndStore(page, 1));
+      if (cap === 'stopped') return stopped(planned.pages);
+      if (cap) {
+        // Learnt once: every listing of the partition not yet read is sized to it before its pages are.
+        this.maxResults = Math.min(this.maxResults, cap.pages * planned.pageSize);
+        const split = await this.#split(listing, cap.count, cap.pages * planned.pageSize);
+        if (split) return split;
+        const upToCap = Array.from({ length: cap.pages }, (_, i) => cap.pages - i).filter((page) => !present.has(page));
+        if ((await this.#readPages(upToCap, (page) => fetchAndStore(page, 1))).capped) return stopped(planned.pages);
+        return this.#cap(listing, cap.count, cap.pages);
+      }
+      // A shrink: the rest of the pass goes on below the refused page.
+      const rest = await this.#readPages(
+        missing.filter((page) => page < lowest && !present.has(page)),
+        (page) => fetchAndStore(page, 1),
+        false,
+      );
+      if (rest.capped) return stopped(planned.pages);
+    } else if (planned.pages > servable) return this.#cap(listing, planned.count, servable);
+
+    const shrinkOnly = onlyLoses(listing, planned);
+    let verdict: ReturnType<typeof reconcile> | undefined;
+    for (let passes = 0; ; passes++) {
+      // Trust the lake, not memory: one LIST names the newest read of every page before the marker.
+      const newest = await this.#newestReads(prefix);
+      for (const [page, read] of newest) {
+        if (!gone.has(page) && (reads.get(page)?.read ?? 0) < read) reads.set(page, await this.#storedRead(listing, page, read));
+      }
+      if (ctx.reconcile === false) {
+        // Switched off: sealed once the planned pages are stored, or up to the first one refused.
+        let pages = 0;
+        while (newest.has(pages + 1)) pages += 1;
+        if (pages < Math.min(planned.pages, servable) && !gone.has(pages + 1)) return stopped(pages);
+        verdict = { kind: 'sealed', count: planned.count, pages };
+        break;
+      }
+      verdict = reconcile(reads, planned.pageSize, shrinkOnly);
+      if (verdict.kind === 'sealed') break;
+      if (passes === RECONCILE_PASSES) {
+        return stopped(
+          present.size,
+          `the listing kept changing while it was read (${verdict.why}) after ${RECONCILE_PASSES} passes: it stays incomplete; the next run reads it again`,
+        );
+      }
+      const wanted = verdict.pages.filter((page) => page <= servable);
+      if (wanted.length === 0) return stopped(present.size, `${verdict.why}, past the ${this.maxResults} results the API serves: it stays incomplete`);
+      const again = await this.#readPages(wanted, (page) => fetchAndStore(page, (newest.get(page) ?? 0) + 1));
+      if (again.capped) return stopped(present.size);
+      // A page refused now: the listing shrank under it, so the page below is read again to learn where it ends.
+      const below = again.refused.map((page) => page - 1).filter((page) => page >= 1 && !wanted.includes(page));
+      if (below.length) {
+        const latest = await this.#newestReads(prefix);
+        const more = await this.#readPages(
+          [...new Set(below)].sort((a, b) => b - a),
+          (page) => fetchAndStore(page, (latest.get(page) ?? 0) + 1),
+        );
+        if (more.capped) return stopped(present.size);
+      }
+    }
+
+    const { count, pages } = verdict;
+    const { partition } = listing;
+    if (partition.load === 'updated' && partition.date >= ctx.today) {
+      return stopped(pages, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
+    }
+    const resized = count > planned.count ? 'grew' : count < planned.count ? 'shrank' : undefined;
+    const success: Success = { pages, count, ...(resized ? { resized } : {}), runId: ctx.runId, completedAt: new Date().toISOString() };
+    await store.putIfAbsent(successKey(listing), JSON.stringify(success));
+    return { kind: 'complete', pages, count, ...(resized ? { resized } : {}) };
+  }
+
+  /**
+   * Reads pages in the order given by `concurrency` workers, each taking the next page in turn.
+   * Stops taking pages once the allowance is spent (`capped`), a fatal error is thrown, or (when
+   * `stopAtRefusal`) the API refuses a page; the pages refused are returned.
+   */
+  async #readPages(pages: number[], read: (page: number) => Promise<Read | 'end'>, stopAtRefusal = false): Promise<{ capped: boolean; refused: number[] }> {
     let capped = false;
     let failed = false;
-    let firstRefusedPage: number | undefined;
-    const missing = Array.from({ length: Math.min(planned.pages, servable) }, (_, i) => i + 1).filter((page) => !present.has(page));
+    const refused: number[] = [];
     let cursor = 0;
     const worker = async () => {
-      while (cursor < missing.length) {
-        const page = missing[cursor++]!;
+      while (cursor < pages.length) {
         if (failed) return; // one fatal error (quota, key, store) stops the listing: no more requests
-        if (firstRefusedPage !== undefined && page > firstRefusedPage) return; // past the end or the cap
+        if (stopAtRefusal && refused.length) return;
+        const page = pages[cursor++]!;
         if (!this.#take()) {
           capped = true;
           return;
         }
         try {
-          if ((await fetchAndStore(page, planned)) === 'end') firstRefusedPage = Math.min(firstRefusedPage ?? page, page);
+          if ((await read(page)) === 'end') refused.push(page);
         } catch (error) {
           failed = true;
           throw error;
@@ -367,73 +521,65 @@ class ListingFetcher {
       }
     };
     // allSettled: after a fatal error, the writes already under way finish before the run ends.
-    const settled = await Promise.allSettled(Array.from({ length: ctx.concurrency }, worker));
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, this.ctx.concurrency) }, worker));
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
-    if (capped) return stopped(planned.pages);
-
-    if (firstRefusedPage === undefined && planned.pages > servable) return this.#cap(listing, planned.count, servable);
-
-    let last: number;
-    let resized: 'grew' | 'shrank' | undefined;
-    if (firstRefusedPage !== undefined) {
-      // A page that `count` promised was refused: the API's depth cap, or a listing that shrank.
-      const cap = await this.#refusalIsCap(listing, planned, firstRefusedPage);
-      if (cap === 'stopped') return stopped(planned.pages);
-      if (cap) {
-        const maxResults = (firstRefusedPage - 1) * planned.pageSize;
-        this.maxResults = Math.min(this.maxResults, maxResults);
-        const split = await this.#split(listing, cap.count, maxResults);
-        if (split) return split;
-        return this.#cap(listing, cap.count, firstRefusedPage - 1);
-      }
-      last = firstRefusedPage - 1;
-      resized = 'shrank';
-    } else {
-      // Follow `next` past the planned end while the listing keeps growing.
-      last = planned.pages;
-      while (present.has(last + 1)) last += 1;
-      let next = last === 0 ? null : await nextLink(last);
-      while (next) {
-        if (!this.#take()) return stopped(last);
-        const fetched = await fetchAndStore(last + 1, planned);
-        if (fetched === 'end') break;
-        last += 1;
-        resized = 'grew';
-        next = fetched.next;
-      }
-    }
-
-    // Trust the lake, not memory: one more LIST proves every page is there before the marker.
-    const stored = new Set((await store.list(prefix)).map((key) => pageNumber(key, prefix)));
-    for (let page = 1; page <= last; page++) if (!stored.has(page)) return stopped(last);
-
-    const { partition } = listing;
-    if (partition.load === 'updated' && partition.date >= ctx.today) {
-      return stopped(last, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
-    }
-    const success: Success = { pages: last, count: planned.count, ...(resized ? { resized } : {}), runId: ctx.runId, completedAt: new Date().toISOString() };
-    await store.putIfAbsent(successKey(listing), JSON.stringify(success));
-    return { kind: 'complete', pages: last, count: planned.count, ...(resized ? { resized } : {}) };
-
-    async function nextLink(page: number): Promise<string | null> {
-      if (nextOf.has(page)) return nextOf.get(page)!;
-      const bytes = await store.get(pageKey(listing, page));
-      return bytes ? parseStored(envelopeSchema, bytes, pageKey(listing, page)).next : null;
-    }
+    return { capped, refused };
   }
 
   /**
-   * A refused page within what `count` promised is the cap when the listing still holds that
-   * many items (page 1 asked again tells), a shrink otherwise.
+   * A refused page within what `count` promised is the cap when the listing still holds that many
+   * items (page 1 asked again tells), a shrink otherwise. The cap is then found between the
+   * highest page served and the lowest refused, halving: a few requests, once for the partition.
    */
-  async #refusalIsCap(listing: Listing, manifest: Manifest, page: number): Promise<{ count: number } | undefined | 'stopped'> {
+  async #findCap(
+    listing: Listing,
+    manifest: Manifest,
+    refusedPage: number,
+    reads: Map<number, Read>,
+    read: (page: number) => Promise<Read | 'end'>,
+  ): Promise<{ count: number; pages: number } | undefined | 'stopped'> {
     if (!this.#take()) return 'stopped';
     const first = await this.ctx.client.fetchPage(listing.partition.endpoint.path, 1, { ...manifest.params, page_size: String(manifest.pageSize) });
     this.counters.pagesFetched += 1;
     if (first.status !== 'page') return undefined;
     first.release?.();
-    return first.envelope.count > (page - 1) * manifest.pageSize ? { count: first.envelope.count } : undefined;
+    const { count } = first.envelope;
+    if (count <= (refusedPage - 1) * manifest.pageSize) return undefined;
+    // The pages served on the way are stored: they are kept if the listing cannot be split.
+    let served = Math.max(1, ...[...reads.keys()].filter((page) => page < refusedPage));
+    let refused = refusedPage;
+    while (refused - served > 1) {
+      const middle = Math.floor((served + refused) / 2);
+      if (!this.#take()) return 'stopped';
+      if ((await read(middle)) === 'end') refused = middle;
+      else served = middle;
+    }
+    return { count, pages: served };
+  }
+
+  /** How far a listing's count moved from its manifest's: items that left it or joined it (the largest a listing showed, summed). */
+  #saw(drift: number): void {
+    if (drift <= this.#drift) return;
+    this.#movement += drift - this.#drift;
+    this.#drift = drift;
+  }
+
+  /** The newest read of each page stored under `prefix`. */
+  async #newestReads(prefix: string): Promise<Map<number, number>> {
+    const newest = new Map<number, number>();
+    for (const key of await this.store.list(prefix)) {
+      const parsed = pageRead(key, prefix);
+      if (parsed && (newest.get(parsed.page) ?? 0) < parsed.read) newest.set(parsed.page, parsed.read);
+    }
+    return newest;
+  }
+
+  /** A read stored by an earlier run (or another one): its count and its items' ids, from its bytes. */
+  async #storedRead(listing: Listing, page: number, read: number): Promise<Read> {
+    const key = pageKey(listing, page, read);
+    const envelope = parseStored(envelopeSchema, (await this.store.get(key)) ?? new Uint8Array(), key);
+    return { read, count: envelope.count, ids: itemIds(envelope) };
   }
 
   /** Closes a listing the API serves only `pages` of: kept as far as served, never complete. */
@@ -479,4 +625,31 @@ function smallestCap(plan: ListingPlan, configured: number): number {
 
 function cappedNote(capped: Capped): string {
   return `the API serves ${capped.maxResults} of its ${capped.count} items and this endpoint has no filter to read the rest in windows: the pages up to the cap are kept; the listing stays incomplete`;
+}
+
+/** The count a sized listing reported: its manifest's, its split's, its seal's, or undefined when not known. */
+function countOf(plan: ListingPlan): number | undefined {
+  const { state } = plan;
+  switch (state.status) {
+    case 'resume':
+      return state.manifest.count;
+    case 'split':
+      return state.split.count;
+    case 'capped':
+      return state.capped.count;
+    case 'complete':
+      return state.success?.count;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A listing that can only lose items while it is read: its `updated` days all end before the day
+ * it was started, so an edit (to today) or a deletion takes items out and nothing comes in.
+ */
+function onlyLoses(listing: Listing, manifest: Manifest): boolean {
+  const { partition, window } = listing;
+  const lastDay = window ? window.to : partition.load === 'updated' ? partition.date : undefined;
+  return lastDay !== undefined && lastDay < manifest.createdAt.slice(0, 10);
 }

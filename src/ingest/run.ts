@@ -200,6 +200,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         concurrency: source.concurrency,
         pageSize: source.pageSize,
         maxResults: source.maxResults,
+        ...(source.reconcile === false ? { reconcile: false } : {}),
         runId,
         today: todayUtc(startedAt),
         signal: options.signal,

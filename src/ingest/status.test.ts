@@ -21,7 +21,7 @@ describe('lake status of a snapshot read in windows (fake client, memory lake)',
     const store = new MemoryStore();
     // The config assumes 1,000 results a listing; the API serves 100, which page 11 shows. By then
     // pages 1-10 of the whole listing are stored; its windows replace it, and some split again.
-    const api = new FakeRawg({ listings: { games: fakeItems(300) }, maxResults: 100 });
+    const api = new FakeRawg({ listings: { games: fakeItems(300, '2000-01-01', '2026-11-29') }, maxResults: 100 });
     const ctx = { client: api, allowance: { remaining: Infinity }, concurrency: 4, pageSize: 10, maxResults: 1000, runId: 'run-1', today: '2026-12-01' };
     const outcome = await fetchPartition(await planPartition(store, games), ctx);
     expect(outcome.complete).toBe(true);

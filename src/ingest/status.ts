@@ -1,4 +1,4 @@
-import { isPageName, parseLakeKey, partitionId, type Load } from '../lake/layout.js';
+import { isFirstRead, parseLakeKey, partitionId, type Load } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 
 export interface PartitionStatus {
@@ -36,7 +36,7 @@ export async function lakeStatus(store: ObjectStore): Promise<PartitionStatus[]>
     const listingName = window ?? '';
     const listing = status.listings.get(listingName) ?? { pages: 0, split: false };
     status.listings.set(listingName, listing);
-    if (isPageName(name)) listing.pages += 1;
+    if (isFirstRead(name)) listing.pages += 1;
     if (name === '_split.json') listing.split = true;
   }
   return [...partitions.values()].map(({ listings, ...status }) => ({ ...status, ...pagesOfListings(listings) }));

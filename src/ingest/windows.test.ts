@@ -8,7 +8,7 @@ const file = loadEndpoints();
 
 describe('windows of a snapshot', () => {
   it('start from the floor to the snapshot date, only for a snapshot of an endpoint with an updated filter', () => {
-    expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'games'), '2026-11-30'))).toEqual({ from: WINDOW_FLOOR, to: '2026-11-30' });
+    expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'games'), '2026-11-30'))).toEqual({ from: WINDOW_FLOOR, to: '2026-11-29' });
     expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'genres'), '2026-11-30'))).toBeUndefined();
     expect(snapshotWindow(updatedPartition(findEndpoint(file, 'games'), '2026-11-30'))).toBeUndefined();
   });

@@ -4,6 +4,8 @@
  *
  *   raw/{endpoint}/load={snapshot|updated}/date={YYYY-MM-DD}/[window=updated~A~B/]page=00001.json
  *
+ * (a page read again to reconcile a listing that changed while it was read is a new object,
+ * `page=00001.read2.json`; the newest read of a page is the one a seal is checked against)
  * beside each listing's markers (`_manifest.json`, `_SUCCESS`, `_split.json`, `_capped.json`).
  */
 
@@ -63,7 +65,9 @@ export function listingPrefix({ partition, window }: ListingRef): string {
   return `${partitionPrefix(partition)}${window ? `window=${windowId(window)}/` : ''}`;
 }
 
-export const pageKey = (l: ListingRef, page: number): string => `${listingPrefix(l)}page=${String(page).padStart(5, '0')}.json`;
+/** Read 1 is the page's first read; a later read of the same page gets its own key, never overwriting. */
+export const pageKey = (l: ListingRef, page: number, read = 1): string =>
+  `${listingPrefix(l)}page=${String(page).padStart(5, '0')}${read > 1 ? `.read${read}` : ''}.json`;
 export const manifestKey = (l: ListingRef): string => `${listingPrefix(l)}_manifest.json`;
 export const successKey = (l: ListingRef): string => `${listingPrefix(l)}_SUCCESS`;
 /** Written when a listing is too deep for the API: it names the windows that replace it. */
@@ -71,14 +75,17 @@ export const splitKey = (l: ListingRef): string => `${listingPrefix(l)}_split.js
 /** Written when a listing is too deep for the API and cannot be split: the pages up to the cap are kept. */
 export const cappedKey = (l: ListingRef): string => `${listingPrefix(l)}_capped.json`;
 
-const PAGE_NAME = /^page=(\d+)\.json$/;
+const PAGE_NAME = /^page=(\d+)(?:\.read(\d+))?\.json$/;
 
-/** The page number of a page key directly under `prefix`, or undefined for other objects. */
-export function pageNumber(key: string, prefix = ''): number | undefined {
+/** The page number and read of a page key directly under `prefix`, or undefined for other objects. */
+export function pageRead(key: string, prefix = ''): { page: number; read: number } | undefined {
   if (!key.startsWith(prefix)) return undefined;
   const match = PAGE_NAME.exec(key.slice(prefix.length));
-  return match ? Number(match[1]) : undefined;
+  return match ? { page: Number(match[1]), read: match[2] === undefined ? 1 : Number(match[2]) } : undefined;
 }
+
+/** The page number of a page key (any read of it) directly under `prefix`, or undefined for other objects. */
+export const pageNumber = (key: string, prefix = ''): number | undefined => pageRead(key, prefix)?.page;
 
 /** A key of `raw/`, taken apart; `name` is the object's own name (`page=00001.json`, `_SUCCESS`, ...). */
 export interface LakeKey {
@@ -100,13 +107,17 @@ export function parseLakeKey(key: string): LakeKey | undefined {
   return { endpoint, load, date, name, ...(window === undefined ? {} : { window }) };
 }
 
+/** Any read of a page: every one is data (a build and compaction read them all; staging keeps one row a game). */
 export const isPageName = (name: string): boolean => PAGE_NAME.test(name);
+
+/** A page's first read: what page counts (`lake status`) count, once a page. */
+export const isFirstRead = (name: string): boolean => pageRead(name)?.read === 1;
 
 /**
  * The same page keys as one regular expression over a whole object path (any root before `raw/`),
  * for readers that match paths themselves, like Snowflake's external tables.
  */
-export const PAGE_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+[.]json`;
+export const PAGE_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+([.]read[0-9]+)?[.]json`;
 
 /** Every page of an endpoint under a lake root, as a DuckDB glob (windows included). */
 export const pagesGlob = (root: string, endpoint: string): string => `${root}/raw/${endpoint}/load=*/date=*/**/page=*.json`;

@@ -26,6 +26,6 @@ export function parseStoredJson<T>(schema: z.ZodType<T>, bytes: Uint8Array, key:
 /** What deleting the object costs, which depends on what it is. */
 function remedy(key: string): string {
   if (key.startsWith('_runs/')) return "delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)";
-  if (/\/page=\d+\.json$/.test(key)) return 'delete it and rerun: that page is fetched again';
+  if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) return 'delete it and rerun: that page is fetched again';
   return 'delete it and rerun: the partition is checked again and only its missing pages are fetched';
 }

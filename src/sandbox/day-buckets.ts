@@ -88,6 +88,18 @@ export class DayBuckets {
     return out;
   }
 
+  /** The offset of `position` (whose day is `day`) in the listing of the ranges, as `slice` orders it. */
+  rank(ranges: readonly DayRange[], games: number, position: number, day: number): number {
+    const bucket = day - this.firstDay;
+    const at = this.firstAtOrAbove(this.starts[bucket]!, this.starts[bucket + 1]!, position);
+    let before = 0;
+    for (const run of this.runs(ranges, games)) {
+      if (at >= run.start && at < run.end) return before + at - run.start;
+      before += run.end - run.start;
+    }
+    throw new RangeError(`position ${position} is not in the listing`);
+  }
+
   private runs(ranges: readonly DayRange[], games: number): Run[] {
     const runs: Run[] = [];
     for (const range of ranges) {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_GAMES } from './catalogue.js';
+import { livingSchema } from './living.js';
 
 const rate = z.number().min(0).max(1);
 
@@ -27,11 +28,14 @@ export const defaultFaults: SandboxFaults = {
   truncateRate: 0,
 };
 
-/** A run-time change: any fault setting, the catalogue size, and the quota (null = unlimited). */
-export const controlSchema = faultsSchema.partial().extend({
-  games: z.int().min(0).max(MAX_GAMES).optional(),
-  quota: z.int().min(0).nullable().optional(),
-});
+/** A run-time change: any fault or living setting, the catalogue size, and the quota (null = unlimited). */
+export const controlSchema = faultsSchema
+  .partial()
+  .extend(livingSchema.partial().shape)
+  .extend({
+    games: z.int().min(0).max(MAX_GAMES).optional(),
+    quota: z.int().min(0).nullable().optional(),
+  });
 
 export type SandboxControl = z.infer<typeof controlSchema>;
 

@@ -15,6 +15,12 @@ export interface Selection {
   slice(start: number, end: number): number[];
 }
 
+/** A filtered listing that can also tell where one of its games is. */
+export interface RankedSelection extends Selection {
+  /** The offset of a position that is in the listing. */
+  rankOf(position: number): number;
+}
+
 interface Index {
   size: number;
   /** Per position: the release day (NO_RELEASE_DAY for none) and the `updated` day. */
@@ -30,21 +36,33 @@ export class FilteredGames {
   constructor(private readonly catalogue: Catalogue) {}
 
   /** The games of the first `games` positions that pass the filter. */
-  select({ updated, dates }: GamesFilter, games: number): Selection {
+  select({ updated, dates }: GamesFilter, games: number): RankedSelection {
     const index = this.indexFor(games);
     if (!updated) {
       const ranges = dates ?? [];
-      return { count: index.byRelease.count(ranges, games), slice: (start, end) => index.byRelease.slice(ranges, games, start, end) };
+      return {
+        count: index.byRelease.count(ranges, games),
+        slice: (start, end) => index.byRelease.slice(ranges, games, start, end),
+        rankOf: (position) => index.byRelease.rank(ranges, games, position, index.release[position]!),
+      };
     }
     const window = [updated];
-    if (!dates) return { count: index.byUpdated.count(window, games), slice: (start, end) => index.byUpdated.slice(window, games, start, end) };
+    if (!dates) {
+      return {
+        count: index.byUpdated.count(window, games),
+        slice: (start, end) => index.byUpdated.slice(window, games, start, end),
+        rankOf: (position) => index.byUpdated.rank(window, games, position, index.updated[position]!),
+      };
+    }
     // Both days: counted from the smaller side, listed in `updated` order.
     const released = { days: index.release, ranges: dates };
     const count =
       index.byUpdated.count(window, games) <= index.byRelease.count(dates, games)
         ? index.byUpdated.count(window, games, released)
         : index.byRelease.count(dates, games, { days: index.updated, ranges: window });
-    return { count, slice: (start, end) => index.byUpdated.slice(window, games, start, end, released) };
+    const slice = (start: number, end: number) => index.byUpdated.slice(window, games, start, end, released);
+    // Rare (the pipeline never asks both): found by reading the listing.
+    return { count, slice, rankOf: (position) => slice(0, count).indexOf(position) };
   }
 
   private indexFor(games: number): Index {

@@ -387,6 +387,47 @@ describe('sandbox server', () => {
     expect(sandbox.stats()).toMatchObject({ byStatus: { '200': 2 }, injected: { truncated: 2, latencySpike: 2 } });
   });
 
+  it('lives when asked: edits, deletions and additions between answers, offsets into the listing as it stands, and the truth in /__stats and /__served', async () => {
+    const living = await startSandbox({ games: 2_000, seed: 3, today: TODAY, editRate: 1, deleteRate: 0.5, addRate: 0.5 });
+    try {
+      const window = `games?key=k&page_size=40&updated=2000-01-01,${YESTERDAY}`;
+      const first = await getJson(`${living.url}/${window}`);
+      const second = await getJson(`${living.url}/${window}&page=2`);
+      // One page answered: one game edited out of the window (to today), none deleted yet (half a deletion owed).
+      expect(second.body.count).toBe(first.body.count - 1);
+      const origin = new URL(living.url).origin;
+      const stats = (await getJson(`${origin}/__stats`)).body as unknown as { changes: { edited: number[]; deleted: number[]; added: number[] } };
+      expect(stats.changes.edited).toHaveLength(2);
+      expect(stats.changes.deleted).toHaveLength(1);
+      expect(stats.changes.added).toHaveLength(1);
+      const served = (await (await fetch(`${origin}/__served`)).json()) as { id: number; updated: string }[];
+      expect(served).toEqual(living.served());
+      expect(served).toHaveLength(2_000 - 1 + 1);
+      const today = (await (await fetch(`${origin}/__served?updated=${TODAY},${TODAY}`)).json()) as { id: number; updated: string }[];
+      expect(today.map((game) => game.id).sort()).toEqual([...stats.changes.edited, ...stats.changes.added].sort());
+      // The same request answered now shows today's listing as the API serves it.
+      const page = await getJson(`${living.url}/games?key=k&page_size=40&updated=${TODAY},${TODAY}`);
+      expect(page.body.results.map((game) => game.id)).toEqual(today.map((game) => game.id));
+      // Switched off at run time: the catalogue stands still.
+      living.control({ editRate: 0, deleteRate: 0, addRate: 0 });
+      const still = (await getJson(`${living.url}/${window}`)).body.count;
+      expect((await getJson(`${living.url}/${window}`)).body.count).toBe(still);
+    } finally {
+      await living.close();
+    }
+  });
+
+  it('answers updated= windows with nothing, or with everything, when told to', async () => {
+    const broken = await startSandbox({ games: 2_000, seed: 3, today: TODAY, updatedFilter: 'empty' });
+    try {
+      expect((await getJson(`${broken.url}/games?key=k&updated=2000-01-01,${YESTERDAY}`)).body).toMatchObject({ count: 0, results: [] });
+      broken.control({ updatedFilter: 'ignored' });
+      expect((await getJson(`${broken.url}/games?key=k&updated=2000-01-01,2000-01-02`)).body.count).toBe(2_000);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('refuses bad options with a one-line ConfigError', async () => {
     await expect(startSandbox({ games: -1 })).rejects.toThrow(ConfigError);
     await expect(startSandbox({ today: '2025-02-30' })).rejects.toThrow(/today/);

@@ -11,6 +11,8 @@
  * `/games` honours `updated=A,B` and `dates=A,B[.C,D...]` (see game-filters.ts, and
  * filtered-games.ts for the order of a filtered listing); other filters and `ordering` are
  * accepted, ignored, and carried into `next`/`previous` like every other parameter.
+ * The catalogue can be alive (living.ts): games edited, deleted and added while it is served, at
+ * rates per page answered; GET /__stats then says what changed, GET /__served what it serves now.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,14 +26,16 @@ import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
 import { FilteredGames } from './filtered-games.js';
 import { SANDBOX_API_PATH, SANDBOX_PREFIX } from './base-path.js';
-import { parseGamesFilter } from './game-filters.js';
+import { parseGamesFilter, parseRange, type DayRange } from './game-filters.js';
 import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
+import { defaultLiving, LivingCatalogue, livingSchema, type LivingSettings, type ServedGame } from './living.js';
 
 export type { SandboxFaults } from './faults.js';
 export type { SandboxStats } from './stats.js';
+export type { CatalogueChanges, LivingSettings, ServedGame } from './living.js';
 
-export interface SandboxOptions extends Partial<SandboxFaults> {
+export interface SandboxOptions extends Partial<SandboxFaults>, Partial<LivingSettings> {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -56,26 +60,34 @@ export interface Sandbox {
   stats(): SandboxStats;
   resetStats(): void;
   /**
+   * Every game it serves now (unfiltered `/games` order), with its `updated`: the truth to compare
+   * a lake or a warehouse with. With `updated` (YYYY-MM-DD,YYYY-MM-DD): that listing's games.
+   */
+  served(updated?: string): ServedGame[];
+  /**
    * Change faults, the catalogue size (growth appends at the end, shrink drops the tail) or the
    * quota at run time. A quota given here allows that many more requests from now; null lifts it.
    */
-  control(patch: Partial<SandboxFaults> & { games?: number; quota?: number | null }): void;
+  control(patch: Partial<SandboxFaults> & Partial<LivingSettings> & { games?: number; quota?: number | null }): void;
   close(): Promise<void>;
 }
 
-const optionsSchema = faultsSchema.partial().extend({
-  host: z.string().min(1).optional(),
-  port: z.int().min(0).max(65_535).optional(),
-  games: z.int().min(0).max(MAX_GAMES).optional(),
-  seed: z.int().min(0).max(0xffff_ffff).optional(),
-  today: z
-    .string()
-    .refine((text) => dayFromIso(text) !== undefined, 'must be a date YYYY-MM-DD')
-    .optional(),
-  quota: z.int().min(0).optional(),
-  keys: z.array(z.string().min(1)).min(1).optional(),
-  maxResults: z.int().min(1).optional(),
-});
+const optionsSchema = faultsSchema
+  .partial()
+  .extend(livingSchema.partial().shape)
+  .extend({
+    host: z.string().min(1).optional(),
+    port: z.int().min(0).max(65_535).optional(),
+    games: z.int().min(0).max(MAX_GAMES).optional(),
+    seed: z.int().min(0).max(0xffff_ffff).optional(),
+    today: z
+      .string()
+      .refine((text) => dayFromIso(text) !== undefined, 'must be a date YYYY-MM-DD')
+      .optional(),
+    quota: z.int().min(0).optional(),
+    keys: z.array(z.string().min(1)).min(1).optional(),
+    maxResults: z.int().min(1).optional(),
+  });
 
 /** "games: Too small: expected number to be >=0", or the message alone for the whole object. */
 function firstIssue(error: z.ZodError): string {
@@ -114,9 +126,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const maxResults = settings.maxResults ?? DEFAULT_MAX_RESULTS;
   const validKeys = settings.keys ? new Set(settings.keys) : undefined;
   const stats = new StatsCounter();
+  const living = new LivingCatalogue(catalogue, settings.seed ?? 1);
   const state = {
     games: settings.games ?? DEFAULT_SANDBOX_GAMES,
     faults: { ...defaultFaults, ...pickFaults(settings) } as SandboxFaults,
+    living: { ...defaultLiving, ...pickLiving(settings) } as LivingSettings,
     quota: settings.quota ?? null,
     quotaUsed: 0,
   };
@@ -130,25 +144,52 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       state.quotaUsed = 0;
     }
     state.faults = { ...state.faults, ...pickFaults(faults) };
+    state.living = { ...state.living, ...pickLiving(faults) };
   }
 
   function controlState() {
-    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults };
+    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults, ...state.living };
+  }
+
+  /** The served truth: the whole catalogue, or the games of an `updated` range (as honoured). */
+  function served(updated: DayRange | undefined): ServedGame[] {
+    if (!updated) return living.served(state.games);
+    const filter = { updated };
+    return living.served(state.games, living.filtered(filteredGames.select(filter, state.games), filter, state.games));
+  }
+
+  /** The counts, and what changed once the catalogue has started to change. */
+  function statsNow(): SandboxStats {
+    return { ...stats.snapshot(), ...(living.still ? {} : { changes: living.changes() }) };
   }
 
   function serveGames(url: URL): Reply {
     const params = url.searchParams;
     const parsed = parseGamesFilter(params);
     if ('error' in parsed) return json(400, { error: parsed.error });
-    const { filter } = parsed;
-    const selection = filter && filteredGames.select(filter, state.games);
+    let { filter } = parsed;
+    // An API that no longer honours `updated`: every window empty, or every window everything.
+    if (filter?.updated && state.living.updatedFilter === 'ignored') filter = filter.dates ? { dates: filter.dates } : undefined;
+    const empty = filter?.updated !== undefined && state.living.updatedFilter === 'empty';
+    const base = filter && !empty ? filteredGames.select(filter, state.games) : undefined;
+    const selection = empty
+      ? { count: 0, slice: () => [] }
+      : living.still
+        ? base
+        : base
+          ? living.filtered(base, filter!, state.games)
+          : living.unfiltered(state.games);
     const count = selection ? selection.count : state.games;
     const page = pageWindow(params, count, 20, maxResults);
     if (!page) return json(404, INVALID_PAGE);
+    const game = (position: number) => (filter ? living.filteredGame(position) : living.game(position));
     const results = selection
-      ? selection.slice(page.start, page.end).map((position) => catalogue.filteredGame(position))
+      ? selection.slice(page.start, page.end).map(game)
       : Array.from({ length: page.end - page.start }, (_, i) => catalogue.game(page.start + i));
-    return json(200, { count, ...pageLinks(url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, filter !== undefined) });
+    const reply = json(200, { count, ...pageLinks(url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, filter !== undefined) });
+    // The catalogue moves on between answers, as the real one does while it is read.
+    living.tick(state.living, state.games);
+    return reply;
   }
 
   function serveList(endpoint: ListEndpoint, url: URL): Reply {
@@ -156,7 +197,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize, maxResults);
     if (!page) return json(404, INVALID_PAGE);
     const results = endpoint.items(page.start, page.end, state.games);
-    return json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results });
+    const reply = json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results });
+    living.tick(state.living, state.games);
+    return reply;
   }
 
   /** The answer to an API request. Checks run in this order: quota, key, method, injected 429/5xx, route. */
@@ -212,7 +255,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '');
-    if (path === '/__stats' && req.method === 'GET') return send(res, json(200, stats.snapshot()));
+    if (path === '/__stats' && req.method === 'GET') return send(res, json(200, statsNow()));
+    if (path === '/__served' && req.method === 'GET') {
+      const updated = url.searchParams.get('updated') ?? undefined;
+      const range = updated === undefined ? undefined : parseRange(updated);
+      if (updated !== undefined && !range) return send(res, json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' }));
+      return send(res, json(200, served(range)));
+    }
     if (path === '/__stats/reset' && req.method === 'POST') {
       stats.reset();
       return send(res, { status: 204, contentType: 'application/json', body: Buffer.alloc(0) });
@@ -260,8 +309,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url: `http://${host}:${address.port}${SANDBOX_API_PATH}`,
-    stats: () => stats.snapshot(),
+    stats: statsNow,
     resetStats: () => stats.reset(),
+    served(updated) {
+      const range = updated === undefined ? undefined : parseRange(updated);
+      if (updated !== undefined && !range) throw new ConfigError('served: updated must be two dates: YYYY-MM-DD,YYYY-MM-DD');
+      return served(range);
+    },
     control(patch) {
       const checked = controlSchema.safeParse(patch);
       if (!checked.success) throw new ConfigError(`bad sandbox control: ${firstIssue(checked.error)}`);
@@ -287,6 +341,14 @@ function pickFaults(source: Partial<SandboxFaults>): Partial<SandboxFaults> {
   const picked: Partial<SandboxFaults> = {};
   for (const key of Object.keys(defaultFaults) as (keyof SandboxFaults)[]) {
     if (source[key] !== undefined) picked[key] = source[key];
+  }
+  return picked;
+}
+
+function pickLiving(source: Partial<LivingSettings>): Partial<LivingSettings> {
+  const picked: Partial<LivingSettings> = {};
+  for (const key of Object.keys(defaultLiving) as (keyof LivingSettings)[]) {
+    if (source[key] !== undefined) (picked as Record<string, unknown>)[key] = source[key];
   }
   return picked;
 }

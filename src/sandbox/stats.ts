@@ -1,5 +1,6 @@
 /** Counts of API requests, so tests can assert what a client really spent. */
 import { now } from '../clock.js';
+import type { CatalogueChanges } from './living.js';
 
 export interface SandboxStats {
   requests: number;
@@ -15,6 +16,8 @@ export interface SandboxStats {
   maxInFlight: number;
   /** Faults injected that no status shows: bodies cut short, latency spikes. */
   injected: Record<InjectedFault, number>;
+  /** What changed in a living catalogue since the sandbox started (ids), once anything has; never reset. */
+  changes?: CatalogueChanges;
 }
 
 export type InjectedFault = 'truncated' | 'latencySpike';

@@ -77,13 +77,17 @@ describe('resume invariants', () => {
 });
 
 describe('windows under the depth cap', () => {
-  it('reads a listing deeper than the cap in windows, every game once, and a rerun costs nothing', async () => {
+  it('reads a listing deeper than the cap in windows, every game once with the updated partition of its date, and a rerun costs nothing', async () => {
     const lake = await freshLake('local');
     const env = gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) });
     servers.sandbox.resetStats();
     const result = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--json'], env);
     expect(result.code, result.stderr).toBe(0);
     expect(jsonLines(result.stdout)[0]).toMatchObject({ complete: true });
+    // The windows end the day before the snapshot's date: the games of that day are its updated partition's.
+    const windowed = (await gameIds(lake)).size;
+    expect(windowed).toBeLessThan(2000);
+    expect((await runGmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', DAY], env)).code).toBe(0);
     expect((await gameIds(lake)).size).toBe(2000);
     const plan = JSON.parse((await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json'], env)).stdout);
     expect(plan).toMatchObject({ units: [{ state: 'complete' }], apiRequestsExpected: 0, shards: [] });

@@ -60,7 +60,7 @@ export class FakeRawg implements Pick<RawgClient, 'fetchPage'> {
       previous: page > 1 ? link(page - 1) : null,
     };
     const results = items.slice(offset, offset + size);
-    return { status: 'page', envelope, body: new TextEncoder().encode(JSON.stringify({ ...envelope, results })) };
+    return { status: 'page', envelope, ids: results.map((item) => item.id), body: new TextEncoder().encode(JSON.stringify({ ...envelope, results })) };
   }
 
   #filtered(path: string, params: Record<string, string>): FakeItem[] {
@@ -83,11 +83,11 @@ export function fakeItems(count: number, from = '2000-01-01', to = '2026-11-30')
   }));
 }
 
-/** The ids in a lake's stored pages, from their bytes. */
+/** The ids in a lake's stored pages (every read of each), from their bytes. */
 export function idsInPages(contents: Map<string, string>): number[] {
   const ids: number[] = [];
   for (const [key, text] of contents) {
-    if (/\/page=\d+\.json$/.test(key)) for (const item of (JSON.parse(text) as { results: FakeItem[] }).results) ids.push(item.id);
+    if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) for (const item of (JSON.parse(text) as { results: FakeItem[] }).results) ids.push(item.id);
   }
   return ids;
 }
