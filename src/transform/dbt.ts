@@ -122,6 +122,9 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   }
   if (result.exitCode === 0) return { logPath };
   const found = reasons.length ? reasons : errors;
+  // Another live process has the warehouse open: that, and nothing else, is the one line.
+  const locked = describeLock([...found, ...result.tail].join('\n'));
+  if (locked) throw new TransformError(redact(locked, settings.env));
   const detail = found.length ? describeError(found[0]!, settings) : lastWords(result.tail);
   const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
   throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in ${logPath}`, settings.env));
@@ -161,8 +164,6 @@ function parseLine(line: string): DbtLogLine | undefined {
  * problems a user meets first get a sentence that says what to do.
  */
 function describeError(message: string, settings: DbtRunSettings): string {
-  const locked = describeLock(message);
-  if (locked) return locked;
   if (/Failure in test has_rows_stg_games/.test(message)) {
     return `the lake at ${settings.env.LAKE_URL} holds no games pages: run gmp ingest (or gmp pipeline) first`;
   }

@@ -103,7 +103,7 @@ it('a warehouse another live process holds: one line names it and what to do', a
     const result = await runGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
     expect(result.code).toBe(1);
     const line = result.stderr.trimEnd().split('\n').at(-1)!;
-    expect(line).toContain(`the warehouse ${warehouse} is open in `);
+    expect(line.startsWith(`gmp: the warehouse ${warehouse} is open in `), line).toBe(true);
     expect(line).toContain(`(PID ${holder.pid}): let it finish, or stop it (kill ${holder.pid}), then run gmp transform again`);
   } finally {
     holder.kill('SIGKILL');
