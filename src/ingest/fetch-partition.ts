@@ -442,6 +442,11 @@ class ListingFetcher {
       if (rest.capped) return stopped(planned.pages);
     } else if (planned.pages > servable) return this.#cap(listing, planned.count, servable);
 
+    const { partition } = listing;
+    if (partition.load === 'updated' && partition.date >= ctx.today) {
+      // Not reconciled yet: it still gains games, and is read again once its day is over.
+      return stopped(present.size, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
+    }
     const shrinkOnly = onlyLoses(listing, planned);
     let verdict: ReturnType<typeof reconcile> | undefined;
     for (let passes = 0; ; passes++) {
@@ -483,10 +488,6 @@ class ListingFetcher {
     }
 
     const { count, pages } = verdict;
-    const { partition } = listing;
-    if (partition.load === 'updated' && partition.date >= ctx.today) {
-      return stopped(pages, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
-    }
     const resized = count > planned.count ? 'grew' : count < planned.count ? 'shrank' : undefined;
     const success: Success = { pages, count, ...(resized ? { resized } : {}), runId: ctx.runId, completedAt: new Date().toISOString() };
     await store.putIfAbsent(successKey(listing), JSON.stringify(success));
