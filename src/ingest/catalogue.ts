@@ -124,7 +124,7 @@ function countOf(state: ListingState): number | null {
  */
 export function catalogueGaps(status: CatalogueStatus): string[] {
   const { endpoint, backfill, apiCount, backlog } = status;
-  const reported = apiCount === null ? '' : ` (the API last reported ${apiCount} in all)`;
+  const reported = apiCount === null ? '' : ` (the API last reported ${apiCount.toLocaleString('en-US')} in all)`;
   const gaps: string[] = [];
   if (backfill.state === 'not-opened') {
     gaps.push(
