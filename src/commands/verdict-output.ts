@@ -11,6 +11,11 @@ const LISTED = 5;
  * terminal, otherwise a JSON event (level warn, or error past errorAfterDays) with the figures.
  */
 export function printVerdict(verdict: BuildVerdict, interactive = Boolean(process.stderr.isTTY)): void {
+  for (const stale of staleEndpoints(verdict)) {
+    const message = staleLine(stale);
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog()[stale.status === 'error' ? 'error' : 'warn']({ event: 'stale', ...stale }, message);
+  }
   // A catalogue not read whole, or days behind: a warning, not a failure (a backfill takes weeks).
   for (const catalogue of verdict.catalogue ?? []) {
     const gaps = catalogueGaps(catalogue);
@@ -18,11 +23,6 @@ export function printVerdict(verdict: BuildVerdict, interactive = Boolean(proces
     const message = `not current: ${gaps.join('; ')}`;
     if (interactive) process.stderr.write(`${message}\n`);
     else stderrLog().warn({ event: 'catalogue-incomplete', ...catalogue }, message);
-  }
-  for (const stale of staleEndpoints(verdict)) {
-    const message = staleLine(stale);
-    if (interactive) process.stderr.write(`${message}\n`);
-    else stderrLog()[stale.status === 'error' ? 'error' : 'warn']({ event: 'stale', ...stale }, message);
   }
   if (verdict.freshness === undefined) {
     const message = 'freshness not checked: the build was given no lake listing (set LAKE_URL)';

@@ -72,7 +72,7 @@ describe('catalogue status (memory lake, no API)', () => {
       backlog: ['2026-12-18', '2026-12-19', '2026-12-20'],
     });
     expect(catalogueGaps(games!)).toEqual([
-      'the games catalogue backfill of 2026-11-03 is open (the API last reported 30000 in all): about 746 API requests left, about 30 daily runs at 25 pages each, until about 2027-01-19',
+      'the games catalogue backfill of 2026-11-03 is open (the API last reported 30,000 in all): about 746 API requests left, about 30 daily runs at 25 pages each, until about 2027-01-19',
       'games is 3 days behind: 2026-12-18 … 2026-12-20',
     ]);
   });

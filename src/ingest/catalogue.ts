@@ -8,7 +8,7 @@
 import type { EndpointsFile } from '../config/schema.js';
 import { dateOfFolder, loadPrefix } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { describeBacklog } from './backlog.js';
+import { backlogDays, describeBacklog } from './backlog.js';
 import { addDays, todayUtc } from './dates.js';
 import { budgetOf } from './ledger.js';
 import { snapshotPartition } from './partition.js';
@@ -62,8 +62,7 @@ export async function catalogueStatus(
   const catalogues = file.endpoints.filter((endpoint) => endpoint.updatedFilter !== undefined);
   return Promise.all(
     catalogues.map(async (endpoint): Promise<CatalogueStatus> => {
-      const work = await selectWork(file, { endpoints: [endpoint.name], mode: 'daily' }, store, now);
-      const backlog = work.filter((item) => item.plan.partition.load === 'updated' && !isClosed(item.plan.root)).map((item) => item.plan.partition.date);
+      const backlog = await backlogDays(store, endpoint, now);
       const newest = (await store.listChildren(loadPrefix(endpoint.name, 'snapshot')))
         .map(dateOfFolder)
         .filter((day): day is string => day !== undefined && day <= todayUtc(now))
@@ -74,7 +73,8 @@ export async function catalogueStatus(
       if (isClosed(snapshot.root)) {
         return { endpoint: endpoint.name, backfill: { state: 'closed', date: newest, capped: hasCapped(snapshot.root) }, apiCount, backlog };
       }
-      const daily = planWork(work, planOptions);
+      // Only an open backfill needs the daily run planned: its share is what the days leave.
+      const daily = planWork(await selectWork(file, { endpoints: [endpoint.name], mode: 'daily' }, store, now), planOptions);
       const alone = planWork([{ plan: snapshot, backfill: true }], planOptions);
       const pagesPerDailyRun = daily.backfillPages;
       const dailyRunsNeeded = pagesPerDailyRun > 0 ? Math.ceil(alone.apiRequestsExpected / pagesPerDailyRun) : null;
@@ -124,7 +124,7 @@ function countOf(state: ListingState): number | null {
  */
 export function catalogueGaps(status: CatalogueStatus): string[] {
   const { endpoint, backfill, apiCount, backlog } = status;
-  const reported = apiCount === null ? '' : ` (the API last reported ${apiCount} in all)`;
+  const reported = apiCount === null ? '' : ` (the API last reported ${apiCount.toLocaleString('en-US')} in all)`;
   const gaps: string[] = [];
   if (backfill.state === 'not-opened') {
     gaps.push(

@@ -53,9 +53,10 @@ describe('stderr off a terminal', () => {
     expect(lines.some((line) => /OK created sql (table|view|incremental) model main\.dim_games/.test(String(line.msg)))).toBe(true);
     const logLine = lines.findIndex((line) => 'dbtLog' in line);
     expect(lines[logLine]).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
-    // After the build's log line comes the verdict: this 2024 lake is stale on every endpoint.
-    expect(lines.slice(logLine + 1).map((line) => line.event)).toEqual(expect.arrayContaining(['stale']));
-    expect(lines.slice(logLine + 1).every((line) => line.event === 'stale')).toBe(true);
+    // After the build's log line comes the verdict: this 2024 lake is stale on every endpoint, and its games catalogue days behind.
+    const verdict = lines.slice(logLine + 1).map((line) => line.event);
+    expect(verdict).toEqual(expect.arrayContaining(['stale', 'catalogue-incomplete']));
+    expect(verdict.every((event) => event === 'stale' || event === 'catalogue-incomplete')).toBe(true);
   });
 
   it('gmp report: JSON lines only', async () => {

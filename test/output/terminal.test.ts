@@ -77,7 +77,10 @@ describe('gmp ingest on a 60-column terminal', () => {
       const age = Math.floor((Date.now() - Date.parse('2024-06-01T00:00:00Z')) / 86_400_000);
       const stale = text.filter((line) => line.startsWith('stale: '));
       expect(stale).toContain(`stale: games: newest complete partition 2024-06-01 is ${age} days old (past errorAfterDays 7)`);
-      expect(text).toEqual([`dbt's full log: ${logPath}`, ...stale, `warehouse: ${warehouse}`]);
+      // And the games catalogue, read on 2024-06-01, owes every `updated` day since, up to yesterday.
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const behind = `not current: games is ${age} days behind: 2024-06-01 … ${yesterday}`;
+      expect(text).toEqual([`dbt's full log: ${logPath}`, ...stale, behind, `warehouse: ${warehouse}`]);
       expect(existsSync(logPath)).toBe(true);
       const log = readFileSync(logPath, 'utf8');
       expect(log).toMatch(/OK created sql (table|view|incremental) model main\.dim_games/);
