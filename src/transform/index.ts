@@ -91,8 +91,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
   const args: string[] = [];
   if (plan.build === 'some') {
-    const news = plan.endpoints.length ? `new partitions of ${plan.endpoints.join(', ')} only` : 'no new partition of a configured endpoint';
-    notify({ phase: 'plan', build: 'some', message: `${news}: building what depends on them and the lake listing` });
+    const message = plan.endpoints.length
+      ? `new partitions of ${plan.endpoints.join(', ')} only: building what depends on them`
+      : 'new partitions only of endpoints the config does not name: building the lake listing only';
+    notify({ phase: 'plan', build: 'some', message });
     args.push('--select', ...plan.select);
   } else {
     if (plan.reason) notify({ phase: 'plan', build: 'all', message: `${plan.reason}: building every model` });
