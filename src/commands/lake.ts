@@ -38,7 +38,9 @@ const status = defineCommand({
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
       const runList = runs.map(({ partitions: _, ...run }) => run);
-      process.stdout.write(`${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runList, month, spend })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runList, month, spend })}\n`,
+      );
       return;
     }
     process.stdout.write(`lake ${store.location}${origin ? `, bound to ${origin}` : ', not bound to an API yet'}\n`);

@@ -6,7 +6,7 @@ import { openLake } from '../lake/open.js';
 import { readLakeOrigin } from '../lake/origin.js';
 import { buildInputsFingerprint } from './build-inputs.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
-import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildRecord, type BuildSaw, type BuildVerdict } from './built-from.js';
+import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildSaw, type BuildVerdict } from './built-from.js';
 import { dbtLogPath, type DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
 import { StaleGeneratedFilesError } from '../errors.js';
