@@ -1,10 +1,10 @@
 /**
  * The whole promise against an API that changes while it is read: the living sandbox (games
  * edited, deleted and added between its answers) over HTTP, the CLI as child processes on a local
- * lake, dbt on DuckDB. A games snapshot is backfilled over several runs (one SIGKILLed), the day
- * after it is read by a daily run, the next day's run is missed, and the run after catches both
- * days up; then `dim_games` must hold every game the API serves, once, at its newest version, and
- * every sealed listing must hold its count. The same scenario with `source.reconcile: false` must
+ * lake, dbt on DuckDB. A games snapshot is backfilled over several runs (one SIGKILLed), its day
+ * is read by the next day's daily run, the run of the day after is missed, and today's run
+ * catches both days it owes up; then `dim_games` must hold every game the API serves, once, at
+ * its newest version, and every sealed listing must hold its count. The same scenario with `source.reconcile: false` must
  * break that (asserted, so the check keeps proving something). Last, a newer complete snapshot
  * marks every game the API deleted.
  *
@@ -74,38 +74,45 @@ async function runScenario(name: string, reconcile: boolean): Promise<Scenario> 
   const warehouse = join(workDir, `${name}.duckdb`);
   const env = gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: SANDBOX.maxResults, reconcile }), WAREHOUSE_PATH: warehouse });
   const scenario: Scenario = { sandbox, lake, env, warehouse, runs: [] };
+  try {
+    // The backfill opens three days ago and is read a few pages a run.
+    const [first] = await ingestOk(scenario, ['--mode', 'snapshot', '--date', SNAPSHOT_DAY, '--max-pages', '8']);
+    expect(first).toMatchObject({ complete: false });
+    // One run is killed mid-way: its lease and its half-read listing are taken over by the next.
+    const before = sandbox.stats().requests;
+    const killed = spawnGmp(ingest('--mode', 'snapshot', '--max-pages', '20'), env);
+    let ended = false;
+    killed.child.once('exit', () => (ended = true));
+    while (!ended && sandbox.stats().requests < before + 6) await new Promise((resolve) => setTimeout(resolve, 5));
+    killed.child.kill('SIGKILL');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    scenario.runs.push('--mode snapshot --max-pages 20: SIGKILLed');
+    let complete = false;
+    for (let run = 0; run < 20 && !complete; run++) {
+      const [line] = await ingestOk(scenario, ['--mode', 'snapshot', '--max-pages', '8']);
+      complete = line?.complete === true;
+    }
+    expect(complete, 'the backfill completes').toBe(true);
 
-  // The backfill opens three days ago and is read a few pages a run.
-  const [first] = await ingestOk(scenario, ['--mode', 'snapshot', '--date', SNAPSHOT_DAY, '--max-pages', '8']);
-  expect(first).toMatchObject({ complete: false });
-  // One run is killed mid-way: its lease and its half-read listing are taken over by the next.
-  const before = sandbox.stats().requests;
-  const killed = spawnGmp(ingest('--mode', 'snapshot', '--max-pages', '20'), env);
-  while (sandbox.stats().requests < before + 6) await new Promise((resolve) => setTimeout(resolve, 5));
-  killed.child.kill('SIGKILL');
-  expect((await killed.done).signal).toBe('SIGKILL');
-  scenario.runs.push('--mode snapshot --max-pages 20: SIGKILLed');
-  let complete = false;
-  for (let run = 0; run < 20 && !complete; run++) {
-    const [line] = await ingestOk(scenario, ['--mode', 'snapshot', '--max-pages', '8']);
-    complete = line?.complete === true;
+    // The run of the next day reads the snapshot's day; the API keeps changing under it.
+    const [day] = await ingestOk(scenario, ['--mode', 'daily', '--date', SNAPSHOT_DAY]);
+    expect(day).toMatchObject({ partition: `games/updated/${SNAPSHOT_DAY}`, complete: true });
+
+    // The day of the changes ends (the API stands still from now on) and the run of the day after
+    // it is missed. Today's run catches up both days owed: the day of the changes, and yesterday.
+    sandbox.control(STILL);
+    const caughtUp = await ingestOk(scenario, ['--mode', 'daily']);
+    expect(caughtUp.map((line) => [line.partition, line.complete])).toEqual([
+      [`games/updated/${CHANGES_DAY}`, true],
+      [`games/updated/${YESTERDAY}`, true],
+    ]);
+
+    await gmpOk(['transform'], env);
+    return scenario;
+  } catch (error) {
+    await sandbox.close();
+    throw error;
   }
-  expect(complete, 'the backfill completes').toBe(true);
-
-  // The run of the next day reads the snapshot's day; the API keeps changing under it.
-  const [day] = await ingestOk(scenario, ['--mode', 'daily', '--date', SNAPSHOT_DAY]);
-  expect(day).toMatchObject({ partition: `games/updated/${SNAPSHOT_DAY}`, complete: true });
-
-  // The day of the changes is over; its run is missed. Today's run catches up both days owed.
-  sandbox.control(STILL);
-  const caughtUp = await ingestOk(scenario, ['--mode', 'daily']);
-  expect(caughtUp.map((line) => [line.partition, line.complete])).toEqual([
-    [`games/updated/${CHANGES_DAY}`, true],
-    [`games/updated/${YESTERDAY}`, true],
-  ]);
-
-  await gmpOk(['transform'], env);
-  return scenario;
 }
 
 interface DimGame {
