@@ -193,8 +193,13 @@ describe('the module with no settings, step by step on the host', () => {
     expect(status.code, status.stderr).toBe(0);
     const { partitions } = JSON.parse(status.stdout) as { partitions: Array<{ endpoint: string; complete: boolean }> };
     expect(partitions.filter((p) => p.endpoint === 'games' && p.complete).length).toBeGreaterThan(0);
-    const planned = await runGmp(['plan', '--endpoint', 'games', '--json'], cleanEnv(readmeLakeEnv()));
+    // The lake is bound to the sandbox that filled it: planned for the sandbox, it has nothing to fetch...
+    const planned = await runGmp(['plan', '--endpoint', 'games', '--json', '--base-url', sandboxUrl], cleanEnv(readmeLakeEnv()));
     expect(parsePlan(planned.stdout).apiRequestsExpected).toBe(0);
+    // ...and planned for the real API it is refused in one line, as its data is not that API's.
+    const refused = await runGmp(['plan', '--endpoint', 'games', '--json'], cleanEnv(readmeLakeEnv()));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringContaining('sandbox')]);
   }, 120_000);
 
   it('dagger call plan prints the plan the module reads, with the lake, and needs no sandbox', async () => {
