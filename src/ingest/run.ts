@@ -12,7 +12,7 @@ import { partitionLabel, type Partition } from './partition.js';
 import { planWork, type WorkPlan } from './planner.js';
 import { knownApiRequests, type ListingState } from './plan.js';
 import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
-import { isSandboxApi } from '../sandbox/base-path.js';
+import { isSandboxApi, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
 import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
 import type { Work } from './select.js';
 
@@ -46,12 +46,10 @@ export interface IngestOptions {
 /** The API a run talks to, safe to print and to store: no key, no credentials. */
 export const apiLabel = (baseUrl: string): string => redactUrl(baseUrl).replace(/\/$/, '');
 
-/** Every built-in sandbox serves the same kind of synthetic data, on whatever port it was given. */
-export const SANDBOX_ORIGIN = 'sandbox';
-
 /**
- * The origin a lake and its run records name an API by: the ledger's identity of its base URL
- * (host, port, path), and one origin for the built-in sandbox whatever its port.
+ * The origin a lake, its run records and its ledger name an API by: the identity of its base URL
+ * (host, port, path), and one origin for the built-in sandbox whatever its port, so every run of
+ * `make run` spends from one sandbox budget.
  */
 export const apiOrigin = (baseUrl: string): string => (isSandboxApi(baseUrl) ? SANDBOX_ORIGIN : apiIdentity(baseUrl));
 
@@ -72,7 +70,7 @@ export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise
 
 /** The month's budget for an API, from the ledger in the lake. */
 export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = clockNow()): Promise<Budget> {
-  return budgetOf(store, apiIdentity(baseUrl), source.monthlyRequestBudget, now);
+  return budgetOf(store, apiOrigin(baseUrl), source.monthlyRequestBudget, now);
 }
 
 /** The plan of the selected work against the month's budget: what `gmp plan --json` prints. */
@@ -117,7 +115,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     await store.checkWritable();
     if (!lake.bound) await bindLake(store, lake.origin, startedAt);
   }
-  const ledger = new Ledger(store, apiIdentity(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : source.monthlyRequestBudget);
+  const ledger = new Ledger(store, apiOrigin(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : source.monthlyRequestBudget);
   const leases = new UnitLeases(store, runId);
   const client = new RawgClient({
     ...source,

@@ -13,3 +13,6 @@ export function isSandboxApi(baseUrl: string): boolean {
     return false;
   }
 }
+
+/** Every built-in sandbox serves the same kind of synthetic data, on whatever port it was given: one origin, one budget. */
+export const SANDBOX_ORIGIN = 'sandbox';

@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiIdentity, LEDGER_BLOCK, spentInMonth } from '../../src/ingest/ledger.js';
+import { LEDGER_BLOCK, spentInMonth } from '../../src/ingest/ledger.js';
+import { apiOrigin } from '../../src/ingest/run.js';
 import { runsSince } from '../../src/ingest/run-record.js';
 import { readLakePanel } from '../../src/report/lake-panel.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -178,7 +179,7 @@ describe('a run across a month end', () => {
 
       const { byMonth } = sandbox.stats();
       expect(byMonth).toEqual({ '2026-12': 5, '2027-01': 7 });
-      const api = apiIdentity(sandbox.url);
+      const api = apiOrigin(sandbox.url);
       expect(await spentInMonth(lake.store, api, '2026-12')).toBe(5);
       expect(await spentInMonth(lake.store, api, '2027-01')).toBe(7);
       const [record] = await runsSince(lake.store);
