@@ -66,14 +66,19 @@ export function monthRuns(store: ObjectStore, month = new Date()): Promise<RunRe
 }
 
 /** Every run record whose id starts with `idPrefix` ('' for all), oldest first (ids sort by start time). */
-export async function runsSince(store: ObjectStore, idPrefix = ''): Promise<RunRecord[]> {
+export async function runsSince(store: ObjectStore, idPrefix = '', { skipDamaged = false } = {}): Promise<RunRecord[]> {
   const keys = (await store.list(`${RUNS}${idPrefix}`)).filter((key) => key.endsWith('.json'));
   const limit = pLimit(8);
   const records = await Promise.all(
     keys.map((key) =>
       limit(async () => {
         const bytes = await store.get(key);
-        return bytes ? parseStored(runRecordSchema, bytes, key) : undefined;
+        try {
+          return bytes ? parseStored(runRecordSchema, bytes, key) : undefined;
+        } catch (error) {
+          if (skipDamaged) return undefined;
+          throw error;
+        }
       }),
     ),
   );

@@ -62,7 +62,8 @@ export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise
   const bound = await readLakeOrigin(store);
   checkLakeOrigin(store, bound, origin);
   if (bound === undefined) {
-    const other = (await runsSince(store)).map((run) => run.origin ?? apiOrigin(run.api)).find((seen) => seen !== origin);
+    // A damaged record names no origin: `lake status` reports it, it blocks no run.
+    const other = (await runsSince(store, '', { skipDamaged: true })).map((run) => run.origin ?? apiOrigin(run.api)).find((seen) => seen !== origin);
     checkLakeOrigin(store, other, origin, 'its run records');
   }
   return { origin, bound: bound !== undefined };
