@@ -17,6 +17,7 @@ import {
   type Window,
 } from '../../src/lake/layout.js';
 import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
+import { ORIGIN_KEY } from '../../src/lake/origin.js';
 
 let all: ParsedFile[];
 let aws: ParsedFile[];
@@ -435,12 +436,21 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 
-  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _leases/, _plans/ and compact/; transform and Snowflake only read', () => {
+  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _leases/, _plans/, compact/ and _origin.json; transform and Snowflake only read', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
     expect(locals.plans_prefix).toBe('_plans/');
     expect(locals.compact_prefix).toBe('compact/');
-    expect(locals.ingest_lake_prefixes).toEqual(['raw/', '_runs/', '_ledger/', '_leases/', '${local.plans_prefix}', '${local.compact_prefix}']);
-    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}']);
+    expect(locals.origin_key).toBe(ORIGIN_KEY);
+    expect(locals.ingest_lake_prefixes).toEqual([
+      'raw/',
+      '_runs/',
+      '_ledger/',
+      '_leases/',
+      '${local.plans_prefix}',
+      '${local.compact_prefix}',
+      '${local.origin_key}',
+    ]);
+    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}', '_ledger/', '${local.origin_key}']);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
