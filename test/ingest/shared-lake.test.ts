@@ -63,7 +63,11 @@ describe.each(LAKE_KINDS)('four gmp ingest at once on one %s lake', (kind) => {
     const env = envOf(lake, windowed, { monthlyRequestBudget: BUDGET });
     windowed.resetStats();
     const first = await atOnce(4, ['ingest', ...games, '--json'], env);
-    for (const run of first) expect(run.code, run.stderr).toBe(0);
+    // A run that starts once the others have spent the month is refused before its first request,
+    // in one line and with no run record; the others end resumable.
+    const refused = first.filter((run) => run.code !== 0);
+    for (const run of refused) expect(run.stderr).toMatch(/^gmp: this run needs at least \d+ API requests but the month's \d+ are spent/);
+    expect(refused.length).toBeLessThan(4);
     const served = windowed.stats().requests;
     expect(askedTwice(windowed)).toEqual({});
     expect(served).toBeLessThanOrEqual(BUDGET + 4 * LEDGER_BLOCK);
@@ -72,11 +76,12 @@ describe.each(LAKE_KINDS)('four gmp ingest at once on one %s lake', (kind) => {
     expect(spent).toBeLessThanOrEqual(BUDGET + 4 * LEDGER_BLOCK);
     expect(await statusSpent(env)).toBe(spent);
     // Runs that met a unit another run held said so, in their output and their record, and ended resumable.
-    const skipped = first.filter((run) => leasedUnits(run).length > 0);
-    expect(skipped.length).toBeGreaterThan(0);
+    const skipped = first.filter((run) => run.code === 0 && leasedUnits(run).length > 0);
+    // (Two or more runs at work meet each other's leases.)
+    if (refused.length < 3) expect(skipped.length).toBeGreaterThan(0);
     for (const run of skipped) expect(jsonLines(run.stdout)[0]!.note, run.stdout).toMatch(/leased by runs? .*: skipped/);
     const records = await runsSince(lake.store);
-    expect(records.map((record) => record.outcome).sort()).toEqual(['incomplete', 'incomplete', 'incomplete', 'incomplete']);
+    expect(records.map((record) => record.outcome)).toEqual(Array(4 - refused.length).fill('incomplete'));
     expect(records.some((record) => record.partitions.some((partition) => partition.leased?.length))).toBe(true);
 
     // The rest, four at a time with the budget ignored, until the snapshot is complete.
