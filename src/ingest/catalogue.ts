@@ -12,7 +12,7 @@ import { backlogDays, describeBacklog } from './backlog.js';
 import { addDays, todayUtc } from './dates.js';
 import { budgetOf } from './ledger.js';
 import { snapshotPartition } from './partition.js';
-import { isClosed, planPartition, type ListingPlan, type ListingState } from './plan.js';
+import { isClosed, listingCount, planPartition, type ListingPlan } from './plan.js';
 import { planWork } from './planner.js';
 import { selectWork } from './select.js';
 
@@ -69,7 +69,7 @@ export async function catalogueStatus(
         .at(-1);
       if (newest === undefined) return { endpoint: endpoint.name, backfill: { state: 'not-opened' }, apiCount: null, backlog };
       const snapshot = await planPartition(store, snapshotPartition(endpoint, newest));
-      const apiCount = countOf(snapshot.root.state);
+      const apiCount = listingCount(snapshot.root.state) ?? null;
       if (isClosed(snapshot.root)) {
         return { endpoint: endpoint.name, backfill: { state: 'closed', date: newest, capped: hasCapped(snapshot.root) }, apiCount, backlog };
       }
@@ -100,22 +100,6 @@ export async function catalogueStatus(
 function hasCapped(plan: ListingPlan): boolean {
   const { state } = plan;
   return state.status === 'capped' || (state.status === 'split' && state.windows.some(hasCapped));
-}
-
-/** The count page 1 of the listing reported, as its markers keep it. */
-function countOf(state: ListingState): number | null {
-  switch (state.status) {
-    case 'complete':
-      return state.success?.count ?? null;
-    case 'split':
-      return state.split.count;
-    case 'capped':
-      return state.capped.count;
-    case 'resume':
-      return state.manifest.count;
-    default:
-      return null;
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { cappedKey, listingPrefix, manifestKey, pageKey, pageRead, splitKey, suc
 import { listingParams, partitionLabel, type Listing } from './partition.js';
 import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';
 import type { Lease, UnitLeases } from './lease.js';
-import { isClosed, planListingNow, type ListingPlan, type PartitionPlan } from './plan.js';
+import { isClosed, listingCount, planListingNow, type ListingPlan, type PartitionPlan } from './plan.js';
 import { splitWindow, snapshotWindow } from './windows.js';
 
 /** Shared by the partitions of one run: how many more pages `--max-pages` allows. */
@@ -189,7 +189,7 @@ class ListingFetcher {
    * answers the filter with nothing, or with everything, would otherwise seal a snapshot of neither.
    */
   #checkSplit(listing: Listing, split: Split, windows: ListingPlan[]): void {
-    const counts = windows.map(countOf);
+    const counts = windows.map((window) => listingCount(window.state));
     if (counts.some((count) => count === undefined)) return;
     if (windowsAccountFor(split.count, counts as number[], this.#movement)) return;
     const filter = listing.partition.endpoint.updatedFilter ?? 'updated';
@@ -626,23 +626,6 @@ function smallestCap(plan: ListingPlan, configured: number): number {
 
 function cappedNote(capped: Capped): string {
   return `the API serves ${capped.maxResults} of its ${capped.count} items and this endpoint has no filter to read the rest in windows: the pages up to the cap are kept; the listing stays incomplete`;
-}
-
-/** The count a sized listing reported: its manifest's, its split's, its seal's, or undefined when not known. */
-function countOf(plan: ListingPlan): number | undefined {
-  const { state } = plan;
-  switch (state.status) {
-    case 'resume':
-      return state.manifest.count;
-    case 'split':
-      return state.split.count;
-    case 'capped':
-      return state.capped.count;
-    case 'complete':
-      return state.success?.count;
-    default:
-      return undefined;
-  }
 }
 
 /**

@@ -15,6 +15,22 @@ export interface ListingPlan {
   state: ListingState;
 }
 
+/** The count the listing's markers keep (its manifest's, split's, cap's or seal's); undefined before it is sized. */
+export function listingCount(state: ListingState): number | undefined {
+  switch (state.status) {
+    case 'resume':
+      return state.manifest.count;
+    case 'split':
+      return state.split.count;
+    case 'capped':
+      return state.capped.count;
+    case 'complete':
+      return state.success?.count;
+    default:
+      return undefined;
+  }
+}
+
 export interface PartitionPlan {
   partition: Partition;
   root: ListingPlan;
