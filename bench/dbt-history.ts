@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { lakeStatus } from '../src/ingest/status.js';
 import { openLake } from '../src/lake/open.js';
 import { startSandbox } from '../src/sandbox/server.js';
-import { repoRoot } from '../src/transform/settings.js';
+import { repoRoot } from '../src/paths.js';
 import { dbtHistoryAims, dbtHistoryResultSchema, type BuildDetail } from './lib/dbt-history-results.js';
 
 const GAMES = Number(process.env.BENCH_GAMES ?? 100_000);

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultEndpointsPath } from '../src/config/load.js';
+import { defaultEndpointsPath } from '../src/paths.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { configWith } from '../test/support/lakes.js';
 import { startS3Server, versitygwPath, type S3Server } from '../test/support/s3-server.js';

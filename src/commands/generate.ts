@@ -1,17 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
+import { endpointsSchemaPath } from '../paths.js';
 import { defineCommand } from './define.js';
 import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
-
-const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
 
 /** The editors' JSON Schema of endpoints.json, when the committed one differs from the zod schema. */
 function staleSchema(): string | undefined {
   let committed: string | undefined;
   try {
-    committed = readFileSync(schemaPath, 'utf8');
+    committed = readFileSync(endpointsSchemaPath, 'utf8');
   } catch {
     committed = undefined;
   }
@@ -38,7 +36,7 @@ export const generateCommand = defineCommand({
       return;
     }
     if (schema) {
-      writeFileSync(schemaPath, schema);
+      writeFileSync(endpointsSchemaPath, schema);
       process.stdout.write('wrote config/endpoints.schema.json\n');
     }
     const { written, removed } = generateDbtSources();

@@ -13,7 +13,9 @@ import {
 import { openLake } from '../lake/open.js';
 import type { ObjectStore } from '../lake/store.js';
 import { RawgClient } from '../source/client.js';
-import { redactText, redactUrl } from '../source/redact.js';
+import { parseBaseUrl } from '../source/base-url.js';
+import { redactUrl } from '../source/redact.js';
+import type { ApiSettings } from '../ingest/run.js';
 
 /** Flags shared by the commands that touch the lake; each falls back to its env variable. */
 export function withLake<T>(yargs: Argv<T>) {
@@ -66,28 +68,14 @@ export function withApi<T>(yargs: Argv<T>) {
     });
 }
 
-/** The API base URL as given, once it is known to be an http(s) URL: anything else is a usage error, never retried. */
+/** The API base URL as given, once it is known to be an http(s) URL. */
 export function checkBaseUrl(text: string): string {
-  const given = '--base-url (or RAWG_BASE_URL)';
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(`${given} "${redactText(text)}" is not a URL: use e.g. https://api.rawg.io/api`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${given} ${redactUrl(text)} is not http:// or https://: the RAWG API is served over HTTP(S), e.g. https://api.rawg.io/api`);
-  }
+  parseBaseUrl(text, '--base-url (or RAWG_BASE_URL)');
   return text;
 }
 
 export function lakeFrom(args: { lake: string; s3Endpoint?: string }): ObjectStore {
   return openLake({ lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION });
-}
-
-export interface ApiSettings {
-  baseUrl: string;
-  apiKey: string;
 }
 
 /** The API to call and its key. The key comes from the environment only: flags show up in `ps`. */
@@ -103,4 +91,4 @@ export function clientFor(file: EndpointsFile, api: ApiSettings, onRetry?: Const
   return new RawgClient({ ...file.source, ...api, onRetry });
 }
 
-export { loadEndpoints };
+export { loadEndpoints, type ApiSettings };

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { endpointsJsonSchema } from './json-schema.js';
-import { defaultEndpointsPath, findEndpoint, loadEndpoints } from './load.js';
+import { defaultEndpointsPath } from '../paths.js';
+import { findEndpoint, loadEndpoints } from './load.js';
 
 const committed = JSON.parse(readFileSync(defaultEndpointsPath, 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'gmp-config-'));

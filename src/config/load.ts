@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { defaultEndpointsPath } from '../paths.js';
 import { endpointsFileSchema, type Endpoint, type EndpointsFile } from './schema.js';
-
-/** The committed endpoints.json, found relative to this module (src/ or dist/). */
-export const defaultEndpointsPath = fileURLToPath(new URL('../../config/endpoints.json', import.meta.url));
 
 let chosenPath = defaultEndpointsPath;
 

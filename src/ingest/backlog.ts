@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Endpoint } from '../config/schema.js';
 import { dateOfFolder, loadPrefix, successKey } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { addDays, dayNumber, todayUtc, yesterdayUtc } from './dates.js';
+import { addDays, dayNumber, todayUtc, yesterdayUtc } from '../dates.js';
 import { updatedPartition } from './partition.js';
 
 /**

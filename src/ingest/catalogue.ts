@@ -9,7 +9,7 @@ import type { EndpointsFile } from '../config/schema.js';
 import { dateOfFolder, loadPrefix } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { backlogDays, describeBacklog } from './backlog.js';
-import { addDays, todayUtc } from './dates.js';
+import { addDays, todayUtc } from '../dates.js';
 import { budgetOf } from './ledger.js';
 import { snapshotPartition } from './partition.js';
 import { isClosed, listingCount, planPartition, type ListingPlan } from './plan.js';

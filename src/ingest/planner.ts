@@ -3,10 +3,11 @@
  * cost, and how they split into shards that runners (the CLI, Dagger, Step Functions, Actions)
  * execute as `gmp ingest --unit ...`. `gmp plan --json` prints exactly this.
  */
-import { daysLeftInMonth } from './dates.js';
+import { refreshDaysOf } from '../config/freshness.js';
+import { daysLeftInMonth } from '../dates.js';
 import type { Budget } from './ledger.js';
 import { pagesFor } from './manifest.js';
-import { listingPrefix as prefixOf, unitId, windowId } from '../lake/layout.js';
+import { listingPrefix, unitId, windowId } from '../lake/layout.js';
 import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
 import type { Work } from './select.js';
 
@@ -108,12 +109,11 @@ function dailyCost(item: Work, pageSize: number): number {
     0,
   );
   const { load, endpoint } = item.plan.partition;
-  return load === 'snapshot' ? cost / (endpoint.refreshDays ?? 1) : cost;
+  return load === 'snapshot' ? cost / refreshDaysOf(endpoint) : cost;
 }
 
 const unitIdOf = (plan: ListingPlan): string => unitId(plan.listing);
 const windowIdOf = (plan: ListingPlan): string | null => (plan.listing.window ? windowId(plan.listing.window) : null);
-const listingPrefix = (plan: ListingPlan): string => prefixOf(plan.listing);
 
 function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
   const { plan, backfill, units: only, typicalPages } = item;
@@ -136,7 +136,7 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
         state: state.status as 'new' | 'resume',
         pages: state.status === 'resume' ? state.manifest.pages : null,
         apiRequestsKnown: known,
-        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing)) ?? (listing === root ? (typicalPages ?? known) : known)),
+        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing.listing)) ?? (listing === root ? (typicalPages ?? known) : known)),
       };
     });
 }
@@ -159,7 +159,7 @@ function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number
     const { windows, split } = plan.state;
     const unknown = windows.filter((window) => countOf(window) === undefined);
     const rest = Math.max(0, split.count - windows.reduce((sum, window) => sum + (countOf(window) ?? 0), 0));
-    for (const window of unknown) expected.set(listingPrefix(window), pagesFor(rest / unknown.length, pageSize));
+    for (const window of unknown) expected.set(listingPrefix(window.listing), pagesFor(rest / unknown.length, pageSize));
     windows.forEach(walk);
   };
   walk(root);

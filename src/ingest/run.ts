@@ -4,7 +4,7 @@ import type { ObjectStore } from '../lake/store.js';
 import { RawgClient, type RawgClientOptions } from '../source/client.js';
 import { redactText, redactUrl } from '../source/redact.js';
 import { now as clockNow } from '../clock.js';
-import { todayUtc } from './dates.js';
+import { todayUtc } from '../dates.js';
 import { fetchPartition, type PageAllowance, type PartitionProgress } from './fetch-partition.js';
 import { UnitLeases } from './lease.js';
 import { apiIdentity, budgetOf, Ledger, monthOf, type Budget } from './ledger.js';

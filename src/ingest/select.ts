@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
+import { refreshDaysOf } from '../config/freshness.js';
 import { findEndpoint } from '../config/load.js';
 import type { Endpoint, EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { backlogDays } from './backlog.js';
-import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from './dates.js';
+import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from '../dates.js';
 import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId, unitId } from '../lake/layout.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
 import { isClosed, planPartition, type ListingPlan, type PartitionPlan } from './plan.js';
@@ -101,7 +102,7 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
         openSnapshot(store, endpoint, today, plan).then(async (last) => {
           if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
           const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
-          if (last && age < (endpoint.refreshDays ?? 1)) return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
+          if (last && age < refreshDaysOf(endpoint)) return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
           return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
         }),
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findEndpoint, loadEndpoints } from '../config/load.js';
-import { addDays, dayNumber } from './dates.js';
+import { addDays, dayNumber } from '../dates.js';
 import { snapshotPartition, updatedPartition } from './partition.js';
 import { snapshotWindow, splitWindow, WINDOW_FLOOR } from './windows.js';
 

@@ -6,7 +6,7 @@
  * So every window is a past listing, which only loses items while it is read (reconcile.ts).
  * The halves of a range cover it exactly, so at planning time every game is in one window.
  */
-import { addDays, dayNumber } from './dates.js';
+import { addDays, dayNumber } from '../dates.js';
 import type { Window } from '../lake/layout.js';
 import type { Partition } from './partition.js';
 

@@ -1,3 +1,4 @@
+import { todayUtc } from '../dates.js';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../lake/store.js';
@@ -36,7 +37,7 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   const warehouse = await openWarehouse(warehouseFile);
   let html: string;
   try {
-    const [data, lake] = await Promise.all([readMarketData(warehouse, now.toISOString().slice(0, 10)), readLakePanel(store, now)]);
+    const [data, lake] = await Promise.all([readMarketData(warehouse, todayUtc(now)), readLakePanel(store, now)]);
     const record = readBuildRecord(warehouseFile);
     html = await renderPage({
       warehouseGames: data.warehouseGames,

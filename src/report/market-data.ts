@@ -1,3 +1,4 @@
+import { addDays, DAY_MS, startOfDay } from '../dates.js';
 import { MARTS_SCHEMA, type Row, type Warehouse } from './warehouse.js';
 
 /** How many series or bars a chart shows: more lines than this stop being readable on a phone. */
@@ -341,7 +342,7 @@ async function readMomentum(warehouse: Warehouse): Promise<Momentum> {
   if (!firstDay || !latestDay || firstDay >= latestDay) return { firstDay, latestDay, windows: [] };
   const windows: MomentumWindow[] = [];
   for (const days of MOMENTUM_DAYS) {
-    const from = [firstDay, isoDaysBefore(latestDay, days)].sort().at(-1)!;
+    const from = [firstDay, addDays(latestDay, -days)].sort().at(-1)!;
     // A history shorter than the stretch gives the same comparison as the shorter one: said once.
     if (windows.some((window) => window.from === from)) continue;
     windows.push(await readMomentumWindow(warehouse, from, latestDay));
@@ -381,7 +382,7 @@ async function readMomentumWindow(warehouse: Warehouse, from: string, to: string
     [from, TOP_GROWERS],
   );
   return {
-    days: daysBetween(from, to),
+    days: Math.round((startOfDay(to) - startOfDay(from)) / DAY_MS),
     from,
     to,
     gamesCompared: num(compared!.games),
@@ -417,14 +418,4 @@ async function readUpcoming(warehouse: Warehouse, asOf: string): Promise<Upcomin
       added: num(row.added),
     })),
   };
-}
-
-/** "2024-06-30", 30 -> "2024-05-31" */
-function isoDaysBefore(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** "2024-05-31", "2024-06-30" -> 30 */
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

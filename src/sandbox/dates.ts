@@ -1,6 +1,6 @@
-/** Calendar days as integers (days since 1970-01-01 UTC): cheap to compare and to hash. */
+import { DAY_MS } from '../dates.js';
 
-const MS_PER_DAY = 86_400_000;
+/** Calendar days as integers (days since 1970-01-01 UTC): cheap to compare and to hash. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The day number of a "YYYY-MM-DD" string, or undefined when it is not a real calendar date. */
@@ -12,7 +12,7 @@ export function dayFromIso(text: string): number | undefined {
   const back = new Date(ms);
   // Date.UTC rolls 2024-02-31 over to March: a round trip catches it.
   if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) return undefined;
-  return ms / MS_PER_DAY;
+  return ms / DAY_MS;
 }
 
 /** Formatted days 1970..2243 by day number, filled as they are used: every game formats a few. */
@@ -21,7 +21,7 @@ const isoDays: (string | undefined)[] = new Array(100_000);
 export function isoFromDay(day: number): string {
   const cached = isoDays[day];
   if (cached !== undefined) return cached;
-  const text = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const text = new Date(day * DAY_MS).toISOString().slice(0, 10);
   if (day >= 0 && day < isoDays.length) isoDays[day] = text;
   return text;
 }
@@ -43,10 +43,6 @@ const firstDays = new Map<number, number>();
 
 export function firstDayOfYear(year: number): number {
   let day = firstDays.get(year);
-  if (day === undefined) firstDays.set(year, (day = Date.UTC(year, 0, 1) / MS_PER_DAY));
+  if (day === undefined) firstDays.set(year, (day = Date.UTC(year, 0, 1) / DAY_MS));
   return day;
-}
-
-export function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
 }

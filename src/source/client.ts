@@ -1,7 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
-import { ApiError, ApiKeyError, ConfigError, QuotaExhaustedError } from '../errors.js';
+import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
 import { envelopeSchema, type Envelope } from './envelope.js';
+import { parseBaseUrl } from './base-url.js';
 import { httpGet, HttpTimeoutError, type HttpAnswer } from './http-get.js';
 import { PageBuffers } from './page-buffers.js';
 import { Redactor, redactUrl } from './redact.js';
@@ -78,10 +79,7 @@ export class RawgClient {
 
   constructor(options: RawgClientOptions) {
     this.#options = options;
-    const base = new URL(options.baseUrl);
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new ConfigError(`the API base URL ${redactUrl(options.baseUrl)} is not http(s): use e.g. https://api.rawg.io/api`);
-    }
+    const base = parseBaseUrl(options.baseUrl);
     const user = decodeURIComponent(base.username);
     const password = decodeURIComponent(base.password);
     this.redactor = new Redactor([options.apiKey, password, base.password]);

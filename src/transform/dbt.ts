@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TransformError } from '../errors.js';
+import { Redactor } from '../source/redact.js';
 import { runLines } from './process.js';
-import { dbtDir, repoRoot, type DbtRunSettings } from './settings.js';
+import { dbtDir, repoRoot } from '../paths.js';
+import type { DbtRunSettings } from './settings.js';
 import { venvPython } from './venv.js';
 import { describeLock } from './warehouse-lock.js';
 
@@ -33,7 +35,6 @@ interface DbtLogLine {
 }
 
 /** Env variables whose values must never reach a message, whatever dbt echoes. */
-const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'SNOWFLAKE_PASSWORD', 'RAWG_API_KEY'];
 
 const RESULT_EVENTS = new Set(['LogModelResult', 'LogTestResult', 'LogNodeResult', 'LogSnapshotResult', 'LogSeedResult']);
 const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error']);
@@ -195,11 +196,10 @@ function lastWords(tail: string[]): string {
   return line ? line.trim().slice(0, 400) : 'no output';
 }
 
+/** dbt's messages pass through the CLI's one redaction, with the secrets dbt's environment holds. */
+const redactors = new WeakMap<NodeJS.ProcessEnv, Redactor>();
 function redact(text: string, env: NodeJS.ProcessEnv): string {
-  let clean = text;
-  for (const name of SECRET_ENV) {
-    const value = env[name];
-    if (value && value.length >= 4) clean = clean.split(value).join('***');
-  }
-  return clean;
+  let redactor = redactors.get(env);
+  if (!redactor) redactors.set(env, (redactor = Redactor.fromEnv(env)));
+  return redactor.text(text);
 }

@@ -1,6 +1,6 @@
 import type { EndpointFreshness, FreshnessStatus } from './freshness.js';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS, startOfDay } from '../dates.js';
 
 /**
  * The freshness verdict again at `now`, without dbt: for a check that found nothing new since the
@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 export function freshnessAt(recorded: readonly EndpointFreshness[], now: Date): EndpointFreshness[] {
   return recorded.map((endpoint) => {
     if (endpoint.newestDate === null) return { ...endpoint, ageDays: null, status: 'error' };
-    const ageMs = now.getTime() - Date.parse(`${endpoint.newestDate}T00:00:00Z`);
+    const ageMs = now.getTime() - startOfDay(endpoint.newestDate);
     return { ...endpoint, ageDays: Math.floor(ageMs / DAY_MS), status: statusAt(ageMs, endpoint) };
   });
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { freshnessOf } from '../config/freshness.js';
 import { loadEndpoints } from '../config/load.js';
 import type { Endpoint } from '../config/schema.js';
-import { defaultDbtDir, type GenerateOptions } from './generate-sources.js';
+import { dbtDir as defaultDbtDir } from '../paths.js';
+import type { GenerateOptions } from './generate-sources.js';
 
 /** The generated freshness sources, beside the model they read (lake_status/lake_partitions). */
 export const FRESHNESS_SOURCES_PATH = 'models/lake_status/_lake_freshness__sources.yml';

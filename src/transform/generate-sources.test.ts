@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultEndpointsPath, loadEndpoints } from '../config/load.js';
-import { defaultDbtDir, GENERATED_DIR, generateDbtSources, renderDbtSources, staleDbtSources } from './generate-sources.js';
+import { loadEndpoints } from '../config/load.js';
+import { dbtDir as defaultDbtDir, defaultEndpointsPath } from '../paths.js';
+import { GENERATED_DIR, generateDbtSources, renderDbtSources, staleDbtSources } from './generate-sources.js';
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -1,12 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadEndpoints } from '../config/load.js';
 import type { Endpoint } from '../config/schema.js';
 import { compactPartsGlob, pagesGlob } from '../lake/layout.js';
-
-/** The dbt project, found relative to this module (src/ or dist/). */
-export const defaultDbtDir = fileURLToPath(new URL('../../dbt', import.meta.url));
+import { dbtDir as defaultDbtDir } from '../paths.js';
 
 /** Where the generated files live inside the dbt project. */
 export const GENERATED_DIR = 'models/base';

@@ -14,7 +14,8 @@ import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
 import { lakeReadPlan, type LakePartitions } from './lake-partitions.js';
-import { dbtDir, dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
+import { dbtDir } from '../paths.js';
+import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
 
 export { generateDbtSources, staleDbtSources } from './generate-sources.js';

@@ -1,3 +1,4 @@
+import { addDays } from '../dates.js';
 import { lakeStatus, type PartitionStatus } from '../ingest/status.js';
 import { parseCompactSuccessKey, partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
@@ -75,14 +76,8 @@ export function dayRanges(days: readonly string[]): DayRange[] {
   const ranges: DayRange[] = [];
   for (const day of [...new Set(days)].sort()) {
     const last = ranges.at(-1);
-    if (last && nextDay(last[1]) === day) last[1] = day;
+    if (last && addDays(last[1], 1) === day) last[1] = day;
     else ranges.push([day, day]);
   }
   return ranges;
-}
-
-function nextDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
 }

@@ -1,15 +1,11 @@
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { parseLakeUrl } from '../lake/url.js';
+import { dbtDir, venvDir } from '../paths.js';
 
 export const TARGETS = ['dev', 'prod'] as const;
 export type Target = (typeof TARGETS)[number];
 
-/** The repository root, found relative to this module (src/transform or dist/transform). */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const dbtDir = join(repoRoot, 'dbt');
-export const venvDir = join(repoRoot, '.venv');
 /** Where the venv setup copies DuckDB's httpfs extension (from its PyPI package). */
 export const duckdbExtensionDir = join(venvDir, 'duckdb-extensions');
 

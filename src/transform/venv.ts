@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransformError } from '../errors.js';
 import { runLines, type RunOptions } from './process.js';
-import { dbtDir, duckdbExtensionDir, venvDir } from './settings.js';
+import { dbtDir, venvDir } from '../paths.js';
+import { duckdbExtensionDir } from './settings.js';
 
 /** The files that define the venv: when any changes, the venv is brought up to date. */
 const DEFINITION = ['requirements.txt', 'constraints.txt', 'scripts/install_httpfs.py'].map((name) => join(dbtDir, name));

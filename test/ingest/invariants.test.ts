@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { todayUtc } from '../../src/ingest/dates.js';
+import { todayUtc } from '../../src/dates.js';
 import { jsonLines, runGmp } from '../support/gmp.js';
 import { configWith, freshLake, lakePages } from '../support/lakes.js';
 import { DAY, gmpEnv, useServers } from './support.js';

@@ -5,7 +5,7 @@
  * games, which these tests assert too, so that they keep proving something.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, todayUtc } from '../../src/ingest/dates.js';
+import { addDays, todayUtc } from '../../src/dates.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { jsonLines, runGmp } from '../support/gmp.js';
 import { configWith, freshLake, lakeContents, type TestLake } from '../support/lakes.js';

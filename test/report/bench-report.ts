@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/transform/settings.js';
+import { repoRoot } from '../../src/paths.js';
 
 const GAMES = Number(process.env.BENCH_GAMES ?? 100_000);
 const RUNS = 3;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultEndpointsPath } from '../../src/config/load.js';
+import { defaultEndpointsPath } from '../../src/paths.js';
 import { openLake } from '../../src/lake/open.js';
 import type { ObjectStore } from '../../src/lake/store.js';
 import type { S3Server } from './s3-server.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultEndpointsPath } from '../../src/config/load.js';
+import { defaultEndpointsPath } from '../../src/paths.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, cliPath, type GmpResult } from '../support/gmp.js';
 import { onePage, thinGame, writePage } from './support/pages.js';

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addDays, todayUtc } from '../../src/ingest/dates.js';
+import { addDays, todayUtc } from '../../src/dates.js';
 import { startSandbox, type Sandbox, type ServedGame } from '../../src/sandbox/server.js';
 import { jsonLines, runGmp, spawnGmp } from '../support/gmp.js';
 import { configWith, freshLake, lakeContents, type TestLake } from '../support/lakes.js';

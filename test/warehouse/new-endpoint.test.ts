@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultEndpointsPath } from '../../src/config/load.js';
+import { defaultEndpointsPath } from '../../src/paths.js';
 import { generateDbtSources } from '../../src/transform/generate-sources.js';
 import { runLines } from '../../src/transform/process.js';
 import { duckdbExtensionDir } from '../../src/transform/settings.js';

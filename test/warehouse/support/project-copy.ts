@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { venvDir } from '../../../src/transform/settings.js';
+import { venvDir } from '../../../src/paths.js';
 import type { GmpResult } from '../../support/gmp.js';
 
 const repoRoot = join(import.meta.dirname, '../../../');

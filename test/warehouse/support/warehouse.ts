@@ -13,7 +13,7 @@ export const WINDOW_DATE = '2024-05-31';
 /** Looks like a real RAWG key, so a leak anywhere is found by a plain search. */
 export const API_KEY = 'fedcba9876543210fedcba9876543210';
 
-export const dbtDir = join(import.meta.dirname, '../../../dbt');
+export { dbtDir } from '../../../src/paths.js';
 
 /** Runs gmp and fails the test, showing stderr, unless it exits 0. */
 export async function gmpOk(args: string[], env: Record<string, string>): Promise<GmpResult> {

@@ -1,6 +1,7 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from './errors.js';
 
-const DAY_MS = 86_400_000;
+/** Calendar days in UTC, as the lake's logical dates spell them (YYYY-MM-DD): the one owner of date arithmetic. */
+export const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 366;
 
 export function todayUtc(now = new Date()): string {
@@ -34,6 +35,9 @@ export function daysBetween(from: string, to: string): string[] {
 export const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 
 export const addDays = (date: string, days: number): string => todayUtc(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+
+/** Midnight UTC at the start of a YYYY-MM-DD date, in milliseconds. */
+export const startOfDay = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
 /** Whole days left in the month of `now` (UTC), today included. */
 export function daysLeftInMonth(now = new Date()): number {
