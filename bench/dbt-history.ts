@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { lakeStatus } from '../src/ingest/status.js';
+import { lakeStatus } from '../src/lake/status.js';
 import { openLake } from '../src/lake/open.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { repoRoot } from '../src/paths.js';

@@ -1,12 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { now } from '../clock.js';
-import { monthOf, monthSpend } from '../ingest/ledger.js';
-import { monthRuns } from '../ingest/run-record.js';
+import { monthOf, monthSpend } from '../lake/spend.js';
+import { monthRuns } from '../lake/run-record.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, loadEndpoints, withLake } from './options.js';
-import { catalogueGaps, catalogueStatus } from '../ingest/catalogue.js';
+import { catalogueGaps } from '../lake/catalogue-status.js';
+import { catalogueStatus } from '../ingest/catalogue.js';
 import { readLakeOrigin } from '../lake/origin.js';
-import { lakeStatus } from '../ingest/status.js';
+import { lakeStatus } from '../lake/status.js';
 import { partitionId } from '../lake/layout.js';
 
 const init = defineCommand({

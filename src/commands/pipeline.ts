@@ -1,5 +1,6 @@
 import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
+import { lakeCatalogue } from '../ingest/catalogue.js';
 import { selectWork } from '../ingest/select.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
@@ -75,6 +76,7 @@ export const pipelineCommand = defineCommand({
         target: 'dev',
         lakeUrl: args.lake,
         s3Endpoint: args.s3Endpoint,
+        catalogue: () => lakeCatalogue(file, store),
         warehousePath: warehouseFromEnv(),
         env: process.env,
         python: pythonFromEnv(),

@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js';
-import { describeBacklog } from '../ingest/backlog.js';
+import { describeBacklog } from '../lake/catalogue-status.js';
 import { planRun } from '../ingest/run.js';
 import type { WorkPlan } from '../ingest/planner.js';
+import { planKey, shardsKey } from '../lake/layout.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
 import { positiveInteger, withSelection, workFrom } from './selection.js';
@@ -24,8 +25,8 @@ export const planCommand = defineCommand({
     const plan = await planRun(work, { store, baseUrl: args.baseUrl || file.source.baseUrl, source: file.source, maxPages, shards });
     if (args.save !== undefined) {
       const name = planName(args.save);
-      await store.putIfAbsent(`_plans/${name}/plan.json`, JSON.stringify(plan));
-      await store.putIfAbsent(`_plans/${name}/shards.json`, JSON.stringify(plan.shards));
+      await store.putIfAbsent(planKey(name), JSON.stringify(plan));
+      await store.putIfAbsent(shardsKey(name), JSON.stringify(plan.shards));
     }
     process.stdout.write(args.json ? `${JSON.stringify(plan)}\n` : describePlan(plan, args.mode === 'daily'));
   },

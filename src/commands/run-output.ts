@@ -1,5 +1,5 @@
 import { runIngest, type IngestOptions } from '../ingest/run.js';
-import type { PartitionSummary, RunRecord } from '../ingest/run-record.js';
+import type { PartitionSummary, RunRecord } from '../lake/run-record.js';
 import { partitionId } from '../lake/layout.js';
 import { createIngestProgress } from './ingest-progress.js';
 import { interruptSignal } from './interrupt.js';

@@ -3,7 +3,8 @@ import { ensureVenv } from '../transform/venv.js';
 import { defineCommand } from './define.js';
 import { InterruptedError, interruptSignal } from './interrupt.js';
 import { notice } from './log.js';
-import { pythonFromEnv, withLake, withWarehouse } from './options.js';
+import { lakeCatalogue } from '../ingest/catalogue.js';
+import { lakeFrom, loadEndpoints, pythonFromEnv, withLake, withWarehouse } from './options.js';
 import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
@@ -40,6 +41,7 @@ export const transformCommand = defineCommand({
         target: args.target,
         lakeUrl: args.lake,
         s3Endpoint: args.s3Endpoint,
+        catalogue: () => lakeCatalogue(loadEndpoints(), lakeFrom(args)),
         warehousePath: args.warehouse,
         env: process.env,
         python: pythonFromEnv(),

@@ -1,5 +1,5 @@
 import { NotCurrentError } from '../errors.js';
-import { catalogueGaps } from '../ingest/catalogue.js';
+import { catalogueGaps } from '../lake/catalogue-status.js';
 import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
 import { stderrLog } from './log.js';
 

@@ -1,7 +1,7 @@
 import { GmpError } from '../errors.js';
 import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { closedPartitions, compactedPartitionIds } from '../transform/lake-partitions.js';
+import { closedPartitions, compactedPartitionIds } from '../lake/partitions.js';
 import { compactPartition, type CompactedPartition } from './compact-partition.js';
 
 export type { CompactedPartition } from './compact-partition.js';

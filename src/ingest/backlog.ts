@@ -32,13 +32,6 @@ export async function backlogDays(store: ObjectStore, endpoint: Endpoint, now = 
   return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(start, i)).filter((day) => !sealed.has(day));
 }
 
-/** Days of a backlog as one phrase: "3 days behind: 2026-12-08 … 2026-12-10". */
-export function describeBacklog(days: readonly string[]): string {
-  if (!days.length) return 'caught up';
-  if (days.length === 1) return `1 day behind: ${days[0]}`;
-  return `${days.length} days behind: ${days[0]} … ${days.at(-1)}`;
-}
-
 async function daysIn(store: ObjectStore, endpoint: Endpoint, load: 'snapshot' | 'updated', until: string): Promise<string[]> {
   return (await store.listChildren(loadPrefix(endpoint.name, load))).map(dateOfFolder).filter((day): day is string => day !== undefined && day <= until);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../test/support/memory-store.js';
 import { loadEndpoints } from '../config/load.js';
-import { catalogueGaps, catalogueStatus } from './catalogue.js';
+import { catalogueGaps } from '../lake/catalogue-status.js';
+import { catalogueStatus } from './catalogue.js';
 
 const file = loadEndpoints();
 const now = new Date('2026-12-21T06:00:00Z'); // 11 days left in the month, today included

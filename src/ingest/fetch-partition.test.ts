@@ -5,7 +5,8 @@ import { findEndpoint, loadEndpoints } from '../config/load.js';
 import { ApiKeyError, BudgetExceededError } from '../errors.js';
 import { cappedKey, manifestKey, pageKey, splitKey, successKey } from '../lake/layout.js';
 import { fetchPartition, type FetchContext } from './fetch-partition.js';
-import { Ledger, spentInMonth } from './ledger.js';
+import { spentInMonth } from '../lake/spend.js';
+import { Ledger } from './ledger.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
 import { planPartition } from './plan.js';
 

@@ -4,7 +4,7 @@ import type { PageResult, RawgClient } from '../source/client.js';
 import { itemIds } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { ApiError } from '../errors.js';
-import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
+import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from '../lake/markers.js';
 import { cappedKey, listingPrefix, manifestKey, pageKey, pageRead, splitKey, successKey, unitId, windowId, type Window } from '../lake/layout.js';
 import { listingParams, partitionLabel, type Listing } from './partition.js';
 import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';

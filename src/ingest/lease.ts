@@ -16,7 +16,7 @@ import { now as clockNow } from '../clock.js';
 import { leaseGeneration, leaseKey, leasePrefix } from '../lake/coordination.js';
 import { unitId, type ListingRef } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { parseStored } from './manifest.js';
+import { parseStored } from '../lake/markers.js';
 
 /** How long a lease lives unrenewed: a killed run's units wait this long for another run. */
 export const LEASE_SECONDS = 60;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../test/support/memory-store.js';
 import { BudgetExceededError } from '../errors.js';
-import { Ledger, LEDGER_BLOCK, monthSpend, spentInMonth } from './ledger.js';
+import { monthSpend, spentInMonth } from '../lake/spend.js';
+import { Ledger, LEDGER_BLOCK } from './ledger.js';
 
 const API = '127.0.0.1-8080_api';
 

@@ -9,66 +9,12 @@
  */
 import { now as clockNow } from '../clock.js';
 import { BudgetExceededError } from '../errors.js';
-import { ledgerApiPrefix, ledgerBlockKey, ledgerFinalKey, ledgerMonthPrefix, parseLedgerKey } from '../lake/coordination.js';
+import { ledgerBlockKey, ledgerFinalKey } from '../lake/coordination.js';
+import { monthOf, spentInMonth } from '../lake/spend.js';
 import type { ObjectStore } from '../lake/store.js';
 
 /** Requests reserved at once: the most a killed run can have counted without sending. */
 export const LEDGER_BLOCK = 16;
-
-/** A URL path as a key segment: `/sandbox/api/` is `_sandbox_api`. */
-export const pathSegment = (path: string): string => path.replace(/\/+$/, '').replace(/\//g, '_');
-
-/**
- * The API a budget belongs to, as a key segment: host, port and path, lower case, without
- * scheme, credentials, query or trailing slashes; every loopback name is one host.
- */
-export function apiIdentity(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  let host = url.hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]' || /^127\./.test(host)) host = '127.0.0.1';
-  const port = url.port ? `-${url.port}` : '';
-  return `${host}${port}${pathSegment(url.pathname)}`;
-}
-
-export const monthOf = (time: Date): string => time.toISOString().slice(0, 7);
-
-/** One API's spend in a month: the requests charged and the runs that made them. */
-export interface ApiSpend {
-  api: string;
-  spent: number;
-  runs: number;
-}
-
-/**
- * Every API's spend in one month (UTC), from one LIST: a run's `final` when it wrote one for the
- * month, else its blocks (a run still going, or killed).
- */
-export async function monthSpend(store: ObjectStore, month: string, prefix = ledgerMonthPrefix(month)): Promise<ApiSpend[]> {
-  const runs = new Map<string, { api: string; reserved: number; final?: number }>();
-  for (const key of await store.list(prefix)) {
-    const entry = parseLedgerKey(key, month);
-    if (!entry) continue;
-    const id = `${entry.api}/${entry.runId}`;
-    const run = runs.get(id) ?? { api: entry.api, reserved: 0 };
-    if (entry.kind === 'final') run.final = entry.count;
-    else run.reserved += entry.count;
-    runs.set(id, run);
-  }
-  const byApi = new Map<string, ApiSpend>();
-  for (const run of runs.values()) {
-    const total = byApi.get(run.api) ?? { api: run.api, spent: 0, runs: 0 };
-    total.spent += run.final ?? run.reserved;
-    total.runs += 1;
-    byApi.set(run.api, total);
-  }
-  return [...byApi.values()].sort((a, b) => a.api.localeCompare(b.api));
-}
-
-/** Requests spent against one API in one month (UTC), from one LIST. */
-export async function spentInMonth(store: ObjectStore, api: string, month: string): Promise<number> {
-  const [spend] = await monthSpend(store, month, ledgerApiPrefix(month, api));
-  return spend?.spent ?? 0;
-}
 
 export interface Budget {
   monthly: number;

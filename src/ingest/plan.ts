@@ -1,5 +1,15 @@
 import { CountingStore, type ObjectStore } from '../lake/store.js';
-import { cappedSchema, manifestSchema, parseStored, splitSchema, successSchema, type Capped, type Manifest, type Split, type Success } from './manifest.js';
+import {
+  cappedSchema,
+  manifestSchema,
+  parseStored,
+  splitSchema,
+  successSchema,
+  type Capped,
+  type Manifest,
+  type Split,
+  type Success,
+} from '../lake/markers.js';
 import { cappedKey, listingPrefix, manifestKey, pageNumber, partitionPrefix, splitKey, successKey } from '../lake/layout.js';
 import type { Listing, Partition } from './partition.js';
 

@@ -6,7 +6,7 @@
 import { refreshDaysOf } from '../config/freshness.js';
 import { daysLeftInMonth } from '../dates.js';
 import type { Budget } from './ledger.js';
-import { pagesFor } from './manifest.js';
+import { pagesFor } from '../lake/markers.js';
 import { listingPrefix, unitId, windowId } from '../lake/layout.js';
 import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
 import type { Work } from './select.js';

@@ -7,13 +7,13 @@ import { now as clockNow } from '../clock.js';
 import { todayUtc } from '../dates.js';
 import { fetchPartition, type PageAllowance, type PartitionProgress } from './fetch-partition.js';
 import { UnitLeases } from './lease.js';
-import { apiIdentity, budgetOf, Ledger, monthOf, type Budget } from './ledger.js';
+import { budgetOf, Ledger, type Budget } from './ledger.js';
+import { monthOf } from '../lake/spend.js';
 import { partitionLabel, type Partition } from './partition.js';
 import { planWork, type WorkPlan } from './planner.js';
 import { knownApiRequests, type ListingState } from './plan.js';
-import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
-import { isSandboxApi, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
-import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
+import { apiOrigin, bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
+import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
 import type { Work } from './select.js';
 
 export type IngestEvent =
@@ -45,13 +45,6 @@ export interface IngestOptions {
 
 /** The API a run talks to, safe to print and to store: no key, no credentials. */
 export const apiLabel = (baseUrl: string): string => redactUrl(baseUrl).replace(/\/$/, '');
-
-/**
- * The origin a lake, its run records and its ledger name an API by: the identity of its base URL
- * (host, port, path), and one origin for the built-in sandbox whatever its port, so every run of
- * `make run` spends from one sandbox budget.
- */
-export const apiOrigin = (baseUrl: string): string => (isSandboxApi(baseUrl) ? SANDBOX_ORIGIN : apiIdentity(baseUrl));
 
 /**
  * Fails (exit 2, before any API request) when the lake holds another API's data: its origin

@@ -6,7 +6,7 @@ import { parseLakeKey } from '../lake/layout.js';
 import { fetchPartition } from './fetch-partition.js';
 import { snapshotPartition } from './partition.js';
 import { planPartition } from './plan.js';
-import { lakeStatus } from './status.js';
+import { lakeStatus } from '../lake/status.js';
 
 const games = snapshotPartition(findEndpoint(loadEndpoints(), 'games'), '2026-11-30');
 

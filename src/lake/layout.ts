@@ -9,6 +9,16 @@
  * beside each listing's markers (`_manifest.json`, `_SUCCESS`, `_split.json`, `_capped.json`).
  */
 
+/** The pages and their markers; the same partitions as Parquet; a record per run; the plans runners execute. */
+export const RAW_PREFIX = 'raw/';
+export const COMPACT_PREFIX = 'compact/';
+export const RUNS_PREFIX = '_runs/';
+export const PLANS_PREFIX = '_plans/';
+
+/** A plan saved by `gmp plan --save NAME`, and its shards, which a Step Functions run maps over. */
+export const planKey = (name: string): string => `${PLANS_PREFIX}${name}/plan.json`;
+export const shardsKey = (name: string): string => `${PLANS_PREFIX}${name}/shards.json`;
+
 export const LOADS = ['snapshot', 'updated'] as const;
 export type Load = (typeof LOADS)[number];
 
@@ -52,7 +62,7 @@ export function unitId({ partition: { endpoint, load, date }, window }: ListingR
 }
 
 /** The folder of an endpoint's partitions of one load; its children are `date=YYYY-MM-DD`. */
-export const loadPrefix = (endpoint: string, load: Load): string => `raw/${endpoint}/load=${load}/`;
+export const loadPrefix = (endpoint: string, load: Load): string => `${RAW_PREFIX}${endpoint}/load=${load}/`;
 
 /** The date a `date=YYYY-MM-DD` folder name holds. */
 export const dateOfFolder = (name: string): string | undefined => new RegExp(`^date=(${DAY})$`).exec(name)?.[1];
@@ -119,6 +129,10 @@ export const isFirstRead = (name: string): boolean => pageRead(name)?.read === 1
  */
 export const PAGE_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+([.]read[0-9]+)?[.]json`;
 
+/** A page's or part's partition columns, as regular expressions over its path whose first group is the value. */
+export const LOAD_IN_PATH = '/load=([^/]+)/';
+export const DATE_IN_PATH = '/date=([^/]+)/';
+
 /** Every page of an endpoint under a lake root, as a DuckDB glob (windows included). */
 export const pagesGlob = (root: string, endpoint: string): string => `${root}/raw/${endpoint}/load=*/date=*/**/page=*.json`;
 
@@ -130,7 +144,7 @@ export const pagesGlob = (root: string, endpoint: string): string => `${root}/ra
  */
 
 /** The folder of a partition's compacted parts. */
-export const compactPrefix = (p: PartitionRef): string => `compact/${p.endpoint.name}/load=${p.load}/date=${p.date}/`;
+export const compactPrefix = (p: PartitionRef): string => `${COMPACT_PREFIX}${p.endpoint.name}/load=${p.load}/date=${p.date}/`;
 export const compactPartKey = (p: PartitionRef, part: number): string => `${compactPrefix(p)}part-${String(part).padStart(5, '0')}.parquet`;
 export const compactSuccessKey = (p: PartitionRef): string => `${compactPrefix(p)}_SUCCESS`;
 

@@ -1,11 +1,11 @@
 import { loadEndpoints } from '../config/load.js';
 import { now as clockNow } from '../clock.js';
-import { monthOf, monthSpend, pathSegment } from '../ingest/ledger.js';
-import { runsSince } from '../ingest/run-record.js';
-import { lakeStatus } from '../ingest/status.js';
+import { monthOf, monthSpend } from '../lake/spend.js';
+import { runsSince } from '../lake/run-record.js';
+import { lakeStatus } from '../lake/status.js';
 import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
-import { isSandboxApi, SANDBOX_API_PATH, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
+import { isSandboxApi, isSandboxOrigin } from '../lake/origin.js';
 
 /**
  * Where a run's pages came from: the built-in sandbox (synthetic games), or an API that may serve
@@ -52,7 +52,7 @@ export interface LakePanel {
 export const sourceOf = (api: string): Source => (isSandboxApi(api) ? 'sandbox' : 'api');
 
 /** The source of an API as the ledger names it (`sandbox`; in older lakes `127.0.0.1-5000_sandbox_api`). */
-const sourceOfLedgerApi = (identity: string): Source => (identity === SANDBOX_ORIGIN || identity.endsWith(pathSegment(SANDBOX_API_PATH)) ? 'sandbox' : 'api');
+const sourceOfLedgerApi = (identity: string): Source => (isSandboxOrigin(identity) ? 'sandbox' : 'api');
 
 /** "api.rawg.io", "127.0.0.1:8080": never credentials, never the path. */
 export function hostOf(api: string): string {

@@ -1,4 +1,4 @@
-import { catalogueGaps } from '../ingest/catalogue.js';
+import { catalogueGaps } from '../lake/catalogue-status.js';
 import type { BuildVerdict } from '../transform/built-from.js';
 import { escapeHtml as esc } from './escape.js';
 import { plural } from './format.js';

@@ -26,7 +26,7 @@ import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, 
 import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
 import { FilteredGames } from './filtered-games.js';
-import { SANDBOX_API_PATH, SANDBOX_PREFIX } from './base-path.js';
+import { SANDBOX_API_PATH, SANDBOX_PREFIX } from '../lake/origin.js';
 import { parseGamesFilter, parseRange, type DayRange } from './game-filters.js';
 import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changedEndpoints, planBuild, type PlanInputs } from './build-plan.js';
 import { WAREHOUSE_LAYOUT, type BuildRecord } from './built-from.js';
-import type { LakePartitions } from './lake-partitions.js';
+import type { LakePartitions } from '../lake/partitions.js';
 
 const LAKE = 'file:///lake';
 const listing: LakePartitions = {

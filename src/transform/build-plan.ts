@@ -1,6 +1,6 @@
 import { incrementalBase, type BuildRecord, type BuildVerdict } from './built-from.js';
 import { LAKE_SOURCE } from './generate-sources.js';
-import type { LakePartitions } from './lake-partitions.js';
+import type { LakePartitions } from '../lake/partitions.js';
 
 /** The model that holds the build's lake listing, read by the freshness check: built whenever the listing moved. */
 const LISTING_MODEL = 'lake_partitions';

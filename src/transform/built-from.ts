@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { CatalogueStatus } from '../ingest/catalogue.js';
+import type { CatalogueStatus } from '../lake/catalogue-status.js';
 import type { EndpointFreshness } from './freshness.js';
-import type { LakePartitions } from './lake-partitions.js';
+import type { LakePartitions } from '../lake/partitions.js';
 
 /**
  * What a dev build recorded in a small file beside the warehouse: the lake it read (the report

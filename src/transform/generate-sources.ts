@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { loadEndpoints } from '../config/load.js';
 import type { Endpoint } from '../config/schema.js';
-import { compactPartsGlob, pagesGlob } from '../lake/layout.js';
+import { compactPartsGlob, DATE_IN_PATH, LOAD_IN_PATH, pagesGlob } from '../lake/layout.js';
 import { dbtDir as defaultDbtDir } from '../paths.js';
 
 /** Where the generated files live inside the dbt project. */
@@ -54,8 +54,8 @@ const DEV_LAKE_ROOT =
 function devLocation(endpoint: Endpoint): string {
   return (
     `(select content as value,` +
-    ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
-    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` regexp_extract(filename, '${LOAD_IN_PATH}', 1) as load,` +
+    ` cast(regexp_extract(filename, '${DATE_IN_PATH}', 1) as date) as date` +
     ` from read_text('${pagesGlob(DEV_LAKE_ROOT, endpoint.name)}'))`
   );
 }
@@ -64,8 +64,8 @@ function devLocation(endpoint: Endpoint): string {
 function devCompactLocation(endpoint: Endpoint): string {
   return (
     `(select page as value,` +
-    ` regexp_extract(filename, '/load=([^/]+)/', 1) as load,` +
-    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` regexp_extract(filename, '${LOAD_IN_PATH}', 1) as load,` +
+    ` cast(regexp_extract(filename, '${DATE_IN_PATH}', 1) as date) as date` +
     ` from read_parquet('${compactPartsGlob(DEV_LAKE_ROOT, endpoint.name)}', filename = true))`
   );
 }

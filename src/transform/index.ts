@@ -1,9 +1,8 @@
+import type { CatalogueStatus } from '../lake/catalogue-status.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadEndpoints } from '../config/load.js';
-import { catalogueStatus } from '../ingest/catalogue.js';
 import { openLake } from '../lake/open.js';
-import { readLakeOrigin } from '../lake/origin.js';
 import { buildInputsFingerprint } from './build-inputs.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildSaw, type BuildVerdict } from './built-from.js';
@@ -13,7 +12,7 @@ import { StaleGeneratedFilesError } from '../errors.js';
 import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
-import { lakeReadPlan, type LakePartitions } from './lake-partitions.js';
+import { lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
 import { dbtDir } from '../paths.js';
 import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
@@ -34,6 +33,8 @@ export interface TransformOptions {
   /** The lake dbt reads; a file:// directory is relative to the working directory. */
   lakeUrl: string;
   s3Endpoint?: string;
+  /** How complete the lake's catalogue is, asked after the build for its verdict; unasked without a lake. */
+  catalogue?: () => Promise<CatalogueStatus[]>;
   /** The dev warehouse file, relative to the working directory. */
   warehousePath: string;
   /** The environment dbt runs in: PATH, AWS and Snowflake credentials. */
@@ -86,7 +87,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       build: 'none',
       message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
-    const verdict = verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined);
+    const verdict = verdictNow(plan.last.verdict, lakeUrl ? await options.catalogue?.() : undefined);
     recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }
@@ -109,14 +110,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
   // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
-  if (lakeUrl) verdict.catalogue = await catalogueOf(settings, lakeUrl);
+  const catalogue = lakeUrl ? await options.catalogue?.() : undefined;
+  if (catalogue) verdict.catalogue = catalogue;
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: plan.build };
-}
-
-async function catalogueOf(settings: DbtRunSettings, lakeUrl: string): Promise<BuildVerdict['catalogue']> {
-  const store = openLakeOf(settings, lakeUrl);
-  return catalogueStatus(loadEndpoints(), store, { origin: await readLakeOrigin(store) });
 }
 
 /**

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runsSince } from '../../src/ingest/run-record.js';
+import { runsSince } from '../../src/lake/run-record.js';
 import { openLake } from '../../src/lake/open.js';
 import { WRITE_PROBE } from '../../src/lake/s3.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';

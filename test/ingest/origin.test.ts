@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
-import { SANDBOX_API_PATH } from '../../src/sandbox/base-path.js';
+import { SANDBOX_API_PATH } from '../../src/lake/origin.js';
 import { cleanEnv, cliPath, runGmp, type GmpResult } from '../support/gmp.js';
 import { freshLake, lakeContents } from '../support/lakes.js';
 import { API_KEY, DAY, useServers } from './support.js';

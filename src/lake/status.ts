@@ -1,5 +1,5 @@
-import { isFirstRead, parseLakeKey, partitionId, type Load } from '../lake/layout.js';
-import type { ObjectStore } from '../lake/store.js';
+import { isFirstRead, parseLakeKey, partitionId, RAW_PREFIX, type Load } from './layout.js';
+import type { ObjectStore } from './store.js';
 
 export interface PartitionStatus {
   endpoint: string;
@@ -24,7 +24,7 @@ interface ListingKeys {
 /** Every partition in the lake, from one listing of `raw/`. */
 export async function lakeStatus(store: ObjectStore): Promise<PartitionStatus[]> {
   const partitions = new Map<string, PartitionStatus & { listings: Map<string, ListingKeys> }>();
-  for (const key of await store.list('raw/')) {
+  for (const key of await store.list(RAW_PREFIX)) {
     const parsed = parseLakeKey(key);
     if (!parsed) continue;
     const { endpoint, load, date, window, name } = parsed;

@@ -1,7 +1,7 @@
 import { addDays } from '../dates.js';
-import { lakeStatus, type PartitionStatus } from '../ingest/status.js';
-import { parseCompactSuccessKey, partitionId } from '../lake/layout.js';
-import type { ObjectStore } from '../lake/store.js';
+import { lakeStatus, type PartitionStatus } from './status.js';
+import { COMPACT_PREFIX, parseCompactSuccessKey, partitionId } from './layout.js';
+import type { ObjectStore } from './store.js';
 
 /** A run of consecutive days, first and last included: `["2024-05-01", "2024-05-31"]`. */
 export type DayRange = [string, string];
@@ -34,7 +34,7 @@ export async function closedPartitions(store: ObjectStore): Promise<PartitionSta
 /** The ids (`games/snapshot/2026-12-01`) of the partitions whose compaction is finished, from one listing of `compact/`. */
 export async function compactedPartitionIds(store: ObjectStore): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (const key of await store.list('compact/')) {
+  for (const key of await store.list(COMPACT_PREFIX)) {
     const marker = parseCompactSuccessKey(key);
     if (marker) ids.add(partitionId(marker.endpoint, marker.load, marker.date));
   }

@@ -56,4 +56,4 @@ export type Capped = z.infer<typeof cappedSchema>;
 
 export const pagesFor = (count: number, pageSize: number): number => Math.max(1, Math.ceil(count / pageSize));
 
-export { parseStoredJson as parseStored } from '../lake/stored-json.js';
+export { parseStoredJson as parseStored } from './stored-json.js';

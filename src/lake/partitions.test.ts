@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalStore } from '../lake/local.js';
-import { completePartitions, dayRanges, lakeReadPlan } from './lake-partitions.js';
+import { LocalStore } from './local.js';
+import { completePartitions, dayRanges, lakeReadPlan } from './partitions.js';
 
 describe('dayRanges', () => {
   it('folds consecutive days into runs, across month and year ends', () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import type { ObjectStore } from '../lake/store.js';
-import { parseStored } from './manifest.js';
+import { RUNS_PREFIX } from './layout.js';
+import type { ObjectStore } from './store.js';
+import { parseStored } from './markers.js';
 
 export const partitionSummarySchema = z.object({
   endpoint: z.string(),
@@ -43,8 +44,6 @@ export const runRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
-const RUNS = '_runs/';
-
 /** Sorts by start time, so a month's runs share a key prefix: `20261126T134500Z-3fa2c1`. */
 export function newRunId(now = new Date()): string {
   const stamp = now
@@ -54,7 +53,7 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export const runKey = (runId: string): string => `${RUNS}${runId}.json`;
+export const runKey = (runId: string): string => `${RUNS_PREFIX}${runId}.json`;
 
 export async function writeRunRecord(store: ObjectStore, record: RunRecord): Promise<void> {
   await store.putIfAbsent(runKey(record.runId), `${JSON.stringify(record, null, 2)}\n`);
@@ -67,7 +66,7 @@ export function monthRuns(store: ObjectStore, month = new Date()): Promise<RunRe
 
 /** Every run record whose id starts with `idPrefix` ('' for all), oldest first (ids sort by start time). */
 export async function runsSince(store: ObjectStore, idPrefix = '', { skipDamaged = false } = {}): Promise<RunRecord[]> {
-  const keys = (await store.list(`${RUNS}${idPrefix}`)).filter((key) => key.endsWith('.json'));
+  const keys = (await store.list(`${RUNS_PREFIX}${idPrefix}`)).filter((key) => key.endsWith('.json'));
   const limit = pLimit(8);
   const records = await Promise.all(
     keys.map((key) =>
