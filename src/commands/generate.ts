@@ -1,11 +1,19 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
 import { defineCommand } from './define.js';
+import { STATE_MACHINE_STEPS_PATH, stateMachineStepsFile } from '../pipeline-steps.js';
 import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
 
 const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
+const stepsPath = fileURLToPath(new URL(`../../${STATE_MACHINE_STEPS_PATH}`, import.meta.url));
+
+/** The state machine's steps file, when the committed one differs from the steps' definition. */
+function staleSteps(): string | undefined {
+  const fresh = stateMachineStepsFile();
+  return existsSync(stepsPath) && readFileSync(stepsPath, 'utf8') === fresh ? undefined : fresh;
+}
 
 /** The editors' JSON Schema of endpoints.json, when the committed one differs from the zod schema. */
 function staleSchema(): string | undefined {
@@ -21,13 +29,16 @@ function staleSchema(): string | undefined {
 
 export const generateCommand = defineCommand({
   command: 'generate',
-  describe: 'write what derives from config/endpoints.json: its JSON Schema, the dbt sources and base models',
+  describe:
+    "write what derives from config/endpoints.json (its JSON Schema, the dbt sources and base models) and the state machine's copy of the pipeline's steps",
   builder: (yargs) => yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
   handler: (args) => {
     const schema = staleSchema();
+    const steps = staleSteps();
     if (args.check) {
       const stale = [
         ...(schema ? ['config/endpoints.schema.json'] : []),
+        ...(steps ? [STATE_MACHINE_STEPS_PATH] : []),
         ...staleDbtSources().map((path) => `dbt/${path}`),
         ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : []),
       ];
@@ -41,10 +52,14 @@ export const generateCommand = defineCommand({
       writeFileSync(schemaPath, schema);
       process.stdout.write('wrote config/endpoints.schema.json\n');
     }
+    if (steps) {
+      writeFileSync(stepsPath, steps);
+      process.stdout.write(`wrote ${STATE_MACHINE_STEPS_PATH}\n`);
+    }
     const { written, removed } = generateDbtSources();
     if (generateFreshnessSources()) written.push(FRESHNESS_SOURCES_PATH);
     for (const path of written) process.stdout.write(`wrote dbt/${path}\n`);
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
-    if (!schema && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');
+    if (!schema && !steps && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');
   },
 });
