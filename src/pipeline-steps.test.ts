@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pipelineSteps, STATE_MACHINE_STEPS_PATH, stateMachineStepsFile, STEP_NAMES } from './pipeline-steps.js';
+import { pipelineSteps, STATE_MACHINE_STEPS_URL, stateMachineStepsFile, STEP_NAMES } from './pipeline-steps.js';
 
 describe('the pipeline steps', () => {
   it('ingest, compact, transform, then the report from the DuckDB file a dev build leaves', () => {
@@ -29,7 +29,7 @@ describe('the pipeline steps', () => {
 
 describe("the state machine's copy of the steps", () => {
   it('is committed as generated from the definition (run `gmp generate`)', () => {
-    expect(readFileSync(new URL(`../${STATE_MACHINE_STEPS_PATH}`, import.meta.url), 'utf8')).toBe(stateMachineStepsFile());
+    expect(readFileSync(STATE_MACHINE_STEPS_URL, 'utf8')).toBe(stateMachineStepsFile());
   });
 
   it("holds a prod run's steps in order, ingest's args null", () => {

@@ -30,6 +30,8 @@ export function pipelineSteps(target: Target): PipelineStep[] {
 
 /** Where `gmp generate` writes a prod run's steps for the state machine, which chains its states by them. */
 export const STATE_MACHINE_STEPS_PATH = 'infra/modules/state-machine/steps.tf';
+/** That file in this checkout (this module is in src/ or dist/). */
+export const STATE_MACHINE_STEPS_URL = new URL(`../${STATE_MACHINE_STEPS_PATH}`, import.meta.url);
 
 /** The state machine's steps file: `pipelineSteps('prod')` as a Terraform local, formatted as `tofu fmt` leaves it. */
 export function stateMachineStepsFile(): string {

@@ -1,19 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
 import { defineCommand } from './define.js';
-import { STATE_MACHINE_STEPS_PATH, stateMachineStepsFile } from '../pipeline-steps.js';
+import { STATE_MACHINE_STEPS_PATH, STATE_MACHINE_STEPS_URL, stateMachineStepsFile } from '../pipeline-steps.js';
 import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
 
 const schemaPath = fileURLToPath(new URL('../../config/endpoints.schema.json', import.meta.url));
-const stepsPath = fileURLToPath(new URL(`../../${STATE_MACHINE_STEPS_PATH}`, import.meta.url));
-
-/** The state machine's steps file, when the committed one differs from the steps' definition. */
-function staleSteps(): string | undefined {
-  const fresh = stateMachineStepsFile();
-  return existsSync(stepsPath) && readFileSync(stepsPath, 'utf8') === fresh ? undefined : fresh;
-}
 
 /** The editors' JSON Schema of endpoints.json, when the committed one differs from the zod schema. */
 function staleSchema(): string | undefined {
@@ -25,6 +18,16 @@ function staleSchema(): string | undefined {
   }
   const fresh = endpointsJsonSchema();
   return committed === fresh ? undefined : fresh;
+}
+
+/** The state machine's steps file, when the committed one differs from the steps' definition. */
+function staleSteps(): string | undefined {
+  const fresh = stateMachineStepsFile();
+  try {
+    return readFileSync(STATE_MACHINE_STEPS_URL, 'utf8') === fresh ? undefined : fresh;
+  } catch {
+    return fresh;
+  }
 }
 
 export const generateCommand = defineCommand({
@@ -53,7 +56,7 @@ export const generateCommand = defineCommand({
       process.stdout.write('wrote config/endpoints.schema.json\n');
     }
     if (steps) {
-      writeFileSync(stepsPath, steps);
+      writeFileSync(STATE_MACHINE_STEPS_URL, steps);
       process.stdout.write(`wrote ${STATE_MACHINE_STEPS_PATH}\n`);
     }
     const { written, removed } = generateDbtSources();
