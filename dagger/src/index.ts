@@ -3,8 +3,8 @@
  * the images that run on Fargate.
  *
  * Glue only. Every step is the project's own CLI (/app/bin/gmp.js) inside a container; what an
- * ingest fetches is what gmp plan --json says; how settings become commands, env, services and
- * secrets lives in commands.ts. Descriptions here are the CLI's help: plain text, no backticks
+ * ingest fetches is what gmp plan --json says, and what run-pipeline runs after it is what gmp
+ * steps --json says; how settings become commands, env, services and secrets lives in commands.ts. Descriptions here are the CLI's help: plain text, no backticks
  * (the CLI reads a word in backticks as the value's name).
  */
 import { randomUUID } from 'node:crypto';
