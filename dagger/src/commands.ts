@@ -32,8 +32,6 @@ export const NODE_BINARY = '/usr/local/bin/node';
  */
 export const WAREHOUSE_FILE = '.warehouse/game_market.duckdb';
 export const REPORT_FILE = 'reports/market-report.html';
-/** Renders REPORT_FILE from the DuckDB file at WAREHOUSE_PATH. */
-export const REPORT_ARGS = ['report'];
 /** Compacts the lake's closed partitions to Parquet: after ingest, before transform. */
 export const COMPACT_ARGS = ['compact', '--json'];
 /** Makes the project's dbt venv (/app/.venv) at image build time, so a transform installs nothing. */
@@ -172,6 +170,43 @@ export function parsePlan(stdout: string): Plan {
     }
   }
   return plan as Plan;
+}
+
+/** `gmp steps` arguments that print the pipeline's steps for a target as JSON: what run-pipeline runs, in order. */
+export function stepsArgs(target: Target): string[] {
+  return ['steps', '--target', target, '--json'];
+}
+
+/** A step after the ingest, as `gmp steps --json` prints it: the exact argv to run after `gmp`. */
+export interface Step {
+  name: string;
+  args: string[];
+}
+
+/**
+ * Reads the steps `gmp steps --json` printed and returns those after the ingest, in their order.
+ * The ingest must come first (its commands are the plan's shards), and every later step must be
+ * the gmp command of its own name: the module runs nothing else on its word.
+ */
+export function stepsAfterIngest(stdout: string): Step[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    throw new Error('gmp steps --json printed no JSON steps');
+  }
+  const steps = (json as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps) || steps.length === 0) throw new Error('gmp steps --json printed no "steps"');
+  const [first, ...after] = steps as Array<Partial<{ name: unknown; args: unknown }> | null>;
+  if (first?.name !== 'ingest' || first.args !== null)
+    throw new Error(`gmp steps --json printed a first step that is not the ingest: ${JSON.stringify(first)}`);
+  for (const step of after) {
+    const { name, args } = step ?? {};
+    if (!Array.isArray(args) || !args.every((word) => typeof word === 'string') || typeof name !== 'string' || args[0] !== name) {
+      throw new Error(`gmp steps --json printed a step that is not the gmp command of its name: ${JSON.stringify(step)}`);
+    }
+  }
+  return after as Step[];
 }
 
 /** What an ingest prints when the plan left nothing to fetch. */

@@ -3,8 +3,8 @@
  * the images that run on Fargate.
  *
  * Glue only. Every step is the project's own CLI (/app/bin/gmp.js) inside a container; what an
- * ingest fetches is what gmp plan --json says; how settings become commands, env, services and
- * secrets lives in commands.ts. Descriptions here are the CLI's help: plain text, no backticks
+ * ingest fetches is what gmp plan --json says, and what run-pipeline runs after it is what gmp
+ * steps --json says; how settings become commands, env, services and secrets lives in commands.ts. Descriptions here are the CLI's help: plain text, no backticks
  * (the CLI reads a word in backticks as the value's name).
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,6 @@ import {
   LAKE_INIT_ARGS,
   Mode,
   NODE_BINARY,
-  REPORT_ARGS,
   REPORT_FILE,
   SANDBOX,
   SCRATCH_LAKE_MOUNT,
@@ -40,6 +39,8 @@ import {
   registryHost,
   sandboxArgs,
   secretBindings,
+  stepsAfterIngest,
+  stepsArgs,
   summarizeShards,
   transformArgs,
   transformEnv,
@@ -238,10 +239,11 @@ export class GameMarketPipeline {
   }
 
   /**
-   * The whole pipeline: ingest (as ingest), compact, dbt on DuckDB over the lake, then the HTML
-   * report. Returns .warehouse/game_market.duckdb and reports/market-report.html, e.g. dagger call
-   * run-pipeline export --path . With no settings it reads the sandbox API into the lake on this
-   * machine's S3 server, so a rerun reuses what is there.
+   * The whole pipeline, step by step as gmp steps --target dev prints them: ingest (as ingest),
+   * compact, dbt on DuckDB over the lake, then the HTML report. Returns .warehouse/game_market.duckdb
+   * and reports/market-report.html, e.g. dagger call run-pipeline export --path . With no settings
+   * it reads the sandbox API into the lake on this machine's S3 server, so a rerun reuses what is
+   * there.
    */
   @func({ cache: 'never' })
   async runPipeline(
@@ -255,13 +257,18 @@ export class GameMarketPipeline {
   ): Promise<Directory> {
     const run = this.startRun(true);
     console.log(lakeLine(run.plan));
+    // Read before the first request: the CLI owns the steps, and reading them needs no lake.
+    const after = stepsAfterIngest(
+      await this.ingestImage()
+        .withExec([...CLI, ...stepsArgs(Target.dev)])
+        .stdout(),
+    );
     await this.ingestPlanned(run, { endpoints: endpoint, mode, date, maxPages }, shards);
-    // The steps after the ingest read the lake only: no API settings reach them.
+    // The steps after the ingest read the lake only: no API settings reach them. They run in one
+    // container, so that the report finds the DuckDB file the transform step wrote.
     const lakeOnly = this.startRun(false);
-    await this.compactLake(lakeOnly);
-    const built = this.transformer(lakeOnly, transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }))
-      .withExec([...CLI, ...transformArgs(Target.dev)])
-      .withExec([...CLI, ...REPORT_ARGS]);
+    const env = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
+    const built = after.reduce((ctr, step) => ctr.withExec([...CLI, ...step.args]), this.transformer(lakeOnly, env));
     return dag
       .directory()
       .withFile(WAREHOUSE_FILE, built.file(`${APP_DIR}/${WAREHOUSE_FILE}`))

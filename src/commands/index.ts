@@ -8,6 +8,7 @@ import { pipelineCommand } from './pipeline.js';
 import { planCommand } from './plan.js';
 import { reportCommand } from './report.js';
 import { sandboxCommand } from './sandbox.js';
+import { stepsCommand } from './steps.js';
 import { transformCommand } from './transform.js';
 
 /** Every `gmp` command, one module each. */
@@ -16,6 +17,7 @@ export const commands: CommandModule<any, any>[] = [
   pipelineCommand,
   ingestCommand,
   planCommand,
+  stepsCommand,
   compactCommand,
   lakeCommand,
   sandboxCommand,

@@ -12,7 +12,6 @@ import {
 } from '../config/defaults.js';
 import { openLake } from '../lake/open.js';
 import type { ObjectStore } from '../lake/store.js';
-import { RawgClient } from '../source/client.js';
 import { parseBaseUrl } from '../source/base-url.js';
 import { redactUrl } from '../source/redact.js';
 import type { ApiSettings } from '../ingest/run.js';
@@ -85,10 +84,6 @@ export function apiFrom(file: EndpointsFile, args: { baseUrl?: string }): ApiSet
     throw new ConfigError('RAWG_API_KEY is not set: export your RAWG key, or run `gmp pipeline` without one to use the built-in sandbox API');
   }
   return { baseUrl: args.baseUrl || file.source.baseUrl, apiKey };
-}
-
-export function clientFor(file: EndpointsFile, api: ApiSettings, onRetry?: ConstructorParameters<typeof RawgClient>[0]['onRetry']): RawgClient {
-  return new RawgClient({ ...file.source, ...api, onRetry });
 }
 
 export { loadEndpoints, type ApiSettings };

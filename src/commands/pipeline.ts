@@ -14,6 +14,7 @@ import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
 import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
+import { pipelineSteps, type StepName } from '../pipeline-steps.js';
 
 export const pipelineCommand = defineCommand({
   command: 'pipeline',
@@ -33,68 +34,80 @@ export const pipelineCommand = defineCommand({
   handler: async (args) => {
     const file = loadEndpoints();
     const store = lakeFrom(args);
-    const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
-    let sandbox: Sandbox | undefined;
-    try {
-      let api: ApiSettings;
-      let maxPages = positiveInteger(args.maxPages, '--max-pages');
-      if (useSandbox) {
-        sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
-        api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-        notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, {
-          api: sandbox.url,
-          sandbox: true,
-        });
-      } else {
-        api = apiFrom(file, args);
-        maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
-        notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, {
-          api: args.baseUrl || file.source.baseUrl,
-          maxPages,
-        });
-      }
-      // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
-      // run fills both loads; the real API gets the daily mix its budget allows.
-      const work = [
-        ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
-        ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
-      ];
-      notice(`Lake: ${store.location}`, { lake: store.location });
-      await runIngestCommand({ work, store, api, source: file.source, maxPages }, args.json);
-    } finally {
-      await sandbox?.close();
-    }
+    let built: Awaited<ReturnType<typeof transform>> | undefined;
+    // Each step of the one list, in its order; the ingest runs in process rather than as shards.
+    const run: Record<StepName, () => Promise<void>> = {
+      ingest: async () => {
+        const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
+        let sandbox: Sandbox | undefined;
+        try {
+          let api: ApiSettings;
+          let maxPages = positiveInteger(args.maxPages, '--max-pages');
+          if (useSandbox) {
+            sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
+            api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
+            notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, {
+              api: sandbox.url,
+              sandbox: true,
+            });
+          } else {
+            api = apiFrom(file, args);
+            maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
+            notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, {
+              api: args.baseUrl || file.source.baseUrl,
+              maxPages,
+            });
+          }
+          // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
+          // run fills both loads; the real API gets the daily mix its budget allows.
+          const work = [
+            ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
+            ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
+          ];
+          notice(`Lake: ${store.location}`, { lake: store.location });
+          await runIngestCommand({ work, store, api, source: file.source, maxPages }, args.json);
+        } finally {
+          await sandbox?.close();
+        }
+      },
 
-    // Closed partitions become Parquet before dbt reads them, so this build reads the parts.
-    const compacted = await runCompact({ store, signal: interruptSignal() });
-    process.stdout.write(compactSummaryLine(compacted, args.json));
+      compact: async () => {
+        const compacted = await runCompact({ store, signal: interruptSignal() });
+        process.stdout.write(compactSummaryLine(compacted, args.json));
+      },
 
-    const progress = createTransformProgress();
-    let built: Awaited<ReturnType<typeof transform>>;
-    try {
-      built = await transform({
-        target: 'dev',
-        lakeUrl: args.lake,
-        s3Endpoint: args.s3Endpoint,
-        catalogue: () => lakeCatalogue(file, store),
-        warehousePath: warehouseFromEnv(),
-        env: process.env,
-        python: pythonFromEnv(),
-        onProgress: progress.progress,
-        signal: interruptSignal(),
-      });
-    } finally {
-      progress.stop();
-    }
+      transform: async () => {
+        const progress = createTransformProgress();
+        try {
+          built = await transform({
+            target: 'dev',
+            lakeUrl: args.lake,
+            s3Endpoint: args.s3Endpoint,
+            catalogue: () => lakeCatalogue(file, store),
+            warehousePath: warehouseFromEnv(),
+            env: process.env,
+            python: pythonFromEnv(),
+            onProgress: progress.progress,
+            signal: interruptSignal(),
+          });
+        } finally {
+          progress.stop();
+        }
+        // A signal that came as dbt finished stops the pipeline here rather than after the report.
+        interruptSignal().throwIfAborted();
+      },
 
-    // A signal that came as dbt finished stops the pipeline here rather than after the report.
-    interruptSignal().throwIfAborted();
-    // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
-    const { writeReport } = await import('../report/index.js');
-    const report = await writeReport({ warehousePath: built.warehousePath!, store, outPath: DEFAULT_REPORT_PATH });
-    printVerdict(built.verdict);
-    printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
-    const notCurrent = notCurrentError(built.verdict, { staleFails: true, reportPath: report.path });
-    if (notCurrent) throw notCurrent;
+      report: async () => {
+        if (!built) throw new Error('the report step runs after the transform step');
+        // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
+        const { writeReport } = await import('../report/index.js');
+        const report = await writeReport({ warehousePath: built.warehousePath!, store, outPath: DEFAULT_REPORT_PATH });
+        printVerdict(built.verdict);
+        printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
+        const notCurrent = notCurrentError(built.verdict, { staleFails: true, reportPath: report.path });
+        if (notCurrent) throw notCurrent;
+      },
+    };
+    for (const step of pipelineSteps('dev')) await run[step.name]();
   },
 });

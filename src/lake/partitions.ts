@@ -41,11 +41,6 @@ export async function compactedPartitionIds(store: ObjectStore): Promise<Set<str
   return ids;
 }
 
-/** One listing of `raw/`; partitions still being written (an open backfill) are left out. */
-export async function completePartitions(store: ObjectStore): Promise<LakePartitions> {
-  return byEndpointAndLoad(await closedPartitions(store));
-}
-
 /** One listing of `raw/` and one of `compact/`: the closed partitions, and the compacted ones among them. */
 export async function lakeReadPlan(store: ObjectStore): Promise<LakeReadPlan> {
   const [closed, compacted] = await Promise.all([closedPartitions(store), compactedPartitionIds(store)]);

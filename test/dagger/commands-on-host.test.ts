@@ -19,12 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_DIR,
   CLI,
-  COMPACT_ARGS,
   GMP_ON_PATH,
   HOST_LAKE,
   LAKE_INIT_ARGS,
   Mode,
-  REPORT_ARGS,
   REPORT_FILE,
   SANDBOX_URL,
   Target,
@@ -38,13 +36,16 @@ import {
   planRun,
   planWithLake,
   sandboxArgs,
+  stepsAfterIngest,
+  stepsArgs,
   summarizeShards,
-  transformArgs,
   transformEnv,
   type Plan,
   type RunPlan,
   type Selection,
+  type Step,
 } from '../../dagger/src/commands.js';
+import { pipelineSteps } from '../../src/pipeline-steps.js';
 import { ensureVenv } from '../../src/transform/venv.js';
 import { cleanEnv, cliPath, jsonLines, runGmp, spawnGmp } from '../support/gmp.js';
 import { freePort, startS3Server, type S3Server } from '../support/s3-server.js';
@@ -210,6 +211,18 @@ describe('the module with no settings, step by step on the host', () => {
     expect(plan.shards.flatMap((s) => s.units)).toEqual(plan.units.filter((u) => u.state !== 'complete').map((u) => u.id));
   }, 120_000);
 
+  /** The steps after the ingest, as run-pipeline reads them from gmp steps before it ingests. */
+  let after: Step[] = [];
+  const argsOf = (name: string) => after.find((step) => step.name === name)?.args ?? [];
+
+  it('dagger call run-pipeline reads the steps from gmp steps: after the ingest, those the definition declares, in its order', async () => {
+    const printed = await runGmp(stepsArgs(Target.dev), cleanEnv());
+    expect(printed.code, printed.stderr).toBe(0);
+    after = stepsAfterIngest(printed.stdout);
+    expect(after).toEqual(pipelineSteps('dev').slice(1));
+    expect(after.map((step) => step.name)).toEqual(['compact', 'transform', 'report']);
+  });
+
   it('dagger call run-pipeline: every endpoint into the same lake, reusing the games already there', async () => {
     const before = served;
     const { plan } = await ingestAsModule(run, {});
@@ -221,7 +234,7 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp compact --json, as run-pipeline runs it after the ingest, compacts the closed partitions; a second run compacts nothing', async () => {
     const summary = async () => {
-      const compacted = await runGmp(COMPACT_ARGS, onHost(lakeRun.env));
+      const compacted = await runGmp(argsOf('compact'), onHost(lakeRun.env));
       expect(compacted.code, compacted.stderr).toBe(0);
       return jsonLines(compacted.stdout).at(-1) as { pages?: number };
     };
@@ -233,7 +246,7 @@ describe('the module with no settings, step by step on the host', () => {
     // The transform image holds the venv already (made at build time); here beforeAll made it.
     const env = onHost({ ...lakeRun.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) });
     expect(env).not.toHaveProperty('RAWG_API_KEY');
-    const built = await runGmp(transformArgs(Target.dev), env);
+    const built = await runGmp(argsOf('transform'), env);
     expect(built.code, built.stderr.split('\n').slice(-5).join('\n')).toBe(0);
     expect(built.stdout).toContain(join(engine, APP_DIR, WAREHOUSE_FILE));
   }, 600_000);
@@ -250,7 +263,7 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp report, run as the module runs it (in the app folder, warehouse and lake from env), writes the page', () => {
     const env = onHost({ ...lakeRun.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` });
-    const report = spawnSync(process.execPath, [cliPath, ...REPORT_ARGS], { cwd: join(engine, APP_DIR), env, encoding: 'utf8' });
+    const report = spawnSync(process.execPath, [cliPath, ...argsOf('report')], { cwd: join(engine, APP_DIR), env, encoding: 'utf8' });
     expect(report.status, report.stderr).toBe(0);
     const page = readFileSync(join(engine, APP_DIR, REPORT_FILE), 'utf8');
     expect(page).toMatch(/^<!doctype html>/i);

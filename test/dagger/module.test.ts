@@ -37,6 +37,8 @@ import {
   planWithLake,
   sandboxArgs,
   secretBindings,
+  stepsAfterIngest,
+  stepsArgs,
   summarizeShards,
   transformEnv,
 } from '../../dagger/src/commands.js';
@@ -309,6 +311,25 @@ describe('settings become commands', () => {
     expect(() => parsePlan('{"units":[]}')).toThrow('printed no "units", "shards" and "apiRequestsExpected"');
     expect(() => parsePlan(JSON.stringify({ ...plan, shards: [{ units: [], args: ['lake', 'rm'] }] }))).toThrow('not a gmp ingest');
     expect(nothingToFetch({ ...plan, shards: [] })).toBe('1 of 1 units complete in the lake: nothing to fetch, 0 API requests');
+  });
+
+  it('runs after the ingest the steps gmp steps prints, in its order, and only gmp commands of their own names', () => {
+    expect(stepsArgs(Target.dev)).toEqual(['steps', '--target', 'dev', '--json']);
+    const steps = [
+      { name: 'ingest', args: null },
+      { name: 'compact', args: ['compact', '--json'] },
+      { name: 'transform', args: ['transform', '--target', 'dev'] },
+      { name: 'report', args: ['report'] },
+    ];
+    expect(stepsAfterIngest(JSON.stringify({ target: 'dev', steps }))).toEqual(steps.slice(1));
+    // A new step, or a new order, reaches the module without a change to it.
+    const reordered = [steps[0], steps[2], { name: 'lint', args: ['lint'] }, steps[1]];
+    expect(stepsAfterIngest(JSON.stringify({ steps: reordered })).map((step) => step.name)).toEqual(['transform', 'lint', 'compact']);
+    expect(() => stepsAfterIngest('1. ingest')).toThrow('gmp steps --json printed no JSON steps');
+    expect(() => stepsAfterIngest('{"steps":[]}')).toThrow('printed no "steps"');
+    expect(() => stepsAfterIngest(JSON.stringify({ steps: steps.slice(1) }))).toThrow('a first step that is not the ingest');
+    expect(() => stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'report', args: ['lake', 'rm'] }] }))).toThrow('not the gmp command of its name');
+    expect(() => stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'compact', args: null }] }))).toThrow('not the gmp command of its name');
   });
 
   it('reports every failed shard in one line, in the CLI own words', () => {

@@ -9,13 +9,27 @@
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_DIR, HOST_LAKE, REPORT_ARGS, REPORT_FILE, SOURCE_IGNORE, Target, transformEnv, WAREHOUSE_FILE } from '../../dagger/src/commands.js';
+import {
+  APP_DIR,
+  COMPACT_ARGS,
+  HOST_LAKE,
+  REPORT_FILE,
+  SOURCE_IGNORE,
+  Target,
+  transformArgs,
+  transformEnv,
+  WAREHOUSE_FILE,
+} from '../../dagger/src/commands.js';
 import { DEFAULT_API_LAKE_URL, DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
 import { parseLakeUrl } from '../../src/lake/url.js';
+import { pipelineSteps, type StepName } from '../../src/pipeline-steps.js';
 
 /** A default relative to the working directory, as a path inside it (`./a/b` is `a/b`). */
 const inside = (path: string) => posix.normalize(path).replace(/^\.\//, '');
 const topFolder = (path: string) => inside(path).split('/')[0]!;
+
+/** A step's argv in the one list of pipeline steps. */
+const argsOf = (name: StepName, target: 'dev' | 'prod') => pipelineSteps(target).find((step) => step.name === name)?.args ?? [];
 
 describe('the Dagger module and gmp agree on the default paths', () => {
   it('exports the warehouse and the report at the paths gmp defaults to', () => {
@@ -25,6 +39,8 @@ describe('the Dagger module and gmp agree on the default paths', () => {
 
   it('builds and reports at the paths it exports: the transform env names the warehouse, the report writes its --out or the default', () => {
     expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe(posix.join(APP_DIR, WAREHOUSE_FILE));
+    // run-pipeline runs the report step as gmp steps prints it.
+    const REPORT_ARGS = argsOf('report', 'dev');
     const out = REPORT_ARGS.includes('--out') ? REPORT_ARGS[REPORT_ARGS.indexOf('--out') + 1]! : DEFAULT_REPORT_PATH;
     expect(inside(out)).toBe(REPORT_FILE);
   });
@@ -49,5 +65,13 @@ describe('the Dagger module and make s3-server agree on the lake of this machine
     expect(fallback('AWS_REGION')).toBe(HOST_LAKE.region);
     expect(fallback('AWS_ACCESS_KEY_ID')).toBe(HOST_LAKE.accessKeyId);
     expect(fallback('AWS_SECRET_ACCESS_KEY')).toBe(HOST_LAKE.secretAccessKey);
+  });
+});
+
+describe("the Dagger module's single steps and the pipeline's steps run the same commands", () => {
+  // run-pipeline reads the steps from gmp steps; compact and transform, which pipeline.yml calls one by one, spell theirs.
+  it('compacts and transforms with the argv the definition gives those steps', () => {
+    expect(COMPACT_ARGS).toEqual(argsOf('compact', 'prod'));
+    for (const target of [Target.dev, Target.prod]) expect(transformArgs(target)).toEqual(argsOf('transform', target));
   });
 });

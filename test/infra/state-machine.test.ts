@@ -18,6 +18,7 @@ import {
   TOPIC,
   TRANSFORM_TD,
 } from './definition.js';
+import { pipelineSteps } from '../../src/pipeline-steps.js';
 import type { Json, JsonObject } from './support.js';
 
 const EXECUTION = 'daily-2026-11-26';
@@ -217,6 +218,26 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(notify.Resource).toBe('arn:aws:states:::sns:publish');
     expect((notify.Arguments as JsonObject).TopicArn).toBe(TOPIC);
     expect(state(definition, String(notify.Next)).Type).toBe('Fail');
+  });
+
+  it("runs a prod run's steps in the order src/pipeline-steps.ts declares, each task with the step's command", () => {
+    // Follows Next from the input check to success, naming each task by the step whose command it runs.
+    const steps = pipelineSteps('prod');
+    const ran: string[] = [];
+    let name = String(state(definition, String(definition.StartAt)).Default);
+    for (let hops = 0; name !== 'RunSucceeded' && hops < 20; hops += 1) {
+      const current = state(definition, name);
+      if (current.Type === 'Map') ran.push('ingest');
+      if (current.Type === 'Task') {
+        const { Command } = ((current.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: Json }> }).ContainerOverrides[0]!;
+        const step = steps.find((s) => JSON.stringify(s.args) === JSON.stringify(Command));
+        // The planner's command is an expression of the input: it begins the ingest, whose shards the Map runs.
+        ran.push(step?.name ?? (name === 'PlanRun' ? 'ingest' : `${name}: ${JSON.stringify(Command)}`));
+      }
+      name = String(current.Next);
+    }
+    expect(name).toBe('RunSucceeded');
+    expect(ran.filter((step, i) => step !== ran[i - 1])).toEqual(steps.map((step) => step.name));
   });
 
   it('retries ECS and throttling errors with backoff everywhere; only a shard and the compaction retry a failed task', () => {

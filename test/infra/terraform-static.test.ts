@@ -2,6 +2,7 @@
 // offline): providers cannot be downloaded here, so infra/aws and infra/snowflake are never planned.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cappedKey,
@@ -647,5 +648,48 @@ describe('AWS wiring', () => {
     expect(blocks([...aws, ...engine], 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
     // Nothing of the engine is left in the stack itself: it all lives in the module.
     expect(blocks(aws, 'resource').filter((r) => r.name.startsWith('dagger_engine'))).toEqual([]);
+  });
+});
+
+describe('a README per module and stack', () => {
+  const folders = () => [...new Set(all.map((f) => path.dirname(f.file)))].sort();
+  const declared = (folder: string, section: 'variable' | 'output') =>
+    all.filter((f) => path.dirname(f.file) === folder).flatMap((f) => (isObject(f.body[section]) ? Object.keys(f.body[section]) : []));
+  /** The first cells of the README's table under `## heading`. */
+  const rows = (readme: string, heading: string) => {
+    const section = readme.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
+    return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!);
+  };
+
+  it('lists every input and output of infra/modules/* and the stacks, and nothing they lack', async () => {
+    expect(folders()).toEqual(expect.arrayContaining(['infra/aws', 'infra/snowflake', 'infra/modules/state-machine']));
+    for (const folder of folders()) {
+      const readme = await readFile(path.join(repoRoot, folder, 'README.md'), 'utf8').catch(() => '');
+      expect(readme, `${folder}/README.md`).toMatch(/^# .+\n\n\S/);
+      expect(readme, `${folder}/README.md`).toMatch(/^## Usage\n\n```(hcl|sh)\n/m);
+      expect(rows(readme, 'Inputs').sort(), `${folder}/README.md inputs`).toEqual(declared(folder, 'variable').sort());
+      expect(rows(readme, 'Outputs').sort(), `${folder}/README.md outputs`).toEqual(declared(folder, 'output').sort());
+    }
+  });
+
+  it('shows each module called with every input it requires, and only inputs it has', async () => {
+    for (const folder of folders().filter((f) => f.startsWith('infra/modules/'))) {
+      const readme = await readFile(path.join(repoRoot, folder, 'README.md'), 'utf8');
+      const example = /^## Usage\n\n```hcl\n([\s\S]*?)^```$/m.exec(readme)?.[1] ?? '';
+      const parsed = (await parse(`${folder}/README.md`, example)) as JsonObject;
+      const call = blocks([{ file: folder, body: parsed }], 'module')[0]?.body ?? {};
+      expect(call.source, folder).toBe(`../modules/${path.basename(folder)}`);
+      const variables = all.filter((f) => path.dirname(f.file) === folder).flatMap((f) => (isObject(f.body.variable) ? Object.entries(f.body.variable) : []));
+      const required = variables.filter(([, list]) => Array.isArray(list) && isObject(list[0]) && !('default' in list[0])).map(([name]) => name);
+      const given = Object.keys(call).filter((key) => key !== 'source');
+      expect(
+        given.filter((name) => !variables.some(([v]) => v === name)),
+        folder,
+      ).toEqual([]);
+      expect(
+        required.filter((name) => !given.includes(name)),
+        folder,
+      ).toEqual([]);
+    }
   });
 });

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { callProblems } from '../dagger/calls.js';
 import { scanModule, type ModuleScan } from '../dagger/introspect.js';
+import { pipelineSteps, STEP_NAMES } from '../../src/pipeline-steps.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const actionlint = join(root, '.tools/bin/actionlint');
@@ -227,6 +228,19 @@ describe('pipeline.yml: what each trigger calls', () => {
     const run = runStep(compact, settings);
     expect(run.status).toBe(0);
     expect(callOf(run.argv)).toEqual([...lake, 'compact']);
+  });
+
+  it("calls the module in the order of a prod run's steps, as src/pipeline-steps.ts declares them, transform with its argv", () => {
+    const env = { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'daily', INPUT_DATE: '', SNOWFLAKE_ACCOUNT: 'acme-xy12345' };
+    const calls = steps(pipeline)
+      .filter((step) => step.run?.includes('dagger '))
+      .map((step) => callOf(runStep(step, env).argv));
+    // The function a call runs: the word that names a step and is no flag's value.
+    const called = calls.map((words) => words.findIndex((word, i) => (STEP_NAMES as readonly string[]).includes(word) && !words[i - 1]?.startsWith('--')));
+    const prod = pipelineSteps('prod');
+    expect(calls.map((words, i) => words[called[i]!])).toEqual(prod.map((step) => step.name));
+    const transformCall = calls.at(-1)!;
+    expect(transformCall.slice(called.at(-1))).toEqual(prod.at(-1)?.args);
   });
 
   it('builds the Snowflake transform over the lake from the repository variables that are set', () => {

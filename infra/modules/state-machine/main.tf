@@ -27,6 +27,17 @@ locals {
   plan_command = "{% $reduce([['plan', '--all'], ${local.plan_mode}, ${local.plan_date}, ${local.plan_cap}, ['--json', '--shards', '${var.shards}', '--save', $states.context.Execution.Name]], $append) %}"
   shards_key   = "{% '${local.lake_key_prefix}_plans/' & $states.context.Execution.Name & '/shards.json' %}"
 
+  # A run's steps in the order src/pipeline-steps.ts declares them (steps.tf, generated from it),
+  # each begun by its first state here: the states chain in that order, and a step this module
+  # has no state for fails the plan rather than being left out.
+  step_first_state = { ingest = "PlanRun", compact = "Compact", transform = "WaitForExternalTables" }
+  step_names       = [for step in local.pipeline_steps : step.name]
+  step_args        = { for step in local.pipeline_steps : step.name => step.args if step.args != null }
+  # The state each step goes on to when it is done: the next step's first state, or success.
+  step_next = {
+    for i, name in local.step_names : name => concat([for next in local.step_names : local.step_first_state[next]], ["RunSucceeded"])[i + 1]
+  }
+
   # ECS API trouble (throttling, capacity, service errors) is transient: back off and try again.
   ecs_retry = {
     ErrorEquals     = ["ECS.AmazonECSException", "ECS.ServerException", "ECS.ThrottlingException"]
@@ -88,19 +99,19 @@ locals {
     # The closed partitions to Parquet, which Snowflake's external tables and dbt then read.
     Compact = {
       task       = "ingest"
-      command    = ["compact", "--json"]
+      command    = local.step_args.compact
       started_by = local.started_by_execution
       timeout    = var.compact_timeout_seconds
       retry      = [local.ecs_retry, local.task_failure_retry]
-      state      = { Catch = local.catch.compact, Next = "WaitForExternalTables" }
+      state      = { Catch = local.catch.compact, Next = local.step_next.compact }
     }
     RunTransform = {
       task       = "transform"
-      command    = var.transform_command
+      command    = local.step_args.transform
       started_by = local.started_by_execution
       timeout    = var.transform_timeout_seconds
       retry      = [local.ecs_retry]
-      state      = { Catch = local.catch.transform, Next = "RunSucceeded" }
+      state      = { Catch = local.catch.transform, Next = local.step_next.transform }
     }
   }
 
@@ -150,7 +161,7 @@ locals {
             Next      = "InvalidMaxPages"
           },
         ]
-        Default = "PlanRun"
+        Default = local.step_first_state[local.step_names[0]]
       }
 
       UnknownField = {
@@ -207,7 +218,7 @@ locals {
         }
         Output = "{% {'shards': $count($states.result)} %}"
         Catch  = local.catch.ingest
-        Next   = "Compact"
+        Next   = local.step_next.ingest
       }
 
       Compact = local.ecs_task_states.Compact

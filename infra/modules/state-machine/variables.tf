@@ -61,12 +61,6 @@ variable "transform_container_name" {
   default     = "transform"
 }
 
-variable "transform_command" {
-  description = "Arguments given to the transform image's gmp entrypoint: gmp transform lists the lake's closed partitions and hands them to dbt."
-  type        = list(string)
-  default     = ["transform", "--target", "prod"]
-}
-
 variable "subnet_ids" {
   description = "Subnets the Fargate tasks are placed in."
   type        = list(string)
