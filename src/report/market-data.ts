@@ -1,4 +1,4 @@
-import { MARTS_SCHEMA, type Row, type Warehouse } from './warehouse.js';
+import { MARTS_SCHEMA, type ReportMart, type Row, type Warehouse } from './warehouse.js';
 
 /** How many series or bars a chart shows: more lines than this stop being readable on a phone. */
 export const TOP_GENRES = 6;
@@ -129,7 +129,7 @@ export interface MarketData {
 }
 
 type Cell = Row[string] | undefined;
-const m = (name: string) => `${MARTS_SCHEMA}.${name}`;
+const m = (name: ReportMart) => `${MARTS_SCHEMA}.${name}`;
 const num = (value: Cell): number => Number(value ?? 0);
 const maybe = (value: Cell): number | null => (value === null || value === undefined ? null : Number(value));
 
@@ -200,7 +200,7 @@ async function readWarehouseGames(warehouse: Warehouse, asOf: string): Promise<W
 }
 
 interface SeriesSource {
-  mart: string;
+  mart: ReportMart;
   name: string;
   key: string;
   share: string;
