@@ -1,4 +1,5 @@
-import { MARTS_SCHEMA, type ReportMart, type Row, type Warehouse } from './warehouse.js';
+import { MARTS_SCHEMA, type Row, type Warehouse } from './warehouse.js';
+import type { ReportMart } from './warehouse.js';
 
 /** How many series or bars a chart shows: more lines than this stop being readable on a phone. */
 export const TOP_GENRES = 6;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelsIn } from './dbt-models.js';
 import { GENERATED_DIR } from './generate-sources.js';
-import { dbtDir } from './settings.js';
+import { dbtDir } from '../paths.js';
 
 const folders = readdirSync(join(dbtDir, 'models'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dbtDir } from './settings.js';
+import { dbtDir } from '../paths.js';
 
 /**
  * The models of one folder of dbt/models/ (`marts`, `staging`...), by name, sorted: one `.sql`
