@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Two tiers. `unit`: tests that need nothing but Node and node_modules (no server, no child
  * process, no .tools, no dist/), so they run on a fresh clone in seconds: `make test-unit`.
  * `integration`: everything that starts a server, spawns the CLI or a tool, or builds a
- * warehouse. A test in src/ is a unit test unless it is listed here.
+ * warehouse, or does heavy work (test/report/year-axis.test.ts renders 90 charts). A test in
+ * src/ is a unit test unless it is listed here.
  */
 const SRC_TESTS_WITH_SERVERS = [
   'src/sandbox/server.test.ts', // the sandbox over HTTP, and the CLI as a child process
@@ -25,6 +26,9 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           exclude: SRC_TESTS_WITH_SERVERS,
           testTimeout: 20_000,
+          // Unit tests keep no global state (no module mocks, no env or timer stubs), so their files
+          // share a worker's module cache: a fresh worker per file cost more than the tests.
+          isolate: false,
           env,
         },
       },

@@ -1,5 +1,6 @@
 import { addDays, DAY_MS, startOfDay } from '../dates.js';
 import { MARTS_SCHEMA, type Row, type Warehouse } from './warehouse.js';
+import type { ReportMart } from './warehouse.js';
 
 /** How many series or bars a chart shows: more lines than this stop being readable on a phone. */
 export const TOP_GENRES = 6;
@@ -130,7 +131,7 @@ export interface MarketData {
 }
 
 type Cell = Row[string] | undefined;
-const m = (name: string) => `${MARTS_SCHEMA}.${name}`;
+const m = (name: ReportMart) => `${MARTS_SCHEMA}.${name}`;
 const num = (value: Cell): number => Number(value ?? 0);
 const maybe = (value: Cell): number | null => (value === null || value === undefined ? null : Number(value));
 
@@ -201,7 +202,7 @@ async function readWarehouseGames(warehouse: Warehouse, asOf: string): Promise<W
 }
 
 interface SeriesSource {
-  mart: string;
+  mart: ReportMart;
   name: string;
   key: string;
   share: string;

@@ -5,7 +5,10 @@ import { ReportError } from '../errors.js';
 /** dbt-duckdb builds the dev target's models in this schema (dbt/profiles.yml, target dev). */
 export const MARTS_SCHEMA = 'main';
 
-/** The marts the report reads; a warehouse without them was never built (or only partly). */
+/**
+ * The marts the report reads (models of dbt/models/marts/); a warehouse without them was never
+ * built (or only partly). market-data.ts can name no other: its table names take a ReportMart.
+ */
 export const REPORT_MARTS = [
   'dim_games',
   'fct_game_versions',
@@ -14,6 +17,7 @@ export const REPORT_MARTS = [
   'mart_store_coverage',
   'mart_top_rated_games',
 ] as const;
+export type ReportMart = (typeof REPORT_MARTS)[number];
 
 /** A row as plain JS values: the queries cast to INTEGER, DOUBLE and VARCHAR, so no bigint or Date. */
 export type Row = Record<string, string | number | boolean | null>;

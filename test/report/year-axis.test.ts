@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LAYOUTS, stepsByYear } from './charts.js';
-import type { SeriesByYear } from './market-data.js';
-import { renderChart } from './render-chart.js';
+import { LAYOUTS, stepsByYear } from '../../src/report/charts.js';
+import type { SeriesByYear } from '../../src/report/market-data.js';
+import { renderChart } from '../../src/report/render-chart.js';
 
 /** The x-axis labels of a rendered line chart: their text and where they sit. */
 function yearLabels(svg: string): { text: string; x: number }[] {
