@@ -1,6 +1,7 @@
 import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { selectWork } from '../ingest/select.js';
+import { asPipelineRun } from '../lineage/pipeline.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
 import { defineCommand } from './define.js';
@@ -14,7 +15,7 @@ import { transform } from '../transform/index.js';
 import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
-export const pipelineCommand = defineCommand({
+const pipelineSteps = defineCommand({
   command: 'pipeline',
   describe:
     'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
@@ -96,3 +97,6 @@ export const pipelineCommand = defineCommand({
     if (notCurrent) throw notCurrent;
   },
 });
+
+/** The pipeline as one lineage run: the ingest, compact and transform runs it makes name it as their parent. */
+export const pipelineCommand = asPipelineRun(pipelineSteps, interruptSignal);

@@ -15,6 +15,7 @@ import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
 import { isSandboxApi, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
 import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
 import type { Work } from './select.js';
+import { IngestLineage } from '../lineage/ingest.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
@@ -137,6 +138,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   });
   const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
+  const lineage = new IngestLineage(store.location, options.api);
+  await lineage.start();
 
   const summaries: PartitionSummary[] = [];
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
@@ -162,6 +165,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
     const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
     await writeRunRecord(store, result);
+    await lineage.end(result);
     return result;
   };
 
@@ -194,7 +198,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     let summary: PartitionSummary;
     try {
       const outcome = await fetchPartition(partitionPlan, {
-        client,
+        client: lineage.observe(client, partition),
         allowance: backfill ? backfillAllowance : allowance,
         concurrency: source.concurrency,
         pageSize: source.pageSize,
