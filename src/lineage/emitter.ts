@@ -28,11 +28,15 @@ export class LineageEmitter {
   readonly #env: NodeJS.ProcessEnv;
   readonly #secrets: string[] = [];
 
+  readonly namespace: string;
+
+  /** `warn` says, once, that the transport failed: on stderr, as every notice of the CLI. */
   constructor(
     transport: Transport | undefined,
     env: NodeJS.ProcessEnv,
-    readonly namespace = env.OPENLINEAGE_NAMESPACE || DEFAULT_JOB_NAMESPACE,
+    readonly warn: (message: string, fields: Record<string, unknown>) => void = notice,
   ) {
+    this.namespace = env.OPENLINEAGE_NAMESPACE || DEFAULT_JOB_NAMESPACE;
     this.#transport = transport;
     this.#env = env;
     this.#redactor = Redactor.fromEnv(env, [env.OPENLINEAGE_API_KEY]);
@@ -57,7 +61,7 @@ export class LineageEmitter {
     } catch (error) {
       this.#transport = undefined;
       const reason = this.#redactor.text(String((error as Error).message ?? error).split('\n')[0]!);
-      notice(`lineage: events to ${transport.label} not sent (${reason}): the run goes on without them`, { lineage: transport.label, error: reason });
+      this.warn(`lineage: events to ${transport.label} not sent (${reason}): the run goes on without them`, { lineage: transport.label, error: reason });
     }
   }
 }
