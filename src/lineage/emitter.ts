@@ -44,7 +44,7 @@ export class LineageEmitter {
 
   /** Also hides `secret` (an API key given by flag) from every event sent from now on. */
   hide(secret: string | undefined): void {
-    if (!secret || this.#secrets.includes(secret)) return;
+    if (!this.#transport || !secret || this.#secrets.includes(secret)) return;
     this.#secrets.push(secret);
     this.#redactor = Redactor.fromEnv(this.#env, [this.#env.OPENLINEAGE_API_KEY, ...this.#secrets]);
   }
