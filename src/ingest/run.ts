@@ -103,6 +103,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const runId = newRunId();
   const startedAt = new Date();
   const api = apiLabel(options.api.baseUrl);
+  // Read before anything else: a malformed OPENLINEAGE_CONFIG is a usage error before any request.
+  const lineage = new IngestLineage(store.location, options.api);
   const lake = await checkLakeFor(store, options.api.baseUrl);
 
   const budget = await budgetFor(store, options.api.baseUrl, source, startedAt);
@@ -138,7 +140,6 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   });
   const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
-  const lineage = new IngestLineage(store.location, options.api);
   await lineage.start();
 
   const summaries: PartitionSummary[] = [];
