@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LakePartitions } from '../transform/lake-partitions.js';
 import { compactedPartitionDataset, rawPartitionDataset, warehouseNamespace } from './datasets.js';
 import type { Dataset } from './event.js';
-import { lineage, LineageRun } from './emitter.js';
+import { lineage, LineageRun, type LineageEmitter } from './emitter.js';
 
 export const TRANSFORM_JOB = 'transform';
 /** A dbt model's job: `transform.dim_games`. */
@@ -48,8 +48,7 @@ export class TransformLineage {
   readonly #run: LineageRun | undefined;
   readonly #started = new Date();
 
-  constructor() {
-    const emitter = lineage();
+  constructor(emitter: LineageEmitter = lineage()) {
     this.#run = emitter.enabled ? new LineageRun(emitter, TRANSFORM_JOB) : undefined;
   }
 
