@@ -60,7 +60,10 @@ export class LineageEmitter {
       await transport.send(this.#redactor.text(JSON.stringify(event)));
     } catch (error) {
       this.#transport = undefined;
-      const reason = this.#redactor.text(String((error as Error).message ?? error).split('\n')[0]!);
+      // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND).
+      const { cause } = error as { cause?: { code?: string; message?: string } };
+      const why = cause?.code ?? cause?.message;
+      const reason = this.#redactor.text(`${String((error as Error).message ?? error).split('\n')[0]}${why ? `: ${why}` : ''}`);
       this.warn(`lineage: events to ${transport.label} not sent (${reason}): the run goes on without them`, { lineage: transport.label, error: reason });
     }
   }

@@ -209,10 +209,13 @@ describe('lineage when a run is stopped, or the lineage endpoint is down', () =>
 
   it('a lineage endpoint that refuses connections costs one warning line, and the run succeeds', async () => {
     const dir = join(work, 'down');
-    const env = envFor(dir, { OPENLINEAGE_URL: 'http://127.0.0.1:9', GMP_ENDPOINTS: configWith({}) });
+    // A port nothing listens on: one a receiver had, closed again.
+    const closed = await startReceiver();
+    await closed.close();
+    const env = envFor(dir, { OPENLINEAGE_URL: closed.url, GMP_ENDPOINTS: configWith({}) });
     const result = await gmp(work, ['ingest', '--endpoint', 'genres', '--base-url', sandbox.url], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toHaveLength(1);
+    expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([expect.stringContaining('ECONNREFUSED')]);
     expect(result.stderr).not.toContain(LINEAGE_TOKEN);
   }, 120_000);
 });
