@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,5 +219,20 @@ describe('lineage when a run is stopped, or the lineage endpoint is down', () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([expect.stringContaining('ECONNREFUSED')]);
     expect(result.stderr).not.toContain(LINEAGE_TOKEN);
+  }, 120_000);
+
+  it('a lineage endpoint that never answers holds the run up once, for its timeout, then is dropped', async () => {
+    const dir = join(work, 'silent');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = envFor(dir, { OPENLINEAGE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, GMP_ENDPOINTS: configWith({}) });
+      const result = await gmp(work, ['ingest', '--endpoint', 'genres', '--base-url', sandbox.url], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([expect.stringMatching(/timeout/i)]);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   }, 120_000);
 });
