@@ -2,6 +2,7 @@ import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { lakeCatalogue } from '../ingest/catalogue.js';
 import { selectWork } from '../ingest/select.js';
+import { asPipelineRun } from '../lineage/pipeline.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
 import { defineCommand } from './define.js';
@@ -16,7 +17,7 @@ import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 import { pipelineSteps, type StepName } from '../pipeline-steps.js';
 
-export const pipelineCommand = defineCommand({
+const pipelineSteps = defineCommand({
   command: 'pipeline',
   describe:
     'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
@@ -111,3 +112,6 @@ export const pipelineCommand = defineCommand({
     for (const step of pipelineSteps('dev')) await run[step.name]();
   },
 });
+
+/** The pipeline as one lineage run: the ingest, compact and transform runs it makes name it as their parent. */
+export const pipelineCommand = asPipelineRun(pipelineSteps, interruptSignal);

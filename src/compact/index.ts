@@ -3,6 +3,7 @@ import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { closedPartitions, compactedPartitionIds } from '../lake/partitions.js';
 import { compactPartition, type CompactedPartition } from './compact-partition.js';
+import { CompactLineage } from '../lineage/compact.js';
 
 export type { CompactedPartition } from './compact-partition.js';
 
@@ -43,6 +44,26 @@ export interface CompactSummary {
  */
 export async function runCompact({ store, endpoints, partBytes = DEFAULT_PART_BYTES, signal, onCompacted }: CompactOptions): Promise<CompactSummary> {
   const started = Date.now();
+  const lineage = new CompactLineage(store.location);
+  await lineage.start();
+  try {
+    const each = (partition: CompactedPartition) => {
+      lineage.compacted(partition);
+      onCompacted?.(partition);
+    };
+    const summary = await compactEach({ store, endpoints, partBytes, signal, onCompacted: each }, started);
+    await lineage.complete();
+    return summary;
+  } catch (error) {
+    await lineage.stopped(error, signal);
+    throw error;
+  }
+}
+
+async function compactEach(
+  { store, endpoints, partBytes = DEFAULT_PART_BYTES, signal, onCompacted }: CompactOptions,
+  started: number,
+): Promise<CompactSummary> {
   const wanted = endpoints && new Set(endpoints);
   const [closed, done] = await Promise.all([closedPartitions(store), compactedPartitionIds(store)]);
   const selected = closed.filter((p) => !wanted || wanted.has(p.endpoint));

@@ -15,6 +15,7 @@ import { knownApiRequests, type ListingState } from './plan.js';
 import { apiOrigin, bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
 import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
 import type { Work } from './select.js';
+import { IngestLineage } from '../lineage/ingest.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
@@ -95,6 +96,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const runId = newRunId();
   const startedAt = new Date();
   const api = apiLabel(options.api.baseUrl);
+  // Read before anything else: a malformed OPENLINEAGE_CONFIG is a usage error before any request.
+  const lineage = new IngestLineage(store.location, options.api);
   const lake = await checkLakeFor(store, options.api.baseUrl);
 
   const budget = await budgetFor(store, options.api.baseUrl, source, startedAt);
@@ -130,6 +133,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   });
   const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
+  await lineage.start();
 
   const summaries: PartitionSummary[] = [];
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
@@ -155,6 +159,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
     const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
     await writeRunRecord(store, result);
+    await lineage.end(result);
     return result;
   };
 
@@ -187,7 +192,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     let summary: PartitionSummary;
     try {
       const outcome = await fetchPartition(partitionPlan, {
-        client,
+        client: lineage.observe(client, partition),
         allowance: backfill ? backfillAllowance : allowance,
         concurrency: source.concurrency,
         pageSize: source.pageSize,

@@ -53,9 +53,9 @@ export class Redactor {
     this.#needles = this.#spellings.map(needleOf);
   }
 
-  /** The secrets the CLI's environment holds. */
-  static fromEnv(env: NodeJS.ProcessEnv): Redactor {
-    return new Redactor([env.RAWG_API_KEY, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SNOWFLAKE_PASSWORD]);
+  /** The secrets the CLI's environment holds, and any others given. */
+  static fromEnv(env: NodeJS.ProcessEnv, others: Iterable<string | undefined> = []): Redactor {
+    return new Redactor([env.RAWG_API_KEY, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SNOWFLAKE_PASSWORD, ...others]);
   }
 
   text(text: string): string {

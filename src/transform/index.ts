@@ -16,6 +16,7 @@ import { lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
 import { dbtDir } from '../paths.js';
 import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
+import { TransformLineage } from '../lineage/transform.js';
 
 export { generateDbtSources, staleDbtSources } from './generate-sources.js';
 export { TARGETS, type Target } from './settings.js';
@@ -72,8 +73,21 @@ export interface TransformResult {
  * rebuilt whole next time); anything else that fails throws a TransformError (one line).
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
-  const notify = options.onProgress ?? (() => undefined);
   const settings = dbtRunSettings(options, options.env);
+  const lineage = new TransformLineage();
+  await lineage.start();
+  try {
+    const result = await buildWarehouse(options, settings);
+    await lineage.end(settings);
+    return result;
+  } catch (error) {
+    await lineage.end(settings, error, options.signal);
+    throw error;
+  }
+}
+
+async function buildWarehouse(options: TransformOptions, settings: DbtRunSettings): Promise<TransformResult> {
+  const notify = options.onProgress ?? (() => undefined);
   requireGeneratedFilesCurrent();
   const lakeUrl = settings.env.LAKE_URL;
   const closed = lakeUrl ? await listLake(settings, lakeUrl) : undefined;

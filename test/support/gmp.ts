@@ -10,11 +10,11 @@ export interface GmpResult {
   stderr: string;
 }
 
-/** Base env for the CLI in tests: no inherited AWS or RAWG settings, JSON logs (no TTY). */
+/** Base env for the CLI in tests: no inherited AWS, RAWG or OpenLineage settings, JSON logs (no TTY). */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(AWS_|RAWG_|LAKE_URL|S3_ENDPOINT|GMP_)/.test(name)) continue;
+    if (value === undefined || /^(AWS_|RAWG_|LAKE_URL|S3_ENDPOINT|GMP_|OPENLINEAGE_)/.test(name)) continue;
     env[name] = value;
   }
   for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
