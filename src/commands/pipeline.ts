@@ -17,7 +17,7 @@ import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 import { pipelineSteps, type StepName } from '../pipeline-steps.js';
 
-const pipelineSteps = defineCommand({
+const eachStep = defineCommand({
   command: 'pipeline',
   describe:
     'ingest every endpoint, compact the closed partitions, then build the warehouse and the report; without RAWG_API_KEY it uses the built-in sandbox API',
@@ -114,4 +114,4 @@ const pipelineSteps = defineCommand({
 });
 
 /** The pipeline as one lineage run: the ingest, compact and transform runs it makes name it as their parent. */
-export const pipelineCommand = asPipelineRun(pipelineSteps, interruptSignal);
+export const pipelineCommand = asPipelineRun(eachStep, interruptSignal);

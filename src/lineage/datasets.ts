@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { compactPrefix, partitionPrefix, type PartitionRef } from '../lake/layout.js';
-import { isSandboxApi, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
+import { isSandboxApi, SANDBOX_ORIGIN } from '../lake/origin.js';
 import { redactUrl } from '../source/redact.js';
 import type { Dataset } from './event.js';
 

@@ -1,5 +1,5 @@
 import type { Partition } from '../ingest/partition.js';
-import type { RunRecord } from '../ingest/run-record.js';
+import type { RunRecord } from '../lake/run-record.js';
 import type { PartitionRef } from '../lake/layout.js';
 import type { RawgClient } from '../source/client.js';
 import { apiDataset, rawPartitionDataset } from './datasets.js';

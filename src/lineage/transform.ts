@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LakePartitions } from '../transform/lake-partitions.js';
+import type { LakePartitions } from '../lake/partitions.js';
 import { compactedPartitionDataset, rawPartitionDataset, warehouseNamespace } from './datasets.js';
 import type { Dataset } from './event.js';
 import { lineage, LineageRun, type LineageEmitter } from './emitter.js';
