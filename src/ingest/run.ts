@@ -15,6 +15,7 @@ import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
 import { isSandboxApi, SANDBOX_ORIGIN } from '../sandbox/base-path.js';
 import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from './run-record.js';
 import type { Work } from './select.js';
+import { ItemCensus, recordItemSchemas } from './schema-drift.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
@@ -139,8 +140,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
 
   const summaries: PartitionSummary[] = [];
+  const census = new ItemCensus();
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
-  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
+  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month'], schemaDrift?: RunRecord['schemaDrift']): RunRecord => ({
     runId,
     api,
     origin: lake.origin,
@@ -153,6 +155,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     storeRequests: storeRequests(),
     charged: ledger.charged(),
     ...(month ? { month } : {}),
+    ...(schemaDrift?.length ? { schemaDrift } : {}),
     partitions: summaries,
   });
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
@@ -160,8 +163,12 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     // The month's spend by every run, as the ledger holds it once this run's account is closed.
     const at = clockNow();
     const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
-    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
+    // The items this run stored, compared with the shape the lake last recorded for their endpoint;
+    // a shape it cannot record fails the run once its record is written.
+    const drift = await recordItemSchemas(store, census, { runId, at }).then((changes) => ({ changes }), (failure: unknown) => ({ failure }));
+    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly }, 'changes' in drift ? drift.changes : undefined);
     await writeRunRecord(store, result);
+    if ('failure' in drift) throw drift.failure;
     return result;
   };
 
@@ -206,6 +213,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         leases,
         ...(units ? { units } : {}),
         onProgress: (progress) => onEvent?.({ type: 'progress', partition, progress }),
+        onItems: census.add,
       });
       summary = summarize(outcome);
     } catch (error) {
