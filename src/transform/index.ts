@@ -14,6 +14,8 @@ import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
 import { lakeReadPlan, type LakePartitions } from './lake-partitions.js';
+import { schemaStatus } from '../ingest/schema-drift.js';
+import { stagingFieldReads, vanishedReads } from './staging-fields.js';
 import { dbtDir, dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
 
@@ -85,7 +87,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       build: 'none',
       message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
-    const verdict = verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined);
+    const verdict = { ...verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined), ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}) };
     recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }
@@ -108,7 +110,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
   // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
-  if (lakeUrl) verdict.catalogue = await catalogueOf(settings, lakeUrl);
+  if (lakeUrl) Object.assign(verdict, { catalogue: await catalogueOf(settings, lakeUrl) }, await itemSchemasOf(settings, lakeUrl));
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: plan.build };
 }
@@ -116,6 +118,12 @@ export async function transform(options: TransformOptions): Promise<TransformRes
 async function catalogueOf(settings: DbtRunSettings, lakeUrl: string): Promise<BuildVerdict['catalogue']> {
   const store = openLakeOf(settings, lakeUrl);
   return catalogueStatus(loadEndpoints(), store, { origin: await readLakeOrigin(store) });
+}
+
+/** Each endpoint's item shape as the lake holds it, and the fields the staging models read that are gone from it. */
+async function itemSchemasOf(settings: DbtRunSettings, lakeUrl: string): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
+  const itemSchemas = await schemaStatus(openLakeOf(settings, lakeUrl));
+  return { itemSchemas, vanishedFields: vanishedReads(itemSchemas, stagingFieldReads()) };
 }
 
 /**
