@@ -70,6 +70,11 @@ describe('schema drift: a run reports the item fields the API added, dropped and
     const statusText = (await gmpOk(['lake', 'status'], env)).stdout;
     expect(statusText).toMatch(/^games: item fields changed on \d{4}-\d{2}-\d{2}: \+franchise, -released, ~saturated_color string→number; gone from its items: released \(since /m);
 
+    // The human summary names a change too: one more field, on another day's snapshot.
+    sandbox.control({ addFields: ['games:franchise', 'games:edition'] });
+    const more = await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', '2024-05-31'], env);
+    expect(more.stdout).toContain('\ngames: item fields changed: +edition\n');
+
     const built = await runGmp(['transform'], env);
     expect(built.code, built.stderr).toBe(1);
     const lines = built.stderr.split('\n').filter((line) => line.includes('games.released'));
@@ -83,6 +88,6 @@ describe('schema drift: a run reports the item fields the API added, dropped and
     await gmpOk(['report', '--out', report], env);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('data-vanished-field="games.released"');
-    expect(html).toMatch(/<li data-drift="games\/none">games: item fields changed on [^<]*\+franchise, -released/);
+    expect(html).toMatch(/<li data-drift="games\/none">games: item fields changed on [^<]*: \+edition; gone from its items: released \(since /);
   }, 600_000);
 });
