@@ -76,20 +76,19 @@ export class FieldCensus {
 
   add(items: readonly unknown[]): void {
     for (const item of items) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      if (!isRecord(item)) continue;
       const at = ++this.#items;
-      for (const [name, value] of Object.entries(item)) {
+      // for...in rather than Object.entries: no array a key, on the ingest's hot path.
+      for (const name in item) {
+        const value = item[name];
         const tally = count(this.#fields, name, value, at);
         if (value === null || typeof value !== 'object') continue;
-        tally.children ??= new Map();
+        const children = (tally.children ??= new Map());
         if (!Array.isArray(value)) {
-          for (const [child, inner] of Object.entries(value)) count(tally.children, child, inner, at);
+          countChildren(children, value as Record<string, unknown>, at);
           continue;
         }
-        for (const element of value) {
-          if (element === null || typeof element !== 'object' || Array.isArray(element)) continue;
-          for (const [child, inner] of Object.entries(element)) count(tally.children, child, inner, at);
-        }
+        for (const element of value) if (isRecord(element)) countChildren(children, element, at);
       }
     }
   }
@@ -104,6 +103,12 @@ export class FieldCensus {
     }
     return { items: this.#items, fields: sortedFields(fields) };
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function countChildren(children: Map<string, Tally>, parent: Record<string, unknown>, at: number): void {
+  for (const child in parent) count(children, child, parent[child], at);
 }
 
 function count(fields: Map<string, Tally>, name: string, value: unknown, at: number): Tally {
