@@ -33,7 +33,12 @@ export const sandboxCommand = defineCommand({
       })
       .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' })
       .option('add-field', { type: 'string', array: true, default: [] as string[], describe: 'add this field to every item ([endpoint:]field; repeatable)' })
-      .option('drop-field', { type: 'string', array: true, default: [] as string[], describe: 'leave this field out of every item ([endpoint:]field; repeatable)' })
+      .option('drop-field', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'leave this field out of every item ([endpoint:]field; repeatable)',
+      })
       .option('retype-field', {
         type: 'string',
         array: true,

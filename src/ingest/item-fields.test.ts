@@ -58,7 +58,10 @@ describe('field drift', () => {
 
   it('no change: no drift, and the summary kept', () => {
     const before = many(10, () => game());
-    const { drift, next } = diffFields(before, many(10, () => game()));
+    const { drift, next } = diffFields(
+      before,
+      many(10, () => game()),
+    );
     expect(drift).toEqual({ added: [], removed: [], retyped: [] });
     expect(next.fields).toEqual(before.fields);
   });
@@ -76,7 +79,10 @@ describe('field drift', () => {
     expect(next.fields.released).toBeUndefined();
     expect(describeDrift(drift)).toBe('+score, -released');
 
-    const retyped = diffFields(many(10, () => game({ metacritic: 90 })), many(10, () => game({ metacritic: '90' })));
+    const retyped = diffFields(
+      many(10, () => game({ metacritic: 90 })),
+      many(10, () => game({ metacritic: '90' })),
+    );
     expect(retyped.drift.retyped).toEqual([{ field: 'metacritic', from: ['number'], to: ['string'] }]);
     expect(retyped.next.fields.metacritic!.types).toEqual(['string']);
     expect(describeDrift(retyped.drift)).toBe('~metacritic number→string');
@@ -84,7 +90,10 @@ describe('field drift', () => {
 
   it('null is not a type change, nor a type the items seen now happen not to show', () => {
     const before = many(10, (i) => game({ metacritic: i % 2 ? 90 : 'tbd' }));
-    const { drift, next } = diffFields(before, many(10, () => game({ metacritic: null })));
+    const { drift, next } = diffFields(
+      before,
+      many(10, () => game({ metacritic: null })),
+    );
     expect(drift).toEqual({ added: [], removed: [], retyped: [] });
     expect(next.fields.metacritic!.types).toEqual(['string', 'number']);
   });
@@ -92,11 +101,17 @@ describe('field drift', () => {
   it('an optional field missing from too few items to tell is kept, not reported gone', () => {
     // Carried by one item in ten: 10 items now should show it once, not MIN_EXPECTED_SIGHTINGS times.
     const before = many(10, (i) => game(i === 0 ? { community_rating: 4 } : {}));
-    const few = diffFields(before, many(10, () => game()));
+    const few = diffFields(
+      before,
+      many(10, () => game()),
+    );
     expect(few.drift.removed).toEqual([]);
     expect(few.next.fields.community_rating).toEqual(before.fields.community_rating);
     // Enough items now that it would have shown: gone.
-    const enough = diffFields(before, many(10 * MIN_EXPECTED_SIGHTINGS, () => game()));
+    const enough = diffFields(
+      before,
+      many(10 * MIN_EXPECTED_SIGHTINGS, () => game()),
+    );
     expect(enough.drift.removed).toEqual(['community_rating']);
   });
 });

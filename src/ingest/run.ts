@@ -142,7 +142,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const summaries: PartitionSummary[] = [];
   const census = new ItemCensus();
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
-  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month'], schemaDrift?: RunRecord['schemaDrift']): RunRecord => ({
+  const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
     api,
     origin: lake.origin,
@@ -155,7 +155,6 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     storeRequests: storeRequests(),
     charged: ledger.charged(),
     ...(month ? { month } : {}),
-    ...(schemaDrift?.length ? { schemaDrift } : {}),
     partitions: summaries,
   });
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
@@ -165,10 +164,12 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
     // The items this run stored, compared with the shape the lake last recorded for their endpoint;
     // a shape it cannot record fails the run once its record is written.
-    const drift = await recordItemSchemas(store, census, { runId, at }).then((changes) => ({ changes }), (failure: unknown) => ({ failure }));
-    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly }, 'changes' in drift ? drift.changes : undefined);
+    let schemaFailure: unknown;
+    const schemaDrift = await recordItemSchemas(store, census, { runId, at }).catch((failure: unknown) => void (schemaFailure = failure));
+    const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
+    if (schemaDrift?.length) result.schemaDrift = schemaDrift;
     await writeRunRecord(store, result);
-    if ('failure' in drift) throw drift.failure;
+    if (schemaFailure) throw schemaFailure;
     return result;
   };
 

@@ -45,7 +45,9 @@ describe('item schemas in the lake (memory lake)', () => {
     expect(await recordItemSchemas(store, censusOf([updated, items(20, drifted)]), { runId: 'r3', at: AT })).toEqual([]);
     const [status] = await schemaStatus(store);
     expect(status).toMatchObject({ endpoint: 'games', filter: 'updated', gone: [{ field: 'released', since: AT.toISOString() }] });
-    expect(statusLine(status!)).toBe('games (updated= listings): item fields changed on 2026-12-03: +score, -released; gone from its items: released (since 2026-12-03)');
+    expect(statusLine(status!)).toBe(
+      'games (updated= listings): item fields changed on 2026-12-03: +score, -released; gone from its items: released (since 2026-12-03)',
+    );
     // Back again: no longer gone.
     const back = await recordItemSchemas(store, censusOf([updated, items(20, (i) => ({ ...game(i), score: null }))]), { runId: 'r4', at: AT });
     expect(back).toEqual([{ endpoint: 'games', filter: 'updated', added: ['released'], removed: [], retyped: [] }]);
@@ -56,9 +58,7 @@ describe('item schemas in the lake (memory lake)', () => {
     const store = new MemoryStore();
     await recordItemSchemas(store, censusOf([snapshot, items(20, game)]), { runId: 'r1', at: AT });
     const changed = (i: number) => ({ ...game(i), score: 1 });
-    const reports = await Promise.all(
-      ['a', 'b', 'c'].map((runId) => recordItemSchemas(store, censusOf([snapshot, items(20, changed)]), { runId, at: AT })),
-    );
+    const reports = await Promise.all(['a', 'b', 'c'].map((runId) => recordItemSchemas(store, censusOf([snapshot, items(20, changed)]), { runId, at: AT })));
     expect(reports.flat()).toEqual([{ endpoint: 'games', filter: 'none', added: ['score'], removed: [], retyped: [] }]);
     expect(await store.list('_schema/')).toEqual([schemaKey('games', 'none', 1), schemaKey('games', 'none', 2)]);
   });

@@ -70,7 +70,9 @@ export class ItemCensus {
   };
 
   summaries(): { endpoint: string; filter: string; summary: FieldSummary }[] {
-    return [...this.#censuses.values()].filter(({ census }) => census.items > 0).map(({ endpoint, filter, census }) => ({ endpoint, filter, summary: census.summary() }));
+    return [...this.#censuses.values()]
+      .filter(({ census }) => census.items > 0)
+      .map(({ endpoint, filter, census }) => ({ endpoint, filter, summary: census.summary() }));
   }
 }
 
@@ -81,7 +83,11 @@ const WRITE_TRIES = 5;
  * Compares what a run stored with each shape's newest generation and writes the next one where it
  * changed (the first run only records it: no drift). Returns the changes this run found.
  */
-export async function recordItemSchemas(store: ObjectStore, census: ItemCensus, { runId, at = new Date() }: { runId: string; at?: Date }): Promise<SchemaChange[]> {
+export async function recordItemSchemas(
+  store: ObjectStore,
+  census: ItemCensus,
+  { runId, at = new Date() }: { runId: string; at?: Date },
+): Promise<SchemaChange[]> {
   const changes: SchemaChange[] = [];
   for (const { endpoint, filter, summary } of census.summaries()) {
     for (let attempt = 1; ; attempt++) {
@@ -116,7 +122,10 @@ function nextGeneration(
 
 async function newestSchema(store: ObjectStore, endpoint: string, filter: string): Promise<{ generation: number; schema: ItemSchema } | undefined> {
   const keys = await store.list(schemaFolder(endpoint, filter));
-  const newest = keys.map((key) => ({ key, parsed: parseSchemaKey(key) })).filter((entry) => entry.parsed?.generation !== undefined).at(-1);
+  const newest = keys
+    .map((key) => ({ key, parsed: parseSchemaKey(key) }))
+    .filter((entry) => entry.parsed?.generation !== undefined)
+    .at(-1);
   if (!newest) return undefined;
   return { generation: newest.parsed!.generation, schema: await readSchema(store, newest.key) };
 }

@@ -17,7 +17,13 @@ describe('sandbox item shape', () => {
       { id: 1, name: 6, metacritic: '90', esrb_rating: '{"id":3}', score: ADDED_FIELD_VALUE },
       { id: 2, name: 4, metacritic: null, esrb_rating: null, score: ADDED_FIELD_VALUE },
     ]);
-    expect(reshapeItems(items, 'genres', shape)[0]).toEqual({ id: 1, released: '2007-10-09', metacritic: '90', esrb_rating: '{"id":3}', score: ADDED_FIELD_VALUE });
+    expect(reshapeItems(items, 'genres', shape)[0]).toEqual({
+      id: 1,
+      released: '2007-10-09',
+      metacritic: '90',
+      esrb_rating: '{"id":3}',
+      score: ADDED_FIELD_VALUE,
+    });
     // The served items are copies: the catalogue's own stay as they are.
     expect(items[0]!.released).toBe('2007-10-09');
   });

@@ -191,7 +191,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const results = selection
       ? selection.slice(page.start, page.end).map(game)
       : Array.from({ length: page.end - page.start }, (_, i) => catalogue.game(page.start + i));
-    const reply = json(200, { count, ...pageLinks(url.pathname, params, page), results: reshapeItems(results, 'games', state.shape), ...gamesPageExtras(state.games, todayYear, filter !== undefined) });
+    const reply = json(200, {
+      count,
+      ...pageLinks(url.pathname, params, page),
+      results: reshapeItems(results, 'games', state.shape),
+      ...gamesPageExtras(state.games, todayYear, filter !== undefined),
+    });
     // The catalogue moves on between answers, as the real one does while it is read.
     living.tick(state.living, state.games);
     return reply;

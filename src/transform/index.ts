@@ -87,7 +87,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       build: 'none',
       message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
-    const verdict = { ...verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined), ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}) };
+    const verdict = {
+      ...verdictNow(plan.last.verdict, lakeUrl ? await catalogueOf(settings, lakeUrl) : undefined),
+      ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}),
+    };
     recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }

@@ -24,7 +24,15 @@ describe('item fields the staging models read', () => {
     ];
     const statuses = [
       { endpoint: 'games', filter: 'none', fields: 30, gone: [] },
-      { endpoint: 'games', filter: 'updated', fields: 30, gone: [{ field: 'released', since: 'D' }, { field: 'clip', since: 'D' }] },
+      {
+        endpoint: 'games',
+        filter: 'updated',
+        fields: 30,
+        gone: [
+          { field: 'released', since: 'D' },
+          { field: 'clip', since: 'D' },
+        ],
+      },
       { endpoint: 'tags', filter: 'none', fields: 8, gone: [{ field: 'name', since: 'D' }] },
     ];
     expect(vanishedReads(statuses, reads)).toEqual([{ endpoint: 'games', field: 'released', model: 'stg_games', since: 'D' }]);

@@ -38,20 +38,33 @@ describe('schema drift: a run reports the item fields the API added, dropped and
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('a first run records each endpoint\'s item fields and reports no drift', async () => {
+  it("a first run records each endpoint's item fields and reports no drift", async () => {
     expect(firstRun.at(-1)).toMatchObject({ totals: true, complete: true });
     expect(firstRun.some((line) => 'schemaDrift' in line)).toBe(false);
     const status = await lakeStatus();
-    expect(status.itemSchemas.map((shape) => shape.endpoint).sort()).toEqual(
-      ['developers', 'games', 'genres', 'parent_platforms', 'platforms', 'publishers', 'stores', 'tags'],
-    );
+    expect(status.itemSchemas.map((shape) => shape.endpoint).sort()).toEqual([
+      'developers',
+      'games',
+      'genres',
+      'parent_platforms',
+      'platforms',
+      'publishers',
+      'stores',
+      'tags',
+    ]);
     expect(status.itemSchemas.every((shape) => !('lastChange' in shape) && (shape.gone as unknown[]).length === 0)).toBe(true);
     expect((await gmpOk(['lake', 'status'], env)).stdout).toContain('item fields unchanged since first recorded (8 listing shapes)');
   });
 
   it('a new field, a vanished one and a retyped one are in the run summary and lake status; the build fails naming the vanished field staging reads', async () => {
     sandbox.control({ addFields: ['games:franchise'], dropFields: ['games:released'], retypeFields: ['games:saturated_color'] });
-    const drift = { endpoint: 'games', filter: 'none', added: ['franchise'], removed: ['released'], retyped: [{ field: 'saturated_color', from: ['string'], to: ['number'] }] };
+    const drift = {
+      endpoint: 'games',
+      filter: 'none',
+      added: ['franchise'],
+      removed: ['released'],
+      retyped: [{ field: 'saturated_color', from: ['string'], to: ['number'] }],
+    };
 
     const json = jsonLines((await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', NEXT_DATE, '--json'], env)).stdout);
     expect(json.at(-1)).toMatchObject({ totals: true, partitions: 1, schemaDrift: [drift] });
@@ -68,7 +81,9 @@ describe('schema drift: a run reports the item fields the API added, dropped and
       gone: [{ field: 'released' }],
     });
     const statusText = (await gmpOk(['lake', 'status'], env)).stdout;
-    expect(statusText).toMatch(/^games: item fields changed on \d{4}-\d{2}-\d{2}: \+franchise, -released, ~saturated_color string→number; gone from its items: released \(since /m);
+    expect(statusText).toMatch(
+      /^games: item fields changed on \d{4}-\d{2}-\d{2}: \+franchise, -released, ~saturated_color string→number; gone from its items: released \(since /m,
+    );
 
     // The human summary names a change too: one more field, on another day's snapshot.
     sandbox.control({ addFields: ['games:franchise', 'games:edition'] });
