@@ -88,6 +88,24 @@ describe('field drift', () => {
     expect(describeDrift(retyped.drift)).toBe('~metacritic number→string');
   });
 
+  it('children of an array always empty, or an object always null, until now are recorded, not added', () => {
+    const before = many(10, () => game({ tags: [], esrb_rating: null }));
+    const { drift, next } = diffFields(
+      before,
+      many(10, () => game({ tags: [{ id: 1 }] })),
+    );
+    expect(drift).toEqual({ added: [], removed: [], retyped: [] });
+    expect(next.fields['tags[].id']).toEqual({ types: ['number'], share: 1 });
+    expect(next.fields['esrb_rating.id']).toEqual({ types: ['number'], share: 1 });
+    // Once children were seen, a new one is news.
+    expect(
+      diffFields(
+        next,
+        many(10, () => game({ tags: [{ id: 1, slug: 'x' }] })),
+      ).drift.added,
+    ).toEqual(['tags[].slug']);
+  });
+
   it('null is not a type change, nor a type the items seen now happen not to show', () => {
     const before = many(10, (i) => game({ metacritic: i % 2 ? 90 : 'tbd' }));
     const { drift, next } = diffFields(

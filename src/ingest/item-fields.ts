@@ -137,17 +137,22 @@ function sortedFields(fields: Record<string, FieldStats>): Record<string, FieldS
 
 /**
  * How `now` differs from `before`, and the summary to keep from here on. A field is added when
- * `before` lacks it; removed when no item now carries it though they should have shown it
+ * `before` lacks it (a child of a field whose children were never seen is only recorded); removed when no item now carries it though they should have shown it
  * (MIN_EXPECTED_SIGHTINGS); retyped when it now shows a type it never had (a field that was
  * only null has no type to change from). A field neither seen nor taken as gone keeps its entry.
  */
 export function diffFields(before: FieldSummary, now: FieldSummary): { drift: FieldDrift; next: FieldSummary } {
   const drift: FieldDrift = { added: [], removed: [], retyped: [] };
   const next: Record<string, FieldStats> = {};
+  // Parents whose children were seen before: a child of any other (an array always empty, an
+  // object always null until now) is seen for the first time, not added.
+  const parentsSeen = new Set(Object.keys(before.fields).map(parentOf));
   for (const [field, seen] of Object.entries(now.fields)) {
     const old = before.fields[field];
-    if (!old) drift.added.push(field);
-    else if (old.types.length && seen.types.some((type) => !old.types.includes(type))) drift.retyped.push({ field, from: old.types, to: seen.types });
+    const parent = parentOf(field);
+    if (!old) {
+      if (parent === undefined || parentsSeen.has(parent)) drift.added.push(field);
+    } else if (old.types.length && seen.types.some((type) => !old.types.includes(type))) drift.retyped.push({ field, from: old.types, to: seen.types });
     // A type not shown this time is kept: the items seen may just not have had it.
     next[field] = old && !drift.retyped.some((r) => r.field === field) ? { types: union(old.types, seen.types), share: seen.share } : seen;
   }
@@ -157,6 +162,12 @@ export function diffFields(before: FieldSummary, now: FieldSummary): { drift: Fi
     else next[field] = old;
   }
   return { drift, next: { items: now.items, fields: sortedFields(next) } };
+}
+
+/** `platforms` for `platforms[].platform` and `esrb_rating` for `esrb_rating.id`; undefined for a top-level field. */
+function parentOf(field: string): string | undefined {
+  const at = field.indexOf('.');
+  return at < 0 ? undefined : field.slice(0, at).replace(/\[\]$/, '');
 }
 
 function union(a: JsonType[], b: JsonType[]): JsonType[] {
