@@ -57,7 +57,8 @@ const status = defineCommand({
       process.stdout.write(gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`);
     }
     const drift = itemSchemas.map(statusLine).filter((line) => line !== undefined);
-    if (itemSchemas.length && !drift.length) process.stdout.write(`item fields unchanged since first recorded (${itemSchemas.length} listing shapes)\n`);
+    if (itemSchemas.length && !drift.length)
+      process.stdout.write(`item fields unchanged since first recorded (${itemSchemas.length} listing shape${itemSchemas.length === 1 ? '' : 's'})\n`);
     for (const line of drift) process.stdout.write(`${line}\n`);
     if (!spend.length) process.stdout.write(`no API requests in ${month}\n`);
     for (const total of spend)
