@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDrift, diffFields, FieldCensus, MIN_EXPECTED_SIGHTINGS, type FieldSummary } from './item-fields.js';
+import { describeDrift, diffFields, FieldCensus, fieldList, MIN_EXPECTED_SIGHTINGS, type FieldSummary } from './item-fields.js';
 
 const summarise = (...items: unknown[]): FieldSummary => {
   const census = new FieldCensus();
@@ -42,6 +42,14 @@ describe('field summary', () => {
   it('a field only ever null has no type; one sometimes null keeps its type', () => {
     expect(summarise({ clip: null }, { clip: null }).fields.clip).toEqual({ types: [], share: 1 });
     expect(summarise({ score: null }, { score: 3 }).fields.score).toEqual({ types: ['number'], share: 1 });
+  });
+
+  it('lists its fields and types flat, as a dataset schema', () => {
+    expect(fieldList(summarise({ id: 1, clip: null, score: 2 }, { id: 2, clip: null, score: 'x' }))).toEqual([
+      { name: 'clip', type: 'null' },
+      { name: 'id', type: 'number' },
+      { name: 'score', type: 'string|number' },
+    ]);
   });
 
   it('counts pages added one after another as one census, and skips items that are not objects', () => {

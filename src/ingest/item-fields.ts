@@ -174,6 +174,14 @@ function union(a: JsonType[], b: JsonType[]): JsonType[] {
   return JSON_TYPES.filter((type) => a.includes(type) || b.includes(type));
 }
 
+/**
+ * A summary as a flat list of fields and types (`number`, `string|number`, `null` for a field only
+ * ever null), in the form a dataset's schema is usually described (an OpenLineage schema facet's).
+ */
+export function fieldList(summary: FieldSummary): { name: string; type: string }[] {
+  return Object.entries(summary.fields).map(([name, { types }]) => ({ name, type: types.length ? types.join('|') : 'null' }));
+}
+
 export const hasDrift = (drift: FieldDrift): boolean => drift.added.length + drift.removed.length + drift.retyped.length > 0;
 
 /** `+score, -released, ~rating number→string`: a drift in one short phrase. */
