@@ -15,12 +15,14 @@ locals {
   lake_url = "s3://${var.lake_bucket_name}"
   # The only prefixes the ingest task may touch: pages, run records, the request ledger, the
   # leases on units, the plans the planner saves (the state machine reads those), the compacted
-  # partitions, and the marker naming the API the lake is bound to.
+  # partitions, the marker naming the API the lake is bound to, and the fields of the items stored.
   plans_prefix         = "_plans/"
   compact_prefix       = "compact/"
   origin_key           = "_origin.json"
-  ingest_lake_prefixes = ["raw/", "_runs/", "_ledger/", "_leases/", local.plans_prefix, local.compact_prefix, local.origin_key]
+  schema_prefix        = "_schema/"
+  ingest_lake_prefixes = ["raw/", "_runs/", "_ledger/", "_leases/", local.plans_prefix, local.compact_prefix, local.origin_key, local.schema_prefix]
   # The transform task only reads what the warehouse is built from, and what its verdict says of
-  # the catalogue: the ledger (the budget a backfill's pace follows) and the lake's origin.
-  transform_lake_prefixes = ["raw/", "_runs/", local.compact_prefix, "_ledger/", local.origin_key]
+  # the catalogue: the ledger (the budget a backfill's pace follows) and the lake's origin, and of
+  # the items' fields (schema drift).
+  transform_lake_prefixes = ["raw/", "_runs/", local.compact_prefix, "_ledger/", local.origin_key, local.schema_prefix]
 }

@@ -9,6 +9,7 @@ import { catalogueStatus } from '../ingest/catalogue.js';
 import { readLakeOrigin } from '../lake/origin.js';
 import { lakeStatus } from '../lake/status.js';
 import { partitionId } from '../lake/layout.js';
+import { schemaStatus, statusLine } from '../lake/schema-drift.js';
 
 const init = defineCommand({
   command: 'init',
@@ -30,17 +31,18 @@ const status = defineCommand({
     const origin = await readLakeOrigin(store);
     const month = monthOf(now());
     // Spend is the ledger's, as `plan` and the budget read it: a killed run left no record but its blocks.
-    const [partitions, runs, spend, catalogue] = await Promise.all([
+    const [partitions, runs, spend, catalogue, itemSchemas] = await Promise.all([
       lakeStatus(store),
       monthRuns(store, now()),
       monthSpend(store, month),
       catalogueStatus(loadEndpoints(), store, { origin }),
+      schemaStatus(store),
     ]);
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
       const runList = runs.map(({ partitions: _, ...run }) => run);
       process.stdout.write(
-        `${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, runs: runList, month, spend })}\n`,
+        `${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, itemSchemas, runs: runList, month, spend })}\n`,
       );
       return;
     }
@@ -55,6 +57,10 @@ const status = defineCommand({
       const gaps = catalogueGaps(status);
       process.stdout.write(gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`);
     }
+    const drift = itemSchemas.map(statusLine).filter((line) => line !== undefined);
+    if (itemSchemas.length && !drift.length)
+      process.stdout.write(`item fields unchanged since first recorded (${itemSchemas.length} listing shape${itemSchemas.length === 1 ? '' : 's'})\n`);
+    for (const line of drift) process.stdout.write(`${line}\n`);
     if (!spend.length) process.stdout.write(`no API requests in ${month}\n`);
     for (const total of spend)
       process.stdout.write(`${month}, ${total.api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.spent} API requests (from _ledger/)\n`);

@@ -1,6 +1,7 @@
 import { runIngest, type IngestOptions } from '../ingest/run.js';
 import type { PartitionSummary, RunRecord } from '../lake/run-record.js';
 import { partitionId } from '../lake/layout.js';
+import { changeLine } from '../lake/schema-drift.js';
 import { createIngestProgress } from './ingest-progress.js';
 import { interruptSignal } from './interrupt.js';
 
@@ -37,13 +38,14 @@ function totals(partitions: PartitionSummary[], durationMs: number) {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** A run's summaries on stdout: a line per partition, then the totals. */
+/** A run's summaries on stdout: a line per partition, then the totals (with the item fields that changed, if any). */
 function printRun(record: RunRecord, json: boolean): void {
   const durationMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   const lines: string[] = [];
   if (json) {
     for (const summary of record.partitions) lines.push(JSON.stringify(summary));
-    if (record.partitions.length !== 1) lines.push(JSON.stringify(totals(record.partitions, durationMs)));
+    const drift = record.schemaDrift ? { schemaDrift: record.schemaDrift } : {};
+    if (record.partitions.length !== 1 || record.schemaDrift) lines.push(JSON.stringify({ ...totals(record.partitions, durationMs), ...drift }));
   } else {
     for (const s of record.partitions) {
       const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
@@ -55,6 +57,7 @@ function printRun(record: RunRecord, json: boolean): void {
     lines.push(
       `run ${record.runId}: ${plural(t.apiRequests, 'API request')}, ${plural(t.retries, 'retry').replace('retrys', 'retries')}, ${plural(t.storeRequests, 'store request')} in ${(durationMs / 1000).toFixed(1)} s${t.complete ? '' : '; run again to finish what is open'}`,
     );
+    for (const change of record.schemaDrift ?? []) lines.push(changeLine(change));
     const { month } = record;
     if (month) lines.push(`${month.month}: ${month.spent} of ${month.budget} API requests spent by all runs (from _ledger/)`);
   }

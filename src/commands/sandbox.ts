@@ -31,7 +31,20 @@ export const sandboxCommand = defineCommand({
         default: 'honoured' as const,
         describe: 'answer updated= windows as RAWG does, empty, or with the whole catalogue',
       })
-      .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' }),
+      .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' })
+      .option('add-field', { type: 'string', array: true, default: [] as string[], describe: 'add this field to every item ([endpoint:]field; repeatable)' })
+      .option('drop-field', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'leave this field out of every item ([endpoint:]field; repeatable)',
+      })
+      .option('retype-field', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: "serve this field's values as another JSON type ([endpoint:]field; repeatable)",
+      }),
   handler: async ({
     host,
     port,
@@ -51,6 +64,9 @@ export const sandboxCommand = defineCommand({
     addRate,
     updatedFilter,
     changeDay,
+    addField,
+    dropField,
+    retypeField,
   }) => {
     const sandbox = await startSandbox({
       host,
@@ -71,6 +87,9 @@ export const sandboxCommand = defineCommand({
       addRate,
       updatedFilter,
       changeDay: changeDay ?? null,
+      addFields: addField,
+      dropFields: dropField,
+      retypeFields: retypeField,
     });
     // The first line is the base URL, for scripts that start the sandbox and read where it is.
     process.stdout.write(`${sandbox.url}\n`);

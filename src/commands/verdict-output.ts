@@ -1,5 +1,6 @@
 import { NotCurrentError } from '../errors.js';
 import { catalogueGaps } from '../lake/catalogue-status.js';
+import { statusLine } from '../lake/schema-drift.js';
 import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
 import { stderrLog } from './log.js';
 
@@ -23,6 +24,17 @@ export function printVerdict(verdict: BuildVerdict, interactive = Boolean(proces
     const message = `not current: ${gaps.join('; ')}`;
     if (interactive) process.stderr.write(`${message}\n`);
     else stderrLog().warn({ event: 'catalogue-incomplete', ...catalogue }, message);
+  }
+  // The API changed its items' fields: news for a week, as long as nothing the models read is gone.
+  for (const shape of recentDrift(verdict)) {
+    const message = `schema drift: ${statusLine(shape)}`;
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog().warn({ event: 'schema-drift', ...shape }, message);
+  }
+  if (verdict.vanishedFields?.length) {
+    const message = vanishedLine(verdict);
+    if (interactive) process.stderr.write(`${message}\n`);
+    else stderrLog().error({ event: 'fields-vanished', vanishedFields: verdict.vanishedFields }, message);
   }
   if (verdict.freshness === undefined) {
     const message = 'freshness not checked: the build was given no lake listing (set LAKE_URL)';
@@ -50,11 +62,27 @@ export function notCurrentError(verdict: BuildVerdict, { staleFails, reportPath 
   const overdue = staleFails ? staleEndpoints(verdict).filter((endpoint) => endpoint.status === 'error') : [];
   const reasons = [
     ...(verdict.failedTests.length ? [failedTestsLine(verdict)] : []),
+    ...(verdict.vanishedFields?.length ? [vanishedLine(verdict)] : []),
     ...(overdue.length ? [`stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'never ingested'})`).join(', ')}`] : []),
   ];
   if (!reasons.length) return undefined;
   const report = reportPath ? `the report at ${reportPath} says so at the top` : 'gmp report shows it at the top';
   return new NotCurrentError(`the warehouse is not current: ${reasons.join('; ')}; ${report}`);
+}
+
+/** How long after it happened a build's verdict names a change of an endpoint's item fields. */
+export const DRIFT_NEWS_DAYS = 7;
+
+/** The item shapes whose fields changed in the last DRIFT_NEWS_DAYS days before the check. */
+export function recentDrift(verdict: BuildVerdict): NonNullable<BuildVerdict['itemSchemas']> {
+  const since = Date.parse(verdict.checkedAt) - DRIFT_NEWS_DAYS * 86_400_000;
+  return (verdict.itemSchemas ?? []).filter((shape) => shape.lastChange && Date.parse(shape.lastChange.at) >= since);
+}
+
+/** `item fields the models read are gone from the API's items: games.released (stg_games, since 2026-12-07)`. */
+function vanishedLine({ vanishedFields = [] }: BuildVerdict): string {
+  const fields = vanishedFields.map(({ endpoint, field, model, since }) => `${endpoint}.${field} (read by ${model}, gone since ${since.slice(0, 10)})`);
+  return `item fields the models read are gone from the API's items: ${fields.join(', ')}`;
 }
 
 function staleLine({ endpoint, newestDate, ageDays, status, warnAfterDays, errorAfterDays }: EndpointFreshness): string {

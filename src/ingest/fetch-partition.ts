@@ -57,6 +57,8 @@ export interface FetchContext {
    */
   reconcile?: boolean;
   onProgress?: (progress: PartitionProgress) => void;
+  /** The items of each page this run stored (not those another run stored first): what schema drift compares. */
+  onItems?: (listing: Listing, items: readonly unknown[]) => void;
 }
 
 /** What fetching one listing did; `split` when it turned out deeper than the API serves. */
@@ -336,7 +338,7 @@ class ListingFetcher {
     }
     const present = new Set<number>();
     if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
-      await store.putIfAbsent(pageKey(listing, 1), first.body);
+      if ((await store.putIfAbsent(pageKey(listing, 1), first.body)) && first.items) ctx.onItems?.(listing, first.items);
       present.add(1);
       this.#firstPages.set(unitId(listing), { read: 1, count: first.envelope.count, ids: first.ids });
       this.#progress(manifest);
@@ -389,6 +391,7 @@ class ListingFetcher {
       } finally {
         result.release?.();
       }
+      if (stored && result.items) ctx.onItems?.(listing, result.items);
       // Another run stored this read first: the lake's copy is the one a seal is checked against.
       const kept = stored ? fetched : await this.#storedRead(listing, page, read);
       this.#saw(Math.abs(kept.count - planned.count));

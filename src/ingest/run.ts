@@ -16,6 +16,8 @@ import { apiOrigin, bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/or
 import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
 import type { Work } from './select.js';
 import { IngestLineage } from '../lineage/ingest.js';
+import { recordItemSchemas } from '../lake/schema-drift.js';
+import { ItemCensus } from './item-census.js';
 
 export type IngestEvent =
   | { type: 'run-start'; runId: string; partitions: number; apiRequestsKnown: number; budgetLeft: number }
@@ -136,6 +138,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   await lineage.start();
 
   const summaries: PartitionSummary[] = [];
+  const census = new ItemCensus();
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
   const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
@@ -157,9 +160,15 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     // The month's spend by every run, as the ledger holds it once this run's account is closed.
     const at = clockNow();
     const month = await budgetFor(store, options.api.baseUrl, source, at).catch(() => undefined);
+    // The items this run stored, compared with the shape the lake last recorded for their endpoint;
+    // a shape it cannot record fails the run once its record is written.
+    let schemaFailure: unknown;
+    const schemaDrift = await recordItemSchemas(store, census.summaries(), { runId, at }).catch((failure: unknown) => void (schemaFailure = failure));
     const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
+    if (schemaDrift?.length) result.schemaDrift = schemaDrift;
     await writeRunRecord(store, result);
     await lineage.end(result);
+    if (schemaFailure) throw schemaFailure;
     return result;
   };
 
@@ -204,6 +213,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         leases,
         ...(units ? { units } : {}),
         onProgress: (progress) => onEvent?.({ type: 'progress', partition, progress }),
+        onItems: census.add,
       });
       summary = summarize(outcome);
     } catch (error) {

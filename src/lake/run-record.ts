@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { RUNS_PREFIX } from './layout.js';
 import type { ObjectStore } from './store.js';
 import { parseStored } from './markers.js';
+import { schemaChangeSchema } from './schema-drift.js';
 
 export const partitionSummarySchema = z.object({
   endpoint: z.string(),
@@ -40,6 +41,8 @@ export const runRecordSchema = z.object({
   charged: z.record(z.string(), z.int()).optional(),
   /** The month's spend by every run on this API, from the ledger, once this run had closed its account. */
   month: z.object({ month: z.string(), spent: z.int(), budget: z.int() }).optional(),
+  /** How the items this run stored differ from the shape the lake recorded for their endpoint; absent when they do not. */
+  schemaDrift: z.array(schemaChangeSchema).optional(),
   partitions: z.array(partitionSummarySchema),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;

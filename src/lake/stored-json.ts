@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CorruptObjectError } from '../errors.js';
+import { SCHEMA_PREFIX } from './item-schemas.js';
 
 /**
  * One of the pipeline's own JSON objects read back from the lake. A damaged one fails in one line
@@ -27,5 +28,6 @@ export function parseStoredJson<T>(schema: z.ZodType<T>, bytes: Uint8Array, key:
 function remedy(key: string): string {
   if (key.startsWith('_runs/')) return "delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)";
   if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) return 'delete it and rerun: that page is fetched again';
+  if (key.startsWith(SCHEMA_PREFIX)) return "delete it and rerun: the next run records its endpoint's item fields from there";
   return 'delete it and rerun: the partition is checked again and only its missing pages are fetched';
 }

@@ -3,6 +3,7 @@ import { now as clockNow } from '../clock.js';
 import { monthOf, monthSpend } from '../lake/spend.js';
 import { runsSince } from '../lake/run-record.js';
 import { lakeStatus } from '../lake/status.js';
+import { schemaStatus, type SchemaStatus } from '../lake/schema-drift.js';
 import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { isSandboxApi, isSandboxOrigin } from '../lake/origin.js';
@@ -47,6 +48,8 @@ export interface LakePanel {
   partitionsBySource: Record<Source | 'unrecorded', number>;
   /** Hosts of the APIs (not the sandbox) that fetched complete partitions, sorted. */
   apiHosts: string[];
+  /** Each endpoint's item shape as the lake holds it: its last change and the fields gone. */
+  itemSchemas: SchemaStatus[];
 }
 
 export const sourceOf = (api: string): Source => (isSandboxApi(api) ? 'sandbox' : 'api');
@@ -64,12 +67,13 @@ export function hostOf(api: string): string {
 }
 
 /**
- * What is in the lake, and where it came from: the partitions, the run records in `_runs/`, and
- * the month's spend from `_ledger/` (as `plan` and `lake status` read it).
+ * What is in the lake, and where it came from: the partitions, the run records in `_runs/`, the
+ * month's spend from `_ledger/` (as `plan` and `lake status` read it), and how the API's item
+ * fields changed (`_schema/`).
  */
 export async function readLakePanel(store: ObjectStore, now = clockNow()): Promise<LakePanel> {
   const month = monthOf(now);
-  const [partitions, runs, spend] = await Promise.all([lakeStatus(store), runsSince(store), monthSpend(store, month)]);
+  const [partitions, runs, spend, itemSchemas] = await Promise.all([lakeStatus(store), runsSince(store), monthSpend(store, month), schemaStatus(store)]);
   const spent = (source: Source) => spend.filter((api) => sourceOfLedgerApi(api.api) === source).reduce((sum, api) => sum + api.spent, 0);
   const lastComplete = runs.findLast((run) => run.outcome === 'complete');
 
@@ -109,6 +113,7 @@ export async function readLakePanel(store: ObjectStore, now = clockNow()): Promi
     sandboxRequestsThisMonth: spent('sandbox'),
     partitionsBySource,
     apiHosts: [...apiHosts].sort(),
+    itemSchemas,
   };
 }
 

@@ -6,6 +6,7 @@ import type { WarehouseGames } from './market-data.js';
 import type { Section, Table } from './sections.js';
 import { renderStatusBanner, STATUS_STYLE } from './status-banner.js';
 import type { BuildVerdict } from '../transform/built-from.js';
+import { statusLine } from '../lake/schema-drift.js';
 
 export interface PageInput {
   warehouseGames: WarehouseGames;
@@ -186,9 +187,21 @@ function renderLakePanel(lake: LakePanel, sourceHtml: string): string {
       ? `; the sandbox answered <span data-sandbox="${lake.sandboxRequestsThisMonth}">${esc(formatCount(lake.sandboxRequestsThisMonth))}</span> more, which the budget does not count`
       : ''
   }.</dd>
+<dt>Item fields</dt><dd data-fact="item-fields">${renderItemFields(lake)}</dd>
 </dl>
 ${lake.endpoints.length ? renderTable(partitions) : '<p>The lake has no partitions: run <code>gmp pipeline</code>.</p>'}
 </section>`;
+}
+
+/** How the API's item fields changed, per endpoint and listing shape: the last change and the fields still gone. */
+function renderItemFields({ itemSchemas }: LakePanel): string {
+  if (!itemSchemas.length) return 'not recorded yet: each ingest records the fields of the items it stores';
+  const changed = itemSchemas.flatMap((shape) => {
+    const line = statusLine(shape);
+    return line ? [`<li data-drift="${esc(`${shape.endpoint}/${shape.filter}`)}">${esc(line)}</li>`] : [];
+  });
+  if (!changed.length) return `unchanged since first recorded (${esc(plural(itemSchemas.length, 'listing shape'))})`;
+  return `<ul>${changed.join('')}</ul>`;
 }
 
 const STYLE = `

@@ -6,7 +6,8 @@ import { plural } from './format.js';
 /**
  * The report's first word on its data, from the verdict its warehouse's build recorded: current
  * (every catalogue read whole and caught up, every endpoint within its freshness threshold, every
- * dbt test passed), or what is missing, stale and failed, with dates. Nothing when the build
+ * dbt test passed, no item field the models read gone), or what is missing, stale, failed and
+ * gone, with dates. Nothing when the build
  * recorded no verdict: the lake warning says so. `warehouseGames` is set beside the catalogues.
  */
 export function renderStatusBanner(verdict: BuildVerdict | undefined, warehouseGames?: number): string {
@@ -29,6 +30,10 @@ export function renderStatusBanner(verdict: BuildVerdict | undefined, warehouseG
         endpoint.status === 'error' ? `past the ${endpoint.errorAfterDays} days at which the pipeline fails` : `stale after ${endpoint.warnAfterDays} days`;
       return `<li data-stale="${esc(endpoint.endpoint)}" data-newest="${esc(endpoint.newestDate ?? '')}"><strong>${esc(endpoint.endpoint)}</strong> is stale: ${esc(age)} (${esc(limit)}).</li>`;
     }),
+    ...(verdict.vanishedFields ?? []).map(
+      ({ endpoint, field, model, since }) =>
+        `<li data-vanished-field="${esc(`${endpoint}.${field}`)}">The API's ${esc(endpoint)} items no longer carry <code>${esc(field)}</code> (since ${esc(since.slice(0, 10))}), which <code>${esc(model)}</code> reads.</li>`,
+    ),
     ...(verdict.failedTests.length
       ? [
           `<li data-failed-tests="${verdict.failedTests.length}">${esc(plural(verdict.failedTests.length, 'dbt test'))} failed: ${verdict.failedTests.map((name) => `<code data-failed-test="${esc(name)}">${esc(name)}</code>`).join(', ')}.${

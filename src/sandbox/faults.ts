@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { MAX_GAMES } from './catalogue.js';
 import { livingSchema } from './living.js';
+import { itemShapeSchema } from './item-shape.js';
 
 const rate = z.number().min(0).max(1);
 
@@ -28,10 +29,11 @@ export const defaultFaults: SandboxFaults = {
   truncateRate: 0,
 };
 
-/** A run-time change: any fault or living setting, the catalogue size, and the quota (null = unlimited). */
+/** A run-time change: any fault, living or item shape setting, the catalogue size, and the quota (null = unlimited). */
 export const controlSchema = faultsSchema
   .partial()
   .extend(livingSchema.partial().shape)
+  .extend(itemShapeSchema.partial().shape)
   .extend({
     games: z.int().min(0).max(MAX_GAMES).optional(),
     quota: z.int().min(0).nullable().optional(),

@@ -31,12 +31,14 @@ import { parseGamesFilter, parseRange, type DayRange } from './game-filters.js';
 import { DEFAULT_MAX_RESULTS, pageLinks, pageWindow } from './paging.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
 import { defaultLiving, LivingCatalogue, livingSchema, type LivingSettings, type ServedGame } from './living.js';
+import { defaultItemShape, itemShapeSchema, reshapeItems, type ItemShape } from './item-shape.js';
 
 export type { SandboxFaults } from './faults.js';
 export type { SandboxStats } from './stats.js';
 export type { CatalogueChanges, LivingSettings, ServedGame } from './living.js';
+export type { ItemShape } from './item-shape.js';
 
-export interface SandboxOptions extends Partial<SandboxFaults>, Partial<LivingSettings> {
+export interface SandboxOptions extends Partial<SandboxFaults>, Partial<LivingSettings>, Partial<ItemShape> {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: a free port. */
@@ -69,13 +71,14 @@ export interface Sandbox {
    * Change faults, the catalogue size (growth appends at the end, shrink drops the tail) or the
    * quota at run time. A quota given here allows that many more requests from now; null lifts it.
    */
-  control(patch: Partial<SandboxFaults> & Partial<LivingSettings> & { games?: number; quota?: number | null }): void;
+  control(patch: Partial<SandboxFaults> & Partial<LivingSettings> & Partial<ItemShape> & { games?: number; quota?: number | null }): void;
   close(): Promise<void>;
 }
 
 const optionsSchema = faultsSchema
   .partial()
   .extend(livingSchema.partial().shape)
+  .extend(itemShapeSchema.partial().shape)
   .extend({
     host: z.string().min(1).optional(),
     port: z.int().min(0).max(65_535).optional(),
@@ -132,13 +135,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     games: settings.games ?? DEFAULT_SANDBOX_GAMES,
     faults: { ...defaultFaults, ...pickFaults(settings) } as SandboxFaults,
     living: { ...defaultLiving, ...pickLiving(settings) } as LivingSettings,
+    shape: { ...defaultItemShape, ...pickShape(settings) } as ItemShape,
     quota: settings.quota ?? null,
     quotaUsed: 0,
   };
   const pendingReplies = new Set<NodeJS.Timeout>();
 
   function applyControl(patch: SandboxControl): void {
-    const { games, quota, ...faults } = patch;
+    const { games, quota, addFields, dropFields, retypeFields, ...faults } = patch;
+    state.shape = { ...state.shape, ...pickShape({ addFields, dropFields, retypeFields }) };
     if (games !== undefined) state.games = games;
     if (quota !== undefined) {
       state.quota = quota;
@@ -149,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function controlState() {
-    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults, ...state.living };
+    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults, ...state.living, ...state.shape };
   }
 
   /** The served truth: the whole catalogue, or the games of an `updated` range (as honoured). */
@@ -187,7 +192,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const results = selection
       ? selection.slice(page.start, page.end).map(game)
       : Array.from({ length: page.end - page.start }, (_, i) => catalogue.game(page.start + i));
-    const reply = json(200, { count, ...pageLinks(url.pathname, params, page), results, ...gamesPageExtras(state.games, todayYear, filter !== undefined) });
+    const reply = json(200, {
+      count,
+      ...pageLinks(url.pathname, params, page),
+      results: reshapeItems(results, 'games', state.shape),
+      ...gamesPageExtras(state.games, todayYear, filter !== undefined),
+    });
     // The catalogue moves on between answers, as the real one does while it is read.
     living.tick(state.living, state.games);
     return reply;
@@ -198,7 +208,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize, maxResults);
     if (!page) return json(404, INVALID_PAGE);
     const results = endpoint.items(page.start, page.end, state.games);
-    const reply = json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results });
+    const reply = json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results: reshapeItems(results, endpoint.name, state.shape) });
     living.tick(state.living, state.games);
     return reply;
   }
@@ -352,6 +362,10 @@ function pickLiving(source: Partial<LivingSettings>): Partial<LivingSettings> {
     if (source[key] !== undefined) (picked as Record<string, unknown>)[key] = source[key];
   }
   return picked;
+}
+
+function pickShape(source: Partial<ItemShape>): Partial<ItemShape> {
+  return Object.fromEntries(Object.entries(source).filter(([key, value]) => key in defaultItemShape && value !== undefined));
 }
 
 function send(res: ServerResponse, reply: Reply, headOnly = false): void {

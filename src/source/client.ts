@@ -37,6 +37,8 @@ export type PageResult =
       envelope: PageLinks;
       /** The `id` of each item, in order: what reconciling a listing counts. */
       ids: number[];
+      /** The items as parsed (strings read as latin1: their keys and types hold, not their text). */
+      items?: readonly unknown[];
       /** The page as stored: the API's bytes with `key` removed from next/previous. */
       body: Uint8Array;
       /** Gives the body's buffer back for another page, once it is stored or dropped: the body is not read after. */
@@ -177,7 +179,7 @@ export class RawgClient {
   /** The page with the key taken out of its links and every secret out of its bytes: an API may echo them anywhere. */
   #storedPage(bytes: Buffer, url: URL): PageResult {
     const buffers = this.#buffers;
-    let page: { envelope: PageLinks; ids: number[]; body: Buffer };
+    let page: { envelope: PageLinks; ids: number[]; items: readonly unknown[]; body: Buffer };
     try {
       page = parsePage(bytes, url, buffers);
     } catch (error) {
@@ -188,7 +190,7 @@ export class RawgClient {
     if (page.body.buffer !== bytes.buffer) buffers.give(bytes);
     const body = this.redactor.bytes(page.body);
     if (body.buffer !== page.body.buffer) buffers.give(page.body);
-    return { status: 'page', envelope: page.envelope, ids: page.ids, body, release: () => buffers.give(body) };
+    return { status: 'page', envelope: page.envelope, ids: page.ids, items: page.items, body, release: () => buffers.give(body) };
   }
 }
 
@@ -198,16 +200,16 @@ export class RawgClient {
  * structure, and whether it is valid, are the same either way, and decoding 150 KB of UTF-8 costs
  * four times more. Only links that are not plain ASCII need the page decoded as UTF-8.
  */
-function parsePage(bytes: Buffer, url: URL, buffers: PageBuffers): { envelope: PageLinks; ids: number[]; body: Buffer } {
+function parsePage(bytes: Buffer, url: URL, buffers: PageBuffers): { envelope: PageLinks; ids: number[]; items: readonly unknown[]; body: Buffer } {
   const fast = decodeEnvelope(bytes, 'latin1', url);
   if (isAscii(fast.next) && isAscii(fast.previous)) {
     const body = withRedactedLinks(bytes, fast, buffers);
-    if (body) return { envelope: linksOf(fast), ids: itemIds(fast), body };
+    if (body) return { envelope: linksOf(fast), ids: itemIds(fast), items: fast.results, body };
   }
   const envelope = decodeEnvelope(bytes, 'utf8', url);
   // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
   const body = withRedactedLinks(bytes, envelope, buffers) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
-  return { envelope: linksOf(envelope), ids: itemIds(envelope), body };
+  return { envelope: linksOf(envelope), ids: itemIds(envelope), items: envelope.results, body };
 }
 
 /** The ids of a page's items (every RAWG list item has one); an item without one is left out. */

@@ -1,5 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { CatalogueStatus } from '../lake/catalogue-status.js';
+import type { SchemaStatus } from '../lake/schema-drift.js';
+import type { VanishedField } from './staging-fields.js';
 import type { EndpointFreshness } from './freshness.js';
 import type { LakePartitions } from '../lake/partitions.js';
 
@@ -22,6 +24,10 @@ export interface BuildVerdict {
   skippedModels: string[];
   /** How complete each catalogue in the lake is (its backfill, its backlog of days); undefined when not checked. */
   catalogue?: CatalogueStatus[];
+  /** Each endpoint's item shape as the lake holds it: its last change, the fields gone; undefined when not checked. */
+  itemSchemas?: SchemaStatus[];
+  /** Fields the staging models read that vanished from their endpoint's items: each fails the verdict. */
+  vanishedFields?: VanishedField[];
 }
 
 /**

@@ -13,7 +13,9 @@ import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
 import { lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
+import { schemaStatus } from '../lake/schema-drift.js';
 import { dbtDir } from '../paths.js';
+import { stagingFieldReads, vanishedReads } from './staging-fields.js';
 import { dbtRunSettings, type DbtRunSettings, type Target } from './settings.js';
 import { ensureVenv, type SetupProgress } from './venv.js';
 import { TransformLineage } from '../lineage/transform.js';
@@ -101,7 +103,10 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
       build: 'none',
       message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
-    const verdict = verdictNow(plan.last.verdict, lakeUrl ? await options.catalogue?.() : undefined);
+    const verdict = {
+      ...verdictNow(plan.last.verdict, lakeUrl ? await options.catalogue?.() : undefined),
+      ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}),
+    };
     recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }
@@ -124,10 +129,15 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
   const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
   // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
-  const catalogue = lakeUrl ? await options.catalogue?.() : undefined;
-  if (catalogue) verdict.catalogue = catalogue;
+  if (lakeUrl) Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(settings, lakeUrl));
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: plan.build };
+}
+
+/** Each endpoint's item shape as the lake holds it, and the fields the staging models read that are gone from it. */
+async function itemSchemasOf(settings: DbtRunSettings, lakeUrl: string): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
+  const itemSchemas = await schemaStatus(openLakeOf(settings, lakeUrl));
+  return { itemSchemas, vanishedFields: vanishedReads(itemSchemas, stagingFieldReads()) };
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../../src/lake/layout.js';
 import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
+import { SCHEMA_PREFIX } from '../../src/lake/item-schemas.js';
 
 let all: ParsedFile[];
 let aws: ParsedFile[];
@@ -450,8 +451,10 @@ describe('IAM', () => {
       '${local.plans_prefix}',
       '${local.compact_prefix}',
       '${local.origin_key}',
+      '${local.schema_prefix}',
     ]);
-    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}', '_ledger/', '${local.origin_key}']);
+    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}', '_ledger/', '${local.origin_key}', '${local.schema_prefix}']);
+    expect(locals.schema_prefix).toBe(SCHEMA_PREFIX);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
