@@ -4,7 +4,7 @@ import { partitionLabel } from '../ingest/partition.js';
 import { plural } from '../report/format.js';
 import { barLayout, fitText } from './bar-layout.js';
 import { showCursorOnExit } from './cursor.js';
-import { stderrLog } from './log.js';
+import { stderrLog } from '../log.js';
 
 export interface IngestProgressDisplay {
   event(event: IngestEvent): void;

@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
 import { defineCommand } from './define.js';
 import { interruptSignal } from './interrupt.js';
-import { notice } from './log.js';
+import { notice } from '../log.js';
 import { printPipelineEnd } from './output.js';
 import { apiFrom, lakeFrom, loadEndpoints, pythonFromEnv, warehouseFromEnv, withApi, withLake, type ApiSettings } from './options.js';
 import { runIngestCommand } from './run-output.js';

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
-import { notice } from './log.js';
+import { notice } from '../log.js';
 import { lakeFrom, withLake, withWarehouse } from './options.js';
 import { defineCommand } from './define.js';
 

@@ -2,7 +2,7 @@ import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { DEFAULT_MAX_RESULTS } from '../sandbox/paging.js';
 import { startSandbox } from '../sandbox/server.js';
 import { interruptSignal } from './interrupt.js';
-import { notice } from './log.js';
+import { notice } from '../log.js';
 import { defineCommand } from './define.js';
 
 export const sandboxCommand = defineCommand({

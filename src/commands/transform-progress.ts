@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { TransformProgress } from '../transform/index.js';
 import { barLayout, fitText } from './bar-layout.js';
 import { showCursorOnExit } from './cursor.js';
-import { stderrLog } from './log.js';
+import { stderrLog } from '../log.js';
 
 export interface TransformProgressDisplay {
   progress(progress: TransformProgress): void;

@@ -2,7 +2,7 @@ import { TARGETS, transform, type Target } from '../transform/index.js';
 import { ensureVenv } from '../transform/venv.js';
 import { defineCommand } from './define.js';
 import { InterruptedError, interruptSignal } from './interrupt.js';
-import { notice } from './log.js';
+import { notice } from '../log.js';
 import { lakeCatalogue } from '../ingest/catalogue.js';
 import { lakeFrom, loadEndpoints, pythonFromEnv, withLake, withWarehouse } from './options.js';
 import { createTransformProgress } from './transform-progress.js';

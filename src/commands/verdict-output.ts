@@ -2,7 +2,7 @@ import { NotCurrentError } from '../errors.js';
 import { catalogueGaps } from '../lake/catalogue-status.js';
 import { statusLine } from '../lake/schema-drift.js';
 import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
-import { stderrLog } from './log.js';
+import { stderrLog } from '../log.js';
 
 /** Names listed in one line before "+N more". */
 const LISTED = 5;

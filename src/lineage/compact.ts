@@ -1,7 +1,16 @@
-import type { CompactedPartition } from '../compact/compact-partition.js';
 import { compactedPartitionDataset, rawPartitionDataset } from './datasets.js';
 import { outputStatisticsFacet, type Dataset, type OutputDataset } from './event.js';
 import { lineage, LineageRun } from './emitter.js';
+
+/** What compaction tells of a partition it wrote (src/compact's CompactedPartition has these). */
+interface CompactedPart {
+  endpoint: string;
+  load: string;
+  date: string;
+  pages: number;
+  parts: ReadonlyArray<{ bytes: number }>;
+  bytesOut: number;
+}
 
 export const COMPACT_JOB = 'compact';
 
@@ -20,7 +29,7 @@ export class CompactLineage {
     return this.#run?.start() ?? Promise.resolve();
   }
 
-  compacted(p: CompactedPartition): void {
+  compacted(p: CompactedPart): void {
     const partition = { endpoint: { name: p.endpoint }, load: p.load as 'snapshot' | 'updated', date: p.date };
     this.#inputs.push(rawPartitionDataset(this.lake, partition));
     this.#outputs.push({

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { notice } from '../commands/log.js';
+import { notice } from '../log.js';
 import { Redactor } from '../source/redact.js';
 import {
   errorMessageFacet,

@@ -1,4 +1,3 @@
-import type { Partition } from '../ingest/partition.js';
 import type { RunRecord } from '../lake/run-record.js';
 import type { PartitionRef } from '../lake/layout.js';
 import type { RawgClient } from '../source/client.js';
@@ -41,7 +40,7 @@ export class IngestLineage {
   }
 
   /** The client as this partition's fetch uses it: each page it stores is counted on the way. */
-  observe(client: PageClient, partition: Partition): PageClient {
+  observe(client: PageClient, partition: PartitionRef): PageClient {
     if (!this.#run) return client;
     return {
       fetchPage: async (path, page, params) => {
