@@ -22,6 +22,10 @@ export const partitionSummarySchema = z.object({
 });
 export type PartitionSummary = z.infer<typeof partitionSummarySchema>;
 
+/** A batch of a resource fetched per item (src/lake/items.ts): `pagesFetched` counts its items. */
+export const itemsSummarySchema = partitionSummarySchema.extend({ load: z.literal('items') });
+export type ItemsSummary = z.infer<typeof itemsSummarySchema>;
+
 export const runRecordSchema = z.object({
   runId: z.string(),
   /** The API's base URL (never with a key). */
@@ -40,6 +44,8 @@ export const runRecordSchema = z.object({
   /** The month's spend by every run on this API, from the ledger, once this run had closed its account. */
   month: z.object({ month: z.string(), spent: z.int(), budget: z.int() }).optional(),
   partitions: z.array(partitionSummarySchema),
+  /** The batches of resources fetched per item this run worked on. */
+  items: z.array(itemsSummarySchema).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEndpoints } from '../config/load.js';
-import type { Endpoint } from '../config/schema.js';
+import { isPerItem, type Endpoint } from '../config/schema.js';
 import { compactPartsGlob, pagesGlob } from '../lake/layout.js';
 
 /** The dbt project, found relative to this module (src/ or dist/). */
@@ -29,7 +29,9 @@ export interface GeneratedFile {
  * external table in prod, the lake's page files in dev) and one base model per endpoint that
  * turns pages into items.
  */
-export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[] {
+export function renderDbtSources(all: readonly Endpoint[]): GeneratedFile[] {
+  // Resources fetched per item are stored as items, not pages (src/lake/items.ts): no page source yet.
+  const endpoints = all.filter((endpoint) => !isPerItem(endpoint));
   return [
     { path: `${GENERATED_DIR}/_lake__sources.yml`, content: renderSourcesYaml(endpoints) },
     { path: `${GENERATED_DIR}/_base__models.yml`, content: renderBaseModelsYaml(endpoints) },
