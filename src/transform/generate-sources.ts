@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEndpoints } from '../config/load.js';
 import { isPerItem, type Endpoint } from '../config/schema.js';
+import { itemsGlob } from '../lake/items.js';
 import { compactPartsGlob, pagesGlob } from '../lake/layout.js';
 
 /** The dbt project, found relative to this module (src/ or dist/). */
@@ -30,16 +31,48 @@ export interface GeneratedFile {
  * turns pages into items.
  */
 export function renderDbtSources(all: readonly Endpoint[]): GeneratedFile[] {
-  // Resources fetched per item are stored as items, not pages (src/lake/items.ts): no page source yet.
+  // Resources fetched per item are stored one object an item (src/lake/items.ts), not in pages.
   const endpoints = all.filter((endpoint) => !isPerItem(endpoint));
+  const perItem = all.filter(isPerItem);
   return [
-    { path: `${GENERATED_DIR}/_lake__sources.yml`, content: renderSourcesYaml(endpoints) },
-    { path: `${GENERATED_DIR}/_base__models.yml`, content: renderBaseModelsYaml(endpoints) },
+    { path: `${GENERATED_DIR}/_lake__sources.yml`, content: renderSourcesYaml(endpoints, perItem) },
+    { path: `${GENERATED_DIR}/_base__models.yml`, content: renderBaseModelsYaml(endpoints, perItem) },
     ...endpoints.map((endpoint) => ({
       path: `${GENERATED_DIR}/base_${endpoint.name}.sql`,
       content: renderBaseModel(endpoint),
     })),
+    ...perItem.map((endpoint) => ({
+      path: `${GENERATED_DIR}/base_${endpoint.name}.sql`,
+      content: renderItemsBaseModel(endpoint),
+    })),
   ];
+}
+
+/** In dev, a per-item source reads every stored item (one object each) in place: the item as `value`, `load` 'items', `date` its batch's day. */
+function devItemsLocation(endpoint: Endpoint): string {
+  return (
+    `(select content as value, 'items' as load,` +
+    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` from read_text('${itemsGlob(DEV_LAKE_ROOT, endpoint.name)}'))`
+  );
+}
+
+function renderItemsBaseModel(endpoint: Endpoint): string {
+  return (
+    SQL_HEADER +
+    [
+      `-- Items of the \`${endpoint.path}\` resource (one per item of \`${endpoint.perItemOf}\`), with the batch each`,
+      '-- came from. A build reads only the sealed batches it does not hold yet (see lake_items) and',
+      '-- replaces whole batches, so a batch read again never doubles.',
+      "{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['partition_load', 'partition_date']) }}",
+      'select',
+      '    items.load as partition_load,',
+      '    items.date as partition_date,',
+      `    {{ item_json('items.value') }} as item`,
+      `from {{ lake_items('${endpoint.name}') }} as items`,
+      '',
+    ].join('\n')
+  );
 }
 
 // The directory as a DuckDB string literal ('' for '), glob-escaped ([ * ? as classes), with
@@ -75,7 +108,25 @@ function devCompactLocation(endpoint: Endpoint): string {
   );
 }
 
-function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
+function renderSourcesYaml(endpoints: readonly Endpoint[], perItem: readonly Endpoint[]): string {
+  const itemTables = perItem.map((endpoint) =>
+    [
+      `      - name: ${endpoint.name}`,
+      `        identifier: ${endpoint.name.toUpperCase()}`,
+      `        description: >-`,
+      `          Every stored item of the \`${endpoint.path}\` resource (one request per item of \`${endpoint.perItemOf}\`), one row per item.`,
+      `        config:`,
+      `          meta:`,
+      `            external_location: ${yamlString(devItemsLocation(endpoint))}`,
+      `        columns:`,
+      `          - name: value`,
+      `            description: The item as the API sent it (secrets redacted).`,
+      `          - name: load`,
+      `            description: Always items.`,
+      `          - name: date`,
+      `            description: The day the item's batch was pinned.`,
+    ].join('\n'),
+  );
   const tables = endpoints.map((endpoint) =>
     [
       `      - name: ${endpoint.name}`,
@@ -126,6 +177,7 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       '    schema: RAW',
       '    tables:',
       ...tables,
+      ...itemTables,
       '  - name: lake_compact',
       '    description: >-',
       '      Closed partitions compacted by gmp compact (compact/{endpoint}/load=.../date=.../part-N.parquet, one',
@@ -140,7 +192,26 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
   );
 }
 
-function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
+function renderBaseModelsYaml(endpoints: readonly Endpoint[], perItem: readonly Endpoint[]): string {
+  const itemModels = perItem.map((endpoint) =>
+    [
+      `  - name: base_${endpoint.name}`,
+      `    description: >-`,
+      `      Every item of the sealed \`${endpoint.path}\` batches, one row per item and batch (not yet typed`,
+      `      or de-duplicated); each build adds only the batches sealed since.`,
+      `    columns:`,
+      `      - name: partition_load`,
+      `        description: Always items.`,
+      `        data_tests:`,
+      `          - not_null`,
+      `      - name: partition_date`,
+      `        description: The day the item's batch was pinned.`,
+      `        data_tests:`,
+      `          - not_null`,
+      `      - name: item`,
+      `        description: The item, as JSON (dev) or VARIANT (prod).`,
+    ].join('\n'),
+  );
   const models = endpoints.map((endpoint) =>
     [
       `  - name: base_${endpoint.name}`,
@@ -167,7 +238,7 @@ function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
       `        description: One element of the page's results, as JSON (dev) or VARIANT (prod); null on the one row of a page without items.`,
     ].join('\n'),
   );
-  return YAML_HEADER + ['version: 2', '', 'models:', ...models, ''].join('\n');
+  return YAML_HEADER + ['version: 2', '', 'models:', ...models, ...itemModels, ''].join('\n');
 }
 
 function renderBaseModel(endpoint: Endpoint): string {
