@@ -8,9 +8,11 @@
  * Like RAWG, it serves only the first `maxResults` results of a listing (default 10,000): deeper
  * pages are 404 "Invalid page." while `count` and `next` still tell the whole listing. Links name
  * the public host https://api.rawg.io whatever address the sandbox listens on.
- * `/games` honours `updated=A,B` and `dates=A,B[.C,D...]` (see game-filters.ts, and
- * filtered-games.ts for the order of a filtered listing); other filters and `ordering` are
- * accepted, ignored, and carried into `next`/`previous` like every other parameter.
+ * `/games` honours `updated=A,B`, `dates=A,B[.C,D...]`, `publishers=ID` and `developers=ID` (see
+ * game-filters.ts, and filtered-games.ts for the order of a filtered listing); other filters and
+ * `ordering` are accepted, ignored, and carried into `next`/`previous` like every other parameter.
+ * `/games/{id or slug}` is a game's detail with its publishers and developers (game-detail.ts,
+ * companies.ts); a game not served (unknown, deleted) is 404 "Not found.".
  * The catalogue can be alive (living.ts): games edited, deleted and added while it is served, at
  * rates per page answered; GET /__stats then says what changed, GET /__served what it serves now.
  */

@@ -5,4 +5,6 @@ select
     {{ json_int('companies.element', 'id') }} as developer_id,
     {{ json_text('companies.element', 'name') }} as developer_name
 from {{ unnest_json_array(ref('stg_game_details'), 'developers', keep=['game_id']) }} as companies
-where companies.game_id in (select game_id from {{ ref('dim_game_details') }} where companies_known)
+inner join {{ ref('dim_game_details') }} as details
+    on companies.game_id = details.game_id
+where details.companies_known

@@ -23,5 +23,5 @@ select
     details.twitch_count,
     details.youtube_count
 from {{ ref('dim_games') }} as games
-left join {{ ref('stg_game_details') }} as details on details.game_id = games.game_id
+left join {{ ref('stg_game_details') }} as details on games.game_id = details.game_id
 where not games.is_deleted

@@ -3,19 +3,31 @@
 -- year's released games that is (the coverage of the year).
 with companies as (
 
-    select 'publisher' as company_kind, game_id, publisher_id as company_id, publisher_name as company_name
+    select
+        'publisher' as company_kind,
+        game_id,
+        publisher_id as company_id,
+        publisher_name as company_name
     from {{ ref('bridge_game_publishers') }}
     union all
-    select 'developer' as company_kind, game_id, developer_id as company_id, developer_name as company_name
+    select
+        'developer' as company_kind,
+        game_id,
+        developer_id as company_id,
+        developer_name as company_name
     from {{ ref('bridge_game_developers') }}
 
 ),
 
 games as (
 
-    select games.game_id, games.release_year, games.rating, details.companies_known
+    select
+        games.game_id,
+        games.release_year,
+        games.rating,
+        details.companies_known
     from {{ ref('dim_games') }} as games
-    inner join {{ ref('dim_game_details') }} as details on details.game_id = games.game_id
+    inner join {{ ref('dim_game_details') }} as details on games.game_id = details.game_id
     where games.release_year is not null and games.release_year <= extract(year from current_date)
 
 ),
@@ -41,6 +53,6 @@ select
     max(coverage.games_released) as games_released_in_year,
     max(coverage.games_with_known_companies) as games_with_known_companies_in_year
 from companies
-inner join games on games.game_id = companies.game_id
-inner join coverage on coverage.release_year = games.release_year
+inner join games on companies.game_id = games.game_id
+inner join coverage on games.release_year = coverage.release_year
 group by companies.company_kind, companies.company_id, games.release_year
