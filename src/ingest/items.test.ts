@@ -117,7 +117,7 @@ describe('the planner of resources fetched per item (no API, no server)', () => 
     await store.putIfAbsent(itemGoneKey('game_details', TODAY, 2), '');
     await store.putIfAbsent(itemsSuccessKey('game_details', TODAY), '{}');
     const parent = await readParentItems(store, 'games');
-    expect([...parent.values()]).toEqual([game(1, 5, v1), game(2, 6, '2026-12-02T10:00:00')].sort((a, b) => a.id - b.id));
+    expect([...parent.values()].sort((a, b) => a.id - b.id)).toEqual([game(1, 5, v1), game(2, 6, '2026-12-02T10:00:00')].sort((a, b) => a.id - b.id));
     const [read] = await readBatches(store, 'game_details');
     expect(read).toMatchObject({ date: TODAY, sealed: true, stored: new Set([1]), gone: new Set([2]), manifest });
   });

@@ -96,6 +96,15 @@ export async function readParentItems(store: ObjectStore, parent: string): Promi
   return items;
 }
 
+/** A per-item endpoint's work read again from the lake: its batches and its parent's items as they are now. */
+export async function itemsWorkNow<T extends { endpoint: Endpoint; batches: ItemsBatch[]; knowledge: ItemsKnowledge }>(
+  store: ObjectStore,
+  work: T,
+): Promise<T> {
+  const [batches, parent] = await Promise.all([readBatches(store, work.endpoint.name), readParentItems(store, work.endpoint.perItemOf!)]);
+  return { ...work, batches, knowledge: knowledgeOf(parent, batches) };
+}
+
 /** Per item id: the newest version whose detail the lake holds, and whether the API said it is gone. */
 export function storedVersions(batches: ItemsBatch[]): { stored: Map<number, string>; gone: Set<number> } {
   const stored = new Map<number, string>();

@@ -44,6 +44,8 @@ export interface ItemsUnit {
   coverage: Coverage;
   /** What the next 10 points of `added`-weighted coverage cost, in requests. */
   nextTenPoints: { requests: number; points: number };
+  /** The requests a new batch may take (its share, or what a named run may spend). */
+  allowance: number;
 }
 
 export interface PlannedUnit {
@@ -148,7 +150,7 @@ export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWor
  */
 export function itemsUnitOf(work: ItemsWork, allowance: number, maxPages?: number): ItemsUnit {
   const { endpoint, knowledge } = work;
-  const base = { endpoint: endpoint.name, coverage: knowledge.coverage, nextTenPoints: costOfNextPoints(knowledge, 10), chosen: [] as ParentItem[] };
+  const base = { endpoint: endpoint.name, coverage: knowledge.coverage, nextTenPoints: costOfNextPoints(knowledge, 10), chosen: [] as ParentItem[], allowance };
   const open = work.batches.find((batch) => batch.manifest && !batch.sealed);
   if (open) {
     const missing = open.manifest!.items.filter((item) => !open.stored.has(item.id) && !open.gone.has(item.id)).length;

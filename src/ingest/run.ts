@@ -9,8 +9,8 @@ import { fetchPartition, type PageAllowance, type PartitionProgress } from './fe
 import { UnitLeases } from './lease.js';
 import { apiIdentity, budgetOf, Ledger, monthOf, type Budget } from './ledger.js';
 import { partitionLabel, type Partition } from './partition.js';
-import { planWork, type ItemsWork, type WorkPlan } from './planner.js';
-import { fetchItems } from './items.js';
+import { itemsUnitOf, planWork, type ItemsWork, type WorkPlan } from './planner.js';
+import { fetchItems, itemsWorkNow } from './items.js';
 import { ITEMS_LOAD } from '../lake/items.js';
 import { knownApiRequests, type ListingState } from './plan.js';
 import { bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
@@ -232,7 +232,16 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     onEvent?.({ type: 'partition-end', partition, summary });
   }
 
-  const itemUnits = plan.items.filter((unit) => unit.apiRequestsExpected > 0);
+  // Listings that fetched pages changed what the items' choice reads (popularity, versions): it
+  // is made again from the lake as it is now, with what the month has left, before its batch is pinned.
+  const listingsFetched = summaries.some((summary) => summary.pagesFetched > 0);
+  const itemsPlan =
+    listingsFetched && options.items?.length && !budgetSpent && !options.signal?.aborted
+      ? await Promise.all(
+          plan.items.map(async (unit, index) => itemsUnitOf(await itemsWorkNow(store, options.items![index]!), unit.allowance, allowance.remaining)),
+        )
+      : plan.items;
+  const itemUnits = itemsPlan.filter((unit) => unit.apiRequestsExpected > 0);
   for (const unit of itemUnits) {
     if (budgetSpent || options.signal?.aborted) break;
     const endpoint = options.items!.find((item) => item.endpoint.name === unit.endpoint)!.endpoint;

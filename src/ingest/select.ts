@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { findEndpoint } from '../config/load.js';
 import { isPerItem, type Endpoint, type EndpointsFile } from '../config/schema.js';
-import { knowledgeOf, readBatches, readParentItems } from './items.js';
+import { itemsWorkNow, knowledgeOf } from './items.js';
 import type { ItemsWork } from './planner.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
@@ -138,10 +138,9 @@ export async function selectItemsWork(file: EndpointsFile, selection: Selection,
   const named = selection.endpoints === 'all' ? [] : selection.endpoints;
   const chosen = file.endpoints.filter((e) => isPerItem(e) && (named.includes(e.name) || (selection.endpoints === 'all' && selection.mode === 'daily')));
   return Promise.all(
-    chosen.map(async (endpoint) => {
-      const [batches, parent] = await Promise.all([readBatches(store, endpoint.name), readParentItems(store, endpoint.perItemOf!)]);
-      return { endpoint, date: todayUtc(now), batches, knowledge: knowledgeOf(parent, batches), explicit: named.includes(endpoint.name) };
-    }),
+    chosen.map((endpoint) =>
+      itemsWorkNow(store, { endpoint, date: todayUtc(now), batches: [], knowledge: knowledgeOf(new Map(), []), explicit: named.includes(endpoint.name) }),
+    ),
   );
 }
 
