@@ -253,15 +253,16 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       expect(parseNumber(row[1]!), `complete partitions of ${row[0]}`).toBe(dates.length);
     }
     expect(partitions.rows.find((row) => row[0] === 'games')!.slice(1, 5)).toEqual(['2', '0', '2', '0']);
-    const runs = readdirSync(join(lakeDir, '_runs')).map(
-      (name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string },
-    );
+    const runs = readdirSync(join(lakeDir, '_runs'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string });
     const requests = runs.reduce((sum, run) => sum + run.apiRequests, 0);
     expect(requests).toBeGreaterThan(0);
     expect(html).toContain(
       `<span data-spent="0">0</span> of the <span data-budget="20000">20,000</span> budget spent (0.0%); the sandbox answered <span data-sandbox="${requests}">`,
     );
-    expect(html).toContain(`<code>${runs[0]!.runId}</code>`);
+    // The last run: the details' run, after the snapshots'.
+    expect(html).toContain(`<code>${runs.at(-1)!.runId}</code>`);
     expect(html).toMatch(/<strong>Data:<\/strong> the sandbox API: synthetic games, not the real market \(1 partition without a run record\)/);
   });
 
