@@ -36,3 +36,10 @@ bench-reconcile: setup ## benchmark a backfill against a lower hidden cap, and a
 .PHONY: bench-docs
 bench-docs: node_modules/.installed ## rewrite the benchmark figures in docs/benchmarks.md from bench/results
 	npx tsx bench/docs-table.ts
+
+# make bench-companies: what a game's companies cost per 1 % of the added-weighted market, on the
+# sandbox's 900,000 games: the planner's batches of details, the naive details in added order, and
+# per-company listings (scored on games linked, all they prove). Shrink it with BENCH_GAMES=100000.
+.PHONY: bench-companies
+bench-companies: setup ## benchmark the cost of a game's companies per point of popularity-weighted coverage
+	npx tsx bench/companies.ts $(if $(BENCH_GAMES),--games $(BENCH_GAMES))

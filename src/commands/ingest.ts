@@ -1,6 +1,6 @@
 import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
 import { runIngestCommand } from './run-output.js';
-import { positiveInteger, withSelection, workFrom } from './selection.js';
+import { itemsWorkFrom, positiveInteger, withSelection, workFrom } from './selection.js';
 import { defineCommand } from './define.js';
 
 export const ingestCommand = defineCommand({
@@ -18,8 +18,9 @@ export const ingestCommand = defineCommand({
     const store = lakeFrom(args);
     const api = apiFrom(file, args);
     const work = await workFrom(file, args, store);
+    const items = await itemsWorkFrom(file, args, store);
     await runIngestCommand(
-      { work, store, api, source: file.source, maxPages, requestsPerSecond: args.requestsPerSecond, ignoreBudget: args.ignoreBudget },
+      { work, items, store, api, source: file.source, maxPages, requestsPerSecond: args.requestsPerSecond, ignoreBudget: args.ignoreBudget },
       args.json,
     );
   },

@@ -1,7 +1,7 @@
 import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { lakeCatalogue } from '../ingest/catalogue.js';
-import { selectWork } from '../ingest/select.js';
+import { selectItemsWork, selectWork } from '../ingest/select.js';
 import { asPipelineRun } from '../lineage/pipeline.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
@@ -65,8 +65,10 @@ const eachStep = defineCommand({
             ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
             ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
           ];
+          // Games' details (their companies) get their daily share, chosen by popularity from the lake's games.
+          const items = await selectItemsWork(file, { endpoints: 'all', mode: 'daily' }, store);
           notice(`Lake: ${store.location}`, { lake: store.location });
-          await runIngestCommand({ work, store, api, source: file.source, maxPages }, args.json);
+          await runIngestCommand({ work, items, store, api, source: file.source, maxPages }, args.json);
         } finally {
           await sandbox?.close();
         }

@@ -1,11 +1,11 @@
 import { ConfigError } from '../errors.js';
 import { describeBacklog } from '../lake/catalogue-status.js';
 import { planRun } from '../ingest/run.js';
-import type { WorkPlan } from '../ingest/planner.js';
+import type { ItemsUnit, WorkPlan } from '../ingest/planner.js';
 import { planKey, shardsKey } from '../lake/layout.js';
 import { defineCommand } from './define.js';
 import { lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
-import { positiveInteger, withSelection, workFrom } from './selection.js';
+import { itemsWorkFrom, positiveInteger, withSelection, workFrom } from './selection.js';
 
 export const planCommand = defineCommand({
   command: 'plan',
@@ -22,7 +22,8 @@ export const planCommand = defineCommand({
     const file = loadEndpoints();
     const store = lakeFrom(args);
     const work = await workFrom(file, args, store);
-    const plan = await planRun(work, { store, baseUrl: args.baseUrl || file.source.baseUrl, source: file.source, maxPages, shards });
+    const items = await itemsWorkFrom(file, args, store);
+    const plan = await planRun(work, { store, baseUrl: args.baseUrl || file.source.baseUrl, source: file.source, maxPages, shards, items });
     if (args.save !== undefined) {
       const name = planName(args.save);
       await store.putIfAbsent(planKey(name), JSON.stringify(plan));
@@ -49,12 +50,27 @@ function describePlan(plan: WorkPlan, daily: boolean): string {
         : `${unit.apiRequestsKnown}`;
     return `${unit.id}: ${unit.state}, ${pages}; needs ${cost} API requests${unit.backfill ? ' (backfill: a share of the budget per daily run)' : ''}`;
   });
+  for (const unit of plan.items) lines.push(describeItemsUnit(unit));
   const { budget } = plan;
   // A daily run's open `updated` days are what the lake is behind by.
   if (daily) for (const { endpoint, days } of plan.backlog) lines.push(`${endpoint}: ${describeBacklog(days)}`);
   lines.push(
-    `about ${plan.apiRequestsExpected} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
+    `about ${plan.apiRequestsExpected + plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0)} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
   );
   if (plan.apiRequestsExpected > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** "game_details/items/2026-12-07: new, 300 items; companies known for 12.0 % of games, 61.3 % of the added-weighted market; 840 requests for the next 10 points". */
+export function describeItemsUnit(unit: ItemsUnit): string {
+  const { coverage, nextTenPoints } = unit;
+  const percent = (part: number, whole: number) => `${whole === 0 ? '0.0' : ((100 * part) / whole).toFixed(1)} %`;
+  const work = unit.state === 'complete' ? 'nothing to fetch now' : `${unit.state}, needs ${unit.apiRequestsExpected} API requests`;
+  const next =
+    nextTenPoints.requests === 0
+      ? 'nothing left to fetch'
+      : nextTenPoints.points >= 9.995
+        ? `${nextTenPoints.requests} requests for the next 10 points`
+        : `${nextTenPoints.requests} requests for the last ${nextTenPoints.points.toFixed(1)} points`;
+  return `${unit.id}: ${work}; companies known for ${percent(coverage.known, coverage.items)} of games (${coverage.known} of ${coverage.items}), ${percent(coverage.knownWeight, coverage.weight)} of the added-weighted market; ${next}`;
 }

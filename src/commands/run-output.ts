@@ -1,5 +1,5 @@
 import { runIngest, type IngestOptions } from '../ingest/run.js';
-import type { PartitionSummary, RunRecord } from '../lake/run-record.js';
+import type { ItemsSummary, PartitionSummary, RunRecord } from '../lake/run-record.js';
 import { partitionId } from '../lake/layout.js';
 import { changeLine } from '../lake/schema-drift.js';
 import { createIngestProgress } from './ingest-progress.js';
@@ -21,7 +21,7 @@ export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | '
 }
 
 /** Totals over the partitions of a run, in the shape of one partition's summary. */
-function totals(partitions: PartitionSummary[], durationMs: number) {
+function totals(partitions: (PartitionSummary | ItemsSummary)[], durationMs: number) {
   const sum = (field: 'apiRequests' | 'pagesFetched' | 'pagesSkipped' | 'storeRequests' | 'retries') => partitions.reduce((n, p) => n + p[field], 0);
   return {
     totals: true,
@@ -42,18 +42,20 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function printRun(record: RunRecord, json: boolean): void {
   const durationMs = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
   const lines: string[] = [];
+  // A batch of items (a game's detail per item) reads like a partition: its items count as pages.
+  const partitions = [...record.partitions, ...(record.items ?? [])];
   if (json) {
-    for (const summary of record.partitions) lines.push(JSON.stringify(summary));
+    for (const summary of partitions) lines.push(JSON.stringify(summary));
     const drift = record.schemaDrift ? { schemaDrift: record.schemaDrift } : {};
-    if (record.partitions.length !== 1 || record.schemaDrift) lines.push(JSON.stringify({ ...totals(record.partitions, durationMs), ...drift }));
+    if (partitions.length !== 1 || record.schemaDrift) lines.push(JSON.stringify({ ...totals(partitions, durationMs), ...drift }));
   } else {
-    for (const s of record.partitions) {
+    for (const s of partitions) {
       const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
       lines.push(
         `${partitionId(s.endpoint, s.load, s.date)}: ${state}; ${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
       );
     }
-    const t = totals(record.partitions, durationMs);
+    const t = totals(partitions, durationMs);
     lines.push(
       `run ${record.runId}: ${plural(t.apiRequests, 'API request')}, ${plural(t.retries, 'retry').replace('retrys', 'retries')}, ${plural(t.storeRequests, 'store request')} in ${(durationMs / 1000).toFixed(1)} s${t.complete ? '' : '; run again to finish what is open'}`,
     );

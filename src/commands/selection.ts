@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import type { EndpointsFile } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
-import { MODES, parseMode, selectUnits, selectWork, type Work } from '../ingest/select.js';
+import type { ItemsWork } from '../ingest/planner.js';
+import { MODES, parseMode, selectItemsWork, selectUnits, selectWork, type Work } from '../ingest/select.js';
 
 export interface SelectionArgs {
   all?: boolean;
@@ -42,6 +43,12 @@ export function withSelection<T>(yargs: Argv<T>) {
 export function workFrom(file: EndpointsFile, args: SelectionArgs, store: ObjectStore): Promise<Work[]> {
   if (args.unit?.length) return selectUnits(file, args.unit, store);
   return selectWork(file, { endpoints: args.all ? 'all' : args.endpoint!, mode: parseMode(args.mode), date: args.date, from: args.from, to: args.to }, store);
+}
+
+/** The per-item work the flags select (none for --unit: a shard names its per-item endpoint instead). */
+export function itemsWorkFrom(file: EndpointsFile, args: SelectionArgs, store: ObjectStore): Promise<ItemsWork[]> {
+  if (args.unit?.length) return Promise.resolve([]);
+  return selectItemsWork(file, { endpoints: args.all ? 'all' : args.endpoint!, mode: parseMode(args.mode) }, store);
 }
 
 /** `--max-pages` and other counts: a positive whole number, or a usage error. */

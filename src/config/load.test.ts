@@ -21,7 +21,18 @@ function loadVariant(edit: (config: typeof committed) => void): () => unknown {
 describe('config/endpoints.json', () => {
   it('loads, with the endpoints the pipeline ingests', () => {
     const file = loadEndpoints();
-    expect(file.endpoints.map((e) => e.name)).toEqual(['games', 'genres', 'platforms', 'parent_platforms', 'stores', 'publishers', 'developers', 'tags']);
+    expect(file.endpoints.map((e) => e.name)).toEqual([
+      'games',
+      'genres',
+      'platforms',
+      'parent_platforms',
+      'stores',
+      'publishers',
+      'developers',
+      'tags',
+      'game_details',
+    ]);
+    expect(findEndpoint(file, 'game_details')).toMatchObject({ path: 'games/{id}', perItemOf: 'games' });
     expect(findEndpoint(file, 'parent_platforms').path).toBe('platforms/lists/parents');
     expect(findEndpoint(file, 'games').updatedFilter).toBe('updated');
     expect(file.source.pageSize).toBe(40);
@@ -51,6 +62,10 @@ describe('config/endpoints.json', () => {
     ['endpoints.0.updatedFilter', (c: typeof committed) => (c.endpoints[0].updatedFilter = 'added')],
     ['endpoints.1.name', (c: typeof committed) => (c.endpoints[1].name = 'games')],
     ['endpoints', (c: typeof committed) => (c.endpoints = [])],
+    ['endpoints.8.perItemOf', (c: typeof committed) => (c.endpoints[8].perItemOf = 'genres')],
+    ['endpoints.8.perItemOf', (c: typeof committed) => (c.endpoints[8].perItemOf = 'nothing')],
+    ['endpoints.8.path', (c: typeof committed) => (c.endpoints[8].path = 'games')],
+    ['endpoints.1.path', (c: typeof committed) => (c.endpoints[1].path = 'genres/{id}')],
   ])('names the field %s when it is invalid', (field, edit) => {
     const load = loadVariant(edit);
     expect(load).toThrow(ConfigError);

@@ -16,8 +16,13 @@ export const endpointSchema = z
     name: endpointName.describe('Used in object keys, dbt models, tables and state names.'),
     path: z
       .string()
-      .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, 'must be an API path such as "games" or "platforms/lists/parents"')
-      .describe('The API path after the base URL, without slashes at either end.'),
+      .regex(/^[a-z0-9-]+(\/([a-z0-9-]+|\{id\}))*$/, 'must be an API path such as "games", "platforms/lists/parents" or "games/{id}"')
+      .describe('The API path after the base URL, without slashes at either end; `{id}` stands for the item of `perItemOf`.'),
+    perItemOf: endpointName
+      .optional()
+      .describe(
+        "The endpoint whose items this resource is fetched for, one request per item (`games/{id}`: a game's detail). The planner chooses which items, by popularity, within a share of the month's budget.",
+      ),
     updatedFilter: z
       .literal('updated')
       .optional()
@@ -79,11 +84,35 @@ export const endpointsFileSchema = z
           }
           seen.add(endpoint.name);
         });
+        endpoints.forEach((endpoint, index) => {
+          const perItem = endpoint.perItemOf !== undefined;
+          if (perItem !== endpoint.path.includes('{id}')) {
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], message: 'a path has `{id}` exactly when the endpoint is `perItemOf` another' });
+          }
+          if (!perItem) return;
+          const parent = endpoints.find((other) => other.name === endpoint.perItemOf);
+          if (!parent || parent.perItemOf !== undefined || parent.updatedFilter === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'perItemOf'],
+              message: 'must name a listing endpoint with an `updated` filter (its items and their versions)',
+            });
+          }
+          if (endpoint.updatedFilter !== undefined || endpoint.refreshDays !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index],
+              message: 'a resource fetched per item has no `updatedFilter` or `refreshDays`: its items are refreshed when they change',
+            });
+          }
+        });
       }),
   })
   .describe('The endpoints the pipeline ingests: the single source of truth for every layer.');
 
 export type Endpoint = z.infer<typeof endpointSchema>;
+/** An endpoint fetched per item of another (`games/{id}`), not listed page by page. */
+export const isPerItem = (endpoint: Endpoint): boolean => endpoint.perItemOf !== undefined;
 export type Freshness = z.infer<typeof freshnessSchema>;
 export type SourceSettings = z.infer<typeof sourceSchema>;
 export type EndpointsFile = z.infer<typeof endpointsFileSchema>;

@@ -10,6 +10,45 @@ import { pagesFor } from '../lake/markers.js';
 import { listingPrefix, unitId, windowId } from '../lake/layout.js';
 import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
 import type { Work } from './select.js';
+import { itemsUnitId } from '../lake/items.js';
+import type { ItemsBatch } from '../lake/items.js';
+import { costOfNextPoints, type Coverage, type ItemsKnowledge, type ParentItem } from './items.js';
+import type { Endpoint } from '../config/schema.js';
+
+/**
+ * The share of what a day may spend, once the daily days are paid for, that goes to resources
+ * fetched per item (a game's detail): a quarter, so the catalogue's backfill, which every mart
+ * needs, keeps most of it, while the details of the few thousand games that make most of the
+ * market (by `added`) still arrive within the first weeks.
+ */
+export const ITEMS_SHARE = 0.25;
+
+/** A per-item endpoint as the lake holds it now: its batches and what is known and left. */
+export interface ItemsWork {
+  endpoint: Endpoint;
+  /** The day a new batch is pinned to (today). */
+  date: string;
+  batches: ItemsBatch[];
+  knowledge: ItemsKnowledge;
+  /** Named on the command line: it may spend what the budget and --max-pages allow; otherwise (daily) its share. */
+  explicit: boolean;
+}
+
+export interface ItemsUnit {
+  id: string;
+  endpoint: string;
+  date: string;
+  /** new: a batch to pin; resume: a pinned batch not yet sealed; complete: nothing to fetch now. */
+  state: 'new' | 'resume' | 'complete';
+  /** The items a new batch pins, most added first (ids and versions); empty otherwise. */
+  chosen: ParentItem[];
+  apiRequestsExpected: number;
+  coverage: Coverage;
+  /** What the next 10 points of `added`-weighted coverage cost, in requests. */
+  nextTenPoints: { requests: number; points: number };
+  /** The requests a new batch may take (its share, or what a named run may spend). */
+  allowance: number;
+}
 
 export interface PlannedUnit {
   id: string;
@@ -50,6 +89,8 @@ export interface WorkPlan {
   /** Per endpoint, the `updated` days the plan still has to fetch, oldest first: a daily run's backlog. */
   backlog: { endpoint: string; days: string[] }[];
   shards: Shard[];
+  /** The resources fetched per item (a game's detail): their batch, coverage and next step. */
+  items: ItemsUnit[];
 }
 
 export interface PlanOptions {
@@ -64,7 +105,7 @@ export interface PlanOptions {
   now?: Date;
 }
 
-export function planWork(work: Work[], options: PlanOptions): WorkPlan {
+export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWork[] = []): WorkPlan {
   const units = work.flatMap((item) => unitsOf(item, options.pageSize));
   const open = units.filter((unit) => unit.state === 'new' || unit.state === 'resume');
   const apiRequestsExpected = open.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
@@ -76,7 +117,15 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
   const aDay = work.filter((item) => !item.backfill).reduce((sum, item) => sum + dailyCost(item, options.pageSize), 0);
   const days = daysLeftInMonth(options.now);
   const backfillShare = Math.floor(Math.max(0, budget.left - todayNeeds - aDay * (days - 1)) / days);
-  const backfillPages = open.some((unit) => unit.backfill) ? Math.min(backfillShare, options.maxPages ?? Infinity) : 0;
+  const items = itemsWork.map((item) =>
+    itemsUnitOf(item, item.explicit ? Math.max(0, budget.left - apiRequestsExpected) : Math.floor(backfillShare * ITEMS_SHARE), options.maxPages),
+  );
+  const backfillPages = open.some((unit) => unit.backfill)
+    ? Math.min(
+        backfillShare - items.filter((_, index) => !itemsWork[index]!.explicit).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0),
+        options.maxPages ?? Infinity,
+      )
+    : 0;
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
   const monthsNeeded =
     apiRequestsExpected === 0 ? 0 : apiRequestsExpected <= budget.left ? 1 : 1 + Math.ceil((apiRequestsExpected - budget.left) / budget.monthly);
@@ -91,7 +140,37 @@ export function planWork(work: Work[], options: PlanOptions): WorkPlan {
     runsNeeded,
     monthsNeeded,
     backlog: backlogOf(open),
-    shards: shardsOf(open, { ...options, backfillPages }),
+    shards: [...shardsOf(open, { ...options, backfillPages }), ...items.filter((unit) => unit.apiRequestsExpected > 0).map(itemsShard)],
+    items,
+  };
+}
+
+/**
+ * A per-item endpoint's unit: a pinned batch not yet sealed is resumed (exactly its missing
+ * items); otherwise, unless today's batch is sealed, a new batch pins the items that add most to
+ * the `added`-weighted coverage, as many as `allowance` and --max-pages allow.
+ */
+export function itemsUnitOf(work: ItemsWork, allowance: number, maxPages?: number): ItemsUnit {
+  const { endpoint, knowledge } = work;
+  const base = { endpoint: endpoint.name, coverage: knowledge.coverage, nextTenPoints: costOfNextPoints(knowledge, 10), chosen: [] as ParentItem[], allowance };
+  const open = work.batches.find((batch) => batch.manifest && !batch.sealed);
+  if (open) {
+    const missing = open.manifest!.items.filter((item) => !open.stored.has(item.id) && !open.gone.has(item.id)).length;
+    return { ...base, id: itemsUnitId(endpoint.name, open.date), date: open.date, state: 'resume', apiRequestsExpected: missing };
+  }
+  const id = itemsUnitId(endpoint.name, work.date);
+  const sealedToday = work.batches.some((batch) => batch.date === work.date && batch.sealed);
+  const size = sealedToday ? 0 : Math.max(0, Math.min(allowance, maxPages ?? Infinity, knowledge.candidates.length));
+  if (size === 0) return { ...base, id, date: work.date, state: 'complete', apiRequestsExpected: 0 };
+  return { ...base, id, date: work.date, state: 'new', chosen: knowledge.candidates.slice(0, size), apiRequestsExpected: size };
+}
+
+/** A runner runs a per-item batch by naming its endpoint: the run plans it again, the same way. */
+function itemsShard(unit: ItemsUnit): Shard {
+  return {
+    units: [unit.id],
+    maxPages: unit.apiRequestsExpected,
+    args: ['ingest', '--endpoint', unit.endpoint, '--max-pages', String(unit.apiRequestsExpected), '--json'],
   };
 }
 

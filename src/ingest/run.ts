@@ -10,10 +10,12 @@ import { UnitLeases } from './lease.js';
 import { budgetOf, Ledger, type Budget } from './ledger.js';
 import { monthOf } from '../lake/spend.js';
 import { partitionLabel, type Partition } from './partition.js';
-import { planWork, type WorkPlan } from './planner.js';
+import { itemsUnitOf, planWork, type ItemsWork, type WorkPlan } from './planner.js';
+import { fetchItems, itemsWorkNow } from './items.js';
+import { ITEMS_LOAD } from '../lake/items.js';
 import { knownApiRequests, type ListingState } from './plan.js';
 import { apiOrigin, bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
-import { newRunId, runsSince, writeRunRecord, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
+import { newRunId, runsSince, writeRunRecord, type ItemsSummary, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
 import type { Work } from './select.js';
 import { IngestLineage } from '../lineage/ingest.js';
 import { recordItemSchemas } from '../lake/schema-drift.js';
@@ -32,6 +34,8 @@ export interface ApiSettings {
 
 export interface IngestOptions {
   work: Work[];
+  /** Resources fetched per item (selectItemsWork), after the listings. */
+  items?: ItemsWork[];
   store: ObjectStore;
   api: ApiSettings;
   source: SourceSettings;
@@ -73,19 +77,23 @@ export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSet
 /** The plan of the selected work against the month's budget: what `gmp plan --json` prints. */
 export async function planRun(
   work: Work[],
-  options: { store: ObjectStore; baseUrl: string; source: SourceSettings; maxPages?: number; shards?: number; now?: Date },
+  options: { store: ObjectStore; baseUrl: string; source: SourceSettings; maxPages?: number; shards?: number; now?: Date; items?: ItemsWork[] },
 ): Promise<WorkPlan> {
   await checkLakeFor(options.store, options.baseUrl);
   const budget = await budgetFor(options.store, options.baseUrl, options.source, options.now);
-  return planWork(work, {
-    api: apiLabel(options.baseUrl),
-    budget,
-    pageSize: options.source.pageSize,
-    maxPages: options.maxPages,
-    shards: options.shards,
-    requestsPerSecond: options.source.requestsPerSecond,
-    now: options.now,
-  });
+  return planWork(
+    work,
+    {
+      api: apiLabel(options.baseUrl),
+      budget,
+      pageSize: options.source.pageSize,
+      maxPages: options.maxPages,
+      shards: options.shards,
+      requestsPerSecond: options.source.requestsPerSecond,
+      now: options.now,
+    },
+    options.items,
+  );
 }
 
 /**
@@ -103,7 +111,13 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const lake = await checkLakeFor(store, options.api.baseUrl);
 
   const budget = await budgetFor(store, options.api.baseUrl, source, startedAt);
-  const known = work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0);
+  // A daily run gives an open backfill, and the per-item resources, the shares the planner computed for them.
+  const plan = planWork(
+    work,
+    { api, budget, pageSize: source.pageSize, maxPages: options.maxPages, requestsPerSecond: source.requestsPerSecond, now: startedAt },
+    options.items,
+  );
+  const known = work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0) + plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   if (!options.ignoreBudget && known > 0 && budget.left === 0) {
     throw new BudgetExceededError(
       `this run needs at least ${known} API requests but the month's ${budget.monthly} are spent (from _ledger/): wait for next month, raise monthlyRequestBudget, or pass --ignore-budget`,
@@ -124,21 +138,13 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     beforeAttempt: () => ledger.reserve(),
   });
   const allowance: PageAllowance = { remaining: options.maxPages ?? Infinity };
-  // A daily run gives an open backfill the share of the budget the planner computed for it.
-  const plan = planWork(work, {
-    api,
-    budget,
-    pageSize: source.pageSize,
-    maxPages: options.maxPages,
-    requestsPerSecond: source.requestsPerSecond,
-    now: startedAt,
-  });
   const backfillAllowance: PageAllowance = { remaining: plan.backfillPages };
   onEvent?.({ type: 'run-start', runId, partitions: work.length, apiRequestsKnown: known, budgetLeft: budget.left });
   await lineage.start();
 
   const summaries: PartitionSummary[] = [];
   const census = new ItemCensus();
+  const itemSummaries: ItemsSummary[] = [];
   const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
   const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
@@ -154,6 +160,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     charged: ledger.charged(),
     ...(month ? { month } : {}),
     partitions: summaries,
+    ...(itemSummaries.length ? { items: itemSummaries } : {}),
   });
   const finish = async (outcome: RunRecord['outcome'], error?: string): Promise<RunRecord> => {
     await ledger.close();
@@ -233,11 +240,61 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     onEvent?.({ type: 'partition-end', partition, summary });
   }
 
+  // Listings that fetched pages changed what the items' choice reads (popularity, versions): it
+  // is made again from the lake as it is now, with what the month has left, before its batch is pinned.
+  const listingsFetched = summaries.some((summary) => summary.pagesFetched > 0);
+  const itemsPlan =
+    listingsFetched && options.items?.length && !budgetSpent && !options.signal?.aborted
+      ? await Promise.all(
+          plan.items.map(async (unit, index) => itemsUnitOf(await itemsWorkNow(store, options.items![index]!), unit.allowance, allowance.remaining)),
+        )
+      : plan.items;
+  const itemUnits = itemsPlan.filter((unit) => unit.apiRequestsExpected > 0);
+  for (const unit of itemUnits) {
+    if (budgetSpent || options.signal?.aborted) break;
+    const endpoint = options.items!.find((item) => item.endpoint.name === unit.endpoint)!.endpoint;
+    const started = performance.now();
+    const before = { requests: client.requests, retries: client.retries };
+    const summarize = (complete: boolean, fetched: number, note?: string): ItemsSummary => ({
+      endpoint: unit.endpoint,
+      load: ITEMS_LOAD,
+      date: unit.date,
+      apiRequests: client.requests - before.requests,
+      pagesFetched: fetched,
+      pagesSkipped: 0,
+      storeRequests: 0,
+      retries: client.retries - before.retries,
+      complete,
+      ...(note ? { note } : {}),
+      durationMs: Math.round(performance.now() - started),
+    });
+    try {
+      const outcome = await fetchItems(store, endpoint, unit.date, unit.state === 'new' ? unit.chosen : undefined, {
+        client,
+        concurrency: source.concurrency,
+        runId,
+        signal: options.signal,
+        allowance: { remaining: Math.min(unit.apiRequestsExpected, allowance.remaining) },
+      });
+      allowance.remaining -= outcome.fetched;
+      itemSummaries.push(summarize(outcome.complete, outcome.fetched));
+    } catch (error) {
+      if (!(error instanceof BudgetExceededError)) {
+        const message = error instanceof Error ? error.message : String(error);
+        await finish('failed', `${unit.id}: ${message}`).catch(() => undefined);
+        throw error;
+      }
+      budgetSpent = error.message;
+      itemSummaries.push(summarize(false, client.requests - before.requests, error.message));
+    }
+  }
+
   if (options.signal?.aborted) {
     await finish('interrupted', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
     throw options.signal.reason;
   }
-  return finish(summaries.length === work.length && summaries.every((s) => s.complete) ? 'complete' : 'incomplete');
+  const allDone = summaries.length === work.length && itemSummaries.length === itemUnits.length && [...summaries, ...itemSummaries].every((s) => s.complete);
+  return finish(allDone ? 'complete' : 'incomplete');
 }
 
 function leasedNote(holders: string[]): string {

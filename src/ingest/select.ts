@@ -1,7 +1,9 @@
 import pLimit from 'p-limit';
 import { refreshDaysOf } from '../config/freshness.js';
 import { findEndpoint } from '../config/load.js';
-import type { Endpoint, EndpointsFile } from '../config/schema.js';
+import { isPerItem, type Endpoint, type EndpointsFile } from '../config/schema.js';
+import { itemsWorkNow, knowledgeOf } from './items.js';
+import type { ItemsWork } from './planner.js';
 import { ConfigError } from '../errors.js';
 import type { ObjectStore } from '../lake/store.js';
 import { backlogDays } from './backlog.js';
@@ -74,7 +76,8 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
   const limit = pLimit(8);
   const plan = (partition: Partition) => limit(() => planPartition(store, partition));
   const work: Promise<Work[]>[] = [];
-  for (const endpoint of endpoints) {
+  // Resources fetched per item are planned by selectItemsWork.
+  for (const endpoint of endpoints.filter((e) => !isPerItem(e))) {
     const updated = mode !== 'snapshot' && endpoint.updatedFilter !== undefined;
     if (mode === 'updated' && !updated) {
       if (all) continue;
@@ -122,8 +125,24 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     }
   }
   const selected = (await Promise.all(work)).flat();
-  if (!selected.length && mode === 'updated') throw new ConfigError('no endpoint of config/endpoints.json has an `updated` filter: use --mode snapshot');
+  if (!selected.length && mode === 'updated' && !endpoints.some(isPerItem))
+    throw new ConfigError('no endpoint of config/endpoints.json has an `updated` filter: use --mode snapshot');
   return selected;
+}
+
+/**
+ * The per-item endpoints a run covers, read from the lake (their batches, and the parent's items
+ * for their popularity and versions): every one in daily mode (each gets its share of the day),
+ * and those named with --endpoint in any mode (they may spend what the budget allows).
+ */
+export async function selectItemsWork(file: EndpointsFile, selection: Selection, store: ObjectStore, now = new Date()): Promise<ItemsWork[]> {
+  const named = selection.endpoints === 'all' ? [] : selection.endpoints;
+  const chosen = file.endpoints.filter((e) => isPerItem(e) && (named.includes(e.name) || (selection.endpoints === 'all' && selection.mode === 'daily')));
+  return Promise.all(
+    chosen.map((endpoint) =>
+      itemsWorkNow(store, { endpoint, date: todayUtc(now), batches: [], knowledge: knowledgeOf(new Map(), []), explicit: named.includes(endpoint.name) }),
+    ),
+  );
 }
 
 /** The units named by `gmp ingest --unit`, planned against the lake. */

@@ -24,6 +24,10 @@ export const partitionSummarySchema = z.object({
 });
 export type PartitionSummary = z.infer<typeof partitionSummarySchema>;
 
+/** A batch of a resource fetched per item (src/lake/items.ts): `pagesFetched` counts its items. */
+export const itemsSummarySchema = partitionSummarySchema.extend({ load: z.literal('items') });
+export type ItemsSummary = z.infer<typeof itemsSummarySchema>;
+
 export const runRecordSchema = z.object({
   runId: z.string(),
   /** The API's base URL (never with a key). */
@@ -44,6 +48,8 @@ export const runRecordSchema = z.object({
   /** How the items this run stored differ from the shape the lake recorded for their endpoint; absent when they do not. */
   schemaDrift: z.array(schemaChangeSchema).optional(),
   partitions: z.array(partitionSummarySchema),
+  /** The batches of resources fetched per item this run worked on. */
+  items: z.array(itemsSummarySchema).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

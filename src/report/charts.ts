@@ -272,6 +272,17 @@ export function storeBars(stores: StoreCoverage[], text: ChartText, layout: Layo
   return horizontalBars(bars, text, { title: 'Share of the games sold (%)', format: '.0%' }, layout);
 }
 
+/** Companies by the `added` of their known games, most added first. */
+export function companyBars(companies: { name: string; games: number; added: number }[], text: ChartText, layout: Layout): TopLevelSpec {
+  const bars = companies.map((company) => ({
+    label: company.name,
+    value: company.added,
+    note: formatCount(company.added),
+    description: `${company.name}: ${formatCount(company.added)} users added its ${plural(company.games, 'known game')}`,
+  }));
+  return horizontalBars(bars, text, { title: 'Users who added its games', format: ',d' }, layout);
+}
+
 /** One panel of bars per stretch of history (the last 7 and 30 days), one above the other, each with its title. */
 export function growerPanels(panels: { title: string; growers: Grower[] }[], text: ChartText, layout: Layout): TopLevelSpec {
   const growth = { title: 'Growth of the added count (users)', format: ',d' };

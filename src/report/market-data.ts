@@ -119,6 +119,26 @@ export interface Upcoming {
   listed: UpcomingGame[];
 }
 
+/** The companies shown per kind. */
+export const TOP_COMPANIES = 10;
+
+export interface TopCompany {
+  name: string;
+  games: number;
+  /** The `added` of its known games, summed. */
+  added: number;
+}
+
+/** Games by company, over the live games whose companies are known, and what share that is. */
+export interface Companies {
+  games: number;
+  known: number;
+  marketAdded: number;
+  knownAdded: number;
+  publishers: TopCompany[];
+  developers: TopCompany[];
+}
+
 export interface MarketData {
   warehouseGames: WarehouseGames;
   genreReleases: SeriesByYear;
@@ -128,6 +148,7 @@ export interface MarketData {
   stores: StoreCoverage[];
   momentum: Momentum;
   upcoming: Upcoming;
+  companies: Companies;
 }
 
 type Cell = Row[string] | undefined;
@@ -163,6 +184,37 @@ export async function readMarketData(warehouse: Warehouse, today: string): Promi
     stores: await readStores(warehouse),
     momentum: await readMomentum(warehouse),
     upcoming: await readUpcoming(warehouse, asOf),
+    companies: await readCompanies(warehouse),
+  };
+}
+
+/** The coverage (dim_game_details) and the TOP_COMPANIES most added publishers and developers (mart_top_companies). */
+async function readCompanies(warehouse: Warehouse): Promise<Companies> {
+  const [coverage] = await warehouse.rows(`
+    select
+        count(*)::integer as games,
+        (count(*) filter (where details.companies_known))::integer as known,
+        coalesce(sum(games.added_count), 0)::double as market_added,
+        coalesce(sum(games.added_count) filter (where details.companies_known), 0)::double as known_added
+    from ${m('dim_game_details')} as details
+    inner join ${m('dim_games')} as games on details.game_id = games.game_id`);
+  const top = await warehouse.rows(
+    `
+    select company_kind::varchar as kind, company_name::varchar as name, games::integer as games, added_total::double as added
+    from ${m('mart_top_companies')}
+    where popularity_rank <= $1
+    order by company_kind, popularity_rank, company_id`,
+    [TOP_COMPANIES],
+  );
+  const of = (kind: string): TopCompany[] =>
+    top.filter((row) => row.kind === kind).map((row) => ({ name: String(row.name), games: num(row.games), added: num(row.added) }));
+  return {
+    games: num(coverage?.games),
+    known: num(coverage?.known),
+    marketAdded: num(coverage?.market_added),
+    knownAdded: num(coverage?.known_added),
+    publishers: of('publisher'),
+    developers: of('developer'),
   };
 }
 

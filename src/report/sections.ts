@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { growerPanels, stepsByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
+import { companyBars, growerPanels, stepsByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
 import { formatCount, formatGrowth, formatShare, formatStars, plural } from './format.js';
-import { TOP_UPCOMING, type MarketData, type MomentumWindow, type SeriesByYear } from './market-data.js';
+import { TOP_COMPANIES, TOP_UPCOMING, type MarketData, type MomentumWindow, type SeriesByYear } from './market-data.js';
 
 /** A table of the numbers a chart shows: the chart's text equivalent, and what the tests read. */
 export interface Table {
@@ -30,8 +30,55 @@ export function marketSections(data: MarketData): Section[] {
     ratingsSection(data),
     topRatedSection(data),
     storesSection(data),
+    companySection(data, 'publishers'),
+    companySection(data, 'developers'),
     momentumSection(data),
   ];
+}
+
+/**
+ * The most added publishers or developers. Only games whose detail the lake holds name their
+ * companies, so the first sentence says how much of the market that is.
+ */
+function companySection({ companies }: MarketData, kind: 'publishers' | 'developers'): Section {
+  const heading = kind === 'publishers' ? 'Publishers' : 'Developers';
+  const singular = kind === 'publishers' ? 'publisher' : 'developer';
+  const listed = companies[kind];
+  const [first] = listed;
+  const share = companies.marketAdded > 0 ? companies.knownAdded / companies.marketAdded : 0;
+  const coverage =
+    companies.known === 0
+      ? `No game's ${kind} are known yet: only a game's detail names them, and the pipeline fetches the details of the most added games first, a share of each day's requests.`
+      : `${kind === 'publishers' ? 'Publishers' : 'Developers'} are known for ${plural(companies.known, 'game')} of the warehouse's ${formatCount(companies.games)} (${formatShare(share)} of the market by users who added them): this section speaks of those games only.`;
+  const lead = first
+    ? ` ${first.name}'s games are the most added: ${formatCount(first.added)} users over ${plural(first.games, 'known game')}.`
+    : companies.known > 0
+      ? ` None of them names a ${singular}.`
+      : '';
+  const text: ChartText = {
+    title: `The ${Math.min(listed.length, TOP_COMPANIES)} most added ${kind}`,
+    subtitle: `Users who added the ${singular}'s games, over the games whose ${kind} are known`,
+  };
+  return {
+    id: kind,
+    heading,
+    summary: coverage + lead,
+    chart: first ? { text, spec: (layout) => companyBars(listed, text, layout) } : undefined,
+    table: first
+      ? {
+          id: `top-${kind}`,
+          caption: `The most added ${kind}, over the games whose ${kind} are known`,
+          columns: [heading.slice(0, -1), 'Known games', 'Users who added them', 'Share of the known market'],
+          numeric: [false, true, true, true],
+          rows: listed.map((company) => [
+            company.name,
+            formatCount(company.games),
+            formatCount(company.added),
+            formatShare(companies.knownAdded > 0 ? company.added / companies.knownAdded : 0),
+          ]),
+        }
+      : undefined,
+  };
 }
 
 /** "2026" -> "2026 (so far)" for the current year: its releases are still coming in. */

@@ -16,6 +16,8 @@ export const REPORT_MARTS = [
   'mart_platform_release_share_by_year',
   'mart_store_coverage',
   'mart_top_rated_games',
+  'dim_game_details',
+  'mart_top_companies',
 ] as const;
 export type ReportMart = (typeof REPORT_MARTS)[number];
 

@@ -6,6 +6,7 @@
  * request, for the catalogue's size at that moment; a larger catalogue builds them again.
  */
 import type { Catalogue } from './catalogue.js';
+import type { Companies } from './companies.js';
 import { DayBuckets } from './day-buckets.js';
 import type { GamesFilter } from './game-filters.js';
 
@@ -33,10 +34,15 @@ interface Index {
 export class FilteredGames {
   private index: Index | undefined;
 
-  constructor(private readonly catalogue: Catalogue) {}
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly companies: Companies,
+  ) {}
 
   /** The games of the first `games` positions that pass the filter. */
-  select({ updated, dates }: GamesFilter, games: number): RankedSelection {
+  select(filter: GamesFilter, games: number): RankedSelection {
+    if (filter.publishers !== undefined || filter.developers !== undefined) return this.byCompany(filter, games);
+    const { updated, dates } = filter;
     const index = this.indexFor(games);
     if (!updated) {
       const ranges = dates ?? [];
@@ -63,6 +69,26 @@ export class FilteredGames {
     const slice = (start: number, end: number) => index.byUpdated.slice(window, games, start, end, released);
     // Rare (the pipeline never asks both): found by reading the listing.
     return { count, slice, rankOf: (position) => slice(0, count).indexOf(position) };
+  }
+
+  /** A company's games in `added` order (its listing is small: other filters narrow it by reading it). */
+  private byCompany(filter: GamesFilter, games: number): RankedSelection {
+    let positions: number[] | undefined;
+    for (const kind of ['publishers', 'developers'] as const) {
+      const id = filter[kind];
+      if (id === undefined) continue;
+      const companies = this.companies.of(kind, games);
+      const index = companies.indexOfId(id);
+      const own = index === undefined ? [] : [...companies.gamesOf(index)];
+      positions = positions === undefined ? own : positions.filter((position) => own.includes(position));
+    }
+    const { updated, dates } = filter;
+    const kept = (positions ?? []).filter((position) => {
+      const inRange = (day: number, ranges: readonly { from: number; to: number }[]) => ranges.some((r) => day >= r.from && day <= r.to);
+      return (!updated || inRange(this.catalogue.updatedDay(position), [updated])) && (!dates || inRange(this.catalogue.releaseDay(position), dates));
+    });
+    const ranks = new Map(kept.map((position, rank) => [position, rank]));
+    return { count: kept.length, slice: (start, end) => kept.slice(start, end), rankOf: (position) => ranks.get(position)! };
   }
 
   private indexFor(games: number): Index {

@@ -1,7 +1,8 @@
 /**
  * The `/games` filters the sandbox honours, with the real API's semantics: `updated=A,B` (the UTC
  * day of `updated`, both ends inclusive) and `dates=A,B` or `dates=A,B.C,D...` (a release date in
- * any of the ranges; a game without one never matches). Given together, a game must match both.
+ * any of the ranges; a game without one never matches), `publishers=ID` and `developers=ID` (the
+ * company's games). Given together, a game must match all.
  */
 import { dayFromIso } from './dates.js';
 
@@ -15,6 +16,9 @@ export interface GamesFilter {
   updated?: DayRange;
   /** Sorted, disjoint and not empty: see `mergeRanges`. */
   dates?: DayRange[];
+  /** A company's id: the games it publishes or develops. */
+  publishers?: number;
+  developers?: number;
 }
 
 export type ParsedFilter = { filter: GamesFilter | undefined } | { error: string };
@@ -23,8 +27,15 @@ export type ParsedFilter = { filter: GamesFilter | undefined } | { error: string
 export function parseGamesFilter(params: URLSearchParams): ParsedFilter {
   const updatedText = params.get('updated');
   const datesText = params.get('dates');
-  if (updatedText === null && datesText === null) return { filter: undefined };
+  const companies = { publishers: params.get('publishers'), developers: params.get('developers') };
+  if (updatedText === null && datesText === null && companies.publishers === null && companies.developers === null) return { filter: undefined };
   const filter: GamesFilter = {};
+  for (const kind of ['publishers', 'developers'] as const) {
+    const text = companies[kind];
+    if (text === null) continue;
+    if (!/^\d{1,9}$/.test(text)) return { error: `${kind} must be a company id` };
+    filter[kind] = Number(text);
+  }
   if (updatedText !== null) {
     const updated = parseRange(updatedText);
     if (!updated) return { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' };

@@ -5,7 +5,9 @@
  */
 import type { Catalogue, GameRef } from './catalogue.js';
 import { hash32 } from './hash.js';
-import { companyName, DEVELOPER_SUFFIXES, personName, PUBLISHER_SUFFIXES } from './names.js';
+import type { Companies, CompanyKind } from './companies.js';
+import { companyRef } from './game-detail.js';
+import { personName } from './names.js';
 import { CREATOR_ROLES, GENRES, mediaUrl, PARENT_PLATFORMS, PLATFORMS, PARENT_OF_PLATFORM, STORES, TAGS } from './reference-data.js';
 
 export interface ListEndpoint {
@@ -59,7 +61,7 @@ function skewedCount(kind: number, index: number, scale: number): number {
   return 1 + Math.floor(scale * u ** 6);
 }
 
-export function createListEndpoints(catalogue: Catalogue): ListEndpoint[] {
+export function createListEndpoints(catalogue: Catalogue, companies: Companies): ListEndpoint[] {
   let samples: { games: number; byKey: Map<string, GameRef[]> } | undefined;
   const sample = (kind: SampleKind, id: number, games: number): GameRef[] => {
     const scanned = Math.min(games, SAMPLE_SCAN);
@@ -75,16 +77,10 @@ export function createListEndpoints(catalogue: Catalogue): ListEndpoint[] {
     for (let index = start; index < end; index++) out.push(map(index, games));
     return out;
   };
-  const company = (kind: number, idBase: number, suffixes: readonly string[]) => (index: number, games: number) => {
-    const id = idBase + index;
-    const gamesCount = skewedCount(kind, index, 2_000);
-    return {
-      id,
-      ...companyName(index, suffixes),
-      games_count: gamesCount,
-      image_background: mediaUrl('games', kind, id),
-      games: pickedGames(catalogue, kind, index, gamesCount, games),
-    };
+  // A company's games_count and games are those the catalogue's games name (companies.ts).
+  const company = (kind: CompanyKind) => (index: number, games: number) => {
+    const index_ = companies.of(kind, games);
+    return { ...companyRef(index_, index), games: [...index_.gamesOf(index).subarray(0, SAMPLE_SIZE)].map((position) => catalogue.ref(position)) };
   };
 
   return [
@@ -146,13 +142,13 @@ export function createListEndpoints(catalogue: Catalogue): ListEndpoint[] {
       name: 'publishers',
       path: 'publishers',
       defaultPageSize: 10,
-      items: generated(company(5, 10_000, PUBLISHER_SUFFIXES)),
+      items: generated(company('publishers')),
     },
     {
       name: 'developers',
       path: 'developers',
       defaultPageSize: 10,
-      items: generated(company(6, 200_000, DEVELOPER_SUFFIXES)),
+      items: generated(company('developers')),
     },
     {
       name: 'tags',

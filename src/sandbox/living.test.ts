@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Catalogue } from './catalogue.js';
+import { Companies } from './companies.js';
 import { dayFromIso, isoFromDay } from './dates.js';
 import { FilteredGames } from './filtered-games.js';
 import { defaultLiving, LivingCatalogue } from './living.js';
@@ -9,7 +10,8 @@ const GAMES = 1_200;
 
 function setup(seed = 1) {
   const catalogue = new Catalogue(seed, TODAY);
-  return { catalogue, living: new LivingCatalogue(catalogue, seed), filtered: new FilteredGames(catalogue) };
+  const companies = new Companies(catalogue);
+  return { catalogue, living: new LivingCatalogue(catalogue, seed, companies), filtered: new FilteredGames(catalogue, companies) };
 }
 
 /** The games (positions) of a listing, all of it. */

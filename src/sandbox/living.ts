@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { Catalogue, FilteredGame, FullGame } from './catalogue.js';
 import { dayFromIso, isoDateTime } from './dates.js';
+import type { Companies, CompanyKind } from './companies.js';
 import type { Selection } from './filtered-games.js';
 import type { DayRange, GamesFilter } from './game-filters.js';
 import { hash32, Rng } from './hash.js';
@@ -75,7 +76,19 @@ export class LivingCatalogue {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly seed: number,
+    private readonly companies: Companies,
   ) {}
+
+  /** Whether the game at a position has the company (by API id); games added while served have none. */
+  private companyOf(position: number, kind: CompanyKind, id: number, games: number): boolean {
+    const index = this.companies.of(kind, games);
+    return index.of(position).some((company) => index.idOf(company) === id);
+  }
+
+  /** Whether the game at a position is served now: in the catalogue or added, and not deleted. */
+  isLive(position: number, games: number): boolean {
+    return !this.deleted.has(position) && (position < games || this.addedAt.has(position));
+  }
 
   /** Nothing changed yet: the catalogue is served as it is built. */
   get still(): boolean {
@@ -119,7 +132,10 @@ export class LivingCatalogue {
    */
   filtered(base: Selection & { rankOf(position: number): number }, filter: GamesFilter, games: number): Selection {
     const inFilter = (position: number, updatedDay: number) =>
-      (!filter.updated || within(updatedDay, [filter.updated])) && (!filter.dates || within(this.catalogue.releaseDay(position), filter.dates));
+      (!filter.updated || within(updatedDay, [filter.updated])) &&
+      (!filter.dates || within(this.catalogue.releaseDay(position), filter.dates)) &&
+      (filter.publishers === undefined || this.companyOf(position, 'publishers', filter.publishers, games)) &&
+      (filter.developers === undefined || this.companyOf(position, 'developers', filter.developers, games));
     const left: number[] = [];
     for (const position of [...this.deleted, ...this.edits.keys()]) {
       if (position >= games || !inFilter(position, this.catalogue.updatedDay(position))) continue;

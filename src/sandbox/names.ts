@@ -41,11 +41,15 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** The seeded bijection position -> combination index: index = (a * position + b) mod capacity. */
-export function nameScrambler(seed: number): (position: number) => number {
+function scramblerCoefficients(seed: number): { a: number; b: number } {
   let a = 1 + 2 * (hash32(seed, 0, 0x6a3e) % 400_000);
   while (gcd(a, GAME_NAME_CAPACITY) !== 1) a += 2;
-  const b = hash32(seed, 1, 0x6a3e) % GAME_NAME_CAPACITY;
+  return { a, b: hash32(seed, 1, 0x6a3e) % GAME_NAME_CAPACITY };
+}
+
+/** The seeded bijection position -> combination index: index = (a * position + b) mod capacity. */
+export function nameScrambler(seed: number): (position: number) => number {
+  const { a, b } = scramblerCoefficients(seed);
   // a * position stays below 2^53 for every position below the capacity.
   return (position) => (a * position + b) % GAME_NAME_CAPACITY;
 }
@@ -67,6 +71,44 @@ export function gameName(combination: number): { name: string; slug: string } {
     name: `${LEADS[lead]}${ADJECTIVES[adjective]} ${NOUNS[noun]}${TAILS[tail]}`,
     slug: `${LEAD_SLUGS[lead]}${ADJECTIVE_SLUGS[adjective]}-${NOUN_SLUGS[noun]}${TAIL_SLUGS[tail]}`,
   };
+}
+
+/** The position whose game has this slug (whatever the catalogue's size), or undefined when no position has it. */
+export function positionOfSlug(seed: number, slug: string): number | undefined {
+  const combination = combinationOfSlug(slug);
+  if (combination === undefined) return undefined;
+  const { a, b } = scramblerCoefficients(seed);
+  // position = a^-1 * (combination - b) mod capacity, in BigInt: the product passes 2^53.
+  const capacity = BigInt(GAME_NAME_CAPACITY);
+  const inverse = modularInverse(BigInt(a), capacity);
+  return Number((((BigInt(combination - b) % capacity) + capacity) * inverse) % capacity);
+}
+
+function modularInverse(value: bigint, modulus: bigint): bigint {
+  let [r0, r1, t0, t1] = [modulus, value % modulus, 0n, 1n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
+  }
+  return ((t0 % modulus) + modulus) % modulus;
+}
+
+/** The combination index of a game slug, found by trying each lead and tail around `adjective-noun`. */
+function combinationOfSlug(slug: string): number | undefined {
+  for (let lead = 0; lead < LEAD_SLUGS.length; lead++) {
+    if (!slug.startsWith(LEAD_SLUGS[lead]!)) continue;
+    for (let tail = 0; tail < TAIL_SLUGS.length; tail++) {
+      if (!slug.endsWith(TAIL_SLUGS[tail]!)) continue;
+      const middle = slug.slice(LEAD_SLUGS[lead]!.length, slug.length - TAIL_SLUGS[tail]!.length);
+      const dash = middle.indexOf('-');
+      const adjective = ADJECTIVE_SLUGS.indexOf(middle.slice(0, dash));
+      const noun = NOUN_SLUGS.indexOf(middle.slice(dash + 1));
+      if (dash < 0 || adjective < 0 || noun < 0) continue;
+      return ((lead * ADJECTIVES.length + adjective) * NOUNS.length + noun) * TAILS.length + tail;
+    }
+  }
+  return undefined;
 }
 
 const COMPANY_FIRST = [

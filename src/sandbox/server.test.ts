@@ -515,3 +515,50 @@ async function fetchInChildProcess(urls: string[]): Promise<{ status: number; ms
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(urls)]);
   return JSON.parse(stdout) as { status: number; ms: number }[];
 }
+
+describe('a game detail and its companies', () => {
+  let sandbox: Sandbox;
+  const key = 'key=k';
+  beforeAll(async () => {
+    sandbox = await startSandbox({ games: 3_000, seed: 5, today: TODAY });
+  });
+  afterAll(() => sandbox.close());
+
+  it('serves the detail by id and by slug, with companies that their listings and filters agree with', async () => {
+    const game = gameAt(5, 3, TODAY);
+    const byId = await getJson(`${sandbox.url}/games/${game.id}?${key}`);
+    const bySlug = await getJson(`${sandbox.url}/games/${game.slug}?${key}`);
+    expect(byId.status).toBe(200);
+    expect(bySlug.body).toEqual(byId.body);
+    expect(byId.body).toMatchObject({ id: game.id, updated: game.updated, name_original: game.name });
+    for (const kind of ['publishers', 'developers'] as const) {
+      for (const company of byId.body[kind] as { id: number; games_count: number }[]) {
+        const listing = await getJson(`${sandbox.url}/games?${kind}=${company.id}&page_size=40&${key}`);
+        expect(listing.body.count).toBe(company.games_count);
+        const ids: number[] = [];
+        for (let page = 1; page <= Math.ceil(company.games_count / 40); page++) {
+          const { body } = await getJson(`${sandbox.url}/games?${kind}=${company.id}&page_size=40&page=${page}&${key}`);
+          ids.push(...body.results.map((item) => item.id as number));
+        }
+        expect(ids).toContain(game.id);
+        // Every game the filter lists names the company in its own detail.
+        for (const id of ids.slice(0, 5)) {
+          const { body } = await getJson(`${sandbox.url}/games/${id}?${key}`);
+          expect((body[kind] as { id: number }[]).map((c) => c.id)).toContain(company.id);
+        }
+      }
+    }
+  });
+
+  it('answers 404 for an unknown game and a deleted one, and shows an edit’s new updated', async () => {
+    expect((await getJson(`${sandbox.url}/games/123?${key}`)).status).toBe(404);
+    expect((await getJson(`${sandbox.url}/games/no-such-game?${key}`)).body).toEqual({ detail: 'Not found.' });
+    sandbox.control({ deleteRate: 1, editRate: 1 });
+    await getJson(`${sandbox.url}/genres?${key}`);
+    sandbox.control({ deleteRate: 0, editRate: 0 });
+    const { deleted, edited } = sandbox.stats().changes!;
+    expect((await getJson(`${sandbox.url}/games/${deleted[0]}?${key}`)).status).toBe(404);
+    const served = sandbox.served().find((game) => game.id === edited[0])!;
+    expect((await getJson(`${sandbox.url}/games/${edited[0]}?${key}`)).body.updated).toBe(served.updated);
+  });
+});

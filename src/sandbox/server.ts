@@ -8,9 +8,11 @@
  * Like RAWG, it serves only the first `maxResults` results of a listing (default 10,000): deeper
  * pages are 404 "Invalid page." while `count` and `next` still tell the whole listing. Links name
  * the public host https://api.rawg.io whatever address the sandbox listens on.
- * `/games` honours `updated=A,B` and `dates=A,B[.C,D...]` (see game-filters.ts, and
- * filtered-games.ts for the order of a filtered listing); other filters and `ordering` are
- * accepted, ignored, and carried into `next`/`previous` like every other parameter.
+ * `/games` honours `updated=A,B`, `dates=A,B[.C,D...]`, `publishers=ID` and `developers=ID` (see
+ * game-filters.ts, and filtered-games.ts for the order of a filtered listing); other filters and
+ * `ordering` are accepted, ignored, and carried into `next`/`previous` like every other parameter.
+ * `/games/{id or slug}` is a game's detail with its publishers and developers (game-detail.ts,
+ * companies.ts); a game not served (unknown, deleted) is 404 "Not found.".
  * The catalogue can be alive (living.ts): games edited, deleted and added while it is served, at
  * rates per page answered; GET /__stats then says what changed, GET /__served what it serves now.
  */
@@ -19,7 +21,10 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { ConfigError, GmpError } from '../errors.js';
-import { Catalogue, itemCount, MAX_GAMES } from './catalogue.js';
+import { Catalogue, itemCount, MAX_GAMES, positionOfId } from './catalogue.js';
+import { Companies } from './companies.js';
+import { gameDetail } from './game-detail.js';
+import { positionOfSlug } from './names.js';
 import { todayUtc } from '../dates.js';
 import { dayFromIso, yearOfDay } from './dates.js';
 import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, type SandboxControl, type SandboxFaults } from './faults.js';
@@ -125,12 +130,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const catalogue = new Catalogue(settings.seed ?? 1, settings.today ?? todayUtc());
   const todayYear = yearOfDay(catalogue.today);
-  const lists = new Map<string, ListEndpoint>(createListEndpoints(catalogue).map((endpoint) => [endpoint.path, endpoint]));
-  const filteredGames = new FilteredGames(catalogue);
+  const companies = new Companies(catalogue);
+  const lists = new Map<string, ListEndpoint>(createListEndpoints(catalogue, companies).map((endpoint) => [endpoint.path, endpoint]));
+  const filteredGames = new FilteredGames(catalogue, companies);
   const maxResults = settings.maxResults ?? DEFAULT_MAX_RESULTS;
   const validKeys = settings.keys ? new Set(settings.keys) : undefined;
   const stats = new StatsCounter();
-  const living = new LivingCatalogue(catalogue, settings.seed ?? 1);
+  const living = new LivingCatalogue(catalogue, settings.seed ?? 1, companies);
   const state = {
     games: settings.games ?? DEFAULT_SANDBOX_GAMES,
     faults: { ...defaultFaults, ...pickFaults(settings) } as SandboxFaults,
@@ -203,6 +209,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return reply;
   }
 
+  /** `/games/{id or slug}`: the game's detail as served now; a game not served (unknown, deleted) is 404. */
+  function serveDetail(idOrSlug: string): Reply {
+    const position = /^\d+$/.test(idOrSlug) ? positionOfId(Number(idOrSlug)) : positionOfSlug(catalogue.seed, idOrSlug);
+    const known = position !== undefined && position >= 0 && position < MAX_GAMES && living.isLive(position, state.games);
+    if (!known || (/^\d+$/.test(idOrSlug) && catalogue.gameId(position) !== Number(idOrSlug))) return json(404, NOT_FOUND);
+    const reply = json(
+      200,
+      gameDetail(catalogue.seed, living.game(position), position, {
+        publishers: companies.of('publishers', state.games),
+        developers: companies.of('developers', state.games),
+      }),
+    );
+    living.tick(state.living, state.games);
+    return reply;
+  }
+
   function serveList(endpoint: ListEndpoint, url: URL): Reply {
     const count = itemCount(endpoint.path, state.games);
     const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize, maxResults);
@@ -230,13 +252,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return { status: failWith, contentType, body: Buffer.from(body) };
     }
     if (route === 'games') return serveGames(url);
+    const detail = /^games\/([a-z0-9-]+)$/.exec(route);
+    if (detail) return serveDetail(detail[1]!);
     const endpoint = lists.get(route);
     return endpoint ? serveList(endpoint, url) : json(404, NOT_FOUND);
   }
 
   function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const route = apiRoute(url.pathname);
-    const endpointName = route === 'games' ? 'games' : (route !== undefined && lists.get(route)?.name) || 'unknown';
+    const endpointName =
+      route === 'games' ? 'games' : route?.startsWith('games/') ? 'game_details' : (route !== undefined && lists.get(route)?.name) || 'unknown';
     stats.started(endpointName, url);
     let timer: NodeJS.Timeout | undefined;
     res.once('close', () => {

@@ -46,6 +46,9 @@ export type PageResult =
     }
   | { status: 'end' };
 
+/** An item fetched alone; `gone` when the API does not know it (deleted). */
+export type ItemResult = { status: 'item'; body: Uint8Array } | { status: 'gone' };
+
 /** The longest Retry-After wait obeyed; a longer one fails the fetch, to be rerun later. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -108,11 +111,36 @@ export class RawgClient {
     url.searchParams.set('page', String(page));
     // A partition keeps the page size its manifest recorded, whatever the config says now.
     if (!url.searchParams.has('page_size')) url.searchParams.set('page_size', String(this.#options.pageSize));
+    return this.#fetch(url, (bytes) => this.#storedPage(bytes, url)) as Promise<PageResult>;
+  }
+
+  /** One item (`games/123`): its body as stored (secrets redacted), or `gone` when the API answers 404 "Not found.". */
+  async fetchItem(path: string): Promise<ItemResult> {
+    const url = new URL(`${this.#baseUrl}/${path}`);
+    return this.#fetch(
+      url,
+      (bytes) => {
+        const text = bytes.toString('utf8');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new TransientError('the answer is not JSON');
+        }
+        if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { id?: unknown }).id !== 'number')
+          throw new TransientError('the answer has no item id');
+        return { status: 'item', body: this.redactor.bytes(Buffer.from(text)) };
+      },
+      true,
+    ) as Promise<ItemResult>;
+  }
+
+  async #fetch(url: URL, parse: (bytes: Buffer) => PageResult | ItemResult, item = false): Promise<PageResult | ItemResult> {
     url.searchParams.set('key', this.#options.apiKey);
     const shownUrl = redactUrl(url.toString());
 
     try {
-      return await pRetry(() => this.#throttled(() => this.#attempt(url, shownUrl)), {
+      return await pRetry(() => this.#throttled(() => this.#attempt(url, shownUrl, parse, item)), {
         retries: this.#options.retries,
         minTimeout: this.#options.minRetryDelayMs ?? 250,
         factor: 2,
@@ -134,7 +162,7 @@ export class RawgClient {
     }
   }
 
-  async #attempt(url: URL, shownUrl: string): Promise<PageResult> {
+  async #attempt(url: URL, shownUrl: string, parse: (bytes: Buffer) => PageResult | ItemResult, item: boolean): Promise<PageResult | ItemResult> {
     try {
       await this.#options.beforeAttempt?.();
     } catch (error) {
@@ -149,12 +177,13 @@ export class RawgClient {
     }
 
     const bytes = response.body;
-    if (response.status >= 200 && response.status < 300) return this.#storedPage(bytes, url);
+    if (response.status >= 200 && response.status < 300) return parse(bytes);
     const message = errorField(bytes.toString('utf8'));
     this.#buffers.give(bytes);
     switch (response.status) {
       case 404:
-        if (message === 'Invalid page.') return { status: 'end' };
+        if (!item && message === 'Invalid page.') return { status: 'end' };
+        if (item && message === 'Not found.') return { status: 'gone' };
         throw new AbortError(new ApiError(`${shownUrl} answered 404 (${message ?? 'not found'}): check the endpoint's path in config/endpoints.json`));
       case 401:
         throw new AbortError(unauthorized(message));

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshnessOf } from '../config/freshness.js';
 import { loadEndpoints } from '../config/load.js';
-import type { Endpoint } from '../config/schema.js';
+import { isPerItem, type Endpoint } from '../config/schema.js';
 import { dbtDir as defaultDbtDir } from '../paths.js';
 import type { GenerateOptions } from './generate-sources.js';
 
@@ -35,7 +35,9 @@ export function freshnessDays(endpoints: readonly Endpoint[]): string {
  * checks the newest closed partition's date, never a page. Only the endpoint names shape the
  * file, so a changed threshold needs no regeneration.
  */
-export function renderFreshnessSources(endpoints: readonly Endpoint[]): string {
+export function renderFreshnessSources(all: readonly Endpoint[]): string {
+  // A resource fetched per item has batches, not partitions: its freshness is not a partition's.
+  const endpoints = all.filter((endpoint) => !isPerItem(endpoint));
   const tables = endpoints.flatMap((endpoint) => {
     const days = (index: number) => `"{{ fromjson(env_var('${FRESHNESS_DAYS_ENV}', '{}')).get('${endpoint.name}', [none, none])[${index}] }}"`;
     return [

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEndpoints } from '../config/load.js';
+import { isPerItem } from '../config/schema.js';
 import { dbtDir as defaultDbtDir, defaultEndpointsPath } from '../paths.js';
 import { GENERATED_DIR, generateDbtSources, renderDbtSources, staleDbtSources } from './generate-sources.js';
 
@@ -43,7 +44,7 @@ describe('the dbt files generated from config/endpoints.json', () => {
   it('give every endpoint a source table, named for Snowflake, and a base model, each marked as generated', () => {
     const files = renderDbtSources(loadEndpoints().endpoints);
     const sources = files.find((file) => file.path.endsWith('_lake__sources.yml'))!.content;
-    for (const { name } of loadEndpoints().endpoints) {
+    for (const { name } of loadEndpoints().endpoints.filter((endpoint) => !isPerItem(endpoint))) {
       expect(sources).toContain(`      - name: ${name}\n        identifier: ${name.toUpperCase()}\n`);
       expect(sources).toContain(`/raw/${name}/load=*/date=*/**/page=*.json`);
       const model = files.find((file) => file.path === `${GENERATED_DIR}/base_${name}.sql`)!.content;

@@ -1,7 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEndpoints } from '../config/load.js';
-import type { Endpoint } from '../config/schema.js';
+import { isPerItem, type Endpoint } from '../config/schema.js';
+import { itemsGlob } from '../lake/items.js';
 import { compactPartsGlob, DATE_IN_PATH, LOAD_IN_PATH, pagesGlob } from '../lake/layout.js';
 import { dbtDir as defaultDbtDir } from '../paths.js';
 
@@ -26,15 +27,49 @@ export interface GeneratedFile {
  * external table in prod, the lake's page files in dev) and one base model per endpoint that
  * turns pages into items.
  */
-export function renderDbtSources(endpoints: readonly Endpoint[]): GeneratedFile[] {
+export function renderDbtSources(all: readonly Endpoint[]): GeneratedFile[] {
+  // Resources fetched per item are stored one object an item (src/lake/items.ts), not in pages.
+  const endpoints = all.filter((endpoint) => !isPerItem(endpoint));
+  const perItem = all.filter(isPerItem);
   return [
-    { path: `${GENERATED_DIR}/_lake__sources.yml`, content: renderSourcesYaml(endpoints) },
-    { path: `${GENERATED_DIR}/_base__models.yml`, content: renderBaseModelsYaml(endpoints) },
+    { path: `${GENERATED_DIR}/_lake__sources.yml`, content: renderSourcesYaml(endpoints, perItem) },
+    { path: `${GENERATED_DIR}/_base__models.yml`, content: renderBaseModelsYaml(endpoints, perItem) },
     ...endpoints.map((endpoint) => ({
       path: `${GENERATED_DIR}/base_${endpoint.name}.sql`,
       content: renderBaseModel(endpoint),
     })),
+    ...perItem.map((endpoint) => ({
+      path: `${GENERATED_DIR}/base_${endpoint.name}.sql`,
+      content: renderItemsBaseModel(endpoint),
+    })),
   ];
+}
+
+/** In dev, a per-item source reads every stored item (one object each) in place: the item as `value`, `load` 'items', `date` its batch's day. */
+function devItemsLocation(endpoint: Endpoint): string {
+  return (
+    `(select content as value, 'items' as load,` +
+    ` cast(regexp_extract(filename, '/date=([^/]+)/', 1) as date) as date` +
+    ` from read_text('${itemsGlob(DEV_LAKE_ROOT, endpoint.name)}'))`
+  );
+}
+
+function renderItemsBaseModel(endpoint: Endpoint): string {
+  return (
+    SQL_HEADER +
+    [
+      `-- Items of the \`${endpoint.path}\` resource (one per item of \`${endpoint.perItemOf}\`), with the batch each`,
+      '-- came from. A build reads only the sealed batches it does not hold yet (see lake_items) and',
+      '-- replaces whole batches, so a batch read again never doubles.',
+      "{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['partition_load', 'partition_date']) }}",
+      'select',
+      '    items.load as partition_load,',
+      '    items.date as partition_date,',
+      `    {{ item_json('items.value') }} as item`,
+      `from {{ lake_items('${endpoint.name}') }} as items`,
+      '',
+    ].join('\n')
+  );
 }
 
 // The directory as a DuckDB string literal ('' for '), glob-escaped ([ * ? as classes), with
@@ -70,7 +105,25 @@ function devCompactLocation(endpoint: Endpoint): string {
   );
 }
 
-function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
+function renderSourcesYaml(endpoints: readonly Endpoint[], perItem: readonly Endpoint[]): string {
+  const itemTables = perItem.map((endpoint) =>
+    [
+      `      - name: ${endpoint.name}`,
+      `        identifier: ${endpoint.name.toUpperCase()}`,
+      `        description: >-`,
+      `          Every stored item of the \`${endpoint.path}\` resource (one request per item of \`${endpoint.perItemOf}\`), one row per item.`,
+      `        config:`,
+      `          meta:`,
+      `            external_location: ${yamlString(devItemsLocation(endpoint))}`,
+      `        columns:`,
+      `          - name: value`,
+      `            description: The item as the API sent it (secrets redacted).`,
+      `          - name: load`,
+      `            description: Always items.`,
+      `          - name: date`,
+      `            description: The day the item's batch was pinned.`,
+    ].join('\n'),
+  );
   const tables = endpoints.map((endpoint) =>
     [
       `      - name: ${endpoint.name}`,
@@ -121,6 +174,7 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
       '    schema: RAW',
       '    tables:',
       ...tables,
+      ...itemTables,
       '  - name: lake_compact',
       '    description: >-',
       '      Closed partitions compacted by gmp compact (compact/{endpoint}/load=.../date=.../part-N.parquet, one',
@@ -135,7 +189,26 @@ function renderSourcesYaml(endpoints: readonly Endpoint[]): string {
   );
 }
 
-function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
+function renderBaseModelsYaml(endpoints: readonly Endpoint[], perItem: readonly Endpoint[]): string {
+  const itemModels = perItem.map((endpoint) =>
+    [
+      `  - name: base_${endpoint.name}`,
+      `    description: >-`,
+      `      Every item of the sealed \`${endpoint.path}\` batches, one row per item and batch (not yet typed`,
+      `      or de-duplicated); each build adds only the batches sealed since.`,
+      `    columns:`,
+      `      - name: partition_load`,
+      `        description: Always items.`,
+      `        data_tests:`,
+      `          - not_null`,
+      `      - name: partition_date`,
+      `        description: The day the item's batch was pinned.`,
+      `        data_tests:`,
+      `          - not_null`,
+      `      - name: item`,
+      `        description: The item, as JSON (dev) or VARIANT (prod).`,
+    ].join('\n'),
+  );
   const models = endpoints.map((endpoint) =>
     [
       `  - name: base_${endpoint.name}`,
@@ -162,7 +235,7 @@ function renderBaseModelsYaml(endpoints: readonly Endpoint[]): string {
       `        description: One element of the page's results, as JSON (dev) or VARIANT (prod); null on the one row of a page without items.`,
     ].join('\n'),
   );
-  return YAML_HEADER + ['version: 2', '', 'models:', ...models, ''].join('\n');
+  return YAML_HEADER + ['version: 2', '', 'models:', ...models, ...itemModels, ''].join('\n');
 }
 
 function renderBaseModel(endpoint: Endpoint): string {

@@ -12,7 +12,9 @@ import { StaleGeneratedFilesError } from '../errors.js';
 import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
-import { lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
+import { dayRanges, lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
+import { isPerItem } from '../config/schema.js';
+import { ITEMS_LOAD, readBatches } from '../lake/items.js';
 import { schemaStatus } from '../lake/schema-drift.js';
 import { dbtDir } from '../paths.js';
 import { stagingFieldReads, vanishedReads } from './staging-fields.js';
@@ -147,7 +149,13 @@ async function itemSchemasOf(settings: DbtRunSettings, lakeUrl: string): Promise
  * files that read it (lake_listing).
  */
 async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<LakePartitions> {
-  const plan = await lakeReadPlan(openLakeOf(settings, lakeUrl));
+  const store = openLakeOf(settings, lakeUrl);
+  const plan = await lakeReadPlan(store);
+  // The sealed batches of resources fetched per item read like closed partitions of load `items`.
+  for (const endpoint of loadEndpoints().endpoints.filter(isPerItem)) {
+    const sealed = (await readBatches(store, endpoint.name)).filter((batch) => batch.sealed).map((batch) => batch.date);
+    if (sealed.length) plan.closed[endpoint.name] = { [ITEMS_LOAD]: dayRanges(sealed) };
+  }
   settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
   settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
   settings.env.GMP_LAKE_COMPLETE = JSON.stringify(plan.complete);

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
-import { launchChromium, markLabels, pageTable, parseNumber, query, renameGame, writeEarlierSnapshot } from './support.js';
+import { decode, launchChromium, markLabels, pageTable, parseNumber, query, renameGame, writeEarlierSnapshot } from './support.js';
 
 const DAY = '2024-06-01';
 const DAY_BEFORE = '2024-05-25';
@@ -43,6 +43,8 @@ beforeAll(async () => {
   env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, RAWG_API_KEY: 'fedcba9876543210fedcba9876543210', RAWG_BASE_URL: sandbox.url, WAREHOUSE_PATH: warehouse });
   try {
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', DAY]);
+    // The companies of the 40 most added games: the Publishers and Developers sections speak of them.
+    await gmpOk(['ingest', '--endpoint', 'game_details', '--max-pages', '40']);
   } finally {
     await sandbox.close();
   }
@@ -175,6 +177,34 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     );
   });
 
+  it('publishers and developers: their coverage in the first sentence, the most added as the marts rank them', async () => {
+    const [coverage] = await query(
+      warehouse,
+      `select count(*) filter (where d.companies_known) as known, count(*) as games,
+              sum(g.added_count) filter (where d.companies_known) * 1.0 / sum(g.added_count) as share
+       from dim_game_details d join dim_games g using (game_id)`,
+    );
+    expect(Number(coverage!.known)).toBe(40);
+    for (const [kind, heading] of [
+      ['publisher', 'Publishers'],
+      ['developer', 'Developers'],
+    ] as const) {
+      const summary = decode(new RegExp(`id="${kind}s-summary">([^<]*)<`).exec(html)?.[1] ?? '');
+      const games = Number(coverage!.games).toLocaleString('en-US');
+      expect(
+        summary.startsWith(`${heading} are known for 40 games of the warehouse's ${games} (${formatShare(Number(coverage!.share))} of the market`),
+        summary,
+      ).toBe(true);
+      const top = await query(
+        warehouse,
+        `select * from mart_top_companies where company_kind = '${kind}' and popularity_rank <= 10 order by popularity_rank, company_id`,
+      );
+      expect(pageTable(html, `top-${kind}s`).rows.map((row) => [row[0], row[2]])).toEqual(
+        top.map((company) => [company.company_name, Number(company.added_total).toLocaleString('en-US')]),
+      );
+    }
+  });
+
   it('the games whose added count grew most between the two snapshots: as the game history says, and as the lake was written', async () => {
     const fromMarts = await query(
       warehouse,
@@ -212,7 +242,10 @@ describe('the numbers on the page equal the same queries on the marts', () => {
 
   it('the data panel: partitions per endpoint, requests this month against the budget, the source', () => {
     const partitions = pageTable(html, 'partitions');
-    const endpoints = readdirSync(join(lakeDir, 'raw')).sort();
+    // Per-item batches (game_details) are not partitions: the panel lists partitions only.
+    const endpoints = readdirSync(join(lakeDir, 'raw'))
+      .filter((name) => name !== 'game_details')
+      .sort();
     expect(partitions.rows.map((row) => row[0])).toEqual(endpoints);
     for (const row of partitions.rows) {
       const loads = readdirSync(join(lakeDir, 'raw', row[0]!));
@@ -220,15 +253,16 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       expect(parseNumber(row[1]!), `complete partitions of ${row[0]}`).toBe(dates.length);
     }
     expect(partitions.rows.find((row) => row[0] === 'games')!.slice(1, 5)).toEqual(['2', '0', '2', '0']);
-    const runs = readdirSync(join(lakeDir, '_runs')).map(
-      (name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string },
-    );
+    const runs = readdirSync(join(lakeDir, '_runs'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string });
     const requests = runs.reduce((sum, run) => sum + run.apiRequests, 0);
     expect(requests).toBeGreaterThan(0);
     expect(html).toContain(
       `<span data-spent="0">0</span> of the <span data-budget="20000">20,000</span> budget spent (0.0%); the sandbox answered <span data-sandbox="${requests}">`,
     );
-    expect(html).toContain(`<code>${runs[0]!.runId}</code>`);
+    // The last run: the details' run, after the snapshots'.
+    expect(html).toContain(`<code>${runs.at(-1)!.runId}</code>`);
     expect(html).toMatch(/<strong>Data:<\/strong> the sandbox API: synthetic games, not the real market \(1 partition without a run record\)/);
   });
 
@@ -282,7 +316,7 @@ describe('the page in a real browser (headless Chromium from Debian, driven by p
             };
           }),
         );
-        expect(charts.map((chart) => chart.id)).toEqual(['genres', 'platforms', 'ratings', 'top-rated', 'stores', 'momentum']);
+        expect(charts.map((chart) => chart.id)).toEqual(['genres', 'platforms', 'ratings', 'top-rated', 'stores', 'publishers', 'developers', 'momentum']);
         for (const chart of charts) {
           expect(chart.variant, chart.id!).toBe(`chart-${variant}`);
           expect(chart.width, chart.id!).toBeGreaterThan(300);

@@ -1,5 +1,5 @@
--- One row per developer, from the developers listing. Game list items do not name their
--- developers (only a game's detail page does), so there is no bridge to games.
+-- One row per developer, from the developers listing. Only a game's detail names its developers:
+-- bridge_game_developers links the games whose companies are known.
 select
     developer_id,
     developer_name,

@@ -1,5 +1,5 @@
--- One row per publisher, from the publishers listing. Game list items do not name their
--- publishers (only a game's detail page does), so there is no bridge to games.
+-- One row per publisher, from the publishers listing. Only a game's detail names its publishers:
+-- bridge_game_publishers links the games whose companies are known.
 select
     publisher_id,
     publisher_name,

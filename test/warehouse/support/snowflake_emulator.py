@@ -50,6 +50,11 @@ def load(lake_dir):
                     (body.read(), partition.group(1), partition.group(2)),
                 )
         print(f"{table}: {len(pages)} pages")
+    # Terraform creates an external table for every endpoint of config/endpoints.json, pages or not.
+    config = os.path.join(os.path.dirname(__file__), "..", "..", "..", "config", "endpoints.json")
+    with open(config, encoding="utf-8") as endpoints:
+        for endpoint in json.load(endpoints)["endpoints"]:
+            cursor.execute(f"create table if not exists {database}.RAW.{endpoint['name'].upper()} (VALUE variant, LOAD varchar, DATE date)")
     load_compacted(cursor, database, lake_dir)
 
 
