@@ -10,7 +10,8 @@
  *   noop  `gmp transform` again, with nothing new.
  * Prints a table and the aims, writes bench/results/dbt-catalogue.json.
  * The lake is made once under bench/.work/dbt-catalogue, keyed by its parameters; each run works
- * on a hard-linked copy. BENCH_GAMES=N and BENCH_DAYS=N make it smaller (develop at 50,000 and 30).
+ * on a hard-linked copy. BENCH_GAMES=N and BENCH_DAYS=N make it smaller (develop at 50,000 and 30);
+ * `--lake-only` makes and compacts the lake and stops.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -65,6 +66,10 @@ if (!existsSync(`${cachedLake}.done`)) {
 say('gmp compact');
 const compactS = await compact(cachedLake);
 const figures = await lakeFigures(cachedLake);
+if (process.argv.includes('--lake-only')) {
+  say(`lake ready: ${figures.partitions} partitions, ${figures.pages} pages`);
+  process.exit(0);
+}
 
 rmSync(lake, { recursive: true, force: true });
 const copied = spawnSync('cp', ['-al', cachedLake, lake]);
