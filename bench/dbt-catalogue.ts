@@ -112,7 +112,7 @@ renameSync(`${resultsPath}.tmp`, resultsPath);
 
 const mb = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(0));
 const rows = [
-  ['build', 'wall (s)', 'dbt build (s)', 'dbt peak RSS (MB)', 'models', 'tests', 'load avg'],
+  ['build', 'wall (s)', 'CPU (s)', 'dbt build (s)', 'dbt peak RSS (MB)', 'models', 'tests', 'load avg'],
   ...(
     [
       ['full', full],
@@ -122,6 +122,7 @@ const rows = [
   ).map(([name, b]) => [
     name,
     b.wallS.toFixed(1),
+    b.cpuS.toFixed(1),
     'dbtBuildLoggedS' in b ? b.dbtBuildLoggedS.toFixed(1) : '-',
     mb(b.dbtPeakRssMb),
     'nodesByKind' in b ? String((b.nodesByKind as Record<string, number>).model ?? 0) : '-',

@@ -4,6 +4,8 @@ import { buildDetailSchema } from './dbt-history-results.js';
 /** What every timed `gmp transform` records: wall time, the memory of dbt and of gmp, the load around it. */
 const transformRunSchema = z.looseObject({
   wallS: z.number().positive(),
+  /** CPU seconds of gmp and dbt together: what the load changes less than the wall time. */
+  cpuS: z.number().nonnegative(),
   /** Peak RSS of the dbt process (VmHWM, sampled every 100 ms); absent when dbt was not started. */
   dbtPeakRssMb: z.number().positive().optional(),
   gmpPeakRssMb: z.number().nonnegative(),

@@ -142,6 +142,8 @@ interface Manifest {
 export interface TransformRun {
   /** Wall seconds of the `gmp transform` process. */
   wallS: number;
+  /** CPU seconds (user + system) of gmp and the dbt it started. */
+  cpuS: number;
   /** Peak RSS of the dbt process (MB); undefined when dbt was not started. */
   dbtPeakRssMb?: number;
   /** Peak RSS of the `gmp transform` Node process itself (MB). */
@@ -150,26 +152,29 @@ export interface TransformRun {
   loadAverageAtEnd: number;
 }
 
-/** One `gmp transform` of `lake` into `warehouse`, timed, with the peak memory of dbt (sampled every 100 ms). */
+/**
+ * One `gmp transform` of `lake` into `warehouse`, timed, with the peak memory of dbt (sampled
+ * every 100 ms) and the CPU seconds of gmp and dbt together (GNU time's user + system of the
+ * process and the children it waited for): on a shared machine the wall time follows the load,
+ * the CPU time much less.
+ */
 export async function runTransform(lake: string, warehouse: string, fullRefresh: boolean): Promise<TransformRun> {
   const env = { ...process.env, LAKE_URL: `file://${lake}`, WAREHOUSE_PATH: warehouse };
   const peaks = new DescendantPeaks();
-  let gmpPeakKb = 0;
+  const timeFile = `${warehouse}.time`;
   const loadAverageAtStart = loadavg()[0]!;
   const started = performance.now();
-  const onTick = (pid: number) => {
-    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readProc(`/proc/${pid}/status`) ?? '');
-    if (hwm) gmpPeakKb = Math.max(gmpPeakKb, Number(hwm[1]));
-    peaks.sample(pid);
-  };
-  const { code, stderr } = await run(process.execPath, [cli, 'transform', ...(fullRefresh ? ['--full-refresh'] : [])], env, onTick);
+  const args = ['-f', '%U %S', '-o', timeFile, process.execPath, cli, 'transform', ...(fullRefresh ? ['--full-refresh'] : [])];
+  const { code, stderr } = await run('/usr/bin/time', args, env, (pid) => peaks.sample(pid));
   const wallS = round((performance.now() - started) / 1000);
   if (code !== 0) throw new Error(`gmp transform failed (exit ${code}): ${lastLine(stderr)}`);
+  const [user = 0, system = 0] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
   const dbtPeakRssMb = peaks.peakOf('python');
   return {
     wallS,
+    cpuS: round(user + system),
     ...(dbtPeakRssMb === undefined ? {} : { dbtPeakRssMb }),
-    gmpPeakRssMb: Math.round(gmpPeakKb / 102.4) / 10,
+    gmpPeakRssMb: peaks.peakOf('node') ?? 0,
     loadAverageAtStart,
     loadAverageAtEnd: loadavg()[0]!,
   };
