@@ -26,12 +26,7 @@ export function addDays(day: string, days: number): string {
 export const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 /** Runs a child to its end; its stderr (JSON lines off a terminal) is kept to name a failure. `onTick` sees its pid every 100 ms. */
-export function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  onTick?: (pid: number) => void,
-): Promise<{ code: number | null; stderr: string }> {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, onTick?: (pid: number) => void): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));

@@ -61,7 +61,12 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
     const partial = testsRun();
     expect(partial.every((test) => test.status === 'pass')).toBe(true);
     // Row by row: new rows only, on the models that stamp their loads.
-    for (const test of ['not_null_stg_games_game_id', 'accepted_range_stg_games_rating', 'not_null_dim_games_game_id', 'relationships_fct_game_versions_game_id']) {
+    for (const test of [
+      'not_null_stg_games_game_id',
+      'accepted_range_stg_games_rating',
+      'not_null_dim_games_game_id',
+      'relationships_fct_game_versions_game_id',
+    ]) {
       expect(testOf(partial, test)?.compiled_code, test).toMatch(NEW_ROWS_ONLY);
     }
     // Across rows, or on models rebuilt whole: the whole model.
@@ -74,7 +79,15 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
   it('a bad row in a new partition still fails its test, and the next build tests every row again', async () => {
     // A day of games whose one item rates 7 of 5, sealed as the ingest seals a partition.
     const from = join(lake, 'raw/games/load=updated/date=2024-05-31');
-    const page = JSON.parse(readFileSync(join(from, readdirSync(from).find((name) => name.startsWith('page='))!), 'utf8')) as { results: { rating: number }[] };
+    const page = JSON.parse(
+      readFileSync(
+        join(
+          from,
+          readdirSync(from).find((name) => name.startsWith('page='))!,
+        ),
+        'utf8',
+      ),
+    ) as { results: { rating: number }[] };
     expect(page.results.length).toBeGreaterThan(0);
     const bad = { ...page, count: 1, next: null, previous: null, results: [{ ...page.results[0]!, rating: 7 }] };
     const day = '2024-05-29';
