@@ -3,9 +3,11 @@
  * sandbox whose clock reads the day after serves that day's listing (`/games?updated=D,D`), and
  * its pages are stored under the keys, with the manifest and the `_SUCCESS` record, that
  * `gmp ingest --mode updated --date D` writes, links without the key as the ingest stores them.
- * What it skips is the ingest's machinery around the pages (a process, a run record, leases, the
- * budget's ledger): 365 ingests of a 900,000-game catalogue cost about 4.5 s each, most of it a
- * CLI's start and its bookkeeping; this writes a day in about a second. A partition already
+ * What it skips is the ingest's machinery around the pages (a process per day, a run record,
+ * leases, the budget's ledger). Measured on three days of a 900,000-game catalogue, side by side
+ * at a load average of 15: 3.95 s a day written here, 5.36 s through `gmp ingest`, with
+ * byte-identical pages, the same keys and the same manifests; most of a day's cost is the sandbox
+ * drawing the day's catalogue. A partition already
  * sealed is left as it is, so an interrupted build of the lake resumes.
  */
 import { manifestSchema, successSchema } from '../../src/ingest/manifest.js';
