@@ -43,3 +43,11 @@ bench-docs: node_modules/.installed ## rewrite the benchmark figures in docs/ben
 .PHONY: bench-companies
 bench-companies: setup ## benchmark the cost of a game's companies per point of popularity-weighted coverage
 	npx tsx bench/companies.ts $(if $(BENCH_GAMES),--games $(BENCH_GAMES))
+
+# make bench-dbt-catalogue: the warehouse at RAWG's size. A lake of 900,000 sandbox games (a
+# snapshot by gmp ingest, then 365 daily updated partitions written directly from the sandbox),
+# compacted; then gmp transform full, one more day, and nothing new, each with wall time and dbt's
+# peak RSS. Shrink it with BENCH_GAMES=50000 BENCH_DAYS=30; the lake is made once under bench/.work.
+.PHONY: bench-dbt-catalogue
+bench-dbt-catalogue: setup ## time gmp transform on a 900,000-game lake with a year of days: full, one more day, nothing new
+	node --import tsx bench/dbt-catalogue.ts

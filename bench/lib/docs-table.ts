@@ -3,6 +3,7 @@
  * page can never quote a run that is not in bench/results/. `make bench-docs` writes it; a test
  * fails when the page and the files disagree.
  */
+import { dbtCatalogueAims, dbtCatalogueResultSchema, type DbtCatalogueResult } from './dbt-catalogue-results.js';
 import { INGESTERS } from './ingesters.js';
 import { benchResultSchema, type Aim, type BenchResult } from './results.js';
 import { formatTable } from './table.js';
@@ -155,6 +156,27 @@ function dbtHistorySection(name: string, result: DbtHistoryResult): string[] {
   return lines;
 }
 
+function dbtCatalogueSection(result: DbtCatalogueResult): string[] {
+  const { lake, builds } = result;
+  const row = (name: string, b: DbtCatalogueResult['builds']['noop'] & { dbtBuildLoggedS?: number; nodesByKind?: Record<string, number> }) =>
+    `| ${name} | ${b.wallS} | ${b.cpuS} | ${orDash(b.dbtBuildLoggedS)} | ${orDash(b.dbtPeakRssMb)} | ${orDash(b.nodesByKind?.model)} | ${orDash(b.nodesByKind?.test)} | ${b.loadAverageAtStart.toFixed(1)}–${b.loadAverageAtEnd.toFixed(1)} |`;
+  return [
+    '### `make bench-dbt-catalogue`: bench/results/dbt-catalogue.json',
+    '',
+    `${grouped(lake.games)} sandbox games: a snapshot of every endpoint on ${lake.snapshot} and ${lake.updatedDays} daily \`updated\` partitions ${lake.firstDay}..${lake.lastDay}, ` +
+      `${grouped(lake.pages)} pages in ${lake.partitions} partitions (${(lake.bytes / 1e9).toFixed(2)} GB of pages), compacted; then ${lake.newDay}. ` +
+      `dbt threads: ${result.threads}; dbt ${result.versions.dbtCore}, dbt-duckdb ${result.versions.dbtDuckdb}, DuckDB ${result.versions.duckdb}. ${runLine(result.commit, result.startedAt, result.machine)}`,
+    '',
+    '| build | wall (s) | CPU (s) | dbt build (s) | dbt peak RSS (MB) | models | tests | load average |',
+    '|---|---|---|---|---|---|---|---|',
+    row('full', builds.full),
+    row('one more day', builds.day),
+    row('nothing new', builds.noop),
+    '',
+    ...aimsTable(dbtCatalogueAims(result)),
+  ];
+}
+
 /** Every number, string and boolean of a JSON value, keyed by its dotted path. */
 function scalars(value: unknown, path = ''): [string, string][] {
   if (value === null || typeof value !== 'object') return path ? [[path, String(value)]] : [];
@@ -183,6 +205,7 @@ export function renderFigures(files: ResultsFile[]): string {
     if (file.name === 'latest.json') return ingestSection(benchResultSchema.parse(file.json) as BenchResult);
     if (file.name === 'catalogue.json') return catalogueSection(file.json as CatalogueResult);
     if (file.name === 'dbt-history.json' && isDbtHistory(file.json)) return dbtHistorySection(file.name, file.json);
+    if (file.name === 'dbt-catalogue.json') return dbtCatalogueSection(dbtCatalogueResultSchema.parse(file.json));
     return genericSection(file);
   });
   return [FIGURES_START, '', ...sections.flatMap((lines) => [...lines, '']), FIGURES_END].join('\n');

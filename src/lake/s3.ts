@@ -1,15 +1,15 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { createRequire } from 'node:module';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { BucketMissingError, LakeNotWritableError, StoreUnavailableError } from '../errors.js';
 import { SignedPut } from './s3-put.js';
 import type { ObjectStore } from './store.js';
+
+/**
+ * The AWS SDK, loaded when the first S3 lake is opened: a run on a local lake (a transform that
+ * finds nothing new among them) starts without its hundreds of modules.
+ */
+let loaded: typeof import('@aws-sdk/client-s3') | undefined;
+const sdk = () => (loaded ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'));
 
 /** The object `checkWritable` writes: under `_ledger/`, which ingest writes anyway, outside any month's folder. */
 export const WRITE_PROBE = '_ledger/.write-probe';
@@ -28,13 +28,14 @@ export interface S3StoreOptions {
  * overwrite each other's pages; a PUT is atomic, so an object is whole or absent.
  */
 export class S3Store implements ObjectStore {
+  readonly #sdk = sdk();
   readonly #client: S3Client;
   readonly #options: S3StoreOptions;
   readonly #signedPut: SignedPut;
 
   constructor(options: S3StoreOptions) {
     this.#options = options;
-    this.#client = new S3Client({
+    this.#client = new this.#sdk.S3Client({
       region: options.region ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       maxAttempts: 3,
@@ -53,7 +54,7 @@ export class S3Store implements ObjectStore {
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.#client.send(new HeadObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
+      await this.#client.send(new this.#sdk.HeadObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
@@ -63,7 +64,7 @@ export class S3Store implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const response = await this.#client.send(new GetObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
+      const response = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
       return await response.Body!.transformToByteArray();
     } catch (error) {
       if (nameOf(error) === 'NoSuchKey') return undefined;
@@ -78,7 +79,7 @@ export class S3Store implements ObjectStore {
     if (outcome !== 'other') return outcome === 'stored';
     try {
       await this.#client.send(
-        new PutObjectCommand({
+        new this.#sdk.PutObjectCommand({
           Bucket: this.#options.bucket,
           Key: this.#key(key),
           // A copy: the SDK may still be sending it when it answers, and the caller then reuses its buffer.
@@ -101,7 +102,9 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     try {
       do {
-        const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }));
+        const page = await this.#client.send(
+          new this.#sdk.ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }),
+        );
         for (const object of page.Contents ?? []) {
           if (object.Key) keys.push(object.Key.slice(this.#rootLength));
         }
@@ -119,7 +122,9 @@ export class S3Store implements ObjectStore {
     const at = this.#key(prefix);
     try {
       do {
-        const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }));
+        const page = await this.#client.send(
+          new this.#sdk.ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }),
+        );
         for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(at.length).replace(/\/$/, ''));
         for (const object of page.Contents ?? []) if (object.Key) names.push(object.Key.slice(at.length));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -132,7 +137,7 @@ export class S3Store implements ObjectStore {
 
   async init(): Promise<void> {
     try {
-      await this.#client.send(new CreateBucketCommand({ Bucket: this.#options.bucket }));
+      await this.#client.send(new this.#sdk.CreateBucketCommand({ Bucket: this.#options.bucket }));
     } catch (error) {
       const name = nameOf(error);
       if (name === 'BucketAlreadyOwnedByYou' || name === 'BucketAlreadyExists') return;
@@ -149,7 +154,13 @@ export class S3Store implements ObjectStore {
   async checkWritable(): Promise<void> {
     try {
       await this.#client.send(
-        new PutObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(WRITE_PROBE), Body: '{}\n', ContentType: 'application/json', IfNoneMatch: '*' }),
+        new this.#sdk.PutObjectCommand({
+          Bucket: this.#options.bucket,
+          Key: this.#key(WRITE_PROBE),
+          Body: '{}\n',
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
       );
     } catch (error) {
       const status = statusOf(error);
@@ -176,7 +187,7 @@ export class S3Store implements ObjectStore {
     if (name === 'NoSuchBucket') {
       return new BucketMissingError(`bucket "${this.#options.bucket}" does not exist (${this.location}): create it with "gmp lake init"`);
     }
-    if (error instanceof S3ServiceException) {
+    if (error instanceof sdk().S3ServiceException) {
       return new StoreUnavailableError(`object store ${this.location} refused the request (${name}): check the bucket and the AWS credentials`);
     }
     const code = networkCode(error);
@@ -189,7 +200,7 @@ function nameOf(error: unknown): string | undefined {
 }
 
 function statusOf(error: unknown): number | undefined {
-  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  return error instanceof sdk().S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 }
 
 function networkCode(error: unknown): string {
