@@ -26,7 +26,8 @@ export function parseLedgerKey(key: string, month: string): { api: string; runId
 }
 
 /** The folder of one unit's lease generations: a window's folder is not inside its partition's. */
-export const leasePrefix = (listing: ListingRef): string => `_leases/${unitId(listing)}/_lease/`;
+export const LEASES_PREFIX = '_leases/';
+export const leasePrefix = (listing: ListingRef): string => `${LEASES_PREFIX}${unitId(listing)}/_lease/`;
 export const leaseKey = (listing: ListingRef, generation: number): string => `${leasePrefix(listing)}${String(generation).padStart(9, '0')}.json`;
 
 /** The generation a key of `leasePrefix(listing)` names, or undefined. */

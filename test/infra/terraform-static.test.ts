@@ -20,6 +20,7 @@ import {
 import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
 import { SCHEMA_PREFIX } from '../../src/lake/item-schemas.js';
+import { LAKE_ROOTS } from '../../src/lake/roots.js';
 
 let all: ParsedFile[];
 let aws: ParsedFile[];
@@ -456,6 +457,9 @@ describe('IAM', () => {
     expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}', '_ledger/', '${local.origin_key}', '${local.schema_prefix}']);
     expect(locals.schema_prefix).toBe(SCHEMA_PREFIX);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
+    // Ingest touches every root the lake room spells, and nothing else.
+    const resolve = (value: unknown) => String(value).replace(/^\$\{local\.([a-z_]+)\}$/, (_, name: string) => String(locals[name]));
+    expect((locals.ingest_lake_prefixes as unknown[]).map(resolve).sort()).toEqual([...LAKE_ROOTS].sort());
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
     expect(tasks.ingest).toMatchObject({
