@@ -6,7 +6,19 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', '.tools/', '.venv/', 'bench/.work/', 'dagger/sdk/', 'dagger/node_modules/', 'dbt/', 'test-artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.tools/',
+      '.venv/',
+      'bench/.work/',
+      'dagger/sdk/',
+      'dagger/node_modules/',
+      'dbt/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -14,7 +26,12 @@ export default defineConfig(
       // A leading underscore names what is taken only to be left out (`{ runId: _run, ...rest }`).
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
     },
   },

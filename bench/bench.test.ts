@@ -8,7 +8,12 @@ import { countByOperation, parseAccessLog } from './lib/access-log.js';
 import { benchResultSchema, type BenchResult, type Metrics } from './lib/results.js';
 import { formatTable, ratio } from './lib/table.js';
 
-const m = (wallMs: number, apiRequests: number, storeRequests: number, peakRssMb: number): Metrics => ({ wallMs, apiRequests, storeRequests, peakRssMb });
+const m = (wallMs: number, apiRequests: number, storeRequests: number, peakRssMb: number): Metrics => ({
+  wallMs,
+  apiRequests,
+  storeRequests,
+  peakRssMb,
+});
 
 describe('the benchmark table', () => {
   it('gives each baseline figure as a multiple of ours', () => {
@@ -36,9 +41,13 @@ describe('the benchmark table', () => {
 
   it('adds CPU per page, bytes per page and the share of the limit where a scenario recorded them', () => {
     const cold = { ...m(25_000, 2000, 2009, 120), cpuMsPerPage: 3.5, bytesPerPage: 150_000, shareOfLimit: 0.25 };
-    const table = formatTable({ scenarios: { cold: { ours: cold, seed: { ...m(130_000, 2000, 4000, 100), cpuMsPerPage: 14 } }, rerun: {}, resume: {} } }).split(
-      '\n',
-    );
+    const table = formatTable({
+      scenarios: {
+        cold: { ours: cold, seed: { ...m(130_000, 2000, 4000, 100), cpuMsPerPage: 14 } },
+        rerun: {},
+        resume: {},
+      },
+    }).split('\n');
     expect(table).toHaveLength(1 + 7 + 4 + 4);
     expect(table[5]!.trim().split(/\s{2,}/)).toEqual(['CPU (ms/page)', '3.50', '14.00', '4.0x', '-', '-']);
     expect(table[6]!.trim().split(/\s{2,}/)).toEqual(['stored (KB/page)', '150.0', '-', '-', '-', '-']);
@@ -59,12 +68,20 @@ describe("the benchmark's aims", () => {
       memory: { pages: 10_000, wallMs: 150_000, apiRequests: 10_000, peakRssMb: 210 },
     } as unknown as BenchResult;
     const aims = Object.fromEntries(aimsOf(result).map(({ aim, measured, met }) => [aim, { measured, met }]));
-    expect(aims['cold ingest >= 8x faster than the seed baseline']).toEqual({ measured: '5.3x (160.0 s vs 30.0 s)', met: false });
+    expect(aims['cold ingest >= 8x faster than the seed baseline']).toEqual({
+      measured: '5.3x (160.0 s vs 30.0 s)',
+      met: false,
+    });
     expect(aims['cold ingest >= 2x faster than dlt']).toEqual({ measured: '1.7x (50.0 s vs 30.0 s)', met: false });
     expect(aims['>= 95 % of a 20 requests/s cap']!.met).toBe(true);
     expect(aims['rerun: 0 API requests']!.met).toBe(true);
-    expect(aims['rerun: <= 1 store request per partition']!.measured).toMatch(/^1 for the partition; 4 in all on the server, 3 of them per run/);
-    expect(aims['resume: exactly the missing pages']).toEqual({ measured: '1005 API requests for 1005 missing pages', met: true });
+    expect(aims['rerun: <= 1 store request per partition']!.measured).toMatch(
+      /^1 for the partition; 4 in all on the server, 3 of them per run/,
+    );
+    expect(aims['resume: exactly the missing pages']).toEqual({
+      measured: '1005 API requests for 1005 missing pages',
+      met: true,
+    });
     expect(aims['peak RSS < 150 MB at 10000 pages']).toEqual({ measured: '210 MB', met: false });
   });
 
@@ -72,7 +89,11 @@ describe("the benchmark's aims", () => {
     const cold = { ours: { ...m(25_000, 2000, 2009, 120), cpuMsPerPage: 4.2, shareOfLimit: 0.25 } };
     const result = { limitPagesPerSecond: 320, scenarios: { cold, rerun: {}, resume: {} } } as unknown as BenchResult;
     const aim = aimsOf(result).find(({ aim }) => aim === 'cold: CPU per page <= 4 ms');
-    expect(aim).toEqual({ aim: 'cold: CPU per page <= 4 ms', measured: '4.20 ms; 25 % of the limit of 320 pages/s', met: false });
+    expect(aim).toEqual({
+      aim: 'cold: CPU per page <= 4 ms',
+      measured: '4.20 ms; 25 % of the limit of 320 pages/s',
+      met: false,
+    });
   });
 });
 
@@ -96,7 +117,9 @@ describe("versitygw's access log", () => {
 
 describe('bench/results/latest.json', () => {
   it('has a figure for ours, the seed baseline and dlt in each scenario, CPU per page for the cold runs, and gzip figures for our pages', () => {
-    const result = benchResultSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, 'results/latest.json'), 'utf8')));
+    const result = benchResultSchema.parse(
+      JSON.parse(readFileSync(join(import.meta.dirname, 'results/latest.json'), 'utf8')),
+    );
     expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
     for (const scenario of ['cold', 'rerun', 'resume'] as const) {
       expect(Object.keys(result.scenarios[scenario])).toEqual(expect.arrayContaining(['ours', 'seed', 'dlt']));
@@ -110,7 +133,11 @@ describe('bench/results/latest.json', () => {
 
 describe('gzip figures', () => {
   it('time the compression and count the bytes it saves, per page', () => {
-    const page = Buffer.from(JSON.stringify({ results: Array.from({ length: 2000 }, (_, id) => ({ id, name: `game ${id}`, rating: id % 5 })) }));
+    const page = Buffer.from(
+      JSON.stringify({
+        results: Array.from({ length: 2000 }, (_, id) => ({ id, name: `game ${id}`, rating: id % 5 })),
+      }),
+    );
     const [fast, dense] = measureGzip([page, page, page], [1, 9]);
     expect(fast!.pages).toBe(3);
     expect(fast!.bytesPerPage).toBe(page.byteLength);

@@ -38,7 +38,11 @@ const latencyMs = Number(values['latency-ms']);
 /** The cap the config says; the sandbox may serve less (`--hidden-cap`), as an API that changed would. */
 const maxResults = 10_000;
 const hiddenCap = Number(values['hidden-cap'] ?? maxResults);
-const living = { editRate: Number(values['edit-rate']), deleteRate: Number(values['delete-rate']), addRate: Number(values['add-rate']) };
+const living = {
+  editRate: Number(values['edit-rate']),
+  deleteRate: Number(values['delete-rate']),
+  addRate: Number(values['add-rate']),
+};
 const { source } = loadEndpoints();
 const pageSize = source.pageSize;
 
@@ -57,10 +61,21 @@ try {
   process.stderr.write(
     `bench-catalogue: ${games} games, ${latencyMs} ms a request, at most ${hiddenCap} results a listing (config: ${maxResults}); ${living.editRate} edits, ${living.deleteRate} deletions, ${living.addRate} additions a page\n`,
   );
-  const run = await measure(process.execPath, [cliPath, 'ingest', '--endpoint', 'games', '--mode', 'snapshot', '--json'], { env, tickMs: 50 });
-  if (run.code !== 0) throw new Error(`the ingest failed (${run.code}): ${run.stderr.split('\n').filter(Boolean).at(-1)}`);
-  const summary = JSON.parse(run.stdout.trim().split('\n')[0]!) as { apiRequests: number; complete: boolean; date: string };
-  const success = JSON.parse(readFileSync(join(lakeDir, `raw/games/load=snapshot/date=${summary.date}/_SUCCESS`), 'utf8')) as {
+  const run = await measure(
+    process.execPath,
+    [cliPath, 'ingest', '--endpoint', 'games', '--mode', 'snapshot', '--json'],
+    { env, tickMs: 50 },
+  );
+  if (run.code !== 0)
+    throw new Error(`the ingest failed (${run.code}): ${run.stderr.split('\n').filter(Boolean).at(-1)}`);
+  const summary = JSON.parse(run.stdout.trim().split('\n')[0]!) as {
+    apiRequests: number;
+    complete: boolean;
+    date: string;
+  };
+  const success = JSON.parse(
+    readFileSync(join(lakeDir, `raw/games/load=snapshot/date=${summary.date}/_SUCCESS`), 'utf8'),
+  ) as {
     pages: number;
     windows: number;
     count: number;
@@ -96,7 +111,12 @@ try {
     limitS: Number(limitS.toFixed(1)),
     shareOfLimit: Number((limitS / (run.wallMs / 1000)).toFixed(3)),
     peakRssMb: run.peakRssMb,
-    machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0] },
+    machine: {
+      cpus: availableParallelism(),
+      node: process.version,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg()[0],
+    },
   };
   const rows = [
     [
@@ -104,8 +124,16 @@ try {
       `${result.apiRequests}`,
       `ideal ceil(${games}/${pageSize}) = ${ideal}: +${(result.overheadShare * 100).toFixed(2)} % (aim: at most 3 % + 1 probe a window = ${result.allowedRequests})`,
     ],
-    ['requests/page', `${result.requestsPerPage}`, `API requests over the ${result.pagesStored} pages of the sealed windows`],
-    ['windows', `${result.windows}`, `${result.refusedPages} pages refused by the cap (${hiddenCap} results a listing, config ${maxResults})`],
+    [
+      'requests/page',
+      `${result.requestsPerPage}`,
+      `API requests over the ${result.pagesStored} pages of the sealed windows`,
+    ],
+    [
+      'windows',
+      `${result.windows}`,
+      `${result.refusedPages} pages refused by the cap (${hiddenCap} results a listing, config ${maxResults})`,
+    ],
     [
       'changes',
       `${result.gamesEdited + result.gamesDeleted + result.gamesAdded}`,

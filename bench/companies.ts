@@ -22,7 +22,9 @@ import { itemsUnitOf } from '../src/ingest/planner.js';
 import { Catalogue } from '../src/sandbox/catalogue.js';
 import { CompanyIndex } from '../src/sandbox/companies.js';
 
-const { values } = parseArgs({ options: { games: { type: 'string', default: '900000' }, batch: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({
+  options: { games: { type: 'string', default: '900000' }, batch: { type: 'string', default: '5000' } },
+});
 const games = Number(values.games);
 const batchSize = Number(values.batch);
 const TARGETS = [1, 10, 50, 90];
@@ -40,7 +42,8 @@ function requestsFor(gains: Iterable<number>): Record<number, number | null> {
   for (const gain of gains) {
     requests += 1;
     weight += gain;
-    for (const target of TARGETS) if (reached[target] === null && (100 * weight) / total >= target) reached[target] = requests;
+    for (const target of TARGETS)
+      if (reached[target] === null && (100 * weight) / total >= target) reached[target] = requests;
     if (reached[TARGETS.at(-1)!] !== null) break;
   }
   return reached;
@@ -62,12 +65,21 @@ function* planned(): Generator<number> {
   const batches: ItemsBatch[] = [];
   for (let day = 0; ; day++) {
     const date = `day-${String(day).padStart(5, '0')}`;
-    const unit = itemsUnitOf({ endpoint: details, date, batches, knowledge: knowledgeOf(parent, batches), explicit: true }, batchSize);
+    const unit = itemsUnitOf(
+      { endpoint: details, date, batches, knowledge: knowledgeOf(parent, batches), explicit: true },
+      batchSize,
+    );
     if (unit.state !== 'new') return;
     for (const item of unit.chosen) yield item.added;
     batches.push({
       date,
-      manifest: { endpoint: details.name, path: details.path, date, items: unit.chosen.map(({ id, updated }) => ({ id, updated })), createdAt: '' },
+      manifest: {
+        endpoint: details.name,
+        path: details.path,
+        date,
+        items: unit.chosen.map(({ id, updated }) => ({ id, updated })),
+        createdAt: '',
+      },
       stored: new Set(unit.chosen.map((item) => item.id)),
       gone: new Set(),
       sealed: true,
@@ -90,13 +102,15 @@ function* perCompany(): Generator<number> {
   const down = (i: number) => {
     for (;;) {
       let top = i;
-      for (const child of [2 * i + 1, 2 * i + 2]) if (child < heap.length && heap[child]!.bound > heap[top]!.bound) top = child;
+      for (const child of [2 * i + 1, 2 * i + 2])
+        if (child < heap.length && heap[child]!.bound > heap[top]!.bound) top = child;
       if (top === i) return;
       [heap[i], heap[top]] = [heap[top]!, heap[i]!];
       i = top;
     }
   };
-  const weightOf = (page: Int32Array) => page.reduce((sum, position) => sum + (linked[position] ? 0 : added[position]!), 0);
+  const weightOf = (page: Int32Array) =>
+    page.reduce((sum, position) => sum + (linked[position] ? 0 : added[position]!), 0);
   for (const index of indexes) {
     for (let company = 0; company < index.count; company++) {
       const all = index.gamesOf(company);
@@ -136,7 +150,8 @@ const result = {
   bench: 'companies',
   games,
   batch: batchSize,
-  measure: 'requests to reach N % of the added-weighted market (known: detail stored; linked: at least one company seen)',
+  measure:
+    'requests to reach N % of the added-weighted market (known: detail stored; linked: at least one company seen)',
   requests: strategies,
   requestsPerPoint: Object.fromEntries(Object.entries(strategies).map(([name, reached]) => [name, perPoint(reached)])),
   seconds: Number(((performance.now() - started) / 1000).toFixed(1)),

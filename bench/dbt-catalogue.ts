@@ -20,7 +20,17 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/paths.js';
 import { dbtCatalogueAims, dbtCatalogueResultSchema } from './lib/dbt-catalogue-results.js';
-import { addDays, commitOf, compact, ingestFromSandbox, lakeFigures, round, runTransform, timeTransform, venvVersions } from './lib/dbt-runs.js';
+import {
+  addDays,
+  commitOf,
+  compact,
+  ingestFromSandbox,
+  lakeFigures,
+  round,
+  runTransform,
+  timeTransform,
+  venvVersions,
+} from './lib/dbt-runs.js';
 import { writeUpdatedDays } from './lib/updated-days.js';
 
 const GAMES = Number(process.env.BENCH_GAMES ?? 900_000);
@@ -34,7 +44,10 @@ const resultsPath = join(repoRoot, 'bench', 'results', 'dbt-catalogue.json');
 
 /** The cached lake depends on these and on what the ingest reads of config/endpoints.json. */
 function lakeKey(): string {
-  const config = JSON.parse(readFileSync(join(repoRoot, 'config', 'endpoints.json'), 'utf8')) as { source: unknown; endpoints: unknown };
+  const config = JSON.parse(readFileSync(join(repoRoot, 'config', 'endpoints.json'), 'utf8')) as {
+    source: unknown;
+    endpoints: unknown;
+  };
   const parameters = { GAMES, DAYS, SEED, SNAPSHOT_DAY, source: config.source, endpoints: config.endpoints };
   return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 12);
 }
@@ -53,7 +66,13 @@ if (!existsSync(`${cachedLake}.done`)) {
   mkdirSync(cachedLake, { recursive: true });
   const started = performance.now();
   say(`ingesting the ${SNAPSHOT_DAY} snapshot of every endpoint (${GAMES.toLocaleString('en')} games)`);
-  await ingestFromSandbox(cachedLake, { ...catalogue, today: SNAPSHOT_DAY }, ['--all', '--mode', 'snapshot', '--date', SNAPSHOT_DAY]);
+  await ingestFromSandbox(cachedLake, { ...catalogue, today: SNAPSHOT_DAY }, [
+    '--all',
+    '--mode',
+    'snapshot',
+    '--date',
+    SNAPSHOT_DAY,
+  ]);
   say(`writing ${DAYS} daily updated partitions ${firstDay}..${lastDay}`);
   const days = Array.from({ length: DAYS }, (_, i) => addDays(firstDay, i));
   await writeUpdatedDays(cachedLake, catalogue, days);
@@ -79,7 +98,14 @@ rmSync(warehouse, { force: true });
 say(`full build of ${figures.partitions} partitions (${figures.pages} pages)`);
 const full = await timeTransform(lake, warehouse, true);
 say(`one more day: ${newDay}`);
-await ingestFromSandbox(lake, { ...catalogue, today: addDays(newDay, 1) }, ['--endpoint', 'games', '--mode', 'updated', '--date', newDay]);
+await ingestFromSandbox(lake, { ...catalogue, today: addDays(newDay, 1) }, [
+  '--endpoint',
+  'games',
+  '--mode',
+  'updated',
+  '--date',
+  newDay,
+]);
 const newDayCompactS = await compact(lake);
 const day = await timeTransform(lake, warehouse, false);
 say('nothing new');
@@ -96,7 +122,8 @@ const result = dbtCatalogueResultSchema.parse({
     lastDay,
     newDay,
     ...figures,
-    written: 'snapshot by gmp ingest from the sandbox; daily updated partitions written directly from the sandbox (bench/lib/updated-days.ts)',
+    written:
+      'snapshot by gmp ingest from the sandbox; daily updated partitions written directly from the sandbox (bench/lib/updated-days.ts)',
     ...(lakeBuildS === undefined ? {} : { buildS: lakeBuildS }),
     compactS,
     newDayCompactS,
@@ -135,6 +162,10 @@ process.stdout.write(
   `${GAMES.toLocaleString('en')} games; snapshot ${SNAPSHOT_DAY}; ${DAYS} daily updated partitions ${firstDay}..${lastDay}: ` +
     `${figures.partitions} partitions, ${figures.pages} pages, ${(figures.bytes / 1e9).toFixed(2)} GB\n`,
 );
-for (const row of rows) process.stdout.write(`${row.map((cell, i) => (i ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')}\n`);
-for (const { aim, measured, met } of dbtCatalogueAims(result)) process.stdout.write(`${met ? 'aim met   ' : 'aim missed'}  ${aim}: ${measured}\n`);
+for (const row of rows)
+  process.stdout.write(
+    `${row.map((cell, i) => (i ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')}\n`,
+  );
+for (const { aim, measured, met } of dbtCatalogueAims(result))
+  process.stdout.write(`${met ? 'aim met   ' : 'aim missed'}  ${aim}: ${measured}\n`);
 process.stdout.write(`results  ${resultsPath}\n`);

@@ -21,7 +21,15 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../src/paths.js';
 import { dbtHistoryAims, dbtHistoryResultSchema } from './lib/dbt-history-results.js';
-import { addDays, commitOf, compact, ingestFromSandbox, lakeFigures, timeTransform, venvVersions } from './lib/dbt-runs.js';
+import {
+  addDays,
+  commitOf,
+  compact,
+  ingestFromSandbox,
+  lakeFigures,
+  timeTransform,
+  venvVersions,
+} from './lib/dbt-runs.js';
 
 const GAMES = Number(process.env.BENCH_GAMES ?? 100_000);
 const SEED = 1;
@@ -44,7 +52,11 @@ function lakeKey(): string {
     endpoints: { name: string; path: string; updatedFilter?: string }[];
   };
   // Hashed under the field's former name, `incremental`: lakes cached before it was renamed hold the same pages.
-  const endpoints = config.endpoints.map(({ name, path, updatedFilter }) => ({ name, path, incremental: updatedFilter }));
+  const endpoints = config.endpoints.map(({ name, path, updatedFilter }) => ({
+    name,
+    path,
+    incremental: updatedFilter,
+  }));
   const parameters = { GAMES, SEED, FIRST_DAY, DAILY_WINDOWS, snapshotDays, source: config.source, endpoints };
   return createHash('sha256').update(JSON.stringify(parameters)).digest('hex').slice(0, 12);
 }
@@ -53,7 +65,8 @@ const workDir = join(repoRoot, 'bench', '.work', 'dbt-history', `games-${GAMES}`
 const cachedLake = join(workDir, `lake-${lakeKey()}`);
 const historyLake = join(workDir, 'history-lake');
 
-const ingest = (lake: string, today: string, args: string[]) => ingestFromSandbox(lake, { games: GAMES, seed: SEED, today }, args);
+const ingest = (lake: string, today: string, args: string[]) =>
+  ingestFromSandbox(lake, { games: GAMES, seed: SEED, today }, args);
 
 /** Snapshots on their days, then the daily windows; resumable, and stamped once done. */
 async function buildHistoryLake(lake: string): Promise<void> {
@@ -68,7 +81,8 @@ async function buildHistoryLake(lake: string): Promise<void> {
 }
 
 /** The day every history run adds: its window, read the day after. */
-const ingestNewDay = (lake: string) => ingest(lake, addDays(newDay, 1), ['--endpoint', 'games', '--mode', 'updated', '--from', newDay, '--to', newDay]);
+const ingestNewDay = (lake: string) =>
+  ingest(lake, addDays(newDay, 1), ['--endpoint', 'games', '--mode', 'updated', '--from', newDay, '--to', newDay]);
 
 const startedAt = new Date().toISOString();
 const loadAverageAtStart = loadavg()[0]!;
@@ -77,7 +91,10 @@ if (!existsSync(`${cachedLake}.done`)) {
   mkdirSync(cachedLake, { recursive: true });
   const lakeStarted = performance.now();
   await buildHistoryLake(cachedLake);
-  writeFileSync(`${cachedLake}.done`, `${new Date().toISOString()} built in ${((performance.now() - lakeStarted) / 1000).toFixed(0)} s\n`);
+  writeFileSync(
+    `${cachedLake}.done`,
+    `${new Date().toISOString()} built in ${((performance.now() - lakeStarted) / 1000).toFixed(0)} s\n`,
+  );
 } else {
   process.stderr.write(`reusing the history lake ${cachedLake}\n`);
 }
@@ -117,7 +134,15 @@ const result = dbtHistoryResultSchema.parse({
   compaction: { historyS: historyCompactS, newDayS: newDayCompactS },
   startedAt,
   ...commitOf(),
-  lake: { games: GAMES, seed: SEED, dailyWindows: DAILY_WINDOWS, snapshots: snapshotDays, newDay, ...history, oneDayPages: oneDay.pages },
+  lake: {
+    games: GAMES,
+    seed: SEED,
+    dailyWindows: DAILY_WINDOWS,
+    snapshots: snapshotDays,
+    newDay,
+    ...history,
+    oneDayPages: oneDay.pages,
+  },
   builds: { full, incremental, oneDayFull },
   threads: Number(process.env.DBT_THREADS ?? 2),
   versions: venvVersions(),
@@ -128,16 +153,27 @@ writeFileSync(`${resultsPath}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
 renameSync(`${resultsPath}.tmp`, resultsPath);
 
 const rows: [string, string][] = [
-  ['lake', `${GAMES.toLocaleString('en')} games; snapshots ${snapshotDays.join(', ')}; ${DAILY_WINDOWS} daily windows ${FIRST_DAY}..${lastHistoryDay}`],
+  [
+    'lake',
+    `${GAMES.toLocaleString('en')} games; snapshots ${snapshotDays.join(', ')}; ${DAILY_WINDOWS} daily windows ${FIRST_DAY}..${lastHistoryDay}`,
+  ],
   ['', `${history.partitions} partitions, ${history.pages} pages, ${(history.bytes / 1e9).toFixed(2)} GB`],
   ['', 'dbt build (gmp transform)'],
   ['full build (history)', `${full.dbtBuildLoggedS.toFixed(1)} s (${full.wallS.toFixed(1)} s), ${full.nodes} nodes`],
   [`incremental (+${newDay})`, `${incremental.dbtBuildLoggedS.toFixed(1)} s (${incremental.wallS.toFixed(1)} s)`],
-  [`full build (${newDay} alone)`, `${oneDayFull.dbtBuildLoggedS.toFixed(1)} s (${oneDayFull.wallS.toFixed(1)} s), ${oneDay.pages} pages`],
-  ...dbtHistoryAims(result).map(({ aim, measured, met }): [string, string] => [met ? 'aim met' : 'aim missed', `${aim}: ${measured}`]),
-  ...dbtHistoryAims({ fullBuildS: full.wallS, incrementalBuildS: incremental.wallS, oneDayFullBuildS: oneDayFull.wallS }).map(
-    ({ aim, measured }): [string, string] => ['gmp transform', `${aim}: ${measured}`],
-  ),
+  [
+    `full build (${newDay} alone)`,
+    `${oneDayFull.dbtBuildLoggedS.toFixed(1)} s (${oneDayFull.wallS.toFixed(1)} s), ${oneDay.pages} pages`,
+  ],
+  ...dbtHistoryAims(result).map(({ aim, measured, met }): [string, string] => [
+    met ? 'aim met' : 'aim missed',
+    `${aim}: ${measured}`,
+  ]),
+  ...dbtHistoryAims({
+    fullBuildS: full.wallS,
+    incrementalBuildS: incremental.wallS,
+    oneDayFullBuildS: oneDayFull.wallS,
+  }).map(({ aim, measured }): [string, string] => ['gmp transform', `${aim}: ${measured}`]),
   ['results', resultsPath],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));

@@ -32,23 +32,41 @@ describe('the generated figures', () => {
   });
 
   it('list each figure of a results file they have no layout for', () => {
-    const file: ResultsFile = { name: 'zz-new.json', json: { commit: 'abcdef0123', wallS: 12.5, build: { models: 41, ok: true }, runs: [1, 2] } };
+    const file: ResultsFile = {
+      name: 'zz-new.json',
+      json: { commit: 'abcdef0123', wallS: 12.5, build: { models: 41, ok: true }, runs: [1, 2] },
+    };
     const figures = renderFigures([file]);
     expect(figures).toContain('### bench/results/zz-new.json');
     expect(figures).toContain('commit `abcdef0`');
-    for (const row of ['| `wallS` | 12.5 |', '| `build.models` | 41 |', '| `build.ok` | true |', '| `runs` | 2 entries |']) expect(figures).toContain(row);
+    for (const row of [
+      '| `wallS` | 12.5 |',
+      '| `build.models` | 41 |',
+      '| `build.ok` | true |',
+      '| `runs` | 2 entries |',
+    ])
+      expect(figures).toContain(row);
   });
 
   it("table make bench-dbt's builds and aims", () => {
     const json = {
       commit: 'abcdef0123',
       threads: 2,
-      lake: { games: 100_000, dailyWindows: 30, snapshots: ['2024-05-01'], pages: 11_854, partitions: 62, bytes: 1_064_777_847 },
+      lake: {
+        games: 100_000,
+        dailyWindows: 30,
+        snapshots: ['2024-05-01'],
+        pages: 11_854,
+        partitions: 62,
+        bytes: 1_064_777_847,
+      },
       builds: { full: { wallS: 35.64, dbtElapsedS: 29.91, nodes: 225 }, incremental: { wallS: 22.09 } },
       aims: [{ aim: 'incremental <= 10 % of full', measured: '62 %', met: false }],
     };
     const figures = renderFigures([{ name: 'dbt-history.json', json }]);
-    expect(figures).toContain('100,000 sandbox games, 1 snapshots and 30 daily windows: 11,854 pages in 62 partitions (1.06 GB)');
+    expect(figures).toContain(
+      '100,000 sandbox games, 1 snapshots and 30 daily windows: 11,854 pages in 62 partitions (1.06 GB)',
+    );
     expect(figures).toContain('| full | 35.64 | 29.91 | 225 |');
     expect(figures).toContain('| incremental | 22.09 | - | - |');
     expect(figures).toContain('| incremental <= 10 % of full | 62 % | **missed** |');
@@ -62,7 +80,9 @@ describe('the generated figures', () => {
 
   it('replace only what lies between the markers, and refuse a page without them', () => {
     const page = `# B\n\nkept\n${FIGURES_START}\nold\n${FIGURES_END}\nafter\n`;
-    expect(withFigures(page, `${FIGURES_START}\nnew\n${FIGURES_END}`)).toBe(`# B\n\nkept\n${FIGURES_START}\nnew\n${FIGURES_END}\nafter\n`);
+    expect(withFigures(page, `${FIGURES_START}\nnew\n${FIGURES_END}`)).toBe(
+      `# B\n\nkept\n${FIGURES_START}\nnew\n${FIGURES_END}\nafter\n`,
+    );
     expect(() => withFigures('# B\n', 'x')).toThrow(/lost the markers/);
   });
 

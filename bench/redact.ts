@@ -36,5 +36,7 @@ for (const [label, secrets] of [
     micros.push(Number(process.hrtime.bigint() - start) / 1000 / PAGES_A_ROUND);
   }
   const median = micros.sort((a, b) => a - b)[ROUNDS >> 1]!;
-  console.log(`Redactor.bytes with ${label}: ${median.toFixed(0)} µs per ${kilobytes} KB page (median of ${ROUNDS} x ${PAGES_A_ROUND} pages)`);
+  console.log(
+    `Redactor.bytes with ${label}: ${median.toFixed(0)} µs per ${kilobytes} KB page (median of ${ROUNDS} x ${PAGES_A_ROUND} pages)`,
+  );
 }

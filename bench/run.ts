@@ -55,12 +55,14 @@ function parseOptions(argv: string[]): Options {
   });
   const whole = (name: string, text: string, min: number): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number >= ${min}, not "${text}"`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`--${name} must be a whole number >= ${min}, not "${text}"`);
     return value;
   };
   const ingesters = values.only.split(',').map((name) => name.trim());
   const unknown = ingesters.filter((name) => !(INGESTERS as readonly string[]).includes(name));
-  if (unknown.length || !ingesters.includes('ours')) throw new Error(`--only takes ours plus any of seed, dlt (got "${values.only}")`);
+  if (unknown.length || !ingesters.includes('ours'))
+    throw new Error(`--only takes ours plus any of seed, dlt (got "${values.only}")`);
   return {
     pages: whole('pages', values.pages, 2),
     latencyMs: whole('latency-ms', values['latency-ms'], 0),
@@ -80,7 +82,8 @@ function checkPrerequisites(options: Options): void {
     [paths.seed, options.ingesters.includes('seed')],
     [paths.dltPython, options.ingesters.includes('dlt')],
   ];
-  for (const [path, wanted] of needed) if (wanted && !existsSync(path)) throw new Error(`${path} is missing: run "make bench", which sets it up`);
+  for (const [path, wanted] of needed)
+    if (wanted && !existsSync(path)) throw new Error(`${path} is missing: run "make bench", which sets it up`);
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -98,7 +101,8 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   const stored = name === 'dlt' ? pages : await bench.pageObjects(lake);
   if (name === 'seed' ? stored !== pages : stored < pages)
     throw new Error(`${name} (cold) stored ${stored} pages, not ${name === 'seed' ? '' : 'at least '}${pages}`);
-  if (name === 'dlt' && (await bench.objects(lake, 'games_snapshot/games/')).length === 0) throw new Error('dlt (cold) loaded no games files');
+  if (name === 'dlt' && (await bench.objects(lake, 'games_snapshot/games/')).length === 0)
+    throw new Error('dlt (cold) loaded no games files');
   cold.metrics.cpuMsPerPage = round((cold.metrics.cpuMs ?? 0) / stored, 2);
   cold.metrics.bytesPerPage = Math.round((await bench.dataBytes(lake)) / stored);
   cold.metrics.shareOfLimit = round(stored / (cold.metrics.wallMs / 1000) / result.limitPagesPerSecond!, 3);
@@ -109,7 +113,9 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
     // What gzipped pages would cost: every 10th page our run stored, compressed at the fastest and the default level.
     result.gzip = measureGzip(await bench.samplePages(lake, 10), [1, 6]);
     for (const g of result.gzip)
-      say(`gzip level ${g.level} (${g.pages} of our pages): ${g.cpuMsPerPage} ms CPU a page, ${g.bytesPerPage} -> ${g.gzipBytesPerPage} bytes`);
+      say(
+        `gzip level ${g.level} (${g.pages} of our pages): ${g.cpuMsPerPage} ms CPU a page, ${g.bytesPerPage} -> ${g.gzipBytesPerPage} bytes`,
+      );
   }
 
   const rerun = await bench.run(name, lake);
@@ -126,19 +132,26 @@ async function scenariosFor(name: IngesterName, bench: Bench, options: Options, 
   const resumeLake = `bench-${name}-resume`;
   await bench.freshLake(resumeLake);
   const killed = await bench.run(name, resumeLake, { killAtRequests: Math.ceil(pages / 2) });
-  if (killed.measured.signal !== 'SIGKILL') throw new Error(`${name} finished before it could be killed at 50 % (exit ${killed.measured.code})`);
+  if (killed.measured.signal !== 'SIGKILL')
+    throw new Error(`${name} finished before it could be killed at 50 % (exit ${killed.measured.code})`);
   const pagesBeforeKill = await bench.pageObjects(resumeLake);
   const resume = await bench.run(name, resumeLake);
   expectSuccess(`${name} (resume)`, resume);
   if (name !== 'dlt' && (await bench.pageObjects(resumeLake)) !== stored)
     throw new Error(`${name} (resume) left ${await bench.pageObjects(resumeLake)} pages, not ${stored}`);
   resume.metrics.cpuMsPerPage = round((resume.metrics.cpuMs ?? 0) / Math.max(1, stored - pagesBeforeKill), 2);
-  say(`${name} resume (killed after ${killed.metrics.apiRequests} API requests, ${pagesBeforeKill} pages in the lake): ${summary(resume.metrics)}`);
+  say(
+    `${name} resume (killed after ${killed.metrics.apiRequests} API requests, ${pagesBeforeKill} pages in the lake): ${summary(resume.metrics)}`,
+  );
 
   result.scenarios.cold[name] = cold.metrics;
   result.scenarios.rerun[name] = rerun.metrics;
   result.scenarios.resume[name] = resume.metrics;
-  result.resume![name] = { pagesBeforeKill, missingPages: stored - pagesBeforeKill, apiRequestsBeforeKill: killed.metrics.apiRequests };
+  result.resume![name] = {
+    pagesBeforeKill,
+    missingPages: stored - pagesBeforeKill,
+    apiRequestsBeforeKill: killed.metrics.apiRequests,
+  };
 }
 
 /** Ours under a request-rate cap: the achieved rate, from the first to the last request the API saw. */
@@ -161,17 +174,32 @@ async function cappedRun(bench: Bench, options: Options): Promise<NonNullable<Be
   expectSuccess('ours (capped)', run);
   const seconds = first === undefined ? 0 : (last - first) / 1000;
   const achieved = seconds > 0 ? (seen - 1) / seconds : 0;
-  return { capPerSecond: options.cap, requests: seen, achievedPerSecond: round(achieved, 2), shareOfCap: round(achieved / options.cap, 3) };
+  return {
+    capPerSecond: options.cap,
+    requests: seen,
+    achievedPerSecond: round(achieved, 2),
+    shareOfCap: round(achieved / options.cap, 3),
+  };
 }
 
-async function memoryRun(bench: Bench, options: Options, sandbox: Sandbox): Promise<NonNullable<BenchResult['memory']>> {
+async function memoryRun(
+  bench: Bench,
+  options: Options,
+  sandbox: Sandbox,
+): Promise<NonNullable<BenchResult['memory']>> {
   sandbox.control({ games: options.memoryPages * GAMES_PER_PAGE });
   try {
     await bench.freshLake('bench-memory');
     const run = await bench.run('ours', 'bench-memory');
     expectSuccess('ours (memory run)', run);
     const { wallMs, apiRequests, peakRssMb, cpuMs } = run.metrics;
-    return { pages: options.memoryPages, wallMs, apiRequests, peakRssMb, cpuMsPerPage: round((cpuMs ?? 0) / options.memoryPages, 2) };
+    return {
+      pages: options.memoryPages,
+      wallMs,
+      apiRequests,
+      peakRssMb,
+      cpuMsPerPage: round((cpuMs ?? 0) / options.memoryPages, 2),
+    };
   } finally {
     sandbox.control({ games: options.pages * GAMES_PER_PAGE });
   }
@@ -206,11 +234,17 @@ async function main(): Promise<void> {
       maxResults: Math.max(options.pages, options.memoryPages) * GAMES_PER_PAGE,
     });
     // The bench's own store calls (creating buckets, counting pages) use these credentials.
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    });
     // The sandbox enforces no rate: concurrency and latency set our pace, as they do on the real API.
     const oursEndpoints = configWith({ requestsPerSecond: options.rate });
     const bench = new Bench({ apiUrl: sandbox.url, apiKey: API_KEY, s3, workDir, oursEndpoints }, sandbox, log);
-    const { concurrency } = (JSON.parse(readFileSync(defaultEndpointsPath, 'utf8')) as { source: { concurrency: number } }).source;
+    const { concurrency } = (
+      JSON.parse(readFileSync(defaultEndpointsPath, 'utf8')) as { source: { concurrency: number } }
+    ).source;
 
     const result: BenchResult = {
       commit: git('rev-parse', 'HEAD') || 'unknown',
@@ -218,7 +252,8 @@ async function main(): Promise<void> {
       startedAt: new Date().toISOString(),
       pages: options.pages,
       latencyMs: options.latencyMs,
-      limitPagesPerSecond: options.latencyMs > 0 ? Math.min(options.rate, (concurrency * 1000) / options.latencyMs) : options.rate,
+      limitPagesPerSecond:
+        options.latencyMs > 0 ? Math.min(options.rate, (concurrency * 1000) / options.latencyMs) : options.rate,
       objectStore: 'versitygw (posix backend), standing in for MinIO, whose module the Go proxy here does not serve',
       // Other work on the machine slows the CPU-bound ingester most: the load is part of the result.
       machine: { cpus: availableParallelism(), node: process.version, loadAverageAtStart: round(loadavg()[0]!, 2) },
@@ -231,11 +266,15 @@ async function main(): Promise<void> {
     for (const name of options.ingesters) await scenariosFor(name, bench, options, result);
     if (options.cappedPages > 0) {
       result.capped = await cappedRun(bench, options);
-      say(`ours capped at ${options.cap}/s: ${result.capped.achievedPerSecond} requests/s over ${result.capped.requests} requests`);
+      say(
+        `ours capped at ${options.cap}/s: ${result.capped.achievedPerSecond} requests/s over ${result.capped.requests} requests`,
+      );
     }
     if (options.memoryPages > 0) {
       result.memory = await memoryRun(bench, options, sandbox);
-      say(`ours at ${options.memoryPages} pages: ${(result.memory.wallMs / 1000).toFixed(1)} s, peak RSS ${result.memory.peakRssMb.toFixed(0)} MB`);
+      say(
+        `ours at ${options.memoryPages} pages: ${(result.memory.wallMs / 1000).toFixed(1)} s, peak RSS ${result.memory.peakRssMb.toFixed(0)} MB`,
+      );
     }
     result.machine.loadAverageAtEnd = round(loadavg()[0]!, 2);
     result.aims = aimsOf(result);

@@ -29,13 +29,28 @@ const { values } = parseArgs({
   },
 });
 const budget = Number(values.budget);
-const sandbox = await startSandbox({ games: Number(values.games), seed: 7, today: '2026-11-21', maxResults: MAX_RESULTS });
+const sandbox = await startSandbox({
+  games: Number(values.games),
+  seed: 7,
+  today: '2026-11-21',
+  maxResults: MAX_RESULTS,
+});
 sandbox.control({ latencyMs: Number(values['latency-ms']) });
 const s3: S3Server | undefined = values.s3 ? await startS3Server() : undefined;
 const args = ['ingest', '--endpoint', 'games', '--date', DAY, '--json'];
 
 const rows: string[][] = [
-  ['runs', 'served', 'needed', 'asked twice', 'pages stored', `round-1 spend (budget ${budget})`, 'served in round 1', 'leased skips', 'rounds'],
+  [
+    'runs',
+    'served',
+    'needed',
+    'asked twice',
+    'pages stored',
+    `round-1 spend (budget ${budget})`,
+    'served in round 1',
+    'leased skips',
+    'rounds',
+  ],
 ];
 try {
   for (const runs of values.runs.split(',').map(Number)) {
@@ -50,7 +65,9 @@ try {
     sandbox.resetStats();
     const first = await atOnce(runs, args, env(budget));
     const servedFirst = sandbox.stats().requests;
-    const plan = JSON.parse((await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json'], env(budget))).stdout) as { budget: { spent: number } };
+    const plan = JSON.parse(
+      (await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json'], env(budget))).stdout,
+    ) as { budget: { spent: number } };
     let skips = first.reduce((sum, result) => sum + leasedUnits(result).length, 0);
     let rounds = 1;
     for (let complete = false; !complete && rounds < 10;) {
@@ -78,5 +95,8 @@ try {
   await s3?.close();
 }
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}\n`);
-process.stdout.write(`lake: ${s3 ? 'S3 (versitygw)' : 'local'}; one ledger block is ${LEDGER_BLOCK} requests: round 1 may spend up to budget + runs x block\n`);
+for (const row of rows)
+  process.stdout.write(`${row.map((cell, column) => cell.padStart(widths[column]!)).join('  ')}\n`);
+process.stdout.write(
+  `lake: ${s3 ? 'S3 (versitygw)' : 'local'}; one ledger block is ${LEDGER_BLOCK} requests: round 1 may spend up to budget + runs x block\n`,
+);

@@ -16,7 +16,8 @@ export function yesterdayUtc(now = new Date()): string {
 export function parseDate(value: string, flag: string): string {
   // Date.parse is NaN for a month 13 (toISOString would throw) and rolls 02-30 over to March.
   const time = Date.parse(`${value}T00:00:00Z`);
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
   if (!valid) throw new ConfigError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
   return value;
 }
@@ -27,14 +28,16 @@ export function daysBetween(from: string, to: string): string[] {
   const end = Date.parse(`${parseDate(to, '--to')}T00:00:00Z`);
   if (end < start) throw new ConfigError(`--to ${to} is before --from ${from}`);
   const days = (end - start) / DAY_MS + 1;
-  if (days > MAX_RANGE_DAYS) throw new ConfigError(`--from/--to spans ${days} days: run at most ${MAX_RANGE_DAYS} at a time`);
+  if (days > MAX_RANGE_DAYS)
+    throw new ConfigError(`--from/--to spans ${days} days: run at most ${MAX_RANGE_DAYS} at a time`);
   return Array.from({ length: days }, (_, i) => todayUtc(new Date(start + i * DAY_MS)));
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date. */
 export const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 
-export const addDays = (date: string, days: number): string => todayUtc(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+export const addDays = (date: string, days: number): string =>
+  todayUtc(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
 
 /** Midnight UTC at the start of a YYYY-MM-DD date, in milliseconds. */
 export const startOfDay = (date: string): number => Date.parse(`${date}T00:00:00Z`);

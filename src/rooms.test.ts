@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 const STEPS = ['ingest', 'compact', 'transform', 'report'];
 const SHARED = ['lake', 'config', 'source', 'lineage'];
 const FORBIDDEN: Record<string, string[]> = {
-  ...Object.fromEntries(STEPS.map((step) => [step, [...STEPS.filter((other) => other !== step), 'commands', 'sandbox']])),
+  ...Object.fromEntries(
+    STEPS.map((step) => [step, [...STEPS.filter((other) => other !== step), 'commands', 'sandbox']]),
+  ),
   lake: [...STEPS, 'commands', 'lineage', 'source', 'sandbox'],
   config: [...STEPS, ...SHARED.filter((room) => room !== 'config'), 'commands', 'sandbox'],
   source: [...STEPS, 'commands', 'lineage', 'sandbox'],

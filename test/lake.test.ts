@@ -24,7 +24,10 @@ const backends: [string, () => Promise<ObjectStore>][] = [
   [
     'S3 server',
     async () => {
-      const store = openLake({ lakeUrl: `s3://lake-${Math.random().toString(16).slice(2, 10)}/some/prefix`, s3Endpoint: s3.endpoint });
+      const store = openLake({
+        lakeUrl: `s3://lake-${Math.random().toString(16).slice(2, 10)}/some/prefix`,
+        s3Endpoint: s3.endpoint,
+      });
       await store.init();
       return store;
     },
@@ -44,8 +47,12 @@ describe.each(backends)('the lake on a %s', (_, open) => {
 
   it('lists every key under a prefix, in order, past 1,000 keys', async () => {
     const store = await open();
-    const keys = Array.from({ length: 1005 }, (_, i) => `raw/tags/load=snapshot/date=2026-01-01/page=${String(i + 1).padStart(5, '0')}.json`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => store.putIfAbsent(key, '{}')));
+    const keys = Array.from(
+      { length: 1005 },
+      (_, i) => `raw/tags/load=snapshot/date=2026-01-01/page=${String(i + 1).padStart(5, '0')}.json`,
+    );
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map((key) => store.putIfAbsent(key, '{}')));
     await store.putIfAbsent('raw/tagsx/other.json', '{}');
     expect(await store.list('raw/tags/')).toEqual(keys);
     expect(await store.list('raw/tags/load=snapshot/date=2026-01-01/page=0010')).toHaveLength(10);
@@ -54,7 +61,9 @@ describe.each(backends)('the lake on a %s', (_, open) => {
 
   it('lets exactly one of many simultaneous writers win', async () => {
     const store = await open();
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.putIfAbsent('raw/race.json', `{"writer":${i}}`)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.putIfAbsent('raw/race.json', `{"writer":${i}}`)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results.indexOf(true);
     expect(new TextDecoder().decode(await store.get('raw/race.json'))).toBe(`{"writer":${winner}}`);
@@ -64,7 +73,9 @@ describe.each(backends)('the lake on a %s', (_, open) => {
 describe('lake errors', () => {
   it('rejects a LAKE_URL that is neither file:// nor s3://, without echoing credentials', () => {
     expect(() => openLake({ lakeUrl: 'ftp://lake' })).toThrow(ConfigError);
-    expect(() => openLake({ lakeUrl: 'https://user:hunter2@host/lake' })).toThrow(/^LAKE_URL \(a URL with credentials\) is not a lake/);
+    expect(() => openLake({ lakeUrl: 'https://user:hunter2@host/lake' })).toThrow(
+      /^LAKE_URL \(a URL with credentials\) is not a lake/,
+    );
   });
 
   it('names the bucket and the fix when the bucket is missing', async () => {
@@ -77,6 +88,8 @@ describe('lake errors', () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
     const store = openLake({ lakeUrl: 's3://lake', s3Endpoint: endpoint });
     await expect(store.exists('raw/x.json')).rejects.toThrow(StoreUnavailableError);
-    await expect(store.list('raw/')).rejects.toThrow(`object store s3://lake at ${endpoint} is unreachable (ECONNREFUSED)`);
+    await expect(store.list('raw/')).rejects.toThrow(
+      `object store s3://lake at ${endpoint} is unreachable (ECONNREFUSED)`,
+    );
   });
 });

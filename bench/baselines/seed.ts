@@ -32,7 +32,11 @@ const env = (name: string): string => {
 const lake = /^s3:\/\/([^/]+)\/?(.*)$/.exec(env('LAKE_URL'));
 if (!lake) throw new Error('LAKE_URL must be s3://BUCKET[/PREFIX]');
 const [, bucket, prefix] = lake as unknown as [string, string, string];
-const s3 = new S3Client({ region: process.env.AWS_REGION ?? 'us-east-1', endpoint: env('S3_ENDPOINT'), forcePathStyle: true });
+const s3 = new S3Client({
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  endpoint: env('S3_ENDPOINT'),
+  forcePathStyle: true,
+});
 const apiBase = env('RAWG_BASE_URL').replace(/\/+$/, '');
 const apiKey = env('RAWG_API_KEY');
 
@@ -78,7 +82,9 @@ for (let page = 1; ; page++) {
   if (!body) break;
   body.next = withoutKey(body.next);
   body.previous = withoutKey(body.previous);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }),
+  );
   stored += 1;
   if (body.results.length === 0 || !body.next) break;
 }

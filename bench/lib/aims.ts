@@ -23,8 +23,15 @@ export function aimsOf(result: BenchResult): Aim[] {
   }
   if (cold.ours?.cpuMsPerPage !== undefined) {
     const { cpuMsPerPage, shareOfLimit } = cold.ours;
-    const limit = shareOfLimit === undefined ? '' : `; ${(shareOfLimit * 100).toFixed(0)} % of the limit of ${result.limitPagesPerSecond} pages/s`;
-    aims.push({ aim: 'cold: CPU per page <= 4 ms', measured: `${cpuMsPerPage.toFixed(2)} ms${limit}`, met: cpuMsPerPage <= 4 });
+    const limit =
+      shareOfLimit === undefined
+        ? ''
+        : `; ${(shareOfLimit * 100).toFixed(0)} % of the limit of ${result.limitPagesPerSecond} pages/s`;
+    aims.push({
+      aim: 'cold: CPU per page <= 4 ms',
+      measured: `${cpuMsPerPage.toFixed(2)} ms${limit}`,
+      met: cpuMsPerPage <= 4,
+    });
   }
   if (result.capped) {
     const { achievedPerSecond, capPerSecond, shareOfCap } = result.capped;
@@ -35,7 +42,11 @@ export function aimsOf(result: BenchResult): Aim[] {
     });
   }
   if (rerun.ours) {
-    aims.push({ aim: 'rerun: 0 API requests', measured: String(rerun.ours.apiRequests), met: rerun.ours.apiRequests === 0 });
+    aims.push({
+      aim: 'rerun: 0 API requests',
+      measured: String(rerun.ours.apiRequests),
+      met: rerun.ours.apiRequests === 0,
+    });
     const partition = rerun.ours.partitionStoreRequests as number | undefined;
     const overhead = rerun.ours.storeRequests - (partition ?? 0);
     aims.push({

@@ -13,7 +13,9 @@ const transformRunSchema = z.looseObject({
   loadAverageAtEnd: z.number().nonnegative(),
 });
 
-const builtSchema = buildDetailSchema.extend(transformRunSchema.shape).extend({ nodesByKind: z.record(z.string(), z.int().nonnegative()) });
+const builtSchema = buildDetailSchema
+  .extend(transformRunSchema.shape)
+  .extend({ nodesByKind: z.record(z.string(), z.int().nonnegative()) });
 
 export const dbtCatalogueResultSchema = z.looseObject({
   startedAt: z.iso.datetime(),
@@ -40,7 +42,11 @@ export const dbtCatalogueResultSchema = z.looseObject({
   builds: z.object({ full: builtSchema, day: builtSchema, noop: transformRunSchema }),
   threads: z.int().positive(),
   versions: z.object({ dbtCore: z.string(), dbtDuckdb: z.string(), duckdb: z.string(), node: z.string() }),
-  machine: z.object({ cpus: z.int().positive(), loadAverageAtStart: z.number().nonnegative(), loadAverageAtEnd: z.number().nonnegative() }),
+  machine: z.object({
+    cpus: z.int().positive(),
+    loadAverageAtStart: z.number().nonnegative(),
+    loadAverageAtEnd: z.number().nonnegative(),
+  }),
 });
 export type DbtCatalogueResult = z.infer<typeof dbtCatalogueResultSchema>;
 

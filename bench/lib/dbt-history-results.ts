@@ -52,7 +52,11 @@ export const dbtHistoryResultSchema = z.looseObject({
   builds: z.object({ full: buildDetailSchema, incremental: buildDetailSchema, oneDayFull: buildDetailSchema }),
   threads: z.int().positive(),
   versions: z.object({ dbtCore: z.string(), dbtDuckdb: z.string(), duckdb: z.string(), node: z.string() }),
-  machine: z.object({ cpus: z.int().positive(), loadAverageAtStart: z.number().nonnegative(), loadAverageAtEnd: z.number().nonnegative() }),
+  machine: z.object({
+    cpus: z.int().positive(),
+    loadAverageAtStart: z.number().nonnegative(),
+    loadAverageAtEnd: z.number().nonnegative(),
+  }),
 });
 export type DbtHistoryResult = z.infer<typeof dbtHistoryResultSchema>;
 

@@ -26,7 +26,12 @@ export function addDays(day: string, days: number): string {
 export const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 /** Runs a child to its end; its stderr (JSON lines off a terminal) is kept to name a failure. `onTick` sees its pid every 100 ms. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, onTick?: (pid: number) => void): Promise<{ code: number | null; stderr: string }> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onTick?: (pid: number) => void,
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
@@ -43,13 +48,20 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, onT
 const REQUESTS_PER_SECOND = 2000;
 
 /** `gmp ingest` (its budget ignored) into `lake` against a sandbox of `games` whose clock reads `today`. */
-export async function ingestFromSandbox(lake: string, sandboxOptions: { games: number; seed: number; today: string }, args: string[]): Promise<void> {
+export async function ingestFromSandbox(
+  lake: string,
+  sandboxOptions: { games: number; seed: number; today: string },
+  args: string[],
+): Promise<void> {
   const sandbox = await startSandbox(sandboxOptions);
   try {
     const env = { ...process.env, LAKE_URL: `file://${lake}`, RAWG_API_KEY: 'bench', RAWG_BASE_URL: sandbox.url };
     const flags = ['--requests-per-second', String(REQUESTS_PER_SECOND), '--ignore-budget'];
     const { code, stderr } = await run(process.execPath, [cli, 'ingest', ...args, ...flags], env);
-    if (code !== 0) throw new Error(`gmp ingest ${args.join(' ')} (sandbox today ${sandboxOptions.today}) failed with exit ${code}: ${lastLine(stderr)}`);
+    if (code !== 0)
+      throw new Error(
+        `gmp ingest ${args.join(' ')} (sandbox today ${sandboxOptions.today}) failed with exit ${code}: ${lastLine(stderr)}`,
+      );
   } finally {
     await sandbox.close();
   }
@@ -58,7 +70,10 @@ export async function ingestFromSandbox(lake: string, sandboxOptions: { games: n
 /** `gmp compact` of every endpoint of `lake`, as the pipeline runs it before transform; its wall seconds. */
 export async function compact(lake: string): Promise<number> {
   const started = performance.now();
-  const { code, stderr } = await run(process.execPath, [cli, 'compact', '--json'], { ...process.env, LAKE_URL: `file://${lake}` });
+  const { code, stderr } = await run(process.execPath, [cli, 'compact', '--json'], {
+    ...process.env,
+    LAKE_URL: `file://${lake}`,
+  });
   if (code !== 0) throw new Error(`gmp compact of ${lake} failed with exit ${code}: ${lastLine(stderr)}`);
   return round((performance.now() - started) / 1000);
 }
@@ -108,7 +123,9 @@ export class DescendantPeaks {
 
   /** The highest peak of a process whose name starts with `prefix` (dbt runs as `python…`); undefined when none ran. */
   peakOf(prefix: string): number | undefined {
-    const peaks = [...this.peaks.values()].filter(({ command }) => command.startsWith(prefix)).map(({ peakMb }) => peakMb);
+    const peaks = [...this.peaks.values()]
+      .filter(({ command }) => command.startsWith(prefix))
+      .map(({ peakMb }) => peakMb);
     return peaks.length ? Math.max(...peaks) : undefined;
   }
 }
@@ -159,7 +176,16 @@ export async function runTransform(lake: string, warehouse: string, fullRefresh:
   const timeFile = `${warehouse}.time`;
   const loadAverageAtStart = loadavg()[0]!;
   const started = performance.now();
-  const args = ['-f', '%U %S', '-o', timeFile, process.execPath, cli, 'transform', ...(fullRefresh ? ['--full-refresh'] : [])];
+  const args = [
+    '-f',
+    '%U %S',
+    '-o',
+    timeFile,
+    process.execPath,
+    cli,
+    'transform',
+    ...(fullRefresh ? ['--full-refresh'] : []),
+  ];
   const { code, stderr } = await run('/usr/bin/time', args, env, (pid) => peaks.sample(pid));
   const wallS = round((performance.now() - started) / 1000);
   if (code !== 0) throw new Error(`gmp transform failed (exit ${code}): ${lastLine(stderr)}`);
@@ -176,7 +202,11 @@ export async function runTransform(lake: string, warehouse: string, fullRefresh:
 }
 
 /** Times one `gmp transform` of `lake` into `warehouse` that starts dbt, and reads where dbt spent it. */
-export async function timeTransform(lake: string, warehouse: string, fullRefresh: boolean): Promise<BuildDetail & TransformRun> {
+export async function timeTransform(
+  lake: string,
+  warehouse: string,
+  fullRefresh: boolean,
+): Promise<BuildDetail & TransformRun> {
   const measured = await runTransform(lake, warehouse, fullRefresh);
   const targetDir = `${warehouse.replace(/\.duckdb$/, '')}.dbt-target`;
   const results = JSON.parse(readFileSync(join(targetDir, 'run_results.json'), 'utf8')) as RunResults;
@@ -190,7 +220,8 @@ export async function timeTransform(lake: string, warehouse: string, fullRefresh
     if (layer) secondsByLayer[layer] = round((secondsByLayer[layer] ?? 0) + seconds);
   }
   const nodesByKind: Record<string, number> = {};
-  for (const { unique_id: id } of results.results) nodesByKind[id.split('.')[0]!] = (nodesByKind[id.split('.')[0]!] ?? 0) + 1;
+  for (const { unique_id: id } of results.results)
+    nodesByKind[id.split('.')[0]!] = (nodesByKind[id.split('.')[0]!] ?? 0) + 1;
   const slowestNodes = [...results.results]
     .sort((a, b) => b.execution_time - a.execution_time)
     .slice(0, 8)
@@ -236,13 +267,19 @@ function logTimes(path: string): { buildS: number; freshnessS: number; parseS: n
 
 export function venvVersions() {
   const python = join(repoRoot, '.venv', 'bin', 'python');
-  const script = "import importlib.metadata as m; print(m.version('dbt-core'), m.version('dbt-duckdb'), m.version('duckdb'))";
-  const [dbtCore = '?', dbtDuckdb = '?', duckdb = '?'] = spawnSync(python, ['-c', script], { encoding: 'utf8' }).stdout.trim().split(' ');
+  const script =
+    "import importlib.metadata as m; print(m.version('dbt-core'), m.version('dbt-duckdb'), m.version('duckdb'))";
+  const [dbtCore = '?', dbtDuckdb = '?', duckdb = '?'] = spawnSync(python, ['-c', script], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(' ');
   return { dbtCore, dbtDuckdb, duckdb, node: process.version };
 }
 
 /** The commit measured, and whether the warehouse's code (dbt/, src/transform/) differed from it. */
 export function commitOf(): { commit: string; uncommittedWarehouseCode: boolean } {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout.trim();
-  return { commit: git('rev-parse', 'HEAD'), uncommittedWarehouseCode: git('status', '--porcelain', '--', 'dbt', 'src/transform') !== '' };
+  return {
+    commit: git('rev-parse', 'HEAD'),
+    uncommittedWarehouseCode: git('status', '--porcelain', '--', 'dbt', 'src/transform') !== '',
+  };
 }

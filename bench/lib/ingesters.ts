@@ -39,7 +39,12 @@ function baseEnv(): Record<string, string> {
 }
 
 /** How to start one ingester against one bucket; `extraEnv` adds settings (e.g. GMP_ENDPOINTS). */
-export function launch(name: IngesterName, bucket: string, ctx: BenchContext, extra: { env?: Record<string, string>; args?: string[] } = {}): Launch {
+export function launch(
+  name: IngesterName,
+  bucket: string,
+  ctx: BenchContext,
+  extra: { env?: Record<string, string>; args?: string[] } = {},
+): Launch {
   const api = { RAWG_BASE_URL: ctx.apiUrl, RAWG_API_KEY: ctx.apiKey };
   switch (name) {
     case 'ours':
@@ -60,7 +65,14 @@ export function launch(name: IngesterName, bucket: string, ctx: BenchContext, ex
         command: process.execPath,
         args: [paths.seed],
         // The AWS SDK warns on stderr about Node 20's end of support; ours silences it the same way.
-        env: { ...baseEnv(), ...ctx.s3.env, ...api, LAKE_URL: `s3://${bucket}/lake`, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra.env },
+        env: {
+          ...baseEnv(),
+          ...ctx.s3.env,
+          ...api,
+          LAKE_URL: `s3://${bucket}/lake`,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...extra.env,
+        },
       };
     case 'dlt':
       return {

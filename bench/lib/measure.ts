@@ -51,7 +51,15 @@ export function measure(command: string, args: string[], options: MeasureOptions
     child.once('close', (code, signal) => {
       clearInterval(timer);
       const wallMs = performance.now() - started;
-      resolve({ wallMs: Math.round(wallMs), peakRssMb: Math.round(peakKb / 102.4) / 10, cpuMs: cpuTicks * MS_PER_CLOCK_TICK, code, signal, stdout, stderr });
+      resolve({
+        wallMs: Math.round(wallMs),
+        peakRssMb: Math.round(peakKb / 102.4) / 10,
+        cpuMs: cpuTicks * MS_PER_CLOCK_TICK,
+        code,
+        signal,
+        stdout,
+        stderr,
+      });
     });
   });
 }

@@ -38,7 +38,9 @@ export type BenchResult = z.infer<typeof benchResultSchema> & {
   startedAt: string;
   objectStore: string;
   machine: { cpus: number; node: string; loadAverageAtStart: number; loadAverageAtEnd?: number };
-  resume?: Partial<Record<(typeof INGESTERS)[number], { pagesBeforeKill: number; missingPages: number; apiRequestsBeforeKill: number }>>;
+  resume?: Partial<
+    Record<(typeof INGESTERS)[number], { pagesBeforeKill: number; missingPages: number; apiRequestsBeforeKill: number }>
+  >;
   capped?: { capPerSecond: number; requests: number; achievedPerSecond: number; shareOfCap: number };
   /** Our stored pages compressed at each level: CPU and bytes per page. */
   gzip?: GzipFigures[];

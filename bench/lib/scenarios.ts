@@ -47,7 +47,8 @@ export class Bench {
     let token: string | undefined;
     do {
       const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-      for (const { Key, Size } of page.Contents ?? []) if (Key && (PAGE_OBJECT.test(Key) || Key.includes('games_snapshot/games/'))) bytes += Size ?? 0;
+      for (const { Key, Size } of page.Contents ?? [])
+        if (Key && (PAGE_OBJECT.test(Key) || Key.includes('games_snapshot/games/'))) bytes += Size ?? 0;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     client.destroy();
@@ -57,7 +58,9 @@ export class Bench {
   /** Every `every`-th stored page of a lake, as stored. */
   async samplePages(bucket: string, every: number): Promise<Uint8Array[]> {
     const store = this.#store(bucket);
-    const keys = (await store.list('')).filter((key) => PAGE_OBJECT.test(key)).filter((_, index) => index % every === 0);
+    const keys = (await store.list(''))
+      .filter((key) => PAGE_OBJECT.test(key))
+      .filter((_, index) => index % every === 0);
     const pages = await Promise.all(keys.map((key) => store.get(key)));
     return pages.filter((page): page is Uint8Array => page !== undefined);
   }
@@ -74,7 +77,10 @@ export class Bench {
     const measured = await measure(command, args, {
       env,
       onTick: () => options.onRequests?.(this.sandbox.stats().requests),
-      killWhen: options.killAtRequests === undefined ? undefined : () => this.sandbox.stats().requests >= options.killAtRequests!,
+      killWhen:
+        options.killAtRequests === undefined
+          ? undefined
+          : () => this.sandbox.stats().requests >= options.killAtRequests!,
     });
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the server finish its log lines
     const requests = this.log.since(mark, bucket);

@@ -2,7 +2,12 @@ import { INGESTERS, type IngesterName } from './ingesters.js';
 import { SCENARIOS, type Aim, type BenchResult, type Metrics } from './results.js';
 
 /** The table's rows for each scenario; `optional` rows only where some ingester recorded the figure. */
-const METRICS: { label: string; value: (m: Metrics) => number | undefined; format: (n: number) => string; optional?: true }[] = [
+const METRICS: {
+  label: string;
+  value: (m: Metrics) => number | undefined;
+  format: (n: number) => string;
+  optional?: true;
+}[] = [
   { label: 'wall (s)', value: (m) => m.wallMs, format: (ms) => (ms / 1000).toFixed(1) },
   { label: 'API requests', value: (m) => m.apiRequests, format: (n) => String(n) },
   { label: 'store requests', value: (m) => m.storeRequests, format: (n) => String(n) },
@@ -27,13 +32,18 @@ export function formatTable(result: Pick<BenchResult, 'scenarios'>): string {
   const rows: string[][] = [header];
   for (const scenario of SCENARIOS) {
     const figures = result.scenarios[scenario];
-    const recorded = METRICS.filter(({ value, optional }) => !optional || Object.values(figures).some((m) => m && value(m) !== undefined));
+    const recorded = METRICS.filter(
+      ({ value, optional }) => !optional || Object.values(figures).some((m) => m && value(m) !== undefined),
+    );
     recorded.forEach(({ label, value, format }, index) => {
       const ours = figures.ours && value(figures.ours);
       const row = [index === 0 ? scenario : '', label, ours === undefined ? '-' : format(ours)];
       for (const name of baselines) {
         const theirs = figures[name] && value(figures[name]);
-        row.push(theirs === undefined ? '-' : format(theirs), theirs === undefined || ours === undefined ? '-' : ratio(theirs, ours));
+        row.push(
+          theirs === undefined ? '-' : format(theirs),
+          theirs === undefined || ours === undefined ? '-' : ratio(theirs, ours),
+        );
       }
       rows.push(row);
     });

@@ -28,7 +28,11 @@ interface Page {
 }
 
 /** Writes the `updated` partition of `games` for each day; returns the pages written. */
-export async function writeUpdatedDays(lake: string, catalogue: { games: number; seed: number }, days: readonly string[]): Promise<number> {
+export async function writeUpdatedDays(
+  lake: string,
+  catalogue: { games: number; seed: number },
+  days: readonly string[],
+): Promise<number> {
   const store = openLake({ lakeUrl: `file://${lake}` });
   await store.init();
   const runId = newRunId();
@@ -40,11 +44,20 @@ export async function writeUpdatedDays(lake: string, catalogue: { games: number;
     try {
       const params = { updated: `${day},${day}` };
       const fetchPage = async (page: number): Promise<Page> => {
-        const query = new URLSearchParams({ ...params, page_size: String(PAGE_SIZE), page: String(page), key: 'bench' });
+        const query = new URLSearchParams({
+          ...params,
+          page_size: String(PAGE_SIZE),
+          page: String(page),
+          key: 'bench',
+        });
         const response = await fetch(`${sandbox.url}/games?${query}`);
         if (!response.ok) throw new Error(`sandbox answered ${response.status} for ${day} page ${page}`);
         const body = (await response.json()) as Page;
-        const stored = { ...body, next: body.next && redactUrl(body.next), previous: body.previous && redactUrl(body.previous) };
+        const stored = {
+          ...body,
+          next: body.next && redactUrl(body.next),
+          previous: body.previous && redactUrl(body.previous),
+        };
         await store.putIfAbsent(pageKey(listing, page), JSON.stringify(stored));
         return body;
       };
@@ -63,7 +76,9 @@ export async function writeUpdatedDays(lake: string, catalogue: { games: number;
       });
       await store.putIfAbsent(manifestKey(listing), JSON.stringify(manifest));
       for (let start = 2; start <= pages; start += PAGES_AT_ONCE) {
-        const batch = Array.from({ length: Math.min(PAGES_AT_ONCE, pages - start + 1) }, (_, i) => fetchPage(start + i));
+        const batch = Array.from({ length: Math.min(PAGES_AT_ONCE, pages - start + 1) }, (_, i) =>
+          fetchPage(start + i),
+        );
         await Promise.all(batch);
       }
       const success = successSchema.parse({ pages, count: first.count, runId, completedAt: new Date().toISOString() });

@@ -202,8 +202,15 @@ export function stepsAfterIngest(stdout: string): Step[] {
     throw new Error(`gmp steps --json printed a first step that is not the ingest: ${JSON.stringify(first)}`);
   for (const step of after) {
     const { name, args } = step ?? {};
-    if (!Array.isArray(args) || !args.every((word) => typeof word === 'string') || typeof name !== 'string' || args[0] !== name) {
-      throw new Error(`gmp steps --json printed a step that is not the gmp command of its name: ${JSON.stringify(step)}`);
+    if (
+      !Array.isArray(args) ||
+      !args.every((word) => typeof word === 'string') ||
+      typeof name !== 'string' ||
+      args[0] !== name
+    ) {
+      throw new Error(
+        `gmp steps --json printed a step that is not the gmp command of its name: ${JSON.stringify(step)}`,
+      );
     }
   }
   return after as Step[];
@@ -216,7 +223,9 @@ export function nothingToFetch(plan: Plan): string {
 
 /** Collects the outcome of parallel shards; one error names the units of every shard that failed. */
 export function summarizeShards(shards: Shard[], results: PromiseSettledResult<string>[]): string {
-  const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${shards[i]!.units.join(' ')}: ${describeFailure(result.reason)}`] : []));
+  const failures = results.flatMap((result, i) =>
+    result.status === 'rejected' ? [`${shards[i]!.units.join(' ')}: ${describeFailure(result.reason)}`] : [],
+  );
   if (failures.length > 0) throw new Error(`ingest failed for ${failures.join('; ')}`);
   return results.map((result) => (result as PromiseFulfilledResult<string>).value.trim()).join('\n');
 }
@@ -309,9 +318,15 @@ export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPl
 
   if (lake.scratchVolume !== undefined) {
     env.LAKE_URL = `file://${SCRATCH_LAKE_MOUNT}`;
-    return { env, sandbox, scratchVolume: lake.scratchVolume, lake: `the cache volume ${lake.scratchVolume} (a throwaway lake)` };
+    return {
+      env,
+      sandbox,
+      scratchVolume: lake.scratchVolume,
+      lake: `the cache volume ${lake.scratchVolume} (a throwaway lake)`,
+    };
   }
-  if (lake.endpointUrl !== undefined && lake.hostPort !== undefined) throw new Error('with-lake takes --endpoint-url or --host-port, not both');
+  if (lake.endpointUrl !== undefined && lake.hostPort !== undefined)
+    throw new Error('with-lake takes --endpoint-url or --host-port, not both');
   if (lake.url !== undefined && lake.hostPort === undefined) {
     env.LAKE_URL = checkLakeUrl(lake.url);
     if (lake.endpointUrl !== undefined) env.S3_ENDPOINT = checkHttpUrl('with-lake --endpoint-url', lake.endpointUrl);
@@ -323,8 +338,14 @@ export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPl
   env.LAKE_URL = lake.url === undefined ? HOST_LAKE.url : checkLakeUrl(lake.url);
   env.S3_ENDPOINT = `http://${HOST_LAKE.service}:${port}`;
   env.AWS_REGION ??= HOST_LAKE.region;
-  if (!lake.hasAwsCredentials) Object.assign(env, { AWS_ACCESS_KEY_ID: HOST_LAKE.accessKeyId, AWS_SECRET_ACCESS_KEY: HOST_LAKE.secretAccessKey });
-  return { env, sandbox, hostLakePort: port, lake: `${env.LAKE_URL} on the S3 server of this machine, localhost:${port}` };
+  if (!lake.hasAwsCredentials)
+    Object.assign(env, { AWS_ACCESS_KEY_ID: HOST_LAKE.accessKeyId, AWS_SECRET_ACCESS_KEY: HOST_LAKE.secretAccessKey });
+  return {
+    env,
+    sandbox,
+    hostLakePort: port,
+    lake: `${env.LAKE_URL} on the S3 server of this machine, localhost:${port}`,
+  };
 }
 
 /** Whether a step needs the sandbox bound: only the shards of a plan with work, when the sandbox answers. */
@@ -342,7 +363,10 @@ export function lakeLine(run: RunPlan): string {
  * as the container does) and, for the lake of this machine, how to start its server.
  */
 export function lakeFailure(run: RunPlan, reason: unknown): Error {
-  const hint = run.hostLakePort === undefined ? '' : ` (is its server running? make s3-server, or MinIO on port ${run.hostLakePort})`;
+  const hint =
+    run.hostLakePort === undefined
+      ? ''
+      : ` (is its server running? make s3-server, or MinIO on port ${run.hostLakePort})`;
   return new Error(`${lakeLine(run)}${hint}: ${describeFailure(reason)}`);
 }
 
@@ -354,19 +378,23 @@ export function planWithLake(run: RunPlan, stdout: string): string {
 /** A lake URL given to the module is an S3 one: a file:// lake would vanish with its container. */
 export function checkLakeUrl(url: string): string {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(url)) {
-    throw new Error(`invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on this machine's S3 server)`);
+    throw new Error(
+      `invalid with-lake --url "${url}": use s3://bucket/prefix (leave --url out for the lake on this machine's S3 server)`,
+    );
   }
   // dbt's sources append /raw/... to it.
   return url.replace(/\/+$/, '');
 }
 
 function checkPort(port: number): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid with-lake --host-port ${port}: a TCP port, 1 to 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`invalid with-lake --host-port ${port}: a TCP port, 1 to 65535`);
   return port;
 }
 
 function checkHttpUrl(flag: string, url: string): string {
-  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) throw new Error(`invalid ${flag} "${url}": use http(s)://host[:port][/path]`);
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url))
+    throw new Error(`invalid ${flag} "${url}": use http(s)://host[:port][/path]`);
   return url;
 }
 
@@ -412,7 +440,11 @@ export function transformEnv(
     env.WAREHOUSE_PATH = `${APP_DIR}/${WAREHOUSE_FILE}`;
     return env;
   }
-  const missing = [snowflake.account === undefined && '--account', !given.snowflakeUser && '--user', !given.snowflakePassword && '--password'].filter(Boolean);
+  const missing = [
+    snowflake.account === undefined && '--account',
+    !given.snowflakeUser && '--user',
+    !given.snowflakePassword && '--password',
+  ].filter(Boolean);
   if (missing.length > 0) throw new Error(`transform --target prod needs with-snowflake ${missing.join(', ')}`);
   const values: Record<string, string | undefined> = {
     SNOWFLAKE_ACCOUNT: snowflake.account,

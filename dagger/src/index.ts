@@ -8,7 +8,19 @@
  * (the CLI reads a word in backticks as the value's name).
  */
 import { randomUUID } from 'node:crypto';
-import { argument, check, Container, dag, Directory, File, func, object, Platform, Secret, Service } from '@dagger.io/dagger';
+import {
+  argument,
+  check,
+  Container,
+  dag,
+  Directory,
+  File,
+  func,
+  object,
+  Platform,
+  Secret,
+  Service,
+} from '@dagger.io/dagger';
 import {
   APP_DIR,
   CLI,
@@ -144,7 +156,14 @@ export class GameMarketPipeline {
 
   /** The Snowflake account that transform --target prod builds. */
   @func()
-  withSnowflake(account: string, user: Secret, password: Secret, role?: string, warehouse?: string, database?: string): GameMarketPipeline {
+  withSnowflake(
+    account: string,
+    user: Secret,
+    password: Secret,
+    role?: string,
+    warehouse?: string,
+    database?: string,
+  ): GameMarketPipeline {
     this.snowflakeAccount = account;
     this.snowflakeUser = user;
     this.snowflakePassword = password;
@@ -177,7 +196,10 @@ export class GameMarketPipeline {
     maxPages?: number,
   ): Promise<string> {
     const run = this.startRun(true);
-    return planWithLake(run.plan, await this.planOn(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards));
+    return planWithLake(
+      run.plan,
+      await this.planOn(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards),
+    );
   }
 
   /**
@@ -229,12 +251,18 @@ export class GameMarketPipeline {
   ): Promise<string> {
     const env = transformEnv(
       target,
-      { account: this.snowflakeAccount, role: this.snowflakeRole, warehouse: this.snowflakeWarehouse, database: this.snowflakeDatabase },
+      {
+        account: this.snowflakeAccount,
+        role: this.snowflakeRole,
+        warehouse: this.snowflakeWarehouse,
+        database: this.snowflakeDatabase,
+      },
       { snowflakeUser: this.snowflakeUser !== undefined, snowflakePassword: this.snowflakePassword !== undefined },
     );
     const run = this.startRun(false);
     let ctr = this.transformer(run, env);
-    if (target === Target.prod) ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
+    if (target === Target.prod)
+      ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
     return `${lakeLine(run.plan)}\n${await ctr.withExec([...CLI, ...transformArgs(target)]).stdout()}`;
   }
 
@@ -338,7 +366,8 @@ export class GameMarketPipeline {
     const selection: Selection = { endpoints: ['genres'], mode: Mode.snapshot };
     const first = await checked.ingestPlanned(run, selection, 1);
     const second = await checked.ingestPlanned(run, selection, 1);
-    if (first.plan.shards.length === 0) throw new Error('the first ingest found genres already complete in an emptied lake');
+    if (first.plan.shards.length === 0)
+      throw new Error('the first ingest found genres already complete in an emptied lake');
     if (second.plan.shards.length > 0 || second.plan.apiRequestsExpected > 0) {
       throw new Error(`the second ingest still planned ${second.plan.apiRequestsExpected} API requests`);
     }
@@ -361,11 +390,17 @@ export class GameMarketPipeline {
   ): Promise<string> {
     const refs = [imageRef(registry, 'ingest', tag), imageRef(registry, 'transform', tag)] as const;
     if ((registryUsername === undefined) !== (registryPassword === undefined)) {
-      throw new Error('give --registry-username and --registry-password together (or neither, for a registry the engine is logged in to)');
+      throw new Error(
+        'give --registry-username and --registry-password together (or neither, for a registry the engine is logged in to)',
+      );
     }
-    const auth = (ctr: Container) => (registryPassword ? ctr.withRegistryAuth(registryHost(registry), registryUsername!, registryPassword) : ctr);
+    const auth = (ctr: Container) =>
+      registryPassword ? ctr.withRegistryAuth(registryHost(registry), registryUsername!, registryPassword) : ctr;
     const target = platform as Platform;
-    const published = await Promise.all([auth(this.buildIngestImage(target)).publish(refs[0]), auth(this.buildTransformImage(target)).publish(refs[1])]);
+    const published = await Promise.all([
+      auth(this.buildIngestImage(target)).publish(refs[0]),
+      auth(this.buildTransformImage(target)).publish(refs[1]),
+    ]);
     return published.join('\n');
   }
 
@@ -413,7 +448,18 @@ export class GameMarketPipeline {
       .container()
       .from(IMAGES.nodeToolbox)
       .withExec(['apt-get', 'update'])
-      .withExec(['apt-get', 'install', '-y', '--no-install-recommends', 'python3', 'python3-venv', 'python3-pip', 'python3-dev', 'chromium', 'shellcheck'])
+      .withExec([
+        'apt-get',
+        'install',
+        '-y',
+        '--no-install-recommends',
+        'python3',
+        'python3-venv',
+        'python3-pip',
+        'python3-dev',
+        'chromium',
+        'shellcheck',
+      ])
       .withDirectory('/usr/local/go', go)
       .withEnvVariable('PATH', '/usr/local/go/bin:/root/go/bin:${PATH}', { expand: true })
       .withMountedCache('/root/.npm', dag.cacheVolume('game-market-npm'))
@@ -446,7 +492,10 @@ export class GameMarketPipeline {
     if (callsApi && !plan.sandbox) secrets.apiKey = this.apiKey;
     const services: Array<[string, Service]> = [];
     if (plan.hostLakePort !== undefined) {
-      services.push([HOST_LAKE.service, dag.host().service([{ backend: plan.hostLakePort, frontend: plan.hostLakePort }])]);
+      services.push([
+        HOST_LAKE.service,
+        dag.host().service([{ backend: plan.hostLakePort, frontend: plan.hostLakePort }]),
+      ]);
     }
     return { plan, secrets, services };
   }
@@ -456,7 +505,8 @@ export class GameMarketPipeline {
     let out = ctr;
     for (const [name, value] of Object.entries(run.plan.env)) out = out.withEnvVariable(name, value);
     for (const [host, service] of run.services) out = out.withServiceBinding(host, service);
-    if (run.plan.scratchVolume !== undefined) out = out.withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(run.plan.scratchVolume));
+    if (run.plan.scratchVolume !== undefined)
+      out = out.withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(run.plan.scratchVolume));
     // Every call reads the API or the lake as they are now: a cached result would be stale.
     return this.withSecrets(out, run.secrets).withEnvVariable('GMP_RUN_NONCE', randomUUID());
   }
@@ -510,7 +560,9 @@ export class GameMarketPipeline {
       run.sandbox ??= this.sandbox().start();
       runner = runner.withServiceBinding(SANDBOX.host, await run.sandbox);
     }
-    const results = await Promise.allSettled(plan.shards.map((shard) => runner.withExec([...CLI, ...shard.args]).stdout()));
+    const results = await Promise.allSettled(
+      plan.shards.map((shard) => runner.withExec([...CLI, ...shard.args]).stdout()),
+    );
     return { plan, output: summarizeShards(plan.shards, results) };
   }
 }

@@ -4,7 +4,13 @@ import { StaleGeneratedFilesError } from '../errors.js';
 import { endpointsSchemaPath } from '../paths.js';
 import { defineCommand } from './define.js';
 import { STATE_MACHINE_STEPS_PATH, STATE_MACHINE_STEPS_URL, stateMachineStepsFile } from '../pipeline-steps.js';
-import { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateDbtSources, generateFreshnessSources, staleDbtSources } from '../transform/index.js';
+import {
+  freshnessSourcesStale,
+  FRESHNESS_SOURCES_PATH,
+  generateDbtSources,
+  generateFreshnessSources,
+  staleDbtSources,
+} from '../transform/index.js';
 
 /** The editors' JSON Schema of endpoints.json, when the committed one differs from the zod schema. */
 function staleSchema(): string | undefined {
@@ -32,7 +38,12 @@ export const generateCommand = defineCommand({
   command: 'generate',
   describe:
     "write what derives from config/endpoints.json (its JSON Schema, the dbt sources and base models) and the state machine's copy of the pipeline's steps",
-  builder: (yargs) => yargs.option('check', { type: 'boolean', default: false, describe: 'write nothing; fail when a generated file is stale' }),
+  builder: (yargs) =>
+    yargs.option('check', {
+      type: 'boolean',
+      default: false,
+      describe: 'write nothing; fail when a generated file is stale',
+    }),
   handler: (args) => {
     const schema = staleSchema();
     const steps = staleSteps();
@@ -44,7 +55,9 @@ export const generateCommand = defineCommand({
         ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : []),
       ];
       if (stale.length) {
-        throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`);
+        throw new StaleGeneratedFilesError(
+          `generated files are stale (${stale.join(', ')}): run gmp generate and commit the result`,
+        );
       }
       process.stdout.write('generated files are up to date\n');
       return;
@@ -61,6 +74,7 @@ export const generateCommand = defineCommand({
     if (generateFreshnessSources()) written.push(FRESHNESS_SOURCES_PATH);
     for (const path of written) process.stdout.write(`wrote dbt/${path}\n`);
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
-    if (!schema && !steps && !written.length && !removed.length) process.stdout.write('generated files are up to date\n');
+    if (!schema && !steps && !written.length && !removed.length)
+      process.stdout.write('generated files are up to date\n');
   },
 });

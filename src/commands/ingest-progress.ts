@@ -28,7 +28,15 @@ function jsonProgress(): IngestProgressDisplay {
     event(event) {
       switch (event.type) {
         case 'run-start':
-          log.info({ runId: event.runId, partitions: event.partitions, apiRequestsKnown: event.apiRequestsKnown, budgetLeft: event.budgetLeft }, 'run started');
+          log.info(
+            {
+              runId: event.runId,
+              partitions: event.partitions,
+              apiRequestsKnown: event.apiRequestsKnown,
+              budgetLeft: event.budgetLeft,
+            },
+            'run started',
+          );
           break;
         case 'partition-start':
           log.info({ partition: partitionLabel(event.partition), state: event.state }, 'partition started');
@@ -48,7 +56,13 @@ function jsonProgress(): IngestProgressDisplay {
 function barsProgress(stream: NodeJS.WriteStream): IngestProgressDisplay {
   const { barsize, labelWidth } = barLayout(stream.columns, LABEL_WIDTH, RESERVED);
   const bars = new cliProgress.MultiBar(
-    { stream, format: ' {label} |{bar}| {value}/{total} {unit} {status}', hideCursor: true, clearOnComplete: false, barsize },
+    {
+      stream,
+      format: ' {label} |{bar}| {value}/{total} {unit} {status}',
+      hideCursor: true,
+      clearOnComplete: false,
+      barsize,
+    },
     cliProgress.Presets.shades_classic,
   );
   const dropCursorHook = showCursorOnExit(stream);
@@ -70,7 +84,8 @@ function barsProgress(stream: NodeJS.WriteStream): IngestProgressDisplay {
     event(event) {
       if (event.type === 'run-start') return;
       const bar = barFor(partitionLabel(event.partition));
-      if (event.type === 'partition-start') bar.update({ status: event.state === 'complete' ? 'already complete' : event.state });
+      if (event.type === 'partition-start')
+        bar.update({ status: event.state === 'complete' ? 'already complete' : event.state });
       if (event.type === 'progress') {
         setTotal(bar, event.progress.pagesTotal);
         bar.update(event.progress.pagesDone, { status: '' });
@@ -79,7 +94,9 @@ function barsProgress(stream: NodeJS.WriteStream): IngestProgressDisplay {
         const { summary } = event;
         const pages = summary.pagesFetched + summary.pagesSkipped;
         setTotal(bar, Math.max(1, pages));
-        bar.update(pages, { status: summary.complete ? `done, ${plural(summary.apiRequests, 'API request')}` : 'stopped: resumable' });
+        bar.update(pages, {
+          status: summary.complete ? `done, ${plural(summary.apiRequests, 'API request')}` : 'stopped: resumable',
+        });
       }
     },
     retry: () => {

@@ -8,10 +8,24 @@ export const ingestCommand = defineCommand({
   describe: 'fetch endpoints into the lake; resumes where a crashed run stopped, skips what is complete',
   builder: (yargs) =>
     withApi(withLake(withSelection(yargs)))
-      .option('max-pages', { type: 'number', describe: 'fetch at most N pages in this run; a partition left open resumes next time' })
-      .option('requests-per-second', { type: 'number', describe: "this run's share of the request-rate cap (a shard of a plan)" })
-      .option('ignore-budget', { type: 'boolean', default: false, describe: "run even if the month's request budget is spent" })
-      .option('json', { type: 'boolean', default: false, describe: 'print one JSON summary per partition (then totals) on stdout' }),
+      .option('max-pages', {
+        type: 'number',
+        describe: 'fetch at most N pages in this run; a partition left open resumes next time',
+      })
+      .option('requests-per-second', {
+        type: 'number',
+        describe: "this run's share of the request-rate cap (a shard of a plan)",
+      })
+      .option('ignore-budget', {
+        type: 'boolean',
+        default: false,
+        describe: "run even if the month's request budget is spent",
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print one JSON summary per partition (then totals) on stdout',
+      }),
   handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
     const file = loadEndpoints();
@@ -20,7 +34,16 @@ export const ingestCommand = defineCommand({
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);
     await runIngestCommand(
-      { work, items, store, api, source: file.source, maxPages, requestsPerSecond: args.requestsPerSecond, ignoreBudget: args.ignoreBudget },
+      {
+        work,
+        items,
+        store,
+        api,
+        source: file.source,
+        maxPages,
+        requestsPerSecond: args.requestsPerSecond,
+        ignoreBudget: args.ignoreBudget,
+      },
       args.json,
     );
   },

@@ -55,15 +55,21 @@ const status = defineCommand({
     }
     for (const status of catalogue) {
       const gaps = catalogueGaps(status);
-      process.stdout.write(gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`);
+      process.stdout.write(
+        gaps.length ? gaps.map((gap) => `${gap}\n`).join('') : `${status.endpoint}: catalogue complete and caught up\n`,
+      );
     }
     const drift = itemSchemas.map(statusLine).filter((line) => line !== undefined);
     if (itemSchemas.length && !drift.length)
-      process.stdout.write(`item fields unchanged since first recorded (${itemSchemas.length} listing shape${itemSchemas.length === 1 ? '' : 's'})\n`);
+      process.stdout.write(
+        `item fields unchanged since first recorded (${itemSchemas.length} listing shape${itemSchemas.length === 1 ? '' : 's'})\n`,
+      );
     for (const line of drift) process.stdout.write(`${line}\n`);
     if (!spend.length) process.stdout.write(`no API requests in ${month}\n`);
     for (const total of spend)
-      process.stdout.write(`${month}, ${total.api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.spent} API requests (from _ledger/)\n`);
+      process.stdout.write(
+        `${month}, ${total.api}: ${total.runs} run${total.runs === 1 ? '' : 's'}, ${total.spent} API requests (from _ledger/)\n`,
+      );
   },
 });
 

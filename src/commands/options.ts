@@ -74,14 +74,20 @@ export function checkBaseUrl(text: string): string {
 }
 
 export function lakeFrom(args: { lake: string; s3Endpoint?: string }): ObjectStore {
-  return openLake({ lakeUrl: args.lake, s3Endpoint: args.s3Endpoint, region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION });
+  return openLake({
+    lakeUrl: args.lake,
+    s3Endpoint: args.s3Endpoint,
+    region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION,
+  });
 }
 
 /** The API to call and its key. The key comes from the environment only: flags show up in `ps`. */
 export function apiFrom(file: EndpointsFile, args: { baseUrl?: string }): ApiSettings {
   const apiKey = process.env.RAWG_API_KEY;
   if (!apiKey) {
-    throw new ConfigError('RAWG_API_KEY is not set: export your RAWG key, or run `gmp pipeline` without one to use the built-in sandbox API');
+    throw new ConfigError(
+      'RAWG_API_KEY is not set: export your RAWG key, or run `gmp pipeline` without one to use the built-in sandbox API',
+    );
   }
   return { baseUrl: args.baseUrl || file.source.baseUrl, apiKey };
 }

@@ -9,7 +9,16 @@ import { defineCommand } from './define.js';
 import { interruptSignal } from './interrupt.js';
 import { notice } from '../log.js';
 import { printPipelineEnd } from './output.js';
-import { apiFrom, lakeFrom, loadEndpoints, pythonFromEnv, warehouseFromEnv, withApi, withLake, type ApiSettings } from './options.js';
+import {
+  apiFrom,
+  lakeFrom,
+  loadEndpoints,
+  pythonFromEnv,
+  warehouseFromEnv,
+  withApi,
+  withLake,
+  type ApiSettings,
+} from './options.js';
 import { runIngestCommand } from './run-output.js';
 import { positiveInteger } from './selection.js';
 import { transform } from '../transform/index.js';
@@ -30,7 +39,8 @@ const eachStep = defineCommand({
       .option('json', {
         type: 'boolean',
         default: false,
-        describe: 'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log',
+        describe:
+          'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log',
       }),
   handler: async (args) => {
     const file = loadEndpoints();
@@ -47,17 +57,23 @@ const eachStep = defineCommand({
           if (useSandbox) {
             sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
             api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-            notice(`No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`, {
-              api: sandbox.url,
-              sandbox: true,
-            });
+            notice(
+              `No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`,
+              {
+                api: sandbox.url,
+                sandbox: true,
+              },
+            );
           } else {
             api = apiFrom(file, args);
             maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
-            notice(`Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`, {
-              api: args.baseUrl || file.source.baseUrl,
-              maxPages,
-            });
+            notice(
+              `Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`,
+              {
+                api: args.baseUrl || file.source.baseUrl,
+                maxPages,
+              },
+            );
           }
           // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
           // run fills both loads; the real API gets the daily mix its budget allows.

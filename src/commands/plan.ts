@@ -13,8 +13,15 @@ export const planCommand = defineCommand({
   builder: (yargs) =>
     withApi(withLake(withSelection(yargs)))
       .option('max-pages', { type: 'number', describe: 'plan runs that fetch at most N pages each' })
-      .option('shards', { type: 'number', default: 1, describe: 'deal the open units into at most N shards that can run at once' })
-      .option('save', { type: 'string', describe: 'also write the plan to the lake: _plans/NAME/plan.json and _plans/NAME/shards.json' })
+      .option('shards', {
+        type: 'number',
+        default: 1,
+        describe: 'deal the open units into at most N shards that can run at once',
+      })
+      .option('save', {
+        type: 'string',
+        describe: 'also write the plan to the lake: _plans/NAME/plan.json and _plans/NAME/shards.json',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as one JSON object' }),
   handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
@@ -23,7 +30,14 @@ export const planCommand = defineCommand({
     const store = lakeFrom(args);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);
-    const plan = await planRun(work, { store, baseUrl: args.baseUrl || file.source.baseUrl, source: file.source, maxPages, shards, items });
+    const plan = await planRun(work, {
+      store,
+      baseUrl: args.baseUrl || file.source.baseUrl,
+      source: file.source,
+      maxPages,
+      shards,
+      items,
+    });
     if (args.save !== undefined) {
       const name = planName(args.save);
       await store.putIfAbsent(planKey(name), JSON.stringify(plan));
@@ -57,7 +71,10 @@ function describePlan(plan: WorkPlan, daily: boolean): string {
   lines.push(
     `about ${plan.apiRequestsExpected + plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0)} API requests in all; ${budget.left} of ${budget.monthly} left this month for ${plan.api} (${budget.spent} spent)`,
   );
-  if (plan.apiRequestsExpected > 0) lines.push(`at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`);
+  if (plan.apiRequestsExpected > 0)
+    lines.push(
+      `at this budget: ${plan.runsNeeded} run(s) over ${plan.monthsNeeded} month(s); ${plan.shards.length} shard(s)`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,7 +82,10 @@ function describePlan(plan: WorkPlan, daily: boolean): string {
 export function describeItemsUnit(unit: ItemsUnit): string {
   const { coverage, nextTenPoints } = unit;
   const percent = (part: number, whole: number) => `${whole === 0 ? '0.0' : ((100 * part) / whole).toFixed(1)} %`;
-  const work = unit.state === 'complete' ? 'nothing to fetch now' : `${unit.state}, needs ${unit.apiRequestsExpected} API requests`;
+  const work =
+    unit.state === 'complete'
+      ? 'nothing to fetch now'
+      : `${unit.state}, needs ${unit.apiRequestsExpected} API requests`;
   const next =
     nextTenPoints.requests === 0
       ? 'nothing left to fetch'

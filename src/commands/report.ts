@@ -29,11 +29,14 @@ export const reportCommand = defineCommand({
 function checkOutPath(out: string): void {
   const path = resolve(out);
   if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new ConfigError(`--out ${path} is a directory: name the page's file, e.g. --out ${join(path, 'market-report.html')}`);
+    throw new ConfigError(
+      `--out ${path} is a directory: name the page's file, e.g. --out ${join(path, 'market-report.html')}`,
+    );
   }
   let dir = dirname(path);
   while (!existsSync(dir)) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) throw new ConfigError(`--out ${path} cannot be written: ${dir} is a file, not a directory`);
+  if (!statSync(dir).isDirectory())
+    throw new ConfigError(`--out ${path} cannot be written: ${dir} is a file, not a directory`);
   try {
     accessSync(dir, constants.W_OK);
   } catch {

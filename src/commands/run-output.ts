@@ -9,11 +9,19 @@ import { interruptSignal } from './interrupt.js';
  * The ingest as a command runs it: progress on stderr while it runs, stopped by any stop signal,
  * then its summaries on stdout. A run that throws prints nothing on stdout.
  */
-export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>, json: boolean): Promise<void> {
+export async function runIngestCommand(
+  options: Omit<IngestOptions, 'signal' | 'onRetry' | 'onEvent'>,
+  json: boolean,
+): Promise<void> {
   const progress = createIngestProgress();
   let record: RunRecord;
   try {
-    record = await runIngest({ ...options, signal: interruptSignal(), onRetry: progress.retry, onEvent: progress.event });
+    record = await runIngest({
+      ...options,
+      signal: interruptSignal(),
+      onRetry: progress.retry,
+      onEvent: progress.event,
+    });
   } finally {
     progress.stop();
   }
@@ -22,7 +30,8 @@ export async function runIngestCommand(options: Omit<IngestOptions, 'signal' | '
 
 /** Totals over the partitions of a run, in the shape of one partition's summary. */
 function totals(partitions: (PartitionSummary | ItemsSummary)[], durationMs: number) {
-  const sum = (field: 'apiRequests' | 'pagesFetched' | 'pagesSkipped' | 'storeRequests' | 'retries') => partitions.reduce((n, p) => n + p[field], 0);
+  const sum = (field: 'apiRequests' | 'pagesFetched' | 'pagesSkipped' | 'storeRequests' | 'retries') =>
+    partitions.reduce((n, p) => n + p[field], 0);
   return {
     totals: true,
     partitions: partitions.length,
@@ -47,7 +56,8 @@ function printRun(record: RunRecord, json: boolean): void {
   if (json) {
     for (const summary of partitions) lines.push(JSON.stringify(summary));
     const drift = record.schemaDrift ? { schemaDrift: record.schemaDrift } : {};
-    if (partitions.length !== 1 || record.schemaDrift) lines.push(JSON.stringify({ ...totals(partitions, durationMs), ...drift }));
+    if (partitions.length !== 1 || record.schemaDrift)
+      lines.push(JSON.stringify({ ...totals(partitions, durationMs), ...drift }));
   } else {
     for (const s of partitions) {
       const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
@@ -61,7 +71,8 @@ function printRun(record: RunRecord, json: boolean): void {
     );
     for (const change of record.schemaDrift ?? []) lines.push(changeLine(change));
     const { month } = record;
-    if (month) lines.push(`${month.month}: ${month.spent} of ${month.budget} API requests spent by all runs (from _ledger/)`);
+    if (month)
+      lines.push(`${month.month}: ${month.spent} of ${month.budget} API requests spent by all runs (from _ledger/)`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -16,14 +16,22 @@ export const sandboxCommand = defineCommand({
       .option('seed', { type: 'number', default: 1 })
       .option('today', { type: 'string', describe: 'the date the catalogue is "as of" (default: today, UTC)' })
       .option('quota', { type: 'number', describe: 'answer "monthly API limit reached" after N requests' })
-      .option('max-results', { type: 'number', default: DEFAULT_MAX_RESULTS, describe: 'serve only the first N results of a listing, as RAWG does' })
+      .option('max-results', {
+        type: 'number',
+        default: DEFAULT_MAX_RESULTS,
+        describe: 'serve only the first N results of a listing, as RAWG does',
+      })
       .option('latency-ms', { type: 'number', default: 0, describe: 'added to every response' })
       .option('latency-spike-rate', { type: 'number', default: 0, describe: 'share of responses delayed 10x more' })
       .option('error-rate', { type: 'number', default: 0, describe: 'share of 5xx answers' })
       .option('rate-429', { type: 'number', default: 0, describe: 'share of 429 answers with Retry-After' })
       .option('retry-after-seconds', { type: 'number', default: 1 })
       .option('truncate-rate', { type: 'number', default: 0, describe: 'share of bodies cut short' })
-      .option('edit-rate', { type: 'number', default: 0, describe: 'games edited per page answered (updated moves to now)' })
+      .option('edit-rate', {
+        type: 'number',
+        default: 0,
+        describe: 'games edited per page answered (updated moves to now)',
+      })
       .option('delete-rate', { type: 'number', default: 0, describe: 'games deleted per page answered' })
       .option('add-rate', { type: 'number', default: 0, describe: 'games added per page answered' })
       .option('updated-filter', {
@@ -31,8 +39,16 @@ export const sandboxCommand = defineCommand({
         default: 'honoured' as const,
         describe: 'answer updated= windows as RAWG does, empty, or with the whole catalogue',
       })
-      .option('change-day', { type: 'string', describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left' })
-      .option('add-field', { type: 'string', array: true, default: [] as string[], describe: 'add this field to every item ([endpoint:]field; repeatable)' })
+      .option('change-day', {
+        type: 'string',
+        describe: 'edit and delete games updated on this day (YYYY-MM-DD) while any is left',
+      })
+      .option('add-field', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'add this field to every item ([endpoint:]field; repeatable)',
+      })
       .option('drop-field', {
         type: 'string',
         array: true,

@@ -15,7 +15,8 @@ export const stepsCommand = defineCommand({
       .option('json', {
         type: 'boolean',
         default: false,
-        describe: 'print {"target","steps":[{"name","args"}]}; ingest\'s args are null: its commands are the shards of gmp plan --json',
+        describe:
+          'print {"target","steps":[{"name","args"}]}; ingest\'s args are null: its commands are the shards of gmp plan --json',
       }),
   handler: (args) => {
     const steps = pipelineSteps(args.target);
@@ -24,7 +25,8 @@ export const stepsCommand = defineCommand({
       return;
     }
     const lines = steps.map(
-      ({ name, args: argv }, index) => `${index + 1}. ${name}: ${argv ? `gmp ${argv.join(' ')}` : "each shard's args of gmp plan --json"}`,
+      ({ name, args: argv }, index) =>
+        `${index + 1}. ${name}: ${argv ? `gmp ${argv.join(' ')}` : "each shard's args of gmp plan --json"}`,
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   },

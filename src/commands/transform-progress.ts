@@ -36,7 +36,10 @@ function jsonProgress(): TransformProgressDisplay {
       if (progress.phase === 'setup') {
         // pip names every package it collects: on a log, the step lines are enough.
         if (progress.done !== undefined && progress.done > 0 && progress.done !== progress.total) return;
-        log.info({ phase: 'setup', ...(progress.total ? { done: progress.done, total: progress.total } : {}) }, progress.message);
+        log.info(
+          { phase: 'setup', ...(progress.total ? { done: progress.done, total: progress.total } : {}) },
+          progress.message,
+        );
         return;
       }
       if (progress.level === 'debug' || UNLOGGED_EVENTS.has(progress.name)) return;

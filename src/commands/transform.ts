@@ -16,7 +16,11 @@ export const transformCommand = defineCommand({
   describe: 'build the warehouse with dbt: dev (a DuckDB file over the lake) or prod (Snowflake)',
   builder: (yargs) =>
     withWarehouse(withLake(yargs), 'the dev DuckDB file')
-      .option('target', { choices: TARGETS, default: 'dev' as Target, describe: 'dev: DuckDB reading the lake; prod: Snowflake over the external tables' })
+      .option('target', {
+        choices: TARGETS,
+        default: 'dev' as Target,
+        describe: 'dev: DuckDB reading the lake; prod: Snowflake over the external tables',
+      })
       .option('full-refresh', {
         type: 'boolean',
         default: false,
@@ -56,7 +60,9 @@ export const transformCommand = defineCommand({
     }
     if (built.built !== 'none') notice(`dbt's full log: ${built.logPath}`, { dbtLog: built.logPath });
     printVerdict(built.verdict);
-    process.stdout.write(built.warehousePath ? `warehouse: ${built.warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n');
+    process.stdout.write(
+      built.warehousePath ? `warehouse: ${built.warehousePath}\n` : 'warehouse: Snowflake, schema ANALYTICS\n',
+    );
     const failed = notCurrentError(built.verdict, { staleFails: false });
     if (failed) throw failed;
   },

@@ -21,7 +21,10 @@ describe('the verdict on item fields', () => {
 
   it('fails in one line naming a vanished field the models read, and only then', () => {
     expect(notCurrentError(verdict, { staleFails: true })).toBeUndefined();
-    const vanished = { ...verdict, vanishedFields: [{ endpoint: 'games', field: 'released', model: 'stg_games', since: '2026-12-04T06:00:00.000Z' }] };
+    const vanished = {
+      ...verdict,
+      vanishedFields: [{ endpoint: 'games', field: 'released', model: 'stg_games', since: '2026-12-04T06:00:00.000Z' }],
+    };
     expect(notCurrentError(vanished, { staleFails: false })?.message).toBe(
       "the warehouse is not current: item fields the models read are gone from the API's items: games.released (read by stg_games, gone since 2026-12-04); gmp report shows it at the top",
     );

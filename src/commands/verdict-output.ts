@@ -44,7 +44,11 @@ export function printVerdict(verdict: BuildVerdict, interactive = Boolean(proces
   if (verdict.failedTests.length) {
     const message = failedTestsLine(verdict);
     if (interactive) process.stderr.write(`${message}\n`);
-    else stderrLog().error({ event: 'tests-failed', failedTests: verdict.failedTests, skippedModels: verdict.skippedModels }, message);
+    else
+      stderrLog().error(
+        { event: 'tests-failed', failedTests: verdict.failedTests, skippedModels: verdict.skippedModels },
+        message,
+      );
   }
 }
 
@@ -58,12 +62,19 @@ export function staleEndpoints(verdict: BuildVerdict): EndpointFreshness[] {
  * for the pipeline, whose job is a current report, an endpoint past errorAfterDays. An endpoint
  * only past warnAfterDays is a warning; `gmp transform` also builds old lakes on purpose.
  */
-export function notCurrentError(verdict: BuildVerdict, { staleFails, reportPath }: { staleFails: boolean; reportPath?: string }): NotCurrentError | undefined {
+export function notCurrentError(
+  verdict: BuildVerdict,
+  { staleFails, reportPath }: { staleFails: boolean; reportPath?: string },
+): NotCurrentError | undefined {
   const overdue = staleFails ? staleEndpoints(verdict).filter((endpoint) => endpoint.status === 'error') : [];
   const reasons = [
     ...(verdict.failedTests.length ? [failedTestsLine(verdict)] : []),
     ...(verdict.vanishedFields?.length ? [vanishedLine(verdict)] : []),
-    ...(overdue.length ? [`stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'never ingested'})`).join(', ')}`] : []),
+    ...(overdue.length
+      ? [
+          `stale past errorAfterDays: ${overdue.map((e) => `${e.endpoint} (${e.newestDate ?? 'never ingested'})`).join(', ')}`,
+        ]
+      : []),
   ];
   if (!reasons.length) return undefined;
   const report = reportPath ? `the report at ${reportPath} says so at the top` : 'gmp report shows it at the top';
@@ -81,18 +92,31 @@ export function recentDrift(verdict: BuildVerdict): NonNullable<BuildVerdict['it
 
 /** `item fields the models read are gone from the API's items: games.released (stg_games, since 2026-12-07)`. */
 function vanishedLine({ vanishedFields = [] }: BuildVerdict): string {
-  const fields = vanishedFields.map(({ endpoint, field, model, since }) => `${endpoint}.${field} (read by ${model}, gone since ${since.slice(0, 10)})`);
+  const fields = vanishedFields.map(
+    ({ endpoint, field, model, since }) => `${endpoint}.${field} (read by ${model}, gone since ${since.slice(0, 10)})`,
+  );
   return `item fields the models read are gone from the API's items: ${fields.join(', ')}`;
 }
 
-function staleLine({ endpoint, newestDate, ageDays, status, warnAfterDays, errorAfterDays }: EndpointFreshness): string {
-  const age = newestDate ? `newest complete partition ${newestDate} is ${ageDays} days old` : 'never ingested (no complete partition in the lake)';
+function staleLine({
+  endpoint,
+  newestDate,
+  ageDays,
+  status,
+  warnAfterDays,
+  errorAfterDays,
+}: EndpointFreshness): string {
+  const age = newestDate
+    ? `newest complete partition ${newestDate} is ${ageDays} days old`
+    : 'never ingested (no complete partition in the lake)';
   const limit = status === 'error' ? `past errorAfterDays ${errorAfterDays}` : `past warnAfterDays ${warnAfterDays}`;
   return `stale: ${endpoint}: ${age} (${limit})`;
 }
 
 function failedTestsLine({ failedTests, skippedModels }: BuildVerdict): string {
   const more = failedTests.length > LISTED ? ` (+${failedTests.length - LISTED} more)` : '';
-  const skipped = skippedModels.length ? `; ${skippedModels.length} models were not rebuilt and hold their last build` : '';
+  const skipped = skippedModels.length
+    ? `; ${skippedModels.length} models were not rebuilt and hold their last build`
+    : '';
   return `dbt tests failed: ${failedTests.slice(0, LISTED).join(', ')}${more}${skipped}`;
 }

@@ -25,7 +25,12 @@ export interface CompactedPartition {
  * crashed run are whole (a put is all or nothing) and, made from the same pages, byte-identical;
  * one that differs is named, never trusted or overwritten.
  */
-export async function compactPartition(store: ObjectStore, partition: PartitionRef, partBytes: number, signal?: AbortSignal): Promise<CompactedPartition> {
+export async function compactPartition(
+  store: ObjectStore,
+  partition: PartitionRef,
+  partBytes: number,
+  signal?: AbortSignal,
+): Promise<CompactedPartition> {
   const prefix = partitionPrefix(partition);
   const pageKeys = (await store.list(prefix)).filter((key) => isPageName(key.slice(key.lastIndexOf('/') + 1)));
   const staged = await pagesToParquet(store, pageKeys, partBytes, signal);

@@ -42,7 +42,13 @@ export interface CompactSummary {
  * Compacts every closed partition of the endpoints that has no compaction marker yet. Open
  * partitions are never touched; with nothing to do it costs two listings and writes nothing.
  */
-export async function runCompact({ store, endpoints, partBytes = DEFAULT_PART_BYTES, signal, onCompacted }: CompactOptions): Promise<CompactSummary> {
+export async function runCompact({
+  store,
+  endpoints,
+  partBytes = DEFAULT_PART_BYTES,
+  signal,
+  onCompacted,
+}: CompactOptions): Promise<CompactSummary> {
   const started = Date.now();
   const lineage = new CompactLineage(store.location);
   await lineage.start();
@@ -72,7 +78,12 @@ async function compactEach(
   for (const p of todo) {
     signal?.throwIfAborted();
     const id = partitionId(p.endpoint, p.load, p.date);
-    const result = await compactPartition(store, { endpoint: { name: p.endpoint }, load: p.load, date: p.date }, partBytes, signal).catch((error: unknown) => {
+    const result = await compactPartition(
+      store,
+      { endpoint: { name: p.endpoint }, load: p.load, date: p.date },
+      partBytes,
+      signal,
+    ).catch((error: unknown) => {
       if (error instanceof GmpError || signal?.aborted) throw error;
       throw new CompactionError(
         `compacting ${id} failed (${String((error as Error).message ?? error).split('\n')[0]}): it has no marker, so the next gmp compact redoes it`,

@@ -42,13 +42,22 @@ export interface StagedPartition {
  * 22,500-page partition costs one part of disk at a time, not memory. The output depends only on
  * the pages (one thread, key order), so a rerun after a crash writes byte-identical parts.
  */
-export async function pagesToParquet(store: ObjectStore, pageKeys: readonly string[], partBytes: number, signal?: AbortSignal): Promise<StagedPartition> {
+export async function pagesToParquet(
+  store: ObjectStore,
+  pageKeys: readonly string[],
+  partBytes: number,
+  signal?: AbortSignal,
+): Promise<StagedPartition> {
   const dir = await mkdtemp(join(tmpdir(), 'gmp-compact-'));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     // DuckDB loads only when a partition is compacted: every other command starts without it.
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: DUCKDB_MEMORY_LIMIT, preserve_insertion_order: 'true' });
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      memory_limit: DUCKDB_MEMORY_LIMIT,
+      preserve_insertion_order: 'true',
+    });
     const connection = await instance.connect();
     try {
       const source = createHash('sha256');
@@ -71,10 +80,17 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
         for (const [offset, key] of batch.entries()) {
           const body = bodies[offset];
           if (body === undefined)
-            throw new CorruptObjectError(`${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`);
+            throw new CorruptObjectError(
+              `${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`,
+            );
           if (!current || (current.bytesIn > 0 && current.bytesIn + body.byteLength > partBytes)) {
             if (current) await writePart(current);
-            current = { path: join(dir, `part-${parts.length}.parquet`), staging: join(dir, `pages-${parts.length}`), pages: 0, bytesIn: 0 };
+            current = {
+              path: join(dir, `part-${parts.length}.parquet`),
+              staging: join(dir, `pages-${parts.length}`),
+              pages: 0,
+              bytesIn: 0,
+            };
             await mkdir(current.staging);
             parts.push(current);
           }
@@ -83,7 +99,10 @@ export async function pagesToParquet(store: ObjectStore, pageKeys: readonly stri
           bytesIn += body.byteLength;
           source.update(`${key}\n${createHash('sha256').update(body).digest('hex')}\n`);
           // The glob lists names sorted: the order number keeps key order, the encoded key names the row.
-          await writeFile(join(current.staging, `${String(start + offset).padStart(8, '0')}~${encodeURIComponent(key)}.json`), body);
+          await writeFile(
+            join(current.staging, `${String(start + offset).padStart(8, '0')}~${encodeURIComponent(key)}.json`),
+            body,
+          );
         }
       }
       if (current) await writePart(current);

@@ -12,8 +12,10 @@ export const DEFAULT_API_LAKE_URL = 'file://./.lake-api';
 export const DEFAULT_API_WAREHOUSE_PATH = './.warehouse/api/game_market.duckdb';
 
 /** The default lake of a command run in `env`: the real API's with a key, else the sandbox's. */
-export const defaultLakeUrl = (env: NodeJS.ProcessEnv): string => (env.RAWG_API_KEY ? DEFAULT_API_LAKE_URL : DEFAULT_LAKE_URL);
-export const defaultWarehousePath = (env: NodeJS.ProcessEnv): string => (env.RAWG_API_KEY ? DEFAULT_API_WAREHOUSE_PATH : DEFAULT_WAREHOUSE_PATH);
+export const defaultLakeUrl = (env: NodeJS.ProcessEnv): string =>
+  env.RAWG_API_KEY ? DEFAULT_API_LAKE_URL : DEFAULT_LAKE_URL;
+export const defaultWarehousePath = (env: NodeJS.ProcessEnv): string =>
+  env.RAWG_API_KEY ? DEFAULT_API_WAREHOUSE_PATH : DEFAULT_WAREHOUSE_PATH;
 export const DEFAULT_REPORT_PATH = 'reports/market-report.html';
 /** How many games the built-in sandbox's catalogue holds: `gmp sandbox` and `gmp pipeline` without a key. */
 export const DEFAULT_SANDBOX_GAMES = 2000;

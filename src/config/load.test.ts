@@ -40,7 +40,9 @@ describe('config/endpoints.json', () => {
   });
 
   it('has a committed JSON Schema equal to the one generated from the zod schema (run `gmp generate`)', () => {
-    expect(readFileSync(join(import.meta.dirname, '../../config/endpoints.schema.json'), 'utf8')).toBe(endpointsJsonSchema());
+    expect(readFileSync(join(import.meta.dirname, '../../config/endpoints.schema.json'), 'utf8')).toBe(
+      endpointsJsonSchema(),
+    );
   });
 
   it.each([

@@ -1,23 +1,43 @@
 import { z } from 'zod';
 
 /** An endpoint's name is used in object keys, table and model names, and state names. */
-export const endpointName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
+export const endpointName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and _, starting with a letter');
 
 export const freshnessSchema = z
   .strictObject({
-    warnAfterDays: z.int().min(1).max(3660).describe('Warn when the newest complete partition is more than this many days old.'),
-    errorAfterDays: z.int().min(1).max(3660).describe('Fail the pipeline (after the report says so) when it is more than this many days old.'),
+    warnAfterDays: z
+      .int()
+      .min(1)
+      .max(3660)
+      .describe('Warn when the newest complete partition is more than this many days old.'),
+    errorAfterDays: z
+      .int()
+      .min(1)
+      .max(3660)
+      .describe('Fail the pipeline (after the report says so) when it is more than this many days old.'),
   })
-  .refine((f) => f.errorAfterDays >= f.warnAfterDays, { message: 'errorAfterDays must be at least warnAfterDays', path: ['errorAfterDays'] })
-  .describe("How old an endpoint's newest complete partition may get (default: one missed refresh warns, three fail; at least a week).");
+  .refine((f) => f.errorAfterDays >= f.warnAfterDays, {
+    message: 'errorAfterDays must be at least warnAfterDays',
+    path: ['errorAfterDays'],
+  })
+  .describe(
+    "How old an endpoint's newest complete partition may get (default: one missed refresh warns, three fail; at least a week).",
+  );
 
 export const endpointSchema = z
   .strictObject({
     name: endpointName.describe('Used in object keys, dbt models, tables and state names.'),
     path: z
       .string()
-      .regex(/^[a-z0-9-]+(\/([a-z0-9-]+|\{id\}))*$/, 'must be an API path such as "games", "platforms/lists/parents" or "games/{id}"')
-      .describe('The API path after the base URL, without slashes at either end; `{id}` stands for the item of `perItemOf`.'),
+      .regex(
+        /^[a-z0-9-]+(\/([a-z0-9-]+|\{id\}))*$/,
+        'must be an API path such as "games", "platforms/lists/parents" or "games/{id}"',
+      )
+      .describe(
+        'The API path after the base URL, without slashes at either end; `{id}` stands for the item of `perItemOf`.',
+      ),
     perItemOf: endpointName
       .optional()
       .describe(
@@ -51,9 +71,17 @@ export const sourceSchema = z
       .describe(
         "Results the API serves per listing (its depth cap); deeper listings are read in windows that fit. RAWG's is 10,000 at page_size 20, undocumented at 40.",
       ),
-    requestsPerSecond: z.number().min(0.01).max(1000).describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
+    requestsPerSecond: z
+      .number()
+      .min(0.01)
+      .max(1000)
+      .describe('Client-side cap on API requests per second, shared by all concurrent fetches.'),
     concurrency: z.int().min(1).max(64).describe('Pages fetched at once within a partition.'),
-    requestTimeoutMs: z.int().min(100).max(600_000).describe('Time allowed for one API request, in milliseconds (at most 10 minutes).'),
+    requestTimeoutMs: z
+      .int()
+      .min(100)
+      .max(600_000)
+      .describe('Time allowed for one API request, in milliseconds (at most 10 minutes).'),
     retries: z.int().min(0).max(20).describe('Retries of a transient failure (5xx, 429, reset, timeout, bad body).'),
     monthlyRequestBudget: z
       .int()
@@ -80,14 +108,22 @@ export const endpointsFileSchema = z
         const seen = new Set<string>();
         endpoints.forEach((endpoint, index) => {
           if (seen.has(endpoint.name)) {
-            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate endpoint name "${endpoint.name}"` });
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'name'],
+              message: `duplicate endpoint name "${endpoint.name}"`,
+            });
           }
           seen.add(endpoint.name);
         });
         endpoints.forEach((endpoint, index) => {
           const perItem = endpoint.perItemOf !== undefined;
           if (perItem !== endpoint.path.includes('{id}')) {
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], message: 'a path has `{id}` exactly when the endpoint is `perItemOf` another' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'path'],
+              message: 'a path has `{id}` exactly when the endpoint is `perItemOf` another',
+            });
           }
           if (!perItem) return;
           const parent = endpoints.find((other) => other.name === endpoint.perItemOf);
@@ -102,7 +138,8 @@ export const endpointsFileSchema = z
             ctx.addIssue({
               code: 'custom',
               path: [index],
-              message: 'a resource fetched per item has no `updatedFilter` or `refreshDays`: its items are refreshed when they change',
+              message:
+                'a resource fetched per item has no `updatedFilter` or `refreshDays`: its items are refreshed when they change',
             });
           }
         });

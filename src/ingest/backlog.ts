@@ -16,7 +16,10 @@ import { updatedPartition } from './partition.js';
  */
 export async function backlogDays(store: ObjectStore, endpoint: Endpoint, now = new Date()): Promise<string[]> {
   const yesterday = yesterdayUtc(now);
-  const [updated, snapshots] = await Promise.all([daysIn(store, endpoint, 'updated', yesterday), daysIn(store, endpoint, 'snapshot', todayUtc(now))]);
+  const [updated, snapshots] = await Promise.all([
+    daysIn(store, endpoint, 'updated', yesterday),
+    daysIn(store, endpoint, 'snapshot', todayUtc(now)),
+  ]);
   const start = snapshots.at(-1) ?? updated[0] ?? yesterday;
   const limit = pLimit(8);
   const sealed = new Set(
@@ -24,7 +27,11 @@ export async function backlogDays(store: ObjectStore, endpoint: Endpoint, now = 
       await Promise.all(
         updated
           .filter((day) => day >= start)
-          .map((day) => limit(async () => ((await store.exists(successKey({ partition: updatedPartition(endpoint, day) }))) ? day : undefined))),
+          .map((day) =>
+            limit(async () =>
+              (await store.exists(successKey({ partition: updatedPartition(endpoint, day) }))) ? day : undefined,
+            ),
+          ),
       )
     ).filter((day) => day !== undefined),
   );
@@ -32,6 +39,13 @@ export async function backlogDays(store: ObjectStore, endpoint: Endpoint, now = 
   return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(start, i)).filter((day) => !sealed.has(day));
 }
 
-async function daysIn(store: ObjectStore, endpoint: Endpoint, load: 'snapshot' | 'updated', until: string): Promise<string[]> {
-  return (await store.listChildren(loadPrefix(endpoint.name, load))).map(dateOfFolder).filter((day): day is string => day !== undefined && day <= until);
+async function daysIn(
+  store: ObjectStore,
+  endpoint: Endpoint,
+  load: 'snapshot' | 'updated',
+  until: string,
+): Promise<string[]> {
+  return (await store.listChildren(loadPrefix(endpoint.name, load)))
+    .map(dateOfFolder)
+    .filter((day): day is string => day !== undefined && day <= until);
 }

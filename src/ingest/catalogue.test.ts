@@ -17,13 +17,27 @@ const split = {
   ],
   createdAt: 'x',
 };
-const manifest = { endpoint: 'games', path: 'games', load: 'snapshot', date: D, params: {}, pageSize: 40, count: 400, pages: 10, createdAt: 'x' };
+const manifest = {
+  endpoint: 'games',
+  path: 'games',
+  load: 'snapshot',
+  date: D,
+  params: {},
+  pageSize: 40,
+  count: 400,
+  pages: 10,
+  createdAt: 'x',
+};
 const success = (pages: number, count: number) => JSON.stringify({ pages, count, runId: 'r', completedAt: 'x' });
 
 /** Every day from `from` to `to`, inclusive. */
 const daysFrom = (from: string, to: string): string[] => {
   const days: string[] = [];
-  for (let day = new Date(`${from}T00:00:00Z`); day.toISOString().slice(0, 10) <= to; day.setUTCDate(day.getUTCDate() + 1))
+  for (
+    let day = new Date(`${from}T00:00:00Z`);
+    day.toISOString().slice(0, 10) <= to;
+    day.setUTCDate(day.getUTCDate() + 1)
+  )
     days.push(day.toISOString().slice(0, 10));
   return days;
 };
@@ -38,9 +52,16 @@ describe('catalogue status (memory lake, no API)', () => {
   it('an empty lake: the backfill was never opened, and says how to open it', async () => {
     const [games, ...others] = await catalogueStatus(file, await lakeWith({}), { now });
     expect(others).toEqual([]);
-    expect(games).toEqual({ endpoint: 'games', backfill: { state: 'not-opened' }, apiCount: null, backlog: ['2026-12-20'] });
+    expect(games).toEqual({
+      endpoint: 'games',
+      backfill: { state: 'not-opened' },
+      apiCount: null,
+      backlog: ['2026-12-20'],
+    });
     const gaps = catalogueGaps(games!);
-    expect(gaps[0]).toMatch(/games catalogue backfill was never opened.*`gmp ingest --endpoint games --mode snapshot` opens it \(page 1, one request/);
+    expect(gaps[0]).toMatch(
+      /games catalogue backfill was never opened.*`gmp ingest --endpoint games --mode snapshot` opens it \(page 1, one request/,
+    );
     expect(gaps[1]).toBe('games is 1 day behind: 2026-12-20');
   });
 
@@ -48,9 +69,13 @@ describe('catalogue status (memory lake, no API)', () => {
     const store = await lakeWith({
       [`${root}_split.json`]: JSON.stringify(split),
       [`${root}window=updated~1970-01-01~1998-06-17/_manifest.json`]: JSON.stringify(manifest),
-      ...Object.fromEntries([1, 2, 3, 4].map((page) => [`${root}window=updated~1970-01-01~1998-06-17/page=0000${page}.json`, '{}'])),
+      ...Object.fromEntries(
+        [1, 2, 3, 4].map((page) => [`${root}window=updated~1970-01-01~1998-06-17/page=0000${page}.json`, '{}']),
+      ),
       // Every day since the backfill opened is sealed up to 12-17, the last of 73 pages.
-      ...Object.fromEntries(daysFrom(D, '2026-12-17').map((day) => [`raw/games/load=updated/date=${day}/_SUCCESS`, success(73, 2900)])),
+      ...Object.fromEntries(
+        daysFrom(D, '2026-12-17').map((day) => [`raw/games/load=updated/date=${day}/_SUCCESS`, success(73, 2900)]),
+      ),
       // 18,900 of the month's 20,000 requests spent against this origin; another's spend does not count.
       '_ledger/2026-12/api.rawg.io_api/run1/final-18900': '18900\n',
       '_ledger/2026-12/127.0.0.1-9_api/run2/final-5000': '5000\n',
@@ -81,10 +106,20 @@ describe('catalogue status (memory lake, no API)', () => {
   it('a closed snapshot and every day since sealed: complete and caught up, nothing to say', async () => {
     const store = await lakeWith({
       'raw/games/load=snapshot/date=2026-12-10/_SUCCESS': success(500, 20_000),
-      ...Object.fromEntries(daysFrom('2026-12-10', '2026-12-20').map((day) => [`raw/games/load=updated/date=${day}/_SUCCESS`, success(1, 3)])),
+      ...Object.fromEntries(
+        daysFrom('2026-12-10', '2026-12-20').map((day) => [
+          `raw/games/load=updated/date=${day}/_SUCCESS`,
+          success(1, 3),
+        ]),
+      ),
     });
     const [games] = await catalogueStatus(file, store, { now });
-    expect(games).toEqual({ endpoint: 'games', backfill: { state: 'closed', date: '2026-12-10', capped: false }, apiCount: 20_000, backlog: [] });
+    expect(games).toEqual({
+      endpoint: 'games',
+      backfill: { state: 'closed', date: '2026-12-10', capped: false },
+      apiCount: 20_000,
+      backlog: [],
+    });
     expect(catalogueGaps(games!)).toEqual([]);
   });
 });

@@ -31,7 +31,13 @@ export async function catalogueStatus(
   { origin, now = new Date() }: CatalogueOptions = {},
 ): Promise<CatalogueStatus[]> {
   const budget = await budgetOf(store, origin ?? '', file.source.monthlyRequestBudget, now);
-  const planOptions = { api: origin ?? '', budget, pageSize: file.source.pageSize, requestsPerSecond: file.source.requestsPerSecond, now };
+  const planOptions = {
+    api: origin ?? '',
+    budget,
+    pageSize: file.source.pageSize,
+    requestsPerSecond: file.source.requestsPerSecond,
+    now,
+  };
   const catalogues = file.endpoints.filter((endpoint) => endpoint.updatedFilter !== undefined);
   return Promise.all(
     catalogues.map(async (endpoint): Promise<CatalogueStatus> => {
@@ -40,14 +46,23 @@ export async function catalogueStatus(
         .map(dateOfFolder)
         .filter((day): day is string => day !== undefined && day <= todayUtc(now))
         .at(-1);
-      if (newest === undefined) return { endpoint: endpoint.name, backfill: { state: 'not-opened' }, apiCount: null, backlog };
+      if (newest === undefined)
+        return { endpoint: endpoint.name, backfill: { state: 'not-opened' }, apiCount: null, backlog };
       const snapshot = await planPartition(store, snapshotPartition(endpoint, newest));
       const apiCount = listingCount(snapshot.root.state) ?? null;
       if (isClosed(snapshot.root)) {
-        return { endpoint: endpoint.name, backfill: { state: 'closed', date: newest, capped: hasCapped(snapshot.root) }, apiCount, backlog };
+        return {
+          endpoint: endpoint.name,
+          backfill: { state: 'closed', date: newest, capped: hasCapped(snapshot.root) },
+          apiCount,
+          backlog,
+        };
       }
       // Only an open backfill needs the daily run planned: its share is what the days leave.
-      const daily = planWork(await selectWork(file, { endpoints: [endpoint.name], mode: 'daily' }, store, now), planOptions);
+      const daily = planWork(
+        await selectWork(file, { endpoints: [endpoint.name], mode: 'daily' }, store, now),
+        planOptions,
+      );
       const alone = planWork([{ plan: snapshot, backfill: true }], planOptions);
       const pagesPerDailyRun = daily.backfillPages;
       const dailyRunsNeeded = pagesPerDailyRun > 0 ? Math.ceil(alone.apiRequestsExpected / pagesPerDailyRun) : null;

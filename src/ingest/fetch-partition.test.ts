@@ -30,7 +30,8 @@ async function fetchOnce(store: MemoryStore, partition: Partition, client: FakeR
   });
 }
 
-const json = (store: MemoryStore, key: string): Record<string, unknown> => JSON.parse(store.contents().get(key) ?? 'null');
+const json = (store: MemoryStore, key: string): Record<string, unknown> =>
+  JSON.parse(store.contents().get(key) ?? 'null');
 const pageKeys = (store: MemoryStore) => [...store.contents('raw/').keys()].filter((key) => key.includes('/page='));
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -95,7 +96,9 @@ describe('fetchPartition reconciling a past listing that loses items while it is
       listings: { games: fakeItems(25, day.date, day.date) },
       onRequest: ({ page }, fake) => {
         if (page !== 1 && fake.listings.games!.some((item) => item.id === 3)) {
-          fake.listings.games = fake.listings.games!.map((item) => (item.id === 3 ? { ...item, updated: TODAY } : item));
+          fake.listings.games = fake.listings.games!.map((item) =>
+            item.id === 3 ? { ...item, updated: TODAY } : item,
+          );
         }
       },
     });
@@ -171,12 +174,17 @@ describe('fetchPartition on a listing deeper than the API serves (fake client, m
     const api = new FakeRawg({ listings: { games: items }, maxResults: 100 });
     const outcome = await fetchOnce(store, games, api);
     expect(outcome.complete).toBe(true);
-    const split = json(store, splitKey({ partition: games })) as { count: number; windows: { from: string; to: string }[] };
+    const split = json(store, splitKey({ partition: games })) as {
+      count: number;
+      windows: { from: string; to: string }[];
+    };
     expect(split).toMatchObject({ count: 350, windows: [{ from: '1970-01-01' }, { to: '2026-11-29' }] });
     expect(sorted(idsInPages(store.contents()))).toEqual(range(350));
     const success = json(store, successKey({ partition: games })) as { windows: number; count: number };
     expect(success.count).toBe(350);
-    const sealedWindows = [...store.contents().keys()].filter((key) => key.includes('/window=') && key.endsWith('/_SUCCESS'));
+    const sealedWindows = [...store.contents().keys()].filter(
+      (key) => key.includes('/window=') && key.endsWith('/_SUCCESS'),
+    );
     expect(sealedWindows).toHaveLength(success.windows);
     // No page was refused: each window was sized by its page 1 before it was read.
     expect(api.requests.every((r) => Number(r.params.page_size) === 10)).toBe(true);
@@ -199,7 +207,9 @@ describe('fetchPartition against a cap lower than configured (fake client, memor
     const refused = api.requests.filter((r) => r.page * 10 > 80);
     // The deepest page of the first window deeper than 80, then the halving between 1 and 10: 9 refused.
     expect(refused.map((r) => r.page)).toEqual([10, 9]);
-    const splits = [...store.contents().keys()].filter((key) => key.endsWith('_split.json')).map((key) => json(store, key));
+    const splits = [...store.contents().keys()]
+      .filter((key) => key.endsWith('_split.json'))
+      .map((key) => json(store, key));
     expect(splits.some((split) => split.maxResults === 80)).toBe(true);
   });
 });
@@ -208,7 +218,12 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
   it('leaves a page another run wrote first as it is, and still seals the listing', async () => {
     const store = new MemoryStore();
     const plan = await planPartition(store, genres);
-    const theirs = JSON.stringify({ count: 25, next: null, previous: null, results: [{ id: 11, updated: '2001-01-01', by: 'the other run' }] });
+    const theirs = JSON.stringify({
+      count: 25,
+      next: null,
+      previous: null,
+      results: [{ id: 11, updated: '2001-01-01', by: 'the other run' }],
+    });
     await store.putIfAbsent(pageKey({ partition: genres }, 2), theirs);
     const outcome = await fetchPartition(plan, {
       client: new FakeRawg({ listings: { genres: fakeItems(25) } }),
@@ -227,10 +242,28 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
     const store = new MemoryStore();
     const plan = await planPartition(store, genres);
     expect(plan.root.state.status).toBe('new');
-    const other = { endpoint: 'genres', path: 'genres', load: 'snapshot', date: genres.date, params: {}, pageSize: 20, count: 25, pages: 2, createdAt: 'x' };
+    const other = {
+      endpoint: 'genres',
+      path: 'genres',
+      load: 'snapshot',
+      date: genres.date,
+      params: {},
+      pageSize: 20,
+      count: 25,
+      pages: 2,
+      createdAt: 'x',
+    };
     await store.putIfAbsent(manifestKey({ partition: genres }), JSON.stringify(other));
     const api = new FakeRawg({ listings: { genres: fakeItems(25) } });
-    const ctx = { client: api, allowance: { remaining: Infinity }, concurrency: 1, pageSize: 10, maxResults: 100, runId: 'run-1', today: TODAY };
+    const ctx = {
+      client: api,
+      allowance: { remaining: Infinity },
+      concurrency: 1,
+      pageSize: 10,
+      maxResults: 100,
+      runId: 'run-1',
+      today: TODAY,
+    };
     expect(await fetchPartition(plan, ctx)).toMatchObject({ complete: true, pages: 2 });
     // Our page 1 at size 10 is not stored: the listing is read at 20 a page, as the manifest says.
     expect(api.requests.map((r) => [r.page, r.params.page_size])).toEqual([
@@ -243,7 +276,10 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
 
   it('two runs racing on one new listing store each page once, and both end complete', async () => {
     const store = new MemoryStore();
-    const [a, b] = [new FakeRawg({ listings: { genres: fakeItems(55) } }), new FakeRawg({ listings: { genres: fakeItems(55) } })];
+    const [a, b] = [
+      new FakeRawg({ listings: { genres: fakeItems(55) } }),
+      new FakeRawg({ listings: { genres: fakeItems(55) } }),
+    ];
     const plans = await Promise.all([planPartition(store, genres), planPartition(store, genres)]);
     const ctx = { allowance: { remaining: Infinity }, concurrency: 2, pageSize: 10, maxResults: 100, today: TODAY };
     const outcomes = await Promise.all([
@@ -272,7 +308,12 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
 
     const healthy = new FakeRawg({ listings: { genres: fakeItems(60) } });
-    expect(await fetchOnce(store, genres, healthy)).toMatchObject({ complete: true, pagesFetched: 3, pagesSkipped: 3, pages: 6 });
+    expect(await fetchOnce(store, genres, healthy)).toMatchObject({
+      complete: true,
+      pagesFetched: 3,
+      pagesSkipped: 3,
+      pages: 6,
+    });
     expect(sorted(healthy.requests.map((r) => r.page))).toEqual([2, 3, 4]);
   });
 
@@ -301,7 +342,9 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
     store.beforePut = (key) => {
       if (key.endsWith('page=00003.json')) throw new Error('the lake refused the write');
     };
-    await expect(fetchOnce(store, genres, new FakeRawg({ listings: { genres: fakeItems(50) } }), { concurrency: 1 })).rejects.toThrow('refused');
+    await expect(
+      fetchOnce(store, genres, new FakeRawg({ listings: { genres: fakeItems(50) } }), { concurrency: 1 }),
+    ).rejects.toThrow('refused');
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
     store.beforePut = undefined;
     const next = new FakeRawg({ listings: { genres: fakeItems(50) } });
@@ -331,7 +374,10 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
         if (page === 2) fake.listings.genres = fakeItems(40);
       },
     });
-    expect(await fetchOnce(store, genres, growing, { concurrency: 1, allowance: { remaining: 3 } })).toMatchObject({ complete: false, pagesFetched: 3 });
+    expect(await fetchOnce(store, genres, growing, { concurrency: 1, allowance: { remaining: 3 } })).toMatchObject({
+      complete: false,
+      pagesFetched: 3,
+    });
     expect(growing.requests.map((r) => r.page)).toEqual([1, 3, 2]);
     expect(store.contents().has(successKey({ partition: genres }))).toBe(false);
   });
@@ -339,7 +385,9 @@ describe('fetchPartition stopping part-way (fake client, memory lake)', () => {
   it('a window allowance running out leaves the windows not yet read for the next run, and the snapshot unsealed', async () => {
     const store = new MemoryStore();
     const items = fakeItems(350, '2010-01-01', '2026-11-29');
-    const partial = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }), { allowance: { remaining: 12 } });
+    const partial = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }), {
+      allowance: { remaining: 12 },
+    });
     expect(partial.complete).toBe(false);
     expect(store.contents().has(successKey({ partition: games }))).toBe(false);
     const rest = await fetchOnce(store, games, new FakeRawg({ listings: { games: items }, maxResults: 100 }));

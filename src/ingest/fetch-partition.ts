@@ -4,8 +4,28 @@ import type { PageResult, RawgClient } from '../source/client.js';
 import { itemIds } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { ApiError } from '../errors.js';
-import { manifestSchema, pagesFor, parseStored, splitSchema, type Capped, type Manifest, type Split, type Success } from '../lake/markers.js';
-import { cappedKey, listingPrefix, manifestKey, pageKey, pageRead, splitKey, successKey, unitId, windowId, type Window } from '../lake/layout.js';
+import {
+  manifestSchema,
+  pagesFor,
+  parseStored,
+  splitSchema,
+  type Capped,
+  type Manifest,
+  type Split,
+  type Success,
+} from '../lake/markers.js';
+import {
+  cappedKey,
+  listingPrefix,
+  manifestKey,
+  pageKey,
+  pageRead,
+  splitKey,
+  successKey,
+  unitId,
+  windowId,
+  type Window,
+} from '../lake/layout.js';
 import { listingParams, partitionLabel, type Listing } from './partition.js';
 import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';
 import type { Lease, UnitLeases } from './lease.js';
@@ -86,21 +106,30 @@ export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Pr
   // leaves the next one nothing to learn but the pages themselves.
   const result = await fetcher.bringToEnd(await fetcher.size(root, selected), selected);
   const outcome = { pagesFetched: counters.pagesFetched, pagesSkipped: counters.pagesSkipped };
-  if (result.kind !== 'complete') return { ...outcome, complete: false, pages: result.pages, ...(result.note ? { note: result.note } : {}) };
+  if (result.kind !== 'complete')
+    return { ...outcome, complete: false, pages: result.pages, ...(result.note ? { note: result.note } : {}) };
 
   if (result.windows) {
     // Every window is complete: the snapshot as a whole is.
-    const success: Success = { pages: result.pages, count: result.count, windows: result.windows, runId: ctx.runId, completedAt: new Date().toISOString() };
+    const success: Success = {
+      pages: result.pages,
+      count: result.count,
+      windows: result.windows,
+      runId: ctx.runId,
+      completedAt: new Date().toISOString(),
+    };
     await store.putIfAbsent(successKey(root.listing), JSON.stringify(success));
   }
   return { ...outcome, complete: true, pages: result.pages, ...(result.resized ? { resized: result.resized } : {}) };
 }
 
 type TreeResult =
-  { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' } | { kind: 'incomplete'; pages: number; note?: string };
+  | { kind: 'complete'; pages: number; count: number; windows?: number; resized?: 'grew' | 'shrank' }
+  | { kind: 'incomplete'; pages: number; note?: string };
 
 /** What page 1 of a new listing told: its manifest (page 1 stored beside it), a split, or nothing yet (stopped). */
-type Probe = { kind: 'sized'; manifest: Manifest; present: Set<number> } | { kind: 'split'; split: Split } | { kind: 'stopped' };
+type Probe =
+  { kind: 'sized'; manifest: Manifest; present: Set<number> } | { kind: 'split'; split: Split } | { kind: 'stopped' };
 
 /** Passes of reading pages again that one run gives a listing before it leaves it open. */
 export const RECONCILE_PASSES = 4;
@@ -154,7 +183,11 @@ class ListingFetcher {
     );
     this.#checkSplit(listing, state.split, probed);
     const windows = await settleAll(
-      probed.map(async (window) => (window.state.status === 'split' ? this.size(window, fresh.has(window) || selected || this.#asked(window)) : window)),
+      probed.map(async (window) =>
+        window.state.status === 'split'
+          ? this.size(window, fresh.has(window) || selected || this.#asked(window))
+          : window,
+      ),
     );
     return { listing, state: { ...state, windows } };
   }
@@ -167,7 +200,9 @@ class ListingFetcher {
     try {
       // Page 1 is asked only while this run holds the listing, and only if no run has sized it since.
       probe = await this.#probes(() =>
-        this.#leased<Probe | ListingPlan>(plan, false, (fresh) => (fresh.state.status === 'new' ? this.#probe(listing) : Promise.resolve(fresh))),
+        this.#leased<Probe | ListingPlan>(plan, false, (fresh) =>
+          fresh.state.status === 'new' ? this.#probe(listing) : Promise.resolve(fresh),
+        ),
       );
     } catch (error) {
       // One fatal error (quota, key, store) stops the sizing: the probes still queued ask nothing.
@@ -215,7 +250,8 @@ class ListingFetcher {
     }
     if (state.status === 'capped') return { kind: 'incomplete', pages: state.pages, note: cappedNote(state.capped) };
     // New still: not selected, or the run stopped before its page 1 was asked.
-    if (!selected || (state.status === 'new' && (!this.ctx.leases || this.#mustStop()))) return { kind: 'incomplete', pages: 0 };
+    if (!selected || (state.status === 'new' && (!this.ctx.leases || this.#mustStop())))
+      return { kind: 'incomplete', pages: 0 };
     if (state.status === 'new') {
       // Another run held it while this one sized: it may have sized it since, or let it go unsized.
       const sized = await this.size(plan, true);
@@ -223,7 +259,9 @@ class ListingFetcher {
     }
 
     const result = await this.#leased<ListingResult | ListingPlan>(plan, true, (fresh) =>
-      fresh.state.status === 'resume' ? this.#fetchListing(listing, fresh.state.manifest, fresh.state.present) : Promise.resolve(fresh),
+      fresh.state.status === 'resume'
+        ? this.#fetchListing(listing, fresh.state.manifest, fresh.state.present)
+        : Promise.resolve(fresh),
     );
     if (result === 'leased') return { kind: 'incomplete', pages: state.present.size };
     // Another run moved the listing on (completed, split or capped it) before this one held it.
@@ -233,7 +271,10 @@ class ListingFetcher {
         return result;
       case 'split': {
         // A cap lower than the manifest was planned for: the windows are sized before any is read.
-        const sized = await this.size({ listing, state: { status: 'split', split: result.split, windows: newWindows(listing, result.split) } }, true);
+        const sized = await this.size(
+          { listing, state: { status: 'split', split: result.split, windows: newWindows(listing, result.split) } },
+          true,
+        );
         if (sized.state.status !== 'split') throw new Error('a split listing sized as something else');
         return this.#windows(result.split, sized.state.windows, true);
       }
@@ -274,7 +315,11 @@ class ListingFetcher {
    * have moved it on meanwhile); 'leased' when another run holds it. `fetching`: the lease, if
    * lost, stops the listing's pages (a probe is one request, past stopping).
    */
-  async #leased<T>(plan: ListingPlan, fetching: boolean, work: (fresh: ListingPlan) => Promise<T>): Promise<T | 'leased'> {
+  async #leased<T>(
+    plan: ListingPlan,
+    fetching: boolean,
+    work: (fresh: ListingPlan) => Promise<T>,
+  ): Promise<T | 'leased'> {
     const { leases } = this.ctx;
     if (!leases) return work(plan);
     const held = await leases.hold(plan.listing, async (lease) => {
@@ -338,7 +383,8 @@ class ListingFetcher {
     }
     const present = new Set<number>();
     if (first.status === 'page' && manifest.pageSize === ctx.pageSize) {
-      if ((await store.putIfAbsent(pageKey(listing, 1), first.body)) && first.items) ctx.onItems?.(listing, first.items);
+      if ((await store.putIfAbsent(pageKey(listing, 1), first.body)) && first.items)
+        ctx.onItems?.(listing, first.items);
       present.add(1);
       this.#firstPages.set(unitId(listing), { read: 1, count: first.envelope.count, ids: first.ids });
       this.#progress(manifest);
@@ -400,7 +446,11 @@ class ListingFetcher {
       this.#progress(planned);
       return kept;
     };
-    const stopped = (pages: number, note?: string): ListingResult => ({ kind: 'stopped', pages, ...(note ? { note } : {}) });
+    const stopped = (pages: number, note?: string): ListingResult => ({
+      kind: 'stopped',
+      pages,
+      ...(note ? { note } : {}),
+    });
 
     // Deeper than the API serves (a cap lowered since the manifest, or no filter to split by):
     // split it if it can be, else fetch what is served and no page past it.
@@ -417,7 +467,10 @@ class ListingFetcher {
       .reverse();
     // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a
     // shrink. The deepest page goes alone first: against a lower cap, it is the one page refused.
-    const deepest = missing.length > 1 ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true) : undefined;
+    const deepest =
+      missing.length > 1
+        ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true)
+        : undefined;
     const pass =
       deepest?.refused.length || deepest?.capped
         ? deepest
@@ -448,7 +501,10 @@ class ListingFetcher {
     const { partition } = listing;
     if (partition.load === 'updated' && partition.date >= ctx.today) {
       // Not reconciled yet: it still gains games, and is read again once its day is over.
-      return stopped(present.size, `the ${partition.date} window stays open until its UTC day is over; the next run completes it`);
+      return stopped(
+        present.size,
+        `the ${partition.date} window stays open until its UTC day is over; the next run completes it`,
+      );
     }
     const shrinkOnly = onlyLoses(listing, planned);
     let verdict: ReturnType<typeof reconcile> | undefined;
@@ -456,7 +512,8 @@ class ListingFetcher {
       // Trust the lake, not memory: one LIST names the newest read of every page before the marker.
       const newest = await this.#newestReads(prefix);
       for (const [page, read] of newest) {
-        if (!gone.has(page) && (reads.get(page)?.read ?? 0) < read) reads.set(page, await this.#storedRead(listing, page, read));
+        if (!gone.has(page) && (reads.get(page)?.read ?? 0) < read)
+          reads.set(page, await this.#storedRead(listing, page, read));
       }
       if (ctx.reconcile === false) {
         // Switched off: sealed once the planned pages are stored, or up to the first one refused.
@@ -475,7 +532,11 @@ class ListingFetcher {
         );
       }
       const wanted = verdict.pages.filter((page) => page <= servable);
-      if (wanted.length === 0) return stopped(present.size, `${verdict.why}, past the ${this.maxResults} results the API serves: it stays incomplete`);
+      if (wanted.length === 0)
+        return stopped(
+          present.size,
+          `${verdict.why}, past the ${this.maxResults} results the API serves: it stays incomplete`,
+        );
       const again = await this.#readPages(wanted, (page) => fetchAndStore(page, (newest.get(page) ?? 0) + 1));
       if (again.capped) return stopped(present.size);
       // A page refused now: the listing shrank under it, so the page below is read again to learn where it ends.
@@ -492,7 +553,13 @@ class ListingFetcher {
 
     const { count, pages } = verdict;
     const resized = count > planned.count ? 'grew' : count < planned.count ? 'shrank' : undefined;
-    const success: Success = { pages, count, ...(resized ? { resized } : {}), runId: ctx.runId, completedAt: new Date().toISOString() };
+    const success: Success = {
+      pages,
+      count,
+      ...(resized ? { resized } : {}),
+      runId: ctx.runId,
+      completedAt: new Date().toISOString(),
+    };
     await store.putIfAbsent(successKey(listing), JSON.stringify(success));
     return { kind: 'complete', pages, count, ...(resized ? { resized } : {}) };
   }
@@ -502,7 +569,11 @@ class ListingFetcher {
    * Stops taking pages once the allowance is spent (`capped`), a fatal error is thrown, or (when
    * `stopAtRefusal`) the API refuses a page; the pages refused are returned.
    */
-  async #readPages(pages: number[], read: (page: number) => Promise<Read | 'end'>, stopAtRefusal = false): Promise<{ capped: boolean; refused: number[] }> {
+  async #readPages(
+    pages: number[],
+    read: (page: number) => Promise<Read | 'end'>,
+    stopAtRefusal = false,
+  ): Promise<{ capped: boolean; refused: number[] }> {
     let capped = false;
     let failed = false;
     const refused: number[] = [];
@@ -544,7 +615,10 @@ class ListingFetcher {
     read: (page: number) => Promise<Read | 'end'>,
   ): Promise<{ count: number; pages: number } | undefined | 'stopped'> {
     if (!this.#take()) return 'stopped';
-    const first = await this.ctx.client.fetchPage(listing.partition.endpoint.path, 1, { ...manifest.params, page_size: String(manifest.pageSize) });
+    const first = await this.ctx.client.fetchPage(listing.partition.endpoint.path, 1, {
+      ...manifest.params,
+      page_size: String(manifest.pageSize),
+    });
     this.counters.pagesFetched += 1;
     if (first.status !== 'page') return undefined;
     first.release?.();
@@ -601,7 +675,10 @@ class ListingFetcher {
     const split: Split = { count, maxResults, windows, createdAt: new Date().toISOString() };
     if (!(await this.store.putIfAbsent(splitKey(listing), JSON.stringify(split)))) {
       // Another run split it first: follow its windows.
-      return { kind: 'split', split: parseStored(splitSchema, (await this.store.get(splitKey(listing)))!, splitKey(listing)) };
+      return {
+        kind: 'split',
+        split: parseStored(splitSchema, (await this.store.get(splitKey(listing)))!, splitKey(listing)),
+      };
     }
     return { kind: 'split', split };
   }
@@ -617,7 +694,10 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 
 /** The windows a split record names, none of them started. */
 function newWindows(listing: Listing, split: Split): ListingPlan[] {
-  return split.windows.map((window) => ({ listing: { partition: listing.partition, window }, state: { status: 'new' } }));
+  return split.windows.map((window) => ({
+    listing: { partition: listing.partition, window },
+    state: { status: 'new' },
+  }));
 }
 
 /** The lowest depth cap the partition's split records have seen, or the configured one. */

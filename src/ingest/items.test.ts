@@ -17,7 +17,13 @@ const now = new Date(`${TODAY}T06:00:00Z`); // 11 days left in the month, today 
 const game = (id: number, added: number, updated = '2026-12-01T00:00:00'): ParentItem => ({ id, added, updated });
 /** Ten games, id 1 the most added (1,000) down to id 10 (100). */
 const games = new Map(Array.from({ length: 10 }, (_, i) => [String(i + 1), game(i + 1, 1_000 - 100 * i)]));
-const batch = (date: string, items: { id: number; updated: string }[], stored: number[], gone: number[] = [], sealed = false): ItemsBatch => ({
+const batch = (
+  date: string,
+  items: { id: number; updated: string }[],
+  stored: number[],
+  gone: number[] = [],
+  sealed = false,
+): ItemsBatch => ({
   date,
   manifest: { endpoint: 'game_details', path: 'games/{id}', date, items, createdAt: 'x' },
   stored: new Set(stored),
@@ -68,7 +74,12 @@ describe('the planner of resources fetched per item (no API, no server)', () => 
       [3],
     );
     const unit = itemsUnitOf(work([open]), 100);
-    expect(unit).toMatchObject({ id: 'game_details/items/2026-12-20', state: 'resume', apiRequestsExpected: 2, chosen: [] });
+    expect(unit).toMatchObject({
+      id: 'game_details/items/2026-12-20',
+      state: 'resume',
+      apiRequestsExpected: 2,
+      chosen: [],
+    });
   });
 
   it('fetches nothing more once today’s batch is sealed: a rerun costs no request', () => {
@@ -87,7 +98,9 @@ describe('the planner of resources fetched per item (no API, no server)', () => 
     const options = { api: 'https://api.rawg.io/api', pageSize: 40, requestsPerSecond: 100, now, budget };
     const many = new Map(Array.from({ length: 500 }, (_, i) => [String(i + 1), game(i + 1, 10_000 - i)]));
     // No daily work: the day's share is 1,100 / 11 days = 100, a quarter of it for the details.
-    expect(planWork([], options, [work([], false, many)]).items[0]!.apiRequestsExpected).toBe(Math.floor(100 * ITEMS_SHARE));
+    expect(planWork([], options, [work([], false, many)]).items[0]!.apiRequestsExpected).toBe(
+      Math.floor(100 * ITEMS_SHARE),
+    );
     expect(planWork([], options, [work([], true, many)]).items[0]!.apiRequestsExpected).toBe(500);
     expect(planWork([], { ...options, maxPages: 7 }, [work([], true, many)]).items[0]!.apiRequestsExpected).toBe(7);
   });
@@ -102,7 +115,10 @@ describe('the planner of resources fetched per item (no API, no server)', () => 
         { id: 2, added: 4, updated: v1 },
       ]),
     );
-    await store.putIfAbsent('raw/games/load=updated/date=2026-12-02/page=00001.json', page([{ id: 2, added: 6, updated: '2026-12-02T10:00:00' }]));
+    await store.putIfAbsent(
+      'raw/games/load=updated/date=2026-12-02/page=00001.json',
+      page([{ id: 2, added: 6, updated: '2026-12-02T10:00:00' }]),
+    );
     const manifest = {
       endpoint: 'game_details',
       path: 'games/{id}',
@@ -118,7 +134,9 @@ describe('the planner of resources fetched per item (no API, no server)', () => 
     await store.putIfAbsent(itemGoneKey('game_details', TODAY, 2), '');
     await store.putIfAbsent(itemsSuccessKey('game_details', TODAY), '{}');
     const parent = await readParentItems(store, 'games');
-    expect([...parent.values()].sort((a, b) => a.id - b.id)).toEqual([game(1, 5, v1), game(2, 6, '2026-12-02T10:00:00')].sort((a, b) => a.id - b.id));
+    expect([...parent.values()].sort((a, b) => a.id - b.id)).toEqual(
+      [game(1, 5, v1), game(2, 6, '2026-12-02T10:00:00')].sort((a, b) => a.id - b.id),
+    );
     const [read] = await readBatches(store, 'game_details');
     expect(read).toMatchObject({ date: TODAY, sealed: true, stored: new Set([1]), gone: new Set([2]), manifest });
   });

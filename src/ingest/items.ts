@@ -11,7 +11,15 @@
  */
 import pLimit from 'p-limit';
 import type { Endpoint } from '../config/schema.js';
-import { itemGoneKey, itemKey, itemsManifestKey, itemsSuccessKey, readBatches, type ItemsBatch, type ItemsManifest } from '../lake/items.js';
+import {
+  itemGoneKey,
+  itemKey,
+  itemsManifestKey,
+  itemsSuccessKey,
+  readBatches,
+  type ItemsBatch,
+  type ItemsManifest,
+} from '../lake/items.js';
 import { isPageName, loadPrefix, parseLakeKey } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
@@ -28,7 +36,10 @@ export interface ParentItem {
  * `updated` of each item winning (with its `added`).
  */
 export async function readParentItems(store: ObjectStore, parent: string): Promise<Map<string, ParentItem>> {
-  const keys = [...(await store.list(loadPrefix(parent, 'snapshot'))), ...(await store.list(loadPrefix(parent, 'updated')))].filter((key) => {
+  const keys = [
+    ...(await store.list(loadPrefix(parent, 'snapshot'))),
+    ...(await store.list(loadPrefix(parent, 'updated'))),
+  ].filter((key) => {
     const parsed = parseLakeKey(key);
     return parsed !== undefined && isPageName(parsed.name);
   });
@@ -39,11 +50,14 @@ export async function readParentItems(store: ObjectStore, parent: string): Promi
       limit(async () => {
         const body = await store.get(key);
         if (!body) return;
-        const page = JSON.parse(new TextDecoder().decode(body)) as { results?: { id?: unknown; added?: unknown; updated?: unknown }[] };
+        const page = JSON.parse(new TextDecoder().decode(body)) as {
+          results?: { id?: unknown; added?: unknown; updated?: unknown }[];
+        };
         for (const item of page.results ?? []) {
           if (typeof item.id !== 'number' || typeof item.updated !== 'string') continue;
           const seen = items.get(String(item.id));
-          if (!seen || seen.updated < item.updated) items.set(String(item.id), { id: item.id, added: Number(item.added) || 0, updated: item.updated });
+          if (!seen || seen.updated < item.updated)
+            items.set(String(item.id), { id: item.id, added: Number(item.added) || 0, updated: item.updated });
         }
       }),
     ),
@@ -56,7 +70,10 @@ export async function itemsWorkNow<T extends { endpoint: Endpoint; batches: Item
   store: ObjectStore,
   work: T,
 ): Promise<T> {
-  const [batches, parent] = await Promise.all([readBatches(store, work.endpoint.name), readParentItems(store, work.endpoint.perItemOf!)]);
+  const [batches, parent] = await Promise.all([
+    readBatches(store, work.endpoint.name),
+    readParentItems(store, work.endpoint.perItemOf!),
+  ]);
   return { ...work, batches, knowledge: knowledgeOf(parent, batches) };
 }
 
@@ -192,7 +209,12 @@ export async function fetchItems(
   if (complete) {
     await store.putIfAbsent(
       itemsSuccessKey(name, date),
-      JSON.stringify({ stored: now!.stored.size, gone: now!.gone.size, runId: options.runId, completedAt: new Date().toISOString() }),
+      JSON.stringify({
+        stored: now!.stored.size,
+        gone: now!.gone.size,
+        runId: options.runId,
+        completedAt: new Date().toISOString(),
+      }),
     );
   }
   return { fetched, complete };

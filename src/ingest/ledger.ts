@@ -102,13 +102,19 @@ export class Ledger {
       size = Math.min(LEDGER_BLOCK, left);
     }
     account.blocks += 1;
-    await this.store.putIfAbsent(ledgerBlockKey(account.month, this.api, this.runId, account.blocks, size), `${size}\n`);
+    await this.store.putIfAbsent(
+      ledgerBlockKey(account.month, this.api, this.runId, account.blocks, size),
+      `${size}\n`,
+    );
     account.reserved += size;
   }
 
   async #closeAccount(): Promise<void> {
     const account = this.#account;
     if (!account || account.blocks === 0) return;
-    await this.store.putIfAbsent(ledgerFinalKey(account.month, this.api, this.runId, account.used), `${account.used}\n`);
+    await this.store.putIfAbsent(
+      ledgerFinalKey(account.month, this.api, this.runId, account.used),
+      `${account.used}\n`,
+    );
   }
 }

@@ -27,7 +27,9 @@ export function updatedPartition(endpoint: Endpoint, date: string): Partition {
 
 /** The query parameters of a listing: the partition's, plus the window's `updated` range. */
 export function listingParams({ partition, window }: Listing): Record<string, string> {
-  return window ? { ...partition.params, [partition.endpoint.updatedFilter ?? 'updated']: `${window.from},${window.to}` } : partition.params;
+  return window
+    ? { ...partition.params, [partition.endpoint.updatedFilter ?? 'updated']: `${window.from},${window.to}` }
+    : partition.params;
 }
 
 /** The partition's id (`games/snapshot/2026-12-01`), as plans, progress and errors name it. */

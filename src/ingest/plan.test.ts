@@ -18,7 +18,17 @@ const [older, newer] = halves.map((window) => ({ partition: games, window })) as
   { partition: typeof games; window: { from: string; to: string } },
 ];
 const manifest = (pages: number) =>
-  JSON.stringify({ endpoint: 'games', path: 'games', load: 'snapshot', date: games.date, params: {}, pageSize: 40, count: pages * 40, pages, createdAt: 'x' });
+  JSON.stringify({
+    endpoint: 'games',
+    path: 'games',
+    load: 'snapshot',
+    date: games.date,
+    params: {},
+    pageSize: 40,
+    count: pages * 40,
+    pages,
+    createdAt: 'x',
+  });
 
 async function lake(objects: [string, string][]) {
   const store = new MemoryStore();
@@ -28,7 +38,10 @@ async function lake(objects: [string, string][]) {
 
 describe('planning a partition (memory lake)', () => {
   it('costs one GET when the partition is complete', async () => {
-    const plan = await planPartition(await lake([[successKey(root), JSON.stringify({ pages: 7, count: 280, runId: 'r', completedAt: 'x' })]]), games);
+    const plan = await planPartition(
+      await lake([[successKey(root), JSON.stringify({ pages: 7, count: 280, runId: 'r', completedAt: 'x' })]]),
+      games,
+    );
     expect(plan.root.state).toMatchObject({ status: 'complete', pages: 7 });
     expect(plan.store.requests).toBe(1);
     expect(isClosed(plan.root)).toBe(true);
@@ -91,7 +104,9 @@ describe('planning a partition (memory lake)', () => {
   });
 
   it('names the key of a damaged record', async () => {
-    await expect(planPartition(await lake([[manifestKey(root), '{"endpoint":']]), games)).rejects.toThrow(CorruptObjectError);
+    await expect(planPartition(await lake([[manifestKey(root), '{"endpoint":']]), games)).rejects.toThrow(
+      CorruptObjectError,
+    );
     await expect(planPartition(await lake([[manifestKey(root), 'x']]), games)).rejects.toThrow(manifestKey(root));
   });
 });

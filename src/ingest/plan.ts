@@ -10,7 +10,15 @@ import {
   type Split,
   type Success,
 } from '../lake/markers.js';
-import { cappedKey, listingPrefix, manifestKey, pageNumber, partitionPrefix, splitKey, successKey } from '../lake/layout.js';
+import {
+  cappedKey,
+  listingPrefix,
+  manifestKey,
+  pageNumber,
+  partitionPrefix,
+  splitKey,
+  successKey,
+} from '../lake/layout.js';
 import type { Listing, Partition } from './partition.js';
 
 export type ListingState =
@@ -59,7 +67,11 @@ export async function planPartition(lake: ObjectStore, partition: Partition): Pr
   const marker = await store.get(successKey(rootListing));
   if (marker) {
     const success = parseStored(successSchema, marker, successKey(rootListing));
-    return { partition, root: { listing: rootListing, state: { status: 'complete', pages: success.pages, success } }, store };
+    return {
+      partition,
+      root: { listing: rootListing, state: { status: 'complete', pages: success.pages, success } },
+      store,
+    };
   }
   const keys = new Set(await store.list(partitionPrefix(partition)));
   return { partition, root: await planListing(store, rootListing, keys), store };
@@ -86,12 +98,17 @@ async function planListing(store: ObjectStore, listing: Listing, keys: Set<strin
 
   if (keys.has(splitKey(listing))) {
     const split = await read(splitSchema, splitKey(listing));
-    const windows = await Promise.all(split.windows.map((window) => planListing(store, { partition: listing.partition, window }, keys)));
+    const windows = await Promise.all(
+      split.windows.map((window) => planListing(store, { partition: listing.partition, window }, keys)),
+    );
     return { listing, state: { status: 'split', split, windows } };
   }
   if (keys.has(successKey(listing))) return { listing, state: { status: 'complete', pages: pagesPresent().size } };
   if (keys.has(cappedKey(listing))) {
-    return { listing, state: { status: 'capped', capped: await read(cappedSchema, cappedKey(listing)), pages: pagesPresent().size } };
+    return {
+      listing,
+      state: { status: 'capped', capped: await read(cappedSchema, cappedKey(listing)), pages: pagesPresent().size },
+    };
   }
   if (!keys.has(manifestKey(listing))) return { listing, state: { status: 'new' } };
   const manifest = await read(manifestSchema, manifestKey(listing));

@@ -16,7 +16,17 @@ const windows = [
   { from: '1998-06-18', to: D },
 ];
 const split = { count: 30_000, maxResults: 10_000, windows, createdAt: 'x' };
-const manifest = { endpoint: 'games', path: 'games', load: 'snapshot', date: D, params: {}, pageSize: 40, count: 400, pages: 10, createdAt: 'x' };
+const manifest = {
+  endpoint: 'games',
+  path: 'games',
+  load: 'snapshot',
+  date: D,
+  params: {},
+  pageSize: 40,
+  count: 400,
+  pages: 10,
+  createdAt: 'x',
+};
 
 /** A lake with a games backfill: split in two windows, the first started (4 of 10 pages), the second not. */
 async function backfillLake() {
@@ -44,7 +54,13 @@ describe('the planner (a lake on disk, no API)', () => {
         apiRequestsExpected: 6,
       }),
       // The split's count less its started sibling's: 29,600 games, 740 pages.
-      expect.objectContaining({ id: `games/snapshot/${D}/updated~1998-06-18~${D}`, state: 'new', pages: null, apiRequestsKnown: 1, apiRequestsExpected: 740 }),
+      expect.objectContaining({
+        id: `games/snapshot/${D}/updated~1998-06-18~${D}`,
+        state: 'new',
+        pages: null,
+        apiRequestsKnown: 1,
+        apiRequestsExpected: 740,
+      }),
     ]);
     expect(plan).toMatchObject({ apiRequestsExpected: 746, runsNeeded: 1, monthsNeeded: 1, backfillPages: 0 });
   });
@@ -56,12 +72,30 @@ describe('the planner (a lake on disk, no API)', () => {
       {
         units: [`games/snapshot/${D}/updated~1970-01-01~1998-06-17`],
         maxPages: 50,
-        args: ['ingest', '--unit', `games/snapshot/${D}/updated~1970-01-01~1998-06-17`, '--max-pages', '50', '--requests-per-second', '50', '--json'],
+        args: [
+          'ingest',
+          '--unit',
+          `games/snapshot/${D}/updated~1970-01-01~1998-06-17`,
+          '--max-pages',
+          '50',
+          '--requests-per-second',
+          '50',
+          '--json',
+        ],
       },
       {
         units: [`games/snapshot/${D}/updated~1998-06-18~${D}`],
         maxPages: 50,
-        args: ['ingest', '--unit', `games/snapshot/${D}/updated~1998-06-18~${D}`, '--max-pages', '50', '--requests-per-second', '50', '--json'],
+        args: [
+          'ingest',
+          '--unit',
+          `games/snapshot/${D}/updated~1998-06-18~${D}`,
+          '--max-pages',
+          '50',
+          '--requests-per-second',
+          '50',
+          '--json',
+        ],
       },
     ]);
     expect(plan.runsNeeded).toBe(8); // 746 requests at 100 pages a run
@@ -71,7 +105,11 @@ describe('the planner (a lake on disk, no API)', () => {
     const store = await backfillLake();
     // The day before yesterday's `updated` partition held 73 pages: yesterday's is expected to cost as much.
     // Every day since the backfill opened is sealed but yesterday, so yesterday's is all the daily run owes.
-    for (let day = new Date(`${D}T00:00:00Z`); day < new Date('2026-12-20T00:00:00Z'); day.setUTCDate(day.getUTCDate() + 1)) {
+    for (
+      let day = new Date(`${D}T00:00:00Z`);
+      day < new Date('2026-12-20T00:00:00Z');
+      day.setUTCDate(day.getUTCDate() + 1)
+    ) {
       await store.putIfAbsent(
         `raw/games/load=updated/date=${day.toISOString().slice(0, 10)}/_SUCCESS`,
         JSON.stringify({ pages: 73, count: 2900, runId: 'r', completedAt: 'x' }),
@@ -79,16 +117,24 @@ describe('the planner (a lake on disk, no API)', () => {
     }
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, now);
     const plan = planWork(work, { ...options, budget: budget(1_100) });
-    expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({ apiRequestsKnown: 1, apiRequestsExpected: 73 });
+    expect(plan.units.find((unit) => unit.id === 'games/updated/2026-12-20')).toMatchObject({
+      apiRequestsKnown: 1,
+      apiRequestsExpected: 73,
+    });
     // 11 days left, today included: today's 73, and 73 for each of the 10 to come, first.
     expect(plan.backfillPages).toBe(Math.floor((1_100 - 73 - 73 * 10) / 11));
     const backfill = plan.shards.filter((shard) => shard.units.some((id) => id.startsWith('games/snapshot/')));
     expect(backfill.map((shard) => shard.maxPages)).toEqual([plan.backfillPages]);
-    expect(planWork(work, { ...options, budget: budget(10) }).shards.flatMap((shard) => shard.units)).toEqual(['games/updated/2026-12-20']);
+    expect(planWork(work, { ...options, budget: budget(10) }).shards.flatMap((shard) => shard.units)).toEqual([
+      'games/updated/2026-12-20',
+    ]);
   });
 
   it('needs months when the work is more than the budget has left', async () => {
     const work = await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, await backfillLake(), now);
-    expect(planWork(work, { ...options, budget: budget(100) })).toMatchObject({ apiRequestsExpected: 746, monthsNeeded: 2 });
+    expect(planWork(work, { ...options, budget: budget(100) })).toMatchObject({
+      apiRequestsExpected: 746,
+      monthsNeeded: 2,
+    });
   });
 });

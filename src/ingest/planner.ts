@@ -118,17 +118,28 @@ export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWor
   const days = daysLeftInMonth(options.now);
   const backfillShare = Math.floor(Math.max(0, budget.left - todayNeeds - aDay * (days - 1)) / days);
   const items = itemsWork.map((item) =>
-    itemsUnitOf(item, item.explicit ? Math.max(0, budget.left - apiRequestsExpected) : Math.floor(backfillShare * ITEMS_SHARE), options.maxPages),
+    itemsUnitOf(
+      item,
+      item.explicit ? Math.max(0, budget.left - apiRequestsExpected) : Math.floor(backfillShare * ITEMS_SHARE),
+      options.maxPages,
+    ),
   );
   const backfillPages = open.some((unit) => unit.backfill)
     ? Math.min(
-        backfillShare - items.filter((_, index) => !itemsWork[index]!.explicit).reduce((sum, unit) => sum + unit.apiRequestsExpected, 0),
+        backfillShare -
+          items
+            .filter((_, index) => !itemsWork[index]!.explicit)
+            .reduce((sum, unit) => sum + unit.apiRequestsExpected, 0),
         options.maxPages ?? Infinity,
       )
     : 0;
   const perRun = Math.min(options.maxPages ?? Infinity, budget.monthly);
   const monthsNeeded =
-    apiRequestsExpected === 0 ? 0 : apiRequestsExpected <= budget.left ? 1 : 1 + Math.ceil((apiRequestsExpected - budget.left) / budget.monthly);
+    apiRequestsExpected === 0
+      ? 0
+      : apiRequestsExpected <= budget.left
+        ? 1
+        : 1 + Math.ceil((apiRequestsExpected - budget.left) / budget.monthly);
   const runsNeeded = apiRequestsExpected === 0 ? 0 : Math.max(monthsNeeded, Math.ceil(apiRequestsExpected / perRun));
 
   return {
@@ -140,7 +151,10 @@ export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWor
     runsNeeded,
     monthsNeeded,
     backlog: backlogOf(open),
-    shards: [...shardsOf(open, { ...options, backfillPages }), ...items.filter((unit) => unit.apiRequestsExpected > 0).map(itemsShard)],
+    shards: [
+      ...shardsOf(open, { ...options, backfillPages }),
+      ...items.filter((unit) => unit.apiRequestsExpected > 0).map(itemsShard),
+    ],
     items,
   };
 }
@@ -152,17 +166,36 @@ export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWor
  */
 export function itemsUnitOf(work: ItemsWork, allowance: number, maxPages?: number): ItemsUnit {
   const { endpoint, knowledge } = work;
-  const base = { endpoint: endpoint.name, coverage: knowledge.coverage, nextTenPoints: costOfNextPoints(knowledge, 10), chosen: [] as ParentItem[], allowance };
+  const base = {
+    endpoint: endpoint.name,
+    coverage: knowledge.coverage,
+    nextTenPoints: costOfNextPoints(knowledge, 10),
+    chosen: [] as ParentItem[],
+    allowance,
+  };
   const open = work.batches.find((batch) => batch.manifest && !batch.sealed);
   if (open) {
     const missing = open.manifest!.items.filter((item) => !open.stored.has(item.id) && !open.gone.has(item.id)).length;
-    return { ...base, id: itemsUnitId(endpoint.name, open.date), date: open.date, state: 'resume', apiRequestsExpected: missing };
+    return {
+      ...base,
+      id: itemsUnitId(endpoint.name, open.date),
+      date: open.date,
+      state: 'resume',
+      apiRequestsExpected: missing,
+    };
   }
   const id = itemsUnitId(endpoint.name, work.date);
   const sealedToday = work.batches.some((batch) => batch.date === work.date && batch.sealed);
   const size = sealedToday ? 0 : Math.max(0, Math.min(allowance, maxPages ?? Infinity, knowledge.candidates.length));
   if (size === 0) return { ...base, id, date: work.date, state: 'complete', apiRequestsExpected: 0 };
-  return { ...base, id, date: work.date, state: 'new', chosen: knowledge.candidates.slice(0, size), apiRequestsExpected: size };
+  return {
+    ...base,
+    id,
+    date: work.date,
+    state: 'new',
+    chosen: knowledge.candidates.slice(0, size),
+    apiRequestsExpected: size,
+  };
 }
 
 /** A runner runs a per-item batch by naming its endpoint: the run plans it again, the same way. */
@@ -177,14 +210,16 @@ function itemsShard(unit: ItemsUnit): Shard {
 /** The open `updated` units' days, by endpoint, in the order they run (oldest first). */
 function backlogOf(open: PlannedUnit[]): WorkPlan['backlog'] {
   const byEndpoint = new Map<string, string[]>();
-  for (const unit of open) if (unit.load === 'updated') byEndpoint.set(unit.endpoint, [...(byEndpoint.get(unit.endpoint) ?? []), unit.date]);
+  for (const unit of open)
+    if (unit.load === 'updated') byEndpoint.set(unit.endpoint, [...(byEndpoint.get(unit.endpoint) ?? []), unit.date]);
   return [...byEndpoint].map(([endpoint, days]) => ({ endpoint, days }));
 }
 
 /** What a day's work of this kind costs: a listing's pages, spread over the days between its snapshots. */
 function dailyCost(item: Work, pageSize: number): number {
   const cost = unitsOf(item, pageSize).reduce(
-    (sum, unit) => sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)),
+    (sum, unit) =>
+      sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)),
     0,
   );
   const { load, endpoint } = item.plan.partition;
@@ -200,7 +235,17 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
   const base = { endpoint: partition.endpoint.name, load: partition.load, date: partition.date, backfill };
   const root = plan.root;
   if (root.state.status === 'complete' || root.state.status === 'capped') {
-    return [{ ...base, id: unitIdOf(root), window: null, state: root.state.status, pages: root.state.pages, apiRequestsKnown: 0, apiRequestsExpected: 0 }];
+    return [
+      {
+        ...base,
+        id: unitIdOf(root),
+        window: null,
+        state: root.state.status,
+        pages: root.state.pages,
+        apiRequestsKnown: 0,
+        apiRequestsExpected: 0,
+      },
+    ];
   }
   const expected = expectedCounts(root, pageSize);
   return openListings(root)
@@ -215,7 +260,10 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
         state: state.status as 'new' | 'resume',
         pages: state.status === 'resume' ? state.manifest.pages : null,
         apiRequestsKnown: known,
-        apiRequestsExpected: Math.max(known, expected.get(listingPrefix(listing.listing)) ?? (listing === root ? (typicalPages ?? known) : known)),
+        apiRequestsExpected: Math.max(
+          known,
+          expected.get(listingPrefix(listing.listing)) ?? (listing === root ? (typicalPages ?? known) : known),
+        ),
       };
     });
 }
@@ -238,7 +286,8 @@ function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number
     const { windows, split } = plan.state;
     const unknown = windows.filter((window) => countOf(window) === undefined);
     const rest = Math.max(0, split.count - windows.reduce((sum, window) => sum + (countOf(window) ?? 0), 0));
-    for (const window of unknown) expected.set(listingPrefix(window.listing), pagesFor(rest / unknown.length, pageSize));
+    for (const window of unknown)
+      expected.set(listingPrefix(window.listing), pagesFor(rest / unknown.length, pageSize));
     windows.forEach(walk);
   };
   walk(root);
@@ -271,7 +320,9 @@ function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillPages: n
   const regular = open.filter((unit) => !unit.backfill);
   const backfill = open.filter((unit) => unit.backfill);
   const regularCap = options.maxPages ?? null;
-  const shards = deal(regular, count).map((ids, _, all) => shard(ids, regularCap === null ? null : Math.max(1, Math.floor(regularCap / all.length))));
+  const shards = deal(regular, count).map((ids, _, all) =>
+    shard(ids, regularCap === null ? null : Math.max(1, Math.floor(regularCap / all.length))),
+  );
   if (backfill.length && options.backfillPages > 0) {
     const dealt = deal(backfill, Math.min(count, options.backfillPages));
     for (const ids of dealt) shards.push(shard(ids, Math.floor(options.backfillPages / dealt.length)));

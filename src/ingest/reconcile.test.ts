@@ -4,7 +4,10 @@ import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';
 /** Pages of up to `size` items over consecutive ids, each as full as the count its answer reported. */
 function pages(counts: number[], size = 10): Map<number, PageRead> {
   return new Map(
-    counts.map((count, i) => [i + 1, { count, ids: Array.from({ length: Math.max(0, Math.min(size, count - i * size)) }, (_, k) => 1 + i * size + k) }]),
+    counts.map((count, i) => [
+      i + 1,
+      { count, ids: Array.from({ length: Math.max(0, Math.min(size, count - i * size)) }, (_, k) => 1 + i * size + k) },
+    ]),
   );
 }
 

@@ -48,7 +48,11 @@ function shrinking(reads: ReadonlyMap<number, PageRead>, stored: number, pageSiz
   while (top > 0 && pagesFor(count(top), pageSize) > top) top -= 1;
   if (top === 0) {
     const more = pagesFor(count(stored), pageSize);
-    return { kind: 'read', pages: downFrom(more).filter((page) => page > stored), why: `page ${stored} says there are ${more} pages` };
+    return {
+      kind: 'read',
+      pages: downFrom(more).filter((page) => page > stored),
+      why: `page ${stored} says there are ${more} pages`,
+    };
   }
   // Below the top, a page whose count is above the smallest count of the pages over it was
   // read before them. From the highest such page down, every page read before the newest state
@@ -69,7 +73,8 @@ function shrinking(reads: ReadonlyMap<number, PageRead>, stored: number, pageSiz
   }
   const final = count(1);
   const distinct = distinctIds(reads, top);
-  if (distinct < final) return { kind: 'read', pages: downFrom(top), why: `${distinct} distinct items stored of ${final}` };
+  if (distinct < final)
+    return { kind: 'read', pages: downFrom(top), why: `${distinct} distinct items stored of ${final}` };
   return { kind: 'sealed', count: final, pages: top };
 }
 
@@ -77,10 +82,21 @@ function changing(reads: ReadonlyMap<number, PageRead>, stored: number, pageSize
   const counts = new Set(Array.from({ length: stored }, (_, i) => reads.get(i + 1)!.count));
   const largest = Math.max(...counts);
   const pages = pagesFor(largest, pageSize);
-  if (counts.size > 1) return { kind: 'read', pages: downFrom(pages), why: `its pages saw ${counts.size} different counts (it changed while it was read)` };
-  if (stored < pages) return { kind: 'read', pages: downFrom(pages).filter((page) => page > stored), why: `page ${stored} says there are ${pages} pages` };
+  if (counts.size > 1)
+    return {
+      kind: 'read',
+      pages: downFrom(pages),
+      why: `its pages saw ${counts.size} different counts (it changed while it was read)`,
+    };
+  if (stored < pages)
+    return {
+      kind: 'read',
+      pages: downFrom(pages).filter((page) => page > stored),
+      why: `page ${stored} says there are ${pages} pages`,
+    };
   const distinct = distinctIds(reads, pages);
-  if (distinct !== largest) return { kind: 'read', pages: downFrom(pages), why: `${distinct} distinct items stored of ${largest}` };
+  if (distinct !== largest)
+    return { kind: 'read', pages: downFrom(pages), why: `${distinct} distinct items stored of ${largest}` };
   return { kind: 'sealed', count: largest, pages };
 }
 

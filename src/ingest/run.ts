@@ -15,7 +15,14 @@ import { fetchItems, itemsWorkNow } from './items.js';
 import { ITEMS_LOAD } from '../lake/items.js';
 import { knownApiRequests, type ListingState } from './plan.js';
 import { apiOrigin, bindLake, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
-import { newRunId, runsSince, writeRunRecord, type ItemsSummary, type PartitionSummary, type RunRecord } from '../lake/run-record.js';
+import {
+  newRunId,
+  runsSince,
+  writeRunRecord,
+  type ItemsSummary,
+  type PartitionSummary,
+  type RunRecord,
+} from '../lake/run-record.js';
 import type { Work } from './select.js';
 import { IngestLineage } from '../lineage/ingest.js';
 import { recordItemSchemas } from '../lake/schema-drift.js';
@@ -63,21 +70,36 @@ export async function checkLakeFor(store: ObjectStore, baseUrl: string): Promise
   checkLakeOrigin(store, bound, origin);
   if (bound === undefined) {
     // A damaged record names no origin: `lake status` reports it, it blocks no run.
-    const other = (await runsSince(store, '', { skipDamaged: true })).map((run) => run.origin ?? apiOrigin(run.api)).find((seen) => seen !== origin);
+    const other = (await runsSince(store, '', { skipDamaged: true }))
+      .map((run) => run.origin ?? apiOrigin(run.api))
+      .find((seen) => seen !== origin);
     checkLakeOrigin(store, other, origin, 'its run records');
   }
   return { origin, bound: bound !== undefined };
 }
 
 /** The month's budget for an API, from the ledger in the lake. */
-export function budgetFor(store: ObjectStore, baseUrl: string, source: SourceSettings, now = clockNow()): Promise<Budget> {
+export function budgetFor(
+  store: ObjectStore,
+  baseUrl: string,
+  source: SourceSettings,
+  now = clockNow(),
+): Promise<Budget> {
   return budgetOf(store, apiOrigin(baseUrl), source.monthlyRequestBudget, now);
 }
 
 /** The plan of the selected work against the month's budget: what `gmp plan --json` prints. */
 export async function planRun(
   work: Work[],
-  options: { store: ObjectStore; baseUrl: string; source: SourceSettings; maxPages?: number; shards?: number; now?: Date; items?: ItemsWork[] },
+  options: {
+    store: ObjectStore;
+    baseUrl: string;
+    source: SourceSettings;
+    maxPages?: number;
+    shards?: number;
+    now?: Date;
+    items?: ItemsWork[];
+  },
 ): Promise<WorkPlan> {
   await checkLakeFor(options.store, options.baseUrl);
   const budget = await budgetFor(options.store, options.baseUrl, options.source, options.now);
@@ -114,10 +136,19 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   // A daily run gives an open backfill, and the per-item resources, the shares the planner computed for them.
   const plan = planWork(
     work,
-    { api, budget, pageSize: source.pageSize, maxPages: options.maxPages, requestsPerSecond: source.requestsPerSecond, now: startedAt },
+    {
+      api,
+      budget,
+      pageSize: source.pageSize,
+      maxPages: options.maxPages,
+      requestsPerSecond: source.requestsPerSecond,
+      now: startedAt,
+    },
     options.items,
   );
-  const known = work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0) + plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
+  const known =
+    work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0) +
+    plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0);
   if (!options.ignoreBudget && known > 0 && budget.left === 0) {
     throw new BudgetExceededError(
       `this run needs at least ${known} API requests but the month's ${budget.monthly} are spent (from _ledger/): wait for next month, raise monthlyRequestBudget, or pass --ignore-budget`,
@@ -128,7 +159,12 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     await store.checkWritable();
     if (!lake.bound) await bindLake(store, lake.origin, startedAt);
   }
-  const ledger = new Ledger(store, apiOrigin(options.api.baseUrl), runId, options.ignoreBudget ? Infinity : source.monthlyRequestBudget);
+  const ledger = new Ledger(
+    store,
+    apiOrigin(options.api.baseUrl),
+    runId,
+    options.ignoreBudget ? Infinity : source.monthlyRequestBudget,
+  );
   const leases = new UnitLeases(store, runId);
   const client = new RawgClient({
     ...source,
@@ -170,7 +206,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     // The items this run stored, compared with the shape the lake last recorded for their endpoint;
     // a shape it cannot record fails the run once its record is written.
     let schemaFailure: unknown;
-    const schemaDrift = await recordItemSchemas(store, census.summaries(), { runId, at }).catch((failure: unknown) => void (schemaFailure = failure));
+    const schemaDrift = await recordItemSchemas(store, census.summaries(), { runId, at }).catch(
+      (failure: unknown) => void (schemaFailure = failure),
+    );
     const result = record(outcome, error, month && { month: monthOf(at), spent: month.spent, budget: month.monthly });
     if (schemaDrift?.length) result.schemaDrift = schemaDrift;
     await writeRunRecord(store, result);
@@ -186,9 +224,16 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
     onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
-    const summarize = (outcome: { complete: boolean; pagesFetched: number; pagesSkipped: number; note?: string }): PartitionSummary => {
+    const summarize = (outcome: {
+      complete: boolean;
+      pagesFetched: number;
+      pagesSkipped: number;
+      note?: string;
+    }): PartitionSummary => {
       const leased = leases.takeSkipped();
-      const notes = [outcome.note, leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined].filter(Boolean);
+      const notes = [outcome.note, leased.length ? leasedNote(leased.map((unit) => unit.runId)) : undefined].filter(
+        Boolean,
+      );
       const note = notes.length ? notes.join('; ') : undefined;
       return {
         endpoint: partition.endpoint.name,
@@ -227,7 +272,12 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
       if (error instanceof BudgetExceededError) {
         // Not a failure: the month is spent, and everything fetched so far stays resumable.
         budgetSpent = error.message;
-        summary = summarize({ complete: false, pagesFetched: client.requests - before.requests, pagesSkipped: 0, note: error.message });
+        summary = summarize({
+          complete: false,
+          pagesFetched: client.requests - before.requests,
+          pagesSkipped: 0,
+          note: error.message,
+        });
       } else {
         // Say which partition failed, and keep the record of what was done before it.
         if (error instanceof GmpError) error.message = `${partitionLabel(partition)}: ${error.message}`;
@@ -246,7 +296,9 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const itemsPlan =
     listingsFetched && options.items?.length && !budgetSpent && !options.signal?.aborted
       ? await Promise.all(
-          plan.items.map(async (unit, index) => itemsUnitOf(await itemsWorkNow(store, options.items![index]!), unit.allowance, allowance.remaining)),
+          plan.items.map(async (unit, index) =>
+            itemsUnitOf(await itemsWorkNow(store, options.items![index]!), unit.allowance, allowance.remaining),
+          ),
         )
       : plan.items;
   const itemUnits = itemsPlan.filter((unit) => unit.apiRequestsExpected > 0);
@@ -293,7 +345,10 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     await finish('interrupted', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
     throw options.signal.reason;
   }
-  const allDone = summaries.length === work.length && itemSummaries.length === itemUnits.length && [...summaries, ...itemSummaries].every((s) => s.complete);
+  const allDone =
+    summaries.length === work.length &&
+    itemSummaries.length === itemUnits.length &&
+    [...summaries, ...itemSummaries].every((s) => s.complete);
   return finish(allDone ? 'complete' : 'incomplete');
 }
 

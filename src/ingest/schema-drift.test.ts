@@ -25,7 +25,10 @@ function censusOf(...pages: [typeof snapshot, Record<string, unknown>[]][]): Sha
 describe('item schemas in the lake (memory lake)', () => {
   it('a first run records each listing shape and reports no drift; an unchanged one writes nothing', async () => {
     const store = new MemoryStore();
-    const first = await recordItemSchemas(store, censusOf([snapshot, items(20, game)], [updated, items(20, game)]), { runId: 'r1', at: AT });
+    const first = await recordItemSchemas(store, censusOf([snapshot, items(20, game)], [updated, items(20, game)]), {
+      runId: 'r1',
+      at: AT,
+    });
     expect(first).toEqual([]);
     expect(await store.list('_schema/')).toEqual([schemaKey('games', 'none', 1), schemaKey('games', 'updated', 1)]);
     expect(await recordItemSchemas(store, censusOf([snapshot, items(20, game)]), { runId: 'r2', at: AT })).toEqual([]);
@@ -42,16 +45,27 @@ describe('item schemas in the lake (memory lake)', () => {
       return { ...rest, score: null };
     };
     const changes = await recordItemSchemas(store, censusOf([updated, items(20, drifted)]), { runId: 'r2', at: AT });
-    expect(changes).toEqual([{ endpoint: 'games', filter: 'updated', added: ['score'], removed: ['released'], retyped: [] }]);
+    expect(changes).toEqual([
+      { endpoint: 'games', filter: 'updated', added: ['score'], removed: ['released'], retyped: [] },
+    ]);
     // Seen again the same: nothing new to report.
-    expect(await recordItemSchemas(store, censusOf([updated, items(20, drifted)]), { runId: 'r3', at: AT })).toEqual([]);
+    expect(await recordItemSchemas(store, censusOf([updated, items(20, drifted)]), { runId: 'r3', at: AT })).toEqual(
+      [],
+    );
     const [status] = await schemaStatus(store);
-    expect(status).toMatchObject({ endpoint: 'games', filter: 'updated', gone: [{ field: 'released', since: AT.toISOString() }] });
+    expect(status).toMatchObject({
+      endpoint: 'games',
+      filter: 'updated',
+      gone: [{ field: 'released', since: AT.toISOString() }],
+    });
     expect(statusLine(status!)).toBe(
       'games (updated= listings): item fields changed on 2026-12-03: +score, -released; gone from its items: released (since 2026-12-03)',
     );
     // Back again: no longer gone.
-    const back = await recordItemSchemas(store, censusOf([updated, items(20, (i) => ({ ...game(i), score: null }))]), { runId: 'r4', at: AT });
+    const back = await recordItemSchemas(store, censusOf([updated, items(20, (i) => ({ ...game(i), score: null }))]), {
+      runId: 'r4',
+      at: AT,
+    });
     expect(back).toEqual([{ endpoint: 'games', filter: 'updated', added: ['released'], removed: [], retyped: [] }]);
     expect((await schemaStatus(store))[0]!.gone).toEqual([]);
   });
@@ -60,7 +74,11 @@ describe('item schemas in the lake (memory lake)', () => {
     const store = new MemoryStore();
     await recordItemSchemas(store, censusOf([snapshot, items(20, game)]), { runId: 'r1', at: AT });
     const changed = (i: number) => ({ ...game(i), score: 1 });
-    const reports = await Promise.all(['a', 'b', 'c'].map((runId) => recordItemSchemas(store, censusOf([snapshot, items(20, changed)]), { runId, at: AT })));
+    const reports = await Promise.all(
+      ['a', 'b', 'c'].map((runId) =>
+        recordItemSchemas(store, censusOf([snapshot, items(20, changed)]), { runId, at: AT }),
+      ),
+    );
     expect(reports.flat()).toEqual([{ endpoint: 'games', filter: 'none', added: ['score'], removed: [], retyped: [] }]);
     expect(await store.list('_schema/')).toEqual([schemaKey('games', 'none', 1), schemaKey('games', 'none', 2)]);
   });
@@ -68,7 +86,11 @@ describe('item schemas in the lake (memory lake)', () => {
   it('a damaged schema object fails in one line naming its key', async () => {
     const store = new MemoryStore();
     await store.putIfAbsent(schemaKey('games', 'none', 1), '{"endpoint":');
-    await expect(recordItemSchemas(store, censusOf([snapshot, items(5, game)]), { runId: 'r', at: AT })).rejects.toThrow(CorruptObjectError);
-    await expect(schemaStatus(store)).rejects.toThrow(/_schema\/games\/filter=none\/000000001\.json is not valid JSON.*delete it and rerun/);
+    await expect(
+      recordItemSchemas(store, censusOf([snapshot, items(5, game)]), { runId: 'r', at: AT }),
+    ).rejects.toThrow(CorruptObjectError);
+    await expect(schemaStatus(store)).rejects.toThrow(
+      /_schema\/games\/filter=none\/000000001\.json is not valid JSON.*delete it and rerun/,
+    );
   });
 });

@@ -29,13 +29,21 @@ const manifest = (date: string) =>
   });
 
 const ids = (work: Awaited<ReturnType<typeof selectWork>>) =>
-  work.map(({ plan, backfill }) => `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`);
+  work.map(
+    ({ plan, backfill }) =>
+      `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`,
+  );
 
 describe('daily mode (memory lake, no API)', () => {
   it("continues an open games snapshot as a backfill beside the `updated` days since it opened, under the snapshot's own date", async () => {
     const store = await lakeWith({ 'raw/games/load=snapshot/date=2026-11-28/_manifest.json': manifest('2026-11-28') });
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-01'));
-    expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30', 'games/snapshot/2026-11-28 backfill']);
+    expect(ids(work)).toEqual([
+      'games/updated/2026-11-28',
+      'games/updated/2026-11-29',
+      'games/updated/2026-11-30',
+      'games/snapshot/2026-11-28 backfill',
+    ]);
   });
 
   it('catches up every missed `updated` day, oldest first, from the newest sealed one up to yesterday', async () => {
@@ -56,7 +64,11 @@ describe('daily mode (memory lake, no API)', () => {
       'raw/games/load=snapshot/date=2026-12-08/_manifest.json': manifest('2026-12-08'),
     });
     const work = await selectWork(file, { endpoints: ['games'], mode: 'daily' }, store, at('2026-12-10'));
-    expect(ids(work)).toEqual(['games/updated/2026-12-08', 'games/updated/2026-12-09', 'games/snapshot/2026-12-08 backfill']);
+    expect(ids(work)).toEqual([
+      'games/updated/2026-12-08',
+      'games/updated/2026-12-09',
+      'games/snapshot/2026-12-08 backfill',
+    ]);
   });
 
   it('starts no games snapshot of its own', async () => {
@@ -70,21 +82,37 @@ describe('daily mode (memory lake, no API)', () => {
       'raw/developers/load=snapshot/date=2026-11-10/_SUCCESS': success,
       'raw/genres/load=snapshot/date=2026-11-30/_SUCCESS': success,
     });
-    const soon = await selectWork(file, { endpoints: ['developers', 'genres'], mode: 'daily' }, store, at('2026-12-01'));
+    const soon = await selectWork(
+      file,
+      { endpoints: ['developers', 'genres'], mode: 'daily' },
+      store,
+      at('2026-12-01'),
+    );
     expect(ids(soon)).toEqual(['genres/snapshot/2026-12-01']);
-    const later = await selectWork(file, { endpoints: ['developers', 'genres'], mode: 'daily' }, store, at('2026-12-10'));
+    const later = await selectWork(
+      file,
+      { endpoints: ['developers', 'genres'], mode: 'daily' },
+      store,
+      at('2026-12-10'),
+    );
     expect(ids(later)).toEqual(['developers/snapshot/2026-12-10', 'genres/snapshot/2026-12-10']);
     // Nothing due is no work, not an error.
-    expect(ids(await selectWork(file, { endpoints: ['developers'], mode: 'daily' }, store, at('2026-12-01')))).toEqual([]);
+    expect(ids(await selectWork(file, { endpoints: ['developers'], mode: 'daily' }, store, at('2026-12-01')))).toEqual(
+      [],
+    );
   });
 });
 
 describe('snapshot mode', () => {
   it('resumes the newest open snapshot, whatever day it is, and starts today once it is complete', async () => {
     const open = await lakeWith({ 'raw/games/load=snapshot/date=2026-10-20/_manifest.json': manifest('2026-10-20') });
-    expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, open, at('2026-12-01')))).toEqual(['games/snapshot/2026-10-20']);
+    expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, open, at('2026-12-01')))).toEqual([
+      'games/snapshot/2026-10-20',
+    ]);
     const done = await lakeWith({ 'raw/games/load=snapshot/date=2026-10-20/_SUCCESS': success });
-    expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, done, at('2026-12-01')))).toEqual(['games/snapshot/2026-12-01']);
+    expect(ids(await selectWork(file, { endpoints: ['games'], mode: 'snapshot' }, done, at('2026-12-01')))).toEqual([
+      'games/snapshot/2026-12-01',
+    ]);
   });
 });
 
@@ -96,9 +124,16 @@ describe('updated mode and flags', () => {
   });
 
   it('selects one updated partition a day from --from to --to, and only for endpoints that have the filter', async () => {
-    const work = await selectWork(file, { endpoints: 'all', mode: 'updated', from: '2026-11-28', to: '2026-11-30' }, await lakeWith({}), at('2026-12-01'));
+    const work = await selectWork(
+      file,
+      { endpoints: 'all', mode: 'updated', from: '2026-11-28', to: '2026-11-30' },
+      await lakeWith({}),
+      at('2026-12-01'),
+    );
     expect(ids(work)).toEqual(['games/updated/2026-11-28', 'games/updated/2026-11-29', 'games/updated/2026-11-30']);
-    await expect(selectWork(file, { endpoints: ['genres'], mode: 'updated' }, await lakeWith({}), at('2026-12-01'))).rejects.toThrow(/no `updated` filter/);
+    await expect(
+      selectWork(file, { endpoints: ['genres'], mode: 'updated' }, await lakeWith({}), at('2026-12-01')),
+    ).rejects.toThrow(/no `updated` filter/);
   });
 
   it.each([
@@ -138,7 +173,11 @@ describe('units named by id', () => {
   });
 
   it.each([
-    ['a window the split does not hold', 'games/snapshot/2026-11-03/updated~2000-01-01~2005-01-01', 'games/snapshot/2026-11-03 has no such window'],
+    [
+      'a window the split does not hold',
+      'games/snapshot/2026-11-03/updated~2000-01-01~2005-01-01',
+      'games/snapshot/2026-11-03 has no such window',
+    ],
     [
       'a window of a snapshot the lake does not hold',
       'games/snapshot/2026-10-01/updated~1970-01-01~1998-06-17',
@@ -147,7 +186,9 @@ describe('units named by id', () => {
   ])('refuses %s, naming it and how to list the units', async (_, id, why) => {
     const refused = selectUnits(file, [a, id], await splitLake(), at('2026-12-01'));
     await expect(refused).rejects.toThrow(ConfigError);
-    await expect(refused).rejects.toThrow(`--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint games\` lists the units`);
+    await expect(refused).rejects.toThrow(
+      `--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint games\` lists the units`,
+    );
   });
 
   it.each([

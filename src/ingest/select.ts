@@ -52,7 +52,12 @@ export interface Work {
 }
 
 /** The partitions a run covers, planned against the lake, in the order it works through them. */
-export async function selectWork(file: EndpointsFile, selection: Selection, store: ObjectStore, now = new Date()): Promise<Work[]> {
+export async function selectWork(
+  file: EndpointsFile,
+  selection: Selection,
+  store: ObjectStore,
+  now = new Date(),
+): Promise<Work[]> {
   const { mode } = selection;
   if ((selection.from === undefined) !== (selection.to === undefined)) {
     throw new ConfigError('--from and --to go together: give both, or --date');
@@ -61,14 +66,23 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
     throw new ConfigError('give either --date or --from/--to, not both');
   }
   if (selection.from !== undefined && mode === 'snapshot') {
-    throw new ConfigError('--from/--to select days of `updated` partitions: a snapshot is taken of today, use --mode updated');
+    throw new ConfigError(
+      '--from/--to select days of `updated` partitions: a snapshot is taken of today, use --mode updated',
+    );
   }
   const today = todayUtc(now);
   const all = selection.endpoints === 'all';
-  const endpoints = all ? file.endpoints : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
+  const endpoints = all
+    ? file.endpoints
+    : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
 
-  const date = selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
-  const givenDays = selection.from ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to')) : date ? [date] : undefined;
+  const date =
+    selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
+  const givenDays = selection.from
+    ? daysBetween(selection.from, notInFuture(selection.to!, today, '--to'))
+    : date
+      ? [date]
+      : undefined;
   // A daily run catches up every day the lake still owes, oldest first; `--mode updated` takes yesterday.
   const updatedDaysOf = async (endpoint: Endpoint): Promise<string[]> =>
     givenDays ?? (mode === 'daily' ? backlogDays(store, endpoint, now) : [yesterdayUtc(now)]);
@@ -98,15 +112,22 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
         ),
       );
       if (mode === 'daily' && date === undefined) {
-        work.push(openSnapshot(store, endpoint, today, plan).then((open) => (open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [])));
+        work.push(
+          openSnapshot(store, endpoint, today, plan).then((open) =>
+            open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [],
+          ),
+        );
       }
     } else if (mode === 'daily' && date === undefined) {
       work.push(
         openSnapshot(store, endpoint, today, plan).then(async (last) => {
           if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
           const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
-          if (last && age < refreshDaysOf(endpoint)) return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
-          return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
+          if (last && age < refreshDaysOf(endpoint))
+            return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
+          return [
+            { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) },
+          ];
         }),
       );
     } else if (date !== undefined) {
@@ -118,7 +139,11 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
           return [
             resumable
               ? { plan: open, backfill: false }
-              : { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(open ? typical(open) : {}) },
+              : {
+                  plan: await plan(snapshotPartition(endpoint, today)),
+                  backfill: false,
+                  ...(open ? typical(open) : {}),
+                },
           ];
         }),
       );
@@ -135,18 +160,36 @@ export async function selectWork(file: EndpointsFile, selection: Selection, stor
  * for their popularity and versions): every one in daily mode (each gets its share of the day),
  * and those named with --endpoint in any mode (they may spend what the budget allows).
  */
-export async function selectItemsWork(file: EndpointsFile, selection: Selection, store: ObjectStore, now = new Date()): Promise<ItemsWork[]> {
+export async function selectItemsWork(
+  file: EndpointsFile,
+  selection: Selection,
+  store: ObjectStore,
+  now = new Date(),
+): Promise<ItemsWork[]> {
   const named = selection.endpoints === 'all' ? [] : selection.endpoints;
-  const chosen = file.endpoints.filter((e) => isPerItem(e) && (named.includes(e.name) || (selection.endpoints === 'all' && selection.mode === 'daily')));
+  const chosen = file.endpoints.filter(
+    (e) => isPerItem(e) && (named.includes(e.name) || (selection.endpoints === 'all' && selection.mode === 'daily')),
+  );
   return Promise.all(
     chosen.map((endpoint) =>
-      itemsWorkNow(store, { endpoint, date: todayUtc(now), batches: [], knowledge: knowledgeOf(new Map(), []), explicit: named.includes(endpoint.name) }),
+      itemsWorkNow(store, {
+        endpoint,
+        date: todayUtc(now),
+        batches: [],
+        knowledge: knowledgeOf(new Map(), []),
+        explicit: named.includes(endpoint.name),
+      }),
     ),
   );
 }
 
 /** The units named by `gmp ingest --unit`, planned against the lake. */
-export async function selectUnits(file: EndpointsFile, ids: string[], store: ObjectStore, now = new Date()): Promise<Work[]> {
+export async function selectUnits(
+  file: EndpointsFile,
+  ids: string[],
+  store: ObjectStore,
+  now = new Date(),
+): Promise<Work[]> {
   const byPartition = new Map<string, { partition: Partition; units: Set<string> }>();
   for (const id of unique(ids)) {
     const partition = parseUnitId(file, id, todayUtc(now));
@@ -182,20 +225,29 @@ function mustBeUnitOf(plan: PartitionPlan, id: string): void {
   };
   walk(root);
   if (ids.has(id)) return;
-  const why = root.state.status === 'new' ? `the lake holds no snapshot ${unitId(root.listing)}` : `${unitId(root.listing)} has no such window`;
-  throw new ConfigError(`--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint ${partition.endpoint.name}\` lists the units`);
+  const why =
+    root.state.status === 'new'
+      ? `the lake holds no snapshot ${unitId(root.listing)}`
+      : `${unitId(root.listing)} has no such window`;
+  throw new ConfigError(
+    `--unit ${id} names no unit of the current plan (${why}): \`gmp plan --endpoint ${partition.endpoint.name}\` lists the units`,
+  );
 }
 
 /** `games/snapshot/2026-12-01[/updated~A~B]` as the partition it belongs to; exit 2 when malformed. */
 function parseUnitId(file: EndpointsFile, id: string, today: string): Partition {
   const [name, load, date, window, ...rest] = id.split('/');
-  const bad = () => new ConfigError(`--unit "${id}" is not a unit id: use one that \`gmp plan --json\` printed, e.g. genres/snapshot/${today}`);
+  const bad = () =>
+    new ConfigError(
+      `--unit "${id}" is not a unit id: use one that \`gmp plan --json\` printed, e.g. genres/snapshot/${today}`,
+    );
   if (!name || !load || !date || rest.length || !isLoad(load)) throw bad();
   if (window !== undefined && (load !== 'snapshot' || !parseWindowId(window))) throw bad();
   const endpoint = findEndpoint(file, name);
   const day = notInFuture(parseDate(date, '--unit'), today, '--unit');
   if (load === 'updated') {
-    if (!endpoint.updatedFilter) throw new ConfigError(`endpoint "${name}" has no \`updated\` filter: --unit ${id} cannot exist`);
+    if (!endpoint.updatedFilter)
+      throw new ConfigError(`endpoint "${name}" has no \`updated\` filter: --unit ${id} cannot exist`);
     return updatedPartition(endpoint, day);
   }
   return snapshotPartition(endpoint, day);
@@ -225,7 +277,8 @@ function typical(plan: PartitionPlan): { typicalPages?: number } {
 }
 
 function notInFuture(date: string, today: string, flag: string): string {
-  if (date > today) throw new ConfigError(`${flag} ${date} is in the future (today is ${today} UTC): the API has no data for it yet`);
+  if (date > today)
+    throw new ConfigError(`${flag} ${date} is in the future (today is ${today} UTC): the API has no data for it yet`);
   return date;
 }
 

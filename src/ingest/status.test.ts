@@ -12,8 +12,14 @@ const games = snapshotPartition(findEndpoint(loadEndpoints(), 'games'), '2026-11
 
 /** The keys of the listings that were read whole (no `_split.json`): where the partition's data is. */
 function leafPages(contents: Map<string, string>): Map<string, string> {
-  const splitFolders = [...contents.keys()].filter((key) => key.endsWith('/_split.json')).map((key) => key.slice(0, -'_split.json'.length));
-  return new Map([...contents].filter(([key]) => /\/page=\d+\.json$/.test(key) && !splitFolders.includes(key.slice(0, key.lastIndexOf('/') + 1))));
+  const splitFolders = [...contents.keys()]
+    .filter((key) => key.endsWith('/_split.json'))
+    .map((key) => key.slice(0, -'_split.json'.length));
+  return new Map(
+    [...contents].filter(
+      ([key]) => /\/page=\d+\.json$/.test(key) && !splitFolders.includes(key.slice(0, key.lastIndexOf('/') + 1)),
+    ),
+  );
 }
 
 describe('lake status of a snapshot read in windows (fake client, memory lake)', () => {
@@ -22,7 +28,15 @@ describe('lake status of a snapshot read in windows (fake client, memory lake)',
     // The config assumes 1,000 results a listing; the API serves 100, which page 11 shows. By then
     // pages 1-10 of the whole listing are stored; its windows replace it, and some split again.
     const api = new FakeRawg({ listings: { games: fakeItems(300, '2000-01-01', '2026-11-29') }, maxResults: 100 });
-    const ctx = { client: api, allowance: { remaining: Infinity }, concurrency: 4, pageSize: 10, maxResults: 1000, runId: 'run-1', today: '2026-12-01' };
+    const ctx = {
+      client: api,
+      allowance: { remaining: Infinity },
+      concurrency: 4,
+      pageSize: 10,
+      maxResults: 1000,
+      runId: 'run-1',
+      today: '2026-12-01',
+    };
     const outcome = await fetchPartition(await planPartition(store, games), ctx);
     expect(outcome.complete).toBe(true);
 
@@ -37,9 +51,21 @@ describe('lake status of a snapshot read in windows (fake client, memory lake)',
     expect(idsInPages(leaves).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
 
     const plan = await planPartition(store, games);
-    expect(plan.root.state).toMatchObject({ status: 'complete', pages: leaves.size, success: { windows: leafWindows.size } });
+    expect(plan.root.state).toMatchObject({
+      status: 'complete',
+      pages: leaves.size,
+      success: { windows: leafWindows.size },
+    });
     expect(await lakeStatus(store)).toEqual([
-      { endpoint: 'games', load: 'snapshot', date: '2026-11-30', pages: leaves.size, windows: leafWindows.size, complete: true, capped: false },
+      {
+        endpoint: 'games',
+        load: 'snapshot',
+        date: '2026-11-30',
+        pages: leaves.size,
+        windows: leafWindows.size,
+        complete: true,
+        capped: false,
+      },
     ]);
   });
 });

@@ -8,7 +8,10 @@ const file = loadEndpoints();
 
 describe('windows of a snapshot', () => {
   it('start from the floor to the snapshot date, only for a snapshot of an endpoint with an updated filter', () => {
-    expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'games'), '2026-11-30'))).toEqual({ from: WINDOW_FLOOR, to: '2026-11-29' });
+    expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'games'), '2026-11-30'))).toEqual({
+      from: WINDOW_FLOOR,
+      to: '2026-11-29',
+    });
     expect(snapshotWindow(snapshotPartition(findEndpoint(file, 'genres'), '2026-11-30'))).toBeUndefined();
     expect(snapshotWindow(updatedPartition(findEndpoint(file, 'games'), '2026-11-30'))).toBeUndefined();
   });
@@ -24,7 +27,9 @@ describe('windows of a snapshot', () => {
       expect(b.to).toBe(window.to);
       expect(addDays(a.to, 1)).toBe(b.from);
       // Halves: neither side more than one day longer than the other.
-      expect(Math.abs(dayNumber(a.to) - dayNumber(a.from) - (dayNumber(b.to) - dayNumber(b.from)))).toBeLessThanOrEqual(1);
+      expect(Math.abs(dayNumber(a.to) - dayNumber(a.from) - (dayNumber(b.to) - dayNumber(b.from)))).toBeLessThanOrEqual(
+        1,
+      );
       halves.forEach(walk);
     };
     walk({ from: '2026-01-01', to: '2026-03-14' });

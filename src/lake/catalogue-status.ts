@@ -57,7 +57,9 @@ export function catalogueGaps(status: CatalogueStatus): string[] {
       backfill.dailyRunsNeeded === null
         ? `this month's budget has none to spare for it (about ${backfill.monthsNeeded} months at the monthly budget)`
         : `about ${backfill.dailyRunsNeeded} daily runs at ${backfill.pagesPerDailyRun} pages each, until about ${backfill.expectedDate}`;
-    gaps.push(`the ${endpoint} catalogue backfill of ${backfill.date} is open${reported}: about ${backfill.apiRequestsLeft} API requests left, ${pace}`);
+    gaps.push(
+      `the ${endpoint} catalogue backfill of ${backfill.date} is open${reported}: about ${backfill.apiRequestsLeft} API requests left, ${pace}`,
+    );
   } else if (backfill.capped) {
     gaps.push(`the ${endpoint} catalogue of ${backfill.date} is capped: the API served only part of it${reported}`);
   }

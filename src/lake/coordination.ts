@@ -13,13 +13,18 @@ export const LEDGER_PREFIX = '_ledger/';
 
 export const ledgerMonthPrefix = (month: string): string => `${LEDGER_PREFIX}${month}/`;
 export const ledgerApiPrefix = (month: string, api: string): string => `${ledgerMonthPrefix(month)}${api}/`;
-export const ledgerRunPrefix = (month: string, api: string, runId: string): string => `${ledgerApiPrefix(month, api)}${runId}/`;
+export const ledgerRunPrefix = (month: string, api: string, runId: string): string =>
+  `${ledgerApiPrefix(month, api)}${runId}/`;
 export const ledgerBlockKey = (month: string, api: string, runId: string, seq: number, size: number): string =>
   `${ledgerRunPrefix(month, api, runId)}${String(seq).padStart(6, '0')}-${size}`;
-export const ledgerFinalKey = (month: string, api: string, runId: string, used: number): string => `${ledgerRunPrefix(month, api, runId)}final-${used}`;
+export const ledgerFinalKey = (month: string, api: string, runId: string, used: number): string =>
+  `${ledgerRunPrefix(month, api, runId)}final-${used}`;
 
 /** One ledger object under a month's folder, taken apart; undefined for any other key. */
-export function parseLedgerKey(key: string, month: string): { api: string; runId: string; kind: 'block' | 'final'; count: number } | undefined {
+export function parseLedgerKey(
+  key: string,
+  month: string,
+): { api: string; runId: string; kind: 'block' | 'final'; count: number } | undefined {
   const match = /^([^/]+)\/([^/]+)\/(final|\d+)-(\d+)$/.exec(key.slice(ledgerMonthPrefix(month).length));
   if (!key.startsWith(ledgerMonthPrefix(month)) || !match) return undefined;
   return { api: match[1]!, runId: match[2]!, kind: match[3] === 'final' ? 'final' : 'block', count: Number(match[4]) };
@@ -28,7 +33,8 @@ export function parseLedgerKey(key: string, month: string): { api: string; runId
 /** The folder of one unit's lease generations: a window's folder is not inside its partition's. */
 export const LEASES_PREFIX = '_leases/';
 export const leasePrefix = (listing: ListingRef): string => `${LEASES_PREFIX}${unitId(listing)}/_lease/`;
-export const leaseKey = (listing: ListingRef, generation: number): string => `${leasePrefix(listing)}${String(generation).padStart(9, '0')}.json`;
+export const leaseKey = (listing: ListingRef, generation: number): string =>
+  `${leasePrefix(listing)}${String(generation).padStart(9, '0')}.json`;
 
 /** The generation a key of `leasePrefix(listing)` names, or undefined. */
 export function leaseGeneration(key: string, listing: ListingRef): number | undefined {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeDrift, diffFields, FieldCensus, fieldList, MIN_EXPECTED_SIGHTINGS, type FieldSummary } from './item-fields.js';
+import {
+  describeDrift,
+  diffFields,
+  FieldCensus,
+  fieldList,
+  MIN_EXPECTED_SIGHTINGS,
+  type FieldSummary,
+} from './item-fields.js';
 
 const summarise = (...items: unknown[]): FieldSummary => {
   const census = new FieldCensus();

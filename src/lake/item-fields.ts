@@ -95,7 +95,8 @@ export class FieldCensus {
 
   summary(): FieldSummary {
     const fields: Record<string, FieldStats> = {};
-    const put = (path: string, tally: Tally) => (fields[path] = { types: typesOf(tally.bits), share: round(tally.items / this.#items) });
+    const put = (path: string, tally: Tally) =>
+      (fields[path] = { types: typesOf(tally.bits), share: round(tally.items / this.#items) });
     for (const [name, tally] of this.#fields) {
       put(name, tally);
       const sep = tally.bits & (1 << 4) ? '[].' : '.';
@@ -105,7 +106,8 @@ export class FieldCensus {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function countChildren(children: Map<string, Tally>, parent: Record<string, unknown>, at: number): void {
   for (const child in parent) count(children, child, parent[child], at);
@@ -152,9 +154,13 @@ export function diffFields(before: FieldSummary, now: FieldSummary): { drift: Fi
     const parent = parentOf(field);
     if (!old) {
       if (parent === undefined || parentsSeen.has(parent)) drift.added.push(field);
-    } else if (old.types.length && seen.types.some((type) => !old.types.includes(type))) drift.retyped.push({ field, from: old.types, to: seen.types });
+    } else if (old.types.length && seen.types.some((type) => !old.types.includes(type)))
+      drift.retyped.push({ field, from: old.types, to: seen.types });
     // A type not shown this time is kept: the items seen may just not have had it.
-    next[field] = old && !drift.retyped.some((r) => r.field === field) ? { types: union(old.types, seen.types), share: seen.share } : seen;
+    next[field] =
+      old && !drift.retyped.some((r) => r.field === field)
+        ? { types: union(old.types, seen.types), share: seen.share }
+        : seen;
   }
   for (const [field, old] of Object.entries(before.fields)) {
     if (now.fields[field]) continue;
@@ -179,10 +185,14 @@ function union(a: JsonType[], b: JsonType[]): JsonType[] {
  * ever null), in the form a dataset's schema is usually described (an OpenLineage schema facet's).
  */
 export function fieldList(summary: FieldSummary): { name: string; type: string }[] {
-  return Object.entries(summary.fields).map(([name, { types }]) => ({ name, type: types.length ? types.join('|') : 'null' }));
+  return Object.entries(summary.fields).map(([name, { types }]) => ({
+    name,
+    type: types.length ? types.join('|') : 'null',
+  }));
 }
 
-export const hasDrift = (drift: FieldDrift): boolean => drift.added.length + drift.removed.length + drift.retyped.length > 0;
+export const hasDrift = (drift: FieldDrift): boolean =>
+  drift.added.length + drift.removed.length + drift.retyped.length > 0;
 
 /** `+score, -released, ~rating number→string`: a drift in one short phrase. */
 export function describeDrift(drift: FieldDrift): string {

@@ -13,9 +13,11 @@ export const SCHEMA_PREFIX = '_schema/';
 export const UNFILTERED = 'none';
 
 /** The shape a listing's items have: its filter parameters' names, sorted, or `none`. */
-export const itemShapeOf = (params: Record<string, string>): string => Object.keys(params).sort().join('+') || UNFILTERED;
+export const itemShapeOf = (params: Record<string, string>): string =>
+  Object.keys(params).sort().join('+') || UNFILTERED;
 
-export const schemaFolder = (endpoint: string, filter: string): string => `${SCHEMA_PREFIX}${endpoint}/filter=${filter}/`;
+export const schemaFolder = (endpoint: string, filter: string): string =>
+  `${SCHEMA_PREFIX}${endpoint}/filter=${filter}/`;
 export const schemaKey = (endpoint: string, filter: string, generation: number): string =>
   `${schemaFolder(endpoint, filter)}${String(generation).padStart(9, '0')}.json`;
 

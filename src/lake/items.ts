@@ -20,29 +20,44 @@ export const ITEMS_LOAD = 'items';
 export const itemsLoadPrefix = (endpoint: string): string => `raw/${endpoint}/load=${ITEMS_LOAD}/`;
 
 export const itemsBatchPrefix = (endpoint: string, date: string): string => `${itemsLoadPrefix(endpoint)}date=${date}/`;
-export const itemsManifestKey = (endpoint: string, date: string): string => `${itemsBatchPrefix(endpoint, date)}_manifest.json`;
-export const itemsSuccessKey = (endpoint: string, date: string): string => `${itemsBatchPrefix(endpoint, date)}_SUCCESS`;
-export const itemKey = (endpoint: string, date: string, id: number): string => `${itemsBatchPrefix(endpoint, date)}item=${id}.json`;
-export const itemGoneKey = (endpoint: string, date: string, id: number): string => `${itemsBatchPrefix(endpoint, date)}item=${id}.gone`;
+export const itemsManifestKey = (endpoint: string, date: string): string =>
+  `${itemsBatchPrefix(endpoint, date)}_manifest.json`;
+export const itemsSuccessKey = (endpoint: string, date: string): string =>
+  `${itemsBatchPrefix(endpoint, date)}_SUCCESS`;
+export const itemKey = (endpoint: string, date: string, id: number): string =>
+  `${itemsBatchPrefix(endpoint, date)}item=${id}.json`;
+export const itemGoneKey = (endpoint: string, date: string, id: number): string =>
+  `${itemsBatchPrefix(endpoint, date)}item=${id}.gone`;
 
 /** A batch's unit id, as `gmp plan` prints it: `game_details/items/2026-12-07`. */
 export const itemsUnitId = (endpoint: string, date: string): string => `${endpoint}/${ITEMS_LOAD}/${date}`;
 
-const ITEMS_KEY = /^raw\/([^/]+)\/load=items\/date=(\d{4}-\d{2}-\d{2})\/(?:item=(\d+)\.(json|gone)|(_manifest\.json|_SUCCESS))$/;
+const ITEMS_KEY =
+  /^raw\/([^/]+)\/load=items\/date=(\d{4}-\d{2}-\d{2})\/(?:item=(\d+)\.(json|gone)|(_manifest\.json|_SUCCESS))$/;
 
 /** A key of an items batch, taken apart; undefined for any other key. */
-export type ItemsKey = { endpoint: string; date: string; kind: 'item' | 'gone'; id: number } | { endpoint: string; date: string; kind: 'manifest' | 'success' };
+export type ItemsKey =
+  | { endpoint: string; date: string; kind: 'item' | 'gone'; id: number }
+  | { endpoint: string; date: string; kind: 'manifest' | 'success' };
 
 export function parseItemsKey(key: string): ItemsKey | undefined {
   const match = ITEMS_KEY.exec(key);
   if (!match) return undefined;
-  const [, endpoint, date, id, ext, marker] = match as unknown as [string, string, string, string | undefined, string | undefined, string | undefined];
+  const [, endpoint, date, id, ext, marker] = match as unknown as [
+    string,
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+    string | undefined,
+  ];
   if (marker) return { endpoint, date, kind: marker === '_SUCCESS' ? 'success' : 'manifest' };
   return { endpoint, date, kind: ext === 'gone' ? 'gone' : 'item', id: Number(id) };
 }
 
 /** Every stored item of an endpoint under a lake root, as a DuckDB glob. */
-export const itemsGlob = (root: string, endpoint: string): string => `${root}/raw/${endpoint}/load=${ITEMS_LOAD}/date=*/item=*.json`;
+export const itemsGlob = (root: string, endpoint: string): string =>
+  `${root}/raw/${endpoint}/load=${ITEMS_LOAD}/date=*/item=*.json`;
 
 /** The items a batch was pinned to, each with the version (`updated`) the plan saw. */
 export const itemsManifestSchema = z.object({
@@ -54,7 +69,12 @@ export const itemsManifestSchema = z.object({
 });
 export type ItemsManifest = z.infer<typeof itemsManifestSchema>;
 
-export const itemsSuccessSchema = z.object({ stored: z.int().nonnegative(), gone: z.int().nonnegative(), runId: z.string(), completedAt: z.string() });
+export const itemsSuccessSchema = z.object({
+  stored: z.int().nonnegative(),
+  gone: z.int().nonnegative(),
+  runId: z.string(),
+  completedAt: z.string(),
+});
 
 export interface ItemsBatch {
   date: string;
@@ -70,7 +90,12 @@ export async function readBatches(store: ObjectStore, endpoint: string): Promise
   for (const key of await store.list(itemsLoadPrefix(endpoint))) {
     const parsed = parseItemsKey(key);
     if (!parsed) continue;
-    const batch = batches.get(parsed.date) ?? { date: parsed.date, stored: new Set<number>(), gone: new Set<number>(), sealed: false };
+    const batch = batches.get(parsed.date) ?? {
+      date: parsed.date,
+      stored: new Set<number>(),
+      gone: new Set<number>(),
+      sealed: false,
+    };
     batches.set(parsed.date, batch);
     if (parsed.kind === 'item') batch.stored.add(parsed.id);
     else if (parsed.kind === 'gone') batch.gone.add(parsed.id);

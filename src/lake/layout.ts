@@ -113,7 +113,14 @@ const RAW_KEY = new RegExp(`^raw/([^/]+)/load=([^/]+)/date=(${DAY})/(?:window=([
 export function parseLakeKey(key: string): LakeKey | undefined {
   const match = RAW_KEY.exec(key);
   if (!match || !isLoad(match[2]!)) return undefined;
-  const [, endpoint, load, date, window, name] = match as unknown as [string, string, Load, string, string | undefined, string];
+  const [, endpoint, load, date, window, name] = match as unknown as [
+    string,
+    string,
+    Load,
+    string,
+    string | undefined,
+    string,
+  ];
   return { endpoint, load, date, name, ...(window === undefined ? {} : { window }) };
 }
 
@@ -134,7 +141,8 @@ export const LOAD_IN_PATH = '/load=([^/]+)/';
 export const DATE_IN_PATH = '/date=([^/]+)/';
 
 /** Every page of an endpoint under a lake root, as a DuckDB glob (windows included). */
-export const pagesGlob = (root: string, endpoint: string): string => `${root}/raw/${endpoint}/load=*/date=*/**/page=*.json`;
+export const pagesGlob = (root: string, endpoint: string): string =>
+  `${root}/raw/${endpoint}/load=*/date=*/**/page=*.json`;
 
 /*
  * Compacted partitions: a closed partition's pages rewritten as Parquet parts beside the raw JSON,
@@ -144,8 +152,10 @@ export const pagesGlob = (root: string, endpoint: string): string => `${root}/ra
  */
 
 /** The folder of a partition's compacted parts. */
-export const compactPrefix = (p: PartitionRef): string => `${COMPACT_PREFIX}${p.endpoint.name}/load=${p.load}/date=${p.date}/`;
-export const compactPartKey = (p: PartitionRef, part: number): string => `${compactPrefix(p)}part-${String(part).padStart(5, '0')}.parquet`;
+export const compactPrefix = (p: PartitionRef): string =>
+  `${COMPACT_PREFIX}${p.endpoint.name}/load=${p.load}/date=${p.date}/`;
+export const compactPartKey = (p: PartitionRef, part: number): string =>
+  `${compactPrefix(p)}part-${String(part).padStart(5, '0')}.parquet`;
 export const compactSuccessKey = (p: PartitionRef): string => `${compactPrefix(p)}_SUCCESS`;
 
 const COMPACT_SUCCESS = new RegExp(`^compact/([^/]+)/load=([^/]+)/date=(${DAY})/_SUCCESS$`);
@@ -158,7 +168,8 @@ export function parseCompactSuccessKey(key: string): { endpoint: string; load: L
 }
 
 /** Every compacted part of an endpoint under a lake root, as a DuckDB glob. */
-export const compactPartsGlob = (root: string, endpoint: string): string => `${root}/compact/${endpoint}/load=*/date=*/part-*.parquet`;
+export const compactPartsGlob = (root: string, endpoint: string): string =>
+  `${root}/compact/${endpoint}/load=*/date=*/part-*.parquet`;
 
 /** The same part keys as one regular expression over a whole object path, for Snowflake's external tables. */
 export const COMPACT_PART_PATH_PATTERN = `.*/load=(${LOADS.join('|')})/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[0-9]+[.]parquet`;

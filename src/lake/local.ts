@@ -88,18 +88,26 @@ export class LocalStore implements ObjectStore {
     switch (code) {
       case 'ENOSPC':
       case 'EDQUOT':
-        return new LakeNotWritableError(`the disk of the lake ${this.location} is full (${code} writing ${path}): free some space, then rerun to resume`);
+        return new LakeNotWritableError(
+          `the disk of the lake ${this.location} is full (${code} writing ${path}): free some space, then rerun to resume`,
+        );
       case 'EROFS':
       case 'EACCES':
       case 'EPERM':
-        return new LakeNotWritableError(`the lake ${this.location} is not writable (${code} on ${path}): fix its permissions or give another --lake`);
+        return new LakeNotWritableError(
+          `the lake ${this.location} is not writable (${code} on ${path}): fix its permissions or give another --lake`,
+        );
       case 'ENOTDIR':
       case 'EEXIST':
-        return new LakeNotWritableError(`the lake ${this.location} cannot hold ${path} (${code}: a file is in the way): give another --lake`);
+        return new LakeNotWritableError(
+          `the lake ${this.location} cannot hold ${path} (${code}: a file is in the way): give another --lake`,
+        );
       case undefined:
         return error instanceof Error ? error : new Error(String(error));
       default:
-        return new LakeNotWritableError(`the lake ${this.location} could not write ${path} (${code}): check the disk, then rerun to resume`);
+        return new LakeNotWritableError(
+          `the lake ${this.location} could not write ${path} (${code}): check the disk, then rerun to resume`,
+        );
     }
   }
 

@@ -55,7 +55,8 @@ export function apiIdentity(baseUrl: string): string {
 export const apiOrigin = (baseUrl: string): string => (isSandboxApi(baseUrl) ? SANDBOX_ORIGIN : apiIdentity(baseUrl));
 
 /** Whether a ledger's API segment is the sandbox's: its origin, or, in a ledger kept before origins, its path. */
-export const isSandboxOrigin = (identity: string): boolean => identity === SANDBOX_ORIGIN || identity.endsWith(pathSegment(SANDBOX_API_PATH));
+export const isSandboxOrigin = (identity: string): boolean =>
+  identity === SANDBOX_ORIGIN || identity.endsWith(pathSegment(SANDBOX_API_PATH));
 
 const originSchema = z.object({ origin: z.string().min(1), boundAt: z.string() });
 
@@ -66,7 +67,12 @@ export async function readLakeOrigin(store: ObjectStore): Promise<string | undef
 }
 
 /** Fails in one line, exit 2, when the lake holds another origin's data than `origin`; `seenIn` says what told. */
-export function checkLakeOrigin(store: ObjectStore, bound: string | undefined, origin: string, seenIn = `its ${ORIGIN_KEY}`): void {
+export function checkLakeOrigin(
+  store: ObjectStore,
+  bound: string | undefined,
+  origin: string,
+  seenIn = `its ${ORIGIN_KEY}`,
+): void {
   if (bound === undefined || bound === origin) return;
   throw new LakeBoundError(
     `the lake ${store.location} holds data from ${bound} (${seenIn}), not from ${origin}: give this API its own lake with LAKE_URL (or --lake)`,

@@ -7,7 +7,9 @@ import { dayRanges, lakeReadPlan } from './partitions.js';
 
 describe('dayRanges', () => {
   it('folds consecutive days into runs, across month and year ends', () => {
-    expect(dayRanges(['2024-03-01', '2024-02-28', '2024-02-29', '2024-03-03', '2024-12-31', '2025-01-01', '2024-03-01'])).toEqual([
+    expect(
+      dayRanges(['2024-03-01', '2024-02-28', '2024-02-29', '2024-03-03', '2024-12-31', '2025-01-01', '2024-03-01']),
+    ).toEqual([
       ['2024-02-28', '2024-03-01'],
       ['2024-03-03', '2024-03-03'],
       ['2024-12-31', '2025-01-01'],
@@ -54,8 +56,14 @@ describe('lakeReadPlan on a local lake', () => {
     put('compact/tags/load=snapshot/date=2024-06-01/_SUCCESS');
     const plan = await lakeReadPlan(new LocalStore(lakeDir));
     expect(plan.closed).toEqual(closed);
-    expect(plan.compacted).toEqual({ games: { updated: [['2024-05-30', '2024-05-30']] }, tags: { snapshot: [['2024-06-01', '2024-06-01']] } });
+    expect(plan.compacted).toEqual({
+      games: { updated: [['2024-05-30', '2024-05-30']] },
+      tags: { snapshot: [['2024-06-01', '2024-06-01']] },
+    });
     // Capped is closed, never complete: it cannot prove a game gone.
-    expect(plan.complete).toEqual({ games: { updated: [['2024-05-30', '2024-05-31']] }, tags: { snapshot: [['2024-06-01', '2024-06-01']] } });
+    expect(plan.complete).toEqual({
+      games: { updated: [['2024-05-30', '2024-05-31']] },
+      tags: { snapshot: [['2024-06-01', '2024-06-01']] },
+    });
   });
 });

@@ -61,7 +61,8 @@ function byEndpointAndLoad(statuses: readonly PartitionStatus[]): LakePartitions
   const partitions: LakePartitions = {};
   for (const [endpoint, loads] of [...dates].sort(([a], [b]) => a.localeCompare(b))) {
     partitions[endpoint] = {};
-    for (const [load, days] of [...loads].sort(([a], [b]) => a.localeCompare(b))) partitions[endpoint][load] = dayRanges(days);
+    for (const [load, days] of [...loads].sort(([a], [b]) => a.localeCompare(b)))
+      partitions[endpoint][load] = dayRanges(days);
   }
   return partitions;
 }

@@ -40,14 +40,18 @@ export class SignedPut {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       // The answer counts once the request is over, its body no longer being sent: the caller may reuse the body's buffer.
       let outcome: PutOutcome = 'other';
-      const request = send(url, { method: 'PUT', headers, agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'], timeout: 15_000 }, (response) => {
-        response.resume();
-        response.on('error', () => (outcome = 'other'));
-        response.on('end', () => {
-          const status = response.statusCode;
-          outcome = status === 200 ? 'stored' : status === 412 || status === 409 ? 'exists' : 'other';
-        });
-      });
+      const request = send(
+        url,
+        { method: 'PUT', headers, agent: agents[url.protocol === 'https:' ? 'https:' : 'http:'], timeout: 15_000 },
+        (response) => {
+          response.resume();
+          response.on('error', () => (outcome = 'other'));
+          response.on('end', () => {
+            const status = response.statusCode;
+            outcome = status === 200 ? 'stored' : status === 412 || status === 409 ? 'exists' : 'other';
+          });
+        },
+      );
       request.on('timeout', () => request.destroy());
       request.on('error', () => (outcome = 'other'));
       request.on('close', () => resolve(outcome));
@@ -61,7 +65,9 @@ export class SignedPut {
       const { config } = this.#client;
       const region = await config.region();
       const custom = config.endpoint ? await config.endpoint() : undefined;
-      const endpoint = custom ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path}` : undefined;
+      const endpoint = custom
+        ? `${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path}`
+        : undefined;
       const resolved = config.endpointProvider({
         Bucket: this.#bucket,
         Region: region,
@@ -93,11 +99,19 @@ export class SignedPut {
       ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
     };
     const names = Object.keys(headers).sort();
-    const canonical = ['PUT', url.pathname, '', ...names.map((name) => `${name}:${headers[name]}`), '', names.join(';'), headers['x-amz-content-sha256']].join(
+    const canonical = [
+      'PUT',
+      url.pathname,
+      '',
+      ...names.map((name) => `${name}:${headers[name]}`),
+      '',
+      names.join(';'),
+      headers['x-amz-content-sha256'],
+    ].join('\n');
+    const scope = `${day}/${region}/s3/aws4_request`;
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
       '\n',
     );
-    const scope = `${day}/${region}/s3/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
     let signingKey: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
     for (const part of [region, 's3', 'aws4_request']) signingKey = hmac(signingKey, part);
     const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');

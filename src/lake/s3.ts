@@ -9,7 +9,8 @@ import type { ObjectStore } from './store.js';
  * finds nothing new among them) starts without its hundreds of modules.
  */
 let loaded: typeof import('@aws-sdk/client-s3') | undefined;
-const sdk = () => (loaded ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'));
+const sdk = () =>
+  (loaded ??= createRequire(import.meta.url)('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'));
 
 /** The object `checkWritable` writes: under `_ledger/`, which ingest writes anyway, outside any month's folder. */
 export const WRITE_PROBE = '_ledger/.write-probe';
@@ -64,7 +65,9 @@ export class S3Store implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const response = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }));
+      const response = await this.#client.send(
+        new this.#sdk.GetObjectCommand({ Bucket: this.#options.bucket, Key: this.#key(key) }),
+      );
       return await response.Body!.transformToByteArray();
     } catch (error) {
       if (nameOf(error) === 'NoSuchKey') return undefined;
@@ -103,7 +106,11 @@ export class S3Store implements ObjectStore {
     try {
       do {
         const page = await this.#client.send(
-          new this.#sdk.ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: this.#key(prefix), ContinuationToken: token }),
+          new this.#sdk.ListObjectsV2Command({
+            Bucket: this.#options.bucket,
+            Prefix: this.#key(prefix),
+            ContinuationToken: token,
+          }),
         );
         for (const object of page.Contents ?? []) {
           if (object.Key) keys.push(object.Key.slice(this.#rootLength));
@@ -123,9 +130,15 @@ export class S3Store implements ObjectStore {
     try {
       do {
         const page = await this.#client.send(
-          new this.#sdk.ListObjectsV2Command({ Bucket: this.#options.bucket, Prefix: at, Delimiter: '/', ContinuationToken: token }),
+          new this.#sdk.ListObjectsV2Command({
+            Bucket: this.#options.bucket,
+            Prefix: at,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
         );
-        for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(at.length).replace(/\/$/, ''));
+        for (const common of page.CommonPrefixes ?? [])
+          if (common.Prefix) names.push(common.Prefix.slice(at.length).replace(/\/$/, ''));
         for (const object of page.Contents ?? []) if (object.Key) names.push(object.Key.slice(at.length));
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -185,13 +198,19 @@ export class S3Store implements ObjectStore {
   #translate(error: unknown): Error {
     const name = nameOf(error);
     if (name === 'NoSuchBucket') {
-      return new BucketMissingError(`bucket "${this.#options.bucket}" does not exist (${this.location}): create it with "gmp lake init"`);
+      return new BucketMissingError(
+        `bucket "${this.#options.bucket}" does not exist (${this.location}): create it with "gmp lake init"`,
+      );
     }
     if (error instanceof sdk().S3ServiceException) {
-      return new StoreUnavailableError(`object store ${this.location} refused the request (${name}): check the bucket and the AWS credentials`);
+      return new StoreUnavailableError(
+        `object store ${this.location} refused the request (${name}): check the bucket and the AWS credentials`,
+      );
     }
     const code = networkCode(error);
-    return new StoreUnavailableError(`object store ${this.location} is unreachable (${code}): check S3_ENDPOINT and that the server is running`);
+    return new StoreUnavailableError(
+      `object store ${this.location} is unreachable (${code}): check S3_ENDPOINT and that the server is running`,
+    );
   }
 }
 

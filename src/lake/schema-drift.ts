@@ -76,7 +76,9 @@ export async function recordItemSchemas(
       const newest = await newestSchema(store, endpoint, filter);
       const next = nextGeneration(newest?.schema, { endpoint, filter, summary, runId, at: at.toISOString() });
       if (!next) break;
-      if (await store.putIfAbsent(schemaKey(endpoint, filter, (newest?.generation ?? 0) + 1), `${JSON.stringify(next)}\n`)) {
+      if (
+        await store.putIfAbsent(schemaKey(endpoint, filter, (newest?.generation ?? 0) + 1), `${JSON.stringify(next)}\n`)
+      ) {
         if (next.change) changes.push({ endpoint, filter, ...next.change.drift });
         break;
       }
@@ -102,7 +104,11 @@ function nextGeneration(
   return { endpoint, filter, summary: next, gone, change: { at, runId, drift }, runId, writtenAt: at };
 }
 
-async function newestSchema(store: ObjectStore, endpoint: string, filter: string): Promise<{ generation: number; schema: ItemSchema } | undefined> {
+async function newestSchema(
+  store: ObjectStore,
+  endpoint: string,
+  filter: string,
+): Promise<{ generation: number; schema: ItemSchema } | undefined> {
   const keys = await store.list(schemaFolder(endpoint, filter));
   const newest = keys
     .map((key) => ({ key, parsed: parseSchemaKey(key) }))
@@ -140,13 +146,18 @@ export const shapeLabel = ({ endpoint, filter }: { endpoint: string; filter: str
   filter === UNFILTERED ? endpoint : `${endpoint} (${filter.split('+').join('=, ')}= listings)`;
 
 /** `games (updated= listings): fields changed: +score, -released`. */
-export const changeLine = (change: SchemaChange): string => `${shapeLabel(change)}: item fields changed: ${describeDrift(change)}`;
+export const changeLine = (change: SchemaChange): string =>
+  `${shapeLabel(change)}: item fields changed: ${describeDrift(change)}`;
 
 /** A shape's status in one line: its last change and the fields still gone; undefined when it never changed. */
 export function statusLine(status: SchemaStatus): string | undefined {
   const parts = [
-    ...(status.lastChange ? [`item fields changed on ${status.lastChange.at.slice(0, 10)}: ${describeDrift(status.lastChange)}`] : []),
-    ...(status.gone.length ? [`gone from its items: ${status.gone.map((g) => `${g.field} (since ${g.since.slice(0, 10)})`).join(', ')}`] : []),
+    ...(status.lastChange
+      ? [`item fields changed on ${status.lastChange.at.slice(0, 10)}: ${describeDrift(status.lastChange)}`]
+      : []),
+    ...(status.gone.length
+      ? [`gone from its items: ${status.gone.map((g) => `${g.field} (since ${g.since.slice(0, 10)})`).join(', ')}`]
+      : []),
   ];
   return parts.length ? `${shapeLabel(status)}: ${parts.join('; ')}` : undefined;
 }

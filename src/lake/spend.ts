@@ -18,7 +18,11 @@ export interface ApiSpend {
  * Every API's spend in one month (UTC), from one LIST: a run's `final` when it wrote one for the
  * month, else its blocks (a run still going, or killed).
  */
-export async function monthSpend(store: ObjectStore, month: string, prefix = ledgerMonthPrefix(month)): Promise<ApiSpend[]> {
+export async function monthSpend(
+  store: ObjectStore,
+  month: string,
+  prefix = ledgerMonthPrefix(month),
+): Promise<ApiSpend[]> {
   const runs = new Map<string, { api: string; reserved: number; final?: number }>();
   for (const key of await store.list(prefix)) {
     const entry = parseLedgerKey(key, month);

@@ -29,7 +29,16 @@ export async function lakeStatus(store: ObjectStore): Promise<PartitionStatus[]>
     if (!parsed) continue;
     const { endpoint, load, date, window, name } = parsed;
     const id = partitionId(endpoint, load, date);
-    const status = partitions.get(id) ?? { endpoint, load, date, pages: 0, windows: 0, complete: false, capped: false, listings: new Map() };
+    const status = partitions.get(id) ?? {
+      endpoint,
+      load,
+      date,
+      pages: 0,
+      windows: 0,
+      complete: false,
+      capped: false,
+      listings: new Map(),
+    };
     partitions.set(id, status);
     if (name === '_SUCCESS' && window === undefined) status.complete = true;
     if (name === '_capped.json' && window === undefined) status.capped = true;

@@ -19,15 +19,19 @@ export function parseStoredJson<T>(schema: z.ZodType<T>, bytes: Uint8Array, key:
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new CorruptObjectError(`lake object ${key} is not what the pipeline wrote (${field}${issue?.message}): ${remedy(key)}`);
+    throw new CorruptObjectError(
+      `lake object ${key} is not what the pipeline wrote (${field}${issue?.message}): ${remedy(key)}`,
+    );
   }
   return parsed.data;
 }
 
 /** What deleting the object costs, which depends on what it is. */
 function remedy(key: string): string {
-  if (key.startsWith('_runs/')) return "delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)";
+  if (key.startsWith('_runs/'))
+    return "delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)";
   if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) return 'delete it and rerun: that page is fetched again';
-  if (key.startsWith(SCHEMA_PREFIX)) return "delete it and rerun: the next run records its endpoint's item fields from there";
+  if (key.startsWith(SCHEMA_PREFIX))
+    return "delete it and rerun: the next run records its endpoint's item fields from there";
   return 'delete it and rerun: the partition is checked again and only its missing pages are fetched';
 }

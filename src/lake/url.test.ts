@@ -10,7 +10,11 @@ describe('parseLakeUrl', () => {
 
   it('reads an s3:// lake as bucket and prefix without outer slashes', () => {
     expect(parseLakeUrl('s3://game-lake')).toEqual({ kind: 's3', bucket: 'game-lake', prefix: '' });
-    expect(parseLakeUrl('s3://game-lake/prod/raw-zone/')).toEqual({ kind: 's3', bucket: 'game-lake', prefix: 'prod/raw-zone' });
+    expect(parseLakeUrl('s3://game-lake/prod/raw-zone/')).toEqual({
+      kind: 's3',
+      bucket: 'game-lake',
+      prefix: 'prod/raw-zone',
+    });
   });
 
   it('refuses anything else in one line, never echoing credentials', () => {

@@ -34,7 +34,9 @@ export class CompactLineage {
     this.#inputs.push(rawPartitionDataset(this.lake, partition));
     this.#outputs.push({
       ...compactedPartitionDataset(this.lake, partition),
-      outputFacets: { outputStatistics: outputStatisticsFacet({ rowCount: p.pages, size: p.bytesOut, fileCount: p.parts.length }) },
+      outputFacets: {
+        outputStatistics: outputStatisticsFacet({ rowCount: p.pages, size: p.bytesOut, fileCount: p.parts.length }),
+      },
     });
   }
 

@@ -63,8 +63,13 @@ export class LineageEmitter {
       // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND).
       const { cause } = error as { cause?: { code?: string; message?: string } };
       const why = cause?.code ?? cause?.message;
-      const reason = this.#redactor.text(`${String((error as Error).message ?? error).split('\n')[0]}${why ? `: ${why}` : ''}`);
-      this.warn(`lineage: events to ${transport.label} not sent (${reason}): the run goes on without them`, { lineage: transport.label, error: reason });
+      const reason = this.#redactor.text(
+        `${String((error as Error).message ?? error).split('\n')[0]}${why ? `: ${why}` : ''}`,
+      );
+      this.warn(`lineage: events to ${transport.label} not sent (${reason}): the run goes on without them`, {
+        lineage: transport.label,
+        error: reason,
+      });
     }
   }
 }
@@ -139,7 +144,15 @@ export class LineageRun {
   #emit(eventType: EventType, io: RunIo, eventTime?: Date): Promise<void> {
     const facets = { ...(this.parent ? { parent: parentFacet(this.parent, this.root) } : {}), ...io.facets };
     return this.emitter.emit(
-      runEvent({ eventType, runId: this.runId, job: this.ref.job, inputs: io.inputs, outputs: io.outputs, runFacets: facets, eventTime }),
+      runEvent({
+        eventType,
+        runId: this.runId,
+        job: this.ref.job,
+        inputs: io.inputs,
+        outputs: io.outputs,
+        runFacets: facets,
+        eventTime,
+      }),
     );
   }
 }

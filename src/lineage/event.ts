@@ -75,7 +75,11 @@ export function runEvent(fields: {
   };
 }
 
-const facet = (schemaURL: string, fields: Record<string, unknown>): Facet => ({ _producer: PRODUCER, _schemaURL: schemaURL, ...fields });
+const facet = (schemaURL: string, fields: Record<string, unknown>): Facet => ({
+  _producer: PRODUCER,
+  _schemaURL: schemaURL,
+  ...fields,
+});
 
 /** The run that started this one (the pipeline's, or the transform's for a model), and the root of them all. */
 export function parentFacet(parent: RunRef, root: RunRef = parent): Facet {
@@ -99,11 +103,16 @@ export interface SchemaField {
 }
 
 export function schemaFacet(fields: SchemaField[]): Facet {
-  return facet('https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', { fields });
+  return facet('https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', {
+    fields,
+  });
 }
 
 export function outputStatisticsFacet(stats: { rowCount: number; size?: number; fileCount?: number }): Facet {
-  return facet('https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet', stats);
+  return facet(
+    'https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet',
+    stats,
+  );
 }
 
 /** The JSON Schema of the project's own facets; its file is src/lineage/facets.schema.json. */

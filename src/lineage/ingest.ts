@@ -2,7 +2,14 @@ import type { RunRecord } from '../lake/run-record.js';
 import type { PartitionRef } from '../lake/layout.js';
 import type { RawgClient } from '../source/client.js';
 import { apiDataset, rawPartitionDataset } from './datasets.js';
-import { itemFields, outputStatisticsFacet, requestsFacet, schemaFacet, type OutputDataset, type SchemaField } from './event.js';
+import {
+  itemFields,
+  outputStatisticsFacet,
+  requestsFacet,
+  schemaFacet,
+  type OutputDataset,
+  type SchemaField,
+} from './event.js';
 import { lineage, LineageRun } from './emitter.js';
 
 export const INGEST_JOB = 'ingest';
@@ -65,8 +72,16 @@ export class IngestLineage {
     if (!this.#run) return Promise.resolve();
     const io = {
       inputs: [...this.#listings].sort().map((path) => apiDataset(this.api.baseUrl, path)),
-      outputs: [...this.#written.values()].map((written) => this.#output(written)).sort((a, b) => a.name.localeCompare(b.name)),
-      facets: { gmp_requests: requestsFacet({ apiRequests: record.apiRequests, retries: record.retries, storeRequests: record.storeRequests }) },
+      outputs: [...this.#written.values()]
+        .map((written) => this.#output(written))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      facets: {
+        gmp_requests: requestsFacet({
+          apiRequests: record.apiRequests,
+          retries: record.retries,
+          storeRequests: record.storeRequests,
+        }),
+      },
     };
     if (record.outcome === 'failed') return this.#run.fail(record.error ?? 'failed', io);
     if (record.outcome === 'interrupted') return this.#run.abort(io);
@@ -86,7 +101,9 @@ export class IngestLineage {
 /** The item fields of a stored page's `results`; none when the page is not the JSON it should be. */
 function fieldsOf(body: Uint8Array): SchemaField[] | undefined {
   try {
-    const page = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as { results?: unknown };
+    const page = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as {
+      results?: unknown;
+    };
     return Array.isArray(page.results) ? itemFields(page.results) : undefined;
   } catch {
     return undefined;

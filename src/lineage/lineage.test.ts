@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { specErrors } from '../../test/lineage/spec.js';
 import { apiDataset, lakeNamespace, rawPartitionDataset } from './datasets.js';
 import { LineageEmitter, LineageRun, parseParentId, withParentRun } from './emitter.js';
-import { errorMessageFacet, itemFields, outputStatisticsFacet, parentFacet, requestsFacet, runEvent, schemaFacet, newRunId, type RunEvent } from './event.js';
+import {
+  errorMessageFacet,
+  itemFields,
+  outputStatisticsFacet,
+  parentFacet,
+  requestsFacet,
+  runEvent,
+  schemaFacet,
+  newRunId,
+  type RunEvent,
+} from './event.js';
 import { openTransport, transportConfig, type Transport } from './transport.js';
 
 const job = { namespace: 'game-market-pipeline', name: 'ingest' };
@@ -33,7 +43,11 @@ describe('run events', () => {
       inputs: [apiDataset('https://api.rawg.io/api?key=0123456789abcdef', 'games')],
       outputs: [
         {
-          ...rawPartitionDataset('file://./.lake', { endpoint: { name: 'games' }, load: 'snapshot', date: '2026-12-06' }),
+          ...rawPartitionDataset('file://./.lake', {
+            endpoint: { name: 'games' },
+            load: 'snapshot',
+            date: '2026-12-06',
+          }),
           facets: { schema: schemaFacet(itemFields([{ id: 1, name: 'a', rating: 4.5 }])) },
           outputFacets: { outputStatistics: outputStatisticsFacet({ rowCount: 40, size: 1234 }) },
         },
@@ -52,8 +66,15 @@ describe('run events', () => {
   });
 
   it('that break the specification are told apart (the check can fail)', () => {
-    const event = runEvent({ eventType: 'START', runId: 'not-a-uuid', job, runFacets: { gmp_requests: requestsFacet({ apiRequests: 1 } as never) } });
-    expect(specErrors(event).join('\n')).toMatch(/runId: must match format "uuid"[\s\S]*gmp_requests: must have required property 'retries'/);
+    const event = runEvent({
+      eventType: 'START',
+      runId: 'not-a-uuid',
+      job,
+      runFacets: { gmp_requests: requestsFacet({ apiRequests: 1 } as never) },
+    });
+    expect(specErrors(event).join('\n')).toMatch(
+      /runId: must match format "uuid"[\s\S]*gmp_requests: must have required property 'retries'/,
+    );
   });
 
   it('name item fields with their JSON types; a field of two types is mixed, a null says nothing', () => {
@@ -74,7 +95,10 @@ describe('run events', () => {
 
 describe('dataset names', () => {
   it('never hold a key or credentials, and name every built-in sandbox alike', () => {
-    expect(apiDataset('https://user:pw@api.example.com/api/?key=secretsecret1', '/games')).toEqual({ namespace: 'https://api.example.com/api', name: 'games' });
+    expect(apiDataset('https://user:pw@api.example.com/api/?key=secretsecret1', '/games')).toEqual({
+      namespace: 'https://api.example.com/api',
+      name: 'games',
+    });
     expect(apiDataset('http://127.0.0.1:4321/sandbox/api', 'games').namespace).toBe('sandbox');
     expect(lakeNamespace('s3://bucket/prefix at http://127.0.0.1:7070')).toBe('s3://bucket/prefix');
     expect(lakeNamespace('file:///data/lake')).toBe('file:///data/lake');
@@ -88,13 +112,21 @@ describe('transport settings', () => {
   });
 
   it('take OPENLINEAGE_URL, its endpoint and key, and OPENLINEAGE_DISABLED over all', () => {
-    expect(transportConfig({ OPENLINEAGE_URL: 'http://marquez:5000', OPENLINEAGE_ENDPOINT: 'api/v1/lineage', OPENLINEAGE_API_KEY: 'k' })).toMatchObject({
+    expect(
+      transportConfig({
+        OPENLINEAGE_URL: 'http://marquez:5000',
+        OPENLINEAGE_ENDPOINT: 'api/v1/lineage',
+        OPENLINEAGE_API_KEY: 'k',
+      }),
+    ).toMatchObject({
       type: 'http',
       url: 'http://marquez:5000',
       endpoint: 'api/v1/lineage',
       apiKey: 'k',
     });
-    expect(transportConfig({ OPENLINEAGE_URL: 'http://marquez:5000', OPENLINEAGE_DISABLED: 'true' })).toEqual({ type: 'none' });
+    expect(transportConfig({ OPENLINEAGE_URL: 'http://marquez:5000', OPENLINEAGE_DISABLED: 'true' })).toEqual({
+      type: 'none',
+    });
   });
 
   it('read the transport of an OPENLINEAGE_CONFIG file, and name what is wrong in it', () => {
@@ -103,9 +135,14 @@ describe('transport settings', () => {
       writeFileSync(join(dir, 'openlineage.yml'), text);
       return transportConfig({ OPENLINEAGE_CONFIG: join(dir, 'openlineage.yml') });
     };
-    expect(config('transport:\n  type: file\n  log_file_path: /tmp/events.jsonl\n')).toEqual({ type: 'file', path: '/tmp/events.jsonl' });
+    expect(config('transport:\n  type: file\n  log_file_path: /tmp/events.jsonl\n')).toEqual({
+      type: 'file',
+      path: '/tmp/events.jsonl',
+    });
     expect(config('transport:\n  type: console\n')).toEqual({ type: 'console' });
-    expect(config('transport:\n  type: http\n  url: http://m:5000\n  auth:\n    type: api_key\n    apiKey: abc\n')).toMatchObject({
+    expect(
+      config('transport:\n  type: http\n  url: http://m:5000\n  auth:\n    type: api_key\n    apiKey: abc\n'),
+    ).toMatchObject({
       type: 'http',
       url: 'http://m:5000',
       apiKey: 'abc',
@@ -150,13 +187,19 @@ describe('runs', () => {
       job: { name: 'pipeline' },
       root: { run: { runId: pipeline.runId } },
     });
-    expect(events[1]!.run.facets?.parent).toMatchObject({ run: { runId: child!.runId }, root: { run: { runId: pipeline.runId } } });
+    expect(events[1]!.run.facets?.parent).toMatchObject({
+      run: { runId: child!.runId },
+      root: { run: { runId: pipeline.runId } },
+    });
     for (const event of events) expect(specErrors(event)).toEqual([]);
   });
 
   it('take their parent from OPENLINEAGE_PARENT_ID when nothing encloses them', () => {
     const runId = newRunId();
-    expect(parseParentId(`airflow/dag.task/${runId}`)).toEqual({ runId, job: { namespace: 'airflow', name: 'dag.task' } });
+    expect(parseParentId(`airflow/dag.task/${runId}`)).toEqual({
+      runId,
+      job: { namespace: 'airflow', name: 'dag.task' },
+    });
     expect(parseParentId('no-run-id/here/x')).toBeUndefined();
   });
 
@@ -164,7 +207,9 @@ describe('runs', () => {
     const key = 'fake-rawg-key-0123456789abcdef';
     const transport = kept();
     const emitter = new LineageEmitter(transport, { RAWG_API_KEY: key });
-    await new LineageRun(emitter, 'ingest', undefined).fail(new Error(`GET /games?key=${key} failed; key ${Buffer.from(key).toString('base64')}`));
+    await new LineageRun(emitter, 'ingest', undefined).fail(
+      new Error(`GET /games?key=${key} failed; key ${Buffer.from(key).toString('base64')}`),
+    );
     expect(transport.bodies.join('\n')).not.toContain(key);
     expect(transport.bodies.join('\n')).not.toContain(Buffer.from(key).toString('base64'));
     expect(transport.bodies.join('\n')).toContain('REDACTED');

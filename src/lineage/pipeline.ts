@@ -23,7 +23,10 @@ export async function inPipelineRun<T>(signal: AbortSignal, steps: () => Promise
 }
 
 /** A command whose handler runs as one pipeline run (`inPipelineRun`): its steps' runs name it as their parent. */
-export function asPipelineRun<C extends { handler?: (args: never) => void | Promise<void> }>(command: C, signal: () => AbortSignal): C {
+export function asPipelineRun<C extends { handler?: (args: never) => void | Promise<void> }>(
+  command: C,
+  signal: () => AbortSignal,
+): C {
   const handler = command.handler!;
   return { ...command, handler: (args: never) => inPipelineRun(signal(), async () => handler(args)) };
 }

@@ -10,12 +10,21 @@ import { TransformLineage } from './transform.js';
 /** dbt's artifacts of a build of three models over the lake's `games`: one built, one failed, one skipped. */
 function target(generatedAt: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gmp-ol-target-'));
-  const model = (name: string, depends: string[]) => ({ name, database: 'wh', schema: 'main', alias: name, depends_on: { nodes: depends } });
+  const model = (name: string, depends: string[]) => ({
+    name,
+    database: 'wh',
+    schema: 'main',
+    alias: name,
+    depends_on: { nodes: depends },
+  });
   writeFileSync(
     join(dir, 'manifest.json'),
     JSON.stringify({
       nodes: {
-        'model.game_market.base_games': model('base_games', ['source.game_market.lake.games', 'source.game_market.lake_compact.games']),
+        'model.game_market.base_games': model('base_games', [
+          'source.game_market.lake.games',
+          'source.game_market.lake_compact.games',
+        ]),
         'model.game_market.stg_games': model('stg_games', ['model.game_market.base_games']),
         'model.game_market.dim_games': model('dim_games', ['model.game_market.stg_games']),
         'test.game_market.not_null_x': model('not_null_x', ['model.game_market.dim_games']),
@@ -53,7 +62,11 @@ async function build(generatedAt: string, error?: Error): Promise<RunEvent[]> {
     GMP_LAKE_COMPACTED: JSON.stringify({ games: { snapshot: [['2026-12-05', '2026-12-05']] } }),
   };
   await lineage.end(
-    { targetPath: target(generatedAt === 'now' ? new Date(Date.now() + 1000).toISOString() : generatedAt), warehousePath: '/data/wh.duckdb', env },
+    {
+      targetPath: target(generatedAt === 'now' ? new Date(Date.now() + 1000).toISOString() : generatedAt),
+      warehousePath: '/data/wh.duckdb',
+      env,
+    },
     error,
   );
   return bodies.map((body) => JSON.parse(body) as RunEvent);
@@ -77,12 +90,18 @@ describe("a build's lineage from dbt's artifacts", () => {
       { namespace: 'file:///data/lake', name: 'raw/games/load=snapshot/date=2026-12-06' },
     ]);
     expect(baseGames!.outputs).toEqual([{ namespace: 'duckdb:///data/wh.duckdb', name: 'wh.main.base_games' }]);
-    expect(baseGames!.run.facets?.parent).toMatchObject({ run: { runId: build_!.run.runId }, job: { name: 'transform' } });
+    expect(baseGames!.run.facets?.parent).toMatchObject({
+      run: { runId: build_!.run.runId },
+      job: { name: 'transform' },
+    });
     expect(baseGames!.eventTime).toBe('2026-12-07T01:00:00.000Z');
     expect(stgFailed!.inputs).toEqual([{ namespace: 'duckdb:///data/wh.duckdb', name: 'wh.main.base_games' }]);
     expect(stgFailed!.run.facets?.errorMessage).toMatchObject({ message: 'Binder Error: column x' });
     // The build read the lake, and wrote only the model that was built.
-    expect(end!.inputs.map((d) => d.name)).toEqual(['compact/games/load=snapshot/date=2026-12-05', 'raw/games/load=snapshot/date=2026-12-06']);
+    expect(end!.inputs.map((d) => d.name)).toEqual([
+      'compact/games/load=snapshot/date=2026-12-05',
+      'raw/games/load=snapshot/date=2026-12-06',
+    ]);
     expect(end!.outputs.map((d) => d.name)).toEqual(['wh.main.base_games']);
     expect(end!.run.facets?.errorMessage).toMatchObject({ message: 'dbt build failed' });
   });

@@ -80,8 +80,14 @@ export class TransformLineage {
     // Results of an earlier build are not this one's.
     if (Date.parse(results.metadata.generated_at) < this.#started.getTime()) return { inputs: [], outputs: [] };
     const manifest = JSON.parse(readFileSync(join(settings.targetPath, 'manifest.json'), 'utf8')) as Manifest;
-    const namespace = warehouseNamespace({ warehousePath: settings.warehousePath, snowflakeAccount: settings.env.SNOWFLAKE_ACCOUNT });
-    const table = (node: ManifestNode): Dataset => ({ namespace, name: [node.database, node.schema, node.alias ?? node.name].filter(Boolean).join('.') });
+    const namespace = warehouseNamespace({
+      warehousePath: settings.warehousePath,
+      snowflakeAccount: settings.env.SNOWFLAKE_ACCOUNT,
+    });
+    const table = (node: ManifestNode): Dataset => ({
+      namespace,
+      name: [node.database, node.schema, node.alias ?? node.name].filter(Boolean).join('.'),
+    });
     const outputs: Dataset[] = [];
     const inputs = new Map<string, Dataset>();
     const parent = { ref: run.ref, root: run.root ?? run.ref };
@@ -115,10 +121,16 @@ export class TransformLineage {
 /** Each endpoint's partitions as this build read them, from the listing handed to dbt (GMP_LAKE_PARTITIONS, GMP_LAKE_COMPACTED). */
 function lakeDatasets(lake: string, env: NodeJS.ProcessEnv): Map<string, Dataset[]> {
   const closed = JSON.parse(env.GMP_LAKE_PARTITIONS ?? '{}') as LakePartitions;
-  const compacted = new Set(days(JSON.parse(env.GMP_LAKE_COMPACTED ?? '{}') as LakePartitions).map((p) => `${p.endpoint.name}/${p.load}/${p.date}`));
+  const compacted = new Set(
+    days(JSON.parse(env.GMP_LAKE_COMPACTED ?? '{}') as LakePartitions).map(
+      (p) => `${p.endpoint.name}/${p.load}/${p.date}`,
+    ),
+  );
   const byEndpoint = new Map<string, Dataset[]>();
   for (const p of days(closed)) {
-    const dataset = compacted.has(`${p.endpoint.name}/${p.load}/${p.date}`) ? compactedPartitionDataset(lake, p) : rawPartitionDataset(lake, p);
+    const dataset = compacted.has(`${p.endpoint.name}/${p.load}/${p.date}`)
+      ? compactedPartitionDataset(lake, p)
+      : rawPartitionDataset(lake, p);
     byEndpoint.set(p.endpoint.name, [...(byEndpoint.get(p.endpoint.name) ?? []), dataset]);
   }
   return byEndpoint;
@@ -129,8 +141,16 @@ function days(partitions: LakePartitions) {
   for (const [endpoint, loads] of Object.entries(partitions)) {
     for (const [load, ranges] of Object.entries(loads)) {
       for (const [first, last] of ranges) {
-        for (let day = new Date(`${first}T00:00:00Z`); day.toISOString().slice(0, 10) <= last; day.setUTCDate(day.getUTCDate() + 1)) {
-          all.push({ endpoint: { name: endpoint }, load: load as 'snapshot' | 'updated', date: day.toISOString().slice(0, 10) });
+        for (
+          let day = new Date(`${first}T00:00:00Z`);
+          day.toISOString().slice(0, 10) <= last;
+          day.setUTCDate(day.getUTCDate() + 1)
+        ) {
+          all.push({
+            endpoint: { name: endpoint },
+            load: load as 'snapshot' | 'updated',
+            date: day.toISOString().slice(0, 10),
+          });
         }
       }
     }

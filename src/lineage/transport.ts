@@ -6,7 +6,10 @@ import type { RunEvent } from './event.js';
 
 /** Where events go, as the OpenLineage clients configure it; `none` sends nothing and writes nothing. */
 export type TransportConfig =
-  { type: 'none' } | { type: 'http'; url: string; endpoint: string; apiKey?: string; timeoutMs: number } | { type: 'file'; path: string } | { type: 'console' };
+  | { type: 'none' }
+  | { type: 'http'; url: string; endpoint: string; apiKey?: string; timeoutMs: number }
+  | { type: 'file'; path: string }
+  | { type: 'console' };
 
 export interface Transport {
   /** Where the events go, safe to print. */
@@ -44,7 +47,9 @@ function fromConfigFile(path: string): TransportConfig {
   try {
     config = parseYaml(readFileSync(path, 'utf8')) as typeof config;
   } catch (error) {
-    throw new ConfigError(`OPENLINEAGE_CONFIG ${path} cannot be read (${(error as Error).message.split('\n')[0]}): fix it or unset OPENLINEAGE_CONFIG`);
+    throw new ConfigError(
+      `OPENLINEAGE_CONFIG ${path} cannot be read (${(error as Error).message.split('\n')[0]}): fix it or unset OPENLINEAGE_CONFIG`,
+    );
   }
   const transport = config?.transport ?? {};
   const text = (field: string) => (typeof transport[field] === 'string' ? (transport[field] as string) : undefined);
@@ -55,7 +60,13 @@ function fromConfigFile(path: string): TransportConfig {
       const auth = (transport.auth ?? {}) as Record<string, unknown>;
       const apiKey = typeof auth.apiKey === 'string' ? auth.apiKey : undefined;
       const timeout = typeof transport.timeout === 'number' ? transport.timeout * 1000 : HTTP_TIMEOUT_MS;
-      return { type: 'http', url, endpoint: text('endpoint') ?? DEFAULT_ENDPOINT, apiKey, timeoutMs: Math.min(timeout, HTTP_TIMEOUT_MS) };
+      return {
+        type: 'http',
+        url,
+        endpoint: text('endpoint') ?? DEFAULT_ENDPOINT,
+        apiKey,
+        timeoutMs: Math.min(timeout, HTTP_TIMEOUT_MS),
+      };
     }
     case 'file': {
       const file = text('log_file_path');
@@ -65,7 +76,9 @@ function fromConfigFile(path: string): TransportConfig {
     case 'console':
       return { type: 'console' };
     default:
-      throw new ConfigError(`OPENLINEAGE_CONFIG ${path}: transport.type must be http, file or console (got ${JSON.stringify(transport.type ?? null)})`);
+      throw new ConfigError(
+        `OPENLINEAGE_CONFIG ${path}: transport.type must be http, file or console (got ${JSON.stringify(transport.type ?? null)})`,
+      );
   }
 }
 
@@ -79,13 +92,21 @@ export function openTransport(config: TransportConfig): Transport | undefined {
     case 'file':
       return { label: config.path, send: async (body) => appendFileSync(config.path, `${body}\n`) };
     case 'http': {
-      const target = new URL(config.endpoint.replace(/^\/+/, ''), config.url.endsWith('/') ? config.url : `${config.url}/`);
+      const target = new URL(
+        config.endpoint.replace(/^\/+/, ''),
+        config.url.endsWith('/') ? config.url : `${config.url}/`,
+      );
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
       return {
         label: redactUrl(target.toString()),
         send: async (body) => {
-          const response = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.timeout(config.timeoutMs) });
+          const response = await fetch(target, {
+            method: 'POST',
+            headers,
+            body,
+            signal: AbortSignal.timeout(config.timeoutMs),
+          });
           await response.body?.cancel();
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
         },

@@ -22,8 +22,26 @@ export interface Layout {
 }
 
 export const LAYOUTS: Layout[] = [
-  { name: 'wide', width: 720, height: 380, legend: 'right', labelLimit: 260, titleChars: 70, subtitleChars: 100, yearLabels: 12 },
-  { name: 'narrow', width: 340, height: 420, legend: 'bottom', labelLimit: 130, titleChars: 32, subtitleChars: 46, yearLabels: 6 },
+  {
+    name: 'wide',
+    width: 720,
+    height: 380,
+    legend: 'right',
+    labelLimit: 260,
+    titleChars: 70,
+    subtitleChars: 100,
+    yearLabels: 12,
+  },
+  {
+    name: 'narrow',
+    width: 340,
+    height: 420,
+    legend: 'bottom',
+    labelLimit: 130,
+    titleChars: 32,
+    subtitleChars: 46,
+    yearLabels: 6,
+  },
 ];
 
 export interface ChartText {
@@ -86,7 +104,9 @@ const YEAR_STEPS = [1, 2, 5, 10, 20, 25, 50, 100];
 function yearTicks(years: number[], most: number): number[] {
   const first = Math.min(...years);
   const last = Math.max(...years);
-  const step = YEAR_STEPS.find((candidate) => Math.floor(last / candidate) - Math.ceil(first / candidate) + 1 <= most) ?? YEAR_STEPS.at(-1)!;
+  const step =
+    YEAR_STEPS.find((candidate) => Math.floor(last / candidate) - Math.ceil(first / candidate) + 1 <= most) ??
+    YEAR_STEPS.at(-1)!;
   const ticks: number[] = [];
   for (let year = Math.ceil(first / step) * step; year <= last; year += step) ticks.push(year);
   return ticks;
@@ -129,7 +149,12 @@ export function stepsByYear(
         title: measure.title,
         axis: isShare ? { format: '.0%' } : { format: ',d', tickMinStep: 1 },
       },
-      color: { field: 'series', type: 'nominal', scale: { domain: data.series, scheme: 'tableau10' }, legend: legendFor(layout, measure.legend) },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: data.series, scheme: 'tableau10' },
+        legend: legendFor(layout, measure.legend),
+      },
     },
   } as TopLevelSpec;
 }
@@ -158,7 +183,10 @@ export function ratingHistogram(ratings: RatingDistribution, text: ChartText, la
   return {
     ...frame(layout, text, layout.name === 'narrow' ? 320 : 340),
     data: {
-      values: ratings.bins.map((bin) => ({ ...bin, description: `${formatStars(bin.from)} to ${formatStars(bin.to)} stars: ${plural(bin.games, 'game')}` })),
+      values: ratings.bins.map((bin) => ({
+        ...bin,
+        description: `${formatStars(bin.from)} to ${formatStars(bin.to)} stars: ${plural(bin.games, 'game')}`,
+      })),
     },
     mark: { type: 'bar', color: '#3b6ea5', stroke: 'white', strokeWidth: 0.5 },
     encoding: {
@@ -208,11 +236,26 @@ function barPanel(bars: Bar[], axis: BarAxis, layout: Layout) {
   // Narrow: the label takes the top of the row and the bar the bottom.
   const barShift = narrow ? { yOffset: 7, height: 16 } : {};
   // The bar's description already says what its note says.
-  const note = { type: 'text', baseline: 'middle', fontSize: 12, aria: false, ...(narrow ? { yOffset: 7 } : {}) } as const;
+  const note = {
+    type: 'text',
+    baseline: 'middle',
+    fontSize: 12,
+    aria: false,
+    ...(narrow ? { yOffset: 7 } : {}),
+  } as const;
   const labelsAbove = narrow
     ? [
         {
-          mark: { type: 'text', align: 'left', baseline: 'middle', yOffset: -10, fontSize: 12, color: '#222', limit: layout.width - 40, aria: false },
+          mark: {
+            type: 'text',
+            align: 'left',
+            baseline: 'middle',
+            yOffset: -10,
+            fontSize: 12,
+            color: '#222',
+            limit: layout.width - 40,
+            aria: false,
+          },
           encoding: { x: { value: 0 }, text: { field: 'label' } },
         },
       ]
@@ -273,7 +316,11 @@ export function storeBars(stores: StoreCoverage[], text: ChartText, layout: Layo
 }
 
 /** Companies by the `added` of their known games, most added first. */
-export function companyBars(companies: { name: string; games: number; added: number }[], text: ChartText, layout: Layout): TopLevelSpec {
+export function companyBars(
+  companies: { name: string; games: number; added: number }[],
+  text: ChartText,
+  layout: Layout,
+): TopLevelSpec {
   const bars = companies.map((company) => ({
     label: company.name,
     value: company.added,
@@ -284,7 +331,11 @@ export function companyBars(companies: { name: string; games: number; added: num
 }
 
 /** One panel of bars per stretch of history (the last 7 and 30 days), one above the other, each with its title. */
-export function growerPanels(panels: { title: string; growers: Grower[] }[], text: ChartText, layout: Layout): TopLevelSpec {
+export function growerPanels(
+  panels: { title: string; growers: Grower[] }[],
+  text: ChartText,
+  layout: Layout,
+): TopLevelSpec {
   const growth = { title: 'Growth of the added count (users)', format: ',d' };
   // Panels are sized one by one: "fit" sizing is for single views, so the labels' room is kept here.
   const { width: _width, height: _height, ...top } = frame(layout, text);

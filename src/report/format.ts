@@ -14,4 +14,5 @@ export const formatStars = (rating: number): string => rating.toFixed(2);
 export const formatGrowth = (value: number): string => `${value > 0 ? '+' : ''}${formatCount(value)}`;
 
 /** "1 game", "2 games" */
-export const plural = (count: number, noun: string, nouns = `${noun}s`): string => `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+export const plural = (count: number, noun: string, nouns = `${noun}s`): string =>
+  `${formatCount(count)} ${count === 1 ? noun : nouns}`;

@@ -13,26 +13,65 @@ import { hostOf, readLakePanel, sourceOf } from './lake-panel.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
-function partition(endpoint: string, load: 'snapshot' | 'updated', date: string, pagesFetched: number): PartitionSummary {
-  return { endpoint, load, date, apiRequests: pagesFetched, pagesFetched, pagesSkipped: 0, storeRequests: 1, retries: 0, complete: true, durationMs: 5 };
+function partition(
+  endpoint: string,
+  load: 'snapshot' | 'updated',
+  date: string,
+  pagesFetched: number,
+): PartitionSummary {
+  return {
+    endpoint,
+    load,
+    date,
+    apiRequests: pagesFetched,
+    pagesFetched,
+    pagesSkipped: 0,
+    storeRequests: 1,
+    retries: 0,
+    complete: true,
+    durationMs: 5,
+  };
 }
 
-function run(runId: string, api: string, outcome: RunRecord['outcome'], apiRequests: number, partitions: PartitionSummary[]): RunRecord {
+function run(
+  runId: string,
+  api: string,
+  outcome: RunRecord['outcome'],
+  apiRequests: number,
+  partitions: PartitionSummary[],
+): RunRecord {
   const startedAt = `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:00.000Z`;
-  return { runId, api, startedAt, finishedAt: startedAt.replace(':00.000Z', ':30.000Z'), outcome, apiRequests, retries: 0, storeRequests: 1, partitions };
+  return {
+    runId,
+    api,
+    startedAt,
+    finishedAt: startedAt.replace(':00.000Z', ':30.000Z'),
+    outcome,
+    apiRequests,
+    retries: 0,
+    storeRequests: 1,
+    partitions,
+  };
 }
 
 /** A lake with those pages and run records, each run's requests in the ledger as its own month's `final`; `killed`: ledger blocks of runs that left no record. */
-async function lakeWith(pages: Record<string, number>, runs: RunRecord[], complete = Object.keys(pages), killed: string[] = []): Promise<LocalStore> {
+async function lakeWith(
+  pages: Record<string, number>,
+  runs: RunRecord[],
+  complete = Object.keys(pages),
+  killed: string[] = [],
+): Promise<LocalStore> {
   const store = new LocalStore(mkdtempSync(join(tmpdir(), 'gmp-report-lake-')));
   for (const [prefix, count] of Object.entries(pages)) {
-    for (let page = 1; page <= count; page++) await store.putIfAbsent(`${prefix}/page=${String(page).padStart(5, '0')}.json`, '{}');
+    for (let page = 1; page <= count; page++)
+      await store.putIfAbsent(`${prefix}/page=${String(page).padStart(5, '0')}.json`, '{}');
     if (complete.includes(prefix)) await store.putIfAbsent(`${prefix}/_SUCCESS`, '');
   }
   for (const record of runs) {
     await store.putIfAbsent(runKey(record.runId), JSON.stringify(record));
     const month = record.startedAt.slice(0, 7);
-    if (record.apiRequests) await store.putIfAbsent(ledgerFinalKey(month, apiIdentity(record.api), record.runId, record.apiRequests), '');
+    if (record.apiRequests)
+      await store.putIfAbsent(ledgerFinalKey(month, apiIdentity(record.api), record.runId, record.apiRequests), '');
   }
   for (const key of killed) await store.putIfAbsent(key, '');
   return store;
@@ -62,10 +101,16 @@ describe('the data panel (a real local lake)', () => {
           partition('games', 'snapshot', '2026-11-01', 3),
           partition('genres', 'snapshot', '2026-11-01', 1),
         ]),
-        run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/sandbox/api', 'complete', 1, [partition('games', 'updated', '2026-11-24', 1)]),
+        run('20261124T100000Z-cccccc', 'http://127.0.0.1:5000/sandbox/api', 'complete', 1, [
+          partition('games', 'updated', '2026-11-24', 1),
+        ]),
         // A rerun that found everything complete fetched nothing: it is no one's source.
-        run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/sandbox/api', 'complete', 0, [partition('games', 'snapshot', '2026-11-01', 0)]),
-        run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [{ ...partition('games', 'snapshot', '2026-11-25', 2), complete: false }]),
+        run('20261125T090000Z-dddddd', 'http://127.0.0.1:5001/sandbox/api', 'complete', 0, [
+          partition('games', 'snapshot', '2026-11-01', 0),
+        ]),
+        run('20261125T100000Z-eeeeee', 'https://api.rawg.io/api', 'incomplete', 2, [
+          { ...partition('games', 'snapshot', '2026-11-25', 2), complete: false },
+        ]),
       ],
       [games1, games2, genres],
       // A run killed mid-block left no record, only its reserved block: the spend counts it, as `plan` does.
@@ -75,8 +120,26 @@ describe('the data panel (a real local lake)', () => {
     const panel = await readLakePanel(store, NOW);
 
     expect(panel.endpoints).toEqual([
-      { endpoint: 'games', complete: 2, incomplete: 1, snapshots: 2, updatedPartitions: 1, pages: 6, firstDate: '2026-11-01', lastDate: '2026-11-25' },
-      { endpoint: 'genres', complete: 1, incomplete: 0, snapshots: 1, updatedPartitions: 0, pages: 1, firstDate: '2026-11-01', lastDate: '2026-11-01' },
+      {
+        endpoint: 'games',
+        complete: 2,
+        incomplete: 1,
+        snapshots: 2,
+        updatedPartitions: 1,
+        pages: 6,
+        firstDate: '2026-11-01',
+        lastDate: '2026-11-25',
+      },
+      {
+        endpoint: 'genres',
+        complete: 1,
+        incomplete: 0,
+        snapshots: 1,
+        updatedPartitions: 0,
+        pages: 1,
+        firstDate: '2026-11-01',
+        lastDate: '2026-11-01',
+      },
     ]);
     expect(panel.month).toBe('2026-11');
     expect(panel.budget).toBe(loadEndpoints().source.monthlyRequestBudget);

@@ -73,8 +73,14 @@ export function hostOf(api: string): string {
  */
 export async function readLakePanel(store: ObjectStore, now = clockNow()): Promise<LakePanel> {
   const month = monthOf(now);
-  const [partitions, runs, spend, itemSchemas] = await Promise.all([lakeStatus(store), runsSince(store), monthSpend(store, month), schemaStatus(store)]);
-  const spent = (source: Source) => spend.filter((api) => sourceOfLedgerApi(api.api) === source).reduce((sum, api) => sum + api.spent, 0);
+  const [partitions, runs, spend, itemSchemas] = await Promise.all([
+    lakeStatus(store),
+    runsSince(store),
+    monthSpend(store, month),
+    schemaStatus(store),
+  ]);
+  const spent = (source: Source) =>
+    spend.filter((api) => sourceOfLedgerApi(api.api) === source).reduce((sum, api) => sum + api.spent, 0);
   const lastComplete = runs.findLast((run) => run.outcome === 'complete');
 
   // A partition's pages came from the APIs of the runs that fetched any of them.

@@ -207,7 +207,9 @@ async function readCompanies(warehouse: Warehouse): Promise<Companies> {
     [TOP_COMPANIES],
   );
   const of = (kind: string): TopCompany[] =>
-    top.filter((row) => row.kind === kind).map((row) => ({ name: String(row.name), games: num(row.games), added: num(row.added) }));
+    top
+      .filter((row) => row.kind === kind)
+      .map((row) => ({ name: String(row.name), games: num(row.games), added: num(row.added) }));
   return {
     games: num(coverage?.games),
     known: num(coverage?.known),
@@ -262,7 +264,11 @@ interface SeriesSource {
 }
 
 /** The top series by releases over the years up to the current one, each with every year it has releases in. */
-async function readSeriesByYear(warehouse: Warehouse, currentYear: number, source: SeriesSource): Promise<SeriesByYear> {
+async function readSeriesByYear(
+  warehouse: Warehouse,
+  currentYear: number,
+  source: SeriesSource,
+): Promise<SeriesByYear> {
   const { mart, name, key, share, top } = source;
   const ranked = await warehouse.rows(
     `
@@ -285,7 +291,12 @@ async function readSeriesByYear(warehouse: Warehouse, currentYear: number, sourc
   );
   const names = new Map(chosen.map((row) => [num(row.id), String(row.name)]));
   const series = chosen.map((row) => String(row.name));
-  const found = rows.map((row) => ({ series: names.get(num(row.id))!, year: num(row.year), releases: num(row.releases), share: num(row.share) }));
+  const found = rows.map((row) => ({
+    series: names.get(num(row.id))!,
+    year: num(row.year),
+    releases: num(row.releases),
+    share: num(row.share),
+  }));
   return { series, seriesInMart: ranked.length, rows: everyYear(series, found) };
 }
 
@@ -301,7 +312,8 @@ function everyYear(series: string[], found: YearValue[]): YearValue[] {
   const byKey = new Map(found.map((row) => [`${row.series}\u0000${row.year}`, row]));
   const rows: YearValue[] = [];
   for (let year = first; year <= last; year++) {
-    for (const name of series) rows.push(byKey.get(`${name}\u0000${year}`) ?? { series: name, year, releases: 0, share: 0 });
+    for (const name of series)
+      rows.push(byKey.get(`${name}\u0000${year}`) ?? { series: name, year, releases: 0, share: 0 });
   }
   return rows;
 }
@@ -328,7 +340,11 @@ async function readRatings(warehouse: Warehouse): Promise<RatingDistribution> {
     from ${m('dim_games')}
     where ${live()}`);
   return {
-    bins: bins.map((row) => ({ from: num(row.bin) * RATING_BIN_WIDTH, to: (num(row.bin) + 1) * RATING_BIN_WIDTH, games: num(row.games) })),
+    bins: bins.map((row) => ({
+      from: num(row.bin) * RATING_BIN_WIDTH,
+      to: (num(row.bin) + 1) * RATING_BIN_WIDTH,
+      games: num(row.games),
+    })),
     ratedGames: num(totals!.rated),
     unratedGames: num(totals!.unrated),
     meanRating: maybe(totals!.mean_rating),

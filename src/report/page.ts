@@ -28,7 +28,14 @@ const RAWG_HOST = 'api.rawg.io';
  * The whole report as one HTML document: inline CSS, inline SVG, no script, and a content
  * security policy that forbids loading anything, so the page is the same offline.
  */
-export async function renderPage({ warehouseGames, sections, lake, builtFrom, verdict, generatedAt }: PageInput): Promise<string> {
+export async function renderPage({
+  warehouseGames,
+  sections,
+  lake,
+  builtFrom,
+  verdict,
+  generatedAt,
+}: PageInput): Promise<string> {
   const rendered: string[] = [];
   for (const section of sections) rendered.push(await renderSection(section));
   const source = describeSource(lake);
@@ -121,7 +128,9 @@ export const RAWG_SITE = 'https://rawg.io';
 function describeSource({ partitionsBySource: by, apiHosts }: LakePanel): SourceLine {
   const unrecorded = by.unrecorded ? ` (${plural(by.unrecorded, 'partition')} without a run record)` : '';
   const onlyRawg = apiHosts.length === 1 && apiHosts[0] === RAWG_HOST;
-  const apis = onlyRawg ? `the RAWG API (${RAWG_HOST})` : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
+  const apis = onlyRawg
+    ? `the RAWG API (${RAWG_HOST})`
+    : `the ${apiHosts.length === 1 ? 'API' : 'APIs'} at ${apiHosts.join(', ')}`;
   const link = (text: string) => `<a href="${RAWG_SITE}" data-credit="rawg">${text}</a>`;
   const line = (kind: SourceLine['kind'], text: string): SourceLine => ({
     kind,
@@ -133,7 +142,10 @@ function describeSource({ partitionsBySource: by, apiHosts }: LakePanel): Source
         : esc(text),
   });
   if (by.api && by.sandbox) {
-    return line('mixed', `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}`);
+    return line(
+      'mixed',
+      `mixed: ${plural(by.api, 'partition')} from ${apis}, ${formatCount(by.sandbox)} from the sandbox API (synthetic games)${unrecorded}`,
+    );
   }
   if (by.api) return line('api', `${apis}${unrecorded}`);
   if (by.sandbox) return line('sandbox', `the sandbox API: synthetic games, not the real market${unrecorded}`);

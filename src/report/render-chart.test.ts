@@ -28,15 +28,22 @@ describe('renderChart', () => {
       ]),
       { title: 'Games per store', describedBy: 'stores-summary' },
     );
-    expect(svg).toMatch(/^<svg role="graphics-document document" aria-label="Games per store" aria-describedby="stores-summary" /);
-    const drawn = [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar"/g)].map((m) => m[1]);
+    expect(svg).toMatch(
+      /^<svg role="graphics-document document" aria-label="Games per store" aria-describedby="stores-summary" /,
+    );
+    const drawn = [
+      ...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar"/g),
+    ].map((m) => m[1]);
     expect(drawn).toEqual(['Steam: 120 games', 'GOG: 45 games']);
     expect(svg).toContain('>Games sold</text>');
   });
 
   it('escapes text from the data, in labels and in attributes', async () => {
     const hostile = '<img src=x onerror=alert(1)> "Tom & Jerry\'s"';
-    const svg = await renderChart(bars([{ name: hostile, games: 3, description: hostile }]), { title: hostile, describedBy: 'x' });
+    const svg = await renderChart(bars([{ name: hostile, games: 3, description: hostile }]), {
+      title: hostile,
+      describedBy: 'x',
+    });
     expect(svg).not.toContain('<img');
     expect(svg).toContain(`aria-label="${escapeHtml(hostile).replace(/&#39;/g, "'")}"`);
     expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;');

@@ -14,7 +14,9 @@ interface TextItem {
 const { textMetrics } = vega as unknown as { textMetrics: { width: (item: TextItem, text?: unknown) => number } };
 textMetrics.width = (item, text) => {
   const value = text ?? item.text;
-  const line = Array.isArray(value) ? value.map(String).reduce((a, b) => (a.length >= b.length ? a : b), '') : String(value ?? '');
+  const line = Array.isArray(value)
+    ? value.map(String).reduce((a, b) => (a.length >= b.length ? a : b), '')
+    : String(value ?? '');
   const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
   return estimateTextWidth(line, item.fontSize ?? 11, bold);
 };
@@ -46,7 +48,9 @@ export function offlineLoader(): vega.Loader {
  */
 export async function renderChart(spec: TopLevelSpec, label: ChartLabel): Promise<string> {
   const problems: string[] = [];
-  const logger = vega.logger(vega.Warn, undefined, (_method, _level, args) => problems.push(args.map(String).join(' ')));
+  const logger = vega.logger(vega.Warn, undefined, (_method, _level, args) =>
+    problems.push(args.map(String).join(' ')),
+  );
   const { spec: vegaSpec } = compile(spec, { logger });
   const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none', loader: offlineLoader(), logger });
   try {

@@ -1,5 +1,14 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { companyBars, growerPanels, stepsByYear, ratingHistogram, storeBars, topRatedBars, type ChartText, type Layout } from './charts.js';
+import {
+  companyBars,
+  growerPanels,
+  stepsByYear,
+  ratingHistogram,
+  storeBars,
+  topRatedBars,
+  type ChartText,
+  type Layout,
+} from './charts.js';
 import { formatCount, formatGrowth, formatShare, formatStars, plural } from './format.js';
 import { TOP_COMPANIES, TOP_UPCOMING, type MarketData, type MomentumWindow, type SeriesByYear } from './market-data.js';
 
@@ -82,10 +91,17 @@ function companySection({ companies }: MarketData, kind: 'publishers' | 'develop
 }
 
 /** "2026" -> "2026 (so far)" for the current year: its releases are still coming in. */
-const yearLabel = (year: number, currentYear: number): string => (year === currentYear ? `${year} (so far)` : String(year));
+const yearLabel = (year: number, currentYear: number): string =>
+  year === currentYear ? `${year} (so far)` : String(year);
 
 /** Year rows, one column per series: the chart's data as a reader scans it. */
-function yearTable(id: string, caption: string, data: SeriesByYear, currentYear: number, cell: (releases: number, share: number) => string): Table {
+function yearTable(
+  id: string,
+  caption: string,
+  data: SeriesByYear,
+  currentYear: number,
+  cell: (releases: number, share: number) => string,
+): Table {
   const years = [...new Set(data.rows.map((row) => row.year))];
   const byKey = new Map(data.rows.map((row) => [`${row.series}|${row.year}`, row]));
   return {
@@ -116,7 +132,8 @@ function yearSpan(data: SeriesByYear, currentYear: number): string {
 }
 
 /** Said under a chart of years that ends in the current one, which is not over. */
-const partialYear = (data: SeriesByYear, currentYear: number): string => (data.rows.some((row) => row.year === currentYear) ? `; ${currentYear} so far` : '');
+const partialYear = (data: SeriesByYear, currentYear: number): string =>
+  data.rows.some((row) => row.year === currentYear) ? `; ${currentYear} so far` : '';
 
 function genreSection({ genreReleases: data, warehouseGames: { currentYear } }: MarketData): Section {
   const ranked = totals(data);
@@ -137,10 +154,16 @@ function genreSection({ genreReleases: data, warehouseGames: { currentYear } }: 
     heading: 'Releases by genre',
     summary,
     chart: data.rows.length
-      ? { text, spec: (layout) => stepsByYear(data, text, { field: 'releases', title: 'Releases (games per year)', legend: 'Genre' }, layout) }
+      ? {
+          text,
+          spec: (layout) =>
+            stepsByYear(data, text, { field: 'releases', title: 'Releases (games per year)', legend: 'Genre' }, layout),
+        }
       : undefined,
     table: data.rows.length
-      ? yearTable('genre-releases', 'Releases (games) per year and genre', data, currentYear, (releases) => formatCount(releases))
+      ? yearTable('genre-releases', 'Releases (games) per year and genre', data, currentYear, (releases) =>
+          formatCount(releases),
+        )
       : undefined,
   };
 }
@@ -166,10 +189,20 @@ function platformSection({ platformShare: data, warehouseGames: { currentYear } 
     heading: 'Platform share of releases',
     summary,
     chart: data.rows.length
-      ? { text, spec: (layout) => stepsByYear(data, text, { field: 'share', title: 'Share of releases (%)', legend: 'Platform' }, layout) }
+      ? {
+          text,
+          spec: (layout) =>
+            stepsByYear(data, text, { field: 'share', title: 'Share of releases (%)', legend: 'Platform' }, layout),
+        }
       : undefined,
     table: data.rows.length
-      ? yearTable('platform-share', "Share of the year's releases (%) per year and platform", data, currentYear, (_, share) => formatShare(share))
+      ? yearTable(
+          'platform-share',
+          "Share of the year's releases (%) per year and platform",
+          data,
+          currentYear,
+          (_, share) => formatShare(share),
+        )
       : undefined,
   };
 }
@@ -298,7 +331,10 @@ function upcomingSection({ upcoming, warehouseGames: { asOf } }: MarketData): Se
 
 /** "the last 7 days (2024-06-13 to 2024-06-20)"; a stretch cut short by the history says so. */
 function stretch(window: MomentumWindow, firstDay: string | undefined): string {
-  const whole = window.from === firstDay ? `the whole history, ${plural(window.days, 'day')}` : `the last ${plural(window.days, 'day')}`;
+  const whole =
+    window.from === firstDay
+      ? `the whole history, ${plural(window.days, 'day')}`
+      : `the last ${plural(window.days, 'day')}`;
   return `${whole} (${window.from} to ${window.to})`;
 }
 
@@ -330,7 +366,8 @@ function momentumSection({ momentum }: MarketData): Section {
   const shown = windows.filter((window) => window.growers.length);
   const text: ChartText = {
     title: 'Fastest-growing games',
-    subtitle: 'Growth of the added count (users who added the game to a list); only games the history knew at the start of the stretch',
+    subtitle:
+      'Growth of the added count (users who added the game to a list); only games the history knew at the start of the stretch',
   };
   return {
     ...base,

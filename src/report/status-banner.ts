@@ -27,7 +27,9 @@ export function renderStatusBanner(verdict: BuildVerdict | undefined, warehouseG
         ? `newest complete partition ${endpoint.newestDate}, ${plural(endpoint.ageDays ?? 0, 'day')} old`
         : 'no complete partition in the lake';
       const limit =
-        endpoint.status === 'error' ? `past the ${endpoint.errorAfterDays} days at which the pipeline fails` : `stale after ${endpoint.warnAfterDays} days`;
+        endpoint.status === 'error'
+          ? `past the ${endpoint.errorAfterDays} days at which the pipeline fails`
+          : `stale after ${endpoint.warnAfterDays} days`;
       return `<li data-stale="${esc(endpoint.endpoint)}" data-newest="${esc(endpoint.newestDate ?? '')}"><strong>${esc(endpoint.endpoint)}</strong> is stale: ${esc(age)} (${esc(limit)}).</li>`;
     }),
     ...(verdict.vanishedFields ?? []).map(

@@ -4,7 +4,9 @@ import { REPORT_MARTS } from './warehouse.js';
 
 describe('the marts the report reads', () => {
   it('are models of dbt/models/marts/', () => {
-    const marts = readdirSync(new URL('../../dbt/models/marts/', import.meta.url)).filter((name) => name.endsWith('.sql'));
+    const marts = readdirSync(new URL('../../dbt/models/marts/', import.meta.url)).filter((name) =>
+      name.endsWith('.sql'),
+    );
     expect(REPORT_MARTS.filter((mart) => !marts.includes(`${mart}.sql`))).toEqual([]);
   });
 

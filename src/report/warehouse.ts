@@ -75,21 +75,30 @@ function fileSize(path: string): number {
 
 function openFailure(path: string, error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-  if (/lock/i.test(message)) return `the warehouse at ${path} is in use by another process (a dbt build?): run the report when it has finished`;
-  if (/not a valid DuckDB database/i.test(message)) return `no warehouse at ${path} (the file is not a DuckDB database): run ${runFirst} first`;
+  if (/lock/i.test(message))
+    return `the warehouse at ${path} is in use by another process (a dbt build?): run the report when it has finished`;
+  if (/not a valid DuckDB database/i.test(message))
+    return `no warehouse at ${path} (the file is not a DuckDB database): run ${runFirst} first`;
   return `cannot open the warehouse at ${path}: ${message}`;
 }
 
 /** Fails with one line when the marts are missing or hold no games: an empty page helps nobody. */
 async function checkMarts(warehouse: Warehouse): Promise<void> {
   const present = new Set(
-    (await warehouse.rows(`select table_name::varchar as name from information_schema.tables where table_schema = $1`, [MARTS_SCHEMA])).map(
-      (row) => row.name as string,
-    ),
+    (
+      await warehouse.rows(
+        `select table_name::varchar as name from information_schema.tables where table_schema = $1`,
+        [MARTS_SCHEMA],
+      )
+    ).map((row) => row.name as string),
   );
   const missing = REPORT_MARTS.filter((mart) => !present.has(mart));
-  if (missing.length === REPORT_MARTS.length) throw new ReportError(`no warehouse at ${warehouse.path} (it holds no marts): run ${runFirst} first`);
-  if (missing.length) throw new ReportError(`the warehouse at ${warehouse.path} lacks ${missing.join(', ')}: run \`gmp transform\` to rebuild it`);
+  if (missing.length === REPORT_MARTS.length)
+    throw new ReportError(`no warehouse at ${warehouse.path} (it holds no marts): run ${runFirst} first`);
+  if (missing.length)
+    throw new ReportError(
+      `the warehouse at ${warehouse.path} lacks ${missing.join(', ')}: run \`gmp transform\` to rebuild it`,
+    );
   const [games] = await warehouse.rows(`select count(*)::integer as games from ${MARTS_SCHEMA}.dim_games`);
   if (!games?.games) throw new ReportError(`the warehouse at ${warehouse.path} holds no games: run ${runFirst} first`);
 }

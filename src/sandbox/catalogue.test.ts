@@ -19,7 +19,8 @@ import { slugify } from './slug.js';
 
 const TODAY = '2025-06-15';
 const YESTERDAY = '2025-06-14';
-const games = (count: number, seed = 1) => Array.from({ length: count }, (_, position) => gameAt(seed, position, TODAY));
+const games = (count: number, seed = 1) =>
+  Array.from({ length: count }, (_, position) => gameAt(seed, position, TODAY));
 /** One sample, built once, for the tests of order and rates. */
 const SAMPLE = games(10_000, 9);
 
@@ -34,13 +35,21 @@ describe('synthetic catalogue', () => {
     const later = (position: number) => gameAt(9, position, '2025-07-15');
     const moved = SAMPLE.slice(0, 200).filter((game, position) => later(position).added > game.added);
     expect(moved.length).toBeGreaterThan(100);
-    expect(SAMPLE.slice(0, 200).some((game, position) => later(position).ratings_count !== game.ratings_count)).toBe(true);
-    expect(SAMPLE.slice(0, 200).every((game, position) => later(position).id === game.id && later(position).added >= game.added)).toBe(true);
+    expect(SAMPLE.slice(0, 200).some((game, position) => later(position).ratings_count !== game.ratings_count)).toBe(
+      true,
+    );
+    expect(
+      SAMPLE.slice(0, 200).every(
+        (game, position) => later(position).id === game.id && later(position).added >= game.added,
+      ),
+    ).toBe(true);
   });
 
   it('orders games by added DESC, id DESC with unique ids, names and slugs', () => {
     const list = SAMPLE;
-    const outOfOrder = list.findIndex((game, i) => i > 0 && (game.added > list[i - 1]!.added || game.id >= list[i - 1]!.id));
+    const outOfOrder = list.findIndex(
+      (game, i) => i > 0 && (game.added > list[i - 1]!.added || game.id >= list[i - 1]!.id),
+    );
     expect(outOfOrder).toBe(-1);
     expect(new Set(list.map((g) => g.slug)).size).toBe(list.length);
     expect(list.every((g) => g.slug === slugify(g.name))).toBe(true);
@@ -62,7 +71,8 @@ describe('synthetic catalogue', () => {
     expectShare('metacritic null', (g) => g.metacritic === null, 0.57, 0.63);
     expectShare('esrb null', (g) => g.esrb_rating === null, 0.27, 0.33);
     expectShare('added_by_status null', (g) => g.added_by_status === null, 0.04, 0.065);
-    for (const field of ['platforms', 'genres', 'stores', 'tags'] as const) expectShare(`${field} empty`, (g) => g[field].length === 0, 0.02, 0.055);
+    for (const field of ['platforms', 'genres', 'stores', 'tags'] as const)
+      expectShare(`${field} empty`, (g) => g[field].length === 0, 0.02, 0.055);
     expect(share((g) => g.ratings.length === 0)).toBeGreaterThan(0.02);
     expect(share((g) => g.community_rating !== undefined)).toBeGreaterThan(0.1);
     expect(share((g) => g.short_screenshots.length > 1)).toBeGreaterThan(0.5);
@@ -78,7 +88,8 @@ describe('synthetic catalogue', () => {
       if (game.added_by_status && Object.values(game.added_by_status).reduce((a, b) => a + b, 0) !== game.added)
         problem('added_by_status does not sum to added');
       if (game.ratings.length > 0) {
-        if (game.ratings.reduce((sum, r) => sum + r.count, 0) !== game.ratings_count) problem('ratings do not sum to ratings_count');
+        if (game.ratings.reduce((sum, r) => sum + r.count, 0) !== game.ratings_count)
+          problem('ratings do not sum to ratings_count');
         if (!(game.rating > 0 && game.rating <= 5)) problem(`rating ${game.rating}`);
         if (game.rating_top !== game.ratings[0]!.id) problem('rating_top is not the most common verdict'); // ratings are sorted by count
       }
@@ -90,7 +101,13 @@ describe('synthetic catalogue', () => {
 
   it('nests the same genres, platforms, stores and tags as the list endpoints serve', () => {
     const byId = <T extends { id: number }>(items: readonly T[]) => new Map(items.map((item) => [item.id, item]));
-    const [genres, platforms, parents, stores, tags] = [byId(GENRES), byId(PLATFORMS), byId(PARENT_PLATFORMS), byId(STORES), byId(TAGS)];
+    const [genres, platforms, parents, stores, tags] = [
+      byId(GENRES),
+      byId(PLATFORMS),
+      byId(PARENT_PLATFORMS),
+      byId(STORES),
+      byId(TAGS),
+    ];
     const mismatches: string[] = [];
     const same = (label: string, nested: { id: number }, listed: unknown) => {
       if (JSON.stringify(nested) !== JSON.stringify(listed)) mismatches.push(`${label} ${nested.id}`);
@@ -118,7 +135,8 @@ describe('synthetic catalogue', () => {
       const day = updatedDateAt(1, position, TODAY);
       if (game.updated.slice(0, 10) !== day) problems.push(`${position}: updatedDateAt ${day}, game ${game.updated}`);
       if (day >= TODAY || day < UPDATED_FLOOR) problems.push(`${position}: updated ${day}`);
-      if (game.released !== null && game.released < TODAY && day < game.released) problems.push(`${position}: updated ${day} before release ${game.released}`);
+      if (game.released !== null && game.released < TODAY && day < game.released)
+        problems.push(`${position}: updated ${day} before release ${game.released}`);
       if (game.released === TODAY) problems.push(`${position}: released today`);
       perYear.set(Number(day.slice(0, 4)), (perYear.get(Number(day.slice(0, 4))) ?? 0) + 1);
       if (day === YESTERDAY) yesterday++;
@@ -136,17 +154,21 @@ describe('synthetic catalogue', () => {
   it('holds no more than about 4,000 games on any updated day of a 900,000-game catalogue', () => {
     const catalogue = new Catalogue(1, TODAY);
     const perDay = new Int32Array(catalogue.today - catalogue.updatedFloorDay);
-    for (let position = 0; position < 900_000; position++) perDay[catalogue.updatedDay(position) - catalogue.updatedFloorDay]!++;
+    for (let position = 0; position < 900_000; position++)
+      perDay[catalogue.updatedDay(position) - catalogue.updatedFloorDay]!++;
     const yesterday = perDay[perDay.length - 1]!;
     const max = Math.max(...perDay);
-    console.log(`900,000 games: at most ${max} updated on one day; ${yesterday} yesterday; ${perDay.filter((n) => n > 0).length} days`);
+    console.log(
+      `900,000 games: at most ${max} updated on one day; ${yesterday} yesterday; ${perDay.filter((n) => n > 0).length} days`,
+    );
     expect(max).toBeLessThanOrEqual(4_000);
     expect(yesterday).toBeGreaterThan(1_000);
   });
 
   it('counts releases in a range, never a game without a release date', () => {
     const list = games(2_000);
-    const inRange = (from: string, to: string) => list.filter((g) => g.released !== null && g.released >= from && g.released <= to).length;
+    const inRange = (from: string, to: string) =>
+      list.filter((g) => g.released !== null && g.released >= from && g.released <= to).length;
     expect(countReleasedBetween(1, TODAY, 2_000, '2020-01-01', '2020-12-31')).toBe(inRange('2020-01-01', '2020-12-31'));
     const everything = countReleasedBetween(1, TODAY, 2_000, '1900-01-01', '2999-12-31');
     expect(everything).toBe(list.filter((g) => g.released !== null).length);
@@ -160,8 +182,12 @@ describe('synthetic catalogue', () => {
     expect(thin.id).toBe(full.id);
     expect(thin.updated).toBe(full.updated);
     expect(thin.score).toBeNull();
-    expect(thin.platforms).toEqual(full.platforms.map((p) => ({ platform: { id: p.platform.id, name: p.platform.name, slug: p.platform.slug } })));
-    expect(thin.stores).toEqual(full.stores.map((s) => ({ store: { id: s.store.id, name: s.store.name, slug: s.store.slug } })));
+    expect(thin.platforms).toEqual(
+      full.platforms.map((p) => ({ platform: { id: p.platform.id, name: p.platform.name, slug: p.platform.slug } })),
+    );
+    expect(thin.stores).toEqual(
+      full.stores.map((s) => ({ store: { id: s.store.id, name: s.store.name, slug: s.store.slug } })),
+    );
     expect(thin.genres).toEqual(full.genres.map((g) => ({ id: g.id, name: g.name, slug: g.slug })));
     const rated = Array.from({ length: 50 }, (_, p) => filteredGameAt(3, p, TODAY)).find((g) => g.esrb_rating);
     expect(rated!.esrb_rating).toHaveProperty('name_ru');

@@ -82,9 +82,15 @@ const ESRB_PICKER = new WeightedPicker(ESRB_RATINGS, (rating) => rating.weight);
 // Nested objects shared by many games are built once, and frozen because they are shared.
 const { freeze } = Object;
 const ESRB_FULL = new Map(ESRB_RATINGS.map((r) => [r.id, freeze({ id: r.id, name: r.name, slug: r.slug })]));
-const ESRB_THIN = new Map(ESRB_RATINGS.map((r) => [r.id, freeze({ id: r.id, name: r.name, slug: r.slug, name_en: r.name_en, name_ru: r.name_ru })]));
+const ESRB_THIN = new Map(
+  ESRB_RATINGS.map((r) => [
+    r.id,
+    freeze({ id: r.id, name: r.name, slug: r.slug, name_en: r.name_en, name_ru: r.name_ru }),
+  ]),
+);
 const STORE_BY_ID = new Map(STORES.map((store) => [store.id, store]));
-const THIN = <T extends { id: number; name: string; slug: string }>(item: T) => freeze({ id: item.id, name: item.name, slug: item.slug });
+const THIN = <T extends { id: number; name: string; slug: string }>(item: T) =>
+  freeze({ id: item.id, name: item.name, slug: item.slug });
 const THIN_PLATFORMS = new Map(PLATFORMS.map((p) => [p.id, freeze({ platform: THIN(p) })]));
 const THIN_STORES = new Map(STORES.map((s) => [s.id, freeze({ store: THIN(s) })]));
 const THIN_GENRES = new Map(GENRES.map((g) => [g.id, THIN(g)]));
@@ -108,7 +114,13 @@ const STATUS_SHARES: readonly [keyof AddedByStatus, number][] = [
 ];
 
 const OPERATING_SYSTEMS = ['Windows XP', 'Windows 7', 'Windows 10 64-bit', 'Windows 11'];
-const PROCESSORS = ['Intel Core 2 Duo', 'Intel Core i3-2100', 'Intel Core i5-4460', 'AMD Ryzen 5 1600', 'Intel Core i7-8700'];
+const PROCESSORS = [
+  'Intel Core 2 Duo',
+  'Intel Core i3-2100',
+  'Intel Core i5-4460',
+  'AMD Ryzen 5 1600',
+  'Intel Core i7-8700',
+];
 const GRAPHICS = ['GeForce 8800 GT', 'GeForce GTX 660', 'GeForce GTX 960', 'Radeon RX 580', 'GeForce RTX 2060'];
 
 export class Catalogue {
@@ -188,7 +200,9 @@ export class Catalogue {
     const rng = new Rng(hashAt(this.streams.game, position));
     const release = this.release(rng);
     const released = release.day === NO_RELEASE_DAY ? null : isoFromDay(release.day);
-    const platforms = rng.chance(0.03) ? [] : this.platformsFor(rng, release.day === NO_RELEASE_DAY ? this.todayYear : yearOfDay(release.day), released);
+    const platforms = rng.chance(0.03)
+      ? []
+      : this.platformsFor(rng, release.day === NO_RELEASE_DAY ? this.todayYear : yearOfDay(release.day), released);
     const ratings = this.ratings(rng, added);
     const backgroundImage = rng.chance(0.03) ? null : mediaImage(rng, 'games');
     const screenshotCount = rng.int(7);
@@ -196,7 +210,8 @@ export class Catalogue {
     if (backgroundImage !== null) {
       // RAWG lists the background first, with id -1.
       shortScreenshots.push({ id: -1, image: backgroundImage });
-      for (let k = 0; k < screenshotCount; k++) shortScreenshots.push({ id: id * 8 + k, image: mediaImage(rng, 'screenshots') });
+      for (let k = 0; k < screenshotCount; k++)
+        shortScreenshots.push({ id: id * 8 + k, image: mediaImage(rng, 'screenshots') });
     }
     const metacritic = rng.chance(0.4) ? metacriticScore(rng, ratings.rating) : null;
     const esrb = rng.chance(0.3) ? null : ESRB_FULL.get(ESRB_PICKER.pick(rng).id)!;
@@ -308,13 +323,21 @@ export class Catalogue {
   }
 
   /** A few hundred raters per thousand adds, split over the four RAWG verdicts. */
-  private ratings(rng: Rng, added: number): { count: number; rating: number; ratingTop: number; shares: RatingShare[] } {
+  private ratings(
+    rng: Rng,
+    added: number,
+  ): { count: number; rating: number; ratingTop: number; shares: RatingShare[] } {
     let count = added === 0 ? 0 : Math.floor(added * (0.03 + 0.3 * rng.next()));
     if (rng.chance(0.03)) count = 0;
     const quality = rng.next();
     if (count === 0) return { count: 0, rating: 0, ratingTop: 0, shares: [] };
     // Weights of exceptional, recommended, meh, skip: good games lean to the first.
-    const weights = [0.1 + 0.7 * quality, 0.3 + 0.2 * (1 - Math.abs(quality - 0.6)), 0.05 + 0.3 * (1 - quality), 0.02 + 0.6 * (1 - quality) ** 2];
+    const weights = [
+      0.1 + 0.7 * quality,
+      0.3 + 0.2 * (1 - Math.abs(quality - 0.6)),
+      0.05 + 0.3 * (1 - quality),
+      0.02 + 0.6 * (1 - quality) ** 2,
+    ];
     let total = 0;
     for (let i = 0; i < 4; i++) total += weights[i]! *= 0.7 + 0.6 * rng.next();
     const counts = [0, 0, 0, 0];
@@ -333,7 +356,12 @@ export class Catalogue {
       points += share * RATING_TITLES[i]!.id;
       if (share > counts[top]!) top = i;
       if (share > 0)
-        shares.push({ id: RATING_TITLES[i]!.id, title: RATING_TITLES[i]!.title, count: share, percent: Math.round((share / count) * 10_000) / 100 });
+        shares.push({
+          id: RATING_TITLES[i]!.id,
+          title: RATING_TITLES[i]!.title,
+          count: share,
+          percent: Math.round((share / count) * 10_000) / 100,
+        });
     }
     shares.sort((a, b) => b.count - a.count);
     return { count, rating: Math.round((points / count) * 100) / 100, ratingTop: RATING_TITLES[top]!.id, shares };
@@ -456,7 +484,8 @@ export function countReleasedBetween(seed: number, today: string, games: number,
 
 function countDaysBetween(games: number, from: string, to: string, dayOf: (position: number) => number): number {
   const [first, last] = [dayFromIso(from), dayFromIso(to)];
-  if (first === undefined || last === undefined) throw new RangeError(`dates must be YYYY-MM-DD, got "${from}" and "${to}"`);
+  if (first === undefined || last === undefined)
+    throw new RangeError(`dates must be YYYY-MM-DD, got "${from}" and "${to}"`);
   let count = 0;
   for (let position = 0; position < games; position++) {
     const day = dayOf(position);

@@ -16,14 +16,16 @@ describe('sandbox companies', () => {
       let slots = 0;
       for (let position = 0; position < GAMES; position++) {
         for (const company of index.of(position)) {
-          if (!index.gamesOf(company).includes(position)) expect.fail(`company ${company} does not list position ${position}`);
+          if (!index.gamesOf(company).includes(position))
+            expect.fail(`company ${company} does not list position ${position}`);
           slots++;
         }
       }
       let listed = 0;
       for (let company = 0; company < index.count; company++) {
         const games = index.gamesOf(company);
-        if (games.some((position, i) => i > 0 && position <= games[i - 1]!)) expect.fail(`company ${company} is not in added order`);
+        if (games.some((position, i) => i > 0 && position <= games[i - 1]!))
+          expect.fail(`company ${company} is not in added order`);
         expect(index.size(company)).toBe(games.length);
         listed += games.length;
       }
@@ -32,12 +34,15 @@ describe('sandbox companies', () => {
   });
 
   it('has a few large companies and a long tail, and popular games from large companies', () => {
-    const sizes = Array.from({ length: publishers.count }, (_, company) => publishers.size(company)).sort((a, b) => b - a);
+    const sizes = Array.from({ length: publishers.count }, (_, company) => publishers.size(company)).sort(
+      (a, b) => b - a,
+    );
     expect(sizes[0]!).toBeGreaterThan(20 * sizes[Math.floor(sizes.length / 2)]!);
     expect(sizes.filter((size) => size === 1).length).toBeGreaterThan(publishers.count / 20);
     const meanSize = (from: number, to: number) => {
       const named = [];
-      for (let position = from; position < to; position++) for (const company of publishers.of(position)) named.push(publishers.size(company));
+      for (let position = from; position < to; position++)
+        for (const company of publishers.of(position)) named.push(publishers.size(company));
       return named.reduce((sum, size) => sum + size, 0) / named.length;
     };
     expect(meanSize(0, 500)).toBeGreaterThan(1.5 * meanSize(GAMES - 5_000, GAMES));
@@ -59,13 +64,20 @@ describe('sandbox companies', () => {
     ]) {
       expect(detail).toHaveProperty(field);
     }
-    expect((detail.publishers as { id: number }[]).map((p) => p.id)).toEqual(publishers.of(position).map((index) => publishers.idOf(index)));
-    expect((detail.developers as { games_count: number }[]).map((d) => d.games_count)).toEqual(developers.of(position).map((index) => developers.size(index)));
-    expect(JSON.stringify(gameDetail(3, catalogue.game(position), position, { publishers, developers }))).toBe(JSON.stringify(detail));
+    expect((detail.publishers as { id: number }[]).map((p) => p.id)).toEqual(
+      publishers.of(position).map((index) => publishers.idOf(index)),
+    );
+    expect((detail.developers as { games_count: number }[]).map((d) => d.games_count)).toEqual(
+      developers.of(position).map((index) => developers.size(index)),
+    );
+    expect(JSON.stringify(gameDetail(3, catalogue.game(position), position, { publishers, developers }))).toBe(
+      JSON.stringify(detail),
+    );
   });
 
   it('finds a game by its slug', () => {
-    for (const position of [0, 1, 777, 19_999, 900_000]) expect(positionOfSlug(3, catalogue.ref(position).slug)).toBe(position);
+    for (const position of [0, 1, 777, 19_999, 900_000])
+      expect(positionOfSlug(3, catalogue.ref(position).slug)).toBe(position);
     expect(positionOfSlug(3, 'no-such-game')).toBeUndefined();
   });
 });

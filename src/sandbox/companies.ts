@@ -64,7 +64,8 @@ export class CompanyIndex {
     this.offsets = sizes;
     this.members = new Int32Array(sizes[this.count]!);
     const next = sizes.slice(0, this.count);
-    for (let slot = 0; slot < drawn.length; slot++) if (drawn[slot]! >= 0) this.members[next[drawn[slot]!]!++] = slot >> 1;
+    for (let slot = 0; slot < drawn.length; slot++)
+      if (drawn[slot]! >= 0) this.members[next[drawn[slot]!]!++] = slot >> 1;
   }
 
   /** The API id of a company index, and back (undefined for an id of no company). */
@@ -99,7 +100,8 @@ export class CompanyIndex {
     if (rng.chance(settings.noneTop + (settings.noneTail - settings.noneTop) * rank)) return [];
     const reach = TOP_REACH + (1 - TOP_REACH) * rank ** 0.25;
     const offset = Math.max(1, this.count / OFFSET_DIVISOR);
-    const pick = () => Math.min(this.count - 1, Math.floor(offset * ((1 + this.count / offset) ** (rng.next() * reach) - 1)));
+    const pick = () =>
+      Math.min(this.count - 1, Math.floor(offset * ((1 + this.count / offset) ** (rng.next() * reach) - 1)));
     const first = pick();
     if (!rng.chance(settings.second)) return [first];
     const second = pick();
@@ -115,7 +117,10 @@ export class Companies {
 
   of(kind: CompanyKind, games: number): CompanyIndex {
     if (this.built?.[kind].games !== games) {
-      this.built = { publishers: new CompanyIndex(this.catalogue, 'publishers', games), developers: new CompanyIndex(this.catalogue, 'developers', games) };
+      this.built = {
+        publishers: new CompanyIndex(this.catalogue, 'publishers', games),
+        developers: new CompanyIndex(this.catalogue, 'developers', games),
+      };
     }
     return this.built[kind];
   }

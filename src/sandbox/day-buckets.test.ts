@@ -54,7 +54,9 @@ describe('day buckets', () => {
         expect(full).toHaveLength(count);
         for (let start = 0; start <= count; start++) {
           for (let end = start; end <= count + 2; end++) {
-            expect(buckets.slice(ranges, games, start, end, narrow), `${games} ${start}..${end}`).toEqual(full.slice(start, end));
+            expect(buckets.slice(ranges, games, start, end, narrow), `${games} ${start}..${end}`).toEqual(
+              full.slice(start, end),
+            );
           }
         }
       }

@@ -84,11 +84,19 @@ export class FilteredGames {
     }
     const { updated, dates } = filter;
     const kept = (positions ?? []).filter((position) => {
-      const inRange = (day: number, ranges: readonly { from: number; to: number }[]) => ranges.some((r) => day >= r.from && day <= r.to);
-      return (!updated || inRange(this.catalogue.updatedDay(position), [updated])) && (!dates || inRange(this.catalogue.releaseDay(position), dates));
+      const inRange = (day: number, ranges: readonly { from: number; to: number }[]) =>
+        ranges.some((r) => day >= r.from && day <= r.to);
+      return (
+        (!updated || inRange(this.catalogue.updatedDay(position), [updated])) &&
+        (!dates || inRange(this.catalogue.releaseDay(position), dates))
+      );
     });
     const ranks = new Map(kept.map((position, rank) => [position, rank]));
-    return { count: kept.length, slice: (start, end) => kept.slice(start, end), rankOf: (position) => ranks.get(position)! };
+    return {
+      count: kept.length,
+      slice: (start, end) => kept.slice(start, end),
+      rankOf: (position) => ranks.get(position)!,
+    };
   }
 
   private indexFor(games: number): Index {

@@ -21,7 +21,10 @@ export interface CompanyRef {
   image_background: string;
 }
 
-const SUFFIXES: Readonly<Record<CompanyKind, readonly string[]>> = { publishers: PUBLISHER_SUFFIXES, developers: DEVELOPER_SUFFIXES };
+const SUFFIXES: Readonly<Record<CompanyKind, readonly string[]>> = {
+  publishers: PUBLISHER_SUFFIXES,
+  developers: DEVELOPER_SUFFIXES,
+};
 /** The media folder salt of each kind, as the companies' listings use. */
 const MEDIA_KIND: Readonly<Record<CompanyKind, number>> = { publishers: 5, developers: 6 };
 

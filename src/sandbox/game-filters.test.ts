@@ -8,14 +8,23 @@ const parse = (query: string) => parseGamesFilter(new URLSearchParams(query));
 describe('games filters', () => {
   it('parses a range of two dates and refuses anything else', () => {
     expect(parseRange('2025-06-01,2025-06-03')).toEqual({ from: day('2025-06-01'), to: day('2025-06-03') });
-    for (const bad of ['', '2025-06-01', '2025-06-01,', '2025-02-30,2025-03-01', '2025-06-01,2025-06-02,2025-06-03', '06/01/2025,06/02/2025']) {
+    for (const bad of [
+      '',
+      '2025-06-01',
+      '2025-06-01,',
+      '2025-02-30,2025-03-01',
+      '2025-06-01,2025-06-02,2025-06-03',
+      '06/01/2025,06/02/2025',
+    ]) {
       expect(parseRange(bad), bad).toBeUndefined();
     }
   });
 
   it('reads updated, dates with several ranges, both, or none', () => {
     expect(parse('key=k&page=2')).toEqual({ filter: undefined });
-    expect(parse('updated=2025-06-14,2025-06-14')).toEqual({ filter: { updated: { from: day('2025-06-14'), to: day('2025-06-14') } } });
+    expect(parse('updated=2025-06-14,2025-06-14')).toEqual({
+      filter: { updated: { from: day('2025-06-14'), to: day('2025-06-14') } },
+    });
     expect(parse('dates=2020-01-01,2020-12-31.2010-01-01,2010-12-31&updated=2025-01-01,2025-06-14')).toEqual({
       filter: {
         updated: { from: day('2025-01-01'), to: day('2025-06-14') },

@@ -28,7 +28,8 @@ export function parseGamesFilter(params: URLSearchParams): ParsedFilter {
   const updatedText = params.get('updated');
   const datesText = params.get('dates');
   const companies = { publishers: params.get('publishers'), developers: params.get('developers') };
-  if (updatedText === null && datesText === null && companies.publishers === null && companies.developers === null) return { filter: undefined };
+  if (updatedText === null && datesText === null && companies.publishers === null && companies.developers === null)
+    return { filter: undefined };
   const filter: GamesFilter = {};
   for (const kind of ['publishers', 'developers'] as const) {
     const text = companies[kind];
@@ -43,7 +44,8 @@ export function parseGamesFilter(params: URLSearchParams): ParsedFilter {
   }
   if (datesText !== null) {
     const ranges = datesText.split('.').map(parseRange);
-    if (ranges.some((range) => range === undefined)) return { error: 'dates must be ranges YYYY-MM-DD,YYYY-MM-DD separated by "."' };
+    if (ranges.some((range) => range === undefined))
+      return { error: 'dates must be ranges YYYY-MM-DD,YYYY-MM-DD separated by "."' };
     filter.dates = mergeRanges(ranges as DayRange[]);
   }
   return { filter };

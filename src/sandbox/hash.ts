@@ -69,7 +69,11 @@ export class Rng {
     let text = '';
     for (let i = 0; i < 4; i++) {
       const word = this.u32();
-      text += HEX_BYTES[word >>> 24]! + HEX_BYTES[(word >>> 16) & 0xff]! + HEX_BYTES[(word >>> 8) & 0xff]! + HEX_BYTES[word & 0xff]!;
+      text +=
+        HEX_BYTES[word >>> 24]! +
+        HEX_BYTES[(word >>> 16) & 0xff]! +
+        HEX_BYTES[(word >>> 8) & 0xff]! +
+        HEX_BYTES[word & 0xff]!;
     }
     return text;
   }

@@ -12,7 +12,11 @@ describe('sandbox item shape', () => {
   });
 
   it('adds, drops and retypes fields of every endpoint, or of the one named', () => {
-    const shape = { addFields: ['score'], dropFields: ['games:released', 'genres:name'], retypeFields: ['metacritic', 'name', 'esrb_rating'] };
+    const shape = {
+      addFields: ['score'],
+      dropFields: ['games:released', 'genres:name'],
+      retypeFields: ['metacritic', 'name', 'esrb_rating'],
+    };
     expect(reshapeItems(items, 'games', shape)).toEqual([
       { id: 1, name: 6, metacritic: '90', esrb_rating: '{"id":3}', score: ADDED_FIELD_VALUE },
       { id: 2, name: 4, metacritic: null, esrb_rating: null, score: ADDED_FIELD_VALUE },

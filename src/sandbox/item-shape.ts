@@ -39,7 +39,8 @@ export function reshapeItems<T>(items: T[], endpoint: string, shape: ItemShape):
     for (const name of drop) delete reshaped[name];
     for (const name of retype) {
       const value = reshaped[name];
-      if (value !== null && value !== undefined) reshaped[name] = typeof value === 'string' ? value.length : JSON.stringify(value);
+      if (value !== null && value !== undefined)
+        reshaped[name] = typeof value === 'string' ? value.length : JSON.stringify(value);
     }
     for (const name of add) reshaped[name] = ADDED_FIELD_VALUE;
     return reshaped;

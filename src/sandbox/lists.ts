@@ -8,7 +8,16 @@ import { hash32 } from './hash.js';
 import type { Companies, CompanyKind } from './companies.js';
 import { companyRef } from './game-detail.js';
 import { personName } from './names.js';
-import { CREATOR_ROLES, GENRES, mediaUrl, PARENT_PLATFORMS, PLATFORMS, PARENT_OF_PLATFORM, STORES, TAGS } from './reference-data.js';
+import {
+  CREATOR_ROLES,
+  GENRES,
+  mediaUrl,
+  PARENT_PLATFORMS,
+  PLATFORMS,
+  PARENT_OF_PLATFORM,
+  STORES,
+  TAGS,
+} from './reference-data.js';
 
 export interface ListEndpoint {
   /** The endpoint's name in config/endpoints.json and in stats. */
@@ -51,7 +60,8 @@ function buildSamples(catalogue: Catalogue, games: number): Map<string, GameRef[
 function pickedGames(catalogue: Catalogue, kind: number, index: number, gamesCount: number, games: number): GameRef[] {
   const positions = new Set<number>();
   const wanted = Math.min(SAMPLE_SIZE, gamesCount, games);
-  for (let k = 0; positions.size < wanted && k < wanted * 4; k++) positions.add(hash32(catalogue.seed, index * 64 + k, kind) % games);
+  for (let k = 0; positions.size < wanted && k < wanted * 4; k++)
+    positions.add(hash32(catalogue.seed, index * 64 + k, kind) % games);
   return [...positions].sort((a, b) => a - b).map((position) => catalogue.ref(position));
 }
 
@@ -80,7 +90,10 @@ export function createListEndpoints(catalogue: Catalogue, companies: Companies):
   // A company's games_count and games are those the catalogue's games name (companies.ts).
   const company = (kind: CompanyKind) => (index: number, games: number) => {
     const index_ = companies.of(kind, games);
-    return { ...companyRef(index_, index), games: [...index_.gamesOf(index).subarray(0, SAMPLE_SIZE)].map((position) => catalogue.ref(position)) };
+    return {
+      ...companyRef(index_, index),
+      games: [...index_.gamesOf(index).subarray(0, SAMPLE_SIZE)].map((position) => catalogue.ref(position)),
+    };
   };
 
   return [

@@ -11,11 +11,16 @@ const GAMES = 1_200;
 function setup(seed = 1) {
   const catalogue = new Catalogue(seed, TODAY);
   const companies = new Companies(catalogue);
-  return { catalogue, living: new LivingCatalogue(catalogue, seed, companies), filtered: new FilteredGames(catalogue, companies) };
+  return {
+    catalogue,
+    living: new LivingCatalogue(catalogue, seed, companies),
+    filtered: new FilteredGames(catalogue, companies),
+  };
 }
 
 /** The games (positions) of a listing, all of it. */
-const all = (listing: { count: number; slice(start: number, end: number): number[] }) => listing.slice(0, listing.count);
+const all = (listing: { count: number; slice(start: number, end: number): number[] }) =>
+  listing.slice(0, listing.count);
 
 describe('LivingCatalogue', () => {
   it('edits games at the rate per page answered: their `updated` moves to today, a count changes', () => {
@@ -34,7 +39,8 @@ describe('LivingCatalogue', () => {
   it('is deterministic from the seed', () => {
     const run = (seed: number) => {
       const { living } = setup(seed);
-      for (let page = 0; page < 10; page++) living.tick({ ...defaultLiving, editRate: 1, deleteRate: 0.5, addRate: 0.2 }, GAMES);
+      for (let page = 0; page < 10; page++)
+        living.tick({ ...defaultLiving, editRate: 1, deleteRate: 0.5, addRate: 0.2 }, GAMES);
       return living.changes();
     };
     expect(run(7)).toEqual(run(7));
@@ -61,7 +67,8 @@ describe('LivingCatalogue', () => {
   it("puts games edited or added today into today's window, and deleted games nowhere", () => {
     const { living, filtered, catalogue } = setup();
     const day = dayFromIso(TODAY)!;
-    for (let page = 0; page < 10; page++) living.tick({ ...defaultLiving, editRate: 1, deleteRate: 0.5, addRate: 0.5 }, GAMES);
+    for (let page = 0; page < 10; page++)
+      living.tick({ ...defaultLiving, editRate: 1, deleteRate: 0.5, addRate: 0.5 }, GAMES);
     const today = { updated: { from: day, to: day } };
     const listing = living.filtered(filtered.select(today, GAMES), today, GAMES);
     const { edited, deleted, added } = living.changes();
@@ -75,6 +82,7 @@ describe('LivingCatalogue', () => {
     const ids = new Set(served.map((game) => game.id));
     expect(deleted.some((id) => ids.has(id))).toBe(false);
     expect(added.every((id) => ids.has(id))).toBe(true);
-    for (const game of served.filter((g) => added.includes(g.id))) expect(game.updated.slice(0, 10)).toBe(isoFromDay(day));
+    for (const game of served.filter((g) => added.includes(g.id)))
+      expect(game.updated.slice(0, 10)).toBe(isoFromDay(day));
   });
 });

@@ -44,7 +44,13 @@ export const livingSchema = z.strictObject({
 
 export type LivingSettings = z.infer<typeof livingSchema>;
 
-export const defaultLiving: LivingSettings = { editRate: 0, deleteRate: 0, addRate: 0, updatedFilter: 'honoured', changeDay: null };
+export const defaultLiving: LivingSettings = {
+  editRate: 0,
+  deleteRate: 0,
+  addRate: 0,
+  updatedFilter: 'honoured',
+  changeDay: null,
+};
 
 /** What changed since the sandbox started: the ids of games edited, deleted and added. */
 export interface CatalogueChanges {
@@ -118,7 +124,10 @@ export class LivingCatalogue {
   /** Unfiltered `/games`: the base games not deleted, then those added. */
   unfiltered(games: number): Selection {
     const deleted = [...this.deleted].filter((position) => position < games).sort((a, b) => a - b);
-    const base: Selection = { count: games, slice: (start, end) => Array.from({ length: end - start }, (_, i) => start + i) };
+    const base: Selection = {
+      count: games,
+      slice: (start, end) => Array.from({ length: end - start }, (_, i) => start + i),
+    };
     return this.live(
       base,
       deleted,
@@ -145,7 +154,9 @@ export class LivingCatalogue {
     }
     const today = this.catalogue.today;
     const joined = [...new Set([...this.edits.keys(), ...this.added])]
-      .filter((position) => !this.deleted.has(position) && (position >= games || filter.updated) && inFilter(position, today))
+      .filter(
+        (position) => !this.deleted.has(position) && (position >= games || filter.updated) && inFilter(position, today),
+      )
       .sort((a, b) => a - b);
     return this.live(
       base,
@@ -166,7 +177,9 @@ export class LivingCatalogue {
 
   /** Every game served now (unfiltered order), or those of a filtered listing, with its `updated`. */
   served(games: number, listing: Selection = this.unfiltered(games)): ServedGame[] {
-    return listing.slice(0, listing.count).map((position) => ({ id: this.catalogue.gameId(position), updated: this.game(position).updated }));
+    return listing
+      .slice(0, listing.count)
+      .map((position) => ({ id: this.catalogue.gameId(position), updated: this.game(position).updated }));
   }
 
   /** The base listing less the ranks in `left` (sorted), then `joined`. */
@@ -191,10 +204,19 @@ export class LivingCatalogue {
     };
   }
 
-  private changed<T extends { updated: string; ratings_count: number; playtime: number }>(game: T, position: number): T {
+  private changed<T extends { updated: string; ratings_count: number; playtime: number }>(
+    game: T,
+    position: number,
+  ): T {
     const edit = this.edits.get(position);
     const addedAt = this.addedAt.get(position);
-    if (edit) return { ...game, updated: edit.updated, ratings_count: game.ratings_count + edit.times, playtime: game.playtime + edit.times };
+    if (edit)
+      return {
+        ...game,
+        updated: edit.updated,
+        ratings_count: game.ratings_count + edit.times,
+        playtime: game.playtime + edit.times,
+      };
     if (addedAt) return { ...game, updated: addedAt };
     return game;
   }
@@ -208,7 +230,9 @@ export class LivingCatalogue {
   private pick(games: number, day: number | undefined): number | undefined {
     if (day !== undefined) {
       if (this.aimed?.day !== day || this.aimed.games !== games) {
-        const positions = Array.from({ length: games }, (_, position) => position).filter((position) => this.catalogue.updatedDay(position) === day);
+        const positions = Array.from({ length: games }, (_, position) => position).filter(
+          (position) => this.catalogue.updatedDay(position) === day,
+        );
         this.aimed = { day, games, positions };
       }
       const left = this.aimed.positions.filter((position) => !this.deleted.has(position) && !this.edits.has(position));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { companyName, DEVELOPER_SUFFIXES, gameName, GAME_NAME_CAPACITY, nameScrambler, personName, PUBLISHER_SUFFIXES } from './names.js';
+import {
+  companyName,
+  DEVELOPER_SUFFIXES,
+  gameName,
+  GAME_NAME_CAPACITY,
+  nameScrambler,
+  personName,
+  PUBLISHER_SUFFIXES,
+} from './names.js';
 import { slugify } from './slug.js';
 
 const distinct = (count: number, name: (index: number) => { name: string; slug: string }) => {

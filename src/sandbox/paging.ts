@@ -27,7 +27,12 @@ export interface PageWindow {
  * end, or one that reaches beyond the first `maxResults` items (while `count` and the links still
  * tell the whole list).
  */
-export function pageWindow(params: URLSearchParams, count: number, defaultPageSize: number, maxResults: number): PageWindow | undefined {
+export function pageWindow(
+  params: URLSearchParams,
+  count: number,
+  defaultPageSize: number,
+  maxResults: number,
+): PageWindow | undefined {
   const pageText = params.get('page') ?? '1';
   if (!/^\d+$/.test(pageText)) return undefined;
   const page = Number(pageText);
@@ -43,7 +48,11 @@ export function pageWindow(params: URLSearchParams, count: number, defaultPageSi
 }
 
 /** `next` and `previous` for a page; `previous` of page 2 has no `page`, like the real API. */
-export function pageLinks(pathname: string, params: URLSearchParams, window: PageWindow): { next: string | null; previous: string | null } {
+export function pageLinks(
+  pathname: string,
+  params: URLSearchParams,
+  window: PageWindow,
+): { next: string | null; previous: string | null } {
   const link = (page: number) => {
     const query = new URLSearchParams(params);
     if (page === 1) query.delete('page');

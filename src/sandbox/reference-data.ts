@@ -175,8 +175,18 @@ const PLATFORM_ROWS: [number, string, string, number, number | null, number | nu
   [171, 'Web', 'web', 14, null, null, 250_000],
 ];
 
-export const PLATFORMS: readonly Platform[] = PLATFORM_ROWS.map(([id, name, slug, , year_start, year_end, games_count]) =>
-  Object.freeze({ id, name, slug, image: null, year_end, year_start, games_count, image_background: mediaUrl('games', 2, id) }),
+export const PLATFORMS: readonly Platform[] = PLATFORM_ROWS.map(
+  ([id, name, slug, , year_start, year_end, games_count]) =>
+    Object.freeze({
+      id,
+      name,
+      slug,
+      image: null,
+      year_end,
+      year_start,
+      games_count,
+      image_background: mediaUrl('games', 2, id),
+    }),
 );
 
 /** The parent of each platform id (PlayStation 4 -> PlayStation). */
@@ -367,8 +377,22 @@ export const ESRB_RATINGS: readonly EsrbRating[] = [
   { id: 2, name: 'Everyone 10+', slug: 'everyone-10-plus', name_en: 'Everyone 10+', name_ru: 'С 10 лет', weight: 12 },
   { id: 3, name: 'Teen', slug: 'teen', name_en: 'Teen', name_ru: 'С 13 лет', weight: 28 },
   { id: 4, name: 'Mature', slug: 'mature', name_en: 'Mature', name_ru: 'С 17 лет', weight: 25 },
-  { id: 5, name: 'Adults Only', slug: 'adults-only', name_en: 'Adults Only', name_ru: 'Только для взрослых', weight: 1 },
-  { id: 6, name: 'Rating Pending', slug: 'rating-pending', name_en: 'Rating Pending', name_ru: 'Рейтинг ожидается', weight: 4 },
+  {
+    id: 5,
+    name: 'Adults Only',
+    slug: 'adults-only',
+    name_en: 'Adults Only',
+    name_ru: 'Только для взрослых',
+    weight: 1,
+  },
+  {
+    id: 6,
+    name: 'Rating Pending',
+    slug: 'rating-pending',
+    name_en: 'Rating Pending',
+    name_ru: 'Рейтинг ожидается',
+    weight: 4,
+  },
 ];
 
 export const CREATOR_ROLES: readonly CreatorRole[] = [

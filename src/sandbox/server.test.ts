@@ -51,7 +51,16 @@ describe('sandbox server', () => {
   });
   afterAll(() => sandbox.close());
   beforeEach(() => {
-    sandbox.control({ games: 2_000, quota: null, errorRate: 0, rate429: 0, truncateRate: 0, latencyMs: 0, latencySpikeRate: 0, retryAfterSeconds: 1 });
+    sandbox.control({
+      games: 2_000,
+      quota: null,
+      errorRate: 0,
+      rate429: 0,
+      truncateRate: 0,
+      latencyMs: 0,
+      latencySpikeRate: 0,
+      retryAfterSeconds: 1,
+    });
     sandbox.resetStats();
   });
 
@@ -59,9 +68,21 @@ describe('sandbox server', () => {
     const { status, body } = await getJson(api('games?key=k&page_size=40&page=3'));
     expect(status).toBe(200);
     expect(body.count).toBe(2_000);
-    expect(body.results.map((game) => game.id)).toEqual(Array.from({ length: 40 }, (_, i) => gameAt(1, 80 + i, TODAY).id));
+    expect(body.results.map((game) => game.id)).toEqual(
+      Array.from({ length: 40 }, (_, i) => gameAt(1, 80 + i, TODAY).id),
+    );
     expect(body.results[0]).toEqual(JSON.parse(JSON.stringify(gameAt(1, 80, TODAY))));
-    for (const key of ['seo_title', 'seo_description', 'seo_keywords', 'seo_h1', 'noindex', 'nofollow', 'description', 'filters', 'nofollow_collections']) {
+    for (const key of [
+      'seo_title',
+      'seo_description',
+      'seo_keywords',
+      'seo_h1',
+      'noindex',
+      'nofollow',
+      'description',
+      'filters',
+      'nofollow_collections',
+    ]) {
       expect(body, key).toHaveProperty(key);
     }
     const defaults = await getJson(api('games/?key=k'));
@@ -116,11 +137,14 @@ describe('sandbox server', () => {
   it('names the public host in links whatever host the request was sent to', async () => {
     const { port } = new URL(sandbox.url);
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/genres?key=k&page_size=5', headers: { Host: 'rawg.example:8443' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve(text));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/genres?key=k&page_size=5', headers: { Host: 'rawg.example:8443' } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject).end();
     });
     expect((JSON.parse(body) as Page).next).toBe(publicLink('genres?key=k&page=2&page_size=5'));
@@ -142,10 +166,16 @@ describe('sandbox server', () => {
 
   it('refuses a missing, empty or unknown key with 401', async () => {
     expect(await getJson(api('games'))).toEqual({ status: 401, body: { error: 'The key parameter is not provided' } });
-    expect(await getJson(api('games?key='))).toEqual({ status: 401, body: { error: 'The key parameter is not provided' } });
+    expect(await getJson(api('games?key='))).toEqual({
+      status: 401,
+      body: { error: 'The key parameter is not provided' },
+    });
     const strict = await startSandbox({ keys: ['good'], today: TODAY });
     try {
-      expect(await getJson(`${strict.url}/genres?key=bad`)).toEqual({ status: 401, body: { error: 'The API key is not found' } });
+      expect(await getJson(`${strict.url}/genres?key=bad`)).toEqual({
+        status: 401,
+        body: { error: 'The API key is not found' },
+      });
       expect((await getJson(`${strict.url}/genres?key=good`)).status).toBe(200);
     } finally {
       await strict.close();
@@ -183,15 +213,21 @@ describe('sandbox server', () => {
     expect(pages.every((page) => page.count === expected)).toBe(true);
     const results = pages.flatMap((page) => page.results);
     expect(results).toHaveLength(expected);
-    expect(results.every((game) => String(game.updated).slice(0, 10) >= from && String(game.updated).slice(0, 10) <= to)).toBe(true);
+    expect(
+      results.every((game) => String(game.updated).slice(0, 10) >= from && String(game.updated).slice(0, 10) <= to),
+    ).toBe(true);
     const order = results.map((game) => [String(game.updated).slice(0, 10), positionOfId(game.id as number)] as const);
-    expect(order).toEqual([...order].sort(([dayA, posA], [dayB, posB]) => (dayA === dayB ? posA - posB : dayA < dayB ? -1 : 1)));
+    expect(order).toEqual(
+      [...order].sort(([dayA, posA], [dayB, posB]) => (dayA === dayB ? posA - posB : dayA < dayB ? -1 : 1)),
+    );
     const game = results[0]!;
     expect(game.score).toBeNull();
     expect(Object.keys((game.platforms as { platform: object }[])[0]!.platform)).toEqual(['id', 'name', 'slug']);
     expect(game).toEqual(JSON.parse(JSON.stringify(filteredGameAt(1, positionOfId(game.id as number), TODAY))));
     // Asked again, the same window is served in the same order.
-    expect((await getJson(api(`games?key=k&page_size=40&updated=${from},${to}&page=2`))).body.results).toEqual(pages[1]!.results);
+    expect((await getJson(api(`games?key=k&page_size=40&updated=${from},${to}&page=2`))).body.results).toEqual(
+      pages[1]!.results,
+    );
     for (const bad of ['2025-06-14', '2025-13-01,2025-13-02', 'yesterday,today', '2025-06-14,2025-06-14,2025-06-15']) {
       const { status, body } = await getJson(api(`games?key=k&updated=${bad}`));
       expect(status, bad).toBe(400);
@@ -201,26 +237,40 @@ describe('sandbox server', () => {
 
   it('filters dates=A,B[.C,D] by release date, never matching a game without one, and ANDs it with updated', async () => {
     const catalogue = Array.from({ length: 2_000 }, (_, position) => gameAt(1, position, TODAY));
-    const released = (game: (typeof catalogue)[number], from: string, to: string) => game.released !== null && game.released >= from && game.released <= to;
+    const released = (game: (typeof catalogue)[number], from: string, to: string) =>
+      game.released !== null && game.released >= from && game.released <= to;
     const ids = (pages: Page[]) => pages.flatMap((page) => page.results.map((game) => game.id as number));
 
     const year2020 = await walk(api('games?key=k&page_size=40&dates=2020-01-01,2020-12-31'));
     expect(year2020[0]!.count).toBe(countReleasedBetween(1, TODAY, 2_000, '2020-01-01', '2020-12-31'));
-    expect(new Set(ids(year2020))).toEqual(new Set(catalogue.filter((g) => released(g, '2020-01-01', '2020-12-31')).map((g) => g.id)));
-    const order = year2020.flatMap((page) => page.results).map((game) => [String(game.released), positionOfId(game.id as number)] as const);
-    expect(order).toEqual([...order].sort(([dayA, posA], [dayB, posB]) => (dayA === dayB ? posA - posB : dayA < dayB ? -1 : 1)));
+    expect(new Set(ids(year2020))).toEqual(
+      new Set(catalogue.filter((g) => released(g, '2020-01-01', '2020-12-31')).map((g) => g.id)),
+    );
+    const order = year2020
+      .flatMap((page) => page.results)
+      .map((game) => [String(game.released), positionOfId(game.id as number)] as const);
+    expect(order).toEqual(
+      [...order].sort(([dayA, posA], [dayB, posB]) => (dayA === dayB ? posA - posB : dayA < dayB ? -1 : 1)),
+    );
 
     const twoYears = await getJson(api('games?key=k&dates=2010-01-01,2010-12-31.2020-01-01,2020-12-31'));
-    expect(twoYears.body.count).toBe(year2020[0]!.count + countReleasedBetween(1, TODAY, 2_000, '2010-01-01', '2010-12-31'));
+    expect(twoYears.body.count).toBe(
+      year2020[0]!.count + countReleasedBetween(1, TODAY, 2_000, '2010-01-01', '2010-12-31'),
+    );
     const overlapping = await getJson(api('games?key=k&dates=2020-01-01,2020-08-31.2020-03-01,2020-12-31'));
     expect(overlapping.body.count).toBe(year2020[0]!.count);
     const everything = await getJson(api('games?key=k&dates=1900-01-01,2999-12-31'));
     expect(everything.body.count).toBe(catalogue.filter((g) => g.released !== null).length);
     expect(everything.body.count).toBeLessThan(2_000);
 
-    const both = await walk(api(`games?key=k&page_size=40&dates=2015-01-01,2020-12-31&updated=2024-01-01,${YESTERDAY}`));
+    const both = await walk(
+      api(`games?key=k&page_size=40&dates=2015-01-01,2020-12-31&updated=2024-01-01,${YESTERDAY}`),
+    );
     const matching = catalogue.filter(
-      (g) => released(g, '2015-01-01', '2020-12-31') && g.updated.slice(0, 10) >= '2024-01-01' && g.updated.slice(0, 10) <= YESTERDAY,
+      (g) =>
+        released(g, '2015-01-01', '2020-12-31') &&
+        g.updated.slice(0, 10) >= '2024-01-01' &&
+        g.updated.slice(0, 10) <= YESTERDAY,
     );
     expect(matching.length).toBeGreaterThan(40);
     expect(both[0]!.count).toBe(matching.length);
@@ -294,7 +344,11 @@ describe('sandbox server', () => {
     expect((await getJson(onSandbox(grown.body.next!, sandbox.url))).body.results).toHaveLength(10);
 
     const control = async (body: string) =>
-      fetch(`${sandbox.url.replace(/\/api$/, '')}/__control`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      fetch(`${sandbox.url.replace(/\/api$/, '')}/__control`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
     const shrunk = await control(JSON.stringify({ games: 1_950 }));
     expect(shrunk.status).toBe(200);
     expect(await shrunk.json()).toMatchObject({ games: 1_950 });
@@ -305,7 +359,9 @@ describe('sandbox server', () => {
     // Filtered listings hide the dropped tail too, and show it again when it comes back.
     for (const games of [1_950, 2_010]) {
       sandbox.control({ games });
-      const window = (await walk(api(`games?key=k&page_size=40&updated=2024-06-01,${YESTERDAY}`))).flatMap((page) => page.results);
+      const window = (await walk(api(`games?key=k&page_size=40&updated=2024-06-01,${YESTERDAY}`))).flatMap(
+        (page) => page.results,
+      );
       expect(window.length, String(games)).toBe(countUpdatedBetween(1, TODAY, games, '2024-06-01', YESTERDAY));
       expect(Math.max(...window.map((game) => positionOfId(game.id as number)))).toBeLessThan(games);
     }
@@ -326,7 +382,9 @@ describe('sandbox server', () => {
     await throttled.arrayBuffer();
 
     sandbox.control({ rate429: 0, errorRate: 1 });
-    const statuses = await Promise.all(Array.from({ length: 12 }, async () => (await fetch(api('genres?key=k'))).status));
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async () => (await fetch(api('genres?key=k'))).status),
+    );
     expect(statuses.every((status) => [500, 502, 503].includes(status))).toBe(true);
     expect((await fetch(`${sandbox.url.replace(/\/api$/, '')}/__stats`)).status).toBe(200);
 
@@ -388,7 +446,14 @@ describe('sandbox server', () => {
   });
 
   it('lives when asked: edits, deletions and additions between answers, offsets into the listing as it stands, and the truth in /__stats and /__served', async () => {
-    const living = await startSandbox({ games: 2_000, seed: 3, today: TODAY, editRate: 1, deleteRate: 0.5, addRate: 0.5 });
+    const living = await startSandbox({
+      games: 2_000,
+      seed: 3,
+      today: TODAY,
+      editRate: 1,
+      deleteRate: 0.5,
+      addRate: 0.5,
+    });
     try {
       const window = `games?key=k&page_size=40&updated=2000-01-01,${YESTERDAY}`;
       const first = await getJson(`${living.url}/${window}`);
@@ -396,14 +461,19 @@ describe('sandbox server', () => {
       // One page answered: one game edited out of the window (to today), none deleted yet (half a deletion owed).
       expect(second.body.count).toBe(first.body.count - 1);
       const origin = new URL(living.url).origin;
-      const stats = (await getJson(`${origin}/__stats`)).body as unknown as { changes: { edited: number[]; deleted: number[]; added: number[] } };
+      const stats = (await getJson(`${origin}/__stats`)).body as unknown as {
+        changes: { edited: number[]; deleted: number[]; added: number[] };
+      };
       expect(stats.changes.edited).toHaveLength(2);
       expect(stats.changes.deleted).toHaveLength(1);
       expect(stats.changes.added).toHaveLength(1);
       const served = (await (await fetch(`${origin}/__served`)).json()) as { id: number; updated: string }[];
       expect(served).toEqual(living.served());
       expect(served).toHaveLength(2_000 - 1 + 1);
-      const today = (await (await fetch(`${origin}/__served?updated=${TODAY},${TODAY}`)).json()) as { id: number; updated: string }[];
+      const today = (await (await fetch(`${origin}/__served?updated=${TODAY},${TODAY}`)).json()) as {
+        id: number;
+        updated: string;
+      }[];
       expect(today.map((game) => game.id).sort()).toEqual([...stats.changes.edited, ...stats.changes.added].sort());
       // The same request answered now shows today's listing as the API serves it.
       const page = await getJson(`${living.url}/games?key=k&page_size=40&updated=${TODAY},${TODAY}`);
@@ -420,7 +490,10 @@ describe('sandbox server', () => {
   it('answers updated= windows with nothing, or with everything, when told to', async () => {
     const broken = await startSandbox({ games: 2_000, seed: 3, today: TODAY, updatedFilter: 'empty' });
     try {
-      expect((await getJson(`${broken.url}/games?key=k&updated=2000-01-01,${YESTERDAY}`)).body).toMatchObject({ count: 0, results: [] });
+      expect((await getJson(`${broken.url}/games?key=k&updated=2000-01-01,${YESTERDAY}`)).body).toMatchObject({
+        count: 0,
+        results: [],
+      });
       broken.control({ updatedFilter: 'ignored' });
       expect((await getJson(`${broken.url}/games?key=k&updated=2000-01-01,2000-01-02`)).body.count).toBe(2_000);
     } finally {
@@ -432,7 +505,8 @@ describe('sandbox server', () => {
     await expect(startSandbox({ games: -1 })).rejects.toThrow(ConfigError);
     await expect(startSandbox({ today: '2025-02-30' })).rejects.toThrow(/today/);
     await expect(startSandbox({ errorRate: 1.5 })).rejects.toThrow(/errorRate/);
-    for (const maxResults of [0, -40, 2.5, Number.NaN]) await expect(startSandbox({ maxResults }), String(maxResults)).rejects.toThrow(/maxResults/);
+    for (const maxResults of [0, -40, 2.5, Number.NaN])
+      await expect(startSandbox({ maxResults }), String(maxResults)).rejects.toThrow(/maxResults/);
   });
 
   it('serves a 900,000-game catalogue: deep pages at once, and hundreds of window probes fast after one index build', async () => {
@@ -512,7 +586,12 @@ async function fetchInChildProcess(urls: string[]): Promise<{ status: number; ms
       replies.push({ status: r.status, ms: performance.now() - begin });
     }
     process.stdout.write(JSON.stringify(replies));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(urls)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--input-type=module',
+    '-e',
+    script,
+    JSON.stringify(urls),
+  ]);
   return JSON.parse(stdout) as { status: number; ms: number }[];
 }
 

@@ -27,7 +27,15 @@ import { gameDetail } from './game-detail.js';
 import { positionOfSlug } from './names.js';
 import { todayUtc } from '../dates.js';
 import { dayFromIso, yearOfDay } from './dates.js';
-import { controlSchema, defaultFaults, drawFaults, faultResponse, faultsSchema, type SandboxControl, type SandboxFaults } from './faults.js';
+import {
+  controlSchema,
+  defaultFaults,
+  drawFaults,
+  faultResponse,
+  faultsSchema,
+  type SandboxControl,
+  type SandboxFaults,
+} from './faults.js';
 import { gamesPageExtras } from './games-envelope.js';
 import { createListEndpoints, type ListEndpoint } from './lists.js';
 import { FilteredGames } from './filtered-games.js';
@@ -76,7 +84,11 @@ export interface Sandbox {
    * Change faults, the catalogue size (growth appends at the end, shrink drops the tail) or the
    * quota at run time. A quota given here allows that many more requests from now; null lifts it.
    */
-  control(patch: Partial<SandboxFaults> & Partial<LivingSettings> & Partial<ItemShape> & { games?: number; quota?: number | null }): void;
+  control(
+    patch: Partial<SandboxFaults> &
+      Partial<LivingSettings> &
+      Partial<ItemShape> & { games?: number; quota?: number | null },
+  ): void;
   close(): Promise<void>;
 }
 
@@ -131,7 +143,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const catalogue = new Catalogue(settings.seed ?? 1, settings.today ?? todayUtc());
   const todayYear = yearOfDay(catalogue.today);
   const companies = new Companies(catalogue);
-  const lists = new Map<string, ListEndpoint>(createListEndpoints(catalogue, companies).map((endpoint) => [endpoint.path, endpoint]));
+  const lists = new Map<string, ListEndpoint>(
+    createListEndpoints(catalogue, companies).map((endpoint) => [endpoint.path, endpoint]),
+  );
   const filteredGames = new FilteredGames(catalogue, companies);
   const maxResults = settings.maxResults ?? DEFAULT_MAX_RESULTS;
   const validKeys = settings.keys ? new Set(settings.keys) : undefined;
@@ -160,7 +174,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function controlState() {
-    return { games: state.games, quota: state.quota, quotaUsed: state.quotaUsed, ...state.faults, ...state.living, ...state.shape };
+    return {
+      games: state.games,
+      quota: state.quota,
+      quotaUsed: state.quotaUsed,
+      ...state.faults,
+      ...state.living,
+      ...state.shape,
+    };
   }
 
   /** The served truth: the whole catalogue, or the games of an `updated` range (as honoured). */
@@ -181,7 +202,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if ('error' in parsed) return json(400, { error: parsed.error });
     let { filter } = parsed;
     // An API that no longer honours `updated`: every window empty, or every window everything.
-    if (filter?.updated && state.living.updatedFilter === 'ignored') filter = filter.dates ? { dates: filter.dates } : undefined;
+    if (filter?.updated && state.living.updatedFilter === 'ignored')
+      filter = filter.dates ? { dates: filter.dates } : undefined;
     const empty = filter?.updated !== undefined && state.living.updatedFilter === 'empty';
     const base = filter && !empty ? filteredGames.select(filter, state.games) : undefined;
     const selection = empty
@@ -212,8 +234,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   /** `/games/{id or slug}`: the game's detail as served now; a game not served (unknown, deleted) is 404. */
   function serveDetail(idOrSlug: string): Reply {
     const position = /^\d+$/.test(idOrSlug) ? positionOfId(Number(idOrSlug)) : positionOfSlug(catalogue.seed, idOrSlug);
-    const known = position !== undefined && position >= 0 && position < MAX_GAMES && living.isLive(position, state.games);
-    if (!known || (/^\d+$/.test(idOrSlug) && catalogue.gameId(position) !== Number(idOrSlug))) return json(404, NOT_FOUND);
+    const known =
+      position !== undefined && position >= 0 && position < MAX_GAMES && living.isLive(position, state.games);
+    if (!known || (/^\d+$/.test(idOrSlug) && catalogue.gameId(position) !== Number(idOrSlug)))
+      return json(404, NOT_FOUND);
     const reply = json(
       200,
       gameDetail(catalogue.seed, living.game(position), position, {
@@ -230,22 +254,38 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const page = pageWindow(url.searchParams, count, endpoint.defaultPageSize, maxResults);
     if (!page) return json(404, INVALID_PAGE);
     const results = endpoint.items(page.start, page.end, state.games);
-    const reply = json(200, { count, ...pageLinks(url.pathname, url.searchParams, page), results: reshapeItems(results, endpoint.name, state.shape) });
+    const reply = json(200, {
+      count,
+      ...pageLinks(url.pathname, url.searchParams, page),
+      results: reshapeItems(results, endpoint.name, state.shape),
+    });
     living.tick(state.living, state.games);
     return reply;
   }
 
   /** The answer to an API request. Checks run in this order: quota, key, method, injected 429/5xx, route. */
-  function answerApi(req: IncomingMessage, url: URL, route: string, failWith: ReturnType<typeof drawFaults>['failWith']): Reply {
+  function answerApi(
+    req: IncomingMessage,
+    url: URL,
+    route: string,
+    failWith: ReturnType<typeof drawFaults>['failWith'],
+  ): Reply {
     state.quotaUsed++;
-    if (state.quota !== null && state.quotaUsed > state.quota) return json(401, { error: 'The monthly API limit reached' });
+    if (state.quota !== null && state.quotaUsed > state.quota)
+      return json(401, { error: 'The monthly API limit reached' });
     const key = url.searchParams.get('key');
     if (!key) return json(401, { error: 'The key parameter is not provided' });
     if (validKeys && !validKeys.has(key)) return json(401, { error: 'The API key is not found' });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { detail: `Method "${req.method}" not allowed.` });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return json(405, { detail: `Method "${req.method}" not allowed.` });
     if (failWith === 429) {
       const { contentType, body } = faultResponse(429);
-      return { status: 429, contentType, body: Buffer.from(body), headers: { 'Retry-After': String(state.faults.retryAfterSeconds) } };
+      return {
+        status: 429,
+        contentType,
+        body: Buffer.from(body),
+        headers: { 'Retry-After': String(state.faults.retryAfterSeconds) },
+      };
     }
     if (failWith !== undefined) {
       const { contentType, body } = faultResponse(failWith);
@@ -261,7 +301,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const route = apiRoute(url.pathname);
     const endpointName =
-      route === 'games' ? 'games' : route?.startsWith('games/') ? 'game_details' : (route !== undefined && lists.get(route)?.name) || 'unknown';
+      route === 'games'
+        ? 'games'
+        : route?.startsWith('games/')
+          ? 'game_details'
+          : (route !== undefined && lists.get(route)?.name) || 'unknown';
     stats.started(endpointName, url);
     let timer: NodeJS.Timeout | undefined;
     res.once('close', () => {
@@ -295,7 +339,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (path === '/__served' && req.method === 'GET') {
       const updated = url.searchParams.get('updated') ?? undefined;
       const range = updated === undefined ? undefined : parseRange(updated);
-      if (updated !== undefined && !range) return send(res, json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' }));
+      if (updated !== undefined && !range)
+        return send(res, json(400, { error: 'updated must be two dates: YYYY-MM-DD,YYYY-MM-DD' }));
       return send(res, json(200, served(range)));
     }
     if (path === '/__stats/reset' && req.method === 'POST') {
@@ -337,7 +382,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new GmpError(`sandbox cannot listen on ${settings.host ?? '127.0.0.1'}:${settings.port ?? 0}: ${error.message}`)));
+    server.once('error', (error) =>
+      reject(
+        new GmpError(
+          `sandbox cannot listen on ${settings.host ?? '127.0.0.1'}:${settings.port ?? 0}: ${error.message}`,
+        ),
+      ),
+    );
     server.listen(settings.port ?? 0, settings.host ?? '127.0.0.1', resolve);
   });
   const address = server.address() as AddressInfo;
@@ -349,7 +400,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetStats: () => stats.reset(),
     served(updated) {
       const range = updated === undefined ? undefined : parseRange(updated);
-      if (updated !== undefined && !range) throw new ConfigError('served: updated must be two dates: YYYY-MM-DD,YYYY-MM-DD');
+      if (updated !== undefined && !range)
+        throw new ConfigError('served: updated must be two dates: YYYY-MM-DD,YYYY-MM-DD');
       return served(range);
     },
     control(patch) {
@@ -390,7 +442,9 @@ function pickLiving(source: Partial<LivingSettings>): Partial<LivingSettings> {
 }
 
 function pickShape(source: Partial<ItemShape>): Partial<ItemShape> {
-  return Object.fromEntries(Object.entries(source).filter(([key, value]) => key in defaultItemShape && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(source).filter(([key, value]) => key in defaultItemShape && value !== undefined),
+  );
 }
 
 function send(res: ServerResponse, reply: Reply, headOnly = false): void {

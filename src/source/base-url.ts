@@ -13,7 +13,9 @@ export function parseBaseUrl(text: string, given = 'the API base URL'): URL {
     throw new ConfigError(`${given} "${redactText(text)}" is not a URL: use e.g. https://api.rawg.io/api`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${given} ${redactUrl(text)} is not http:// or https://: the RAWG API is served over HTTP(S), e.g. https://api.rawg.io/api`);
+    throw new ConfigError(
+      `${given} ${redactUrl(text)} is not http:// or https://: the RAWG API is served over HTTP(S), e.g. https://api.rawg.io/api`,
+    );
   }
   return url;
 }

@@ -111,7 +111,10 @@ describe('RawgClient against the sandbox', () => {
 
 describe('RawgClient reading pages the sandbox never serves', () => {
   /** One canned answer for every request, from a real HTTP server on loopback. */
-  async function serving(body: string, options: { cutAfter?: number } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  async function serving(
+    body: string,
+    options: { cutAfter?: number } = {},
+  ): Promise<{ url: string; close: () => Promise<void> }> {
     const server = createServer((_req, res) => {
       const bytes = Buffer.from(body);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
@@ -121,12 +124,20 @@ describe('RawgClient reading pages the sandbox never serves', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}/api`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    return {
+      url: `http://127.0.0.1:${port}/api`,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
   }
   const link = (page: number, name: string) => `http://127.0.0.1/api/games?key=${KEY}&page=${page}&search=${name}`;
 
   it('takes the key out of links that are not plain ASCII, and keeps every other byte', async () => {
-    const page = { count: 80, next: link(3, 'pokémon'), previous: link(1, 'ゼルダ'), results: [{ id: 1, name: 'Pokémon Légendes', tags: ['日本語'] }] };
+    const page = {
+      count: 80,
+      next: link(3, 'pokémon'),
+      previous: link(1, 'ゼルダ'),
+      results: [{ id: 1, name: 'Pokémon Légendes', tags: ['日本語'] }],
+    };
     const api = await serving(JSON.stringify(page));
     try {
       const result = await client({ baseUrl: api.url, retries: 0 }).fetchPage('games', 2);
@@ -143,10 +154,14 @@ describe('RawgClient reading pages the sandbox never serves', () => {
   });
 
   it('retries a body cut short by a closed connection, then fails saying so', async () => {
-    const api = await serving(JSON.stringify({ count: 1, next: null, previous: null, results: [{ id: 1 }] }), { cutAfter: 20 });
+    const api = await serving(JSON.stringify({ count: 1, next: null, previous: null, results: [{ id: 1 }] }), {
+      cutAfter: 20,
+    });
     try {
       const rawg = client({ baseUrl: api.url, retries: 1 });
-      await expect(rawg.fetchPage('games', 1)).rejects.toThrow(/still failing after 1 retries \(ECONNRESET from 127\.0\.0\.1:\d+\)/);
+      await expect(rawg.fetchPage('games', 1)).rejects.toThrow(
+        /still failing after 1 retries \(ECONNRESET from 127\.0\.0\.1:\d+\)/,
+      );
       expect(rawg.requests).toBe(2);
     } finally {
       await api.close();

@@ -90,7 +90,8 @@ export class RawgClient {
     this.redactor = new Redactor([options.apiKey, password, base.password]);
     this.#headers = { 'User-Agent': USER_AGENT };
     // Credentials in the base URL (a proxy's) are sent the way a browser would: basic authentication.
-    if (user || password) this.#headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    if (user || password)
+      this.#headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     base.username = '';
     base.password = '';
     this.#baseUrl = base.toString().replace(/\/+$/, '');
@@ -135,7 +136,11 @@ export class RawgClient {
     ) as Promise<ItemResult>;
   }
 
-  async #fetch(url: URL, parse: (bytes: Buffer) => PageResult | ItemResult, item = false): Promise<PageResult | ItemResult> {
+  async #fetch(
+    url: URL,
+    parse: (bytes: Buffer) => PageResult | ItemResult,
+    item = false,
+  ): Promise<PageResult | ItemResult> {
     url.searchParams.set('key', this.#options.apiKey);
     const shownUrl = redactUrl(url.toString());
 
@@ -156,13 +161,22 @@ export class RawgClient {
       });
     } catch (error) {
       if (error instanceof TransientError) {
-        throw this.redactor.error(new ApiError(`${shownUrl} still failing after ${this.#options.retries} retries (${error.message}); rerun later to resume`));
+        throw this.redactor.error(
+          new ApiError(
+            `${shownUrl} still failing after ${this.#options.retries} retries (${error.message}); rerun later to resume`,
+          ),
+        );
       }
       throw this.redactor.error(error);
     }
   }
 
-  async #attempt(url: URL, shownUrl: string, parse: (bytes: Buffer) => PageResult | ItemResult, item: boolean): Promise<PageResult | ItemResult> {
+  async #attempt(
+    url: URL,
+    shownUrl: string,
+    parse: (bytes: Buffer) => PageResult | ItemResult,
+    item: boolean,
+  ): Promise<PageResult | ItemResult> {
     try {
       await this.#options.beforeAttempt?.();
     } catch (error) {
@@ -184,7 +198,11 @@ export class RawgClient {
       case 404:
         if (!item && message === 'Invalid page.') return { status: 'end' };
         if (item && message === 'Not found.') return { status: 'gone' };
-        throw new AbortError(new ApiError(`${shownUrl} answered 404 (${message ?? 'not found'}): check the endpoint's path in config/endpoints.json`));
+        throw new AbortError(
+          new ApiError(
+            `${shownUrl} answered 404 (${message ?? 'not found'}): check the endpoint's path in config/endpoints.json`,
+          ),
+        );
       case 401:
         throw new AbortError(unauthorized(message));
       case 429: {
@@ -201,7 +219,9 @@ export class RawgClient {
       }
       default:
         if (response.status >= 500) throw new TransientError(`HTTP ${response.status}`);
-        throw new AbortError(new ApiError(`${shownUrl} answered HTTP ${response.status}${message ? ` (${message})` : ''}`));
+        throw new AbortError(
+          new ApiError(`${shownUrl} answered HTTP ${response.status}${message ? ` (${message})` : ''}`),
+        );
     }
   }
 
@@ -219,7 +239,14 @@ export class RawgClient {
     if (page.body.buffer !== bytes.buffer) buffers.give(bytes);
     const body = this.redactor.bytes(page.body);
     if (body.buffer !== page.body.buffer) buffers.give(page.body);
-    return { status: 'page', envelope: page.envelope, ids: page.ids, items: page.items, body, release: () => buffers.give(body) };
+    return {
+      status: 'page',
+      envelope: page.envelope,
+      ids: page.ids,
+      items: page.items,
+      body,
+      release: () => buffers.give(body),
+    };
   }
 }
 
@@ -229,7 +256,11 @@ export class RawgClient {
  * structure, and whether it is valid, are the same either way, and decoding 150 KB of UTF-8 costs
  * four times more. Only links that are not plain ASCII need the page decoded as UTF-8.
  */
-function parsePage(bytes: Buffer, url: URL, buffers: PageBuffers): { envelope: PageLinks; ids: number[]; items: readonly unknown[]; body: Buffer } {
+function parsePage(
+  bytes: Buffer,
+  url: URL,
+  buffers: PageBuffers,
+): { envelope: PageLinks; ids: number[]; items: readonly unknown[]; body: Buffer } {
   const fast = decodeEnvelope(bytes, 'latin1', url);
   if (isAscii(fast.next) && isAscii(fast.previous)) {
     const body = withRedactedLinks(bytes, fast, buffers);
@@ -237,7 +268,8 @@ function parsePage(bytes: Buffer, url: URL, buffers: PageBuffers): { envelope: P
   }
   const envelope = decodeEnvelope(bytes, 'utf8', url);
   // Bytes as received where the links could be found in them; otherwise the parsed page re-encoded.
-  const body = withRedactedLinks(bytes, envelope, buffers) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
+  const body =
+    withRedactedLinks(bytes, envelope, buffers) ?? Buffer.from(JSON.stringify({ ...envelope, ...linksOf(envelope) }));
   return { envelope: linksOf(envelope), ids: itemIds(envelope), items: envelope.results, body };
 }
 
@@ -258,7 +290,9 @@ function decodeEnvelope(bytes: Buffer, encoding: 'latin1' | 'utf8', url: URL): E
   } catch {
     if (/^\s*</.test(bytes.toString('latin1', 0, 512))) {
       // A web page, a login wall or a proxy's error page: no retry makes it a RAWG page.
-      throw new AbortError(new ApiError(`${url.host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`));
+      throw new AbortError(
+        new ApiError(`${url.host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`),
+      );
     }
     throw new TransientError(`body is not JSON (${bytes.length} bytes, probably cut short)`);
   }
@@ -318,7 +352,9 @@ function errorField(text: string): string | undefined {
 
 function unauthorized(message: string | undefined): Error {
   if (message === QUOTA_SPENT) {
-    return new QuotaExhaustedError('the RAWG monthly request quota is spent: the API refuses every request until next month (or a bigger plan)');
+    return new QuotaExhaustedError(
+      'the RAWG monthly request quota is spent: the API refuses every request until next month (or a bigger plan)',
+    );
   }
   if (message === KEY_MISSING) return new ApiKeyError('the API answered that no key was sent: set RAWG_API_KEY');
   if (message === KEY_UNKNOWN) return new ApiKeyError('the API does not know this key: check RAWG_API_KEY');

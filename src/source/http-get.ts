@@ -24,7 +24,12 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
  * followed: an API that redirects answers with its 3xx. With `buffers`, the body is copied into a
  * lent buffer, so the socket's chunks die young.
  */
-export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number, buffers?: PageBuffers): Promise<HttpAnswer> {
+export function httpGet(
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  buffers?: PageBuffers,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
     const send = protocol === 'https:' ? httpsRequest : httpRequest;
@@ -33,10 +38,15 @@ export function httpGet(url: URL, headers: Record<string, string>, timeoutMs: nu
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', fail);
       // 'aborted' covers a connection closed before the body's announced length arrived.
-      response.on('aborted', () => fail(Object.assign(new Error('the connection closed before the whole body arrived'), { code: 'ECONNRESET' })));
+      response.on('aborted', () =>
+        fail(Object.assign(new Error('the connection closed before the whole body arrived'), { code: 'ECONNRESET' })),
+      );
       response.on('end', () => {
         clearTimeout(timer);
-        if (!response.complete) return fail(Object.assign(new Error('the connection closed before the whole body arrived'), { code: 'ECONNRESET' }));
+        if (!response.complete)
+          return fail(
+            Object.assign(new Error('the connection closed before the whole body arrived'), { code: 'ECONNRESET' }),
+          );
         resolve({ status: response.statusCode ?? 0, headers: response.headers, body: joined(chunks, buffers) });
       });
     });

@@ -12,7 +12,8 @@ export class PageBuffers {
   /** `size` bytes, not zeroed: a view of a free buffer large enough, else of a new one. */
   take(size: number): Buffer {
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= size);
-    const buffer = index >= 0 ? this.#free.splice(index, 1)[0]! : new ArrayBuffer(Math.ceil(Math.max(size, 1) / SLAB) * SLAB);
+    const buffer =
+      index >= 0 ? this.#free.splice(index, 1)[0]! : new ArrayBuffer(Math.ceil(Math.max(size, 1) / SLAB) * SLAB);
     this.#lent.add(buffer);
     return Buffer.from(buffer, 0, size);
   }

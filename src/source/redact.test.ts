@@ -5,7 +5,9 @@ const KEY = 'feedface0123456789abcdeffeedface';
 
 describe('redactUrl', () => {
   it('removes key and keeps every other parameter', () => {
-    expect(redactUrl('https://api.rawg.io/api/games?key=abc123&page=2&page_size=40')).toBe('https://api.rawg.io/api/games?page=2&page_size=40');
+    expect(redactUrl('https://api.rawg.io/api/games?key=abc123&page=2&page_size=40')).toBe(
+      'https://api.rawg.io/api/games?page=2&page_size=40',
+    );
   });
   it('leaves a URL without key or credentials untouched', () => {
     expect(redactUrl('https://api.rawg.io/api/games?page=2')).toBe('https://api.rawg.io/api/games?page=2');
@@ -18,7 +20,9 @@ describe('redactUrl', () => {
 describe('redactText', () => {
   it('hides every key= value and keeps the text after it', () => {
     const text = `the API refused the request (401: Invalid request http://h/api/genres?page=1&key=${KEY}): check RAWG_API_KEY`;
-    expect(redactText(text)).toBe('the API refused the request (401: Invalid request http://h/api/genres?page=1&key=REDACTED): check RAWG_API_KEY');
+    expect(redactText(text)).toBe(
+      'the API refused the request (401: Invalid request http://h/api/genres?page=1&key=REDACTED): check RAWG_API_KEY',
+    );
   });
   it('removes the credentials of every URL in the text', () => {
     expect(redactText('TypeError: cannot fetch http://admin:pw@host/api/games, then https://u@other/x')).toBe(

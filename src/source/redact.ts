@@ -55,7 +55,13 @@ export class Redactor {
 
   /** The secrets the CLI's environment holds, and any others given. */
   static fromEnv(env: NodeJS.ProcessEnv, others: Iterable<string | undefined> = []): Redactor {
-    return new Redactor([env.RAWG_API_KEY, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.SNOWFLAKE_PASSWORD, ...others]);
+    return new Redactor([
+      env.RAWG_API_KEY,
+      env.AWS_SECRET_ACCESS_KEY,
+      env.AWS_SESSION_TOKEN,
+      env.SNOWFLAKE_PASSWORD,
+      ...others,
+    ]);
   }
 
   text(text: string): string {
@@ -76,7 +82,8 @@ export class Redactor {
       for (let at = bytes.indexOf(needle.anchor); at >= 0; at = bytes.indexOf(needle.anchor, at + 1)) {
         const start = at - needle.offset;
         const end = start + needle.whole.length;
-        if (start >= 0 && end <= bytes.length && needle.whole.equals(bytes.subarray(start, end))) found.push({ start, end });
+        if (start >= 0 && end <= bytes.length && needle.whole.equals(bytes.subarray(start, end)))
+          found.push({ start, end });
       }
     }
     if (found.length === 0) return bytes;
@@ -123,7 +130,15 @@ function spellingsOf(secret: string): string[] {
     base64.push(encoded.slice(offset === 0 ? 0 : offset + 1, 4 * Math.floor(length / 3) + (length % 3)));
   }
   const urlSafe = base64.map((text) => text.replaceAll('+', '-').replaceAll('/', '_'));
-  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), hex, hex.toUpperCase(), ...base64, ...urlSafe];
+  return [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    hex,
+    hex.toUpperCase(),
+    ...base64,
+    ...urlSafe,
+  ];
 }
 
 /**

@@ -7,7 +7,10 @@ import { buildInputsFingerprint } from './build-inputs.js';
 
 describe('buildInputsFingerprint: what a dev build saw besides the lake', () => {
   let dbtDir: string;
-  const endpoints = { source: { baseUrl: 'https://api.rawg.io/api' }, endpoints: [{ name: 'games', path: 'games' }] } as unknown as EndpointsFile;
+  const endpoints = {
+    source: { baseUrl: 'https://api.rawg.io/api' },
+    endpoints: [{ name: 'games', path: 'games' }],
+  } as unknown as EndpointsFile;
   const where = { target: 'dev', warehouse: '/w/game_market.duckdb', lake: 'file:///lake' };
   const fingerprint = (overrides: Partial<Parameters<typeof buildInputsFingerprint>[0]> = {}) =>
     buildInputsFingerprint({ dbtDir, endpoints, where, ...overrides });
@@ -32,9 +35,11 @@ describe('buildInputsFingerprint: what a dev build saw besides the lake', () => 
     writeFileSync(join(dbtDir, 'requirements.txt'), 'dbt-duckdb==1.11.1\n');
     expect(fingerprint()).not.toBe(edited);
     const withRequirements = fingerprint();
-    expect(fingerprint({ endpoints: { ...endpoints, endpoints: [{ name: 'games', path: 'games', refreshDays: 2 }] } as EndpointsFile })).not.toBe(
-      withRequirements,
-    );
+    expect(
+      fingerprint({
+        endpoints: { ...endpoints, endpoints: [{ name: 'games', path: 'games', refreshDays: 2 }] } as EndpointsFile,
+      }),
+    ).not.toBe(withRequirements);
     expect(fingerprint({ where: { ...where, warehouse: '/elsewhere.duckdb' } })).not.toBe(withRequirements);
   });
 

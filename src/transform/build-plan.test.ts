@@ -9,7 +9,14 @@ const listing: LakePartitions = {
   tags: { snapshot: [['2026-12-01', '2026-12-01']] },
 };
 const verdict = { checkedAt: '2026-12-06T01:00:00.000Z', failedTests: [] as string[], skippedModels: [] as string[] };
-const record: BuildRecord = { lake: LAKE, layout: WAREHOUSE_LAYOUT, builtAt: '2026-12-06T01:00:00.000Z', verdict, inputs: 'fingerprint', partitions: listing };
+const record: BuildRecord = {
+  lake: LAKE,
+  layout: WAREHOUSE_LAYOUT,
+  builtAt: '2026-12-06T01:00:00.000Z',
+  verdict,
+  inputs: 'fingerprint',
+  partitions: listing,
+};
 
 function plan(overrides: Partial<PlanInputs> = {}) {
   return planBuild({
@@ -38,7 +45,11 @@ describe('planBuild: build or skip, and how much', () => {
         ] as [string, string][],
       },
     };
-    expect(plan({ partitions: next })).toEqual({ build: 'some', endpoints: ['tags'], select: ['source:lake.tags+', 'lake_partitions'] });
+    expect(plan({ partitions: next })).toEqual({
+      build: 'some',
+      endpoints: ['tags'],
+      select: ['source:lake.tags+', 'lake_partitions'],
+    });
     const firstOfGenres = { ...listing, genres: { snapshot: [['2026-12-06', '2026-12-06']] as [string, string][] } };
     expect(plan({ partitions: firstOfGenres })).toMatchObject({ build: 'some', endpoints: ['genres'] });
   });
@@ -49,7 +60,11 @@ describe('planBuild: build or skip, and how much', () => {
   });
 
   it('builds every model when the project, the config or the settings changed, or the record predates the fingerprint', () => {
-    expect(plan({ inputs: 'another' })).toMatchObject({ build: 'all', fullRefresh: false, reason: expect.stringContaining('changed') });
+    expect(plan({ inputs: 'another' })).toMatchObject({
+      build: 'all',
+      fullRefresh: false,
+      reason: expect.stringContaining('changed'),
+    });
     const { inputs: _inputs, partitions: _partitions, ...older } = record;
     expect(plan({ record: older })).toMatchObject({ build: 'all', fullRefresh: false });
   });
@@ -60,13 +75,18 @@ describe('planBuild: build or skip, and how much', () => {
     expect(plan({ record: undefined })).toEqual(whole);
     expect(plan({ lake: 'file:///other' })).toEqual(whole);
     expect(plan({ record: { ...record, layout: 1 } })).toEqual(whole);
-    expect(plan({ record: { ...record, verdict: { ...verdict, failedTests: ['unique_dim_games_game_id'] } } })).toEqual(whole);
+    expect(plan({ record: { ...record, verdict: { ...verdict, failedTests: ['unique_dim_games_game_id'] } } })).toEqual(
+      whole,
+    );
   });
 });
 
 describe('changedEndpoints', () => {
   it('names endpoints whose partitions were added, removed or appeared, sorted', () => {
-    const now: LakePartitions = { games: { snapshot: [['2026-12-01', '2026-12-01']] }, stores: { snapshot: [['2026-12-02', '2026-12-02']] } };
+    const now: LakePartitions = {
+      games: { snapshot: [['2026-12-01', '2026-12-01']] },
+      stores: { snapshot: [['2026-12-02', '2026-12-02']] },
+    };
     expect(changedEndpoints(listing, now)).toEqual(['games', 'stores', 'tags']);
     expect(changedEndpoints(listing, structuredClone(listing))).toEqual([]);
   });

@@ -37,14 +37,23 @@ export interface PlanInputs {
  * nothing that moved, and a full refresh of the same lake gives the same rows.
  */
 export function planBuild({ record, lake, inputs, partitions, endpoints, fullRefresh }: PlanInputs): BuildPlan {
-  if (fullRefresh || !record || record.lake !== lake || !incrementalBase(record)) return { build: 'all', fullRefresh: true };
+  if (fullRefresh || !record || record.lake !== lake || !incrementalBase(record))
+    return { build: 'all', fullRefresh: true };
   if (record.inputs !== inputs || !record.partitions || !record.verdict) {
-    return { build: 'all', fullRefresh: false, reason: 'the dbt project, the config or the build settings changed since the last build' };
+    return {
+      build: 'all',
+      fullRefresh: false,
+      reason: 'the dbt project, the config or the build settings changed since the last build',
+    };
   }
   const moved = changedEndpoints(record.partitions, partitions);
   if (!moved.length) return { build: 'none', last: { ...record, verdict: record.verdict } };
   const built = moved.filter((endpoint) => endpoints.includes(endpoint));
-  return { build: 'some', endpoints: built, select: [...built.map((endpoint) => `source:${LAKE_SOURCE}.${endpoint}+`), LISTING_MODEL] };
+  return {
+    build: 'some',
+    endpoints: built,
+    select: [...built.map((endpoint) => `source:${LAKE_SOURCE}.${endpoint}+`), LISTING_MODEL],
+  };
 }
 
 /** Endpoints whose closed partitions differ between two listings, sorted. */

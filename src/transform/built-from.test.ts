@@ -7,7 +7,11 @@ import { builtFromPath, incrementalBase, readBuildRecord, recordBuiltFrom } from
 describe('the build record: what an incremental dev build may add to', () => {
   let dir: string;
   let warehouse: string;
-  const verdict = (failedTests: string[]) => ({ checkedAt: '2026-12-01T00:00:00.000Z', failedTests, skippedModels: [] });
+  const verdict = (failedTests: string[]) => ({
+    checkedAt: '2026-12-01T00:00:00.000Z',
+    failedTests,
+    skippedModels: [],
+  });
   const base = () => {
     const record = readBuildRecord(warehouse);
     return record && incrementalBase(record) ? record.lake : undefined;
@@ -31,13 +35,23 @@ describe('the build record: what an incremental dev build may add to', () => {
   });
 
   it('is none for a warehouse recorded before the build stamps (no layout), so it is rebuilt whole', () => {
-    writeFileSync(builtFromPath(warehouse), JSON.stringify({ lake: 'file:///lake', builtAt: '2026-11-30T00:00:00.000Z', verdict: verdict([]) }));
+    writeFileSync(
+      builtFromPath(warehouse),
+      JSON.stringify({ lake: 'file:///lake', builtAt: '2026-11-30T00:00:00.000Z', verdict: verdict([]) }),
+    );
     expect(base()).toBeUndefined();
   });
 
   it('keeps what the build saw, and the time of the build when a later check rewrites the verdict', () => {
-    const saw = { inputs: 'abc', partitions: { games: { snapshot: [['2026-12-01', '2026-12-01']] as [string, string][] } } };
+    const saw = {
+      inputs: 'abc',
+      partitions: { games: { snapshot: [['2026-12-01', '2026-12-01']] as [string, string][] } },
+    };
     recordBuiltFrom(warehouse, 'file:///lake', verdict([]), saw, '2026-12-01T05:00:00.000Z');
-    expect(readBuildRecord(warehouse)).toMatchObject({ ...saw, builtAt: '2026-12-01T05:00:00.000Z', verdict: verdict([]) });
+    expect(readBuildRecord(warehouse)).toMatchObject({
+      ...saw,
+      builtAt: '2026-12-01T05:00:00.000Z',
+      verdict: verdict([]),
+    });
   });
 });

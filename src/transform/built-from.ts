@@ -66,10 +66,22 @@ export function forgetBuiltFrom(warehousePath: string): void {
  * nothing to build (`builtAt` then stays the build's). Holds no secret: a lake location, dates,
  * test names, a fingerprint.
  */
-export function recordBuiltFrom(warehousePath: string, lake: string, verdict?: BuildVerdict, saw?: BuildSaw, builtAt = new Date().toISOString()): void {
+export function recordBuiltFrom(
+  warehousePath: string,
+  lake: string,
+  verdict?: BuildVerdict,
+  saw?: BuildSaw,
+  builtAt = new Date().toISOString(),
+): void {
   const path = builtFromPath(warehousePath);
   const partial = `${path}.${process.pid}.tmp`;
-  const record: BuildRecord = { lake, layout: WAREHOUSE_LAYOUT, builtAt, ...(verdict ? { verdict } : {}), ...(saw ?? {}) };
+  const record: BuildRecord = {
+    lake,
+    layout: WAREHOUSE_LAYOUT,
+    builtAt,
+    ...(verdict ? { verdict } : {}),
+    ...(saw ?? {}),
+  };
   writeFileSync(partial, `${JSON.stringify(record)}\n`);
   renameSync(partial, path);
 }

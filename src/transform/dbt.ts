@@ -36,7 +36,13 @@ interface DbtLogLine {
 
 /** Env variables whose values must never reach a message, whatever dbt echoes. */
 
-const RESULT_EVENTS = new Set(['LogModelResult', 'LogTestResult', 'LogNodeResult', 'LogSnapshotResult', 'LogSeedResult']);
+const RESULT_EVENTS = new Set([
+  'LogModelResult',
+  'LogTestResult',
+  'LogNodeResult',
+  'LogSnapshotResult',
+  'LogSeedResult',
+]);
 const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error']);
 
 /** The text log of a dbt command, in the folder of its compiled files. */
@@ -49,7 +55,16 @@ function globalArgs(): string[] {
   return ['--log-format', 'json', '--no-use-colors'];
 }
 function projectArgs(settings: DbtRunSettings): string[] {
-  return ['--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', settings.target, '--target-path', settings.targetPath];
+  return [
+    '--project-dir',
+    dbtDir,
+    '--profiles-dir',
+    dbtDir,
+    '--target',
+    settings.target,
+    '--target-path',
+    settings.targetPath,
+  ];
 }
 
 export interface DbtOptions {
@@ -71,13 +86,24 @@ export function runDbtBuildThenFreshness(
   freshnessArgs: string[] | undefined,
   options: DbtOptions = {},
 ): Promise<DbtRun> {
-  const invocation = { global: globalArgs(), project: projectArgs(settings), build: args, freshness: freshnessArgs ?? null };
+  const invocation = {
+    global: globalArgs(),
+    project: projectArgs(settings),
+    build: args,
+    freshness: freshnessArgs ?? null,
+  };
   return runDbtProcess('build', venvPython, [buildThenFreshnessScript, JSON.stringify(invocation)], settings, options);
 }
 
 const buildThenFreshnessScript = join(dbtDir, 'scripts', 'build_then_freshness.py');
 
-async function runDbtProcess(command: string, program: string, args: string[], settings: DbtRunSettings, options: DbtOptions): Promise<DbtRun> {
+async function runDbtProcess(
+  command: string,
+  program: string,
+  args: string[],
+  settings: DbtRunSettings,
+  options: DbtOptions,
+): Promise<DbtRun> {
   const logPath = dbtLogPath(command, settings);
   const logLines: string[] = [];
   let total = 0;
@@ -117,7 +143,13 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   };
   let result: Awaited<ReturnType<typeof runLines>>;
   try {
-    result = await runLines(program, args, { cwd: repoRoot, env: settings.env, onLine, signal: options.signal, lifeline: true });
+    result = await runLines(program, args, {
+      cwd: repoRoot,
+      env: settings.env,
+      onLine,
+      signal: options.signal,
+      lifeline: true,
+    });
   } finally {
     writeLog(logPath, logLines);
   }
@@ -128,7 +160,9 @@ async function runDbtProcess(command: string, program: string, args: string[], s
   if (locked) throw new TransformError(redact(locked, settings.env));
   const detail = found.length ? describeError(found[0]!, settings) : lastWords(result.tail);
   const more = found.length > 1 ? ` (+${found.length - 1} more)` : '';
-  throw new TransformError(redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in ${logPath}`, settings.env));
+  throw new TransformError(
+    redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in ${logPath}`, settings.env),
+  );
 }
 
 /** A line of dbt's output as an event; blank lines are none. */
@@ -169,14 +203,18 @@ function describeError(message: string, settings: DbtRunSettings): string {
     return `the lake at ${settings.env.LAKE_URL} holds no games pages: run gmp ingest (or gmp pipeline) first`;
   }
   const refused = /HTTP GET error reading '(s3:\/\/[^/']+)[^']*'.*\(HTTP (403|404)/.exec(message);
-  if (refused?.[2] === '403') return `the S3 lake ${refused[1]} refused the credentials (HTTP 403): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
-  if (refused?.[2] === '404') return `the S3 lake's bucket ${refused[1]} does not exist (HTTP 404): check LAKE_URL and S3_ENDPOINT`;
+  if (refused?.[2] === '403')
+    return `the S3 lake ${refused[1]} refused the credentials (HTTP 403): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  if (refused?.[2] === '404')
+    return `the S3 lake's bucket ${refused[1]} does not exist (HTTP 404): check LAKE_URL and S3_ENDPOINT`;
   const [head = '', ...rest] = message
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
   // The lines after the first repeat what failed ("Runtime Error in model x") before saying why.
-  const reason = rest.find((line) => !/ in (model|test|unit_test|seed|snapshot) /.test(line) && !line.startsWith('compiled code at'));
+  const reason = rest.find(
+    (line) => !/ in (model|test|unit_test|seed|snapshot) /.test(line) && !line.startsWith('compiled code at'),
+  );
   return [head, reason].filter(Boolean).join(': ').slice(0, 400);
 }
 

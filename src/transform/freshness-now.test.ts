@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointFreshness } from './freshness.js';
 import { freshnessAt } from './freshness-now.js';
 
-const games: EndpointFreshness = { endpoint: 'games', newestDate: '2026-12-05', ageDays: 1, status: 'fresh', warnAfterDays: 2, errorAfterDays: 7 };
+const games: EndpointFreshness = {
+  endpoint: 'games',
+  newestDate: '2026-12-05',
+  ageDays: 1,
+  status: 'fresh',
+  warnAfterDays: 2,
+  errorAfterDays: 7,
+};
 
 describe('freshnessAt: the last verdict aged to now, by dbt source freshness rule', () => {
   it('counts the age again from the newest partition: fresh yesterday, stale days later', () => {

@@ -39,7 +39,8 @@ export function renderFreshnessSources(all: readonly Endpoint[]): string {
   // A resource fetched per item has batches, not partitions: its freshness is not a partition's.
   const endpoints = all.filter((endpoint) => !isPerItem(endpoint));
   const tables = endpoints.flatMap((endpoint) => {
-    const days = (index: number) => `"{{ fromjson(env_var('${FRESHNESS_DAYS_ENV}', '{}')).get('${endpoint.name}', [none, none])[${index}] }}"`;
+    const days = (index: number) =>
+      `"{{ fromjson(env_var('${FRESHNESS_DAYS_ENV}', '{}')).get('${endpoint.name}', [none, none])[${index}] }}"`;
     return [
       `      - name: ${endpoint.name}`,
       '        identifier: lake_partitions',
@@ -81,7 +82,9 @@ export function generateFreshnessSources({ dbtDir = defaultDbtDir, endpointsPath
 
 /** True when the committed freshness sources differ from what endpoints.json gives now. */
 export function freshnessSourcesStale({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): boolean {
-  return readOrEmpty(join(dbtDir, FRESHNESS_SOURCES_PATH)) !== renderFreshnessSources(loadEndpoints(endpointsPath).endpoints);
+  return (
+    readOrEmpty(join(dbtDir, FRESHNESS_SOURCES_PATH)) !== renderFreshnessSources(loadEndpoints(endpointsPath).endpoints)
+  );
 }
 
 function readOrEmpty(path: string): string {

@@ -22,7 +22,14 @@ describe('freshnessFromResults', () => {
         criteria,
       },
     ]);
-    expect(never).toEqual({ endpoint: 'tags', newestDate: null, ageDays: null, status: 'error', warnAfterDays: 2, errorAfterDays: 7 });
+    expect(never).toEqual({
+      endpoint: 'tags',
+      newestDate: null,
+      ageDays: null,
+      status: 'error',
+      warnAfterDays: 2,
+      errorAfterDays: 7,
+    });
     expect(fresh).toMatchObject({ newestDate: '2026-12-06', ageDays: 1, status: 'fresh' });
   });
 });

@@ -57,7 +57,10 @@ export function freshnessFromResults(results: readonly SourceResult[]): Endpoint
     .filter((result) => result.unique_id?.includes(prefix))
     .map((result) => {
       const endpoint = result.unique_id!.slice(result.unique_id!.indexOf(prefix) + prefix.length);
-      const newestDate = result.max_loaded_at && !result.max_loaded_at.startsWith(NO_DATE_YEAR) ? result.max_loaded_at.slice(0, 10) : null;
+      const newestDate =
+        result.max_loaded_at && !result.max_loaded_at.startsWith(NO_DATE_YEAR)
+          ? result.max_loaded_at.slice(0, 10)
+          : null;
       const ago = result.max_loaded_at_time_ago_in_s;
       return {
         endpoint,

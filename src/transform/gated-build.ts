@@ -49,14 +49,26 @@ export async function buildAndCheck(
   };
   const buildArgs = [...args, '--exclude-resource-type', 'unit_test'];
   try {
-    ({ logPath } = await runDbtBuildThenFreshness(settings, buildArgs, options.lakeListed ? FRESHNESS_ARGS : undefined, { onEvent, signal: options.signal }));
+    ({ logPath } = await runDbtBuildThenFreshness(
+      settings,
+      buildArgs,
+      options.lakeListed ? FRESHNESS_ARGS : undefined,
+      { onEvent, signal: options.signal },
+    ));
   } catch (error) {
     const failures = error instanceof TransformError ? readBuildFailures(runResults) : undefined;
-    const onlyTests = failures && !failures.failedNodes.length && failures.failedTests.length && !failures.failedTests.some((name) => FATAL_TESTS.has(name));
+    const onlyTests =
+      failures &&
+      !failures.failedNodes.length &&
+      failures.failedTests.length &&
+      !failures.failedTests.some((name) => FATAL_TESTS.has(name));
     if (!onlyTests) throw error;
     ({ failedTests, skippedModels } = failures);
     logPath = dbtLogPath('build', settings);
   }
   const freshness = options.lakeListed ? readFreshness(settings) : undefined;
-  return { logPath, verdict: { checkedAt: new Date().toISOString(), ...(freshness ? { freshness } : {}), failedTests, skippedModels } };
+  return {
+    logPath,
+    verdict: { checkedAt: new Date().toISOString(), ...(freshness ? { freshness } : {}), failedTests, skippedModels },
+  };
 }

@@ -34,9 +34,10 @@ describe('the dbt files generated from config/endpoints.json', () => {
     const regenerated = readdirSync(join(dir, GENERATED_DIR)).sort();
     expect(regenerated).toEqual(readdirSync(committed).sort());
     for (const name of regenerated) {
-      expect(readFileSync(join(committed, name), 'utf8'), `dbt/${GENERATED_DIR}/${name} is stale: run gmp generate`).toBe(
-        readFileSync(join(dir, GENERATED_DIR, name), 'utf8'),
-      );
+      expect(
+        readFileSync(join(committed, name), 'utf8'),
+        `dbt/${GENERATED_DIR}/${name} is stale: run gmp generate`,
+      ).toBe(readFileSync(join(dir, GENERATED_DIR, name), 'utf8'));
     }
     expect(staleDbtSources()).toEqual([]);
   });
@@ -62,14 +63,19 @@ describe('the dbt files generated from config/endpoints.json', () => {
       `${GENERATED_DIR}/_base__models.yml`,
       `${GENERATED_DIR}/base_creators.sql`,
     ]);
-    expect(generateDbtSources({ dbtDir: dir, endpointsPath: added }).written).toContain(`${GENERATED_DIR}/base_creators.sql`);
+    expect(generateDbtSources({ dbtDir: dir, endpointsPath: added }).written).toContain(
+      `${GENERATED_DIR}/base_creators.sql`,
+    );
     expect(readFileSync(join(dir, GENERATED_DIR, '_lake__sources.yml'), 'utf8')).toContain('identifier: CREATORS');
 
     const removed = endpointsWith((config) => {
       config.endpoints = config.endpoints.filter((endpoint) => endpoint.name !== 'tags');
     });
     const result = generateDbtSources({ dbtDir: dir, endpointsPath: removed });
-    expect([...result.removed].sort()).toEqual([`${GENERATED_DIR}/base_creators.sql`, `${GENERATED_DIR}/base_tags.sql`]);
+    expect([...result.removed].sort()).toEqual([
+      `${GENERATED_DIR}/base_creators.sql`,
+      `${GENERATED_DIR}/base_tags.sql`,
+    ]);
     expect(readdirSync(join(dir, GENERATED_DIR))).not.toContain('base_tags.sql');
   });
 

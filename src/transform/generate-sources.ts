@@ -298,7 +298,9 @@ export function generateDbtSources({ dbtDir = defaultDbtDir, endpointsPath }: Ge
 export function staleDbtSources({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): string[] {
   const files = renderDbtSources(loadEndpoints(endpointsPath).endpoints);
   const wanted = new Set(files.map((file) => file.path));
-  const changed = files.filter((file) => readOrEmpty(join(dbtDir, file.path)) !== file.content).map((file) => file.path);
+  const changed = files
+    .filter((file) => readOrEmpty(join(dbtDir, file.path)) !== file.content)
+    .map((file) => file.path);
   const orphaned = listGeneratedFiles(dbtDir).filter((path) => !wanted.has(path));
   return [...changed, ...orphaned];
 }

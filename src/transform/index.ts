@@ -30,7 +30,9 @@ export type { EndpointFreshness } from './freshness.js';
 
 /** `plan`: what this build will do, when it is news (nothing to build, only some endpoints, a changed project). */
 export type TransformProgress =
-  { phase: 'plan'; build: BuildPlan['build']; message: string } | ({ phase: 'setup' } & SetupProgress) | ({ phase: 'dbt' } & DbtEvent);
+  | { phase: 'plan'; build: BuildPlan['build']; message: string }
+  | ({ phase: 'setup' } & SetupProgress)
+  | ({ phase: 'dbt' } & DbtEvent);
 
 export interface TransformOptions {
   target: Target;
@@ -97,7 +99,9 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
   const closed = lakeUrl ? await listLake(settings, lakeUrl) : undefined;
   const { warehousePath } = settings;
   // Snowflake keeps no record here of what it was built from: every prod build builds everything.
-  const dev = warehousePath ? planDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh)) : undefined;
+  const dev = warehousePath
+    ? planDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh))
+    : undefined;
   const plan = dev?.plan ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
   if (plan.build === 'none') {
     notify({
@@ -129,15 +133,23 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
   }
   await ensureVenv((progress) => notify({ phase: 'setup', ...progress }), options.signal, options.python);
   const onEvent = (event: DbtEvent) => notify({ phase: 'dbt', ...event });
-  const { logPath, verdict } = await buildAndCheck(settings, args, { lakeListed: Boolean(lakeUrl), onEvent, signal: options.signal });
+  const { logPath, verdict } = await buildAndCheck(settings, args, {
+    lakeListed: Boolean(lakeUrl),
+    onEvent,
+    signal: options.signal,
+  });
   // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
-  if (lakeUrl) Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(settings, lakeUrl));
+  if (lakeUrl)
+    Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(settings, lakeUrl));
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: plan.build };
 }
 
 /** Each endpoint's item shape as the lake holds it, and the fields the staging models read that are gone from it. */
-async function itemSchemasOf(settings: DbtRunSettings, lakeUrl: string): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
+async function itemSchemasOf(
+  settings: DbtRunSettings,
+  lakeUrl: string,
+): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
   const itemSchemas = await schemaStatus(openLakeOf(settings, lakeUrl));
   return { itemSchemas, vanishedFields: vanishedReads(itemSchemas, stagingFieldReads()) };
 }
@@ -165,7 +177,10 @@ async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<Lake
 /** What a dev build will do, from the record beside its warehouse, and what it sees to record next. */
 function planDevBuild(warehousePath: string, settings: DbtRunSettings, closed: LakePartitions, fullRefresh: boolean) {
   const endpoints = loadEndpoints();
-  const saw: BuildSaw = { inputs: buildInputsFingerprint({ dbtDir, endpoints, where: whereItBuilds(settings) }), partitions: closed };
+  const saw: BuildSaw = {
+    inputs: buildInputsFingerprint({ dbtDir, endpoints, where: whereItBuilds(settings) }),
+    partitions: closed,
+  };
   // A record whose warehouse file is gone describes nothing.
   const record = existsSync(warehousePath) ? readBuildRecord(warehousePath) : undefined;
   const names = endpoints.endpoints.map((endpoint) => endpoint.name);
@@ -174,7 +189,12 @@ function planDevBuild(warehousePath: string, settings: DbtRunSettings, closed: L
 
 /** Where a dev build reads and writes: part of what it saw, beside the project and the config. */
 function whereItBuilds(settings: DbtRunSettings): Record<string, string | undefined> {
-  return { target: settings.target, warehouse: settings.warehousePath, lake: settings.env.LAKE_URL, s3Endpoint: settings.env.S3_ENDPOINT };
+  return {
+    target: settings.target,
+    warehouse: settings.warehousePath,
+    lake: settings.env.LAKE_URL,
+    s3Endpoint: settings.env.S3_ENDPOINT,
+  };
 }
 
 /**
@@ -193,8 +213,13 @@ function verdictNow(last: BuildVerdict, catalogue: BuildVerdict['catalogue']): B
 
 /** A build writes nothing tracked: generated files that differ from what endpoints.json gives stop it, naming them. */
 function requireGeneratedFilesCurrent(): void {
-  const stale = [...staleDbtSources(), ...(freshnessSourcesStale() ? [FRESHNESS_SOURCES_PATH] : [])].map((path) => `dbt/${path}`);
-  if (stale.length) throw new StaleGeneratedFilesError(`generated files are stale (${stale.join(', ')}): run gmp generate, then gmp transform`);
+  const stale = [...staleDbtSources(), ...(freshnessSourcesStale() ? [FRESHNESS_SOURCES_PATH] : [])].map(
+    (path) => `dbt/${path}`,
+  );
+  if (stale.length)
+    throw new StaleGeneratedFilesError(
+      `generated files are stale (${stale.join(', ')}): run gmp generate, then gmp transform`,
+    );
 }
 
 /** The lake dbt reads, opened with the same endpoint and region as dbt's S3 secret. */

@@ -25,7 +25,11 @@ describe('dbtRunSettings', () => {
   const prod = { target: 'prod' as const, lakeUrl: 's3://bucket', warehousePath: 'unused.duckdb' };
 
   it('gives dev absolute paths, the project profile and the offline extension folder', () => {
-    const settings = dbtRunSettings({ target: 'dev', lakeUrl: 'file://lake', warehousePath: './.warehouse/game_market.duckdb' }, { PATH: '/bin' }, '/work/x');
+    const settings = dbtRunSettings(
+      { target: 'dev', lakeUrl: 'file://lake', warehousePath: './.warehouse/game_market.duckdb' },
+      { PATH: '/bin' },
+      '/work/x',
+    );
     expect(settings.warehousePath).toBe('/work/x/.warehouse/game_market.duckdb');
     expect(settings.targetPath).toBe('/work/x/.warehouse/game_market.dbt-target');
     expect(settings.env).toMatchObject({
@@ -45,12 +49,25 @@ describe('dbtRunSettings', () => {
       { LAKE_URL: 'file://ignored', WAREHOUSE_PATH: 'ignored.duckdb' },
       '/r',
     );
-    expect(settings.env).toMatchObject({ LAKE_URL: 's3://bucket/p', S3_ENDPOINT: 'http://127.0.0.1:9000', WAREHOUSE_PATH: '/r/w.duckdb' });
+    expect(settings.env).toMatchObject({
+      LAKE_URL: 's3://bucket/p',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      WAREHOUSE_PATH: '/r/w.duckdb',
+    });
   });
 
   it("leaves out the launcher's malloc setting, which is for Node, on both targets", () => {
-    const env = { PATH: '/bin', MALLOC_MMAP_THRESHOLD_: '131072', SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' };
-    for (const settings of [dbtRunSettings({ target: 'dev', lakeUrl: 'file://lake', warehousePath: 'w.duckdb' }, env, '/r'), dbtRunSettings(prod, env)]) {
+    const env = {
+      PATH: '/bin',
+      MALLOC_MMAP_THRESHOLD_: '131072',
+      SNOWFLAKE_ACCOUNT: 'a',
+      SNOWFLAKE_USER: 'u',
+      SNOWFLAKE_PASSWORD: 'p',
+    };
+    for (const settings of [
+      dbtRunSettings({ target: 'dev', lakeUrl: 'file://lake', warehousePath: 'w.duckdb' }, env, '/r'),
+      dbtRunSettings(prod, env),
+    ]) {
       expect(settings.env).not.toHaveProperty('MALLOC_MMAP_THRESHOLD_');
       expect(settings.env.PATH).toBe('/bin');
     }

@@ -49,7 +49,8 @@ export function dbtRunSettings(inputs: TransformInputs, env: NodeJS.ProcessEnv, 
   };
   if (inputs.target === 'prod') {
     const missing = SNOWFLAKE_REQUIRED.filter((name) => !env[name]);
-    if (missing.length) throw new ConfigError(`--target prod needs ${missing.join(', ')} in the environment (Snowflake credentials)`);
+    if (missing.length)
+      throw new ConfigError(`--target prod needs ${missing.join(', ')} in the environment (Snowflake credentials)`);
     return { target: 'prod', targetPath: join(dbtDir, 'target', 'prod'), env: base };
   }
   const warehousePath = resolve(cwd, inputs.warehousePath);
@@ -78,6 +79,8 @@ export function lakeLocation(lakeUrl: string, cwd = process.cwd()): string {
   const absolute = resolve(cwd, lake.dir);
   // DuckDB's glob matches no path that holds a backslash, escaped or not.
   if (absolute.includes('\\'))
-    throw new ConfigError(`LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`);
+    throw new ConfigError(
+      `LAKE_URL file://${absolute} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`,
+    );
   return `file://${absolute}`;
 }

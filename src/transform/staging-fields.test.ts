@@ -5,7 +5,17 @@ describe('item fields the staging models read', () => {
   it('are read from the dbt project: both macro styles, each with the endpoint of its base model', () => {
     const reads = stagingFieldReads();
     const of = (endpoint: string) => reads.filter((read) => read.endpoint === endpoint).map((read) => read.field);
-    expect(of('games')).toEqual(expect.arrayContaining(['id', 'released', 'updated', 'added_by_status.yet', 'esrb_rating.id', 'genres', 'stores']));
+    expect(of('games')).toEqual(
+      expect.arrayContaining([
+        'id',
+        'released',
+        'updated',
+        'added_by_status.yet',
+        'esrb_rating.id',
+        'genres',
+        'stores',
+      ]),
+    );
     expect(of('genres')).toEqual(['games_count', 'id', 'image_background', 'name', 'slug']);
     expect(reads.find((read) => read.field === 'released')?.model).toBe('stg_games');
     // stg_parent_platforms__platforms reads a staging model, not items.
@@ -35,6 +45,8 @@ describe('item fields the staging models read', () => {
       },
       { endpoint: 'tags', filter: 'none', fields: 8, gone: [{ field: 'name', since: 'D' }] },
     ];
-    expect(vanishedReads(statuses, reads)).toEqual([{ endpoint: 'games', field: 'released', model: 'stg_games', since: 'D' }]);
+    expect(vanishedReads(statuses, reads)).toEqual([
+      { endpoint: 'games', field: 'released', model: 'stg_games', since: 'D' },
+    ]);
   });
 });

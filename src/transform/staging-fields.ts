@@ -29,7 +29,9 @@ export function stagingFieldReads(dir = STAGING_DIR): FieldRead[] {
   const reads = readdirSync(dir)
     .filter((name) => name.endsWith('.sql'))
     .flatMap((name) => fieldReadsOf(basename(name, '.sql'), readFileSync(join(dir, name), 'utf8')));
-  return reads.sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.field.localeCompare(b.field) || a.model.localeCompare(b.model));
+  return reads.sort(
+    (a, b) => a.endpoint.localeCompare(b.endpoint) || a.field.localeCompare(b.field) || a.model.localeCompare(b.model),
+  );
 }
 
 const FIELD_TYPES = 'integer|number|text|boolean|date|timestamp|json';
@@ -42,7 +44,10 @@ export function fieldReadsOf(model: string, sql: string): FieldRead[] {
   const paths = new Set<string>();
   for (const match of sql.matchAll(/json_\w+\(\s*'item'\s*,\s*'([^']+)'/g)) paths.add(match[1]!);
   const fieldList = /select_json_fields\([\s\S]*?'item'[\s\S]*?fields\s*=\s*\[([\s\S]*?)\]\s*\)/.exec(sql)?.[1] ?? '';
-  for (const match of fieldList.matchAll(new RegExp(String.raw`\(\s*'[^']+'\s*,\s*'([^']+)'\s*,\s*'(?:${FIELD_TYPES})'\s*\)`, 'g'))) paths.add(match[1]!);
+  for (const match of fieldList.matchAll(
+    new RegExp(String.raw`\(\s*'[^']+'\s*,\s*'([^']+)'\s*,\s*'(?:${FIELD_TYPES})'\s*\)`, 'g'),
+  ))
+    paths.add(match[1]!);
   // Item schemas go two levels deep: a deeper path needs its first two.
   return [...paths].map((path) => ({ endpoint, field: path.split('.').slice(0, 2).join('.'), model }));
 }

@@ -21,14 +21,20 @@ describe('readBuildFailures', () => {
       { unique_id: 'test.game_market.has_rows_stg_games_.0a1b2c3d4e', status: 'fail' },
     ]);
     expect(readBuildFailures(path)).toEqual({
-      failedTests: ['accepted_range_stg_games_rating__5__0', 'has_rows_stg_games', 'int_tag_details_from_games.keeps_newest'],
+      failedTests: [
+        'accepted_range_stg_games_rating__5__0',
+        'has_rows_stg_games',
+        'int_tag_details_from_games.keeps_newest',
+      ],
       failedNodes: [],
       skippedModels: ['dim_games'],
     });
   });
 
   it('tells a model that errored from failed tests, and gives nothing when dbt wrote no results', () => {
-    expect(readBuildFailures(runResults([{ unique_id: 'model.game_market.base_games', status: 'error' }]))?.failedNodes).toEqual(['base_games']);
+    expect(
+      readBuildFailures(runResults([{ unique_id: 'model.game_market.base_games', status: 'error' }]))?.failedNodes,
+    ).toEqual(['base_games']);
     expect(readBuildFailures(join(tmpdir(), 'no-such-dir', 'run_results.json'))).toBeUndefined();
   });
 });

@@ -7,7 +7,9 @@ import { dbtDir, venvDir } from '../paths.js';
 import { duckdbExtensionDir } from './settings.js';
 
 /** The files that define the venv: when any changes, the venv is brought up to date. */
-const DEFINITION = ['requirements.txt', 'constraints.txt', 'scripts/install_httpfs.py'].map((name) => join(dbtDir, name));
+const DEFINITION = ['requirements.txt', 'constraints.txt', 'scripts/install_httpfs.py'].map((name) =>
+  join(dbtDir, name),
+);
 /** Written last, holding the definition's fingerprint: its presence means the venv is complete. */
 const STAMP = join(venvDir, '.gmp-installed');
 
@@ -40,7 +42,11 @@ function venvIsReady(): boolean {
  * Later calls return at once; a changed requirements file brings the venv up to date. `python`
  * makes the venv (GMP_PYTHON).
  */
-export async function ensureVenv(onProgress: (progress: SetupProgress) => void = () => undefined, signal?: AbortSignal, python = 'python3'): Promise<void> {
+export async function ensureVenv(
+  onProgress: (progress: SetupProgress) => void = () => undefined,
+  signal?: AbortSignal,
+  python = 'python3',
+): Promise<void> {
   if (venvIsReady()) return;
   onProgress({ message: `creating the dbt venv in ${venvDir} (once, about a minute)` });
   await mustSucceed('creating the venv', python, ['-m', 'venv', venvDir], { signal });
@@ -76,7 +82,12 @@ export async function ensureVenv(onProgress: (progress: SetupProgress) => void =
   );
 
   onProgress({ message: 'installing the httpfs extension from its PyPI package' });
-  await mustSucceed('installing httpfs', venvPython, [join(dbtDir, 'scripts', 'install_httpfs.py'), duckdbExtensionDir], { signal });
+  await mustSucceed(
+    'installing httpfs',
+    venvPython,
+    [join(dbtDir, 'scripts', 'install_httpfs.py'), duckdbExtensionDir],
+    { signal },
+  );
   writeFileSync(STAMP, `${fingerprint()}\n`);
   onProgress({ message: 'dbt venv ready', done: total, total });
 }
@@ -88,9 +99,15 @@ function countPins(): number {
     .filter((line) => /^[A-Za-z0-9]/.test(line)).length;
 }
 
-async function mustSucceed(what: string, command: string, args: string[], options: Pick<RunOptions, 'onLine' | 'signal'>): Promise<void> {
+async function mustSucceed(
+  what: string,
+  command: string,
+  args: string[],
+  options: Pick<RunOptions, 'onLine' | 'signal'>,
+): Promise<void> {
   const result = await runLines(command, args, options);
   if (result.exitCode === 0) return;
-  const reason = [...result.tail].reverse().find((line) => /error/i.test(line)) ?? result.tail.at(-1) ?? `exit ${result.exitCode}`;
+  const reason =
+    [...result.tail].reverse().find((line) => /error/i.test(line)) ?? result.tail.at(-1) ?? `exit ${result.exitCode}`;
   throw new TransformError(`${what} failed: ${reason.trim()} (rerun to retry; delete .venv to start over)`);
 }

@@ -51,7 +51,9 @@ async function partRows(store: ObjectStore, prefix: string): Promise<Array<{ key
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      const reader = await connection.runAndReadAll(`select key, page from read_parquet('${dir}/*.parquet') order by key`);
+      const reader = await connection.runAndReadAll(
+        `select key, page from read_parquet('${dir}/*.parquet') order by key`,
+      );
       return reader.getRowObjectsJson() as Array<{ key: string; page: string }>;
     } finally {
       connection.closeSync();
@@ -75,7 +77,12 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
 
   beforeAll(async () => {
     lake = await freshLake(kind, servers.s3);
-    env = cleanEnv({ ...lake.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url, GMP_ENDPOINTS: configWith(CAPPED) });
+    env = cleanEnv({
+      ...lake.env,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: servers.sandbox.url,
+      GMP_ENDPOINTS: configWith(CAPPED),
+    });
     // Closed: a windowed games snapshot, a tags snapshot, an updated partition. Open: the next day's (no _SUCCESS).
     for (const args of [
       ['--endpoint', 'games', '--mode', 'snapshot', '--date', SNAPSHOT],
@@ -108,7 +115,11 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
     expect(summary.bytesOut).toBeLessThan(summary.bytesIn);
 
     let pages = 0;
-    for (const partition of [games('snapshot', SNAPSHOT), games('updated', WINDOW), { endpoint: { name: 'tags' }, load: 'snapshot' as Load, date: SNAPSHOT }]) {
+    for (const partition of [
+      games('snapshot', SNAPSHOT),
+      games('updated', WINDOW),
+      { endpoint: { name: 'tags' }, load: 'snapshot' as Load, date: SNAPSHOT },
+    ]) {
       const raw = await rawPages(lake.store, partitionPrefix(partition));
       const compactPrefix = compactSuccessKey(partition).replace(/_SUCCESS$/, '');
       expect(await partRows(lake.store, compactPrefix)).toEqual(raw.sort((a, b) => a.key.localeCompare(b.key)));
@@ -126,7 +137,9 @@ describe.each(LAKE_KINDS)('gmp compact on a %s lake (real sandbox, versitygw for
       pages += raw.length;
     }
     // The windowed snapshot's pages sit one folder deeper, in its windows: they are in its parts too.
-    expect((await lake.store.list(partitionPrefix(games('snapshot', SNAPSHOT)))).some((key) => key.includes('/window='))).toBe(true);
+    expect(
+      (await lake.store.list(partitionPrefix(games('snapshot', SNAPSHOT)))).some((key) => key.includes('/window=')),
+    ).toBe(true);
     expect(summary.pages).toBe(pages);
     expect(await lake.store.list('compact/games/load=updated/date=2026-11-18/')).toEqual([]);
   }, 300_000);
@@ -154,14 +167,21 @@ describe('gmp compact after a crash (a store that fails after N writes, on a rea
     const lake = await freshLake('local');
     const clean = await freshLake('local');
     try {
-      const env = cleanEnv({ ...lake.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url, GMP_ENDPOINTS: configWith(CAPPED) });
+      const env = cleanEnv({
+        ...lake.env,
+        RAWG_API_KEY: API_KEY,
+        RAWG_BASE_URL: servers.sandbox.url,
+        GMP_ENDPOINTS: configWith(CAPPED),
+      });
       const ingest = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', SNAPSHOT], env);
       expect(ingest.code, ingest.stderr).toBe(0);
       const snapshot = games('snapshot', SNAPSHOT);
       // Small parts, so the partition takes several and the crash falls between two of them.
       const partBytes = 512 * 1024;
       const crashing = new WriteCountingStore(lake.store, 2);
-      await expect(runCompact({ store: crashing, partBytes })).rejects.toThrow(/compacting games\/snapshot\/2026-11-20 failed .*no marker/);
+      await expect(runCompact({ store: crashing, partBytes })).rejects.toThrow(
+        /compacting games\/snapshot\/2026-11-20 failed .*no marker/,
+      );
       expect(await lake.store.exists(compactSuccessKey(snapshot))).toBe(false);
       expect((await lake.store.list('compact/')).length).toBe(2);
 
@@ -194,7 +214,10 @@ describe('gmp compact after a crash (a store that fails after N writes, on a rea
         JSON.stringify({ count: 0, next: null, previous: null, results: [] }),
       );
       await lake.store.putIfAbsent(`${partitionPrefix(games('updated', WINDOW))}_SUCCESS`, '{}');
-      await lake.store.putIfAbsent(compactSuccessKey(games('updated', WINDOW)).replace('_SUCCESS', 'part-00000.parquet'), 'not parquet');
+      await lake.store.putIfAbsent(
+        compactSuccessKey(games('updated', WINDOW)).replace('_SUCCESS', 'part-00000.parquet'),
+        'not parquet',
+      );
       const result = await runGmp(['compact', '--json'], cleanEnv(lake.env));
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toMatch(

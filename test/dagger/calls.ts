@@ -97,11 +97,16 @@ export function callProblems(words: string[], scan: ModuleScan, { complete }: { 
 
 function valueProblems(where: string, arg: ModuleArgument, value: string, scan: ModuleScan): string[] {
   const { kind, name } = arg.type ?? { kind: '' };
-  if (kind === 'OBJECT_KIND' && name === 'Secret' && !SECRET_PROVIDERS.test(value)) return [`${where} takes a secret reference such as env://NAME`];
+  if (kind === 'OBJECT_KIND' && name === 'Secret' && !SECRET_PROVIDERS.test(value))
+    return [`${where} takes a secret reference such as env://NAME`];
   if (kind === 'INTEGER_KIND' && !/^\d+$/.test(value)) return [`${where} takes an integer`];
   if (kind === 'ENUM_KIND') {
     const members = Object.values(scan.enums[name!]?.values ?? {});
-    if (!members.some((m) => m.value.toLowerCase() === value.toLowerCase() || m.name.toLowerCase() === value.toLowerCase())) {
+    if (
+      !members.some(
+        (m) => m.value.toLowerCase() === value.toLowerCase() || m.name.toLowerCase() === value.toLowerCase(),
+      )
+    ) {
       return [`${where} takes one of ${members.map((m) => m.value).join(', ')}`];
     }
   }

@@ -128,7 +128,10 @@ async function ingestAsModule(run: RunPlan, selection: Selection): Promise<{ pla
 
 /** The month's spend the ledger in the lake holds, as the module's plan prints it. */
 async function ledgerSpend(run: RunPlan): Promise<number> {
-  const printed = JSON.parse(planWithLake(run, await planAsModule(run, { endpoints: ['games'] }))) as { lake: string; budget: { spent: number } };
+  const printed = JSON.parse(planWithLake(run, await planAsModule(run, { endpoints: ['games'] }))) as {
+    lake: string;
+    budget: { spent: number };
+  };
   expect(printed.lake).toBe(run.lake);
   return printed.budget.spent;
 }
@@ -145,7 +148,9 @@ function readmeLakeEnv(): Record<string, string> {
 beforeAll(async () => {
   await ensureVenv();
   mkdirSync(engine, { recursive: true });
-  s3 = await startS3Server({ credentials: { accessKeyId: HOST_LAKE.accessKeyId, secretAccessKey: HOST_LAKE.secretAccessKey } });
+  s3 = await startS3Server({
+    credentials: { accessKeyId: HOST_LAKE.accessKeyId, secretAccessKey: HOST_LAKE.secretAccessKey },
+  });
   sandboxUrl = `http://127.0.0.1:${await freePort()}/sandbox/api`;
 }, 300_000);
 
@@ -166,7 +171,9 @@ describe('the module with no settings, step by step on the host', () => {
   it('dagger call ingest --endpoint games, twice, the engine cache pruned in between: the second call makes 0 API requests, starts no sandbox, and the ledger keeps the spend', async () => {
     const before = served;
     const first = await ingestAsModule(run, { endpoints: ['games'] });
-    expect(first.output.split('\n')[0]).toBe(`lake: ${HOST_LAKE.url} on the S3 server of this machine, localhost:${HOST_LAKE.port}`);
+    expect(first.output.split('\n')[0]).toBe(
+      `lake: ${HOST_LAKE.url} on the S3 server of this machine, localhost:${HOST_LAKE.port}`,
+    );
     expect(first.plan.shards.length).toBeGreaterThan(0);
     const summaries = jsonLines(first.output) as Array<{ endpoint?: string; complete?: boolean }>;
     expect(summaries.filter((s) => s.endpoint === 'games').length).toBeGreaterThan(0);
@@ -195,7 +202,10 @@ describe('the module with no settings, step by step on the host', () => {
     const { partitions } = JSON.parse(status.stdout) as { partitions: Array<{ endpoint: string; complete: boolean }> };
     expect(partitions.filter((p) => p.endpoint === 'games' && p.complete).length).toBeGreaterThan(0);
     // The lake is bound to the sandbox that filled it: planned for the sandbox, it has nothing to fetch...
-    const planned = await runGmp(['plan', '--endpoint', 'games', '--json', '--base-url', sandboxUrl], cleanEnv(readmeLakeEnv()));
+    const planned = await runGmp(
+      ['plan', '--endpoint', 'games', '--json', '--base-url', sandboxUrl],
+      cleanEnv(readmeLakeEnv()),
+    );
     expect(parsePlan(planned.stdout).apiRequestsExpected).toBe(0);
     // ...and planned for the real API it is refused in one line, as its data is not that API's.
     const refused = await runGmp(['plan', '--endpoint', 'games', '--json'], cleanEnv(readmeLakeEnv()));
@@ -208,7 +218,9 @@ describe('the module with no settings, step by step on the host', () => {
     const plan = parsePlan(printed);
     expect(JSON.parse(printed)).toMatchObject({ lake: run.lake, api: sandboxUrl });
     expect(plan.units.map((u) => u.id)).toEqual([expect.stringMatching(/^genres\/snapshot\/\d{4}-\d{2}-\d{2}$/)]);
-    expect(plan.shards.flatMap((s) => s.units)).toEqual(plan.units.filter((u) => u.state !== 'complete').map((u) => u.id));
+    expect(plan.shards.flatMap((s) => s.units)).toEqual(
+      plan.units.filter((u) => u.state !== 'complete').map((u) => u.id),
+    );
   }, 120_000);
 
   /** The steps after the ingest, as run-pipeline reads them from gmp steps before it ingests. */
@@ -244,7 +256,10 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp transform --target dev, as the transform image runs it, builds the marts from the lake on the S3 server', async () => {
     // The transform image holds the venv already (made at build time); here beforeAll made it.
-    const env = onHost({ ...lakeRun.env, ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }) });
+    const env = onHost({
+      ...lakeRun.env,
+      ...transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }),
+    });
     expect(env).not.toHaveProperty('RAWG_API_KEY');
     const built = await runGmp(argsOf('transform'), env);
     expect(built.code, built.stderr.split('\n').slice(-5).join('\n')).toBe(0);
@@ -254,7 +269,9 @@ describe('the module with no settings, step by step on the host', () => {
   it('leaves a DuckDB file with every game the sandbox served, each once', async () => {
     const instance = await DuckDBInstance.create(join(engine, APP_DIR, WAREHOUSE_FILE), { access_mode: 'READ_ONLY' });
     const connection = await instance.connect();
-    const reader = await connection.runAndReadAll('select count(*) as games, count(distinct game_id) as ids from main.dim_games');
+    const reader = await connection.runAndReadAll(
+      'select count(*) as games, count(distinct game_id) as ids from main.dim_games',
+    );
     const row = reader.getRowObjects()[0]!;
     expect([Number(row.games), Number(row.ids)]).toEqual([GAMES, GAMES]);
     connection.closeSync();
@@ -263,7 +280,11 @@ describe('the module with no settings, step by step on the host', () => {
 
   it('gmp report, run as the module runs it (in the app folder, warehouse and lake from env), writes the page', () => {
     const env = onHost({ ...lakeRun.env, WAREHOUSE_PATH: `${APP_DIR}/${WAREHOUSE_FILE}` });
-    const report = spawnSync(process.execPath, [cliPath, ...argsOf('report')], { cwd: join(engine, APP_DIR), env, encoding: 'utf8' });
+    const report = spawnSync(process.execPath, [cliPath, ...argsOf('report')], {
+      cwd: join(engine, APP_DIR),
+      env,
+      encoding: 'utf8',
+    });
     expect(report.status, report.stderr).toBe(0);
     const page = readFileSync(join(engine, APP_DIR, REPORT_FILE), 'utf8');
     expect(page).toMatch(/^<!doctype html>/i);
@@ -277,7 +298,10 @@ describe('the module with no settings and no S3 server on this machine', () => {
     try {
       const init = await runGmp(LAKE_INIT_ARGS, onHost(run.env));
       expect(init.code).toBe(1);
-      const message = lakeFailure(run, Object.assign(new Error('process did not complete'), { stderr: init.stderr })).message;
+      const message = lakeFailure(
+        run,
+        Object.assign(new Error('process did not complete'), { stderr: init.stderr }),
+      ).message;
       expect(message).toMatch(
         /^lake: s3:\/\/game-market-lake on the S3 server of this machine, localhost:9000 \(is its server running\? make s3-server, or MinIO on port 9000\): gmp: object store s3:\/\/game-market-lake .* is unreachable/,
       );
@@ -292,7 +316,10 @@ describe('gmp on the PATH of the images', () => {
     const bin = join(work, dirname(GMP_ON_PATH));
     mkdirSync(bin, { recursive: true });
     symlinkSync(join(root, CLI[0]!.replace(`${APP_DIR}/`, '')), join(bin, basename(GMP_ON_PATH)));
-    const help = spawnSync(basename(GMP_ON_PATH), ['--help'], { env: { ...cleanEnv(), PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+    const help = spawnSync(basename(GMP_ON_PATH), ['--help'], {
+      env: { ...cleanEnv(), PATH: `${bin}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toContain('gmp ingest');
   });

@@ -72,7 +72,8 @@ export async function scanModule(): Promise<ModuleScan> {
  * digits, so `s3Endpoint` becomes `s-3-endpoint`.
  */
 export function cliName(name: string): string {
-  const kind = (c: string | undefined) => (c === undefined ? '' : /[A-Z]/.test(c) ? 'upper' : /[a-z]/.test(c) ? 'lower' : /\d/.test(c) ? 'digit' : 'other');
+  const kind = (c: string | undefined) =>
+    c === undefined ? '' : /[A-Z]/.test(c) ? 'upper' : /[a-z]/.test(c) ? 'lower' : /\d/.test(c) ? 'digit' : 'other';
   let out = '';
   for (let i = 0; i < name.length; i += 1) {
     const [prev, here, next] = [kind(name[i - 1]), kind(name[i]), kind(name[i + 1])];

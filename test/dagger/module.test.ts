@@ -42,7 +42,13 @@ import {
   summarizeShards,
   transformEnv,
 } from '../../dagger/src/commands.js';
-import { moduleSourceFiles, scanModule, type ModuleFunction, type ModuleObject, type ModuleScan } from './introspect.js';
+import {
+  moduleSourceFiles,
+  scanModule,
+  type ModuleFunction,
+  type ModuleObject,
+  type ModuleScan,
+} from './introspect.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -208,7 +214,8 @@ describe('the module as the engine would register it (SDK introspector, no engin
       config: { type: { name: 'File' }, defaultPath: '/config/endpoints.json' },
     });
     for (const fn of Object.values(functions)) {
-      for (const arg of Object.values(fn.arguments)) expect(['Directory', 'File'], `${fn.name}.${arg.name}`).not.toContain(arg.type?.name);
+      for (const arg of Object.values(fn.arguments))
+        expect(['Directory', 'File'], `${fn.name}.${arg.name}`).not.toContain(arg.type?.name);
     }
     const ignored = SOURCE_IGNORE.join(' ');
     for (const folder of ['node_modules', '.lake', '.venv', '.warehouse', '.tools']) expect(ignored).toContain(folder);
@@ -265,8 +272,14 @@ describe('the module as the engine would register it (SDK introspector, no engin
     expect(Object.values(scan.enums.Mode!.values).map((v) => v.value)).toEqual(['snapshot', 'updated', 'daily']);
     expect(Object.values(scan.enums.Target!.values).map((v) => v.value)).toEqual(['dev', 'prod']);
     expect(functions.ingest!.arguments.endpoint).toMatchObject({ isOptional: true, type: { kind: 'LIST_KIND' } });
-    expect(functions.ingest!.arguments.mode).toMatchObject({ isOptional: true, type: { kind: 'ENUM_KIND', name: 'Mode' } });
-    expect(functions.transform!.arguments.target).toMatchObject({ isOptional: false, type: { kind: 'ENUM_KIND', name: 'Target' } });
+    expect(functions.ingest!.arguments.mode).toMatchObject({
+      isOptional: true,
+      type: { kind: 'ENUM_KIND', name: 'Mode' },
+    });
+    expect(functions.transform!.arguments.target).toMatchObject({
+      isOptional: false,
+      type: { kind: 'ENUM_KIND', name: 'Target' },
+    });
     expect(functions.publish!.arguments.platform!.defaultValue).toBe('linux/amd64');
   });
 });
@@ -274,7 +287,12 @@ describe('the module as the engine would register it (SDK introspector, no engin
 describe('settings become commands', () => {
   it('asks gmp plan for the work, as given, and never decides it itself', () => {
     expect(planArgs({}, 1)).toEqual(['plan', '--all', '--json', '--shards', '1']);
-    expect(planArgs({ endpoints: ['games', 'genres'], mode: Mode.updated, from: '2026-11-01', to: '2026-11-03', maxPages: 50 }, 4)).toEqual([
+    expect(
+      planArgs(
+        { endpoints: ['games', 'genres'], mode: Mode.updated, from: '2026-11-01', to: '2026-11-03', maxPages: 50 },
+        4,
+      ),
+    ).toEqual([
       'plan',
       '--endpoint',
       'games',
@@ -304,13 +322,28 @@ describe('settings become commands', () => {
       budget: { monthly: 20000, spent: 0, left: 20000 },
       units: [{ id: 'genres/snapshot/2026-12-01', state: 'new' }],
       apiRequestsExpected: 1,
-      shards: [{ units: ['genres/snapshot/2026-12-01'], maxPages: null, args: ['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json'] }],
+      shards: [
+        {
+          units: ['genres/snapshot/2026-12-01'],
+          maxPages: null,
+          args: ['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json'],
+        },
+      ],
     };
-    expect(parsePlan(JSON.stringify(plan)).shards[0]!.args).toEqual(['ingest', '--unit', 'genres/snapshot/2026-12-01', '--json']);
+    expect(parsePlan(JSON.stringify(plan)).shards[0]!.args).toEqual([
+      'ingest',
+      '--unit',
+      'genres/snapshot/2026-12-01',
+      '--json',
+    ]);
     expect(() => parsePlan('games: 3 pages')).toThrow('gmp plan --json printed no JSON plan');
     expect(() => parsePlan('{"units":[]}')).toThrow('printed no "units", "shards" and "apiRequestsExpected"');
-    expect(() => parsePlan(JSON.stringify({ ...plan, shards: [{ units: [], args: ['lake', 'rm'] }] }))).toThrow('not a gmp ingest');
-    expect(nothingToFetch({ ...plan, shards: [] })).toBe('1 of 1 units complete in the lake: nothing to fetch, 0 API requests');
+    expect(() => parsePlan(JSON.stringify({ ...plan, shards: [{ units: [], args: ['lake', 'rm'] }] }))).toThrow(
+      'not a gmp ingest',
+    );
+    expect(nothingToFetch({ ...plan, shards: [] })).toBe(
+      '1 of 1 units complete in the lake: nothing to fetch, 0 API requests',
+    );
   });
 
   it('runs after the ingest the steps gmp steps prints, in its order, and only gmp commands of their own names', () => {
@@ -324,12 +357,22 @@ describe('settings become commands', () => {
     expect(stepsAfterIngest(JSON.stringify({ target: 'dev', steps }))).toEqual(steps.slice(1));
     // A new step, or a new order, reaches the module without a change to it.
     const reordered = [steps[0], steps[2], { name: 'lint', args: ['lint'] }, steps[1]];
-    expect(stepsAfterIngest(JSON.stringify({ steps: reordered })).map((step) => step.name)).toEqual(['transform', 'lint', 'compact']);
+    expect(stepsAfterIngest(JSON.stringify({ steps: reordered })).map((step) => step.name)).toEqual([
+      'transform',
+      'lint',
+      'compact',
+    ]);
     expect(() => stepsAfterIngest('1. ingest')).toThrow('gmp steps --json printed no JSON steps');
     expect(() => stepsAfterIngest('{"steps":[]}')).toThrow('printed no "steps"');
-    expect(() => stepsAfterIngest(JSON.stringify({ steps: steps.slice(1) }))).toThrow('a first step that is not the ingest');
-    expect(() => stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'report', args: ['lake', 'rm'] }] }))).toThrow('not the gmp command of its name');
-    expect(() => stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'compact', args: null }] }))).toThrow('not the gmp command of its name');
+    expect(() => stepsAfterIngest(JSON.stringify({ steps: steps.slice(1) }))).toThrow(
+      'a first step that is not the ingest',
+    );
+    expect(() =>
+      stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'report', args: ['lake', 'rm'] }] })),
+    ).toThrow('not the gmp command of its name');
+    expect(() => stepsAfterIngest(JSON.stringify({ steps: [steps[0], { name: 'compact', args: null }] }))).toThrow(
+      'not the gmp command of its name',
+    );
   });
 
   it('reports every failed shard in one line, in the CLI own words', () => {
@@ -341,7 +384,9 @@ describe('settings become commands', () => {
     const results: PromiseSettledResult<string>[] = [
       {
         status: 'rejected',
-        reason: Object.assign(new Error('process "node" did not complete'), { stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n' }),
+        reason: Object.assign(new Error('process "node" did not complete'), {
+          stderr: 'progress...\ngmp: the RAWG monthly quota is spent\n',
+        }),
       },
       { status: 'fulfilled', value: '{"endpoint":"genres"}\n' },
       { status: 'rejected', reason: new Error('connection refused\nmore detail') },
@@ -351,7 +396,17 @@ describe('settings become commands', () => {
     );
     expect(summarizeShards([shards[1]!], [results[1]!])).toBe('{"endpoint":"genres"}');
     expect(describeFailure('plain')).toBe('plain');
-    expect(sandboxArgs(8080, { games: 500, seed: 7 })).toEqual(['sandbox', '--host', '0.0.0.0', '--port', '8080', '--games', '500', '--seed', '7']);
+    expect(sandboxArgs(8080, { games: 500, seed: 7 })).toEqual([
+      'sandbox',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8080',
+      '--games',
+      '500',
+      '--seed',
+      '7',
+    ]);
   });
 
   it('keeps the lake on the S3 server of the machine that calls dagger when no lake URL is given, and says where', () => {
@@ -364,16 +419,23 @@ describe('settings become commands', () => {
     });
     expect(run).not.toHaveProperty('scratchVolume');
     // Another port, another bucket, the user's own credentials (as secrets, so not in plain env).
-    expect(planRun({ hasApiKey: true }, { url: 's3://my-lake/raw', hostPort: 9100, region: 'eu-west-1', hasAwsCredentials: true })).toEqual({
+    expect(
+      planRun(
+        { hasApiKey: true },
+        { url: 's3://my-lake/raw', hostPort: 9100, region: 'eu-west-1', hasAwsCredentials: true },
+      ),
+    ).toEqual({
       sandbox: false,
       hostLakePort: 9100,
       env: { LAKE_URL: 's3://my-lake/raw', S3_ENDPOINT: `http://${HOST_LAKE.service}:9100`, AWS_REGION: 'eu-west-1' },
       lake: 's3://my-lake/raw on the S3 server of this machine, localhost:9100',
     });
-    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 0 })).toThrow('invalid with-lake --host-port 0');
-    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 9000, endpointUrl: 'http://m:9000', url: 's3://b' })).toThrow(
-      'with-lake takes --endpoint-url or --host-port, not both',
+    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 0 })).toThrow(
+      'invalid with-lake --host-port 0',
     );
+    expect(() =>
+      planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 9000, endpointUrl: 'http://m:9000', url: 's3://b' }),
+    ).toThrow('with-lake takes --endpoint-url or --host-port, not both');
     expect(lakeLine(run)).toBe('lake: s3://game-market-lake on the S3 server of this machine, localhost:9000');
   });
 
@@ -385,9 +447,9 @@ describe('settings become commands', () => {
     expect(lakeFailure(planRun({ hasApiKey: false }, noCredentials), unreachable).message).toBe(
       'lake: s3://game-market-lake on the S3 server of this machine, localhost:9000 (is its server running? make s3-server, or MinIO on port 9000): gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running',
     );
-    expect(lakeFailure(planRun({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message).toBe(
-      'lake: s3://lake on AWS S3: denied',
-    );
+    expect(
+      lakeFailure(planRun({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message,
+    ).toBe('lake: s3://lake on AWS S3: denied');
   });
 
   it('prints the plan with the lake it read', () => {
@@ -429,13 +491,18 @@ describe('settings become commands', () => {
   });
 
   it('uses the real API and the given lake when told to', () => {
-    expect(planRun({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true })).toEqual({
+    expect(
+      planRun({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true }),
+    ).toEqual({
       sandbox: false,
       env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' },
       lake: 's3://market-lake/raw on AWS S3',
     });
     expect(
-      planRun({ hasApiKey: false, baseUrl: 'http://rawg.test:9/api' }, { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials }),
+      planRun(
+        { hasApiKey: false, baseUrl: 'http://rawg.test:9/api' },
+        { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials },
+      ),
     ).toEqual({
       sandbox: false,
       env: { RAWG_BASE_URL: 'http://rawg.test:9/api', LAKE_URL: 's3://lake', S3_ENDPOINT: 'http://minio.test:9000' },
@@ -449,8 +516,12 @@ describe('settings become commands', () => {
   it('refuses lakes a container cannot keep, and settings that do not go together', () => {
     expect(() => checkLakeUrl('file://./.lake')).toThrow("leave --url out for the lake on this machine's S3 server");
     expect(checkLakeUrl('s3://market-lake/raw/')).toBe('s3://market-lake/raw');
-    expect(() => planRun({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow('with-lake --endpoint-url needs --url');
-    expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow('invalid with-api --base-url');
+    expect(() => planRun({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow(
+      'with-lake --endpoint-url needs --url',
+    );
+    expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow(
+      'invalid with-api --base-url',
+    );
   });
 
   it('starts the sandbox only for the shards of a plan with work, and never when an API is given', () => {
@@ -459,16 +530,24 @@ describe('settings become commands', () => {
       units: [{ id: 'genres/snapshot/2026-12-01', state: 'new' }],
       shards: [{ units: ['genres/snapshot/2026-12-01'], args: ['ingest'] }],
     };
-    const done = { apiRequestsExpected: 0, units: [{ id: 'genres/snapshot/2026-12-01', state: 'complete' }], shards: [] };
+    const done = {
+      apiRequestsExpected: 0,
+      units: [{ id: 'genres/snapshot/2026-12-01', state: 'complete' }],
+      shards: [],
+    };
     expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), work)).toBe(true);
     expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), done)).toBe(false);
     expect(bindsSandbox(planRun({ hasApiKey: true }, noCredentials), work)).toBe(false);
-    expect(bindsSandbox(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test/api' }, noCredentials), work)).toBe(false);
+    expect(bindsSandbox(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test/api' }, noCredentials), work)).toBe(
+      false,
+    );
     // The module binds it nowhere else: not to the plan's container, not to the lake's steps.
     const source = readFileSync(join(root, 'dagger/src/index.ts'), 'utf8');
     expect(source.match(/withServiceBinding\(SANDBOX\.host/g)).toHaveLength(1);
     expect(source.match(/\.start\(\)/g)).toHaveLength(1);
-    expect(source).toMatch(/if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/);
+    expect(source).toMatch(
+      /if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/,
+    );
   });
 
   it('passes the sandbox key as plain env, a value that is no word, and a real key only as a secret', () => {
@@ -476,7 +555,8 @@ describe('settings become commands', () => {
     expect(SANDBOX_API_KEY).toMatch(/-.*-/);
     expect(SANDBOX_API_KEY.length).toBeGreaterThanOrEqual(16);
     const run = planRun({ hasApiKey: false }, noCredentials);
-    for (const [name, value] of Object.entries(run.env)) if (name !== 'RAWG_API_KEY') expect(value, name).not.toContain(SANDBOX_API_KEY);
+    for (const [name, value] of Object.entries(run.env))
+      if (name !== 'RAWG_API_KEY') expect(value, name).not.toContain(SANDBOX_API_KEY);
     expect(readFileSync(join(root, 'dagger/src/index.ts'), 'utf8')).not.toContain('setSecret');
 
     const keyed = runContainer(pipeline().withApi(dag.setSecret('k', 'real-key')), true);
@@ -487,7 +567,12 @@ describe('settings become commands', () => {
 
   it('maps secrets to env names and never puts them in plain env', () => {
     const secret = (label: string) => ({ label });
-    const bindings = secretBindings({ apiKey: secret('k'), awsSessionToken: secret('t'), snowflakePassword: secret('p'), awsAccessKeyId: undefined });
+    const bindings = secretBindings({
+      apiKey: secret('k'),
+      awsSessionToken: secret('t'),
+      snowflakePassword: secret('p'),
+      awsAccessKeyId: undefined,
+    });
     expect(bindings).toEqual([
       ['RAWG_API_KEY', { label: 'k' }],
       ['AWS_SESSION_TOKEN', { label: 't' }],
@@ -498,7 +583,14 @@ describe('settings become commands', () => {
       ...planRun({ hasApiKey: true }, { hasAwsCredentials: true }).env,
       ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }),
     };
-    for (const name of ['RAWG_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'SNOWFLAKE_USER', 'SNOWFLAKE_PASSWORD']) {
+    for (const name of [
+      'RAWG_API_KEY',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'SNOWFLAKE_USER',
+      'SNOWFLAKE_PASSWORD',
+    ]) {
       expect(plain).not.toHaveProperty(name);
     }
   });
@@ -508,20 +600,28 @@ describe('settings become commands', () => {
       'transform --target prod needs with-snowflake --account, --user',
     );
     expect(
-      transformEnv(Target.prod, { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' }, { snowflakeUser: true, snowflakePassword: true }),
+      transformEnv(
+        Target.prod,
+        { account: 'acme-xy1', role: 'TRANSFORMER', database: 'MARKET' },
+        { snowflakeUser: true, snowflakePassword: true },
+      ),
     ).toEqual({
       SNOWFLAKE_ACCOUNT: 'acme-xy1',
       SNOWFLAKE_ROLE: 'TRANSFORMER',
       SNOWFLAKE_DATABASE: 'MARKET',
     });
-    expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe('/app/.warehouse/game_market.duckdb');
+    expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe(
+      '/app/.warehouse/game_market.duckdb',
+    );
   });
 
   it('names the images the Fargate task definitions pull', () => {
     expect(imageRef('123456789012.dkr.ecr.eu-west-1.amazonaws.com/', 'ingest', 'v1.2.0')).toBe(
       '123456789012.dkr.ecr.eu-west-1.amazonaws.com/game-market-pipeline/ingest:v1.2.0',
     );
-    expect(imageRef('localhost:5000', 'transform', 'sha-3f2a')).toBe('localhost:5000/game-market-pipeline/transform:sha-3f2a');
+    expect(imageRef('localhost:5000', 'transform', 'sha-3f2a')).toBe(
+      'localhost:5000/game-market-pipeline/transform:sha-3f2a',
+    );
     expect(() => imageRef('https://ghcr.io', 'ingest', 'v1')).toThrow('without a scheme');
     expect(() => imageRef('ghcr.io/acme', 'ingest', '-bad')).toThrow('invalid --tag "-bad"');
   });

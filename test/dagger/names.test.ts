@@ -9,7 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callProblems, documentedCalls, shellWords, type DocumentedCall } from './calls.js';
-import { CLI_HIDDEN_FIELDS, cliName, coreRootFields, plainKebab, scanModule, type ModuleObject, type ModuleScan } from './introspect.js';
+import {
+  CLI_HIDDEN_FIELDS,
+  cliName,
+  coreRootFields,
+  plainKebab,
+  scanModule,
+  type ModuleObject,
+  type ModuleScan,
+} from './introspect.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Every page a reader may copy a call from: the README and each document under docs/. */
@@ -36,7 +44,18 @@ beforeAll(async () => {
 describe('function names', () => {
   it('reads the core fields from the pinned client', () => {
     const fields = coreRootFields();
-    expect(fields).toEqual(expect.arrayContaining(['container', 'directory', 'cacheVolume', 'setSecret', 'function', 'module', 'host', 'version']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'container',
+        'directory',
+        'cacheVolume',
+        'setSecret',
+        'function',
+        'module',
+        'host',
+        'version',
+      ]),
+    );
     expect(fields.length).toBeGreaterThan(30);
   });
 
@@ -84,13 +103,18 @@ const MARKUP = /`|\*\*|<[A-Za-z/][^>]*>|\]\(/;
 describe('help text', () => {
   /** Every description the engine registers: the object, its constructor, functions, arguments, enums and their values. */
   function descriptions(): Array<[string, string]> {
-    const described = (where: string, item: { description?: string }): Array<[string, string]> => [[where, item.description ?? '']];
+    const described = (where: string, item: { description?: string }): Array<[string, string]> => [
+      [where, item.description ?? ''],
+    ];
     const args = (where: string, list: Record<string, { description?: string }>) =>
       Object.entries(list).flatMap(([name, arg]) => described(`${where} --${cliName(name)}`, arg));
     return [
       ...described('the module', object),
       ...args('the constructor', object._constructor?.arguments ?? {}),
-      ...Object.values(object.methods).flatMap((fn) => [...described(cliName(fn.name), fn), ...args(cliName(fn.name), fn.arguments)]),
+      ...Object.values(object.methods).flatMap((fn) => [
+        ...described(cliName(fn.name), fn),
+        ...args(cliName(fn.name), fn.arguments),
+      ]),
       ...Object.entries(scan.enums).flatMap(([name, item]) => [
         ...described(name, item),
         ...Object.values(item.values).flatMap((value) => described(`${name}.${value.name}`, value)),
@@ -119,7 +143,9 @@ describe('help text', () => {
 describe('the documented dagger calls', () => {
   let calls: (DocumentedCall & { document: string })[];
   beforeAll(() => {
-    calls = documents.flatMap((document) => documentedCalls(readFileSync(join(root, document), 'utf8')).map((call) => ({ ...call, document })));
+    calls = documents.flatMap((document) =>
+      documentedCalls(readFileSync(join(root, document), 'utf8')).map((call) => ({ ...call, document })),
+    );
   });
 
   it('finds them in code blocks and in running text, in docs/operations.md at least', () => {
@@ -129,7 +155,9 @@ describe('the documented dagger calls', () => {
   });
 
   it('uses only functions and flags the module has, with values of the right kind', () => {
-    const wrong = calls.flatMap((call) => callProblems(call.words, scan, { complete: call.inBlock }).map((p) => `${call.document}: ${call.command}: ${p}`));
+    const wrong = calls.flatMap((call) =>
+      callProblems(call.words, scan, { complete: call.inBlock }).map((p) => `${call.document}: ${call.command}: ${p}`),
+    );
     expect(wrong).toEqual([]);
   });
 

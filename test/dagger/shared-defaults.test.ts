@@ -20,7 +20,12 @@ import {
   transformEnv,
   WAREHOUSE_FILE,
 } from '../../dagger/src/commands.js';
-import { DEFAULT_API_LAKE_URL, DEFAULT_LAKE_URL, DEFAULT_REPORT_PATH, DEFAULT_WAREHOUSE_PATH } from '../../src/config/defaults.js';
+import {
+  DEFAULT_API_LAKE_URL,
+  DEFAULT_LAKE_URL,
+  DEFAULT_REPORT_PATH,
+  DEFAULT_WAREHOUSE_PATH,
+} from '../../src/config/defaults.js';
 import { parseLakeUrl } from '../../src/lake/url.js';
 import { pipelineSteps, type StepName } from '../../src/pipeline-steps.js';
 
@@ -29,7 +34,8 @@ const inside = (path: string) => posix.normalize(path).replace(/^\.\//, '');
 const topFolder = (path: string) => inside(path).split('/')[0]!;
 
 /** A step's argv in the one list of pipeline steps. */
-const argsOf = (name: StepName, target: 'dev' | 'prod') => pipelineSteps(target).find((step) => step.name === name)?.args ?? [];
+const argsOf = (name: StepName, target: 'dev' | 'prod') =>
+  pipelineSteps(target).find((step) => step.name === name)?.args ?? [];
 
 describe('the Dagger module and gmp agree on the default paths', () => {
   it('exports the warehouse and the report at the paths gmp defaults to', () => {
@@ -38,7 +44,9 @@ describe('the Dagger module and gmp agree on the default paths', () => {
   });
 
   it('builds and reports at the paths it exports: the transform env names the warehouse, the report writes its --out or the default', () => {
-    expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe(posix.join(APP_DIR, WAREHOUSE_FILE));
+    expect(transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false }).WAREHOUSE_PATH).toBe(
+      posix.join(APP_DIR, WAREHOUSE_FILE),
+    );
     // run-pipeline runs the report step as gmp steps prints it.
     const REPORT_ARGS = argsOf('report', 'dev');
     const out = REPORT_ARGS.includes('--out') ? REPORT_ARGS[REPORT_ARGS.indexOf('--out') + 1]! : DEFAULT_REPORT_PATH;
@@ -48,7 +56,11 @@ describe('the Dagger module and gmp agree on the default paths', () => {
   it('leaves the default lake, warehouse and report folders out of what it uploads', () => {
     const lakes = [DEFAULT_LAKE_URL, DEFAULT_API_LAKE_URL].map(parseLakeUrl);
     const lakeDirs = lakes.map((lake) => (lake.kind === 'file' ? lake.dir : ''));
-    for (const folder of [...lakeDirs.map(topFolder), topFolder(DEFAULT_WAREHOUSE_PATH), topFolder(DEFAULT_REPORT_PATH)]) {
+    for (const folder of [
+      ...lakeDirs.map(topFolder),
+      topFolder(DEFAULT_WAREHOUSE_PATH),
+      topFolder(DEFAULT_REPORT_PATH),
+    ]) {
       expect(SOURCE_IGNORE, folder).toContain(folder);
     }
   });

@@ -50,7 +50,9 @@ describe('README.md', () => {
     const top = helpCommands();
     expect(top).toContain('gmp ingest');
     // Only a command with subcommands is asked for its own list: each CLI start takes a while.
-    const withSubcommands = top.flatMap((command) => (command.endsWith(' <command>') ? helpCommands(command.split(' ')[1]!) : [command]));
+    const withSubcommands = top.flatMap((command) =>
+      command.endsWith(' <command>') ? helpCommands(command.split(' ')[1]!) : [command],
+    );
     expect(tableRows('The CLI').sort()).toEqual(withSubcommands.sort());
   });
 

@@ -15,7 +15,17 @@ import { jsonLines, runGmp, spawnGmp, type GmpResult } from '../support/gmp.js';
 import { configWith, freshLake, lakeContents, type TestLake } from '../support/lakes.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
 import { LEDGER_BLOCK } from '../../src/ingest/ledger.js';
-import { bucketOf, CONCURRENCY, GAMES, pageCount, pageDigests, seededRandom, sleep, stableMarkers, successfulPuts } from './support.js';
+import {
+  bucketOf,
+  CONCURRENCY,
+  GAMES,
+  pageCount,
+  pageDigests,
+  seededRandom,
+  sleep,
+  stableMarkers,
+  successfulPuts,
+} from './support.js';
 
 const ARGS = ['ingest', '--endpoint', 'games', '--date', DAY, '--json'];
 const PARTITION = `raw/games/load=snapshot/date=${DAY}/`;
@@ -65,7 +75,8 @@ async function expectSameAsCleanWithoutKey(target: TestLake, printed: GmpResult[
 }
 
 /** The stderr lines that are not JSON log events: what a user reads. */
-const plainLines = (result: GmpResult) => result.stderr.split('\n').filter((line) => line.trim() && !line.startsWith('{'));
+const plainLines = (result: GmpResult) =>
+  result.stderr.split('\n').filter((line) => line.trim() && !line.startsWith('{'));
 
 beforeAll(async () => {
   log = new AccessLog(join(mkdtempSync(join(tmpdir(), 'gmp-faults-')), 's3-access.log'));
@@ -77,7 +88,11 @@ beforeAll(async () => {
   expect(result.code, result.stderr).toBe(0);
   const objects = await lakeContents(reference.store);
   expectNoKey(objects, printed);
-  clean = { digests: pageDigests(objects), markers: stableMarkers(objects, PARTITION), apiRequests: Number(jsonLines(result.stdout)[0]!.apiRequests) };
+  clean = {
+    digests: pageDigests(objects),
+    markers: stableMarkers(objects, PARTITION),
+    apiRequests: Number(jsonLines(result.stdout)[0]!.apiRequests),
+  };
   // 20,000 games behind the sandbox's 10,000-result cap: the snapshot is read in windows.
   expect(clean.markers[`${PARTITION}_SUCCESS`]).toMatchObject({ count: GAMES, windows: expect.any(Number) });
   expect(clean.markers[`${PARTITION}_SUCCESS`]!.windows).toBeGreaterThan(1);
@@ -109,9 +124,15 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
         const apiInFlight = sandbox.stats().inFlight;
         child.kill('SIGKILL');
         const result = keep(await done, printed);
-        expect(result.signal, `run ${kill} ended by itself before its kill ${replay}: ${result.stderr}`).toBe('SIGKILL');
+        expect(result.signal, `run ${kill} ended by itself before its kill ${replay}: ${result.stderr}`).toBe(
+          'SIGKILL',
+        );
         await sleep(50); // requests already on the wire reach the sandbox's count
-        kills.push({ requests: sandbox.stats().requests, stored: (await pageCount(target.store)) - before, apiInFlight });
+        kills.push({
+          requests: sandbox.stats().requests,
+          stored: (await pageCount(target.store)) - before,
+          apiInFlight,
+        });
       }
       sandbox.resetStats();
       const final = keep(await runGmp(ARGS, env), printed);
@@ -164,7 +185,9 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     expect(plainLines(failed), failed.stderr).toHaveLength(1);
     const where = `s3://${bucketOf(target)}/data at ${s3.endpoint}`;
     expect(plainLines(failed)[0]).toMatch(
-      new RegExp(`^gmp: games/snapshot/${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`),
+      new RegExp(
+        `^gmp: games/snapshot/${DAY}: object store ${where} is unreachable \\((ECONNREFUSED|ECONNRESET|EPIPE)\\)`,
+      ),
     );
     // The S3 client's retry budget: 3 attempts, each refused at once, sub-second backoff between.
     expect(exitedAfter).toBeLessThan(15_000);
@@ -176,7 +199,11 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
     const rerun = keep(await runGmp(ARGS, env), printed);
     expect(rerun.code, rerun.stderr).toBe(0);
     // Only what is missing: the pages, and the probes of windows not yet split.
-    expect(jsonLines(rerun.stdout)[0]).toMatchObject({ complete: true, apiRequests: sandbox.stats().requests, pagesSkipped: present });
+    expect(jsonLines(rerun.stdout)[0]).toMatchObject({
+      complete: true,
+      apiRequests: sandbox.stats().requests,
+      pagesSkipped: present,
+    });
     expect(sandbox.stats().requests).toBeLessThanOrEqual(clean.apiRequests - present);
     await expectSameAsCleanWithoutKey(target, printed);
   }, 120_000);
@@ -211,7 +238,14 @@ describe(`fault injection on an S3 lake ${replay}`, () => {
   it('completes through latency spikes, 5 % 5xx, 2 % 429 with Retry-After and 2 % truncated bodies, and its run record counts every retry', async () => {
     const target = await freshLake('s3', s3);
     const printed: GmpResult[] = [];
-    sandbox.control({ latencyMs: 5, latencySpikeRate: 0.02, errorRate: 0.05, rate429: 0.02, retryAfterSeconds: 1, truncateRate: 0.02 });
+    sandbox.control({
+      latencyMs: 5,
+      latencySpikeRate: 0.02,
+      errorRate: 0.05,
+      rate429: 0.02,
+      retryAfterSeconds: 1,
+      truncateRate: 0.02,
+    });
     sandbox.resetStats();
     let result: GmpResult;
     try {

@@ -44,7 +44,12 @@ export function stableMarkers(objects: Map<string, string>, prefix: string): Rec
   const markers: Record<string, Record<string, unknown>> = {};
   for (const [key, body] of objects) {
     if (!key.startsWith(prefix) || !/\/(_manifest\.json|_split\.json|_SUCCESS)$/.test(key)) continue;
-    const { createdAt: _created, runId: _run, completedAt: _completed, ...stable } = JSON.parse(body) as Record<string, unknown>;
+    const {
+      createdAt: _created,
+      runId: _run,
+      completedAt: _completed,
+      ...stable
+    } = JSON.parse(body) as Record<string, unknown>;
     markers[key] = stable;
   }
   return markers;

@@ -43,7 +43,9 @@ describe('an API that cannot be used', () => {
     api.behave({ kind: 'html' });
     const before = api.requests;
     const line = failureLine(await ingest(api.url), 1);
-    expect(line).toContain(`${new URL(api.url).host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`);
+    expect(line).toContain(
+      `${new URL(api.url).host} answered HTML, not a RAWG page: is --base-url right (it ends in /api)?`,
+    );
     expect(api.requests - before).toBe(1);
   });
 
@@ -63,7 +65,9 @@ describe('an API that cannot be used', () => {
     api.behave({ kind: 'retry-after', seconds: 3600 });
     const started = Date.now();
     const line = failureLine(await ingest(api.url), 1);
-    expect(line).toMatch(/answered 429 and asked to wait 3600 s \(Retry-After\) before the next request: rerun after that to resume$/);
+    expect(line).toMatch(
+      /answered 429 and asked to wait 3600 s \(Retry-After\) before the next request: rerun after that to resume$/,
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -39,7 +39,9 @@ describe('an empty run record', () => {
   it('lake status names it and says to delete it; deleted, status works again', async () => {
     const lake = lakeWith(key, '');
     const line = failureLine(await runGmp(['lake', 'status'], lake.env), 1);
-    expect(line).toBe(`gmp: lake object ${key} is empty: delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)`);
+    expect(line).toBe(
+      `gmp: lake object ${key} is empty: delete it and rerun (the month's spend is the ledger's: it still counts that run's API requests)`,
+    );
     rmSync(join(lake.dir, key));
     expect((await runGmp(['lake', 'status'], lake.env)).code).toBe(0);
   });
@@ -47,13 +49,20 @@ describe('an empty run record', () => {
 
 describe('a damaged manifest', () => {
   const key = `raw/genres/load=snapshot/date=${today}/_manifest.json`;
-  it.each([[['plan', '--endpoint', 'genres']], [['ingest', '--endpoint', 'genres']]])('%j names it and says to delete it', async (args) => {
-    const lake = lakeWith(key, '{"endpoint": "gen');
-    sandbox.resetStats();
-    const line = failureLine(await runGmp(args, lake.env), 1);
-    expect(line).toMatch(new RegExp(`^gmp: (.*: )?lake object ${key.replace(/[.*?]/g, '\\$&')} is not valid JSON \\(17 bytes\\): delete it and rerun`));
-    expect(sandbox.stats().requests).toBe(0);
-    rmSync(join(lake.dir, key));
-    expect((await runGmp(args, lake.env)).code).toBe(0);
-  });
+  it.each([[['plan', '--endpoint', 'genres']], [['ingest', '--endpoint', 'genres']]])(
+    '%j names it and says to delete it',
+    async (args) => {
+      const lake = lakeWith(key, '{"endpoint": "gen');
+      sandbox.resetStats();
+      const line = failureLine(await runGmp(args, lake.env), 1);
+      expect(line).toMatch(
+        new RegExp(
+          `^gmp: (.*: )?lake object ${key.replace(/[.*?]/g, '\\$&')} is not valid JSON \\(17 bytes\\): delete it and rerun`,
+        ),
+      );
+      expect(sandbox.stats().requests).toBe(0);
+      rmSync(join(lake.dir, key));
+      expect((await runGmp(args, lake.env)).code).toBe(0);
+    },
+  );
 });

@@ -14,7 +14,8 @@ export const KEY_ENCODINGS = {
   base64: (key: string) => Buffer.from(key).toString('base64'),
   'base64 without padding': (key: string) => Buffer.from(key).toString('base64').replace(/=+$/, ''),
   base64url: (key: string) => Buffer.from(key).toString('base64url'),
-  'base64url with padding': (key: string) => Buffer.from(key).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
+  'base64url with padding': (key: string) =>
+    Buffer.from(key).toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
   /** Inside a longer base64 text, as a token or a basic-auth header carries it. */
   'base64 token': (key: string) => Buffer.from(`user:${key}:scope=all`).toString('base64'),
 } as const;
@@ -63,7 +64,9 @@ export async function startHostileApi(sandboxUrl: string): Promise<HostileApi> {
     switch (behaviour.kind) {
       case 'status':
         response.writeHead(behaviour.status, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ detail: `Invalid request ${echoed.url} for key ${echoed.key} as ${echoed.credentials}` }));
+        response.end(
+          JSON.stringify({ detail: `Invalid request ${echoed.url} for key ${echoed.key} as ${echoed.credentials}` }),
+        );
         return;
       case 'html':
         response.writeHead(200, { 'content-type': 'text/html' });
@@ -86,7 +89,8 @@ export async function startHostileApi(sandboxUrl: string): Promise<HostileApi> {
           return;
         }
         const page = JSON.parse(text) as { results: Record<string, unknown>[] };
-        for (const item of page.results) Object.assign(item, { echo_url: echoed.url, echo_key: echoed.key, echo_auth: echoed.credentials });
+        for (const item of page.results)
+          Object.assign(item, { echo_url: echoed.url, echo_key: echoed.key, echo_auth: echoed.credentials });
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ ...page, echo: echoed }));
       }

@@ -24,7 +24,9 @@ const mounted: string[] = [];
 function tmpfs(size: string, readOnly = false): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'gmp-tmpfs-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], {
+      stdio: 'ignore',
+    });
   } catch {
     return undefined;
   }
@@ -50,7 +52,8 @@ afterAll(async () => {
   for (const dir of mounted) execFileSync('umount', [dir]);
 });
 
-const env = (lakeDir: string) => cleanEnv({ RAWG_API_KEY: KEY, RAWG_BASE_URL: sandbox.url, LAKE_URL: `file://${lakeDir}` });
+const env = (lakeDir: string) =>
+  cleanEnv({ RAWG_API_KEY: KEY, RAWG_BASE_URL: sandbox.url, LAKE_URL: `file://${lakeDir}` });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -59,16 +62,22 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('a lake that cannot take writes', () => {
-  it.skipIf(!canMount)('a full disk (a 192 KB tmpfs): names the lake, says to free space; no staging or partial file left', async () => {
-    const lakeDir = tmpfs('192k')!;
-    const line = failureLine(await runGmp(['ingest', '--endpoint', 'games'], env(lakeDir)), 1);
-    expect(line).toMatch(
-      new RegExp(`the disk of the lake file://${lakeDir} is full \\(ENOSPC writing ${lakeDir}/\\S+\\): free some space, then rerun to resume`),
-    );
-    expect(readdirSync(join(lakeDir, '.staging'))).toEqual([]);
-    // Every object there is whole.
-    for (const file of filesUnder(lakeDir).filter((path) => path.endsWith('.json'))) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
-  });
+  it.skipIf(!canMount)(
+    'a full disk (a 192 KB tmpfs): names the lake, says to free space; no staging or partial file left',
+    async () => {
+      const lakeDir = tmpfs('192k')!;
+      const line = failureLine(await runGmp(['ingest', '--endpoint', 'games'], env(lakeDir)), 1);
+      expect(line).toMatch(
+        new RegExp(
+          `the disk of the lake file://${lakeDir} is full \\(ENOSPC writing ${lakeDir}/\\S+\\): free some space, then rerun to resume`,
+        ),
+      );
+      expect(readdirSync(join(lakeDir, '.staging'))).toEqual([]);
+      // Every object there is whole.
+      for (const file of filesUnder(lakeDir).filter((path) => path.endsWith('.json')))
+        expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
+    },
+  );
 
   it('a read-only lake: names it, before any API request', async () => {
     let lakeDir = canMount ? tmpfs('64k', true) : undefined;
@@ -79,7 +88,9 @@ describe('a lake that cannot take writes', () => {
     sandbox.resetStats();
     const line = failureLine(await runGmp(['ingest', '--endpoint', 'genres'], env(lakeDir)), 1);
     expect(line).toMatch(
-      new RegExp(`^gmp: the lake file://${lakeDir} is not writable \\((EROFS|EACCES) on ${lakeDir}/\\.staging\\): fix its permissions or give another --lake$`),
+      new RegExp(
+        `^gmp: the lake file://${lakeDir} is not writable \\((EROFS|EACCES) on ${lakeDir}/\\.staging\\): fix its permissions or give another --lake$`,
+      ),
     );
     expect(sandbox.stats().requests).toBe(0);
     expect(existsSync(join(lakeDir, '.staging'))).toBe(false);
@@ -97,6 +108,8 @@ describe('the write check on S3 (a real S3 server)', () => {
 
   it('names a bucket that does not exist', async () => {
     const store = openLake({ lakeUrl: 's3://no-such-bucket-here/lake', s3Endpoint: s3.endpoint });
-    await expect(store.checkWritable()).rejects.toThrow(/bucket "no-such-bucket-here" does not exist .*: create it with "gmp lake init"/);
+    await expect(store.checkWritable()).rejects.toThrow(
+      /bucket "no-such-bucket-here" does not exist .*: create it with "gmp lake init"/,
+    );
   });
 });

@@ -47,13 +47,18 @@ describe('a lake path that is not plain ASCII words', () => {
 
   it('refuses, in one line before dbt starts, a lake path with a backslash (DuckDB cannot glob one)', async () => {
     const lakeDir = join(mkdtempSync(join(tmpdir(), 'gmp-path-')), 'back\\slash');
-    const result = await runGmp(['transform'], cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: join(lakeDir, '..', 'w.duckdb') }));
+    const result = await runGmp(
+      ['transform'],
+      cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: join(lakeDir, '..', 'w.duckdb') }),
+    );
     expect(result.code).toBe(2);
     expect(
       result.stderr
         .trim()
         .split('\n')
         .filter((line) => !line.startsWith('{')),
-    ).toEqual([`gmp: LAKE_URL file://${lakeDir} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`]);
+    ).toEqual([
+      `gmp: LAKE_URL file://${lakeDir} has a backslash, which DuckDB cannot read in a path: move or link the lake to a path without one`,
+    ]);
   });
 });

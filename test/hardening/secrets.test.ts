@@ -66,16 +66,19 @@ function expectNoSecret(text: string, where: string): void {
 }
 
 describe('an API that echoes the key and the credentials everywhere', () => {
-  it.each([400, 401, 403, 404, 500])('fails on %i in one line with the text around the secrets kept', async (status) => {
-    api.behave({ kind: 'status', status });
-    const result = await gmp(['ingest', '--endpoint', 'genres', '--base-url', baseUrlWithCredentials()]);
-    expect(result.code, result.stderr).toBe(1);
-    const line = result.stderr.trim().split('\n').at(-1)!;
-    expect(line).toMatch(/^gmp: /);
-    expectNoSecret(result.stderr + result.stdout, `the output of a ${status}`);
-    // The message keeps what the API said around the secrets (500 is retried and never quoted).
-    if (status !== 500) expect(line).toMatch(/for key REDACTED as admin:REDACTED\)/);
-  });
+  it.each([400, 401, 403, 404, 500])(
+    'fails on %i in one line with the text around the secrets kept',
+    async (status) => {
+      api.behave({ kind: 'status', status });
+      const result = await gmp(['ingest', '--endpoint', 'genres', '--base-url', baseUrlWithCredentials()]);
+      expect(result.code, result.stderr).toBe(1);
+      const line = result.stderr.trim().split('\n').at(-1)!;
+      expect(line).toMatch(/^gmp: /);
+      expectNoSecret(result.stderr + result.stdout, `the output of a ${status}`);
+      // The message keeps what the API said around the secrets (500 is retried and never quoted).
+      if (status !== 500) expect(line).toMatch(/for key REDACTED as admin:REDACTED\)/);
+    },
+  );
 
   it('stores pages with the echoed secrets replaced and the rest of the data intact', async () => {
     api.behave({ kind: 'echo' });
@@ -125,7 +128,8 @@ describe.each(Object.keys(KEY_ENCODINGS) as KeyEncoding[])('an API that echoes t
   // In a longer base64 text, the characters that only the key's bytes decide.
   const echo = encoding === 'base64 token' ? encoded.slice(8, 44) : encoded;
   const lake = join(work, `lake-${encoding.replaceAll(' ', '-')}`);
-  const encodedEnv = () => cleanEnv({ RAWG_API_KEY: key, LAKE_URL: `file://${lake}`, GMP_ENDPOINTS: configWith({ retries: 1 }) });
+  const encodedEnv = () =>
+    cleanEnv({ RAWG_API_KEY: key, LAKE_URL: `file://${lake}`, GMP_ENDPOINTS: configWith({ retries: 1 }) });
   const expectNoEcho = (text: string, where: string) => {
     expect(text.includes(echo), `the key as ${encoding} is in ${where}`).toBe(false);
     expect(text.includes(key), `the key is in ${where}`).toBe(false);
@@ -164,13 +168,17 @@ async function warehouseTablesHolding(needles: string[], path: string): Promise<
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
-    const tables = (await connection.runAndReadAll('select table_schema, table_name from information_schema.tables')).getRowObjects();
+    const tables = (
+      await connection.runAndReadAll('select table_schema, table_name from information_schema.tables')
+    ).getRowObjects();
     expect(tables.length).toBeGreaterThan(0);
     const found: string[] = [];
     for (const { table_schema: schema, table_name: name } of tables) {
       const relation = `"${String(schema)}"."${String(name)}"`;
       for (const needle of needles) {
-        const statement = await connection.prepare(`select count(*)::int as n from ${relation} as row_ where contains(cast(row_ as varchar), ?)`);
+        const statement = await connection.prepare(
+          `select count(*)::int as n from ${relation} as row_ where contains(cast(row_ as varchar), ?)`,
+        );
         statement.bindVarchar(1, needle);
         const [row] = (await statement.runAndReadAll()).getRowObjects();
         if (Number(row!.n) > 0) found.push(`${relation} holds ${needle === KEY ? 'the key' : 'the password'}`);

@@ -10,7 +10,12 @@ import { failureLine, KEY } from './support.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gmp-usage-'));
 /** An API nobody answers on: a usage error must stop the run before it would matter. */
-const env = async () => cleanEnv({ RAWG_API_KEY: KEY, RAWG_BASE_URL: `http://127.0.0.1:${await freePort()}/api`, LAKE_URL: `file://${join(work, 'lake')}` });
+const env = async () =>
+  cleanEnv({
+    RAWG_API_KEY: KEY,
+    RAWG_BASE_URL: `http://127.0.0.1:${await freePort()}/api`,
+    LAKE_URL: `file://${join(work, 'lake')}`,
+  });
 
 describe('flags given without a value', () => {
   it.each([
@@ -35,8 +40,14 @@ describe('-h', () => {
 
 describe('--base-url', () => {
   it.each([
-    ['notaurl', /^gmp: --base-url \(or RAWG_BASE_URL\) "notaurl" is not a URL: use e\.g\. https:\/\/api\.rawg\.io\/api$/],
-    ['ftp://mirror.example/api', /^gmp: --base-url \(or RAWG_BASE_URL\) ftp:\/\/mirror\.example\/api is not http:\/\/ or https:\/\//],
+    [
+      'notaurl',
+      /^gmp: --base-url \(or RAWG_BASE_URL\) "notaurl" is not a URL: use e\.g\. https:\/\/api\.rawg\.io\/api$/,
+    ],
+    [
+      'ftp://mirror.example/api',
+      /^gmp: --base-url \(or RAWG_BASE_URL\) ftp:\/\/mirror\.example\/api is not http:\/\/ or https:\/\//,
+    ],
   ])('%s is a usage error (exit 2), before any request', async (baseUrl, message) => {
     const started = Date.now();
     const line = failureLine(await runGmp(['ingest', '--endpoint', 'genres', '--base-url', baseUrl], await env()), 2);
@@ -51,20 +62,30 @@ describe('report --out', () => {
   it('a directory is a usage error naming it, with the file to give instead', async () => {
     const dir = join(work, 'reports');
     mkdirSync(dir);
-    const line = failureLine(await runGmp(['report', '--out', dir, '--warehouse', join(work, 'none.duckdb')], await env()), 2);
-    expect(line).toBe(`gmp: --out ${dir} is a directory: name the page's file, e.g. --out ${join(dir, 'market-report.html')}`);
+    const line = failureLine(
+      await runGmp(['report', '--out', dir, '--warehouse', join(work, 'none.duckdb')], await env()),
+      2,
+    );
+    expect(line).toBe(
+      `gmp: --out ${dir} is a directory: name the page's file, e.g. --out ${join(dir, 'market-report.html')}`,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('a reader of stdout that stops early', () => {
   it('`gmp lake status | head -1`: exit 0, no stack trace', async () => {
-    const child = spawn(process.execPath, [cliPath, 'lake', 'status'], { env: await env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, 'lake', 'status'], {
+      env: await env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // The reader is gone before the first line is written.
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const result = await new Promise<GmpResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr })));
+    const result = await new Promise<GmpResult>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr })),
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

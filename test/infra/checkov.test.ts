@@ -24,10 +24,14 @@ let home: string;
 beforeAll(async () => {
   requireTool(checkovBin);
   home = await mkdtemp(path.join(os.tmpdir(), 'gmp-checkov-'));
-  const result = await run(checkovBin, ['--directory', infraDir, '--framework', 'terraform', '--skip-download', '--output', 'json', '--compact'], {
-    env: { ...process.env, HOME: home, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'TRUE' },
-    timeoutMs: 280_000,
-  });
+  const result = await run(
+    checkovBin,
+    ['--directory', infraDir, '--framework', 'terraform', '--skip-download', '--output', 'json', '--compact'],
+    {
+      env: { ...process.env, HOME: home, CKV_SKIP_PACKAGE_UPDATE_CHECK: 'true', BC_SKIP_MAPPING: 'TRUE' },
+      timeoutMs: 280_000,
+    },
+  );
   // checkov exits 1 when a check fails; the report says which, so parse it either way.
   if (result.code > 1 || !result.stdout.trim().startsWith('{'))
     throw new Error(`checkov did not produce a report:\n${result.stderr}${result.stdout.slice(0, 2000)}`);
@@ -54,7 +58,10 @@ describe('checkov over infra/', () => {
   it('justifies every skip in a comment beside it', () => {
     expect(report.summary.skipped).toBeGreaterThan(0);
     for (const skip of report.results.skipped_checks) {
-      expect(skip.check_result.suppress_comment?.trim().length ?? 0, `${skip.check_id} on ${skip.resource} needs a reason`).toBeGreaterThan(30);
+      expect(
+        skip.check_result.suppress_comment?.trim().length ?? 0,
+        `${skip.check_id} on ${skip.resource} needs a reason`,
+      ).toBeGreaterThan(30);
     }
   });
 });
@@ -62,7 +69,10 @@ describe('checkov over infra/', () => {
 describe('tofu fmt', () => {
   it('leaves every .tf file under infra/ unchanged', async () => {
     const { TF_CLI_CONFIG_FILE: _ignored, ...env } = process.env; // fmt needs no CLI configuration
-    const result = await run(requireTool(tofuBin), ['fmt', '-check', '-recursive', '-diff', 'infra'], { cwd: repoRoot, env });
+    const result = await run(requireTool(tofuBin), ['fmt', '-check', '-recursive', '-diff', 'infra'], {
+      cwd: repoRoot,
+      env,
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

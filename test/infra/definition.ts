@@ -4,7 +4,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import jsonata from 'jsonata';
-import { infraDir, isObject, type Json, type JsonObject, requireTool, run, tofuBin, type RunResult } from './support.js';
+import {
+  infraDir,
+  isObject,
+  type Json,
+  type JsonObject,
+  requireTool,
+  run,
+  tofuBin,
+  type RunResult,
+} from './support.js';
 
 export const INGEST_TD = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/gmp-ingest:7';
 export const TRANSFORM_TD = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/gmp-transform:3';
@@ -57,7 +66,12 @@ export async function moduleRoot(): Promise<ModuleRoot> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gmp-state-machine-'));
   await writeFile(path.join(dir, 'main.tf'), rootModule(dir));
   await writeFile(path.join(dir, 'cli.tfrc'), '');
-  const env = { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc') };
+  const env = {
+    ...process.env,
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: path.join(dir, 'cli.tfrc'),
+  };
   const tofu = (...args: string[]) => run(requireTool(tofuBin), args, { cwd: dir, env });
   const ok = async (...args: string[]) => {
     const result = await tofu(...args);
@@ -109,13 +123,19 @@ export interface EcsTask {
 const contextOf = (execution: string) => ({ Execution: { Name: execution, Id: `id-${execution}`, Input: {} } });
 
 /** Follows the definition from its start for one execution input, up to the planner task it starts. */
-export async function simulate(definition: JsonObject, input: unknown, execution: string): Promise<{ rejectedWith?: string; planner?: EcsTask }> {
+export async function simulate(
+  definition: JsonObject,
+  input: unknown,
+  execution: string,
+): Promise<{ rejectedWith?: string; planner?: EcsTask }> {
   const validate = state(definition, String(definition.StartAt));
-  if (validate.Type !== 'Choice') throw new Error(`the definition starts with a ${String(validate.Type)}, not the input check`);
+  if (validate.Type !== 'Choice')
+    throw new Error(`the definition starts with a ${String(validate.Type)}, not the input check`);
   const states = { input, context: contextOf(execution) };
   for (const choice of Array.isArray(validate.Choices) ? validate.Choices : []) {
     if (!isObject(choice)) continue;
-    if ((await render(choice.Condition, { states })) === true) return { rejectedWith: String(state(definition, String(choice.Next)).Error) };
+    if ((await render(choice.Condition, { states })) === true)
+      return { rejectedWith: String(state(definition, String(choice.Next)).Error) };
   }
   const planner = state(definition, String(validate.Default));
   return { planner: (await render(planner.Arguments, { states })) as EcsTask };
@@ -124,13 +144,23 @@ export async function simulate(definition: JsonObject, input: unknown, execution
 /** Where the Distributed Map reads its items from, for one execution. */
 export async function itemSource(definition: JsonObject, execution: string): Promise<{ Bucket: string; Key: string }> {
   const reader = state(definition, 'IngestShards').ItemReader as JsonObject;
-  return (await render(reader.Arguments, { states: { input: {}, context: contextOf(execution) } })) as { Bucket: string; Key: string };
+  return (await render(reader.Arguments, { states: { input: {}, context: contextOf(execution) } })) as {
+    Bucket: string;
+    Key: string;
+  };
 }
 
 /** The task one shard's child execution starts, given the shard as the planner wrote it. */
-export async function shardTask(definition: JsonObject, shard: unknown, execution: string, index = 0): Promise<EcsTask> {
+export async function shardTask(
+  definition: JsonObject,
+  shard: unknown,
+  execution: string,
+  index = 0,
+): Promise<EcsTask> {
   const map = state(definition, 'IngestShards');
-  const item = await render(map.ItemSelector, { states: { input: {}, context: { ...contextOf(execution), Map: { Item: { Value: shard, Index: index } } } } });
+  const item = await render(map.ItemSelector, {
+    states: { input: {}, context: { ...contextOf(execution), Map: { Item: { Value: shard, Index: index } } } },
+  });
   const processor = map.ItemProcessor as JsonObject;
   const task = state(definition, String(processor.StartAt), processor.States);
   // A child execution has its own context; only its input links it to the parent run.
@@ -143,6 +173,7 @@ export function commandOf(task: EcsTask | undefined): string[] {
   if (task?.TaskDefinition !== INGEST_TD || task.Cluster !== CLUSTER || task.LaunchType !== 'FARGATE')
     throw new Error(`not an ingest task on Fargate: ${JSON.stringify(task)}`);
   const overrides = task.Overrides.ContainerOverrides;
-  if (overrides.length !== 1 || overrides[0]?.Name !== 'ingest') throw new Error(`expected one override of the ingest container: ${JSON.stringify(overrides)}`);
+  if (overrides.length !== 1 || overrides[0]?.Name !== 'ingest')
+    throw new Error(`expected one override of the ingest container: ${JSON.stringify(overrides)}`);
   return overrides[0].Command;
 }

@@ -91,7 +91,11 @@ async function execute(input: unknown, execution: string) {
   // As many at once as the Map's MaxConcurrency allows.
   const atOnce = Number(state(definition, 'IngestShards').MaxConcurrency);
   for (let i = 0; i < items.length; i += atOnce) {
-    await Promise.all(items.slice(i, i + atOnce).map(async (item, offset) => gmp(commandOf(await shardTask(definition, item, execution, i + offset)))));
+    await Promise.all(
+      items
+        .slice(i, i + atOnce)
+        .map(async (item, offset) => gmp(commandOf(await shardTask(definition, item, execution, i + offset)))),
+    );
   }
   return { plan, items };
 }
@@ -114,7 +118,10 @@ describe('state machine and CLI, hand in hand', () => {
     expect(keys.filter((key) => pattern.test(key))).toEqual(pages);
 
     // A second planner run finds nothing left to do.
-    const again = JSON.parse((await gmp(['plan', '--all', '--mode', 'snapshot', '--json'])).stdout) as { shards: Shard[]; apiRequestsExpected: number };
+    const again = JSON.parse((await gmp(['plan', '--all', '--mode', 'snapshot', '--json'])).stdout) as {
+      shards: Shard[];
+      apiRequestsExpected: number;
+    };
     expect(again.shards).toEqual([]);
     expect(again.apiRequestsExpected).toBe(0);
   }, 300_000);

@@ -34,12 +34,30 @@ const sampleShards = [
   {
     units: ['games/updated/2026-11-25', 'genres/snapshot/2026-11-26'],
     maxPages: null,
-    args: ['ingest', '--unit', 'games/updated/2026-11-25', '--unit', 'genres/snapshot/2026-11-26', '--requests-per-second', '25', '--json'],
+    args: [
+      'ingest',
+      '--unit',
+      'games/updated/2026-11-25',
+      '--unit',
+      'genres/snapshot/2026-11-26',
+      '--requests-per-second',
+      '25',
+      '--json',
+    ],
   },
   {
     units: ['games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30'],
     maxPages: 120,
-    args: ['ingest', '--unit', 'games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30', '--max-pages', '120', '--requests-per-second', '25', '--json'],
+    args: [
+      'ingest',
+      '--unit',
+      'games/snapshot/2026-11-01/updated=2010-01-01,2011-06-30',
+      '--max-pages',
+      '120',
+      '--requests-per-second',
+      '25',
+      '--json',
+    ],
   },
 ];
 
@@ -63,7 +81,10 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(isValid, errorsText('\n')).toBe(true);
     const map = state(definition, 'IngestShards');
     expect(map.ItemReader).toBeDefined();
-    expect((map.ItemProcessor as JsonObject).ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect((map.ItemProcessor as JsonObject).ProcessorConfig).toEqual({
+      Mode: 'DISTRIBUTED',
+      ExecutionType: 'STANDARD',
+    });
     // The validator does check the Map: a Distributed processor without its execution type fails.
     const broken = structuredClone(definition);
     ((state(broken, 'IngestShards').ItemProcessor as JsonObject).ProcessorConfig as JsonObject).ExecutionType = null;
@@ -71,8 +92,28 @@ describe('state-machine module, applied offline with OpenTofu', () => {
   });
 
   it('daily input {} runs the planner in mode daily, saving the plan under the execution name', async () => {
-    expect(await plannerCommand(definition, {})).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '4', '--save', EXECUTION]);
-    expect(await plannerCommand(definition, { mode: 'daily' })).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '4', '--save', EXECUTION]);
+    expect(await plannerCommand(definition, {})).toEqual([
+      'plan',
+      '--all',
+      '--mode',
+      'daily',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
+    ]);
+    expect(await plannerCommand(definition, { mode: 'daily' })).toEqual([
+      'plan',
+      '--all',
+      '--mode',
+      'daily',
+      '--json',
+      '--shards',
+      '4',
+      '--save',
+      EXECUTION,
+    ]);
   });
 
   it('passes mode, date and maxPages from the input to the planner, and nothing else', async () => {
@@ -157,7 +198,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(await rejected({ mode: 7 })).toBe('InvalidInput.Mode');
     expect(await rejected({ date: '25/11/2026' })).toBe('InvalidInput.Date');
     expect(await rejected({ mode: 'snapshot', date: 20261125 })).toBe('InvalidInput.Date');
-    for (const maxPages of [0, -5, 2.5, '100', null, 1_000_001]) expect(await rejected({ maxPages }), String(maxPages)).toBe('InvalidInput.MaxPages');
+    for (const maxPages of [0, -5, 2.5, '100', null, 1_000_001])
+      expect(await rejected({ maxPages }), String(maxPages)).toBe('InvalidInput.MaxPages');
     expect(await rejected({ maxPages: 1_000_000 })).toBeUndefined();
   });
 
@@ -166,7 +208,10 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const reader = map.ItemReader as JsonObject;
     expect(reader.Resource).toBe('arn:aws:states:::s3:getObject');
     expect(reader.ReaderConfig).toEqual({ InputType: 'JSON' });
-    expect(await itemSource(definition, EXECUTION)).toEqual({ Bucket: 'gmp-lake', Key: `_plans/${EXECUTION}/shards.json` });
+    expect(await itemSource(definition, EXECUTION)).toEqual({
+      Bucket: 'gmp-lake',
+      Key: `_plans/${EXECUTION}/shards.json`,
+    });
     expect(map.Items).toBeUndefined();
   });
 
@@ -177,7 +222,11 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       expect(task.StartedBy).toBe(EXECUTION);
     }
     // Whatever argv the planner writes is what runs: no mode, date or endpoint is derived here.
-    const future = { units: ['x'], maxPages: 3, args: ['ingest', '--unit', 'x', '--some-new-flag', '--max-pages', '3', '--json'] };
+    const future = {
+      units: ['x'],
+      maxPages: 3,
+      args: ['ingest', '--unit', 'x', '--some-new-flag', '--max-pages', '3', '--json'],
+    };
     expect(commandOf(await shardTask(definition, future, EXECUTION))).toEqual(future.args);
     expect(JSON.stringify(definition)).not.toContain('--endpoint');
   });
@@ -190,7 +239,10 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const task = state(definition, String(processor.StartAt), processor.States);
     expect(task.End).toBe(true);
     const item = await render(map.ItemSelector, {
-      states: { input: {}, context: { Execution: { Name: EXECUTION }, Map: { Item: { Value: sampleShards[1], Index: 1 } } } },
+      states: {
+        input: {},
+        context: { Execution: { Name: EXECUTION }, Map: { Item: { Value: sampleShards[1], Index: 1 } } },
+      },
     });
     expect(await render(task.Output, { states: { input: item } })).toEqual({ units: sampleShards[1]?.units });
   });
@@ -205,7 +257,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     expect(compact.Next).toBe('WaitForExternalTables');
     expect(state(definition, 'WaitForExternalTables').Next).toBe('RunTransform');
     expect(transform.Next).toBe('RunSucceeded');
-    for (const s of [planner, map, compact, transform]) expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
+    for (const s of [planner, map, compact, transform])
+      expect((s.Catch as JsonObject[])[0]?.Next).toBe('NotifyFailure');
     const compactFailure = await render((compact.Catch as JsonObject[])[0]?.Output, {
       states: { errorOutput: { Error: 'States.TaskFailed', Cause: 'exit 1' } },
     });
@@ -213,7 +266,11 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const failure = await render((map.Catch as JsonObject[])[0]?.Output, {
       states: { errorOutput: { Error: 'States.ExceedToleratedFailureThreshold', Cause: 'shard 1 failed' } },
     });
-    expect(failure).toEqual({ step: 'ingest', error: 'States.ExceedToleratedFailureThreshold', cause: 'shard 1 failed' });
+    expect(failure).toEqual({
+      step: 'ingest',
+      error: 'States.ExceedToleratedFailureThreshold',
+      cause: 'shard 1 failed',
+    });
     const notify = state(definition, 'NotifyFailure');
     expect(notify.Resource).toBe('arn:aws:states:::sns:publish');
     expect((notify.Arguments as JsonObject).TopicArn).toBe(TOPIC);
@@ -229,7 +286,9 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       const current = state(definition, name);
       if (current.Type === 'Map') ran.push('ingest');
       if (current.Type === 'Task') {
-        const { Command } = ((current.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: Json }> }).ContainerOverrides[0]!;
+        const { Command } = (
+          (current.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Command: Json }> }
+        ).ContainerOverrides[0]!;
         const step = steps.find((s) => JSON.stringify(s.args) === JSON.stringify(Command));
         // The planner's command is an expression of the input: it begins the ingest, whose shards the Map runs.
         ran.push(step?.name ?? (name === 'PlanRun' ? 'ingest' : `${name}: ${JSON.stringify(Command)}`));
@@ -263,7 +322,8 @@ describe('state-machine module, applied offline with OpenTofu', () => {
 
   it('compacts on the ingest task definition and transforms with gmp transform, each task tagged with the run', () => {
     const container = (task: JsonObject) =>
-      ((task.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Name: string; Command: Json }> }).ContainerOverrides[0];
+      ((task.Arguments as JsonObject).Overrides as { ContainerOverrides: Array<{ Name: string; Command: Json }> })
+        .ContainerOverrides[0];
     const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
     expect((compact.Arguments as JsonObject).TaskDefinition).toBe(INGEST_TD);
@@ -285,14 +345,21 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       state(definition, 'RunTransform'),
     ];
     const launch = (task: JsonObject) => {
-      const { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags } = task.Arguments as JsonObject;
+      const { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags } =
+        task.Arguments as JsonObject;
       return { Cluster, LaunchType, PlatformVersion, NetworkConfiguration, PropagateTags };
     };
     expect(launch(tasks[0]!)).toEqual({
       Cluster: CLUSTER,
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
-      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d'], SecurityGroups: ['sg-0a1b2c3d'], AssignPublicIp: 'DISABLED' } },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          Subnets: ['subnet-0a1b2c3d'],
+          SecurityGroups: ['sg-0a1b2c3d'],
+          AssignPublicIp: 'DISABLED',
+        },
+      },
       PropagateTags: 'TASK_DEFINITION',
     });
     for (const task of tasks) expect(launch(task)).toEqual(launch(tasks[0]!));
@@ -301,8 +368,21 @@ describe('state-machine module, applied offline with OpenTofu', () => {
   it('a lake under a prefix and another shard count change the key and the planner command', async () => {
     const other = await root.apply({ lake_url: 's3://gmp-lake/prod/lake', shards: '7' });
     expect(aslValidator(other).isValid).toBe(true);
-    expect(await itemSource(other, EXECUTION)).toEqual({ Bucket: 'gmp-lake', Key: `prod/lake/_plans/${EXECUTION}/shards.json` });
-    expect(await plannerCommand(other, {})).toEqual(['plan', '--all', '--mode', 'daily', '--json', '--shards', '7', '--save', EXECUTION]);
+    expect(await itemSource(other, EXECUTION)).toEqual({
+      Bucket: 'gmp-lake',
+      Key: `prod/lake/_plans/${EXECUTION}/shards.json`,
+    });
+    expect(await plannerCommand(other, {})).toEqual([
+      'plan',
+      '--all',
+      '--mode',
+      'daily',
+      '--json',
+      '--shards',
+      '7',
+      '--save',
+      EXECUTION,
+    ]);
   });
 
   it('refuses a lake URL that is not S3, a shard count out of range, and more shards at once than shards', async () => {
@@ -318,7 +398,12 @@ describe('state-machine module, applied offline with OpenTofu', () => {
       expect(result.code, JSON.stringify(vars)).not.toBe(0);
       expect(result.stderr.replace(/\s+/g, ' ')).toMatch(message);
     }
-    const accepted = await root.tofu('plan', '-input=false', '-no-color', ...asVars({ shards: '3', max_concurrency: '3' }));
+    const accepted = await root.tofu(
+      'plan',
+      '-input=false',
+      '-no-color',
+      ...asVars({ shards: '3', max_concurrency: '3' }),
+    );
     expect(accepted.code, accepted.stderr).toBe(0);
   });
 });

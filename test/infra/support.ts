@@ -13,7 +13,8 @@ export const checkovBin = path.join(repoRoot, '.tools/checkov-venv/bin/checkov')
 
 /** Fails loudly instead of skipping: the tools are built by `make test` (mk/infra.mk). */
 export function requireTool(bin: string): string {
-  if (!existsSync(bin)) throw new Error(`${path.relative(repoRoot, bin)} is missing: run make test (mk/infra.mk builds it)`);
+  if (!existsSync(bin))
+    throw new Error(`${path.relative(repoRoot, bin)} is missing: run make test (mk/infra.mk builds it)`);
   return bin;
 }
 
@@ -23,12 +24,21 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(bin: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  bin: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       bin,
       args,
-      { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -57,7 +67,10 @@ export async function parseTerraform(dir: string): Promise<ParsedFile[]> {
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
   return Promise.all(
-    files.map(async (file) => ({ file: path.relative(repoRoot, file), body: (await parse(file, await readFile(file, 'utf8'))) as JsonObject })),
+    files.map(async (file) => ({
+      file: path.relative(repoRoot, file),
+      body: (await parse(file, await readFile(file, 'utf8'))) as JsonObject,
+    })),
   );
 }
 
@@ -74,18 +87,21 @@ export function blocks(files: ParsedFile[], section: 'resource' | 'data' | 'modu
   for (const { file, body } of files) {
     const top = body[section];
     if (section === 'locals') {
-      for (const item of Array.isArray(top) ? top : []) if (isObject(item)) out.push({ file, kind: 'locals', name: 'locals', body: item });
+      for (const item of Array.isArray(top) ? top : [])
+        if (isObject(item)) out.push({ file, kind: 'locals', name: 'locals', body: item });
       continue;
     }
     if (!isObject(top)) continue;
     for (const [kind, byName] of Object.entries(top)) {
       if (section === 'module' || section === 'provider') {
-        for (const item of Array.isArray(byName) ? byName : []) if (isObject(item)) out.push({ file, kind: section, name: kind, body: item });
+        for (const item of Array.isArray(byName) ? byName : [])
+          if (isObject(item)) out.push({ file, kind: section, name: kind, body: item });
         continue;
       }
       if (!isObject(byName)) continue;
       for (const [name, list] of Object.entries(byName)) {
-        for (const item of Array.isArray(list) ? list : []) if (isObject(item)) out.push({ file, kind, name, body: item });
+        for (const item of Array.isArray(list) ? list : [])
+          if (isObject(item)) out.push({ file, kind, name, body: item });
       }
     }
   }

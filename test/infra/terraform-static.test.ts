@@ -17,7 +17,18 @@ import {
   type Load,
   type Window,
 } from '../../src/lake/layout.js';
-import { type Block, blocks, infraDir, isObject, type Json, type JsonObject, type ParsedFile, parseTerraform, repoRoot, strings } from './support.js';
+import {
+  type Block,
+  blocks,
+  infraDir,
+  isObject,
+  type Json,
+  type JsonObject,
+  type ParsedFile,
+  parseTerraform,
+  repoRoot,
+  strings,
+} from './support.js';
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
 import { SCHEMA_PREFIX } from '../../src/lake/item-schemas.js';
 import { LAKE_ROOTS } from '../../src/lake/roots.js';
@@ -67,11 +78,18 @@ describe('Snowflake external tables', () => {
     expect(String(locals.endpoints)).toContain('jsondecode(file(local.endpoints_file)).endpoints');
     expect(String(locals.endpoints_file)).toContain('config/endpoints.json');
     // No stage, file format or external table is spelled twice: the module holds the only ones.
-    for (const kind of ['snowflake_external_table', 'snowflake_stage_external_s3', 'snowflake_file_format_json', 'snowflake_file_format_parquet']) {
+    for (const kind of [
+      'snowflake_external_table',
+      'snowflake_stage_external_s3',
+      'snowflake_file_format_json',
+      'snowflake_file_format_parquet',
+    ]) {
       expect(blocks(snowflake, 'resource').filter((b) => b.kind === kind)).toEqual([]);
     }
     expect(Object.keys(prefixes()).sort()).toEqual(['compact', 'raw']);
-    expect(Object.fromEntries(Object.entries(prefixes()).map(([name, p]) => [name, (p.file_format as JsonObject).type]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(prefixes()).map(([name, p]) => [name, (p.file_format as JsonObject).type])),
+    ).toEqual({
       raw: 'JSON',
       compact: 'PARQUET',
     });
@@ -79,29 +97,39 @@ describe('Snowflake external tables', () => {
       raw: '${local.raw_url}',
       compact: '${local.compact_url}',
     });
-    expect([locals.raw_url, locals.compact_url]).toEqual(['s3://${var.lake_bucket_name}/raw/', 's3://${var.lake_bucket_name}/compact/']);
-    expect(one(blocks(snowflake, 'resource'), 'snowflake_storage_integration_aws', 'lake').storage_allowed_locations).toEqual([
-      '${local.raw_url}',
-      '${local.compact_url}',
+    expect([locals.raw_url, locals.compact_url]).toEqual([
+      's3://${var.lake_bucket_name}/raw/',
+      's3://${var.lake_bucket_name}/compact/',
     ]);
+    expect(
+      one(blocks(snowflake, 'resource'), 'snowflake_storage_integration_aws', 'lake').storage_allowed_locations,
+    ).toEqual(['${local.raw_url}', '${local.compact_url}']);
 
     // The file format of the prefix's type exists, the other not; stage and tables use it.
     const resources = blocks(tablesModule(), 'resource');
     for (const type of ['JSON', 'PARQUET']) {
-      expect(one(resources, `snowflake_file_format_${type.toLowerCase()}`, 'this').count).toBe(`\${var.prefix.file_format.type == "${type}" ? 1 : 0}`);
+      expect(one(resources, `snowflake_file_format_${type.toLowerCase()}`, 'this').count).toBe(
+        `\${var.prefix.file_format.type == "${type}" ? 1 : 0}`,
+      );
     }
     expect(String(table().file_format)).toBe('FORMAT_NAME = ${local.file_format}');
-    expect(nested(one(resources, 'snowflake_stage_external_s3', 'this'), 'file_format')[0]?.format_name).toBe('${local.file_format}');
+    expect(nested(one(resources, 'snowflake_stage_external_s3', 'this'), 'file_format')[0]?.format_name).toBe(
+      '${local.file_format}',
+    );
     expect(one(resources, 'snowflake_stage_external_s3', 'this').url).toBe('${var.prefix.url}');
 
     // The names dbt's sources lake and lake_compact read (src/transform/generate-sources.ts), for every endpoint.
     expect(table().for_each).toBe('${var.endpoints}');
-    const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as { endpoints: Array<{ name: string }> };
+    const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as {
+      endpoints: Array<{ name: string }>;
+    };
     expect(catalogue.endpoints.length).toBeGreaterThan(1);
     for (const { name } of catalogue.endpoints) {
       const names = Object.values(prefixes()).map((prefix) => render(String(table().name), name, prefix));
       expect(names.sort()).toEqual([name.toUpperCase(), `${name.toUpperCase()}_COMPACT`]);
-      expect(render(String(table().location), name, prefixes().raw!)).toBe(`@\${snowflake_stage_external_s3.this.fully_qualified_name}/${name}/`);
+      expect(render(String(table().location), name, prefixes().raw!)).toBe(
+        `@\${snowflake_stage_external_s3.this.fully_qualified_name}/${name}/`,
+      );
     }
   });
 
@@ -172,7 +200,10 @@ describe('Snowflake external tables', () => {
       [compactPartKey(updated, 12), 'updated', '2026-11-25'],
     ] as const) {
       expect(pattern.test(key), key).toBe(true);
-      expect([evaluateSnowflake(String(columns.LOAD?.as), key), evaluateSnowflake(String(columns.DATE?.as), key)]).toEqual([load, date]);
+      expect([
+        evaluateSnowflake(String(columns.LOAD?.as), key),
+        evaluateSnowflake(String(columns.DATE?.as), key),
+      ]).toEqual([load, date]);
     }
     for (const key of [
       compactSuccessKey(snapshot),
@@ -187,7 +218,12 @@ describe('Snowflake external tables', () => {
     const summary = (list: Block[]) =>
       list
         .filter((b) => b.kind === 'snowflake_grant_privileges_to_account_role')
-        .map((g) => ({ name: g.name, role: g.body.account_role_name, privileges: g.body.privileges, for_each: g.body.for_each ?? null }))
+        .map((g) => ({
+          name: g.name,
+          role: g.body.account_role_name,
+          privileges: g.body.privileges,
+          for_each: g.body.for_each ?? null,
+        }))
         .sort((a, b) => a.name.localeCompare(b.name));
     const dbt = '${snowflake_account_role.dbt.name}';
     expect(summary(blocks(snowflake, 'resource'))).toEqual([
@@ -198,9 +234,15 @@ describe('Snowflake external tables', () => {
     ]);
     expect(call().reader_role).toBe(dbt);
     expect(summary(blocks(tablesModule(), 'resource'))).toEqual([
-      { name: 'table_select', role: '${var.reader_role}', privileges: ['SELECT'], for_each: '${snowflake_external_table.endpoint}' },
+      {
+        name: 'table_select',
+        role: '${var.reader_role}',
+        privileges: ['SELECT'],
+        for_each: '${snowflake_external_table.endpoint}',
+      },
     ]);
-    for (const g of [...blocks(snowflake, 'resource'), ...blocks(tablesModule(), 'resource')]) expect(g.body.all_privileges ?? false).toBe(false);
+    for (const g of [...blocks(snowflake, 'resource'), ...blocks(tablesModule(), 'resource')])
+      expect(g.body.all_privileges ?? false).toBe(false);
     const warehouse = one(blocks(snowflake, 'resource'), 'snowflake_warehouse', 'transform');
     expect(warehouse.warehouse_size).toBe('XSMALL');
     expect(warehouse.auto_resume).toBe('true');
@@ -211,7 +253,9 @@ describe('Snowflake external tables', () => {
     const moves = snowflake.flatMap((f) => (Array.isArray(f.body.moved) ? f.body.moved.filter(isObject) : []));
     const address = (ref: Json | undefined) => String(ref).replace(/^\$\{|\}$/g, '');
     const moduleResources = new Set(blocks(tablesModule(), 'resource').map((b) => `${b.kind}.${b.name}`));
-    const targets = moves.map((m) => /^module\.lake_prefix\["([a-z]+)"\]\.([a-z0-9_]+\.[a-z_]+)(\[0\])?$/.exec(address(m.to)));
+    const targets = moves.map((m) =>
+      /^module\.lake_prefix\["([a-z]+)"\]\.([a-z0-9_]+\.[a-z_]+)(\[0\])?$/.exec(address(m.to)),
+    );
     for (const [i, target] of targets.entries()) {
       expect(target, address(moves[i]!.to)).not.toBeNull();
       expect(Object.keys(prefixes())).toContain(target![1]);
@@ -286,7 +330,8 @@ function evaluateSnowflake(expression: string, filename: string): string {
     case 'SPLIT_PART':
       return value(0).split(value(1))[Number(args[2]) - 1] ?? '';
     case 'TO_DATE':
-      if (value(1) !== 'YYYY-MM-DD' || !/^\d{4}-\d{2}-\d{2}$/.test(value(0))) throw new Error(`TO_DATE cannot parse ${value(0)}`);
+      if (value(1) !== 'YYYY-MM-DD' || !/^\d{4}-\d{2}-\d{2}$/.test(value(0)))
+        throw new Error(`TO_DATE cannot parse ${value(0)}`);
       return value(0);
     default:
       throw new Error(`unknown function ${call[1]}`);
@@ -312,7 +357,8 @@ function splitArguments(text: string): string[] {
 
 describe('no hard-coded account or region', () => {
   const accountId = /(?<![0-9])[0-9]{12}(?![0-9])/;
-  const region = /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]\b/;
+  const region =
+    /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[0-9]\b/;
 
   it('no literal AWS account ID anywhere in infra/', () => {
     const hits = all.flatMap((f) =>
@@ -433,7 +479,8 @@ describe('IAM', () => {
         const actions = Array.isArray(s.actions) ? s.actions.map(String) : [];
         if (s.effect === 'Deny') continue; // a broad deny only narrows access
         for (const a of actions) if (a.endsWith('*')) offending.push(`${doc.name}: wildcard action ${a}`);
-        if (resources.includes('*')) for (const a of actions) if (!WILDCARD_ONLY_ACTIONS.has(a)) offending.push(`${doc.name}: ${a} on "*"`);
+        if (resources.includes('*'))
+          for (const a of actions) if (!WILDCARD_ONLY_ACTIONS.has(a)) offending.push(`${doc.name}: ${a} on "*"`);
       }
     }
     expect(offending).toEqual([]);
@@ -454,11 +501,19 @@ describe('IAM', () => {
       '${local.origin_key}',
       '${local.schema_prefix}',
     ]);
-    expect(locals.transform_lake_prefixes).toEqual(['raw/', '_runs/', '${local.compact_prefix}', '_ledger/', '${local.origin_key}', '${local.schema_prefix}']);
+    expect(locals.transform_lake_prefixes).toEqual([
+      'raw/',
+      '_runs/',
+      '${local.compact_prefix}',
+      '_ledger/',
+      '${local.origin_key}',
+      '${local.schema_prefix}',
+    ]);
     expect(locals.schema_prefix).toBe(SCHEMA_PREFIX);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     // Ingest touches every root the lake room spells, and nothing else.
-    const resolve = (value: unknown) => String(value).replace(/^\$\{local\.([a-z_]+)\}$/, (_, name: string) => String(locals[name]));
+    const resolve = (value: unknown) =>
+      String(value).replace(/^\$\{local\.([a-z_]+)\}$/, (_, name: string) => String(locals[name]));
     expect((locals.ingest_lake_prefixes as unknown[]).map(resolve).sort()).toEqual([...LAKE_ROOTS].sort());
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(Object.keys(tasks).sort()).toEqual(['ingest', 'transform']);
@@ -480,9 +535,13 @@ describe('IAM', () => {
     expect(Object.keys(bySid).sort()).toEqual(['ListLakePrefixes', 'UseLakeKey', 'UseLakeObjects']);
     expect(bySid.ListLakePrefixes?.actions).toEqual(['s3:ListBucket']);
     expect(nested(bySid.ListLakePrefixes ?? {}, 'condition')[0]?.variable).toBe('s3:prefix');
-    expect(String(nested(bySid.ListLakePrefixes ?? {}, 'condition')[0]?.values)).toBe('${[for p in each.value.lake_prefixes : "${p}*"]}');
+    expect(String(nested(bySid.ListLakePrefixes ?? {}, 'condition')[0]?.values)).toBe(
+      '${[for p in each.value.lake_prefixes : "${p}*"]}',
+    );
     expect(bySid.UseLakeObjects?.actions).toBe('${each.value.lake_actions}');
-    expect(String(bySid.UseLakeObjects?.resources)).toBe('${[for p in each.value.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]}');
+    expect(String(bySid.UseLakeObjects?.resources)).toBe(
+      '${[for p in each.value.lake_prefixes : "${aws_s3_bucket.lake.arn}/${p}*"]}',
+    );
     expect(bySid.UseLakeKey?.actions).toBe('${each.value.lake_key_actions}');
 
     const docs = Object.fromEntries(policyDocuments().map((d) => [d.name, statements(d.body)]));
@@ -496,7 +555,9 @@ describe('IAM', () => {
     expect([...s3Actions('snowflake_reader')].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
     expect([...s3Actions('state_machine')]).toEqual(['s3:GetObject']);
     const snowflakeList = (docs.snowflake_reader ?? []).find((s) => s.sid === 'ListLake') ?? {};
-    expect(String(nested(snowflakeList, 'condition')[0]?.values)).toBe('${[for p in local.snowflake_lake_prefixes : "${p}*"]}');
+    expect(String(nested(snowflakeList, 'condition')[0]?.values)).toBe(
+      '${[for p in local.snowflake_lake_prefixes : "${p}*"]}',
+    );
   });
 
   it('the state machine reads only the saved plans and drives only its own child executions', () => {
@@ -513,9 +574,15 @@ describe('IAM', () => {
     // The ARNs name this state machine and nothing wider.
     const machine = one(blocks(aws, 'resource'), 'aws_sfn_state_machine', 'pipeline');
     expect(machine.name).toBe('${var.name}');
-    expect(locals.state_machine_arn).toBe('arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}');
-    expect(locals.shard_executions_arn).toBe('arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${var.name}/*');
-    const states = doc.flatMap((s) => (Array.isArray(s.actions) ? s.actions.map(String) : [])).filter((a) => a.startsWith('states:'));
+    expect(locals.state_machine_arn).toBe(
+      'arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}',
+    );
+    expect(locals.shard_executions_arn).toBe(
+      'arn:${local.partition}:states:${local.region}:${local.account_id}:execution:${var.name}/*',
+    );
+    const states = doc
+      .flatMap((s) => (Array.isArray(s.actions) ? s.actions.map(String) : []))
+      .filter((a) => a.startsWith('states:'));
     expect(states.sort()).toEqual(['states:DescribeExecution', 'states:StartExecution', 'states:StopExecution']);
   });
 
@@ -541,7 +608,9 @@ describe('IAM', () => {
     const doc = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'state_machine'));
     const bySid = Object.fromEntries(doc.map((s) => [String(s.sid), s]));
     expect(bySid.RunPipelineTasks?.resources).toBe('${[for task in aws_ecs_task_definition.this : task.arn]}');
-    expect(bySid.PassTaskRoles?.resources).toBe('${concat([for role in aws_iam_role.task_execution : role.arn], [for role in aws_iam_role.task : role.arn])}');
+    expect(bySid.PassTaskRoles?.resources).toBe(
+      '${concat([for role in aws_iam_role.task_execution : role.arn], [for role in aws_iam_role.task : role.arn])}',
+    );
     expect(nested(bySid.PassTaskRoles ?? {}, 'condition')[0]?.values).toEqual(['ecs-tasks.amazonaws.com']);
     const module = blocks(aws, 'module').find((m) => m.name === 'state_machine_definition')?.body ?? {};
     expect(module.ingest_task_definition_arn).toBe('${aws_ecs_task_definition.this["ingest"].arn}');
@@ -557,12 +626,15 @@ describe('IAM', () => {
       expect(moved).toContain(`\${aws_ecs_task_definition.${task}} -> \${aws_ecs_task_definition.this["${task}"]}`);
       expect(moved).toContain(`\${aws_iam_role.${task}_execution} -> \${aws_iam_role.task_execution["${task}"]}`);
       expect(moved).toContain(`\${aws_iam_role.${task}_task} -> \${aws_iam_role.task["${task}"]}`);
-      expect(moved).toContain(`\${aws_iam_role_policy.${task}_execution} -> \${aws_iam_role_policy.task_execution["${task}"]}`);
+      expect(moved).toContain(
+        `\${aws_iam_role_policy.${task}_execution} -> \${aws_iam_role_policy.task_execution["${task}"]}`,
+      );
       expect(moved).toContain(`\${aws_iam_role_policy.${task}_task} -> \${aws_iam_role_policy.task["${task}"]}`);
     }
     // Every resource of the engine module was in the stack before: each has a move into the module.
     const targets = moved.map((m) => m.split(' -> ')[1]);
-    for (const r of blocks(engine, 'resource')) expect(targets, `${r.kind}.${r.name}`).toContain(`\${module.dagger_engine[0].${r.kind}.${r.name}}`);
+    for (const r of blocks(engine, 'resource'))
+      expect(targets, `${r.kind}.${r.name}`).toContain(`\${module.dagger_engine[0].${r.kind}.${r.name}}`);
   });
 
   it('sees the conditional statements too (session access to the Dagger engine)', () => {
@@ -575,7 +647,9 @@ describe('IAM', () => {
     const conditions = Object.fromEntries(nested(trust, 'condition').map((c) => [String(c.variable), c]));
     expect(conditions['token.actions.githubusercontent.com:aud']?.values).toEqual(['sts.amazonaws.com']);
     expect(conditions['token.actions.githubusercontent.com:sub']?.test).toBe('StringEquals');
-    expect(String(conditions['token.actions.githubusercontent.com:sub']?.values)).toContain('repo:${var.github_repository}:ref:${ref}');
+    expect(String(conditions['token.actions.githubusercontent.com:sub']?.values)).toContain(
+      'repo:${var.github_repository}:ref:${ref}',
+    );
   });
 });
 
@@ -586,40 +660,58 @@ describe('AWS wiring', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
     const tasks = locals.tasks as Record<string, JsonObject>;
     expect(tasks.ingest?.secrets).toEqual({ RAWG_API_KEY: '${aws_secretsmanager_secret.rawg_api_key.arn}' });
-    expect(tasks.transform?.secrets).toEqual({ SNOWFLAKE_PASSWORD: '${aws_secretsmanager_secret.snowflake_password.arn}' });
+    expect(tasks.transform?.secrets).toEqual({
+      SNOWFLAKE_PASSWORD: '${aws_secretsmanager_secret.snowflake_password.arn}',
+    });
     const ingestEnv = tasks.ingest?.environment as JsonObject;
     const transformEnv = tasks.transform?.environment as JsonObject;
     expect(ingestEnv.LAKE_URL).toBe('${local.lake_url}');
     expect(ingestEnv).not.toHaveProperty('S3_ENDPOINT');
     // gmp transform lists the closed partitions of the same lake before dbt runs.
     expect(transformEnv.LAKE_URL).toBe('${local.lake_url}');
-    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE'])
+    for (const name of [
+      'SNOWFLAKE_ACCOUNT',
+      'SNOWFLAKE_USER',
+      'SNOWFLAKE_ROLE',
+      'SNOWFLAKE_WAREHOUSE',
+      'SNOWFLAKE_DATABASE',
+    ])
       expect(transformEnv[name], name).toMatch(/^\$\{var\./);
-    for (const env of [ingestEnv, transformEnv]) for (const name of Object.keys(env)) expect(name).not.toMatch(/PASSWORD|KEY|TOKEN|SECRET/);
+    for (const env of [ingestEnv, transformEnv])
+      for (const name of Object.keys(env)) expect(name).not.toMatch(/PASSWORD|KEY|TOKEN|SECRET/);
     // The container gets exactly its entry's env and secrets; its execution role reads exactly those secrets.
     const containers = String(one(resources, 'aws_ecs_task_definition', 'this').container_definitions);
-    expect(containers).toMatch(/environment\s*=\s*\[for name, value in each\.value\.environment : \{ name = name, value = value \}\]/);
-    expect(containers).toMatch(/secrets\s*=\s*\[for name, arn in each\.value\.secrets : \{ name = name, valueFrom = arn \}\]/);
+    expect(containers).toMatch(
+      /environment\s*=\s*\[for name, value in each\.value\.environment : \{ name = name, value = value \}\]/,
+    );
+    expect(containers).toMatch(
+      /secrets\s*=\s*\[for name, arn in each\.value\.secrets : \{ name = name, valueFrom = arn \}\]/,
+    );
     const execution = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'task_execution'));
     expect(execution.find((s) => s.sid === 'ReadSecrets')?.resources).toBe('${values(each.value.secrets)}');
   });
 
   it('the lake bucket is versioned, encrypted, private, TLS-only, and expires old versions', () => {
     const resources = blocks(aws, 'resource');
-    expect(nested(one(resources, 'aws_s3_bucket_versioning', 'lake'), 'versioning_configuration')[0]?.status).toBe('Enabled');
+    expect(nested(one(resources, 'aws_s3_bucket_versioning', 'lake'), 'versioning_configuration')[0]?.status).toBe(
+      'Enabled',
+    );
     const sse = nested(
       nested(one(resources, 'aws_s3_bucket_server_side_encryption_configuration', 'lake'), 'rule')[0] ?? {},
       'apply_server_side_encryption_by_default',
     )[0];
     expect(sse?.sse_algorithm).toBe('aws:kms');
     const pab = one(resources, 'aws_s3_bucket_public_access_block', 'lake');
-    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) expect(pab[k]).toBe(true);
+    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'])
+      expect(pab[k]).toBe(true);
     const policy = statements(one(blocks(aws, 'data'), 'aws_iam_policy_document', 'lake_bucket'));
     const tls = policy.find((s) => nested(s, 'condition')[0]?.variable === 'aws:SecureTransport');
     expect(tls?.effect).toBe('Deny');
     expect(nested(tls ?? {}, 'condition')[0]?.values).toEqual(['false']);
     const rule = nested(one(resources, 'aws_s3_bucket_lifecycle_configuration', 'lake'), 'rule')[0] ?? {};
-    expect(nested(rule, 'noncurrent_version_expiration')[0]?.noncurrent_days).toBe('${var.noncurrent_version_retention_days}');
+    expect(nested(rule, 'noncurrent_version_expiration')[0]?.noncurrent_days).toBe(
+      '${var.noncurrent_version_retention_days}',
+    );
   });
 
   it('one schedule, on by default, with its own role, sends mode daily', () => {
@@ -652,7 +744,9 @@ describe('AWS wiring', () => {
     expect(String(task.container_definitions)).toMatch(/privileged\s*=\s*true/);
     const group = one(blocks(engine, 'resource'), 'aws_security_group', 'this');
     expect(group.ingress).toBeUndefined();
-    expect(blocks([...aws, ...engine], 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(
+      blocks([...aws, ...engine], 'resource').filter((r) => r.kind === 'aws_vpc_security_group_ingress_rule'),
+    ).toEqual([]);
     // Nothing of the engine is left in the stack itself: it all lives in the module.
     expect(blocks(aws, 'resource').filter((r) => r.name.startsWith('dagger_engine'))).toEqual([]);
   });
@@ -661,7 +755,9 @@ describe('AWS wiring', () => {
 describe('a README per module and stack', () => {
   const folders = () => [...new Set(all.map((f) => path.dirname(f.file)))].sort();
   const declared = (folder: string, section: 'variable' | 'output') =>
-    all.filter((f) => path.dirname(f.file) === folder).flatMap((f) => (isObject(f.body[section]) ? Object.keys(f.body[section]) : []));
+    all
+      .filter((f) => path.dirname(f.file) === folder)
+      .flatMap((f) => (isObject(f.body[section]) ? Object.keys(f.body[section]) : []));
   /** The first cells of the README's table under `## heading`. */
   const rows = (readme: string, heading: string) => {
     const section = readme.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
@@ -686,8 +782,12 @@ describe('a README per module and stack', () => {
       const parsed = (await parse(`${folder}/README.md`, example)) as JsonObject;
       const call = blocks([{ file: folder, body: parsed }], 'module')[0]?.body ?? {};
       expect(call.source, folder).toBe(`../modules/${path.basename(folder)}`);
-      const variables = all.filter((f) => path.dirname(f.file) === folder).flatMap((f) => (isObject(f.body.variable) ? Object.entries(f.body.variable) : []));
-      const required = variables.filter(([, list]) => Array.isArray(list) && isObject(list[0]) && !('default' in list[0])).map(([name]) => name);
+      const variables = all
+        .filter((f) => path.dirname(f.file) === folder)
+        .flatMap((f) => (isObject(f.body.variable) ? Object.entries(f.body.variable) : []));
+      const required = variables
+        .filter(([, list]) => Array.isArray(list) && isObject(list[0]) && !('default' in list[0]))
+        .map(([name]) => name);
       const given = Object.keys(call).filter((key) => key !== 'source');
       expect(
         given.filter((name) => !variables.some(([v]) => v === name)),

@@ -33,7 +33,11 @@ describe.each(LAKE_KINDS)("the month's request budget, on a %s lake", (kind) => 
     servers.sandbox.resetStats();
     const rest = await runGmp(['ingest', ...games, '--json'], env);
     expect(rest.code, rest.stderr).toBe(0);
-    expect(jsonLines(rest.stdout)[0]).toMatchObject({ apiRequests: 2, complete: false, note: expect.stringMatching(/budget is spent/) });
+    expect(jsonLines(rest.stdout)[0]).toMatchObject({
+      apiRequests: 2,
+      complete: false,
+      note: expect.stringMatching(/budget is spent/),
+    });
     expect(servers.sandbox.stats().requests).toBe(2);
 
     servers.sandbox.resetStats();

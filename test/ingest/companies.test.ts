@@ -59,7 +59,11 @@ it('stores the companies of exactly the games the plan chose, resumes a killed r
 
   const before = await plan();
   const [unit] = before.items;
-  expect(unit).toMatchObject({ state: 'new', apiRequestsExpected: BUDGET - spentOnGames, coverage: { items: GAMES, known: 0 } });
+  expect(unit).toMatchObject({
+    state: 'new',
+    apiRequestsExpected: BUDGET - spentOnGames,
+    coverage: { items: GAMES, known: 0 },
+  });
   const chosen = unit!.chosen.map((item) => item.id);
   // The most added games: the sandbox's first positions (its unfiltered order is `added` DESC).
   const served = sandbox.served().slice(0, chosen.length);
@@ -96,7 +100,9 @@ it('stores the companies of exactly the games the plan chose, resumes a killed r
   });
   const truths = new Map<number, ReturnType<typeof companies>>();
   for (const id of chosen) {
-    const stored = JSON.parse(readFileSync(join(lakeDir, itemsBatchPrefix('game_details', unit!.date), `item=${id}.json`), 'utf8'));
+    const stored = JSON.parse(
+      readFileSync(join(lakeDir, itemsBatchPrefix('game_details', unit!.date), `item=${id}.json`), 'utf8'),
+    );
     const truth = (await (await fetch(`${sandbox.url}/games/${id}?key=x`)).json()) as Parameters<typeof companies>[0];
     expect(companies(stored)).toEqual(companies(truth));
     truths.set(id, companies(truth));
@@ -110,7 +116,10 @@ it('stores the companies of exactly the games the plan chose, resumes a killed r
   // coverage is the plan's; the incremental build equals a full refresh.
   await gmpOk(['transform', '--lake', `file://${lakeDir}`, '--warehouse', warehouse], env);
   for (const kind of ['publisher', 'developer'] as const) {
-    const rows = await query(warehouse, `select game_id, ${kind}_id as company from bridge_game_${kind}s order by game_id, company`);
+    const rows = await query(
+      warehouse,
+      `select game_id, ${kind}_id as company from bridge_game_${kind}s order by game_id, company`,
+    );
     const truth = chosen.flatMap((id) => truths.get(id)![`${kind}s`].map((company) => ({ game_id: id, company })));
     expect(rows).toEqual(truth.sort((a, b) => a.game_id - b.game_id || a.company - b.company));
   }

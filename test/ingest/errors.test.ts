@@ -39,17 +39,26 @@ describe('bad input', () => {
   });
 
   it('refuses updated mode for an endpoint without an `updated` filter (exit 2)', async () => {
-    const result = await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'updated'], cleanEnv({ RAWG_API_KEY: API_KEY }));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'genres', '--mode', 'updated'],
+      cleanEnv({ RAWG_API_KEY: API_KEY }),
+    );
     expectOneLine(result, 2, /endpoint "genres" has no `updated` filter/);
   });
 
   it('names the new word for the renamed --mode incremental (exit 2)', async () => {
-    const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'incremental'], cleanEnv({ RAWG_API_KEY: API_KEY }));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'games', '--mode', 'incremental'],
+      cleanEnv({ RAWG_API_KEY: API_KEY }),
+    );
     expectOneLine(result, 2, /^gmp: --mode incremental is now --mode updated$/);
   });
 
   it('rejects a malformed date (exit 2)', async () => {
-    const result = await runGmp(['ingest', '--endpoint', 'games', '--date', '2026-02-30'], cleanEnv({ RAWG_API_KEY: API_KEY }));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'games', '--date', '2026-02-30'],
+      cleanEnv({ RAWG_API_KEY: API_KEY }),
+    );
     expectOneLine(result, 2, /--date "2026-02-30" is not a date/);
   });
 
@@ -59,7 +68,10 @@ describe('bad input', () => {
   });
 
   it('rejects a LAKE_URL that is not a lake (exit 2)', async () => {
-    const result = await runGmp(['ingest', '--endpoint', 'games'], cleanEnv({ RAWG_API_KEY: API_KEY, LAKE_URL: 'ftp://somewhere' }));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'games'],
+      cleanEnv({ RAWG_API_KEY: API_KEY, LAKE_URL: 'ftp://somewhere' }),
+    );
     expectOneLine(result, 2, /LAKE_URL "ftp:\/\/somewhere" is not a lake: use file:\/\/DIR or s3:\/\/BUCKET/);
   });
 
@@ -78,7 +90,12 @@ describe('bad input', () => {
   });
 
   it('names a missing bucket and how to create it (exit 1)', async () => {
-    const env = cleanEnv({ ...servers.s3.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url, LAKE_URL: 's3://never-created' });
+    const env = cleanEnv({
+      ...servers.s3.env,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: servers.sandbox.url,
+      LAKE_URL: 's3://never-created',
+    });
     const result = await runGmp(['ingest', '--endpoint', 'games'], env);
     expectOneLine(result, 1, /bucket "never-created" does not exist .*: create it with "gmp lake init"/);
     const init = await runGmp(['lake', 'init'], env);

@@ -17,7 +17,8 @@ async function gmp(args: string[], env: Record<string, string>): Promise<GmpResu
 /** What the sandbox serves for a page, with the key taken out of next/previous. */
 async function servedPage(path: string, page: number, params: Record<string, string> = {}): Promise<unknown> {
   const url = new URL(`${servers.sandbox.url}/${path}`);
-  for (const [name, value] of Object.entries({ ...params, page: String(page), page_size: '40', key: API_KEY })) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({ ...params, page: String(page), page_size: '40', key: API_KEY }))
+    url.searchParams.set(name, value);
   const body = (await (await fetch(url)).json()) as { next: string | null; previous: string | null };
   return { ...body, next: body.next && redactUrl(body.next), previous: body.previous && redactUrl(body.previous) };
 }
@@ -48,7 +49,12 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     expect(pages.size).toBe(totals.pagesFetched);
     const games = [...pages.keys()].filter((key) => key.startsWith(`raw/games/load=snapshot/date=${DAY}/`));
     expect(games).toHaveLength(50); // 2,000 games at 40 a page
-    for (const key of [games[0]!, games[1]!, games[49]!, `raw/parent_platforms/load=snapshot/date=${DAY}/page=00001.json`]) {
+    for (const key of [
+      games[0]!,
+      games[1]!,
+      games[49]!,
+      `raw/parent_platforms/load=snapshot/date=${DAY}/page=00001.json`,
+    ]) {
       const [, endpoint, page] = /^raw\/([^/]+)\/.*page=(\d+)\.json$/.exec(key)!;
       const path = endpoint === 'parent_platforms' ? 'platforms/lists/parents' : endpoint!;
       expect(JSON.parse(pages.get(key)!), key).toEqual(await servedPage(path, Number(page)));
@@ -77,7 +83,9 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
       ids.map((id) => expect.objectContaining({ id, state: 'complete' })),
     );
     const status = await gmp(['lake', 'status', '--json'], ownEnv);
-    expect((JSON.parse(status.stdout) as { partitions: { id: string }[] }).partitions.map((p) => p.id).sort()).toEqual(ids);
+    expect((JSON.parse(status.stdout) as { partitions: { id: string }[] }).partitions.map((p) => p.id).sort()).toEqual(
+      ids,
+    );
     const text = await gmp(['lake', 'status'], ownEnv);
     for (const id of ids) expect(text.stdout).toContain(`  ${id}: complete,`);
   });
@@ -101,14 +109,19 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
 
   it('ingests the updated partitions of a range of days, one partition a day', async () => {
     servers.sandbox.resetStats();
-    const result = await gmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--from', '2026-11-18', '--to', '2026-11-19', '--json'], env);
+    const result = await gmp(
+      ['ingest', '--endpoint', 'games', '--mode', 'updated', '--from', '2026-11-18', '--to', '2026-11-19', '--json'],
+      env,
+    );
     expect(result.code).toBe(0);
     const partitions = jsonLines(result.stdout).slice(0, -1);
     expect(partitions.map((p) => [p.load, p.date, p.complete])).toEqual([
       ['updated', '2026-11-18', true],
       ['updated', '2026-11-19', true],
     ]);
-    const page = JSON.parse((await lakeContents(lake.store, 'raw/games/load=updated/date=2026-11-18/page=00001')).values().next().value!);
+    const page = JSON.parse(
+      (await lakeContents(lake.store, 'raw/games/load=updated/date=2026-11-18/page=00001')).values().next().value!,
+    );
     expect(page.results.length).toBeGreaterThan(0);
     expect(page.results.every((game: { updated: string }) => game.updated.startsWith('2026-11-18'))).toBe(true);
     const [manifest] = (await lakeContents(lake.store, 'raw/games/load=updated/date=2026-11-18/_manifest')).values();
@@ -141,7 +154,12 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
     const rerun = await gmp([...args], gmpEnv(crashed, servers.sandbox));
     expect(rerun.code).toBe(0);
     const [summary] = jsonLines(rerun.stdout);
-    expect(summary).toMatchObject({ complete: true, apiRequests: missing, pagesFetched: missing, pagesSkipped: before.size });
+    expect(summary).toMatchObject({
+      complete: true,
+      apiRequests: missing,
+      pagesFetched: missing,
+      pagesSkipped: before.size,
+    });
     expect(servers.sandbox.stats().requests).toBe(missing);
     expect(await lakePages(crashed.store)).toEqual(await lakePages(clean.store));
   });
@@ -155,7 +173,10 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
       lakes.push(target);
       servers.sandbox.control({ latencyMs: 60, games: 2000 });
       servers.sandbox.resetStats();
-      const { done } = spawnGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--json'], gmpEnv(target, servers.sandbox));
+      const { done } = spawnGmp(
+        ['ingest', '--endpoint', 'games', '--date', DAY, '--json'],
+        gmpEnv(target, servers.sandbox),
+      );
       await waitFor(() => servers.sandbox.stats().requests >= 3);
       servers.sandbox.control({ games });
       const result = await done;
@@ -163,11 +184,15 @@ describe.each(LAKE_KINDS)('ingest into a %s lake', (kind) => {
       servers.sandbox.control({ latencyMs: 0, games: 2000 });
       expect(result.code, result.stderr).toBe(0);
       expect(jsonLines(result.stdout)[0]).toMatchObject({ complete: true });
-      const success = JSON.parse((await lakeContents(target.store, `raw/games/load=snapshot/date=${DAY}/_SUCCESS`)).values().next().value!);
+      const success = JSON.parse(
+        (await lakeContents(target.store, `raw/games/load=snapshot/date=${DAY}/_SUCCESS`)).values().next().value!,
+      );
       expect(success).toMatchObject({ pages, resized });
       const stored = [...(await lakePages(target.store)).keys()];
       expect(stored).toContain(`raw/games/load=snapshot/date=${DAY}/page=${String(pages).padStart(5, '0')}.json`);
-      expect(stored).not.toContain(`raw/games/load=snapshot/date=${DAY}/page=${String(pages + 1).padStart(5, '0')}.json`);
+      expect(stored).not.toContain(
+        `raw/games/load=snapshot/date=${DAY}/page=${String(pages + 1).padStart(5, '0')}.json`,
+      );
     }
   });
 

@@ -12,7 +12,8 @@ const servers = useServers();
 /** The distinct game ids in a lake's pages. */
 async function gameIds(lake: Awaited<ReturnType<typeof freshLake>>): Promise<Set<number>> {
   const ids = new Set<number>();
-  for (const body of (await lakePages(lake.store)).values()) for (const game of JSON.parse(body).results) ids.add(game.id);
+  for (const body of (await lakePages(lake.store)).values())
+    for (const game of JSON.parse(body).results) ids.add(game.id);
   return ids;
 }
 
@@ -24,7 +25,10 @@ describe('resume invariants', () => {
       gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ pageSize: 20 }) }),
     );
     expect(started.code, started.stderr).toBe(0);
-    const resumed = await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--json'], gmpEnv(lake, servers.sandbox));
+    const resumed = await runGmp(
+      ['ingest', '--endpoint', 'games', '--date', DAY, '--json'],
+      gmpEnv(lake, servers.sandbox),
+    );
     expect(jsonLines(resumed.stdout)[0]).toMatchObject({ complete: true, apiRequests: 90 });
     expect((await gameIds(lake)).size).toBe(2000);
   });
@@ -36,15 +40,24 @@ describe('resume invariants', () => {
     const resumed = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--json'], env);
     expect(jsonLines(resumed.stdout)[0]).toMatchObject({ date: DAY, complete: true, apiRequests: 45 });
     // Once complete, the next snapshot starts today.
-    const next = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--max-pages', '1', '--json'], env);
+    const next = await runGmp(
+      ['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--max-pages', '1', '--json'],
+      env,
+    );
     expect(jsonLines(next.stdout)[0]).toMatchObject({ date: todayUtc(), apiRequests: 1 });
   });
 
   it("does not seal today's updated partition: its pages are kept and the run ends incomplete", async () => {
     const lake = await freshLake('local');
-    const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', todayUtc(), '--json'], gmpEnv(lake, servers.sandbox));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', todayUtc(), '--json'],
+      gmpEnv(lake, servers.sandbox),
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(jsonLines(result.stdout)[0]).toMatchObject({ complete: false, note: expect.stringMatching(/stays open until its UTC day is over/) });
+    expect(jsonLines(result.stdout)[0]).toMatchObject({
+      complete: false,
+      note: expect.stringMatching(/stays open until its UTC day is over/),
+    });
     const prefix = join(fileURLToPath(lake.url), `raw/games/load=updated/date=${todayUtc()}`);
     expect(existsSync(join(prefix, '_manifest.json'))).toBe(true);
     expect(existsSync(join(prefix, '_SUCCESS'))).toBe(false);
@@ -71,7 +84,10 @@ describe('resume invariants', () => {
 
   it('fetches an endpoint named twice once', async () => {
     const lake = await freshLake('local');
-    const result = await runGmp(['ingest', '--endpoint', 'genres', '--endpoint', 'genres', '--date', DAY, '--json'], gmpEnv(lake, servers.sandbox));
+    const result = await runGmp(
+      ['ingest', '--endpoint', 'genres', '--endpoint', 'genres', '--date', DAY, '--json'],
+      gmpEnv(lake, servers.sandbox),
+    );
     expect(jsonLines(result.stdout)).toHaveLength(1);
   });
 });
@@ -98,14 +114,17 @@ describe('windows under the depth cap', () => {
   });
 
   it('runs the units plan --json printed, shard by shard, to the same lake a single run makes', async () => {
-    const env = (lake: Awaited<ReturnType<typeof freshLake>>) => gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) });
+    const env = (lake: Awaited<ReturnType<typeof freshLake>>) =>
+      gmpEnv(lake, servers.sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) });
     const single = await freshLake('local');
     await runGmp(['ingest', '--endpoint', 'games', '--date', DAY], env(single));
 
     const sharded = await freshLake('local');
     // A first capped run discovers the windows; the plan then deals the open ones into shards.
     await runGmp(['ingest', '--endpoint', 'games', '--date', DAY, '--max-pages', '4'], env(sharded));
-    const plan = JSON.parse((await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json', '--shards', '3'], env(sharded))).stdout);
+    const plan = JSON.parse(
+      (await runGmp(['plan', '--endpoint', 'games', '--date', DAY, '--json', '--shards', '3'], env(sharded))).stdout,
+    );
     expect(plan.shards.length).toBeGreaterThan(1);
     expect(plan.units.filter((unit: { window: string | null }) => unit.window !== null).length).toBeGreaterThan(1);
     const results = await Promise.all(plan.shards.map((shard: { args: string[] }) => runGmp(shard.args, env(sharded))));

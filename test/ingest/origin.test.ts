@@ -24,10 +24,13 @@ beforeAll(async () => {
   const server = createServer((req, res) => {
     state.requests += 1;
     const path = (req.url ?? '/').replace(/^\/api/, SANDBOX_API_PATH);
-    const forwarded = request({ host: target.hostname, port: target.port, path, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forwarded = request(
+      { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forwarded);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,16 +73,23 @@ describe('a lake knows its API (sandbox, a proxy as the other API, local lake)',
     const sandboxEnv = cleanEnv({ ...lake.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: servers.sandbox.url });
     const filled = await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', DAY], sandboxEnv);
     expect(filled.code, filled.stderr).toBe(0);
-    expect(JSON.parse((await lakeContents(lake.store, ORIGIN_KEY)).get(ORIGIN_KEY)!)).toMatchObject({ origin: 'sandbox' });
+    expect(JSON.parse((await lakeContents(lake.store, ORIGIN_KEY)).get(ORIGIN_KEY)!)).toMatchObject({
+      origin: 'sandbox',
+    });
     // A rerun against the sandbox is a no-op, not a refusal.
-    expect((await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', DAY], sandboxEnv)).code).toBe(0);
+    expect(
+      (await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', DAY], sandboxEnv)).code,
+    ).toBe(0);
 
     const before = await lakeContents(lake.store);
     const otherEnv = cleanEnv({ ...lake.env, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: proxy.url });
     const refusal =
       /^gmp: the lake file:\/\/\S+ holds data from sandbox \(its _origin\.json\), not from 127\.0\.0\.1-\d+_api: give this API its own lake with LAKE_URL/;
     // The complete genres partition would cost the other API nothing: it must not count as done for it.
-    expectRefused(await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', DAY], otherEnv), refusal);
+    expectRefused(
+      await runGmp(['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--date', DAY], otherEnv),
+      refusal,
+    );
     expectRefused(await runGmp(['ingest', '--all', '--mode', 'daily'], otherEnv), refusal);
     expectRefused(await runGmp(['plan', '--all', '--mode', 'daily'], otherEnv), refusal);
     expect(proxy.requests).toBe(0);
@@ -111,10 +121,16 @@ describe('a lake knows its API (sandbox, a proxy as the other API, local lake)',
       const real = await gmpIn(workDir, ['ingest', '--endpoint', 'genres', '--mode', 'snapshot', '--json'], keyEnv);
       expect(real.code, real.stderr).toBe(0);
       expect(proxy.requests).toBeGreaterThan(0);
-      const status = async (env: Record<string, string>) => JSON.parse((await gmpIn(workDir, ['lake', 'status', '--json'], env)).stdout);
+      const status = async (env: Record<string, string>) =>
+        JSON.parse((await gmpIn(workDir, ['lake', 'status', '--json'], env)).stdout);
       const apiLake = await status(keyEnv);
-      expect(apiLake).toMatchObject({ lake: `file://${join(workDir, '.lake-api')}`, origin: expect.stringMatching(/^127\.0\.0\.1-\d+_api$/) });
-      expect(apiLake.partitions.map((p: { id: string; complete: boolean }) => [p.id.split('/')[0], p.complete])).toEqual([['genres', true]]);
+      expect(apiLake).toMatchObject({
+        lake: `file://${join(workDir, '.lake-api')}`,
+        origin: expect.stringMatching(/^127\.0\.0\.1-\d+_api$/),
+      });
+      expect(
+        apiLake.partitions.map((p: { id: string; complete: boolean }) => [p.id.split('/')[0], p.complete]),
+      ).toEqual([['genres', true]]);
       // Without a key, every command is back on the sandbox's lake, untouched.
       expect(await status(cleanEnv())).toMatchObject({ lake: sandboxLake, origin: 'sandbox' });
     } finally {

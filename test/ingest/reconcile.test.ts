@@ -53,7 +53,11 @@ async function sealedShort(lake: TestLake, prefix: string): Promise<string[]> {
 }
 
 /** Runs an ingest until it reports complete (at most `runs` times); the last run's summary. */
-async function ingestUntilComplete(args: string[], env: Record<string, string>, runs = 3): Promise<Record<string, unknown>> {
+async function ingestUntilComplete(
+  args: string[],
+  env: Record<string, string>,
+  runs = 3,
+): Promise<Record<string, unknown>> {
   let summary: Record<string, unknown> = {};
   for (let run = 0; run < runs; run++) {
     const result = await runGmp([...args, '--json'], env);
@@ -65,7 +69,14 @@ async function ingestUntilComplete(args: string[], env: Record<string, string>, 
 }
 
 describe('a snapshot read in windows while games are edited, deleted and added (living sandbox)', () => {
-  const sandboxOptions: SandboxOptions = { games: 1_200, seed: 3, maxResults: 400, editRate: 0.67, deleteRate: 0.1, addRate: 0.1 };
+  const sandboxOptions: SandboxOptions = {
+    games: 1_200,
+    seed: 3,
+    maxResults: 400,
+    editRate: 0.67,
+    deleteRate: 0.1,
+    addRate: 0.1,
+  };
   const snapshot = ['ingest', '--endpoint', 'games', '--mode', 'snapshot'];
   const prefix = `raw/games/load=snapshot/date=${TODAY}/`;
 
@@ -75,7 +86,10 @@ describe('a snapshot read in windows while games are edited, deleted and added (
   it('is sealed only with every game it still holds stored, and every sealed window holds its count', async () => {
     await withSandbox(sandboxOptions, async (sandbox) => {
       const lake = await freshLake('local');
-      const summary = await ingestUntilComplete(snapshot, gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) }));
+      const summary = await ingestUntilComplete(
+        snapshot,
+        gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) }),
+      );
       expect(summary).toMatchObject({ complete: true });
       expect(sandbox.stats().changes?.edited.length).toBeGreaterThan(10);
       const stored = await storedIds(lake, prefix);
@@ -87,7 +101,10 @@ describe('a snapshot read in windows while games are edited, deleted and added (
   it('switched off, seals it with games it still holds missing', async () => {
     await withSandbox(sandboxOptions, async (sandbox) => {
       const lake = await freshLake('local');
-      const summary = await ingestUntilComplete(snapshot, gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400, reconcile: false }) }));
+      const summary = await ingestUntilComplete(
+        snapshot,
+        gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400, reconcile: false }) }),
+      );
       expect(summary).toMatchObject({ complete: true });
       const stored = await storedIds(lake, prefix);
       expect(survivors(sandbox).filter((game) => !stored.has(game.id)).length).toBeGreaterThan(0);
@@ -97,7 +114,13 @@ describe('a snapshot read in windows while games are edited, deleted and added (
 
 describe('an `updated` day read while its games are edited and deleted (living sandbox)', () => {
   // About 390 games were updated yesterday; three of them change with every page answered.
-  const sandboxOptions: SandboxOptions = { games: 100_000, seed: 5, editRate: 2.5, deleteRate: 0.5, changeDay: YESTERDAY };
+  const sandboxOptions: SandboxOptions = {
+    games: 100_000,
+    seed: 5,
+    editRate: 2.5,
+    deleteRate: 0.5,
+    changeDay: YESTERDAY,
+  };
   const day = ['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', YESTERDAY];
   const prefix = `raw/games/load=updated/date=${YESTERDAY}/`;
 
@@ -120,30 +143,40 @@ describe('an `updated` day read while its games are edited and deleted (living s
   it('switched off, seals it with games still updated that day missing', async () => {
     await withSandbox(sandboxOptions, async (sandbox) => {
       const lake = await freshLake('local');
-      const summary = await ingestUntilComplete(day, gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ reconcile: false }) }));
+      const summary = await ingestUntilComplete(
+        day,
+        gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ reconcile: false }) }),
+      );
       expect(summary).toMatchObject({ complete: true });
       const stored = await storedIds(lake, prefix);
-      expect(sandbox.served(`${YESTERDAY},${YESTERDAY}`).filter((game) => !stored.has(game.id)).length).toBeGreaterThan(0);
+      expect(sandbox.served(`${YESTERDAY},${YESTERDAY}`).filter((game) => !stored.has(game.id)).length).toBeGreaterThan(
+        0,
+      );
     });
   });
 });
 
 describe('an API that does not honour the `updated` filter (living sandbox)', () => {
-  it.each(['empty', 'ignored'] as const)('answered %s, the snapshot is an error naming the filter, and nothing is sealed', async (updatedFilter) => {
-    await withSandbox({ games: 1_200, seed: 3, maxResults: 400, updatedFilter }, async (sandbox) => {
-      const lake = await freshLake('local');
-      const env = gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) });
-      const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot'], env);
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toMatch(/does not honour `updated`/);
-      // A few probes, not a tree of windows.
-      expect(sandbox.stats().requests).toBeLessThanOrEqual(3);
-      const keys = [...(await lakeContents(lake.store, 'raw/')).keys()];
-      expect(keys.filter((key) => key.endsWith('_SUCCESS'))).toEqual([]);
-      // The next run says the same, and seals nothing either.
-      const again = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot'], env);
-      expect(again.stderr).toMatch(/does not honour `updated`/);
-      expect([...(await lakeContents(lake.store, 'raw/')).keys()].filter((key) => key.endsWith('_SUCCESS'))).toEqual([]);
-    });
-  });
+  it.each(['empty', 'ignored'] as const)(
+    'answered %s, the snapshot is an error naming the filter, and nothing is sealed',
+    async (updatedFilter) => {
+      await withSandbox({ games: 1_200, seed: 3, maxResults: 400, updatedFilter }, async (sandbox) => {
+        const lake = await freshLake('local');
+        const env = gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: 400 }) });
+        const result = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot'], env);
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toMatch(/does not honour `updated`/);
+        // A few probes, not a tree of windows.
+        expect(sandbox.stats().requests).toBeLessThanOrEqual(3);
+        const keys = [...(await lakeContents(lake.store, 'raw/')).keys()];
+        expect(keys.filter((key) => key.endsWith('_SUCCESS'))).toEqual([]);
+        // The next run says the same, and seals nothing either.
+        const again = await runGmp(['ingest', '--endpoint', 'games', '--mode', 'snapshot'], env);
+        expect(again.stderr).toMatch(/does not honour `updated`/);
+        expect([...(await lakeContents(lake.store, 'raw/')).keys()].filter((key) => key.endsWith('_SUCCESS'))).toEqual(
+          [],
+        );
+      });
+    },
+  );
 });

@@ -36,8 +36,12 @@ afterAll(async () => {
   await s3?.close();
 });
 
-const envOf = (lake: TestLake, sandbox: Sandbox, source: Record<string, unknown> = {}, extra: Record<string, string> = {}) =>
-  gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: MAX_RESULTS, ...source }), ...extra });
+const envOf = (
+  lake: TestLake,
+  sandbox: Sandbox,
+  source: Record<string, unknown> = {},
+  extra: Record<string, string> = {},
+) => gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: MAX_RESULTS, ...source }), ...extra });
 
 async function jsonOf(args: string[], env: Record<string, string>) {
   const result = await runGmp([...args, '--json'], env);
@@ -45,7 +49,8 @@ async function jsonOf(args: string[], env: Record<string, string>) {
   return JSON.parse(result.stdout);
 }
 
-const planSpent = async (env: Record<string, string>): Promise<number> => (await jsonOf(['plan', ...games], env)).budget.spent;
+const planSpent = async (env: Record<string, string>): Promise<number> =>
+  (await jsonOf(['plan', ...games], env)).budget.spent;
 const statusSpent = async (env: Record<string, string>): Promise<number> => {
   const spend = (await jsonOf(['lake', 'status'], env)).spend as { spent: number }[];
   return spend.reduce((sum, api) => sum + api.spent, 0);
@@ -67,7 +72,8 @@ describe.each(LAKE_KINDS)('four gmp ingest at once on one %s lake', (kind) => {
     // A run that starts once the others have spent the month is refused before its first request,
     // in one line and with no run record; the others end resumable.
     const refused = first.filter((run) => run.code !== 0);
-    for (const run of refused) expect(run.stderr).toMatch(/^gmp: this run needs at least \d+ API requests but the month's \d+ are spent/);
+    for (const run of refused)
+      expect(run.stderr).toMatch(/^gmp: this run needs at least \d+ API requests but the month's \d+ are spent/);
     expect(refused.length).toBeLessThan(4);
     const served = windowed.stats().requests;
     expect(askedTwice(windowed)).toEqual({});
@@ -80,7 +86,8 @@ describe.each(LAKE_KINDS)('four gmp ingest at once on one %s lake', (kind) => {
     const skipped = first.filter((run) => run.code === 0 && leasedUnits(run).length > 0);
     // (Two or more runs at work meet each other's leases.)
     if (refused.length < 3) expect(skipped.length).toBeGreaterThan(0);
-    for (const run of skipped) expect(jsonLines(run.stdout)[0]!.note, run.stdout).toMatch(/leased by runs? .*: skipped/);
+    for (const run of skipped)
+      expect(jsonLines(run.stdout)[0]!.note, run.stdout).toMatch(/leased by runs? .*: skipped/);
     const records = await runsSince(lake.store);
     expect(records.map((record) => record.outcome)).toEqual(Array(4 - refused.length).fill('incomplete'));
     expect(records.some((record) => record.partitions.some((partition) => partition.leased?.length))).toBe(true);
@@ -189,7 +196,11 @@ describe('a run across a month end', () => {
       expect(await spentInMonth(lake.store, api, '2026-12')).toBe(5);
       expect(await spentInMonth(lake.store, api, '2027-01')).toBe(7);
       const [record] = await runsSince(lake.store);
-      expect(record).toMatchObject({ apiRequests: 12, charged: { '2026-12': 5, '2027-01': 7 }, month: { month: '2027-01', spent: 7 } });
+      expect(record).toMatchObject({
+        apiRequests: 12,
+        charged: { '2026-12': 5, '2027-01': 7 },
+        month: { month: '2027-01', spent: 7 },
+      });
       // In January, plan and lake status read January's spend, and agree.
       expect(await planSpent(env)).toBe(7);
       expect(await statusSpent(env)).toBe(7);

@@ -50,21 +50,28 @@ const envFor = (dir: string, extra: Record<string, string | undefined> = {}) =>
   });
 
 /** `gmp ARGS` from `cwd` (the pipeline writes its report there), with the events it sent. */
-async function gmp(cwd: string, args: string[], env: Record<string, string>): Promise<GmpResult & { events: RunEvent[]; received: Received[] }> {
+async function gmp(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<GmpResult & { events: RunEvent[]; received: Received[] }> {
   const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const start = receiver.received.length;
-  const result = await new Promise<GmpResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const result = await new Promise<GmpResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   const received = receiver.received.slice(start);
   return { ...result, received, events: received.map((r) => r.event) };
 }
 
 const runsOf = (events: RunEvent[], job: (name: string) => boolean) => {
   const runs = new Map<string, RunEvent[]>();
-  for (const event of events.filter((e) => job(e.job.name))) runs.set(event.run.runId, [...(runs.get(event.run.runId) ?? []), event]);
+  for (const event of events.filter((e) => job(e.job.name)))
+    runs.set(event.run.runId, [...(runs.get(event.run.runId) ?? []), event]);
   return [...runs.values()];
 };
 const the = (events: RunEvent[], job: string, type = 'COMPLETE'): RunEvent => {
@@ -123,7 +130,10 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     const models = pipeline.filter((e) => isModel(e.job.name) && e.eventType === 'COMPLETE');
     expect(models.length).toBeGreaterThan(20);
     for (const model of models) {
-      expect(model.run.facets?.parent, model.job.name).toMatchObject({ run: { runId: transform.run.runId }, root: { run: { runId: root.run.runId } } });
+      expect(model.run.facets?.parent, model.job.name).toMatchObject({
+        run: { runId: transform.run.runId },
+        root: { run: { runId: root.run.runId } },
+      });
     }
     // The pipeline ends last, after every step's own end.
     expect(pipeline.at(-1)).toBe(root);
@@ -153,7 +163,12 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     const baseGames = the(pipeline, 'transform.base_games');
     expect(names(baseGames.inputs)).toEqual(names(compact.outputs).filter((name) => name.startsWith('compact/games/')));
     const dimGames = the(pipeline, 'transform.dim_games');
-    expect(dimGames.outputs).toEqual([expect.objectContaining({ namespace: `duckdb://${join(first, 'warehouse.duckdb')}`, name: 'warehouse.main.dim_games' })]);
+    expect(dimGames.outputs).toEqual([
+      expect.objectContaining({
+        namespace: `duckdb://${join(first, 'warehouse.duckdb')}`,
+        name: 'warehouse.main.dim_games',
+      }),
+    ]);
   });
 
   it("ingest then transform on a fresh lake: the ingest outputs are the transform inputs, and every name is the pipeline run's", async () => {
@@ -170,7 +185,11 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     expectStartThenComplete(events);
 
     const [snapshots, days] = runsOf(events, (job) => job === 'ingest').map((run) => run.at(-1)!);
-    const ingested = { ...snapshots!, inputs: [...snapshots!.inputs, ...days!.inputs], outputs: [...snapshots!.outputs, ...days!.outputs] };
+    const ingested = {
+      ...snapshots!,
+      inputs: [...snapshots!.inputs, ...days!.inputs],
+      outputs: [...snapshots!.outputs, ...days!.outputs],
+    };
     const built = the(events, 'transform');
     expect(ingested.run.facets?.parent).toBeUndefined();
     // Nothing compacted here: the build reads the very partitions ingest wrote, by the same names.
@@ -178,7 +197,8 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     expect(new Set(built.inputs.map((d) => d.namespace))).toEqual(new Set(ingested.outputs.map((d) => d.namespace)));
 
     // Stable across runs: the same jobs, listings, partitions and tables as the pipeline's run.
-    const jobs = (list: RunEvent[]) => [...new Set(list.map((e) => e.job.name))].filter((name) => name !== 'pipeline' && name !== 'compact').sort();
+    const jobs = (list: RunEvent[]) =>
+      [...new Set(list.map((e) => e.job.name))].filter((name) => name !== 'pipeline' && name !== 'compact').sort();
     expect(jobs(events)).toEqual(jobs(pipeline));
     const piped = the(pipeline, 'ingest');
     expect(names(ingested.inputs)).toEqual(names(piped.inputs));
@@ -197,7 +217,11 @@ describe('lineage when a run is stopped, or the lineage endpoint is down', () =>
     try {
       const start = receiver.received.length;
       const run = spawnGmp(['ingest', '--endpoint', 'games', '--base-url', sandbox.url], envFor(dir));
-      await waitFor('the ingest START', () => (receiver.received.slice(start).some((r) => r.event.job.name === 'ingest') ? true : undefined), 60_000);
+      await waitFor(
+        'the ingest START',
+        () => (receiver.received.slice(start).some((r) => r.event.job.name === 'ingest') ? true : undefined),
+        60_000,
+      );
       run.child.kill('SIGTERM');
       const result = await run.done;
       expect(result.code, result.stderr).toBe(143);
@@ -217,7 +241,9 @@ describe('lineage when a run is stopped, or the lineage endpoint is down', () =>
     const env = envFor(dir, { OPENLINEAGE_URL: closed.url, GMP_ENDPOINTS: configWith({}) });
     const result = await gmp(work, ['ingest', '--endpoint', 'genres', '--base-url', sandbox.url], env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([expect.stringContaining('ECONNREFUSED')]);
+    expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([
+      expect.stringContaining('ECONNREFUSED'),
+    ]);
     expect(result.stderr).not.toContain(LINEAGE_TOKEN);
   }, 120_000);
 
@@ -226,10 +252,15 @@ describe('lineage when a run is stopped, or the lineage endpoint is down', () =>
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const env = envFor(dir, { OPENLINEAGE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, GMP_ENDPOINTS: configWith({}) });
+      const env = envFor(dir, {
+        OPENLINEAGE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        GMP_ENDPOINTS: configWith({}),
+      });
       const result = await gmp(work, ['ingest', '--endpoint', 'genres', '--base-url', sandbox.url], env);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([expect.stringMatching(/timeout/i)]);
+      expect(result.stderr.split('\n').filter((line) => line.includes('lineage: events to'))).toEqual([
+        expect.stringMatching(/timeout/i),
+      ]);
     } finally {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));

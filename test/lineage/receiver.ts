@@ -10,7 +10,12 @@ export interface Received {
 }
 
 /** A lineage endpoint on a local port, as Marquez takes events: each POST's JSON body, kept in order. */
-export async function startReceiver(): Promise<{ url: string; received: Received[]; clear(): void; close(): Promise<void> }> {
+export async function startReceiver(): Promise<{
+  url: string;
+  received: Received[];
+  clear(): void;
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     let body = '';

@@ -50,7 +50,8 @@ export function specErrors(event: unknown): string[] {
   };
   errors.push(...check(e.schemaURL, event, 'event (its schemaURL)'));
   const facets = (group: Facets, where: string) => {
-    for (const [name, facet] of Object.entries(group ?? {})) errors.push(...check(facet?._schemaURL, facet, `${where}.${name}`));
+    for (const [name, facet] of Object.entries(group ?? {}))
+      errors.push(...check(facet?._schemaURL, facet, `${where}.${name}`));
   };
   facets(e.run?.facets, 'run.facets');
   facets(e.job?.facets, 'job.facets');

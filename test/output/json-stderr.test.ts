@@ -50,7 +50,9 @@ describe('stderr off a terminal', () => {
     const results = lines.filter((line) => line.phase === 'dbt' && line.event === 'LogModelResult');
     expect(results.length).toBeGreaterThan(10);
     expect(results.every((line) => typeof line.done === 'number' && typeof line.total === 'number')).toBe(true);
-    expect(lines.some((line) => /OK created sql (table|view|incremental) model main\.dim_games/.test(String(line.msg)))).toBe(true);
+    expect(
+      lines.some((line) => /OK created sql (table|view|incremental) model main\.dim_games/.test(String(line.msg))),
+    ).toBe(true);
     const logLine = lines.findIndex((line) => 'dbtLog' in line);
     expect(lines[logLine]).toMatchObject({ dbtLog: join(work, 'game_market.dbt-target', 'dbt-build.log') });
     // After the build's log line comes the verdict: this 2024 lake is stale on every endpoint, and its games catalogue days behind.
@@ -61,9 +63,14 @@ describe('stderr off a terminal', () => {
 
   it('gmp report: JSON lines only', async () => {
     const out = join(work, 'report.html');
-    const report = await runGmp(['report', '--lake', lake, '--warehouse', join(work, 'game_market.duckdb'), '--out', out], env);
+    const report = await runGmp(
+      ['report', '--lake', lake, '--warehouse', join(work, 'game_market.duckdb'), '--out', out],
+      env,
+    );
     expect(report.code, report.stderr).toBe(0);
-    expect(jsonStderr(report.stderr)).toEqual([expect.objectContaining({ report: out, msg: expect.stringMatching(/^report written in \d+ ms$/) })]);
+    expect(jsonStderr(report.stderr)).toEqual([
+      expect.objectContaining({ report: out, msg: expect.stringMatching(/^report written in \d+ ms$/) }),
+    ]);
   }, 300_000);
 
   it('gmp sandbox: its banner is a JSON line', async () => {
@@ -77,7 +84,10 @@ describe('stderr off a terminal', () => {
   });
 
   it('a failed gmp transform: JSON lines, then the one plain error line', async () => {
-    const failed = await runGmp(['transform', '--lake', `file://${join(work, 'empty')}`, '--warehouse', join(work, 'empty.duckdb')], env);
+    const failed = await runGmp(
+      ['transform', '--lake', `file://${join(work, 'empty')}`, '--warehouse', join(work, 'empty.duckdb')],
+      env,
+    );
     expect(failed.code).toBe(1);
     const lines = failed.stderr.trimEnd().split('\n');
     expect(lines.at(-1)).toMatch(/^gmp: dbt build --target dev failed: .* holds no games pages/);

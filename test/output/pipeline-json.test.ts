@@ -14,7 +14,11 @@ const work = realpathSync(mkdtempSync(join(tmpdir(), 'gmp-pipeline-json-')));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function pipelineIn(cwd: string): Promise<GmpResult> {
-  const child = spawn(process.execPath, [cliPath, 'pipeline', '--json'], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'pipeline', '--json'], {
+    cwd,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -40,5 +44,7 @@ it('prints only JSON lines on stdout and stderr, the last stdout line naming wha
   const banner = lines(result.stderr)
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((line) => line.sandbox === true);
-  expect(banner?.msg).toMatch(/^No RAWG_API_KEY set: using the built-in sandbox API \(2000 synthetic games\) at http:\/\/127\.0\.0\.1:\d+\/sandbox\/api\.$/);
+  expect(banner?.msg).toMatch(
+    /^No RAWG_API_KEY set: using the built-in sandbox API \(2000 synthetic games\) at http:\/\/127\.0\.0\.1:\d+\/sandbox\/api\.$/,
+  );
 }, 600_000);

@@ -35,7 +35,10 @@ export interface TerminalRun {
 }
 
 export function runOnTerminal(argv: string[], env: Record<string, string>, columns: number): TerminalRun {
-  const driver = spawn('python3', ['-c', DRIVER, String(columns), ...argv], { env: { ...env, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const driver = spawn('python3', ['-c', DRIVER, String(columns), ...argv], {
+    env: { ...env, TERM: 'xterm' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let control = '';
   driver.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

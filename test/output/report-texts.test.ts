@@ -32,16 +32,28 @@ async function report(lake: string, name: string): Promise<string> {
   return readFileSync(out, 'utf8');
 }
 
-const fact = (html: string, name: string) => decode(new RegExp(`<dd data-fact="${name}">([\\s\\S]*?)</dd>`).exec(html)![1]!);
-const dataLine = (html: string) => decode(/<p class="source[^"]*"><strong>Data:<\/strong>([\s\S]*?)<\/p>/.exec(html)![1]!);
+const fact = (html: string, name: string) =>
+  decode(new RegExp(`<dd data-fact="${name}">([\\s\\S]*?)</dd>`).exec(html)![1]!);
+const dataLine = (html: string) =>
+  decode(/<p class="source[^"]*"><strong>Data:<\/strong>([\s\S]*?)<\/p>/.exec(html)![1]!);
 const warning = (html: string) => /<p [^>]*data-warning="lake">([\s\S]*?)<\/p>/.exec(html)?.[1];
-const summary = (html: string, id: string) => decode(new RegExp(`<p class="summary" id="${id}-summary">([\\s\\S]*?)</p>`).exec(html)![1]!);
+const summary = (html: string, id: string) =>
+  decode(new RegExp(`<p class="summary" id="${id}-summary">([\\s\\S]*?)</p>`).exec(html)![1]!);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ games: 200, seed: 9, today: DAY });
   await gmpOk(['ingest', '--all', '--date', DAY, '--lake', sandboxLake, '--base-url', sandbox.url]);
   // The same pages through a base URL that is not the sandbox's: what a proxy or a replay of real data looks like.
-  await gmpOk(['ingest', '--all', '--date', DAY, '--lake', otherLake, '--base-url', `${new URL(sandbox.url).origin}/api`]);
+  await gmpOk([
+    'ingest',
+    '--all',
+    '--date',
+    DAY,
+    '--lake',
+    otherLake,
+    '--base-url',
+    `${new URL(sandbox.url).origin}/api`,
+  ]);
   await gmpOk(['transform', '--lake', sandboxLake, '--warehouse', warehouse]);
 }, 600_000);
 
@@ -67,7 +79,9 @@ describe('a report on the lake the warehouse was built from, fetched from the bu
     expect(momentum).not.toContain('`');
     expect(momentum).toContain(`The game history holds one day (${DAY})`);
     expect(momentum).toContain('Without RAWG_API_KEY, gmp pipeline on another day adds them from the sandbox');
-    expect(momentum).toContain('with a key, gmp pipeline (daily mode) on another day fetches the games changed the day before');
+    expect(momentum).toContain(
+      'with a key, gmp pipeline (daily mode) on another day fetches the games changed the day before',
+    );
   });
 });
 
@@ -102,7 +116,10 @@ describe('a lake whose run records name the RAWG API', () => {
     cpSync(new URL(otherLake).pathname, rawgDir, { recursive: true });
     for (const name of readdirSync(join(rawgDir, '_runs'))) {
       const path = join(rawgDir, '_runs', name);
-      writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), api: 'https://api.rawg.io/api' }));
+      writeFileSync(
+        path,
+        JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), api: 'https://api.rawg.io/api' }),
+      );
     }
     html = await report(`file://${rawgDir}`, 'rawg');
   }, 300_000);
@@ -119,7 +136,8 @@ describe('a lake whose run records name the RAWG API', () => {
 
 describe('a history of two days in which nothing changed, from a sandbox of today', () => {
   const today = new Date().toISOString().slice(0, 10);
-  const daysBefore = (days: number) => new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  const daysBefore = (days: number) =>
+    new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
   // The newest day of the data (the snapshot's): release dates after it are upcoming.
   const asOf = daysBefore(1);
   const currentYear = Number(asOf.slice(0, 4));
@@ -134,8 +152,32 @@ describe('a history of two days in which nothing changed, from a sandbox of toda
     todaySandbox = await startSandbox({ games: 2000, seed: 9, today });
     const lake = `file://${join(work, 'today-lake')}`;
     const todayWarehouse = join(work, 'today.duckdb');
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', daysBefore(2), '--lake', lake, '--base-url', todaySandbox.url]);
-    await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', daysBefore(1), '--lake', lake, '--base-url', todaySandbox.url]);
+    await gmpOk([
+      'ingest',
+      '--endpoint',
+      'games',
+      '--mode',
+      'updated',
+      '--date',
+      daysBefore(2),
+      '--lake',
+      lake,
+      '--base-url',
+      todaySandbox.url,
+    ]);
+    await gmpOk([
+      'ingest',
+      '--endpoint',
+      'games',
+      '--mode',
+      'snapshot',
+      '--date',
+      daysBefore(1),
+      '--lake',
+      lake,
+      '--base-url',
+      todaySandbox.url,
+    ]);
     await gmpOk(['transform', '--lake', lake, '--warehouse', todayWarehouse]);
     const out = join(work, 'today.html');
     await gmpOk(['report', '--lake', lake, '--warehouse', todayWarehouse, '--out', out]);
@@ -143,11 +185,17 @@ describe('a history of two days in which nothing changed, from a sandbox of toda
     // Every game the lake holds, as its pages were written.
     const games = new Map<number, { released: string | null; tba: boolean }>();
     const root = join(work, 'today-lake', 'raw', 'games');
-    for (const name of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => /page=\d+\.json$/.test(file))) {
-      const page = JSON.parse(readFileSync(join(root, name), 'utf8')) as { results: { id: number; released: string | null; tba: boolean }[] };
+    for (const name of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      /page=\d+\.json$/.test(file),
+    )) {
+      const page = JSON.parse(readFileSync(join(root, name), 'utf8')) as {
+        results: { id: number; released: string | null; tba: boolean }[];
+      };
       for (const game of page.results) games.set(game.id, game);
     }
-    upcoming = [...games.values()].filter((game) => game.tba || (game.released !== null && game.released > asOf)).length;
+    upcoming = [...games.values()].filter(
+      (game) => game.tba || (game.released !== null && game.released > asOf),
+    ).length;
   }, 600_000);
 
   afterAll(async () => {
@@ -171,7 +219,8 @@ describe('a history of two days in which nothing changed, from a sandbox of toda
       summary(html, 'platforms'),
     ];
     for (const text of headlines) {
-      for (const year of text.match(/\b(19|20)\d\d\b/g) ?? []) expect(Number(year), text).toBeLessThanOrEqual(currentYear);
+      for (const year of text.match(/\b(19|20)\d\d\b/g) ?? [])
+        expect(Number(year), text).toBeLessThanOrEqual(currentYear);
     }
     // The platform headline's year is the last whole one.
     const [, year] = /In (\d{4}), the last whole year, the largest share/.exec(summary(html, 'platforms'))!;

@@ -32,7 +32,11 @@ const gmp = (...args: string[]) => [process.execPath, cliPath, ...args];
 describe('gmp ingest on a 60-column terminal', () => {
   let output = '';
   beforeAll(async () => {
-    const run = runOnTerminal(gmp('ingest', '--all', '--date', '2024-06-01', '--lake', lake, '--base-url', sandbox.url), env, COLUMNS);
+    const run = runOnTerminal(
+      gmp('ingest', '--all', '--date', '2024-06-01', '--lake', lake, '--base-url', sandbox.url),
+      env,
+      COLUMNS,
+    );
     const result = await run.done;
     output = result.output;
     expect(result.exitCode, output).toBe(0);
@@ -44,7 +48,9 @@ describe('gmp ingest on a 60-column terminal', () => {
     expect(bars.length).toBeGreaterThan(0);
     expect(bars.filter((line) => line.length > COLUMNS)).toEqual([]);
     for (const bar of bars) expect(bar).toMatch(/\| \d+\/\d+ pages? /);
-    const gamesCounts = bars.filter((bar) => bar.includes('games')).map((bar) => /\| (\d+)\/(\d+) /.exec(bar)!.slice(1).map(Number));
+    const gamesCounts = bars
+      .filter((bar) => bar.includes('games'))
+      .map((bar) => /\| (\d+)\/(\d+) /.exec(bar)!.slice(1).map(Number));
     expect(gamesCounts.some(([done, total]) => done! < GAMES_PAGES && total === GAMES_PAGES)).toBe(true);
     expect(gamesCounts.at(-1)).toEqual([GAMES_PAGES, GAMES_PAGES]);
   });
@@ -76,7 +82,9 @@ describe('gmp ingest on a 60-column terminal', () => {
       // The lake is dated 2024-06-01: every endpoint is stale, one plain line each.
       const age = Math.floor((Date.now() - Date.parse('2024-06-01T00:00:00Z')) / 86_400_000);
       const stale = text.filter((line) => line.startsWith('stale: '));
-      expect(stale).toContain(`stale: games: newest complete partition 2024-06-01 is ${age} days old (past errorAfterDays 7)`);
+      expect(stale).toContain(
+        `stale: games: newest complete partition 2024-06-01 is ${age} days old (past errorAfterDays 7)`,
+      );
       // And the games catalogue, read on 2024-06-01, owes every `updated` day since, up to yesterday.
       const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
       const behind = `not current: games is ${age} days behind: 2024-06-01 … ${yesterday}`;
@@ -94,7 +102,11 @@ describe('gmp ingest on a 60-column terminal', () => {
 
   it("a failed build: the bar, dbt's errors in full, then the one line naming the log", async () => {
     const empty = join(work, 'empty.duckdb');
-    const run = runOnTerminal(gmp('transform', '--lake', `file://${join(work, 'no-lake')}`, '--warehouse', empty), env, COLUMNS);
+    const run = runOnTerminal(
+      gmp('transform', '--lake', `file://${join(work, 'no-lake')}`, '--warehouse', empty),
+      env,
+      COLUMNS,
+    );
     const { exitCode, output } = await run.done;
     expect(exitCode).toBe(1);
     const text = drawnLines(output)

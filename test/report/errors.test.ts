@@ -49,18 +49,24 @@ describe('gmp report without a usable warehouse', () => {
   it('an empty file: the same', async () => {
     const empty = join(work, 'empty.duckdb');
     writeFileSync(empty, '');
-    expect((await reportFails(empty)).line).toBe(`gmp: no warehouse at ${empty}: run \`gmp pipeline\` (or \`gmp transform\`) first`);
+    expect((await reportFails(empty)).line).toBe(
+      `gmp: no warehouse at ${empty}: run \`gmp pipeline\` (or \`gmp transform\`) first`,
+    );
   });
 
   it('a file that is not a DuckDB database', async () => {
     const text = join(work, 'notes.duckdb');
     writeFileSync(text, 'these are not the marts you are looking for\n'.repeat(200));
-    expect((await reportFails(text)).line).toMatch(new RegExp(`^gmp: no warehouse at ${text} \\(the file is not a DuckDB database\\): run \`gmp pipeline\``));
+    expect((await reportFails(text)).line).toMatch(
+      new RegExp(`^gmp: no warehouse at ${text} \\(the file is not a DuckDB database\\): run \`gmp pipeline\``),
+    );
   });
 
   it('a DuckDB database without marts', async () => {
     const bare = await duckdbFile('bare.duckdb', ['create table notes (id integer)']);
-    expect((await reportFails(bare)).line).toBe(`gmp: no warehouse at ${bare} (it holds no marts): run \`gmp pipeline\` (or \`gmp transform\`) first`);
+    expect((await reportFails(bare)).line).toBe(
+      `gmp: no warehouse at ${bare} (it holds no marts): run \`gmp pipeline\` (or \`gmp transform\`) first`,
+    );
   });
 
   it('marts with no games: no empty page, and an earlier report stays as it was', async () => {
@@ -71,7 +77,9 @@ describe('gmp report without a usable warehouse', () => {
     const out = join(work, 'earlier.html');
     writeFileSync(out, '<p>the report of yesterday</p>');
     const { line } = await reportFails(hollow, out);
-    expect(line).toBe(`gmp: the warehouse at ${hollow} holds no games: run \`gmp pipeline\` (or \`gmp transform\`) first`);
+    expect(line).toBe(
+      `gmp: the warehouse at ${hollow} holds no games: run \`gmp pipeline\` (or \`gmp transform\`) first`,
+    );
     expect(readFileSync(out, 'utf8')).toBe('<p>the report of yesterday</p>');
   });
 

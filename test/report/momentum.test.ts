@@ -49,17 +49,35 @@ function itemsOf(load: string): Map<string, Item[]> {
   const root = join(lakeDir, 'raw/games', `load=${load}`);
   const byDate = new Map<string, Item[]>();
   for (const folder of readdirSync(root)) {
-    const files = readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((name) => /page=\d+\.json$/.test(name));
-    const items = files.flatMap((name) => (JSON.parse(readFileSync(join(root, folder, name), 'utf8')) as { results: Item[] }).results);
+    const files = readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((name) =>
+      /page=\d+\.json$/.test(name),
+    );
+    const items = files.flatMap(
+      (name) => (JSON.parse(readFileSync(join(root, folder, name), 'utf8')) as { results: Item[] }).results,
+    );
     byDate.set(folder.replace('date=', ''), items);
   }
   return byDate;
 }
 
 beforeAll(async () => {
-  env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, RAWG_API_KEY: 'fedcba9876543210fedcba9876543210', WAREHOUSE_PATH: warehouse });
+  env = cleanEnv({
+    LAKE_URL: `file://${lakeDir}`,
+    RAWG_API_KEY: 'fedcba9876543210fedcba9876543210',
+    WAREHOUSE_PATH: warehouse,
+  });
   await ingestFrom(SNAPSHOT_DAY, ['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DAY]);
-  await ingestFrom('2024-06-21', ['ingest', '--endpoint', 'games', '--mode', 'updated', '--from', FIRST_WINDOW, '--to', LAST_WINDOW]);
+  await ingestFrom('2024-06-21', [
+    'ingest',
+    '--endpoint',
+    'games',
+    '--mode',
+    'updated',
+    '--from',
+    FIRST_WINDOW,
+    '--to',
+    LAST_WINDOW,
+  ]);
   await gmpOk(['transform']);
   await gmpOk(['report', '--out', reportPath]);
   html = readFileSync(reportPath, 'utf8');

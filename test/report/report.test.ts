@@ -10,7 +10,16 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
-import { decode, launchChromium, markLabels, pageTable, parseNumber, query, renameGame, writeEarlierSnapshot } from './support.js';
+import {
+  decode,
+  launchChromium,
+  markLabels,
+  pageTable,
+  parseNumber,
+  query,
+  renameGame,
+  writeEarlierSnapshot,
+} from './support.js';
 
 const DAY = '2024-06-01';
 const DAY_BEFORE = '2024-05-25';
@@ -40,7 +49,12 @@ async function gmpOk(args: string[]): Promise<string> {
 
 beforeAll(async () => {
   const sandbox = await startSandbox({ games: 300, seed: 5, today: DAY });
-  env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, RAWG_API_KEY: 'fedcba9876543210fedcba9876543210', RAWG_BASE_URL: sandbox.url, WAREHOUSE_PATH: warehouse });
+  env = cleanEnv({
+    LAKE_URL: `file://${lakeDir}`,
+    RAWG_API_KEY: 'fedcba9876543210fedcba9876543210',
+    RAWG_BASE_URL: sandbox.url,
+    WAREHOUSE_PATH: warehouse,
+  });
   try {
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', DAY]);
     // The companies of the 40 most added games: the Publishers and Developers sections speak of them.
@@ -50,7 +64,11 @@ beforeAll(async () => {
   }
   mkdirSync(join(lakeDir, 'raw/games/load=snapshot', `date=${DAY_BEFORE}`));
   grown = writeEarlierSnapshot(lakeDir, DAY, DAY_BEFORE, growth);
-  renameGame(join(lakeDir, 'raw/games/load=snapshot', `date=${DAY}`), [...grown.keys()][HOSTILE_POSITION]!, HOSTILE_NAME);
+  renameGame(
+    join(lakeDir, 'raw/games/load=snapshot', `date=${DAY}`),
+    [...grown.keys()][HOSTILE_POSITION]!,
+    HOSTILE_NAME,
+  );
   // WAREHOUSE_PATH from the environment places the warehouse: no --warehouse flag on either command.
   await gmpOk(['transform', '--target', 'dev']);
   const stdout = await gmpOk(['report', '--out', reportPath]);
@@ -78,10 +96,15 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       select genre_name, sum(releases) as total from mart_genre_releases_by_year where release_year <= ${CURRENT_YEAR}
       group by genre_id, genre_name order by total desc, genre_name limit 6`,
     );
-    const cells = await query(warehouse, `select genre_name, release_year, releases from mart_genre_releases_by_year where release_year <= ${CURRENT_YEAR}`);
+    const cells = await query(
+      warehouse,
+      `select genre_name, release_year, releases from mart_genre_releases_by_year where release_year <= ${CURRENT_YEAR}`,
+    );
     const table = pageTable(html, 'genre-releases');
     expect(table.columns).toEqual(['Release year', ...top.map((row) => row.genre_name)]);
-    const years = cells.filter((row) => top.some((t) => t.genre_name === row.genre_name)).map((row) => Number(row.release_year));
+    const years = cells
+      .filter((row) => top.some((t) => t.genre_name === row.genre_name))
+      .map((row) => Number(row.release_year));
     expect(table.rows.map((row) => yearOf(row[0]!))).toEqual(range(Math.min(...years), Math.max(...years)));
     for (const row of table.rows) {
       top.forEach((genre, index) => {
@@ -92,7 +115,9 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     // Each line's screen-reader name carries the genre's total.
     const lines = markLabels(html, 'genres', 'wide', 'line mark');
     expect(lines.map((label) => label.split(':')[0])).toEqual(top.map((row) => row.genre_name));
-    lines.forEach((label, index) => expect(label).toContain(`: ${Number(top[index]!.total).toLocaleString('en-US')} releases from`));
+    lines.forEach((label, index) =>
+      expect(label).toContain(`: ${Number(top[index]!.total).toLocaleString('en-US')} releases from`),
+    );
   });
 
   it('platform share of releases per year', async () => {
@@ -102,14 +127,21 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       select platform_name, sum(releases) as total from mart_platform_release_share_by_year where release_year <= ${CURRENT_YEAR}
       group by platform_id, platform_name order by total desc, platform_name limit 6`,
     );
-    const cells = await query(warehouse, `select platform_name, release_year, share_of_releases from mart_platform_release_share_by_year`);
+    const cells = await query(
+      warehouse,
+      `select platform_name, release_year, share_of_releases from mart_platform_release_share_by_year`,
+    );
     const table = pageTable(html, 'platform-share');
     expect(table.columns).toEqual(['Release year', ...top.map((row) => row.platform_name)]);
     expect(table.rows.length).toBeGreaterThan(10);
     for (const row of table.rows) {
       top.forEach((platform, index) => {
-        const found = cells.find((c) => c.platform_name === platform.platform_name && c.release_year === yearOf(row[0]!));
-        expect(row[index + 1], `${platform.platform_name} in ${row[0]}`).toBe(formatShare(Number(found?.share_of_releases ?? 0)));
+        const found = cells.find(
+          (c) => c.platform_name === platform.platform_name && c.release_year === yearOf(row[0]!),
+        );
+        expect(row[index + 1], `${platform.platform_name} in ${row[0]}`).toBe(
+          formatShare(Number(found?.share_of_releases ?? 0)),
+        );
       });
     }
   });
@@ -122,17 +154,27 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     );
     const expected = range(0, 19).map((bin) => Number(bins.find((row) => row.bin === bin)?.games ?? 0));
     const table = pageTable(html, 'rating-distribution');
-    expect(table.rows.map((row) => [row[0], row[1]])).toEqual(range(0, 19).map((bin) => [stars(bin / 4), stars((bin + 1) / 4)]));
+    expect(table.rows.map((row) => [row[0], row[1]])).toEqual(
+      range(0, 19).map((bin) => [stars(bin / 4), stars((bin + 1) / 4)]),
+    );
     expect(table.rows.map((row) => parseNumber(row[2]!))).toEqual(expected);
-    expect(markLabels(html, 'ratings', 'narrow', 'bar').map((label) => parseNumber(/: ([\d,]+) games?$/.exec(label)![1]!))).toEqual(expected);
-    const [totals] = await query(warehouse, `select count(*) as games, count(*) filter (where ratings_count > 0) as rated from dim_games`);
+    expect(
+      markLabels(html, 'ratings', 'narrow', 'bar').map((label) => parseNumber(/: ([\d,]+) games?$/.exec(label)![1]!)),
+    ).toEqual(expected);
+    const [totals] = await query(
+      warehouse,
+      `select count(*) as games, count(*) filter (where ratings_count > 0) as rated from dim_games`,
+    );
     expect(html).toContain(
       `${Number(totals!.rated).toLocaleString('en-US')} of the ${Number(totals!.games).toLocaleString('en-US')} games have at least one rating`,
     );
   });
 
   it('the top games by weighted rating, with their numbers of ratings', async () => {
-    const top = await query(warehouse, `select * from mart_top_rated_games where weighted_rating_rank <= 10 order by weighted_rating_rank`);
+    const top = await query(
+      warehouse,
+      `select * from mart_top_rated_games where weighted_rating_rank <= 10 order by weighted_rating_rank`,
+    );
     expect(top).toHaveLength(10);
     const table = pageTable(html, 'top-rated');
     expect(table.columns).toEqual(['Rank', 'Game', 'Released', 'Rating (stars)', 'Ratings', 'Weighted rating (stars)']);
@@ -159,7 +201,10 @@ describe('the numbers on the page equal the same queries on the marts', () => {
   });
 
   it('store coverage', async () => {
-    const stores = await query(warehouse, `select * from mart_store_coverage order by games_sold desc, store_name, store_id`);
+    const stores = await query(
+      warehouse,
+      `select * from mart_store_coverage order by games_sold desc, store_name, store_id`,
+    );
     expect(pageTable(html, 'store-coverage').rows).toEqual(
       stores.map((store) => [
         store.store_name,
@@ -192,7 +237,9 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       const summary = decode(new RegExp(`id="${kind}s-summary">([^<]*)<`).exec(html)?.[1] ?? '');
       const games = Number(coverage!.games).toLocaleString('en-US');
       expect(
-        summary.startsWith(`${heading} are known for 40 games of the warehouse's ${games} (${formatShare(Number(coverage!.share))} of the market`),
+        summary.startsWith(
+          `${heading} are known for 40 games of the warehouse's ${games} (${formatShare(Number(coverage!.share))} of the market`,
+        ),
         summary,
       ).toBe(true);
       const top = await query(
@@ -237,7 +284,9 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       .slice(0, 10);
     expect(table.rows.map((row) => parseNumber(row[5]!))).toEqual(written);
     expect(table.rows[0]![2]).toBe(HOSTILE_NAME);
-    expect(markLabels(html, 'momentum', 'narrow', 'bar')[0]).toBe(`1. ${HOSTILE_NAME}: +900 users, from ${table.rows[0]![3]} to ${table.rows[0]![4]}`);
+    expect(markLabels(html, 'momentum', 'narrow', 'bar')[0]).toBe(
+      `1. ${HOSTILE_NAME}: +900 users, from ${table.rows[0]![3]} to ${table.rows[0]![4]}`,
+    );
   });
 
   it('the data panel: partitions per endpoint, requests this month against the budget, the source', () => {
@@ -255,7 +304,10 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     expect(partitions.rows.find((row) => row[0] === 'games')!.slice(1, 5)).toEqual(['2', '0', '2', '0']);
     const runs = readdirSync(join(lakeDir, '_runs'))
       .sort()
-      .map((name) => JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string });
+      .map(
+        (name) =>
+          JSON.parse(readFileSync(join(lakeDir, '_runs', name), 'utf8')) as { apiRequests: number; runId: string },
+      );
     const requests = runs.reduce((sum, run) => sum + run.apiRequests, 0);
     expect(requests).toBeGreaterThan(0);
     expect(html).toContain(
@@ -263,7 +315,9 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     );
     // The last run: the details' run, after the snapshots'.
     expect(html).toContain(`<code>${runs.at(-1)!.runId}</code>`);
-    expect(html).toMatch(/<strong>Data:<\/strong> the sandbox API: synthetic games, not the real market \(1 partition without a run record\)/);
+    expect(html).toMatch(
+      /<strong>Data:<\/strong> the sandbox API: synthetic games, not the real market \(1 partition without a run record\)/,
+    );
   });
 
   it('is self-contained and escapes the data: no script, no link, no URL to load', () => {
@@ -291,7 +345,8 @@ describe('the page in a real browser (headless Chromium from Debian, driven by p
         const problems: string[] = [];
         const requests: string[] = [];
         page.on('console', (message) => {
-          if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+          if (message.type() === 'error' || message.type() === 'warning')
+            problems.push(`${message.type()}: ${message.text()}`);
         });
         page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
         page.on('request', (request) => requests.push(request.url()));
@@ -301,7 +356,9 @@ describe('the page in a real browser (headless Chromium from Debian, driven by p
         const charts = await page.$$eval('figure.chart', (figures) =>
           figures.map((figure) => {
             const svg = Array.from(figure.querySelectorAll('svg')).find((s) => s.getBoundingClientRect().width > 0)!;
-            const marks = svg ? Array.from(svg.querySelectorAll('[aria-roledescription="bar"], [aria-roledescription="line mark"]')) : [];
+            const marks = svg
+              ? Array.from(svg.querySelectorAll('[aria-roledescription="bar"], [aria-roledescription="line mark"]'))
+              : [];
             const described = svg ? document.getElementById(svg.getAttribute('aria-describedby') ?? '') : null;
             return {
               id: figure.getAttribute('data-chart'),
@@ -316,7 +373,16 @@ describe('the page in a real browser (headless Chromium from Debian, driven by p
             };
           }),
         );
-        expect(charts.map((chart) => chart.id)).toEqual(['genres', 'platforms', 'ratings', 'top-rated', 'stores', 'publishers', 'developers', 'momentum']);
+        expect(charts.map((chart) => chart.id)).toEqual([
+          'genres',
+          'platforms',
+          'ratings',
+          'top-rated',
+          'stores',
+          'publishers',
+          'developers',
+          'momentum',
+        ]);
         for (const chart of charts) {
           expect(chart.variant, chart.id!).toBe(`chart-${variant}`);
           expect(chart.width, chart.id!).toBeGreaterThan(300);

@@ -23,17 +23,25 @@ export function decode(html: string): string {
 export function pageTable(html: string, id: string): PageTable {
   const match = new RegExp(`<table data-table="${id}">([\\s\\S]*?)</table>`).exec(html);
   if (!match) throw new Error(`the page has no table "${id}"`);
-  const cells = (row: string, tag: 'th' | 'td') => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => decode(m[1]!));
+  const cells = (row: string, tag: 'th' | 'td') =>
+    [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => decode(m[1]!));
   const [head, ...body] = [...match[1]!.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
   return { columns: cells(head!, 'th'), rows: body.map((row) => cells(row, 'td')) };
 }
 
 /** The screen-reader names of the drawn marks of one chart variant (bars, lines), in order. */
-export function markLabels(html: string, chart: string, variant: 'wide' | 'narrow', role: 'bar' | 'line mark'): string[] {
+export function markLabels(
+  html: string,
+  chart: string,
+  variant: 'wide' | 'narrow',
+  role: 'bar' | 'line mark',
+): string[] {
   const figure = new RegExp(`<figure class="chart" data-chart="${chart}">([\\s\\S]*?)</figure>`).exec(html);
   if (!figure) throw new Error(`the page has no chart "${chart}"`);
   const svg = new RegExp(`<div class="chart-${variant}">([\\s\\S]*?)</div>`).exec(figure[1]!);
-  return [...svg![1]!.matchAll(new RegExp(`aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="${role}"`, 'g'))].map((m) => decode(m[1]!));
+  return [
+    ...svg![1]!.matchAll(new RegExp(`aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="${role}"`, 'g')),
+  ].map((m) => decode(m[1]!));
 }
 
 /** "12,345" -> 12345; "+25" -> 25; "12.3%" -> 12.3 */
@@ -45,10 +53,16 @@ export async function query(warehousePath: string, sql: string): Promise<Record<
   try {
     const connection = await instance.connect();
     try {
-      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, string | number | null>[];
+      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<
+        string,
+        string | number | null
+      >[];
       return rows.map((row) =>
         Object.fromEntries(
-          Object.entries(row).map(([key, value]) => [key, typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value]),
+          Object.entries(row).map(([key, value]) => [
+            key,
+            typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
+          ]),
         ),
       );
     } finally {
@@ -65,7 +79,12 @@ export async function query(warehousePath: string, sql: string): Promise<Record<
  * growth between them that the test chose.
  * Returns the growth per game id.
  */
-export function writeEarlierSnapshot(lakeDir: string, day: string, earlierDay: string, growth: (position: number) => number): Map<number, number> {
+export function writeEarlierSnapshot(
+  lakeDir: string,
+  day: string,
+  earlierDay: string,
+  growth: (position: number) => number,
+): Map<number, number> {
   const from = join(lakeDir, 'raw/games/load=snapshot', `date=${day}`);
   const to = join(lakeDir, 'raw/games/load=snapshot', `date=${earlierDay}`);
   const grown = new Map<number, number>();
@@ -105,8 +124,12 @@ export const chromiumPath = '/usr/bin/chromium';
  * Headless Chromium from Debian (installed by mk/report.mk), driven by playwright-core, with a fresh
  * profile and every background service that would reach the network turned off.
  */
-export async function launchChromium(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run "make test" (it installs Debian's chromium)`);
+export async function launchChromium(viewport: {
+  width: number;
+  height: number;
+}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  if (!existsSync(chromiumPath))
+    throw new Error(`${chromiumPath} is missing: run "make test" (it installs Debian's chromium)`);
   const profile = mkdtempSync(join(tmpdir(), 'gmp-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,

@@ -5,11 +5,18 @@ import { renderChart } from '../../src/report/render-chart.js';
 
 /** The x-axis labels of a rendered line chart: their text and where they sit. */
 function yearLabels(svg: string): { text: string; x: number }[] {
-  return [...svg.matchAll(/<text text-anchor="\w+" transform="translate\(([\d.]+),16\)"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ text: m[2]!, x: Number(m[1]) }));
+  return [...svg.matchAll(/<text text-anchor="\w+" transform="translate\(([\d.]+),16\)"[^>]*>([^<]*)<\/text>/g)].map(
+    (m) => ({ text: m[2]!, x: Number(m[1]) }),
+  );
 }
 
 function spanOf(first: number, years: number): SeriesByYear {
-  const rows = Array.from({ length: years }, (_, i) => ({ series: 'Action', year: first + i, releases: 3 + (i % 4), share: 0.4 }));
+  const rows = Array.from({ length: years }, (_, i) => ({
+    series: 'Action',
+    year: first + i,
+    releases: 3 + (i % 4),
+    share: 0.4,
+  }));
   return { series: ['Action'], seriesInMart: 1, rows };
 }
 
@@ -28,7 +35,11 @@ describe('year labels of the line charts (rendered with Vega)', () => {
         expect(labels.length, where).toBeGreaterThanOrEqual(Math.min(years, 2));
         for (const label of labels) expect(label.text, where).toMatch(/^(199[89]|20[0-4]\d)$/);
         // A four-digit year at 12 px is about 28 px wide: 40 px apart leaves a visible gap.
-        labels.slice(1).forEach((label, i) => expect(label.x - labels[i]!.x, `${where}: ${labels[i]!.text} to ${label.text}`).toBeGreaterThanOrEqual(40));
+        labels
+          .slice(1)
+          .forEach((label, i) =>
+            expect(label.x - labels[i]!.x, `${where}: ${labels[i]!.text} to ${label.text}`).toBeGreaterThanOrEqual(40),
+          );
       }
     }, 120_000);
   }
@@ -43,7 +54,9 @@ describe('counts per year are drawn as they are', () => {
       LAYOUTS[0]!,
     );
     const svg = await renderChart(spec, { title: 'Releases', describedBy: 'x' });
-    const line = /aria-roledescription="line mark"[^>]*\sd="([^"]+)"/.exec(svg) ?? /\sd="([^"]+)"[^>]*aria-roledescription="line mark"/.exec(svg);
+    const line =
+      /aria-roledescription="line mark"[^>]*\sd="([^"]+)"/.exec(svg) ??
+      /\sd="([^"]+)"[^>]*aria-roledescription="line mark"/.exec(svg);
     expect(line, 'the line is drawn').not.toBeNull();
     // Only moves and straight segments, each level or upright: a smoothed curve has C commands or slopes.
     const path = line![1]!;

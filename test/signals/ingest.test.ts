@@ -28,7 +28,17 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const ingestArgs = (lakeDir: string) => ['ingest', '--endpoint', 'games', '--date', DAY, '--lake', `file://${lakeDir}`, '--base-url', sandbox.url];
+const ingestArgs = (lakeDir: string) => [
+  'ingest',
+  '--endpoint',
+  'games',
+  '--date',
+  DAY,
+  '--lake',
+  `file://${lakeDir}`,
+  '--base-url',
+  sandbox.url,
+];
 const INTERRUPTED = (signal: string) => `gmp: interrupted by ${signal}: the next run resumes where this one stopped`;
 
 function runRecords(lakeDir: string): { outcome: string; apiRequests: number }[] {
@@ -39,7 +49,9 @@ function runRecords(lakeDir: string): { outcome: string; apiRequests: number }[]
 }
 
 const pagesIn = (lakeDir: string) =>
-  readdirSync(join(lakeDir, 'raw/games/load=snapshot', `date=${DAY}`), { recursive: true }).filter((name) => /page=\d+\.json$/.test(String(name))).length;
+  readdirSync(join(lakeDir, 'raw/games/load=snapshot', `date=${DAY}`), { recursive: true }).filter((name) =>
+    /page=\d+\.json$/.test(String(name)),
+  ).length;
 
 describe.each([
   ['SIGTERM', 143],

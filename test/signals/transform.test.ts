@@ -23,7 +23,10 @@ const env = cleanEnv();
 beforeAll(async () => {
   const sandbox = await startSandbox({ games: 400, seed: 3, today: '2024-06-01' });
   try {
-    const ingest = await runGmp(['ingest', '--all', '--date', '2024-06-01', '--lake', lake, '--base-url', sandbox.url], { ...env, RAWG_API_KEY: 'x' });
+    const ingest = await runGmp(
+      ['ingest', '--all', '--date', '2024-06-01', '--lake', lake, '--base-url', sandbox.url],
+      { ...env, RAWG_API_KEY: 'x' },
+    );
     expect(ingest.code, ingest.stderr).toBe(0);
   } finally {
     await sandbox.close();
@@ -56,7 +59,9 @@ describe.each([
 
     expect(result.code).toBe(exitCode);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe(`gmp: interrupted by ${signal}: dbt was stopped; the next gmp transform builds the warehouse again`);
+    expect(lines.at(-1)).toBe(
+      `gmp: interrupted by ${signal}: dbt was stopped; the next gmp transform builds the warehouse again`,
+    );
     expect(groupMembers(build.dbtGroup)).toEqual([]);
 
     const again = await runGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
@@ -82,7 +87,9 @@ it('SIGKILL to gmp while dbt builds: dbt goes with it, no python is left, and th
   const result = await build.done;
   expect(result.signal).toBe('SIGKILL');
   await waitFor('dbt to be gone', () => (groupMembers(build.dbtGroup).length === 0 ? true : undefined), 15_000);
-  expect(processes().filter((p) => p.command.includes('build_then_freshness.py') && p.command.includes(warehouse))).toEqual([]);
+  expect(
+    processes().filter((p) => p.command.includes('build_then_freshness.py') && p.command.includes(warehouse)),
+  ).toEqual([]);
 
   const again = await runGmp(['transform', '--lake', lake, '--warehouse', warehouse], env);
   expect(again.code, again.stderr).toBe(0);
@@ -93,7 +100,11 @@ it('a warehouse another live process holds: one line names it and what to do', a
   const warehouse = join(work, 'held.duckdb');
   const holder = spawn(
     venvPython,
-    ['-c', 'import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print("open", flush=True); time.sleep(600)', warehouse],
+    [
+      '-c',
+      'import duckdb, sys, time; held = duckdb.connect(sys.argv[1]); print("open", flush=True); time.sleep(600)',
+      warehouse,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -104,19 +115,27 @@ it('a warehouse another live process holds: one line names it and what to do', a
     expect(result.code).toBe(1);
     const line = result.stderr.trimEnd().split('\n').at(-1)!;
     expect(line.startsWith(`gmp: the warehouse ${warehouse} is open in `), line).toBe(true);
-    expect(line).toContain(`(PID ${holder.pid}): let it finish, or stop it (kill ${holder.pid}), then run gmp transform again`);
+    expect(line).toContain(
+      `(PID ${holder.pid}): let it finish, or stop it (kill ${holder.pid}), then run gmp transform again`,
+    );
   } finally {
     holder.kill('SIGKILL');
   }
 }, 600_000);
 
 it('Ctrl-C at a terminal while dbt builds: the cursor comes back and one line says what happened', async () => {
-  const run = runOnTerminal([process.execPath, cliPath, 'transform', '--lake', lake, '--warehouse', join(work, 'terminal.duckdb')], env, 80);
+  const run = runOnTerminal(
+    [process.execPath, cliPath, 'transform', '--lake', lake, '--warehouse', join(work, 'terminal.duckdb')],
+    env,
+    80,
+  );
   const pid = await run.pid;
   await waitFor('the dbt bar', () => (/dbt build \|.*\| [1-9]\d*\/\d+/.test(run.output()) ? true : undefined));
   process.kill(pid, 'SIGINT');
   const { exitCode, output } = await run.done;
   expect(exitCode).toBe(130);
   expect(cursorShownAtEnd(output)).toBe(true);
-  expect(drawnLines(output).at(-1)).toBe('gmp: interrupted by SIGINT: dbt was stopped; the next gmp transform builds the warehouse again');
+  expect(drawnLines(output).at(-1)).toBe(
+    'gmp: interrupted by SIGINT: dbt was stopped; the next gmp transform builds the warehouse again',
+  );
 }, 600_000);

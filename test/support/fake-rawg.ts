@@ -53,14 +53,20 @@ export class FakeRawg implements Pick<RawgClient, 'fetchPage'> {
     const offset = (page - 1) * size;
     const maxResults = this.#options.maxResults ?? Infinity;
     if ((page > 1 && offset >= items.length) || offset + size > maxResults) return { status: 'end' };
-    const link = (to: number) => `https://api.rawg.io/api/${path}?${new URLSearchParams({ ...params, page: String(to), page_size: String(size) })}`;
+    const link = (to: number) =>
+      `https://api.rawg.io/api/${path}?${new URLSearchParams({ ...params, page: String(to), page_size: String(size) })}`;
     const envelope = {
       count: items.length,
       next: offset + size < items.length ? link(page + 1) : null,
       previous: page > 1 ? link(page - 1) : null,
     };
     const results = items.slice(offset, offset + size);
-    return { status: 'page', envelope, ids: results.map((item) => item.id), body: new TextEncoder().encode(JSON.stringify({ ...envelope, results })) };
+    return {
+      status: 'page',
+      envelope,
+      ids: results.map((item) => item.id),
+      body: new TextEncoder().encode(JSON.stringify({ ...envelope, results })),
+    };
   }
 
   #filtered(path: string, params: Record<string, string>): FakeItem[] {
@@ -79,7 +85,9 @@ export function fakeItems(count: number, from = '2000-01-01', to = '2026-11-30')
   const span = Date.parse(`${to}T00:00:00Z`) - start;
   return Array.from({ length: count }, (_, i) => ({
     id: i + 1,
-    updated: new Date(start + Math.floor((span * i) / Math.max(1, count - 1) / 86_400_000) * 86_400_000).toISOString().slice(0, 10),
+    updated: new Date(start + Math.floor((span * i) / Math.max(1, count - 1) / 86_400_000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10),
   }));
 }
 
@@ -87,7 +95,8 @@ export function fakeItems(count: number, from = '2000-01-01', to = '2026-11-30')
 export function idsInPages(contents: Map<string, string>): number[] {
   const ids: number[] = [];
   for (const [key, text] of contents) {
-    if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) for (const item of (JSON.parse(text) as { results: FakeItem[] }).results) ids.push(item.id);
+    if (/\/page=\d+(\.read\d+)?\.json$/.test(key))
+      for (const item of (JSON.parse(text) as { results: FakeItem[] }).results) ids.push(item.id);
   }
   return ids;
 }

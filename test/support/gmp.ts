@@ -22,13 +22,18 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 }
 
 /** Starts `gmp ARGS`; the caller may kill it. */
-export function spawnGmp(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<GmpResult> } {
+export function spawnGmp(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<GmpResult> } {
   const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<GmpResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<GmpResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 

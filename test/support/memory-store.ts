@@ -41,7 +41,8 @@ export class MemoryStore implements ObjectStore {
   async listChildren(prefix: string): Promise<string[]> {
     await tick();
     const names = new Set<string>();
-    for (const key of this.#objects.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0]!);
+    for (const key of this.#objects.keys())
+      if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0]!);
     return [...names].sort();
   }
 

@@ -39,11 +39,15 @@ export interface S3ServerOptions {
 }
 
 export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Server> {
-  if (!existsSync(versitygwPath)) throw new Error(`${versitygwPath} is missing: run "make test" (it builds the S3 server)`);
+  if (!existsSync(versitygwPath))
+    throw new Error(`${versitygwPath} is missing: run "make test" (it builds the S3 server)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'gmp-s3-'));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const { accessKeyId, secretAccessKey } = options.credentials ?? { accessKeyId: 'gmp-test-access', secretAccessKey: 'gmp-test-secret-0123456789' };
+  const { accessKeyId, secretAccessKey } = options.credentials ?? {
+    accessKeyId: 'gmp-test-access',
+    secretAccessKey: 'gmp-test-secret-0123456789',
+  };
   let child: ChildProcess | undefined;
 
   const start = async () => {
@@ -65,7 +69,12 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<S3Se
     endpoint,
     accessKeyId,
     secretAccessKey,
-    env: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: 'us-east-1', S3_ENDPOINT: endpoint },
+    env: {
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      S3_ENDPOINT: endpoint,
+    },
     stop,
     start,
     close: async () => {

@@ -15,7 +15,10 @@ async function rowsOf(warehouse: string, table: string): Promise<string[]> {
 
 /** What the last build of base_games read: raw page globs and compacted part globs, by partition folder. */
 function readBy(warehouse: string): { pages: string[]; parts: string[] } {
-  const compiled = readFileSync(join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql'), 'utf8');
+  const compiled = readFileSync(
+    join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql'),
+    'utf8',
+  );
   const folders = (pattern: RegExp) => [...compiled.matchAll(pattern)].map((match) => match[1]!).sort();
   return {
     pages: folders(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g),
@@ -43,7 +46,12 @@ describe('builds over compacted partitions (real sandbox, gmp compact, dbt-duckd
     lakeDir = join(workDir, 'lake');
     fromPages = join(workDir, 'pages.duckdb');
     fromParts = join(workDir, 'parts.duckdb');
-    env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: fromPages, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${lakeDir}`,
+      WAREHOUSE_PATH: fromPages,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     await gmpOk(['transform'], env);
     await gmpOk(['compact', '--json'], env);
@@ -56,8 +64,14 @@ describe('builds over compacted partitions (real sandbox, gmp compact, dbt-duckd
   });
 
   it('reads the Parquet parts of compacted partitions, and gives the same rows in every mart as the build from the pages', async () => {
-    expect(readBy(fromPages)).toEqual({ pages: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'], parts: [] });
-    expect(readBy(fromParts)).toEqual({ pages: [], parts: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'] });
+    expect(readBy(fromPages)).toEqual({
+      pages: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'],
+      parts: [],
+    });
+    expect(readBy(fromParts)).toEqual({
+      pages: [],
+      parts: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'],
+    });
     for (const table of [...MARTS, 'base_games', 'base_tags', 'stg_games']) {
       const rows = await rowsOf(fromParts, table);
       expect(rows.length, table).toBeGreaterThan(0);
@@ -86,9 +100,14 @@ describe('builds over compacted partitions (real sandbox, gmp compact, dbt-duckd
     const refreshed = join(workDir, 'refreshed.duckdb');
     copyFileSync(fromParts, refreshed);
     await gmpOk(['transform', '--warehouse', refreshed, '--full-refresh'], env);
-    expect(readBy(refreshed)).toEqual({ pages: ['load=updated/date=2024-06-02'], parts: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'] });
+    expect(readBy(refreshed)).toEqual({
+      pages: ['load=updated/date=2024-06-02'],
+      parts: ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'],
+    });
     for (const warehouse of [fromParts, refreshed]) {
-      expect(await query(warehouse, 'select game_name from dim_games where game_id = 9000001')).toEqual([{ game_name: 'Edited Later' }]);
+      expect(await query(warehouse, 'select game_name from dim_games where game_id = 9000001')).toEqual([
+        { game_name: 'Edited Later' },
+      ]);
     }
     expect(await rowsOf(refreshed, 'dim_games')).toEqual(await rowsOf(fromParts, 'dim_games'));
   }, 300_000);

@@ -38,7 +38,12 @@ describe("the dbt project's unit tests, which gmp transform leaves out of its bu
     sandbox = await startSandbox(SANDBOX);
     workDir = mkdtempSync(join(tmpdir(), 'gmp-dbt-unit-'));
     warehouse = join(workDir, 'game_market.duckdb');
-    env = cleanEnv({ LAKE_URL: `file://${join(workDir, 'lake')}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${join(workDir, 'lake')}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     await gmpOk(['transform'], env);
   }, 600_000);
@@ -49,7 +54,9 @@ describe("the dbt project's unit tests, which gmp transform leaves out of its bu
   });
 
   it('a build runs none of them', () => {
-    const results = JSON.parse(readFileSync(join(workDir, 'game_market.dbt-target', 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
+    const results = JSON.parse(readFileSync(join(workDir, 'game_market.dbt-target', 'run_results.json'), 'utf8')) as {
+      results: { unique_id: string }[];
+    };
     expect(results.results.length).toBeGreaterThan(100);
     expect(results.results.filter((result) => result.unique_id.startsWith('unit_test.'))).toEqual([]);
   });
@@ -58,12 +65,28 @@ describe("the dbt project's unit tests, which gmp transform leaves out of its bu
     const targetPath = join(workDir, 'unit-target');
     const run = spawnSync(
       venvDbt,
-      ['test', '--select', 'test_type:unit', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'dev', '--target-path', targetPath],
+      [
+        'test',
+        '--select',
+        'test_type:unit',
+        '--project-dir',
+        dbtDir,
+        '--profiles-dir',
+        dbtDir,
+        '--target',
+        'dev',
+        '--target-path',
+        targetPath,
+      ],
       { cwd: repoRoot, env: { ...env, DUCKDB_EXTENSION_DIRECTORY: duckdbExtensionDir }, encoding: 'utf8' },
     );
     expect(run.status, run.stdout.slice(-3000)).toBe(0);
-    const results = JSON.parse(readFileSync(join(targetPath, 'run_results.json'), 'utf8')) as { results: { unique_id: string; status: string }[] };
-    const ran = results.results.map(({ unique_id: id, status }) => [id.split('.').at(-1)!, status]).sort(([a], [b]) => a!.localeCompare(b!));
+    const results = JSON.parse(readFileSync(join(targetPath, 'run_results.json'), 'utf8')) as {
+      results: { unique_id: string; status: string }[];
+    };
+    const ran = results.results
+      .map(({ unique_id: id, status }) => [id.split('.').at(-1)!, status])
+      .sort(([a], [b]) => a!.localeCompare(b!));
     const declared = declaredUnitTests();
     expect(declared.length).toBeGreaterThan(8);
     expect(ran).toEqual(declared.map((name) => [name, 'pass']));

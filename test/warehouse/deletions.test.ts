@@ -40,8 +40,13 @@ describe('deleted games: a newer complete snapshot that lacks a game marks it de
 
   it('marks deleted, with the day last seen, exactly the games absent from the newer snapshot and every updated partition since', async () => {
     for (const warehouse of [incremental, refreshed]) {
-      const games = await query(warehouse, 'select game_id, is_deleted, cast(last_seen_on as varchar) as last_seen_on from dim_games order by game_id');
-      expect(games, warehouse).toEqual(EXPECTED_GAMES.map(([game_id, is_deleted, last_seen_on]) => ({ game_id, is_deleted, last_seen_on })));
+      const games = await query(
+        warehouse,
+        'select game_id, is_deleted, cast(last_seen_on as varchar) as last_seen_on from dim_games order by game_id',
+      );
+      expect(games, warehouse).toEqual(
+        EXPECTED_GAMES.map(([game_id, is_deleted, last_seen_on]) => ({ game_id, is_deleted, last_seen_on })),
+      );
     }
   });
 
@@ -64,10 +69,16 @@ describe('deleted games: a newer complete snapshot that lacks a game marks it de
       'select cast(games_sold as integer) as games_sold, cast(exclusive_games as integer) as exclusive_games, share_of_catalogue from mart_store_coverage',
     );
     expect(store).toEqual({ games_sold: live.length, exclusive_games: live.length, share_of_catalogue: 1 });
-    const [genreRow] = await query(incremental, 'select cast(games_in_warehouse as integer) as games_in_warehouse from dim_genres where genre_id = 4');
+    const [genreRow] = await query(
+      incremental,
+      'select cast(games_in_warehouse as integer) as games_in_warehouse from dim_genres where genre_id = 4',
+    );
     expect(genreRow).toEqual({ games_in_warehouse: live.length });
     // The history keeps them: a deleted game's versions are still there.
-    const [history] = await query(incremental, `select count(*) as versions from fct_game_versions where game_id = ${DELETIONS.deleted}`);
+    const [history] = await query(
+      incremental,
+      `select count(*) as versions from fct_game_versions where game_id = ${DELETIONS.deleted}`,
+    );
     expect(Number(history!.versions)).toBe(1);
   });
 

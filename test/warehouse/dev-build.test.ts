@@ -33,7 +33,12 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
     workDir = mkdtempSync(join(tmpdir(), 'gmp-warehouse-'));
     lakeDir = join(workDir, 'lake');
     warehouse = join(workDir, 'warehouse', 'game_market.duckdb');
-    env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${lakeDir}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     transformOutput = (await gmpOk(['transform', '--target', 'dev'], env)).stdout;
   }, 600_000);
@@ -58,10 +63,18 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
     expect(row!.released_on ?? null).toBe(known.released);
 
     const idsOf = async (bridge: string, column: string) =>
-      sortedIds((await query(warehouse, `select ${column} from ${bridge} where game_id = ${known.id}`)).map((r) => Number(r[column])));
+      sortedIds(
+        (await query(warehouse, `select ${column} from ${bridge} where game_id = ${known.id}`)).map((r) =>
+          Number(r[column]),
+        ),
+      );
     expect(await idsOf('bridge_game_genres', 'genre_id')).toEqual(sortedIds(known.genres.map((g) => g.id)));
-    expect(await idsOf('bridge_game_platforms', 'platform_id')).toEqual(sortedIds(known.platforms.map((p) => p.platform.id)));
-    expect(await idsOf('bridge_game_parent_platforms', 'parent_platform_id')).toEqual(sortedIds(known.parent_platforms.map((p) => p.platform.id)));
+    expect(await idsOf('bridge_game_platforms', 'platform_id')).toEqual(
+      sortedIds(known.platforms.map((p) => p.platform.id)),
+    );
+    expect(await idsOf('bridge_game_parent_platforms', 'parent_platform_id')).toEqual(
+      sortedIds(known.parent_platforms.map((p) => p.platform.id)),
+    );
     expect(await idsOf('bridge_game_stores', 'store_id')).toEqual(sortedIds(known.stores.map((s) => s.store.id)));
     expect(await idsOf('bridge_game_tags', 'tag_id')).toEqual(sortedIds(known.tags.map((t) => t.id)));
 
@@ -79,7 +92,10 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
       `select count(*) as n from bridge_game_genres b join dim_games g using (game_id) where g.release_year is not null`,
     );
     expect(Number(releases!.releases)).toBe(Number(bridged!.n));
-    const top = await query(warehouse, `select weighted_rating_rank, weighted_rating from mart_top_rated_games order by 1 limit 5`);
+    const top = await query(
+      warehouse,
+      `select weighted_rating_rank, weighted_rating from mart_top_rated_games order by 1 limit 5`,
+    );
     expect(top.map((r) => Number(r.weighted_rating_rank))).toEqual([1, 2, 3, 4, 5]);
     const weights = top.map((r) => Number(r.weighted_rating));
     expect(weights).toEqual([...weights].sort((a, b) => b - a));
@@ -130,7 +146,10 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
     });
     const genres = await query(warehouse, `select genre_id from bridge_game_genres where game_id = ${game.id}`);
     expect(genres.map((r) => Number(r.genre_id))).toEqual([17]);
-    const platforms = await query(warehouse, `select platform_id, released_on_platform from bridge_game_platforms where game_id = ${game.id}`);
+    const platforms = await query(
+      warehouse,
+      `select platform_id, released_on_platform from bridge_game_platforms where game_id = ${game.id}`,
+    );
     expect(platforms).toEqual([{ platform_id: 187, released_on_platform: null }]);
     // The snapshot history keeps the version the snapshot saw.
     const [snapshot] = await query(warehouse, `select rating from fct_game_snapshots where game_id = ${game.id}`);
@@ -140,7 +159,11 @@ describe('gmp transform --target dev on a sandbox-ingested local lake', () => {
 
   it('fails in one line, naming what to do, on a lake that holds no pages yet', async () => {
     const emptyLake = join(workDir, 'empty-lake');
-    const result = await runGmp(['transform'], { ...env, LAKE_URL: `file://${emptyLake}`, WAREHOUSE_PATH: join(workDir, 'empty.duckdb') });
+    const result = await runGmp(['transform'], {
+      ...env,
+      LAKE_URL: `file://${emptyLake}`,
+      WAREHOUSE_PATH: join(workDir, 'empty.duckdb'),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').at(-1)).toBe(
       `gmp: dbt build --target dev failed: the lake at file://${emptyLake} holds no games pages: run gmp ingest (or gmp pipeline) first; details in ${join(workDir, 'empty.dbt-target', 'dbt-build.log')}`,

@@ -36,7 +36,12 @@ function events(stderr: string, name: string): Record<string, unknown>[] {
 }
 
 /** The report's status banner: what it says, and the endpoints it names as stale. */
-function banner(html: string): { status: string | undefined; stale: string[]; newest: string[]; failedTests: string[] } {
+function banner(html: string): {
+  status: string | undefined;
+  stale: string[];
+  newest: string[];
+  failedTests: string[];
+} {
   return {
     status: /data-status="([^"]+)"/.exec(html)?.[1],
     stale: [...html.matchAll(/data-stale="([^"]+)"/g)].map((match) => match[1]!),
@@ -56,7 +61,12 @@ describe('freshness gate: gmp transform on a lake whose newest partitions are ol
     sandbox = await startSandbox({ games: 120, seed: 5 });
     workDir = realpathSync(mkdtempSync(join(tmpdir(), 'gmp-freshness-')));
     warehouse = join(workDir, 'wh', 'game_market.duckdb');
-    env = cleanEnv({ LAKE_URL: `file://${join(workDir, 'lake')}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${join(workDir, 'lake')}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', OLD], env);
   }, 120_000);
   afterAll(async () => {
@@ -67,12 +77,22 @@ describe('freshness gate: gmp transform on a lake whose newest partitions are ol
   it('says games is stale with its newest date, records the verdict, and the report names it at the top; a newer window makes it fresh again', async () => {
     const stale = await gmpOk(['transform'], env);
     const games = events(stale.stderr, 'stale').find((event) => event.endpoint === 'games');
-    expect(games).toMatchObject({ level: 50, newestDate: OLD, ageDays: 20, status: 'error', warnAfterDays: 2, errorAfterDays: 7 });
+    expect(games).toMatchObject({
+      level: 50,
+      newestDate: OLD,
+      ageDays: 20,
+      status: 'error',
+      warnAfterDays: 2,
+      errorAfterDays: 7,
+    });
     // developers refresh every 30 days: 20 days is within its threshold.
     expect(events(stale.stderr, 'stale').map((event) => event.endpoint)).not.toContain('developers');
     const record = JSON.parse(readFileSync(`${warehouse}.lake.json`, 'utf8'));
     expect(record.verdict.failedTests).toEqual([]);
-    expect(record.verdict.freshness.find((e: { endpoint: string }) => e.endpoint === 'games')).toMatchObject({ newestDate: OLD, status: 'error' });
+    expect(record.verdict.freshness.find((e: { endpoint: string }) => e.endpoint === 'games')).toMatchObject({
+      newestDate: OLD,
+      status: 'error',
+    });
     expect(JSON.stringify(record)).not.toContain(API_KEY);
 
     const out = join(workDir, 'stale.html');
@@ -126,12 +146,18 @@ describe('quality gate: gmp pipeline on the sandbox, then with a lake partition 
       genres: [],
       platforms: [],
     });
-    writePage(join(workDir, '.lake'), { endpoint: 'games', load: 'updated', date: day(-3), complete: true }, onePage([badGame]));
+    writePage(
+      join(workDir, '.lake'),
+      { endpoint: 'games', load: 'updated', date: day(-3), complete: true },
+      onePage([badGame]),
+    );
     const report = join(workDir, 'reports', 'market-report.html');
     rmSync(report);
     const result = await gmpIn(workDir, ['pipeline'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^gmp: the warehouse is not current: dbt tests failed: .*accepted_range_stg_games_rating/);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^gmp: the warehouse is not current: dbt tests failed: .*accepted_range_stg_games_rating/,
+    );
     expect(events(result.stderr, 'tests-failed')).toHaveLength(1);
     expect(existsSync(report)).toBe(true);
     const page = banner(readFileSync(report, 'utf8'));
@@ -158,19 +184,28 @@ describe('freshness gate: gmp pipeline whose games window is past errorAfterDays
     // A daily run's newest games partition is yesterday's window: more than 1 day old by the time it is checked.
     const config = JSON.parse(readFileSync(defaultEndpointsPath, 'utf8'));
     delete config.$schema;
-    config.endpoints.find((endpoint: { name: string }) => endpoint.name === 'games').freshness = { warnAfterDays: 1, errorAfterDays: 1 };
+    config.endpoints.find((endpoint: { name: string }) => endpoint.name === 'games').freshness = {
+      warnAfterDays: 1,
+      errorAfterDays: 1,
+    };
     const configPath = join(workDir, 'endpoints.json');
     writeFileSync(configPath, JSON.stringify(config));
     const env = cleanEnv({ RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url, GMP_ENDPOINTS: configPath });
     delete env.WAREHOUSE_PATH;
 
     // The catalogue, from a backfill closed ten days ago; the daily run adds only yesterday's window.
-    const backfill = await gmpIn(workDir, ['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', day(-10)], env);
+    const backfill = await gmpIn(
+      workDir,
+      ['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', day(-10)],
+      env,
+    );
     expect(backfill.code, backfill.stderr).toBe(0);
     const result = await gmpIn(workDir, ['pipeline', '--max-pages', '1000'], env);
     expect(result.code, result.stderr.split('\n').slice(-3).join('\n')).toBe(1);
     const stale = events(result.stderr, 'stale');
-    expect(stale).toEqual([expect.objectContaining({ endpoint: 'games', newestDate: day(-1), status: 'error', errorAfterDays: 1 })]);
+    expect(stale).toEqual([
+      expect.objectContaining({ endpoint: 'games', newestDate: day(-1), status: 'error', errorAfterDays: 1 }),
+    ]);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(
       /^gmp: the warehouse is not current: stale past errorAfterDays: games \(\d{4}-\d\d-\d\d\); the report at .* says so at the top$/,
     );
@@ -208,7 +243,9 @@ describe('catalogue gate: gmp pipeline with a key on an empty lake (real dbt, Du
     ]);
     const html = readFileSync(join(workDir, 'reports', 'market-report.html'), 'utf8');
     expect(banner(html).status).toBe('not-current');
-    const gap = /<li data-catalogue="games" data-backfill="not-opened" data-backlog-days="0">([^<]*)<\/li>/.exec(html)?.[1];
+    const gap = /<li data-catalogue="games" data-backfill="not-opened" data-backlog-days="0">([^<]*)<\/li>/.exec(
+      html,
+    )?.[1];
     expect(gap).toMatch(/catalogue backfill was never opened/);
     expect(gap).toContain('gmp ingest --endpoint games --mode snapshot');
     expect(gap).toMatch(/The warehouse holds \d+ games?\./);

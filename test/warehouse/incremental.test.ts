@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, runGmp } from '../support/gmp.js';
 import { onePage, partitionDir, thinGame, writePage } from './support/pages.js';
-import { API_KEY, comparableRows, count, gmpOk, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+import {
+  API_KEY,
+  comparableRows,
+  count,
+  gmpOk,
+  INCREMENTAL_INTERMEDIATES,
+  MARTS,
+  query,
+  SANDBOX,
+  SNAPSHOT_DATE,
+} from './support/warehouse.js';
 
 /** A games snapshot dated before every partition of the first builds, ingested after them. */
 const LATE_SNAPSHOT_DATE = '2024-05-29';
@@ -17,8 +27,17 @@ async function rowsOf(warehouse: string, table: string): Promise<string[]> {
 
 /** The folders the last build's base_games read: one glob per partition, or none. */
 function partitionsRead(warehouse: string): string[] {
-  const compiled = join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql');
-  return [...readFileSync(compiled, 'utf8').matchAll(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g)].map((match) => match[1]!);
+  const compiled = join(
+    warehouse.replace(/\.duckdb$/, '.dbt-target'),
+    'compiled',
+    'game_market',
+    'models',
+    'base',
+    'base_games.sql',
+  );
+  return [
+    ...readFileSync(compiled, 'utf8').matchAll(/\/raw\/games\/(load=[^/]+\/date=[^/]+)\/\*\*\/page=\*\.json/g),
+  ].map((match) => match[1]!);
 }
 
 /** A later edit of a game, as an updated partition holds it, nesting a tag the tags listing lacks (unless `untagged`). */
@@ -68,7 +87,12 @@ describe('incremental builds keyed on the lake partition', () => {
     workDir = mkdtempSync(join(tmpdir(), 'gmp-incremental-'));
     lakeDir = join(workDir, 'lake');
     incremental = join(workDir, 'incremental.duckdb');
-    env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: incremental, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${lakeDir}`,
+      WAREHOUSE_PATH: incremental,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
 
     // Build 1: a snapshot of every endpoint and one day of updated games.
     await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
@@ -102,7 +126,10 @@ describe('incremental builds keyed on the lake partition', () => {
     // of its day served smaller counts: each game's oldest version, first in its chain.
     const earlier = await startSandbox({ ...SANDBOX, today: LATE_SNAPSHOT_DATE });
     try {
-      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], { ...env, RAWG_BASE_URL: earlier.url });
+      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], {
+        ...env,
+        RAWG_BASE_URL: earlier.url,
+      });
     } finally {
       await earlier.close();
     }
@@ -138,8 +165,15 @@ describe('incremental builds keyed on the lake partition', () => {
     expect(game).toEqual({ rating: 1.5, version_date: '2024-06-03' });
     // The edit without tags took the game's tags away, in the incremental build as in the full one.
     expect(await query(incremental, 'select tag_id from bridge_game_tags where game_id = 9000003')).toEqual([]);
-    const [tag] = await query(incremental, 'select games_count_reported, image_background_url, is_listed from dim_tags where tag_id = 990001');
-    expect(tag).toEqual({ games_count_reported: 321, image_background_url: 'https://media.example/2024-06-03.jpg', is_listed: false });
+    const [tag] = await query(
+      incremental,
+      'select games_count_reported, image_background_url, is_listed from dim_tags where tag_id = 990001',
+    );
+    expect(tag).toEqual({
+      games_count_reported: 321,
+      image_background_url: 'https://media.example/2024-06-03.jpg',
+      is_listed: false,
+    });
   }, 300_000);
 
   it('slots the late snapshot first into every chain: its counts open version 1, the later ones follow', async () => {
@@ -179,7 +213,11 @@ describe('incremental builds keyed on the lake partition', () => {
     // Every page already built is made unreadable as JSON: a build that opened one would fail.
     const held = pageFiles(join(lakeDir, 'raw'));
     for (const path of held) writeFileSync(path, 'not json');
-    writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-04', complete: true }, onePage([editedGame(9_000_002, '2024-06-04', 3.0)]));
+    writePage(
+      lakeDir,
+      { endpoint: 'games', load: 'updated', date: '2024-06-04', complete: true },
+      onePage([editedGame(9_000_002, '2024-06-04', 3.0)]),
+    );
     await gmpOk(['transform'], env);
     expect(partitionsRead(incremental)).toEqual(['load=updated/date=2024-06-04']);
     const [game] = await query(incremental, 'select version_date from dim_games where game_id = 9000002');

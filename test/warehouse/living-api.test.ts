@@ -60,7 +60,9 @@ async function ingestOk(scenario: Scenario, args: string[]): Promise<Record<stri
   const result = await runGmp(ingest(...args), scenario.env);
   expect(result.code, `gmp ${args.join(' ')}:\n${result.stderr}`).toBe(0);
   const lines = partitionLines(result.stdout);
-  scenario.runs.push(`${args.join(' ')}: ${lines.map((line) => `${line.partition} ${line.complete ? 'complete' : 'open'}`).join(', ')}`);
+  scenario.runs.push(
+    `${args.join(' ')}: ${lines.map((line) => `${line.partition} ${line.complete ? 'complete' : 'open'}`).join(', ')}`,
+  );
   return lines;
 }
 
@@ -72,7 +74,10 @@ async function runScenario(name: string, reconcile: boolean): Promise<Scenario> 
   const sandbox = await startSandbox({ ...SANDBOX, ...CHANGING });
   const lake = await freshLake('local');
   const warehouse = join(workDir, `${name}.duckdb`);
-  const env = gmpEnv(lake, sandbox, { GMP_ENDPOINTS: configWith({ maxResults: SANDBOX.maxResults, reconcile }), WAREHOUSE_PATH: warehouse });
+  const env = gmpEnv(lake, sandbox, {
+    GMP_ENDPOINTS: configWith({ maxResults: SANDBOX.maxResults, reconcile }),
+    WAREHOUSE_PATH: warehouse,
+  });
   const scenario: Scenario = { sandbox, lake, env, warehouse, runs: [] };
   try {
     // The backfill opens three days ago and is read a few pages a run.
@@ -122,8 +127,15 @@ interface DimGame {
 }
 
 async function dimGames(warehouse: string): Promise<DimGame[]> {
-  const rows = await query(warehouse, "select game_id, strftime(updated_at, '%Y-%m-%dT%H:%M:%S') as updated, is_deleted from dim_games");
-  return rows.map((row) => ({ game_id: Number(row.game_id), updated: String(row.updated), is_deleted: row.is_deleted === true }));
+  const rows = await query(
+    warehouse,
+    "select game_id, strftime(updated_at, '%Y-%m-%dT%H:%M:%S') as updated, is_deleted from dim_games",
+  );
+  return rows.map((row) => ({
+    game_id: Number(row.game_id),
+    updated: String(row.updated),
+    is_deleted: row.is_deleted === true,
+  }));
 }
 
 /** What disagrees between the games the API serves and `dim_games`: missing, twice, stale or deleted. */
@@ -134,7 +146,8 @@ function servedDisagreements(served: ServedGame[], rows: DimGame[]): string[] {
   for (const game of served) {
     const held = byId.get(game.id) ?? [];
     if (held.length !== 1) wrong.push(`game ${game.id}: ${held.length} rows`);
-    else if (held[0]!.updated !== game.updated) wrong.push(`game ${game.id}: updated ${held[0]!.updated}, served ${game.updated}`);
+    else if (held[0]!.updated !== game.updated)
+      wrong.push(`game ${game.id}: updated ${held[0]!.updated}, served ${game.updated}`);
     else if (held[0]!.is_deleted) wrong.push(`game ${game.id}: served, marked deleted`);
   }
   return wrong;
@@ -158,7 +171,8 @@ async function sealedShort(lake: TestLake): Promise<string[]> {
       const match = /^page=(\d+)(?:\.read(\d+))?\.json$/.exec(page.slice(listing.length));
       if (!page.startsWith(listing) || !match) continue;
       const [number, read] = [Number(match[1]), Number(match[2] ?? 0)];
-      if ((newest.get(number)?.read ?? -1) < read) newest.set(number, { read, ids: (JSON.parse(text).results as { id: number }[]).map((game) => game.id) });
+      if ((newest.get(number)?.read ?? -1) < read)
+        newest.set(number, { read, ids: (JSON.parse(text).results as { id: number }[]).map((game) => game.id) });
     }
     const stored = new Set([...newest.values()].flatMap((page) => page.ids)).size;
     const { count } = JSON.parse(body) as { count: number };
@@ -171,7 +185,8 @@ async function sealedShort(lake: TestLake): Promise<string[]> {
 async function storedIds(lake: TestLake): Promise<Set<number>> {
   const ids = new Set<number>();
   for (const [key, body] of await lakeContents(lake.store, 'raw/games/')) {
-    if (/\/page=\d+(\.read\d+)?\.json$/.test(key)) for (const game of JSON.parse(body).results as { id: number }[]) ids.add(game.id);
+    if (/\/page=\d+(\.read\d+)?\.json$/.test(key))
+      for (const game of JSON.parse(body).results as { id: number }[]) ids.add(game.id);
   }
   return ids;
 }
@@ -209,7 +224,8 @@ describe('a living API backfilled over killed runs, a missed day, then daily run
 
       // A newer complete snapshot (today's, the API now still) proves which games are gone.
       let complete = false;
-      for (let run = 0; run < 3 && !complete; run++) complete = (await ingestOk(scenario, ['--mode', 'snapshot']))[0]?.complete === true;
+      for (let run = 0; run < 3 && !complete; run++)
+        complete = (await ingestOk(scenario, ['--mode', 'snapshot']))[0]?.complete === true;
       expect(complete).toBe(true);
       await gmpOk(['transform'], scenario.env);
       const rows = await dimGames(scenario.warehouse);

@@ -45,7 +45,14 @@ describe('an endpoint added to endpoints.json', () => {
     generateDbtSources({ dbtDir: project, endpointsPath });
 
     const lakeDir = join(workDir, 'lake');
-    const creator = (id: number) => ({ id, name: `Creator ${id}`, slug: `creator-${id}`, image: null, games_count: 3, positions: [] });
+    const creator = (id: number) => ({
+      id,
+      name: `Creator ${id}`,
+      slug: `creator-${id}`,
+      image: null,
+      games_count: 3,
+      positions: [],
+    });
     writePage(
       lakeDir,
       { endpoint: 'creators', load: 'snapshot', date: '2024-06-01', page: 1, complete: false },
@@ -60,7 +67,16 @@ describe('an endpoint added to endpoints.json', () => {
     const warehouse = join(workDir, 'game_market.duckdb');
     const result = await runLines(
       venvDbt,
-      ['build', '--project-dir', project, '--profiles-dir', project, '--select', 'source:lake.creators', 'base_creators'],
+      [
+        'build',
+        '--project-dir',
+        project,
+        '--profiles-dir',
+        project,
+        '--select',
+        'source:lake.creators',
+        'base_creators',
+      ],
       {
         env: cleanEnv({
           DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
@@ -71,7 +87,10 @@ describe('an endpoint added to endpoints.json', () => {
       },
     );
     expect(result.exitCode, result.tail.join('\n')).toBe(0);
-    const rows = await query(warehouse, "select partition_load, partition_date, item ->> 'name' as name from base_creators order by name");
+    const rows = await query(
+      warehouse,
+      "select partition_load, partition_date, item ->> 'name' as name from base_creators order by name",
+    );
     expect(rows).toEqual([
       { partition_load: 'snapshot', partition_date: '2024-06-01', name: 'Creator 1' },
       { partition_load: 'snapshot', partition_date: '2024-06-01', name: 'Creator 2' },

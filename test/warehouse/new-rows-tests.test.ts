@@ -29,12 +29,16 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
     expect(result.code, result.stderr.split('\n').slice(-5).join('\n')).toBe(0);
     return result;
   }
-  const record = () => JSON.parse(readFileSync(`${warehouse}.lake.json`, 'utf8')) as { verdict: { failedTests: string[] } };
+  const record = () =>
+    JSON.parse(readFileSync(`${warehouse}.lake.json`, 'utf8')) as { verdict: { failedTests: string[] } };
   const testsRun = () =>
-    (JSON.parse(readFileSync(join(`${warehouse.replace(/\.duckdb$/, '')}.dbt-target`, 'run_results.json'), 'utf8')) as { results: RunResult[] }).results.filter(
-      (result) => result.unique_id.startsWith('test.'),
-    );
-  const testOf = (results: RunResult[], prefix: string) => results.find((result) => result.unique_id.startsWith(`test.game_market.${prefix}`));
+    (
+      JSON.parse(
+        readFileSync(join(`${warehouse.replace(/\.duckdb$/, '')}.dbt-target`, 'run_results.json'), 'utf8'),
+      ) as { results: RunResult[] }
+    ).results.filter((result) => result.unique_id.startsWith('test.'));
+  const testOf = (results: RunResult[], prefix: string) =>
+    results.find((result) => result.unique_id.startsWith(`test.game_market.${prefix}`));
 
   beforeAll(async () => {
     sandbox = await startSandbox(SANDBOX);
@@ -42,7 +46,12 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
     project = copyProject(workDir);
     warehouse = join(workDir, 'game_market.duckdb');
     lake = join(workDir, 'lake');
-    env = cleanEnv({ LAKE_URL: `file://${lake}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${lake}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     await transform();
   }, 600_000);
@@ -70,7 +79,12 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
       expect(testOf(partial, test)?.compiled_code, test).toMatch(NEW_ROWS_ONLY);
     }
     // Across rows, or on models rebuilt whole: the whole model.
-    for (const test of ['unique_dim_games_game_id', 'has_rows_stg_games', 'not_null_mart_top_rated_games_game_id', 'not_null_base_games_partition_date']) {
+    for (const test of [
+      'unique_dim_games_game_id',
+      'has_rows_stg_games',
+      'not_null_mart_top_rated_games_game_id',
+      'not_null_base_games_partition_date',
+    ]) {
       expect(testOf(partial, test), test).toBeDefined();
       expect(testOf(partial, test)?.compiled_code, test).not.toMatch(NEW_ROWS_ONLY);
     }
@@ -94,9 +108,21 @@ describe('a build of new partitions tests the rows it wrote (real dbt, DuckDB, s
     const dir = join(lake, `raw/games/load=updated/date=${day}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'page=00001.json'), JSON.stringify(bad));
-    const manifest = { endpoint: 'games', path: 'games', load: 'updated', date: day, params: { updated: `${day},${day}` }, pageSize: 40, count: 1, pages: 1 };
+    const manifest = {
+      endpoint: 'games',
+      path: 'games',
+      load: 'updated',
+      date: day,
+      params: { updated: `${day},${day}` },
+      pageSize: 40,
+      count: 1,
+      pages: 1,
+    };
     writeFileSync(join(dir, '_manifest.json'), JSON.stringify({ ...manifest, createdAt: new Date().toISOString() }));
-    writeFileSync(join(dir, '_SUCCESS'), JSON.stringify({ pages: 1, count: 1, runId: '20240530T000000Z-0badc0', completedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(dir, '_SUCCESS'),
+      JSON.stringify({ pages: 1, count: 1, runId: '20240530T000000Z-0badc0', completedAt: new Date().toISOString() }),
+    );
 
     const failed = await project.gmp(['transform'], env);
     expect(failed.code).not.toBe(0);

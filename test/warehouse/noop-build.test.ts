@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv, type GmpResult } from '../support/gmp.js';
 import { copyProject, type ProjectCopy } from './support/project-copy.js';
-import { API_KEY, comparableRows, filesState, gmpOk, ingestSandbox, INCREMENTAL_INTERMEDIATES, MARTS, query, SANDBOX } from './support/warehouse.js';
+import {
+  API_KEY,
+  comparableRows,
+  filesState,
+  gmpOk,
+  ingestSandbox,
+  INCREMENTAL_INTERMEDIATES,
+  MARTS,
+  query,
+  SANDBOX,
+} from './support/warehouse.js';
 
 /** The models that read the tags listing, and the lake listing every build that moved it rebuilds. */
 const TAGS_DEPENDANTS = ['base_tags', 'dim_tags', 'lake_partitions', 'stg_tags'];
@@ -39,7 +49,8 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
     return result;
   }
   const record = () => JSON.parse(readFileSync(`${warehouse}.lake.json`, 'utf8'));
-  const runResults = () => JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
+  const runResults = () =>
+    JSON.parse(readFileSync(join(target, 'run_results.json'), 'utf8')) as { results: { unique_id: string }[] };
   const modelsBuilt = () =>
     runResults()
       .results.map((result) => result.unique_id)
@@ -53,7 +64,12 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
     project = copyProject(workDir);
     warehouse = join(workDir, 'game_market.duckdb');
     target = join(workDir, 'game_market.dbt-target');
-    env = cleanEnv({ LAKE_URL: `file://${join(workDir, 'lake')}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    env = cleanEnv({
+      LAKE_URL: `file://${join(workDir, 'lake')}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     first = await transform();
     expect(project.pythonStarts()).toBe(1);
@@ -97,7 +113,9 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
     const partial = await transform();
 
     expect(project.pythonStarts()).toBe(2);
-    expect(events(partial.stderr, 'plan')).toEqual([expect.objectContaining({ build: 'some', msg: expect.stringMatching(/^new partitions of tags only: /) })]);
+    expect(events(partial.stderr, 'plan')).toEqual([
+      expect.objectContaining({ build: 'some', msg: expect.stringMatching(/^new partitions of tags only: /) }),
+    ]);
     expect(modelsBuilt()).toEqual(TAGS_DEPENDANTS);
     // The tests of what was built all ran (the bridge's relationship to dim_tags among them), and no other.
     const manifest = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as Manifest;
@@ -112,13 +130,24 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
       .sort();
     expect(testsRun).toEqual(testsOfBuilt);
     expect(testsRun.some((id) => id.includes('relationships_bridge_game_tags_tag_id'))).toBe(true);
-    expect(record().verdict.freshness.find((endpoint: { endpoint: string }) => endpoint.endpoint === 'tags')).toMatchObject({ newestDate: '2024-06-02' });
+    expect(
+      record().verdict.freshness.find((endpoint: { endpoint: string }) => endpoint.endpoint === 'tags'),
+    ).toMatchObject({ newestDate: '2024-06-02' });
 
     // A warehouse built whole from the same lake holds the same rows.
     const whole = join(workDir, 'whole.duckdb');
     await transform(['--warehouse', whole]);
-    for (const table of [...MARTS, 'fct_game_versions', ...INCREMENTAL_INTERMEDIATES, 'base_tags', 'stg_tags', 'lake_partitions']) {
-      expect(comparableRows(await query(warehouse, `select * from ${table}`)), table).toEqual(comparableRows(await query(whole, `select * from ${table}`)));
+    for (const table of [
+      ...MARTS,
+      'fct_game_versions',
+      ...INCREMENTAL_INTERMEDIATES,
+      'base_tags',
+      'stg_tags',
+      'lake_partitions',
+    ]) {
+      expect(comparableRows(await query(warehouse, `select * from ${table}`)), table).toEqual(
+        comparableRows(await query(whole, `select * from ${table}`)),
+      );
     }
   }, 600_000);
 
@@ -128,7 +157,9 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
     const changed = await transform();
     expect(project.pythonStarts()).toBe(starts + 1);
     expect(events(changed.stderr, 'plan')).toEqual([expect.objectContaining({ build: 'all' })]);
-    expect(modelsBuilt()).toEqual(expect.arrayContaining(['base_games', 'dim_games', 'mart_store_coverage', 'lake_partitions']));
+    expect(modelsBuilt()).toEqual(
+      expect.arrayContaining(['base_games', 'dim_games', 'mart_store_coverage', 'lake_partitions']),
+    );
 
     await transform();
     expect(project.pythonStarts()).toBe(starts + 1);
@@ -146,6 +177,8 @@ describe('a build with nothing new starts no dbt; new partitions of one endpoint
     rmSync(warehouse);
     await transform();
     expect(project.pythonStarts()).toBe(starts + 1);
-    expect(comparableRows(await query(warehouse, 'select * from dim_games'))).toEqual(comparableRows(await query(kept, 'select * from dim_games')));
+    expect(comparableRows(await query(warehouse, 'select * from dim_games'))).toEqual(
+      comparableRows(await query(kept, 'select * from dim_games')),
+    );
   }, 600_000);
 });

@@ -42,7 +42,9 @@ describe('gmp pipeline on a fresh lake with the embedded defaults (sandbox API, 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/: 0 API requests,/);
     const lines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
-    expect(lines.filter((line) => line.includes('"phase":"plan"'))).toEqual([expect.stringMatching(/"build":"none".*dbt not started/)]);
+    expect(lines.filter((line) => line.includes('"phase":"plan"'))).toEqual([
+      expect.stringMatching(/"build":"none".*dbt not started/),
+    ]);
     expect(lines.filter((line) => line.includes('"phase":"dbt"'))).toEqual([]);
     expect(filesState(target)).toEqual(dbtFiles);
     expect(existsSync(report)).toBe(true);

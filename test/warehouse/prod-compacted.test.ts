@@ -58,6 +58,7 @@ describe('gmp transform --target prod over compacted partitions, against a Snowf
     const fromPages = await querySnowflake(emulator, statements(FROM_PAGES));
     const fromParts = await querySnowflake(emulator, statements(FROM_PARTS));
     expect(fromParts[0]!.length).toBeGreaterThan(0);
-    for (const [index, table] of MARTS.entries()) expect(comparableRows(fromParts[index]!), table).toEqual(comparableRows(fromPages[index]!));
+    for (const [index, table] of MARTS.entries())
+      expect(comparableRows(fromParts[index]!), table).toEqual(comparableRows(fromPages[index]!));
   });
 });

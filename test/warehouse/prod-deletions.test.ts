@@ -55,7 +55,9 @@ describe('deleted games on --target prod, against a Snowflake emulator (fakesnow
     ]);
     const lower = (rows: Record<string, unknown>[]) =>
       rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value])));
-    expect(lower(games!)).toEqual(EXPECTED_GAMES.map(([game_id, is_deleted, last_seen_on]) => ({ game_id, is_deleted, last_seen_on })));
+    expect(lower(games!)).toEqual(
+      EXPECTED_GAMES.map(([game_id, is_deleted, last_seen_on]) => ({ game_id, is_deleted, last_seen_on })),
+    );
     expect(lower(releases!)).toEqual([{ releases: EXPECTED_GAMES.filter(([, deleted]) => !deleted).length }]);
 
     const statements = (database: string) => TABLES.map((table) => `select * from ${database}.ANALYTICS.${table}`);

@@ -6,7 +6,15 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { cleanEnv } from '../support/gmp.js';
 import { loadRawTables, querySnowflake, startFakesnow, type SnowflakeEmulator } from './support/fakesnow.js';
 import { onePage, thinGame, writePage } from './support/pages.js';
-import { API_KEY, comparableRows, gmpOk, INCREMENTAL_INTERMEDIATES, MARTS, SANDBOX, SNAPSHOT_DATE } from './support/warehouse.js';
+import {
+  API_KEY,
+  comparableRows,
+  gmpOk,
+  INCREMENTAL_INTERMEDIATES,
+  MARTS,
+  SANDBOX,
+  SNAPSHOT_DATE,
+} from './support/warehouse.js';
 
 const INCREMENTAL_DB = 'GAME_MARKET';
 const REFRESHED_DB = 'GAME_MARKET_FULL';
@@ -62,7 +70,10 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     // A backfill snapshot dated before all of it closes late, with the smaller counts of its day.
     const earlier = await startSandbox({ ...SANDBOX, today: LATE_SNAPSHOT_DATE });
     try {
-      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], { ...env, RAWG_BASE_URL: earlier.url });
+      await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', LATE_SNAPSHOT_DATE], {
+        ...env,
+        RAWG_BASE_URL: earlier.url,
+      });
     } finally {
       await earlier.close();
     }
@@ -83,7 +94,9 @@ describe('gmp transform --target prod, incremental, against a Snowflake emulator
     for (const [index, table] of TABLES.entries()) {
       expect(comparableRows(incremental[index]!), table).toEqual(comparableRows(refreshed[index]!));
     }
-    const [games] = await querySnowflake(emulator, [`select game_name from ${INCREMENTAL_DB}.ANALYTICS.dim_games where game_id = 9000001`]);
+    const [games] = await querySnowflake(emulator, [
+      `select game_name from ${INCREMENTAL_DB}.ANALYTICS.dim_games where game_id = 9000001`,
+    ]);
     expect(games).toEqual([{ game_name: 'Edited Later' }]);
     const [firsts] = await querySnowflake(emulator, [
       `select count(*) as games from ${INCREMENTAL_DB}.ANALYTICS.fct_game_versions where version_number = 1 and first_seen_date = '${LATE_SNAPSHOT_DATE}'`,

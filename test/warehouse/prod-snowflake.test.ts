@@ -26,14 +26,19 @@ const FINGERPRINTS = [
   'select count(*) as n from dim_publishers',
 ];
 
-const numbers = (rows: Record<string, unknown>[]) => rows.map((row) => Object.values(row).map((value) => (value === null ? null : Number(value))));
+const numbers = (rows: Record<string, unknown>[]) =>
+  rows.map((row) => Object.values(row).map((value) => (value === null ? null : Number(value))));
 
 describe('dbt parse --target prod', () => {
   it('resolves every endpoint of endpoints.json to its external table RAW.<ENDPOINT> and a base model', async () => {
     const targetPath = mkdtempSync(join(tmpdir(), 'gmp-dbt-parse-'));
-    const result = await runLines(venvDbt, ['parse', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'prod', '--target-path', targetPath], {
-      env: cleanEnv({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', SNOWFLAKE_DATABASE: 'MARKET_PROD' }),
-    });
+    const result = await runLines(
+      venvDbt,
+      ['parse', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--target', 'prod', '--target-path', targetPath],
+      {
+        env: cleanEnv({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', SNOWFLAKE_DATABASE: 'MARKET_PROD' }),
+      },
+    );
     expect(result.exitCode, result.tail.join('\n')).toBe(0);
     const manifest = JSON.parse(readFileSync(join(targetPath, 'manifest.json'), 'utf8')) as {
       sources: Record<string, { database: string; schema: string; identifier: string }>;
@@ -41,7 +46,11 @@ describe('dbt parse --target prod', () => {
     };
     rmSync(targetPath, { recursive: true, force: true });
     for (const { name } of loadEndpoints().endpoints) {
-      expect(manifest.sources[`source.game_market.lake.${name}`]).toMatchObject({ database: 'MARKET_PROD', schema: 'RAW', identifier: name.toUpperCase() });
+      expect(manifest.sources[`source.game_market.lake.${name}`]).toMatchObject({
+        database: 'MARKET_PROD',
+        schema: 'RAW',
+        identifier: name.toUpperCase(),
+      });
       expect(manifest.nodes[`model.game_market.base_${name}`]).toMatchObject({ schema: 'ANALYTICS' });
     }
     expect(manifest.nodes['model.game_market.dim_games']).toMatchObject({ schema: 'ANALYTICS' });
@@ -61,7 +70,12 @@ describe('gmp transform --target prod against a Snowflake emulator (fakesnow; ra
     workDir = mkdtempSync(join(tmpdir(), 'gmp-warehouse-prod-'));
     const lakeDir = join(workDir, 'lake');
     warehouse = join(workDir, 'game_market.duckdb');
-    const env = cleanEnv({ LAKE_URL: `file://${lakeDir}`, WAREHOUSE_PATH: warehouse, RAWG_API_KEY: API_KEY, RAWG_BASE_URL: sandbox.url });
+    const env = cleanEnv({
+      LAKE_URL: `file://${lakeDir}`,
+      WAREHOUSE_PATH: warehouse,
+      RAWG_API_KEY: API_KEY,
+      RAWG_BASE_URL: sandbox.url,
+    });
     await ingestSandbox(env);
     await gmpOk(['transform', '--target', 'dev'], env);
     await loadRawTables(emulator, lakeDir);
@@ -84,7 +98,13 @@ describe('gmp transform --target prod against a Snowflake emulator (fakesnow; ra
         "union all select lower(table_name) from GAME_MARKET.information_schema.views where table_schema = 'ANALYTICS'",
     ]);
     const names = tables!.map((row) => row.name);
-    for (const mart of ['dim_games', 'bridge_game_genres', 'fct_game_snapshots', 'mart_top_rated_games', 'mart_store_coverage']) {
+    for (const mart of [
+      'dim_games',
+      'bridge_game_genres',
+      'fct_game_snapshots',
+      'mart_top_rated_games',
+      'mart_store_coverage',
+    ]) {
       expect(names).toContain(mart);
     }
   });

@@ -8,7 +8,19 @@ import { cleanEnv, runGmp } from '../support/gmp.js';
 import { freshLake } from '../support/lakes.js';
 import { startS3Server, type S3Server } from '../support/s3-server.js';
 import { runLines } from '../../src/transform/process.js';
-import { API_KEY, count, dbtDir, filesContaining, gmpOk, ingestSandbox, MARTS, query, SANDBOX, sandboxGames, sortedIds } from './support/warehouse.js';
+import {
+  API_KEY,
+  count,
+  dbtDir,
+  filesContaining,
+  gmpOk,
+  ingestSandbox,
+  MARTS,
+  query,
+  SANDBOX,
+  sandboxGames,
+  sortedIds,
+} from './support/warehouse.js';
 
 describe('gmp transform --target dev on an S3 lake (versitygw), read by DuckDB through httpfs', () => {
   let s3: S3Server;
@@ -65,9 +77,18 @@ describe('gmp transform --target dev on an S3 lake (versitygw), read by DuckDB t
   it('fails instead of downloading when the httpfs extension is not installed', async () => {
     // dbt straight from the venv, with an empty extension folder: DuckDB may not fetch httpfs.
     const emptyExtensions = mkdtempSync(join(tmpdir(), 'gmp-no-extensions-'));
-    const result = await runLines(venvDbt, ['run', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--select', 'base_genres'], {
-      env: { ...env, DUCKDB_EXTENSION_DIRECTORY: emptyExtensions, WAREHOUSE_PATH: join(workDir, 'no-httpfs.duckdb'), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
-    });
+    const result = await runLines(
+      venvDbt,
+      ['run', '--project-dir', dbtDir, '--profiles-dir', dbtDir, '--select', 'base_genres'],
+      {
+        env: {
+          ...env,
+          DUCKDB_EXTENSION_DIRECTORY: emptyExtensions,
+          WAREHOUSE_PATH: join(workDir, 'no-httpfs.duckdb'),
+          DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+        },
+      },
+    );
     rmSync(emptyExtensions, { recursive: true, force: true });
     expect(result.exitCode).not.toBe(0);
     expect(result.tail.join('\n')).toMatch(/httpfs/);

@@ -20,13 +20,20 @@ import { API_KEY, filesContaining, gmpOk, ingestSandbox, MARTS, query, SANDBOX }
  */
 async function rowsOf(warehouse: string, table: string): Promise<string[]> {
   const steady = (key: string, value: unknown) =>
-    key.endsWith('loaded_at') ? undefined : typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
+    key.endsWith('loaded_at')
+      ? undefined
+      : typeof value === 'number' && !Number.isInteger(value)
+        ? Number(value.toPrecision(12))
+        : value;
   return (await query(warehouse, `select * from ${table}`)).map((row) => JSON.stringify(row, steady)).sort();
 }
 
 /** The locations the last build of base_games read, as compiled: raw page globs and Parquet part globs. */
 function readBy(warehouse: string): { pages: string[]; parts: string[] } {
-  const compiled = readFileSync(join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql'), 'utf8');
+  const compiled = readFileSync(
+    join(warehouse.replace(/\.duckdb$/, '.dbt-target'), 'compiled', 'game_market', 'models', 'base', 'base_games.sql'),
+    'utf8',
+  );
   const globs = (pattern: RegExp) => [...compiled.matchAll(pattern)].map((match) => match[0]).sort();
   return {
     pages: globs(/[a-z0-9]+:\/\/[^'"\s]*\/raw\/games\/load=[^/]+\/date=[^/]+\/\*\*\/page=\*\.json/g),
@@ -79,8 +86,14 @@ describe('gmp transform --target dev over compacted partitions in an S3 lake (ve
     const { bucket, prefix } = bucketOf(lake);
     const root = `s3://${bucket}/${prefix}`;
     const partitions = ['load=snapshot/date=2024-06-01', 'load=updated/date=2024-05-31'];
-    expect(readBy(fromPages)).toEqual({ pages: partitions.map((p) => `${root}/raw/games/${p}/**/page=*.json`), parts: [] });
-    expect(readBy(fromParts)).toEqual({ pages: [], parts: partitions.map((p) => `${root}/compact/games/${p}/part-*.parquet`) });
+    expect(readBy(fromPages)).toEqual({
+      pages: partitions.map((p) => `${root}/raw/games/${p}/**/page=*.json`),
+      parts: [],
+    });
+    expect(readBy(fromParts)).toEqual({
+      pages: [],
+      parts: partitions.map((p) => `${root}/compact/games/${p}/part-*.parquet`),
+    });
     for (const table of [...MARTS, 'base_games', 'base_tags', 'stg_games']) {
       const rows = await rowsOf(fromParts, table);
       expect(rows.length, table).toBeGreaterThan(0);
@@ -103,7 +116,8 @@ describe('gmp transform --target dev over compacted partitions in an S3 lake (ve
     });
     const pages = (await lake.store.list('raw/')).filter((key) => /\/page=\d+\.json$/.test(key));
     expect(pages.length).toBeGreaterThan(10);
-    for (const key of pages) await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${key}`, Body: 'not json' }));
+    for (const key of pages)
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${key}`, Body: 'not json' }));
     expect(new TextDecoder().decode(await lake.store.get(pages[0]!))).toBe('not json');
 
     const again = join(workDir, 'again.duckdb');

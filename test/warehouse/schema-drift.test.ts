@@ -19,7 +19,8 @@ describe('schema drift: a run reports the item fields the API added, dropped and
   let env: Record<string, string>;
   let firstRun: Record<string, unknown>[];
 
-  const lakeStatus = async () => JSON.parse((await gmpOk(['lake', 'status', '--json'], env)).stdout) as { itemSchemas: Record<string, unknown>[] };
+  const lakeStatus = async () =>
+    JSON.parse((await gmpOk(['lake', 'status', '--json'], env)).stdout) as { itemSchemas: Record<string, unknown>[] };
 
   beforeAll(async () => {
     sandbox = await startSandbox(SANDBOX);
@@ -30,7 +31,9 @@ describe('schema drift: a run reports the item fields the API added, dropped and
       RAWG_API_KEY: API_KEY,
       RAWG_BASE_URL: sandbox.url,
     });
-    firstRun = jsonLines((await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE, '--json'], env)).stdout);
+    firstRun = jsonLines(
+      (await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE, '--json'], env)).stdout,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -52,12 +55,20 @@ describe('schema drift: a run reports the item fields the API added, dropped and
       'stores',
       'tags',
     ]);
-    expect(status.itemSchemas.every((shape) => !('lastChange' in shape) && (shape.gone as unknown[]).length === 0)).toBe(true);
-    expect((await gmpOk(['lake', 'status'], env)).stdout).toContain('item fields unchanged since first recorded (8 listing shapes)');
+    expect(
+      status.itemSchemas.every((shape) => !('lastChange' in shape) && (shape.gone as unknown[]).length === 0),
+    ).toBe(true);
+    expect((await gmpOk(['lake', 'status'], env)).stdout).toContain(
+      'item fields unchanged since first recorded (8 listing shapes)',
+    );
   });
 
   it('a new field, a vanished one and a retyped one are in the run summary and lake status; the build fails naming the vanished field staging reads', async () => {
-    sandbox.control({ addFields: ['games:franchise'], dropFields: ['games:released'], retypeFields: ['games:saturated_color'] });
+    sandbox.control({
+      addFields: ['games:franchise'],
+      dropFields: ['games:released'],
+      retypeFields: ['games:saturated_color'],
+    });
     const drift = {
       endpoint: 'games',
       filter: 'none',
@@ -66,7 +77,9 @@ describe('schema drift: a run reports the item fields the API added, dropped and
       retyped: [{ field: 'saturated_color', from: ['string'], to: ['number'] }],
     };
 
-    const json = jsonLines((await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', NEXT_DATE, '--json'], env)).stdout);
+    const json = jsonLines(
+      (await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'snapshot', '--date', NEXT_DATE, '--json'], env)).stdout,
+    );
     expect(json.at(-1)).toMatchObject({ totals: true, partitions: 1, schemaDrift: [drift] });
     const runs = JSON.parse((await gmpOk(['lake', 'status', '--json'], env)).stdout).runs as Record<string, unknown>[];
     expect(runs.at(-1)).toMatchObject({ schemaDrift: [drift] });
@@ -94,7 +107,9 @@ describe('schema drift: a run reports the item fields the API added, dropped and
     expect(built.code, built.stderr).toBe(1);
     const lines = built.stderr.split('\n').filter((line) => line.includes('games.released'));
     expect(lines).toHaveLength(2); // the verdict's line, then the exit's
-    expect(lines[0]).toMatch(/item fields the models read are gone from the API's items: games\.released \(read by stg_games, gone since \d{4}-\d{2}-\d{2}\)/);
+    expect(lines[0]).toMatch(
+      /item fields the models read are gone from the API's items: games\.released \(read by stg_games, gone since \d{4}-\d{2}-\d{2}\)/,
+    );
     expect(built.stderr).toMatch(/schema drift: games: item fields changed on/);
     // Only the field staging reads fails it: the retyped colour is reported, not failed.
     expect(built.stderr).not.toMatch(/gone from the API's items: .*saturated_color/);
@@ -103,6 +118,8 @@ describe('schema drift: a run reports the item fields the API added, dropped and
     await gmpOk(['report', '--out', report], env);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('data-vanished-field="games.released"');
-    expect(html).toMatch(/<li data-drift="games\/none">games: item fields changed on [^<]*: \+edition; gone from its items: released \(since /);
+    expect(html).toMatch(
+      /<li data-drift="games\/none">games: item fields changed on [^<]*: \+edition; gone from its items: released \(since /,
+    );
   }, 600_000);
 });

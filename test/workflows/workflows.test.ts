@@ -7,7 +7,16 @@
  * calls needs GitHub and an engine: that is not done here.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +79,10 @@ describe('actionlint', () => {
   it('does run shellcheck on run: scripts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    writeFileSync(join(dir, '.github/workflows/unquoted.yml'), 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $HOME\n');
+    writeFileSync(
+      join(dir, '.github/workflows/unquoted.yml'),
+      'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $HOME\n',
+    );
     const result = lint(dir, ['.github/workflows/unquoted.yml']);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('SC2086');
@@ -95,14 +107,17 @@ describe('ci.yml', () => {
     // No call and no args: the action installs the CLI and runs nothing itself.
     expect(install?.with).toEqual({ version: engineVersion.replace(/^v/, '') });
     const job = Object.values(ci.jobs).find((j) => j.steps.includes(install!))!;
-    expect(job.steps.slice(job.steps.indexOf(install!) + 1).map((s) => s.run?.trim())).toEqual(['dagger --progress plain check']);
+    expect(job.steps.slice(job.steps.indexOf(install!) + 1).map((s) => s.run?.trim())).toEqual([
+      'dagger --progress plain check',
+    ]);
   });
 });
 
 describe('pipeline.yml', () => {
   it('is scheduled daily, and can be started by hand with endpoint, mode and date', () => {
     expect(schedules).toEqual([expect.stringMatching(/^\d+ \d+ \* \* \*$/)]);
-    const inputs = (pipeline.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> }).inputs;
+    const inputs = (pipeline.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> })
+      .inputs;
     expect(Object.keys(inputs).sort()).toEqual(['date', 'endpoint', 'mode']);
     expect(inputs.mode!.type).toBe('choice');
     expect(inputs.mode!.options!.sort()).toEqual(['daily', 'snapshot', 'updated']);
@@ -112,7 +127,8 @@ describe('pipeline.yml', () => {
   it('runs on its schedule only where the repository opts in, and by hand anywhere', () => {
     const jobs = Object.values(pipeline.jobs);
     expect(jobs.length).toBeGreaterThan(0);
-    for (const job of jobs) expect(job.if).toBe("github.event_name != 'schedule' || vars.GMP_SCHEDULER == 'github-actions'");
+    for (const job of jobs)
+      expect(job.if).toBe("github.event_name != 'schedule' || vars.GMP_SCHEDULER == 'github-actions'");
   });
 
   it('never overlaps itself', () => {
@@ -122,19 +138,23 @@ describe('pipeline.yml', () => {
 
   it('asks for the least permissions: none by default, read and an OIDC token for the job', () => {
     expect(pipeline.permissions).toEqual({});
-    for (const job of Object.values(pipeline.jobs)) expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    for (const job of Object.values(pipeline.jobs))
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
   });
 
   it('pins every action to a release, and the Dagger CLI to the module engine version', () => {
-    for (const step of [...steps(pipeline), ...steps(ci)].filter((s) => s.uses)) expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+    for (const step of [...steps(pipeline), ...steps(ci)].filter((s) => s.uses))
+      expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
     expect(daggerSteps(pipeline)).toHaveLength(1);
     for (const step of daggerSteps(pipeline)) expect(step.with).toEqual({ version: engineVersion.replace(/^v/, '') });
   });
 
   it('lets secrets reach the steps only through env', () => {
     const visit = (value: unknown, path: string[]): void => {
-      if (typeof value === 'string' && value.includes('secrets.')) expect(path.join('.')).toMatch(/^jobs\.\w+\.steps\.\d+\.env\.[A-Z_]+$/);
-      else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
+      if (typeof value === 'string' && value.includes('secrets.'))
+        expect(path.join('.')).toMatch(/^jobs\.\w+\.steps\.\d+\.env\.[A-Z_]+$/);
+      else if (value && typeof value === 'object')
+        for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
     };
     visit(pipeline, []);
     visit(ci, []);
@@ -200,8 +220,22 @@ describe('pipeline.yml: what each trigger calls', () => {
   });
 
   it('by hand: the endpoint, mode and date given, all endpoints when asked', () => {
-    const one = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'parent_platforms', INPUT_MODE: 'snapshot', INPUT_DATE: '2026-11-01' });
-    expect(callOf(one.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'snapshot', '--endpoint', 'parent_platforms', '--date', '2026-11-01']);
+    const one = runStep(ingest, {
+      ...settings,
+      INPUT_ENDPOINT: 'parent_platforms',
+      INPUT_MODE: 'snapshot',
+      INPUT_DATE: '2026-11-01',
+    });
+    expect(callOf(one.argv)).toEqual([
+      ...lakeAndApi,
+      'ingest',
+      '--mode',
+      'snapshot',
+      '--endpoint',
+      'parent_platforms',
+      '--date',
+      '2026-11-01',
+    ]);
     const all = runStep(ingest, { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'updated', INPUT_DATE: '' });
     expect(callOf(all.argv)).toEqual([...lakeAndApi, 'ingest', '--mode', 'updated']);
   });
@@ -231,12 +265,20 @@ describe('pipeline.yml: what each trigger calls', () => {
   });
 
   it("calls the module in the order of a prod run's steps, as src/pipeline-steps.ts declares them, transform with its argv", () => {
-    const env = { ...settings, INPUT_ENDPOINT: 'all', INPUT_MODE: 'daily', INPUT_DATE: '', SNOWFLAKE_ACCOUNT: 'acme-xy12345' };
+    const env = {
+      ...settings,
+      INPUT_ENDPOINT: 'all',
+      INPUT_MODE: 'daily',
+      INPUT_DATE: '',
+      SNOWFLAKE_ACCOUNT: 'acme-xy12345',
+    };
     const calls = steps(pipeline)
       .filter((step) => step.run?.includes('dagger '))
       .map((step) => callOf(runStep(step, env).argv));
     // The function a call runs: the word that names a step and is no flag's value.
-    const called = calls.map((words) => words.findIndex((word, i) => (STEP_NAMES as readonly string[]).includes(word) && !words[i - 1]?.startsWith('--')));
+    const called = calls.map((words) =>
+      words.findIndex((word, i) => (STEP_NAMES as readonly string[]).includes(word) && !words[i - 1]?.startsWith('--')),
+    );
     const prod = pipelineSteps('prod');
     expect(calls.map((words, i) => words[called[i]!])).toEqual(prod.map((step) => step.name));
     const transformCall = calls.at(-1)!;

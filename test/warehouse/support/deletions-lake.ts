@@ -65,13 +65,25 @@ export function writeSecondStep(lakeDir: string): void {
     { endpoint: 'games', load: 'snapshot', date: secondSnapshot, complete: true },
     onePage([game(kept, '2024-05-20', 4.0), game(editedBetween, '2024-06-05', 3.5)]),
   );
-  writePage(lakeDir, { endpoint: 'games', load: 'updated', date: '2024-06-11', complete: true }, onePage([game(editedAfterWindow, '2024-06-11', 2.5)]));
-  writePage(lakeDir, { endpoint: 'games', load: 'snapshot', date: '2024-06-20' }, onePage([game(kept, '2024-05-20', 4.0)]));
+  writePage(
+    lakeDir,
+    { endpoint: 'games', load: 'updated', date: '2024-06-11', complete: true },
+    onePage([game(editedAfterWindow, '2024-06-11', 2.5)]),
+  );
+  writePage(
+    lakeDir,
+    { endpoint: 'games', load: 'snapshot', date: '2024-06-20' },
+    onePage([game(kept, '2024-05-20', 4.0)]),
+  );
   writeFileSync(
     join(partitionDir(lakeDir, 'games', 'snapshot', '2024-06-20'), '_capped.json'),
     JSON.stringify({ count: 90_000, maxResults: 10_000, pages: 1, createdAt: '2024-06-20T12:00:00.000Z' }),
   );
-  writePage(lakeDir, { endpoint: 'games', load: 'snapshot', date: '2024-06-25' }, onePage([game(kept, '2024-05-20', 4.0)]));
+  writePage(
+    lakeDir,
+    { endpoint: 'games', load: 'snapshot', date: '2024-06-25' },
+    onePage([game(kept, '2024-05-20', 4.0)]),
+  );
 }
 
 /** What dim_games must say of each game after step 2: [game_id, is_deleted, last_seen_on]. */

@@ -16,9 +16,12 @@ export interface SnowflakeEmulator {
 }
 
 export async function startFakesnow(): Promise<SnowflakeEmulator> {
-  if (!existsSync(fakesnowPath)) throw new Error(`${fakesnowPath} is missing: run "make test" (it installs the emulator)`);
+  if (!existsSync(fakesnowPath))
+    throw new Error(`${fakesnowPath} is missing: run "make test" (it installs the emulator)`);
   const port = await freePort();
-  const child: ChildProcess = spawn(fakesnowPath, ['-s', '--host', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(fakesnowPath, ['-s', '--host', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`fakesnow did not start:\n${log}`)), 60_000);
@@ -52,12 +55,17 @@ export async function startFakesnow(): Promise<SnowflakeEmulator> {
 
 /** Creates RAW.<ENDPOINT> stand-ins for the external tables and fills them from a local lake. */
 export async function loadRawTables(emulator: SnowflakeEmulator, lakeDir: string): Promise<void> {
-  const result = await runLines(venvPython, [emulatorScript, 'load', lakeDir], { env: { ...process.env, ...emulator.env } });
+  const result = await runLines(venvPython, [emulatorScript, 'load', lakeDir], {
+    env: { ...process.env, ...emulator.env },
+  });
   expect(result.exitCode, result.tail.join('\n')).toBe(0);
 }
 
 /** The rows of each statement, in one connection (a connection costs seconds). */
-export async function querySnowflake(emulator: SnowflakeEmulator, statements: string[]): Promise<Record<string, unknown>[][]> {
+export async function querySnowflake(
+  emulator: SnowflakeEmulator,
+  statements: string[],
+): Promise<Record<string, unknown>[][]> {
   const results: Record<string, unknown>[][] = [];
   const result = await runLines(venvPython, [emulatorScript, 'query', ...statements], {
     env: { ...process.env, ...emulator.env },

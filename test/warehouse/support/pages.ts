@@ -34,7 +34,10 @@ export function writePage(
   writeFileSync(path, JSON.stringify(envelope));
   if (where.complete) {
     writeFileSync(join(dir, '_manifest.json'), JSON.stringify({ pages: 1, count: envelope.count }));
-    writeFileSync(join(dir, '_SUCCESS'), JSON.stringify({ pages: 1, count: envelope.count, runId: 'test', completedAt: `${where.date}T23:59:59Z` }));
+    writeFileSync(
+      join(dir, '_SUCCESS'),
+      JSON.stringify({ pages: 1, count: envelope.count, runId: 'test', completedAt: `${where.date}T23:59:59Z` }),
+    );
   }
   return path;
 }

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { venvDir } from '../../../src/paths.js';
 import type { GmpResult } from '../../support/gmp.js';
@@ -26,10 +36,14 @@ export interface ProjectCopy {
 export function copyProject(dir: string): ProjectCopy {
   const root = join(dir, 'project');
   mkdirSync(root, { recursive: true });
-  if (!existsSync(join(repoRoot, 'dist', 'cli.js'))) throw new Error('dist/ is not built: run npx tsc -p tsconfig.build.json');
+  if (!existsSync(join(repoRoot, 'dist', 'cli.js')))
+    throw new Error('dist/ is not built: run npx tsc -p tsconfig.build.json');
   cpSync(join(repoRoot, 'dist'), join(root, 'dist'), { recursive: true });
   cpSync(join(repoRoot, 'config'), join(root, 'config'), { recursive: true });
-  cpSync(join(repoRoot, 'dbt'), join(root, 'dbt'), { recursive: true, filter: (path) => !/\/dbt\/(target|logs)$/.test(path) });
+  cpSync(join(repoRoot, 'dbt'), join(root, 'dbt'), {
+    recursive: true,
+    filter: (path) => !/\/dbt\/(target|logs)$/.test(path),
+  });
   copyFileSync(join(repoRoot, 'package.json'), join(root, 'package.json'));
   symlinkSync(realpathSync(join(repoRoot, 'node_modules')), join(root, 'node_modules'));
 
@@ -48,7 +62,10 @@ export function copyProject(dir: string): ProjectCopy {
     root,
     dbtDir: join(root, 'dbt'),
     gmp: (args, env) => {
-      const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

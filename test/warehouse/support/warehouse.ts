@@ -80,7 +80,11 @@ const BUILD_STAMPS = new Set(['loaded_at', 'last_loaded_at']);
  */
 export function comparableRows(rows: readonly Record<string, unknown>[]): string[] {
   const steady = (key: string, value: unknown) =>
-    BUILD_STAMPS.has(key.toLowerCase()) ? undefined : typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
+    BUILD_STAMPS.has(key.toLowerCase())
+      ? undefined
+      : typeof value === 'number' && !Number.isInteger(value)
+        ? Number(value.toPrecision(12))
+        : value;
   return rows.map((row) => JSON.stringify(row, steady)).sort();
 }
 
