@@ -1,4 +1,5 @@
 import { runIngest, type IngestOptions } from '../ingest/run.js';
+import { ITEMS_LOAD } from '../lake/items.js';
 import type { ItemsSummary, PartitionSummary, RunRecord } from '../lake/run-record.js';
 import { partitionId } from '../lake/layout.js';
 import { changeLine } from '../lake/schema-drift.js';
@@ -61,8 +62,13 @@ function printRun(record: RunRecord, json: boolean): void {
   } else {
     for (const s of partitions) {
       const state = s.complete ? 'complete' : `incomplete (${s.note ?? 'resumable'})`;
+      // A batch of items fetches one item a request, each its own object.
+      const fetched =
+        s.load === ITEMS_LOAD
+          ? `${plural(s.pagesFetched, 'item')} fetched`
+          : `${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake`;
       lines.push(
-        `${partitionId(s.endpoint, s.load, s.date)}: ${state}; ${plural(s.pagesFetched, 'page')} fetched, ${s.pagesSkipped} already in the lake; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
+        `${partitionId(s.endpoint, s.load, s.date)}: ${state}; ${fetched}; ${plural(s.apiRequests, 'API request')}, ${plural(s.storeRequests, 'store request')}`,
       );
     }
     const t = totals(partitions, durationMs);

@@ -1,6 +1,6 @@
 import type { SourceSettings } from '../config/schema.js';
 import { BudgetExceededError, GmpError } from '../errors.js';
-import type { ObjectStore } from '../lake/store.js';
+import { CountingStore, type ObjectStore } from '../lake/store.js';
 import { RawgClient, type RawgClientOptions } from '../source/client.js';
 import { redactText, redactUrl } from '../source/redact.js';
 import { now as clockNow } from '../clock.js';
@@ -181,7 +181,10 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
   const summaries: PartitionSummary[] = [];
   const census = new ItemCensus();
   const itemSummaries: ItemsSummary[] = [];
-  const storeRequests = () => work.reduce((sum, item) => sum + item.plan.store.requests, 0);
+  // Each partition's plan counts its store requests; each batch of items counts its own.
+  const itemStores: CountingStore[] = [];
+  const storeRequests = () =>
+    work.reduce((sum, item) => sum + item.plan.store.requests, 0) + itemStores.reduce((sum, s) => sum + s.requests, 0);
   const record = (outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord => ({
     runId,
     api,
@@ -307,6 +310,8 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const endpoint = options.items!.find((item) => item.endpoint.name === unit.endpoint)!.endpoint;
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
+    const batchStore = new CountingStore(store);
+    itemStores.push(batchStore);
     const summarize = (complete: boolean, fetched: number, note?: string): ItemsSummary => ({
       endpoint: unit.endpoint,
       load: ITEMS_LOAD,
@@ -314,20 +319,26 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
       apiRequests: client.requests - before.requests,
       pagesFetched: fetched,
       pagesSkipped: 0,
-      storeRequests: 0,
+      storeRequests: batchStore.requests,
       retries: client.retries - before.retries,
       complete,
       ...(note ? { note } : {}),
       durationMs: Math.round(performance.now() - started),
     });
     try {
-      const outcome = await fetchItems(store, endpoint, unit.date, unit.state === 'new' ? unit.chosen : undefined, {
-        client,
-        concurrency: source.concurrency,
-        runId,
-        signal: options.signal,
-        allowance: { remaining: Math.min(unit.apiRequestsExpected, allowance.remaining) },
-      });
+      const outcome = await fetchItems(
+        batchStore,
+        endpoint,
+        unit.date,
+        unit.state === 'new' ? unit.chosen : undefined,
+        {
+          client,
+          concurrency: source.concurrency,
+          runId,
+          signal: options.signal,
+          allowance: { remaining: Math.min(unit.apiRequestsExpected, allowance.remaining) },
+        },
+      );
       allowance.remaining -= outcome.fetched;
       itemSummaries.push(summarize(outcome.complete, outcome.fetched));
     } catch (error) {
