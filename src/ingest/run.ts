@@ -340,6 +340,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
         },
       );
       allowance.remaining -= outcome.fetched;
+      lineage.wroteItems(endpoint.name, endpoint.path, unit.date, outcome.fetched);
       itemSummaries.push(summarize(outcome.complete, outcome.fetched));
     } catch (error) {
       if (!(error instanceof BudgetExceededError)) {

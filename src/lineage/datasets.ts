@@ -1,3 +1,4 @@
+import { itemsBatchPrefix } from '../lake/items.js';
 import { resolve } from 'node:path';
 import { compactPrefix, partitionPrefix, type PartitionRef } from '../lake/layout.js';
 import { isSandboxApi, SANDBOX_ORIGIN } from '../lake/origin.js';
@@ -33,6 +34,11 @@ export function lakeNamespace(lake: string): string {
 /** A partition's raw pages as ingest writes them: `raw/games/load=snapshot/date=2026-12-06`. */
 export function rawPartitionDataset(lake: string, partition: PartitionRef): Dataset {
   return { namespace: lakeNamespace(lake), name: partitionPrefix(partition).replace(/\/$/, '') };
+}
+
+/** A batch of a per-item resource as ingest writes it: `raw/game_details/load=items/date=2026-12-07`. */
+export function itemsBatchDataset(lake: string, endpoint: string, date: string): Dataset {
+  return { namespace: lakeNamespace(lake), name: itemsBatchPrefix(endpoint, date).replace(/\/$/, '') };
 }
 
 /** A partition's Parquet parts as compaction writes them: `compact/games/load=snapshot/date=2026-12-06`. */

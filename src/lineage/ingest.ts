@@ -1,12 +1,13 @@
 import type { RunRecord } from '../lake/run-record.js';
 import type { PartitionRef } from '../lake/layout.js';
 import type { RawgClient } from '../source/client.js';
-import { apiDataset, rawPartitionDataset } from './datasets.js';
+import { apiDataset, itemsBatchDataset, rawPartitionDataset } from './datasets.js';
 import {
   itemFields,
   outputStatisticsFacet,
   requestsFacet,
   schemaFacet,
+  type Dataset,
   type OutputDataset,
   type SchemaField,
 } from './event.js';
@@ -17,7 +18,7 @@ export const INGEST_JOB = 'ingest';
 type PageClient = Pick<RawgClient, 'fetchPage'>;
 
 interface Written {
-  partition: PartitionRef;
+  dataset: Dataset;
   rows: number;
   bytes: number;
   fields?: SchemaField[];
@@ -55,7 +56,11 @@ export class IngestLineage {
         this.#listings.add(path);
         if (result.status === 'page') {
           const key = `${partition.endpoint.name}/${partition.load}/${partition.date}`;
-          const written = this.#written.get(key) ?? { partition, rows: 0, bytes: 0 };
+          const written = this.#written.get(key) ?? {
+            dataset: rawPartitionDataset(this.lake, partition),
+            rows: 0,
+            bytes: 0,
+          };
           written.rows += result.ids.length;
           written.bytes += result.body.byteLength;
           // The body is the client's buffer, read here before it is handed on.
@@ -65,6 +70,20 @@ export class IngestLineage {
         return result;
       },
     };
+  }
+
+  /** Items a run stored in a batch of a per-item resource (read from `path`, e.g. `games/{id}`): rows of the batch. */
+  wroteItems(endpoint: string, path: string, date: string, items: number): void {
+    if (!this.#run || items === 0) return;
+    this.#listings.add(path);
+    const key = `${endpoint}/items/${date}`;
+    const written = this.#written.get(key) ?? {
+      dataset: itemsBatchDataset(this.lake, endpoint, date),
+      rows: 0,
+      bytes: 0,
+    };
+    written.rows += items;
+    this.#written.set(key, written);
   }
 
   /** COMPLETE, FAIL (a failed run) or ABORT (an interrupted one), with what the run read and wrote. */
@@ -89,9 +108,8 @@ export class IngestLineage {
   }
 
   #output(written: Written): OutputDataset {
-    const dataset = rawPartitionDataset(this.lake, written.partition);
     return {
-      ...dataset,
+      ...written.dataset,
       ...(written.fields?.length ? { facets: { schema: schemaFacet(written.fields) } } : {}),
       outputFacets: { outputStatistics: outputStatisticsFacet({ rowCount: written.rows, size: written.bytes }) },
     };

@@ -159,7 +159,10 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     expect(compact.inputs.length).toBeGreaterThan(0);
     for (const input of compact.inputs) expect(written, input.name).toContain(input.name);
     expect(names(compact.outputs)).toEqual(names(compact.inputs).map((name) => name.replace(/^raw\//, 'compact/')));
-    expect(names(transform.inputs)).toEqual(names(compact.outputs));
+    // The build reads those parts, and the batches of game details ingest wrote (not compacted).
+    const batches = names(ingest.outputs).filter((name) => name.includes('/load=items/'));
+    expect(batches).toHaveLength(1);
+    expect(names(transform.inputs)).toEqual(names([...compact.outputs, ...batches.map((name) => ({ name }))]));
     const baseGames = the(pipeline, 'transform.base_games');
     expect(names(baseGames.inputs)).toEqual(names(compact.outputs).filter((name) => name.startsWith('compact/games/')));
     const dimGames = the(pipeline, 'transform.dim_games');
@@ -178,17 +181,24 @@ describe('lineage of gmp pipeline, then of gmp ingest + gmp transform on a fresh
     expect(snapshot.code, snapshot.stderr).toBe(0);
     const updated = await gmp(work, ['ingest', '--all', '--mode', 'updated', '--base-url', sandbox.url], env);
     expect(updated.code, updated.stderr).toBe(0);
+    // And a few games' details, as the pipeline's daily share fetches them.
+    const details = await gmp(
+      work,
+      ['ingest', '--endpoint', 'game_details', '--max-pages', '20', '--base-url', sandbox.url],
+      env,
+    );
+    expect(details.code, details.stderr).toBe(0);
     const transform = await gmp(work, ['transform'], env);
     expect(transform.code, transform.stderr).toBe(0);
-    const events = [...snapshot.events, ...updated.events, ...transform.events];
-    expectValidAndSecretFree([...snapshot.received, ...updated.received, ...transform.received]);
+    const events = [...snapshot.events, ...updated.events, ...details.events, ...transform.events];
+    expectValidAndSecretFree([...snapshot.received, ...updated.received, ...details.received, ...transform.received]);
     expectStartThenComplete(events);
 
-    const [snapshots, days] = runsOf(events, (job) => job === 'ingest').map((run) => run.at(-1)!);
+    const [snapshots, days, batch] = runsOf(events, (job) => job === 'ingest').map((run) => run.at(-1)!);
     const ingested = {
       ...snapshots!,
-      inputs: [...snapshots!.inputs, ...days!.inputs],
-      outputs: [...snapshots!.outputs, ...days!.outputs],
+      inputs: [...snapshots!.inputs, ...days!.inputs, ...batch!.inputs],
+      outputs: [...snapshots!.outputs, ...days!.outputs, ...batch!.outputs],
     };
     const built = the(events, 'transform');
     expect(ingested.run.facets?.parent).toBeUndefined();
