@@ -16,7 +16,7 @@ include $(sort $(wildcard mk/*.mk))
 
 .PHONY: run test setup build help
 help: ## list the targets and what each does
-	@grep -hE '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{ printf "%-18s %s\n", $$1, $$2 }'
+	@grep -hE '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{ printf "%-20s %s\n", $$1, $$2 }'
 
 run: setup ## run the main job on embedded defaults (sandbox API, local lake)
 	bin/gmp.js pipeline
