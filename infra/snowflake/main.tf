@@ -15,6 +15,11 @@ locals {
   # are data; _manifest.json and _SUCCESS sit in the same folders and must stay out.
   page_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/(window=[^/]+/)?page=[0-9]+([.]read[0-9]+)?[.]json"
 
+  # raw/{endpoint}/load=items/date={YYYY-MM-DD}/item={id}.json for a resource fetched per item of
+  # another (a game's detail): one item a file; the batch's _manifest.json, its _SUCCESS and an
+  # item={id}.gone record stay out.
+  item_pattern = ".*/load=items/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/item=[0-9]+[.]json"
+
   # compact/{endpoint}/load=.../date=.../part-00000.parquet, written by `gmp compact`; the _SUCCESS
   # marker beside the parts stays out. dbt reads a partition here only once its marker exists.
   compact_part_pattern = ".*/load=(snapshot|updated)/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-[0-9]+[.]parquet"
@@ -40,6 +45,7 @@ locals {
       file_format   = { type = "JSON", name = "RAW_PAGE_JSON", comment = "One API page envelope per file." }
       table_suffix  = ""
       pattern       = local.page_pattern
+      item_pattern  = local.item_pattern
       holds         = "Raw pages"
     }
     compact = {
@@ -49,6 +55,7 @@ locals {
       file_format   = { type = "PARQUET", name = "COMPACT_PAGE_PARQUET", comment = "Compacted partitions: one row per API page, its key and its text." }
       table_suffix  = "_COMPACT"
       pattern       = local.compact_part_pattern
+      item_pattern  = null
       holds         = "Compacted pages"
     }
   }
@@ -62,7 +69,7 @@ resource "snowflake_database" "this" {
 resource "snowflake_schema" "raw" {
   database = snowflake_database.this.name
   name     = local.raw_schema
-  comment  = "External tables over the lake's raw/ pages, one per endpoint."
+  comment  = "External tables over the lake's raw/ pages and items, one per endpoint."
 }
 
 resource "snowflake_schema" "analytics" {
@@ -99,7 +106,7 @@ module "lake_prefix" {
   schema              = snowflake_schema.raw.name
   storage_integration = snowflake_storage_integration_aws.lake.name
   reader_role         = snowflake_account_role.dbt.name
-  endpoints           = { for name, endpoint in local.endpoints : name => endpoint.path }
+  endpoints           = { for name, endpoint in local.endpoints : name => { path = endpoint.path, per_item = try(endpoint.perItemOf, null) != null } }
   partition_columns   = local.partition_columns
   partition_by        = local.partition_by
   prefix              = each.value

@@ -55,6 +55,13 @@ export function parseItemsKey(key: string): ItemsKey | undefined {
   return { endpoint, date, kind: ext === 'gone' ? 'gone' : 'item', id: Number(id) };
 }
 
+/**
+ * The item keys as one regular expression over a whole object path (any root before `raw/`), for
+ * readers that match paths themselves, like Snowflake's external tables: items only, never a
+ * batch's manifest, its marker or a `.gone` record.
+ */
+export const ITEM_PATH_PATTERN = `.*/load=${ITEMS_LOAD}/date=[0-9]{4}-[0-9]{2}-[0-9]{2}/item=[0-9]+[.]json`;
+
 /** Every stored item of an endpoint under a lake root, as a DuckDB glob. */
 export const itemsGlob = (root: string, endpoint: string): string =>
   `${root}/raw/${endpoint}/load=${ITEMS_LOAD}/date=*/item=*.json`;
@@ -110,4 +117,35 @@ export async function readBatches(store: ObjectStore, endpoint: string): Promise
     }),
   );
   return sorted;
+}
+
+/** A batch as `gmp lake status` shows it. */
+export interface BatchStatus {
+  id: string;
+  endpoint: string;
+  date: string;
+  /** Items the batch was pinned to (0 when its manifest is missing). */
+  pinned: number;
+  stored: number;
+  /** Items the API answered 404 for: deleted, recorded, never asked again. */
+  gone: number;
+  complete: boolean;
+}
+
+/** Every batch of the per-item endpoints named. */
+export async function batchStatus(store: ObjectStore, endpoints: readonly string[]): Promise<BatchStatus[]> {
+  const all = await Promise.all(
+    endpoints.map(async (endpoint) => ({ endpoint, batches: await readBatches(store, endpoint) })),
+  );
+  return all.flatMap(({ endpoint, batches }) =>
+    batches.map((batch) => ({
+      id: itemsUnitId(endpoint, batch.date),
+      endpoint,
+      date: batch.date,
+      pinned: batch.manifest?.items.length ?? 0,
+      stored: batch.stored.size,
+      gone: batch.gone.size,
+      complete: batch.sealed,
+    })),
+  );
 }

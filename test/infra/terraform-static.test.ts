@@ -32,6 +32,7 @@ import {
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
 import { SCHEMA_PREFIX } from '../../src/lake/item-schemas.js';
 import { LAKE_ROOTS } from '../../src/lake/roots.js';
+import { ITEM_PATH_PATTERN, itemGoneKey, itemKey, itemsManifestKey, itemsSuccessKey } from '../../src/lake/items.js';
 
 let all: ParsedFile[];
 let aws: ParsedFile[];
@@ -65,6 +66,8 @@ function dynamicBlocks(body: JsonObject, name: string): JsonObject[] {
 describe('Snowflake external tables', () => {
   const tablesModule = () => all.filter((f) => f.file.startsWith('infra/modules/lake-external-tables/'));
   const rootLocals = () => Object.assign({}, ...blocks(snowflake, 'locals').map((b) => b.body)) as JsonObject;
+  const tablesModuleLocals = () =>
+    Object.assign({}, ...blocks(tablesModule(), 'locals').map((b) => b.body)) as JsonObject;
   const prefixes = () => rootLocals().lake_prefixes as Record<string, JsonObject>;
   const call = () => one(blocks(snowflake, 'module'), 'module', 'lake_prefix');
   const table = () => one(blocks(tablesModule(), 'resource'), 'snowflake_external_table', 'endpoint');
@@ -73,7 +76,9 @@ describe('Snowflake external tables', () => {
     expect(call().source).toBe('../modules/lake-external-tables');
     expect(call().for_each).toBe('${local.lake_prefixes}');
     expect(call().prefix).toBe('${each.value}');
-    expect(call().endpoints).toBe('${{ for name, endpoint in local.endpoints : name => endpoint.path }}');
+    expect(call().endpoints).toBe(
+      '${{ for name, endpoint in local.endpoints : name => { path = endpoint.path, per_item = try(endpoint.perItemOf, null) != null } }}',
+    );
     const locals = rootLocals();
     expect(String(locals.endpoints)).toContain('jsondecode(file(local.endpoints_file)).endpoints');
     expect(String(locals.endpoints_file)).toContain('config/endpoints.json');
@@ -119,14 +124,23 @@ describe('Snowflake external tables', () => {
     expect(one(resources, 'snowflake_stage_external_s3', 'this').url).toBe('${var.prefix.url}');
 
     // The names dbt's sources lake and lake_compact read (src/transform/generate-sources.ts), for every endpoint.
-    expect(table().for_each).toBe('${var.endpoints}');
+    // A per-item endpoint (a game's detail) is never compacted: its one table is over raw/.
+    expect(table().for_each).toBe('${local.tables}');
+    expect(tablesModuleLocals().tables).toBe(
+      '${{ for name, endpoint in var.endpoints : name => endpoint if !endpoint.per_item || var.prefix.item_pattern != null }}',
+    );
+    expect(prefixes().compact?.item_pattern).toBeNull();
     const catalogue = JSON.parse(await readFile(path.join(repoRoot, 'config/endpoints.json'), 'utf8')) as {
-      endpoints: Array<{ name: string }>;
+      endpoints: Array<{ name: string; perItemOf?: string }>;
     };
     expect(catalogue.endpoints.length).toBeGreaterThan(1);
-    for (const { name } of catalogue.endpoints) {
-      const names = Object.values(prefixes()).map((prefix) => render(String(table().name), name, prefix));
-      expect(names.sort()).toEqual([name.toUpperCase(), `${name.toUpperCase()}_COMPACT`]);
+    expect(catalogue.endpoints.some((endpoint) => endpoint.perItemOf)).toBe(true);
+    for (const { name, perItemOf } of catalogue.endpoints) {
+      const withTable = Object.values(prefixes()).filter((prefix) => !perItemOf || prefix.item_pattern !== null);
+      const names = withTable.map((prefix) => render(String(table().name), name, prefix));
+      expect(names.sort()).toEqual(
+        perItemOf ? [name.toUpperCase()] : [name.toUpperCase(), `${name.toUpperCase()}_COMPACT`],
+      );
       expect(render(String(table().location), name, prefixes().raw!)).toBe(
         `@\${snowflake_stage_external_s3.this.fully_qualified_name}/${name}/`,
       );
@@ -158,7 +172,7 @@ describe('Snowflake external tables', () => {
     // A window's pages belong to the snapshot they sit in: its load and logical date, not the window's days.
     expect([load(windowed), date(windowed)]).toEqual(['snapshot', '2026-12-01']);
 
-    expect(table().pattern).toBe('${var.prefix.pattern}');
+    expect(table().pattern).toBe('${each.value.per_item ? var.prefix.item_pattern : var.prefix.pattern}');
     expect(prefixes().raw?.pattern).toBe('${local.page_pattern}');
     expect(rootLocals().page_pattern).toBe(PAGE_PATH_PATTERN);
     const pattern = new RegExp(`^(?:${String(rootLocals().page_pattern)})$`);
@@ -184,6 +198,30 @@ describe('Snowflake external tables', () => {
       '_plans/daily-2026-11-26/shards.json',
     ]) {
       expect(pattern.test(key), key).toBe(false);
+    }
+  });
+
+  it("over raw/ for a per-item endpoint: only the items, with the batch's day as DATE", () => {
+    const columns = partitionColumns();
+    expect(prefixes().raw?.item_pattern).toBe('${local.item_pattern}');
+    expect(rootLocals().item_pattern).toBe(ITEM_PATH_PATTERN);
+    const items = new RegExp(`^(?:${String(rootLocals().item_pattern)})$`);
+    const pages = new RegExp(`^(?:${String(rootLocals().page_pattern)})$`);
+    // Keys as the ingest writes them (src/lake/items.ts).
+    const item = itemKey('game_details', '2026-12-07', 3498);
+    expect(items.test(item), item).toBe(true);
+    expect(pages.test(item), item).toBe(false);
+    expect([
+      evaluateSnowflake(String(columns.LOAD?.as), item),
+      evaluateSnowflake(String(columns.DATE?.as), item),
+    ]).toEqual(['items', '2026-12-07']);
+    for (const key of [
+      itemsManifestKey('game_details', '2026-12-07'),
+      itemsSuccessKey('game_details', '2026-12-07'),
+      itemGoneKey('game_details', '2026-12-07', 3498),
+      pageKey({ partition: { endpoint: { name: 'games' }, load: 'snapshot', date: '2026-12-01' } }, 1),
+    ]) {
+      expect(items.test(key), key).toBe(false);
     }
   });
 

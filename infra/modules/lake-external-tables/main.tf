@@ -24,6 +24,8 @@ resource "snowflake_file_format_parquet" "this" {
 }
 
 locals {
+  # A per-item endpoint has a table only where the prefix holds items (raw/, never compact/).
+  tables      = { for name, endpoint in var.endpoints : name => endpoint if !endpoint.per_item || var.prefix.item_pattern != null }
   file_format = one(concat(snowflake_file_format_json.this[*].fully_qualified_name, snowflake_file_format_parquet.this[*].fully_qualified_name))
 }
 
@@ -43,20 +45,20 @@ resource "snowflake_stage_external_s3" "this" {
 # VALUE holds the file's row (a page envelope, or a compacted {key, page}); the partition columns
 # come from the hive-style path and prune partitions.
 resource "snowflake_external_table" "endpoint" {
-  for_each = var.endpoints
+  for_each = local.tables
 
   database     = var.database
   schema       = var.schema
   name         = "${upper(each.key)}${var.prefix.table_suffix}"
   location     = "@${snowflake_stage_external_s3.this.fully_qualified_name}/${each.key}/"
   file_format  = "FORMAT_NAME = ${local.file_format}"
-  pattern      = var.prefix.pattern
+  pattern      = each.value.per_item ? var.prefix.item_pattern : var.prefix.pattern
   partition_by = var.partition_by
   # New files arrive through S3 event notifications (wired in infra/aws), so no manual refresh;
   # nothing is listed at creation, which lets this stack be applied before the AWS role exists.
   auto_refresh      = true
   refresh_on_create = false
-  comment           = "${var.prefix.holds} of the ${each.key} endpoint (API path ${each.value})."
+  comment           = "${each.value.per_item ? "Items" : var.prefix.holds} of the ${each.key} endpoint (API path ${each.value.path})."
 
   dynamic "column" {
     for_each = var.partition_columns

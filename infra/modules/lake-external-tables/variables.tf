@@ -19,8 +19,11 @@ variable "reader_role" {
 }
 
 variable "endpoints" {
-  description = "API path of each endpoint, by endpoint name: one external table each, over <prefix>/<endpoint>/."
-  type        = map(string)
+  description = "Each endpoint by name: its API path, and whether it is fetched per item of another (stored one item a file, never compacted). One external table each, over <prefix>/<endpoint>/."
+  type = map(object({
+    path     = string
+    per_item = bool
+  }))
 }
 
 variable "partition_columns" {
@@ -37,7 +40,7 @@ variable "partition_by" {
 }
 
 variable "prefix" {
-  description = "The lake prefix: its URL, its stage, the format of its files, the table names and comments, and which keys are data."
+  description = "The lake prefix: its URL, its stage, the format of its files, the table names and comments, and which keys are data (pattern: pages or parts; item_pattern: items of a per-item endpoint, null where the prefix holds none)."
   type = object({
     url           = string
     stage         = string
@@ -49,6 +52,7 @@ variable "prefix" {
     })
     table_suffix = string
     pattern      = string
+    item_pattern = optional(string)
     holds        = string
   })
 

@@ -2,7 +2,8 @@
 
   python snowflake_emulator.py load LAKE_DIR   one table RAW.<ENDPOINT> per endpoint folder of a
                                                local lake, shaped as the external tables: VALUE
-                                               variant (one page), LOAD varchar, DATE date; and
+                                               variant (one page, or one item of a per-item
+                                               endpoint), LOAD varchar, DATE date; and
                                                RAW.<ENDPOINT>_COMPACT from its compacted parts
   python snowflake_emulator.py query SQL...    prints each statement's rows as one JSON line
 
@@ -40,8 +41,10 @@ def load(lake_dir):
     for endpoint in sorted(os.listdir(os.path.join(lake_dir, "raw"))):
         table = f"{database}.RAW.{endpoint.upper()}"
         cursor.execute(f"create or replace table {table} (VALUE variant, LOAD varchar, DATE date)")
-        # A partition's pages sit in it or, for a snapshot read in windows, one folder deeper.
+        # A partition's pages sit in it or, for a snapshot read in windows, one folder deeper; a
+        # per-item endpoint's batch holds one item a file (its .gone records and markers stay out).
         pages = sorted(glob.glob(os.path.join(lake_dir, "raw", endpoint, "load=*", "date=*", "**", "page=*.json"), recursive=True))
+        pages += sorted(glob.glob(os.path.join(lake_dir, "raw", endpoint, "load=items", "date=*", "item=*.json")))
         for page in pages:
             partition = re.search(r"load=([^/]+)/date=([^/]+)/", page)
             with open(page, encoding="utf-8") as body:

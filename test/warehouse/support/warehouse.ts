@@ -11,6 +11,8 @@ export const SANDBOX = { games: 400, seed: 11, today: '2024-06-01' } as const;
 /** The snapshot's logical date, and the updated partition (games changed that day) ingested beside it. */
 export const SNAPSHOT_DATE = '2024-06-01';
 export const WINDOW_DATE = '2024-05-31';
+/** Game details fetched beside them (one request each): the most added games, as the planner chooses. */
+export const DETAILS_BATCH = 40;
 /** Looks like a real RAWG key, so a leak anywhere is found by a plain search. */
 export const API_KEY = 'fedcba9876543210fedcba9876543210';
 
@@ -23,10 +25,12 @@ export async function gmpOk(args: string[], env: Record<string, string>): Promis
   return result;
 }
 
-/** Ingests a snapshot of every endpoint and one updated partition of games from the sandbox. */
+/** Ingests a snapshot of every listing, one updated partition of games and a batch of game details from the sandbox. */
 export async function ingestSandbox(env: Record<string, string>): Promise<void> {
   await gmpOk(['ingest', '--all', '--mode', 'snapshot', '--date', SNAPSHOT_DATE], env);
   await gmpOk(['ingest', '--endpoint', 'games', '--mode', 'updated', '--date', WINDOW_DATE], env);
+  // A batch of game details, the only source of publishers and developers per game.
+  await gmpOk(['ingest', '--endpoint', 'game_details', '--max-pages', String(DETAILS_BATCH)], env);
 }
 
 /** Rows of a query against a warehouse file, opened read-only, as plain JSON values. */
