@@ -153,7 +153,7 @@ export function planWork(work: Work[], options: PlanOptions, itemsWork: ItemsWor
     backlog: backlogOf(open),
     shards: [
       ...shardsOf(open, { ...options, backfillPages }),
-      ...items.filter((unit) => unit.apiRequestsExpected > 0).map(itemsShard),
+      ...items.filter((unit) => unit.apiRequestsExpected > 0).map((unit) => itemsShard(unit, shardRate(options))),
     ],
     items,
   };
@@ -199,12 +199,18 @@ export function itemsUnitOf(work: ItemsWork, allowance: number, maxPages?: numbe
 }
 
 /** A runner runs a per-item batch by naming its endpoint: the run plans it again, the same way. */
-function itemsShard(unit: ItemsUnit): Shard {
+function itemsShard(unit: ItemsUnit, rate: string[]): Shard {
   return {
     units: [unit.id],
     maxPages: unit.apiRequestsExpected,
-    args: ['ingest', '--endpoint', unit.endpoint, '--max-pages', String(unit.apiRequestsExpected), '--json'],
+    args: ['ingest', '--endpoint', unit.endpoint, '--max-pages', String(unit.apiRequestsExpected), ...rate, '--json'],
   };
+}
+
+/** Shards run at once, so each is given its share of the configured rate (none to give with one shard). */
+function shardRate(options: PlanOptions): string[] {
+  const count = Math.max(1, options.shards ?? 1);
+  return count > 1 ? ['--requests-per-second', String(Number((options.requestsPerSecond / count).toFixed(3)))] : [];
 }
 
 /** The open `updated` units' days, by endpoint, in the order they run (oldest first). */
@@ -300,7 +306,6 @@ function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number
  */
 function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillPages: number }): Shard[] {
   const count = Math.max(1, options.shards ?? 1);
-  const rate = count > 1 ? options.requestsPerSecond / count : undefined;
   const deal = (units: PlannedUnit[], slots: number): string[][] => {
     const dealt: string[][] = Array.from({ length: Math.min(slots, units.length) }, () => []);
     units.forEach((unit, index) => dealt[index % dealt.length]!.push(unit.id));
@@ -313,7 +318,7 @@ function shardsOf(open: PlannedUnit[], options: PlanOptions & { backfillPages: n
       'ingest',
       ...ids.flatMap((id) => ['--unit', id]),
       ...(maxPages === null ? [] : ['--max-pages', String(maxPages)]),
-      ...(rate === undefined ? [] : ['--requests-per-second', String(Number(rate.toFixed(3)))]),
+      ...shardRate(options),
       '--json',
     ],
   });

@@ -29,7 +29,7 @@ describe('bad input', () => {
     expectOneLine(
       result,
       2,
-      /^gmp: unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags$/,
+      /^gmp: unknown endpoint "gamez": valid endpoints are games, genres, platforms, parent_platforms, stores, publishers, developers, tags, game_details$/,
     );
   });
 
