@@ -10,6 +10,8 @@ import { readLakeOrigin } from '../lake/origin.js';
 import { lakeStatus } from '../lake/status.js';
 import { partitionId } from '../lake/layout.js';
 import { schemaStatus, statusLine } from '../lake/schema-drift.js';
+import { batchStatus } from '../lake/items.js';
+import { isPerItem } from '../config/schema.js';
 
 const init = defineCommand({
   command: 'init',
@@ -31,26 +33,37 @@ const status = defineCommand({
     const origin = await readLakeOrigin(store);
     const month = monthOf(now());
     // Spend is the ledger's, as `plan` and the budget read it: a killed run left no record but its blocks.
-    const [partitions, runs, spend, catalogue, itemSchemas] = await Promise.all([
+    const endpoints = loadEndpoints();
+    const [partitions, batches, runs, spend, catalogue, itemSchemas] = await Promise.all([
       lakeStatus(store),
+      batchStatus(
+        store,
+        endpoints.endpoints.filter(isPerItem).map((endpoint) => endpoint.name),
+      ),
       monthRuns(store, now()),
       monthSpend(store, month),
-      catalogueStatus(loadEndpoints(), store, { origin }),
+      catalogueStatus(endpoints, store, { origin }),
       schemaStatus(store),
     ]);
     if (args.json) {
       const withIds = partitions.map((p) => ({ id: partitionId(p.endpoint, p.load, p.date), ...p }));
       const runList = runs.map(({ partitions: _, ...run }) => run);
       process.stdout.write(
-        `${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, catalogue, itemSchemas, runs: runList, month, spend })}\n`,
+        `${JSON.stringify({ lake: store.location, origin: origin ?? null, partitions: withIds, batches, catalogue, itemSchemas, runs: runList, month, spend })}\n`,
       );
       return;
     }
     process.stdout.write(`lake ${store.location}${origin ? `, bound to ${origin}` : ', not bound to an API yet'}\n`);
-    if (!partitions.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
+    if (!partitions.length && !batches.length) process.stdout.write('no partitions yet: run `gmp ingest`\n');
     for (const p of partitions) {
       process.stdout.write(
         `  ${partitionId(p.endpoint, p.load, p.date)}: ${p.complete ? 'complete' : p.capped ? 'capped (all the API serves of it)' : 'incomplete'}, ${p.pages} page${p.pages === 1 ? '' : 's'}${p.windows ? ` in ${p.windows} windows` : ''}\n`,
+      );
+    }
+    for (const b of batches) {
+      const gone = b.gone ? `, ${b.gone} gone from the API` : '';
+      process.stdout.write(
+        `  ${b.id}: ${b.complete ? `complete, ${b.stored} items${gone}` : `incomplete, ${b.stored + b.gone} of ${b.pinned} items fetched${gone}`}\n`,
       );
     }
     for (const status of catalogue) {

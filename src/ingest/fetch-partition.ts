@@ -322,7 +322,7 @@ class ListingFetcher {
   ): Promise<T | 'leased'> {
     const { leases } = this.ctx;
     if (!leases) return work(plan);
-    const held = await leases.hold(plan.listing, async (lease) => {
+    const held = await leases.hold(unitId(plan.listing), async (lease) => {
       if (fetching) this.#lease = lease;
       try {
         return await work(await planListingNow(this.store, plan.listing));

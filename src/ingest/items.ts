@@ -150,6 +150,8 @@ export interface FetchItemsOptions {
   concurrency: number;
   runId: string;
   signal?: AbortSignal;
+  /** The batch's lease: once another run has taken it over, no new item is started. */
+  lease?: { readonly lost: boolean };
   /** Requests this batch may send; it stays open, resumable, when they run out. */
   allowance: { remaining: number };
 }
@@ -188,7 +190,7 @@ export async function fetchItems(
   await Promise.all(
     missing.map((item) =>
       limit(async () => {
-        if (options.signal?.aborted || options.allowance.remaining <= 0) return;
+        if (options.signal?.aborted || options.lease?.lost || options.allowance.remaining <= 0) return;
         options.allowance.remaining -= 1;
         const result = await options.client.fetchItem(itemPath(endpoint, item.id));
         fetched += 1;

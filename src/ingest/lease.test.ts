@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../test/support/memory-store.js';
 import { UnitLeases } from './lease.js';
 
-const listing = { partition: { endpoint: { name: 'games' }, load: 'snapshot' as const, date: '2026-12-01' } };
-const window = { ...listing, window: { from: '2000-01-01', to: '2010-12-31' } };
+const listing = 'games/snapshot/2026-12-01';
+const window = 'games/snapshot/2026-12-01/updated~2000-01-01~2010-12-31';
 const TTL = 60_000;
 
 describe('leases on units (in memory)', () => {

@@ -14,7 +14,6 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { now as clockNow } from '../clock.js';
 import { leaseGeneration, leaseKey, leasePrefix } from '../lake/coordination.js';
-import { unitId, type ListingRef } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { parseStored } from '../lake/markers.js';
 
@@ -80,11 +79,11 @@ export class UnitLeases {
   ) {}
 
   /**
-   * Runs `work` holding the unit's lease, renewed while it runs, released after; undefined
-   * (and the unit noted as skipped) when another run holds it.
+   * Runs `work` holding the unit's lease (a unit id, as plans print it), renewed while it runs,
+   * released after; undefined (and the unit noted as skipped) when another run holds it.
    */
-  async hold<T>(listing: ListingRef, work: (lease: Lease) => Promise<T>): Promise<{ value: T } | undefined> {
-    const lease = await this.#take(listing);
+  async hold<T>(unit: string, work: (lease: Lease) => Promise<T>): Promise<{ value: T } | undefined> {
+    const lease = await this.#take(unit);
     if (!lease) return undefined;
     try {
       return { value: await work(lease) };
@@ -100,28 +99,28 @@ export class UnitLeases {
     return [...skipped.values()];
   }
 
-  async #take(listing: ListingRef): Promise<Lease | undefined> {
-    const generations = (await this.store.list(leasePrefix(listing))).map((key) => leaseGeneration(key, listing) ?? 0);
+  async #take(unit: string): Promise<Lease | undefined> {
+    const generations = (await this.store.list(leasePrefix(unit))).map((key) => leaseGeneration(key, unit) ?? 0);
     const newest = Math.max(0, ...generations);
     if (newest > 0) {
-      const current = await this.#read(listing, newest);
+      const current = await this.#read(unit, newest);
       const live = !current.released && Date.parse(current.expiresAt) > this.now().getTime() && !holderIsGone(current);
-      if (live) return this.#skip(listing, current.runId);
+      if (live) return this.#skip(unit, current.runId);
     }
     // Free, released, expired or its holder gone: the next generation is this run's, unless another run wrote it first.
-    const lease = new Lease(this.store, listing, this.runId, newest, this.ttlMs, this.now);
-    if (!(await lease.extend())) return this.#skip(listing, (await this.#read(listing, newest + 1)).runId);
+    const lease = new Lease(this.store, unit, this.runId, newest, this.ttlMs, this.now);
+    if (!(await lease.extend())) return this.#skip(unit, (await this.#read(unit, newest + 1)).runId);
     lease.keepRenewed();
     return lease;
   }
 
-  #skip(listing: ListingRef, runId: string): undefined {
-    this.#skipped.push({ unit: unitId(listing), runId });
+  #skip(unit: string, runId: string): undefined {
+    this.#skipped.push({ unit, runId });
     return undefined;
   }
 
-  async #read(listing: ListingRef, generation: number): Promise<LeaseBody> {
-    const key = leaseKey(listing, generation);
+  async #read(unit: string, generation: number): Promise<LeaseBody> {
+    const key = leaseKey(unit, generation);
     return parseStored(leaseSchema, (await this.store.get(key)) ?? new Uint8Array(), key);
   }
 }
@@ -135,7 +134,7 @@ export class Lease {
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly listing: ListingRef,
+    private readonly unit: string,
     private readonly runId: string,
     /** The newest generation written so far. */
     private generation: number,
@@ -158,7 +157,7 @@ export class Lease {
       pid: process.pid,
       ...(released ? { released } : {}),
     };
-    const written = await this.store.putIfAbsent(leaseKey(this.listing, this.generation + 1), JSON.stringify(body));
+    const written = await this.store.putIfAbsent(leaseKey(this.unit, this.generation + 1), JSON.stringify(body));
     if (!written) {
       this.#lost = true;
       return false;

@@ -312,33 +312,38 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
     const before = { requests: client.requests, retries: client.retries };
     const batchStore = new CountingStore(store);
     itemStores.push(batchStore);
-    const summarize = (complete: boolean, fetched: number, note?: string): ItemsSummary => ({
-      endpoint: unit.endpoint,
-      load: ITEMS_LOAD,
-      date: unit.date,
-      apiRequests: client.requests - before.requests,
-      pagesFetched: fetched,
-      pagesSkipped: 0,
-      storeRequests: batchStore.requests,
-      retries: client.retries - before.retries,
-      complete,
-      ...(note ? { note } : {}),
-      durationMs: Math.round(performance.now() - started),
-    });
+    const summarize = (complete: boolean, fetched: number, note?: string): ItemsSummary => {
+      const leased = leases.takeSkipped();
+      const notes = [note, leased.length ? leasedNote(leased.map((held) => held.runId)) : undefined].filter(Boolean);
+      return {
+        endpoint: unit.endpoint,
+        load: ITEMS_LOAD,
+        date: unit.date,
+        apiRequests: client.requests - before.requests,
+        pagesFetched: fetched,
+        pagesSkipped: 0,
+        storeRequests: batchStore.requests,
+        retries: client.retries - before.retries,
+        complete,
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+        ...(leased.length ? { leased: leased.map((held) => held.unit) } : {}),
+        durationMs: Math.round(performance.now() - started),
+      };
+    };
     try {
-      const outcome = await fetchItems(
-        batchStore,
-        endpoint,
-        unit.date,
-        unit.state === 'new' ? unit.chosen : undefined,
-        {
+      // Under the batch's lease, as a listing is fetched under its own: runs sharing the lake
+      // never pin two batches of the same day, nor fetch the same item twice.
+      const held = await leases.hold(unit.id, (lease) =>
+        fetchItems(batchStore, endpoint, unit.date, unit.state === 'new' ? unit.chosen : undefined, {
           client,
+          lease,
           concurrency: source.concurrency,
           runId,
           signal: options.signal,
           allowance: { remaining: Math.min(unit.apiRequestsExpected, allowance.remaining) },
-        },
+        }),
       );
+      const outcome = held?.value ?? { fetched: 0, complete: false };
       allowance.remaining -= outcome.fetched;
       lineage.wroteItems(endpoint.name, endpoint.path, unit.date, outcome.fetched);
       itemSummaries.push(summarize(outcome.complete, outcome.fetched));

@@ -4,9 +4,8 @@
  *
  *   _ledger/{YYYY-MM}/{api}/{runId}/{seq}-{n}    n requests reserved in that month (UTC)
  *   _ledger/{YYYY-MM}/{api}/{runId}/final-{n}    the run sent n requests in that month, in all
- *   _leases/{unitId}/_lease/{generation}.json    who holds the unit, until when
+ *   _leases/{unitId}/_lease/{generation}.json    who holds the unit (a listing, a window or a batch of items), until when
  */
-import { unitId, type ListingRef } from './layout.js';
 
 /** Every month's folder of the ledger; one LIST of a month's folder sums its spend. */
 export const LEDGER_PREFIX = '_ledger/';
@@ -32,12 +31,12 @@ export function parseLedgerKey(
 
 /** The folder of one unit's lease generations: a window's folder is not inside its partition's. */
 export const LEASES_PREFIX = '_leases/';
-export const leasePrefix = (listing: ListingRef): string => `${LEASES_PREFIX}${unitId(listing)}/_lease/`;
-export const leaseKey = (listing: ListingRef, generation: number): string =>
-  `${leasePrefix(listing)}${String(generation).padStart(9, '0')}.json`;
+export const leasePrefix = (unit: string): string => `${LEASES_PREFIX}${unit}/_lease/`;
+export const leaseKey = (unit: string, generation: number): string =>
+  `${leasePrefix(unit)}${String(generation).padStart(9, '0')}.json`;
 
-/** The generation a key of `leasePrefix(listing)` names, or undefined. */
-export function leaseGeneration(key: string, listing: ListingRef): number | undefined {
-  const match = /^(\d+)\.json$/.exec(key.slice(leasePrefix(listing).length));
-  return key.startsWith(leasePrefix(listing)) && match ? Number(match[1]) : undefined;
+/** The generation a key of `leasePrefix(unit)` names, or undefined. */
+export function leaseGeneration(key: string, unit: string): number | undefined {
+  const match = /^(\d+)\.json$/.exec(key.slice(leasePrefix(unit).length));
+  return key.startsWith(leasePrefix(unit)) && match ? Number(match[1]) : undefined;
 }

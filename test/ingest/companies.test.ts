@@ -1,11 +1,12 @@
 /**
  * A game's companies within a small budget, on the real sandbox over HTTP and a local lake, with
  * the real CLI: after the games backfill, `gmp plan` chooses the most-added games, `gmp ingest`
- * stores their details; a run stopped by SIGTERM resumes with exactly the missing requests; the
- * lake then holds the details of exactly the games the plan chose, their publishers and
- * developers equal to what the sandbox serves; a rerun costs no request; the coverage the next
- * plan prints counts them, and the warehouse holds the same companies and the same coverage,
- * built incrementally as a full refresh would.
+ * stores their details; a run stopped by SIGTERM is resumed by two runs at once with exactly the
+ * missing requests (the batch's lease lets one fetch it); the lake then holds the details of
+ * exactly the games the plan chose, their publishers and developers equal to what the sandbox
+ * serves; a rerun costs no request; the coverage the next plan prints counts them, and the
+ * warehouse holds the same companies and the same coverage, built incrementally as a full
+ * refresh would.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { cleanEnv, runGmp, spawnGmp } from '../support/gmp.js';
 import { comparableRows, gmpOk, query } from '../warehouse/support/warehouse.js';
 import { configWith } from '../support/lakes.js';
 import { waitFor } from '../signals/processes.js';
+import { askedTwice, atOnce } from '../support/shared-lake.js';
 
 /** 2,000 games: a backfill of 50 pages, then 150 details within a budget of 200. */
 const GAMES = 2_000;
@@ -43,6 +45,8 @@ const plan = async (): Promise<WorkPlan> => {
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as WorkPlan;
 };
+const lakeStatus = async (): Promise<string> =>
+  (await gmpOk(['lake', 'status', '--lake', `file://${lakeDir}`], env)).stdout;
 /** The ids of the details the lake holds, from their object names. */
 const storedIds = (date: string): number[] => {
   const names = readdirSync(join(lakeDir, itemsBatchPrefix('game_details', date)));
@@ -80,10 +84,17 @@ it('stores the companies of exactly the games the plan chose, resumes a killed r
   const kept = storedIds(unit!.date).length;
   expect(kept).toBeGreaterThan(0);
   expect(kept).toBeLessThan(chosen.length);
+  expect(await lakeStatus()).toContain(
+    `  game_details/items/${unit!.date}: incomplete, ${kept} of ${chosen.length} items fetched\n`,
+  );
 
+  // Two runs resume it at once: the batch's lease lets one fetch it, and no item is asked twice.
   sandbox.resetStats();
-  const resumed = await runGmp(['ingest', '--endpoint', 'game_details', ...lakeArgs()], env);
-  expect(resumed.code, resumed.stderr).toBe(0);
+  sandbox.control({ latencyMs: 40 });
+  const resumed = await atOnce(2, ['ingest', '--endpoint', 'game_details', '--json', ...lakeArgs()], env);
+  sandbox.control({ latencyMs: 0 });
+  for (const run of resumed) expect(run.code, run.stderr).toBe(0);
+  expect(askedTwice(sandbox)).toEqual({});
   expect(sandbox.stats().requests).toBe(chosen.length - kept);
   expect(sorted(storedIds(unit!.date))).toEqual(sorted(chosen));
   expect(readdirSync(join(lakeDir, itemsBatchPrefix('game_details', unit!.date)))).toContain('_SUCCESS');
@@ -92,6 +103,7 @@ it('stores the companies of exactly the games the plan chose, resumes a killed r
   const rerun = await runGmp(['ingest', '--endpoint', 'game_details', ...lakeArgs()], env);
   expect(rerun.code, rerun.stderr).toBe(0);
   expect(sandbox.stats().requests).toBe(0);
+  expect(await lakeStatus()).toContain(`  game_details/items/${unit!.date}: complete, ${chosen.length} items\n`);
 
   // Each stored detail names the companies the sandbox serves for that game.
   const companies = (detail: { publishers: { id: number }[]; developers: { id: number }[] }) => ({
