@@ -83,7 +83,7 @@ const facet = (schemaURL: string, fields: Record<string, unknown>): Facet => ({
 
 /** The run that started this one (the pipeline's, or the transform's for a model), and the root of them all. */
 export function parentFacet(parent: RunRef, root: RunRef = parent): Facet {
-  return facet('https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json#/$defs/ParentRunFacet', {
+  return facet('https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet', {
     run: { runId: parent.runId },
     job: { ...parent.job },
     root: { run: { runId: root.runId }, job: { ...root.job } },
@@ -103,7 +103,7 @@ export interface SchemaField {
 }
 
 export function schemaFacet(fields: SchemaField[]): Facet {
-  return facet('https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', {
+  return facet('https://openlineage.io/spec/facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', {
     fields,
   });
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { specErrors } from '../../test/lineage/spec.js';
 import { apiDataset, lakeNamespace, rawPartitionDataset } from './datasets.js';
 import { LineageEmitter, LineageRun, parseParentId, withParentRun } from './emitter.js';
 import {
@@ -35,7 +34,7 @@ function kept(fail = false): Transport & { bodies: string[]; events: () => RunEv
 }
 
 describe('run events', () => {
-  it('carry every field and facet the specification asks for, and validate against it', () => {
+  it('carry the job, the datasets and every facet given, with the API key left out (test/lineage/spec.test.ts checks them against the specification)', () => {
     const event = runEvent({
       eventType: 'COMPLETE',
       runId: newRunId(),
@@ -58,23 +57,10 @@ describe('run events', () => {
         errorMessage: errorMessageFacet('boom'),
       },
     });
-    expect(specErrors(event)).toEqual([]);
     expect(event.run.runId).toMatch(/^[0-9a-f-]{36}$/);
     expect(event.inputs).toEqual([{ namespace: 'https://api.rawg.io/api', name: 'games' }]);
     expect(event.outputs[0]!.name).toBe('raw/games/load=snapshot/date=2026-12-06');
     expect(event.outputs[0]!.namespace).toBe(`file://${process.cwd()}/.lake`);
-  });
-
-  it('that break the specification are told apart (the check can fail)', () => {
-    const event = runEvent({
-      eventType: 'START',
-      runId: 'not-a-uuid',
-      job,
-      runFacets: { gmp_requests: requestsFacet({ apiRequests: 1 } as never) },
-    });
-    expect(specErrors(event).join('\n')).toMatch(
-      /runId: must match format "uuid"[\s\S]*gmp_requests: must have required property 'retries'/,
-    );
   });
 
   it('name item fields with their JSON types; a field of two types is mixed, a null says nothing', () => {
@@ -191,7 +177,6 @@ describe('runs', () => {
       run: { runId: child!.runId },
       root: { run: { runId: pipeline.runId } },
     });
-    for (const event of events) expect(specErrors(event)).toEqual([]);
   });
 
   it('take their parent from OPENLINEAGE_PARENT_ID when nothing encloses them', () => {

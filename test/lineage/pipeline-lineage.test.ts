@@ -1,7 +1,7 @@
 /**
  * OpenLineage events of real runs: the sandbox API, a local lake, dbt on DuckDB, and a local
  * HTTP receiver standing in for the lineage tool. Every event is checked against the
- * specification's JSON Schemas; the runs chain API listing -> lake partition -> compacted parts
+ * specification (the OpenLineage Python client's models, see spec.ts); the runs chain API listing -> lake partition -> compacted parts
  * -> dbt models, with stable names and no secret anywhere.
  */
 import { spawn } from 'node:child_process';
@@ -84,8 +84,8 @@ const isModel = (name: string) => name.startsWith('transform.');
 
 function expectValidAndSecretFree(received: Received[]): void {
   expect(received.length).toBeGreaterThan(0);
-  for (const { body, event, headers, path } of received) {
-    expect(specErrors(event), body.slice(0, 300)).toEqual([]);
+  expect(specErrors(received.map(({ event }) => event))).toEqual([]);
+  for (const { body, headers, path } of received) {
     expect(body).not.toContain(RAWG_KEY);
     expect(body).not.toContain(LINEAGE_TOKEN);
     expect(body).not.toMatch(/key=(?!REDACTED)/);

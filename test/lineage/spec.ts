@@ -1,67 +1,71 @@
 /**
- * Validates events against the OpenLineage specification's JSON Schemas (spec 2-0-2 and the
- * facet schemas the pipeline's events name), kept in spec/ so nothing is fetched: every event
- * against its `schemaURL`, every facet against its `_schemaURL`. A facet whose schema is not
- * here fails, so no facet goes unchecked.
+ * Checks events against the OpenLineage specification as the OpenLineage Python client's
+ * generated models hold it (validate_events.py, run in its own venv that `make test` installs
+ * from PyPI), and the project's own facets against src/lineage/facets.schema.json.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { GMP_FACETS_SCHEMA } from '../../src/lineage/event.js';
 
-const SPEC_DIR = join(import.meta.dirname, 'spec');
-const SCHEMA_FILES = [
-  ...readdirSync(SPEC_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => join(SPEC_DIR, name)),
-  ...readdirSync(join(SPEC_DIR, 'facets')).map((name) => join(SPEC_DIR, 'facets', name)),
-  // The project's own facets.
-  join(import.meta.dirname, '../../src/lineage/facets.schema.json'),
-];
+const python = join(import.meta.dirname, '../../.tools/openlineage-venv/bin/python');
+const script = join(import.meta.dirname, 'validate_events.py');
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
-for (const file of SCHEMA_FILES) ajv.addSchema(JSON.parse(readFileSync(file, 'utf8')) as object);
-
-function check(schemaUrl: unknown, value: unknown, where: string): string[] {
-  if (typeof schemaUrl !== 'string') return [`${where}: no schema URL`];
-  let validate;
-  try {
-    validate = ajv.getSchema(schemaUrl);
-  } catch (error) {
-    return [`${where}: ${schemaUrl} does not resolve (${(error as Error).message})`];
-  }
-  if (!validate) return [`${where}: no schema ${schemaUrl} in the spec files`];
-  if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message}`);
-}
+ajv.addSchema(
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../src/lineage/facets.schema.json'), 'utf8')) as object,
+);
 
 type Facets = Record<string, { _schemaURL?: unknown }> | undefined;
 
-/** Every way `event` breaks the specification; none for a valid event. */
-export function specErrors(event: unknown): string[] {
-  const errors = check('https://openlineage.io/spec/2-0-2/OpenLineage.json', event, 'event');
-  const e = event as {
-    schemaURL?: unknown;
-    run?: { facets?: Facets };
-    job?: { facets?: Facets };
-    inputs?: Array<{ facets?: Facets; inputFacets?: Facets }>;
-    outputs?: Array<{ facets?: Facets; outputFacets?: Facets }>;
-  };
-  errors.push(...check(e.schemaURL, event, 'event (its schemaURL)'));
-  const facets = (group: Facets, where: string) => {
-    for (const [name, facet] of Object.entries(group ?? {}))
-      errors.push(...check(facet?._schemaURL, facet, `${where}.${name}`));
-  };
-  facets(e.run?.facets, 'run.facets');
-  facets(e.job?.facets, 'job.facets');
-  for (const [i, d] of (e.inputs ?? []).entries()) {
-    facets(d.facets, `inputs[${i}].facets`);
-    facets(d.inputFacets, `inputs[${i}].inputFacets`);
-  }
-  for (const [i, d] of (e.outputs ?? []).entries()) {
-    facets(d.facets, `outputs[${i}].facets`);
-    facets(d.outputFacets, `outputs[${i}].outputFacets`);
-  }
-  return errors;
+interface EventShape {
+  run?: { facets?: Facets };
+  job?: { facets?: Facets };
+  inputs?: Array<{ facets?: Facets; inputFacets?: Facets }>;
+  outputs?: Array<{ facets?: Facets; outputFacets?: Facets }>;
+}
+
+/** Every facet of an event with where it sits. */
+function facetsOf(event: EventShape): Array<[string, { _schemaURL?: unknown }]> {
+  const entries = (group: Facets, where: string) =>
+    Object.entries(group ?? {}).map(
+      ([name, facet]) => [`${where}.${name}`, facet] as [string, { _schemaURL?: unknown }],
+    );
+  return [
+    ...entries(event.run?.facets, 'run.facets'),
+    ...entries(event.job?.facets, 'job.facets'),
+    ...(event.inputs ?? []).flatMap((d, i) => [
+      ...entries(d.facets, `inputs[${i}].facets`),
+      ...entries(d.inputFacets, `inputs[${i}].inputFacets`),
+    ]),
+    ...(event.outputs ?? []).flatMap((d, i) => [
+      ...entries(d.facets, `outputs[${i}].facets`),
+      ...entries(d.outputFacets, `outputs[${i}].outputFacets`),
+    ]),
+  ];
+}
+
+/** The project's own facets against their schema (the specification's are the client's to check). */
+function ownFacetErrors(event: EventShape, index: number): string[] {
+  return facetsOf(event).flatMap(([where, facet]) => {
+    const url = facet?._schemaURL;
+    if (typeof url !== 'string' || !url.startsWith(GMP_FACETS_SCHEMA)) return [];
+    const validate = ajv.getSchema(url);
+    if (!validate) return [`event ${index}: ${where}: no schema ${url}`];
+    if (validate(facet)) return [];
+    return (validate.errors ?? []).map((e) => `event ${index}: ${where}${e.instancePath}: ${e.message}`);
+  });
+}
+
+/** Every way the events break the specification (or the project's facet schema); none when all are valid. */
+export function specErrors(events: unknown[]): string[] {
+  if (!existsSync(python))
+    throw new Error(`${python} is missing: run "make test" (it installs the OpenLineage client)`);
+  const fromClient = JSON.parse(
+    execFileSync(python, [script], { input: JSON.stringify(events), encoding: 'utf8' }),
+  ) as string[];
+  return [...fromClient, ...events.flatMap((event, index) => ownFacetErrors(event as EventShape, index))];
 }
