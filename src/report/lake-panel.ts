@@ -7,6 +7,8 @@ import { schemaStatus, type SchemaStatus } from '../lake/schema-drift.js';
 import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { isSandboxApi, isSandboxOrigin } from '../lake/origin.js';
+import { batchStatus } from '../lake/items.js';
+import { isPerItem } from '../config/schema.js';
 
 /**
  * Where a run's pages came from: the built-in sandbox (synthetic games), or an API that may serve
@@ -25,6 +27,19 @@ export interface EndpointPartitions {
   lastDate: string;
 }
 
+/** A per-item endpoint's batches (a game's detail): fetched one request an item, not in pages. */
+export interface EndpointBatches {
+  endpoint: string;
+  complete: number;
+  incomplete: number;
+  /** Items stored, over every batch (an item fetched again after a change counts again). */
+  items: number;
+  /** Items the API answered 404 for: deleted since the listing named them. */
+  gone: number;
+  firstDate: string;
+  lastDate: string;
+}
+
 export interface RunSummary {
   runId: string;
   finishedAt: string;
@@ -37,6 +52,7 @@ export interface RunSummary {
 export interface LakePanel {
   location: string;
   endpoints: EndpointPartitions[];
+  batches: EndpointBatches[];
   lastCompleteRun?: RunSummary;
   /** The calendar month (UTC) the spend is for: YYYY-MM. */
   month: string;
@@ -73,8 +89,13 @@ export function hostOf(api: string): string {
  */
 export async function readLakePanel(store: ObjectStore, now = clockNow()): Promise<LakePanel> {
   const month = monthOf(now);
-  const [partitions, runs, spend, itemSchemas] = await Promise.all([
+  const config = loadEndpoints();
+  const [partitions, batches, runs, spend, itemSchemas] = await Promise.all([
     lakeStatus(store),
+    batchStatus(
+      store,
+      config.endpoints.filter(isPerItem).map((endpoint) => endpoint.name),
+    ),
     runsSince(store),
     monthSpend(store, month),
     schemaStatus(store),
@@ -106,6 +127,7 @@ export async function readLakePanel(store: ObjectStore, now = clockNow()): Promi
   return {
     location: store.location,
     endpoints: summarisePartitions(partitions),
+    batches: summariseBatches(batches),
     lastCompleteRun: lastComplete && {
       runId: lastComplete.runId,
       finishedAt: lastComplete.finishedAt,
@@ -114,7 +136,7 @@ export async function readLakePanel(store: ObjectStore, now = clockNow()): Promi
       host: hostOf(lastComplete.api),
     },
     month,
-    budget: loadEndpoints().source.monthlyRequestBudget,
+    budget: config.source.monthlyRequestBudget,
     apiRequestsThisMonth: spent('api'),
     sandboxRequestsThisMonth: spent('sandbox'),
     partitionsBySource,
@@ -144,6 +166,29 @@ function summarisePartitions(partitions: Awaited<ReturnType<typeof lakeStatus>>)
     if (p.date < entry.firstDate) entry.firstDate = p.date;
     if (p.date > entry.lastDate) entry.lastDate = p.date;
     byEndpoint.set(p.endpoint, entry);
+  }
+  return [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+}
+
+function summariseBatches(batches: Awaited<ReturnType<typeof batchStatus>>): EndpointBatches[] {
+  const byEndpoint = new Map<string, EndpointBatches>();
+  for (const b of batches) {
+    const entry = byEndpoint.get(b.endpoint) ?? {
+      endpoint: b.endpoint,
+      complete: 0,
+      incomplete: 0,
+      items: 0,
+      gone: 0,
+      firstDate: b.date,
+      lastDate: b.date,
+    };
+    if (b.complete) entry.complete += 1;
+    else entry.incomplete += 1;
+    entry.items += b.stored;
+    entry.gone += b.gone;
+    if (b.date < entry.firstDate) entry.firstDate = b.date;
+    if (b.date > entry.lastDate) entry.lastDate = b.date;
+    byEndpoint.set(b.endpoint, entry);
   }
   return [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
 }

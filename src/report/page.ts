@@ -183,6 +183,21 @@ function renderLakePanel(lake: LakePanel, sourceHtml: string): string {
       e.lastDate,
     ]),
   };
+  const batches: Table = {
+    id: 'batches',
+    caption: "Batches of items fetched one by one (a game's detail), per endpoint",
+    columns: ['Endpoint', 'Complete', 'Incomplete', 'Items', 'Gone from the API', 'First date', 'Last date'],
+    numeric: [false, true, true, true, true, false, false],
+    rows: lake.batches.map((b) => [
+      b.endpoint,
+      formatCount(b.complete),
+      formatCount(b.incomplete),
+      formatCount(b.items),
+      formatCount(b.gone),
+      b.firstDate,
+      b.lastDate,
+    ]),
+  };
   return `<section id="data" aria-labelledby="data-heading">
 <h2 id="data-heading">The data behind this report</h2>
 <dl class="facts">
@@ -202,6 +217,7 @@ function renderLakePanel(lake: LakePanel, sourceHtml: string): string {
 <dt>Item fields</dt><dd data-fact="item-fields">${renderItemFields(lake)}</dd>
 </dl>
 ${lake.endpoints.length ? renderTable(partitions) : '<p>The lake has no partitions: run <code>gmp pipeline</code>.</p>'}
+${lake.batches.length ? renderTable(batches) : ''}
 </section>`;
 }
 

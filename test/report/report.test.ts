@@ -289,7 +289,7 @@ describe('the numbers on the page equal the same queries on the marts', () => {
     );
   });
 
-  it('the data panel: partitions per endpoint, requests this month against the budget, the source', () => {
+  it('the data panel: partitions and batches of items per endpoint, requests this month against the budget, the source', () => {
     const partitions = pageTable(html, 'partitions');
     // Per-item batches (game_details) are not partitions: the panel lists partitions only.
     const endpoints = readdirSync(join(lakeDir, 'raw'))
@@ -302,6 +302,14 @@ describe('the numbers on the page equal the same queries on the marts', () => {
       expect(parseNumber(row[1]!), `complete partitions of ${row[0]}`).toBe(dates.length);
     }
     expect(partitions.rows.find((row) => row[0] === 'games')!.slice(1, 5)).toEqual(['2', '0', '2', '0']);
+    // They have a table of their own: the batch of 40 details, as the lake holds it.
+    const batchDir = join(lakeDir, 'raw', 'game_details', 'load=items');
+    const [batch, ...others] = readdirSync(batchDir);
+    expect(others).toEqual([]);
+    const items = readdirSync(join(batchDir, batch!)).filter((name) => /^item=\d+\.json$/.test(name));
+    expect(items).toHaveLength(40);
+    const day = batch!.replace('date=', '');
+    expect(pageTable(html, 'batches').rows).toEqual([['game_details', '1', '0', '40', '0', day, day]]);
     const runs = readdirSync(join(lakeDir, '_runs'))
       .sort()
       .map(
