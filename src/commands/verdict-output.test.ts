@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BuildVerdict } from '../transform/index.js';
+import type { BuildVerdict } from '../warehouse/build-record.js';
 import { notCurrentError, recentDrift } from './verdict-output.js';
 
 const change = (at: string) => ({ at, runId: 'r', added: ['franchise'], removed: [], retyped: [] });

@@ -1,7 +1,8 @@
 import { NotCurrentError } from '../errors.js';
 import { catalogueGaps } from '../lake/catalogue-status.js';
 import { statusLine } from '../lake/schema-drift.js';
-import type { BuildVerdict, EndpointFreshness } from '../transform/index.js';
+import type { BuildVerdict } from '../warehouse/build-record.js';
+import type { EndpointFreshness } from '../warehouse/verdict.js';
 import { stderrLog } from '../log.js';
 
 /** Names listed in one line before "+N more". */

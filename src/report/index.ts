@@ -2,7 +2,7 @@ import { todayUtc } from '../dates.js';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../lake/store.js';
-import { readBuildRecord, sameLake, type BuildRecord } from '../transform/built-from.js';
+import { readBuildRecord, sameLake, type BuildRecord } from '../warehouse/build-record.js';
 import { readLakePanel } from './lake-panel.js';
 import { readMarketData } from './market-data.js';
 import { renderPage, type BuiltFrom } from './page.js';

@@ -5,7 +5,7 @@ import type { LakePanel } from './lake-panel.js';
 import type { WarehouseGames } from './market-data.js';
 import type { Section, Table } from './sections.js';
 import { renderStatusBanner, STATUS_STYLE } from './status-banner.js';
-import type { BuildVerdict } from '../transform/built-from.js';
+import type { BuildVerdict } from '../warehouse/build-record.js';
 import { statusLine } from '../lake/schema-drift.js';
 
 export interface PageInput {

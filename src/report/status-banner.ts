@@ -1,5 +1,5 @@
 import { catalogueGaps } from '../lake/catalogue-status.js';
-import type { BuildVerdict } from '../transform/built-from.js';
+import type { BuildVerdict } from '../warehouse/build-record.js';
 import { escapeHtml as esc } from './escape.js';
 import { plural } from './format.js';
 

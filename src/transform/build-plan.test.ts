@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changedEndpoints, planBuild, type PlanInputs } from './build-plan.js';
-import { WAREHOUSE_LAYOUT, type BuildRecord } from './built-from.js';
+import { WAREHOUSE_LAYOUT, type BuildRecord } from '../warehouse/build-record.js';
 import type { LakePartitions } from '../lake/partitions.js';
 
 const LAKE = 'file:///lake';

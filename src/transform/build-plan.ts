@@ -1,4 +1,4 @@
-import { incrementalBase, type BuildRecord, type BuildVerdict } from './built-from.js';
+import { incrementalBase, type BuildRecord, type BuildVerdict } from '../warehouse/build-record.js';
 import { LAKE_SOURCE } from './generate-sources.js';
 import type { LakePartitions } from '../lake/partitions.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointFreshness } from './freshness.js';
+import type { EndpointFreshness } from '../warehouse/verdict.js';
 import { freshnessAt } from './freshness-now.js';
 
 const games: EndpointFreshness = {

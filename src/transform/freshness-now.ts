@@ -1,4 +1,4 @@
-import type { EndpointFreshness, FreshnessStatus } from './freshness.js';
+import type { EndpointFreshness, FreshnessStatus } from '../warehouse/verdict.js';
 
 import { DAY_MS, startOfDay } from '../dates.js';
 

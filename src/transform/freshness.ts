@@ -3,20 +3,7 @@ import { join } from 'node:path';
 import { TransformError } from '../errors.js';
 import { FRESHNESS_SOURCE } from './freshness-sources.js';
 import type { DbtRunSettings } from './settings.js';
-
-/** dbt's verdict in our words: pass is fresh; an endpoint with no closed partition has no date. */
-export type FreshnessStatus = 'fresh' | 'warn' | 'error';
-
-export interface EndpointFreshness {
-  endpoint: string;
-  /** The newest closed partition's date, YYYY-MM-DD; null when the lake holds none. */
-  newestDate: string | null;
-  /** Whole days between that date and the check; null with no date. */
-  ageDays: number | null;
-  status: FreshnessStatus;
-  warnAfterDays: number;
-  errorAfterDays: number;
-}
+import type { EndpointFreshness } from '../warehouse/verdict.js';
 
 /** One result of dbt's sources.json, as far as it is read here. */
 interface SourceResult {

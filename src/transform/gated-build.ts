@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransformError } from '../errors.js';
-import type { BuildVerdict } from './built-from.js';
+import type { BuildVerdict } from '../warehouse/build-record.js';
 import { dbtLogPath, runDbtBuildThenFreshness, type DbtEvent } from './dbt.js';
 import { FRESHNESS_ARGS, readFreshness } from './freshness.js';
 import { FRESHNESS_DAYS_ENV, freshnessDays } from './freshness-sources.js';

@@ -5,7 +5,13 @@ import { loadEndpoints } from '../config/load.js';
 import { openLake } from '../lake/open.js';
 import { buildInputsFingerprint } from './build-inputs.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
-import { forgetBuiltFrom, readBuildRecord, recordBuiltFrom, type BuildSaw, type BuildVerdict } from './built-from.js';
+import {
+  forgetBuiltFrom,
+  readBuildRecord,
+  recordBuiltFrom,
+  type BuildSaw,
+  type BuildVerdict,
+} from '../warehouse/build-record.js';
 import { dbtLogPath, type DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
 import { StaleGeneratedFilesError } from '../errors.js';
@@ -25,8 +31,6 @@ import { TransformLineage } from '../lineage/transform.js';
 export { generateDbtSources, staleDbtSources } from './generate-sources.js';
 export { TARGETS, type Target } from './settings.js';
 export { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateFreshnessSources } from './freshness-sources.js';
-export type { BuildVerdict } from './built-from.js';
-export type { EndpointFreshness } from './freshness.js';
 
 /** `plan`: what this build will do, when it is news (nothing to build, only some endpoints, a changed project). */
 export type TransformProgress =

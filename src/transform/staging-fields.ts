@@ -9,18 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SchemaStatus } from '../lake/schema-drift.js';
 import { dbtDir } from '../paths.js';
-
-export interface FieldRead {
-  endpoint: string;
-  /** The item field's path as item schemas name it: `released`, `added_by_status.yet`. */
-  field: string;
-  model: string;
-}
-
-/** A field the models read that vanished from its endpoint's items and has not come back. */
-export interface VanishedField extends FieldRead {
-  since: string;
-}
+import type { FieldRead, VanishedField } from '../warehouse/verdict.js';
 
 const STAGING_DIR = join(dbtDir, 'models', 'staging');
 

@@ -1,8 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { CatalogueStatus } from '../lake/catalogue-status.js';
 import type { SchemaStatus } from '../lake/schema-drift.js';
-import type { VanishedField } from './staging-fields.js';
-import type { EndpointFreshness } from './freshness.js';
+import type { EndpointFreshness, VanishedField } from './verdict.js';
 import type { LakePartitions } from '../lake/partitions.js';
 
 /**

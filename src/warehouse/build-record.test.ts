@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { builtFromPath, incrementalBase, readBuildRecord, recordBuiltFrom } from './built-from.js';
+import { builtFromPath, incrementalBase, readBuildRecord, recordBuiltFrom } from './build-record.js';
 
 describe('the build record: what an incremental dev build may add to', () => {
   let dir: string;
