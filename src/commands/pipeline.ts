@@ -25,6 +25,8 @@ import { transform } from '../transform/index.js';
 import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 import { pipelineSteps, type StepName } from '../pipeline-steps.js';
+import type { EndpointsFile } from '../config/schema.js';
+import type { ObjectStore } from '../lake/store.js';
 
 const eachStep = defineCommand({
   command: 'pipeline',
@@ -48,47 +50,7 @@ const eachStep = defineCommand({
     let built: Awaited<ReturnType<typeof transform>> | undefined;
     // Each step of the one list, in its order; the ingest runs in process rather than as shards.
     const run: Record<StepName, () => Promise<void>> = {
-      ingest: async () => {
-        const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
-        let sandbox: Sandbox | undefined;
-        try {
-          let api: ApiSettings;
-          let maxPages = positiveInteger(args.maxPages, '--max-pages');
-          if (useSandbox) {
-            sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
-            api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
-            notice(
-              `No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`,
-              {
-                api: sandbox.url,
-                sandbox: true,
-              },
-            );
-          } else {
-            api = apiFrom(file, args);
-            maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
-            notice(
-              `Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`,
-              {
-                api: args.baseUrl || file.source.baseUrl,
-                maxPages,
-              },
-            );
-          }
-          // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
-          // run fills both loads; the real API gets the daily mix its budget allows.
-          const work = [
-            ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
-            ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
-          ];
-          // Games' details (their companies) get their daily share, chosen by popularity from the lake's games.
-          const items = await selectItemsWork(file, { endpoints: 'all', mode: 'daily' }, store);
-          notice(`Lake: ${store.location}`, { lake: store.location });
-          await runIngestCommand({ work, items, store, api, source: file.source, maxPages }, args.json);
-        } finally {
-          await sandbox?.close();
-        }
-      },
+      ingest: () => pipelineIngest(file, store, args),
 
       compact: async () => {
         const compacted = await runCompact({ store, signal: interruptSignal() });
@@ -130,6 +92,57 @@ const eachStep = defineCommand({
     for (const step of pipelineSteps('dev')) await run[step.name]();
   },
 });
+
+/**
+ * The pipeline's ingest, in process: without a key, the built-in sandbox (a snapshot of every
+ * endpoint and yesterday's `updated` partitions, so one run fills both loads); with one, the
+ * daily mix its budget allows, capped at --max-pages. Then the day's share of games' details.
+ */
+async function pipelineIngest(
+  file: EndpointsFile,
+  store: ObjectStore,
+  args: { baseUrl?: string; maxPages?: number; json: boolean },
+): Promise<void> {
+  const useSandbox = !process.env.RAWG_API_KEY && !args.baseUrl;
+  let sandbox: Sandbox | undefined;
+  try {
+    let api: ApiSettings;
+    let maxPages = positiveInteger(args.maxPages, '--max-pages');
+    if (useSandbox) {
+      sandbox = await startSandbox({ games: DEFAULT_SANDBOX_GAMES });
+      api = { baseUrl: sandbox.url, apiKey: 'sandbox' };
+      notice(
+        `No RAWG_API_KEY set: using the built-in sandbox API (${DEFAULT_SANDBOX_GAMES} synthetic games) at ${sandbox.url}.`,
+        {
+          api: sandbox.url,
+          sandbox: true,
+        },
+      );
+    } else {
+      api = apiFrom(file, args);
+      maxPages ??= DEFAULT_REAL_API_MAX_PAGES;
+      notice(
+        `Using the API at ${args.baseUrl || file.source.baseUrl}, fetching at most ${maxPages} pages this run (--max-pages to change).`,
+        {
+          api: args.baseUrl || file.source.baseUrl,
+          maxPages,
+        },
+      );
+    }
+    // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
+    // run fills both loads; the real API gets the daily mix its budget allows.
+    const work = [
+      ...(await selectWork(file, { endpoints: 'all', mode: useSandbox ? 'snapshot' : 'daily' }, store)),
+      ...(useSandbox ? await selectWork(file, { endpoints: 'all', mode: 'updated' }, store) : []),
+    ];
+    // Games' details (their companies) get their daily share, chosen by popularity from the lake's games.
+    const items = await selectItemsWork(file, { endpoints: 'all', mode: 'daily' }, store);
+    notice(`Lake: ${store.location}`, { lake: store.location });
+    await runIngestCommand({ work, items, store, api, source: file.source, maxPages }, args.json);
+  } finally {
+    await sandbox?.close();
+  }
+}
 
 /** The pipeline as one lineage run: the ingest, compact and transform runs it makes name it as their parent. */
 export const pipelineCommand = asPipelineRun(eachStep, interruptSignal);

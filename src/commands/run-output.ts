@@ -1,4 +1,5 @@
-import { runIngest, type IngestOptions } from '../ingest/run.js';
+import type { IngestOptions } from '../ingest/run.js';
+import { runIngest } from '../ingest/ingest-run.js';
 import { ITEMS_LOAD } from '../lake/items.js';
 import type { ItemsSummary, PartitionSummary, RunRecord } from '../lake/run-record.js';
 import { partitionId } from '../lake/layout.js';

@@ -137,6 +137,29 @@ export const RECONCILE_PASSES = 4;
 /** A page read kept in memory: which read of the page it is, the count it saw, its items' ids. */
 type Read = PageRead & { read: number };
 
+/** A listing being read by this run (ListingFetcher.#listingRead). */
+interface ListingRead {
+  listing: Listing;
+  planned: Manifest;
+  /** Pages the lake holds. */
+  present: Set<number>;
+  /** The newest read of each page this run made or loaded. */
+  reads: Map<number, Read>;
+  /** Pages the API refused in this run: not part of the listing as it stands, whatever the lake holds. */
+  gone: Set<number>;
+  /** Fetches one read of a page and stores it under its own key; 'end' when the API refuses the page. */
+  fetchAndStore: (page: number, read: number) => Promise<Read | 'end'>;
+}
+
+/** The pages of a listing agree with one state of the API: the count and pages it is sealed with. */
+type Agreed = { kind: 'sealed'; count: number; pages: number };
+
+const stopped = (pages: number, note?: string): Extract<ListingResult, { kind: 'stopped' }> => ({
+  kind: 'stopped',
+  pages,
+  ...(note ? { note } : {}),
+});
+
 class ListingFetcher {
   /** Page 1 of each listing this run sized, by unit id: stored, not to be counted as skipped. */
   readonly #firstPages = new Map<string, Read>();
@@ -407,19 +430,32 @@ class ListingFetcher {
    * again under new keys, a few passes at most; then `_SUCCESS`.
    */
   async #fetchListing(listing: Listing, planned: Manifest, present: Set<number>): Promise<ListingResult> {
-    const { ctx, store, counters } = this;
-    const prefix = listingPrefix(listing);
     this.#drift = 0;
-    /** The newest read of each page this run made or loaded. */
+    const read = this.#listingRead(listing, planned, present);
+    const first = await this.#firstPass(read);
+    if (first) return first;
+    const { partition } = listing;
+    if (partition.load === 'updated' && partition.date >= this.ctx.today) {
+      // Not reconciled yet: it still gains games, and is read again once its day is over.
+      return stopped(
+        present.size,
+        `the ${partition.date} window stays open until its UTC day is over; the next run completes it`,
+      );
+    }
+    const verdict = await this.#agree(read);
+    if (verdict.kind === 'stopped') return verdict;
+    return this.#seal(listing, planned, verdict);
+  }
+
+  /** A listing being read: what this run knows of its pages, and how it reads one more. */
+  #listingRead(listing: Listing, planned: Manifest, present: Set<number>): ListingRead {
+    const { ctx, store, counters } = this;
     const reads = new Map<number, Read>();
-    /** Pages the API refused in this run: not part of the listing as it stands, whatever the lake holds. */
     const gone = new Set<number>();
     const first = this.#firstPages.get(unitId(listing));
     if (first) reads.set(1, first);
     // Page 1 read by this run's sizing is not a page skipped.
     counters.pagesSkipped += present.size - (first ? 1 : 0);
-
-    /** Fetches one read of a page and stores it under its own key; 'end' when the API refuses the page. */
     const fetchAndStore = async (page: number, read: number): Promise<Read | 'end'> => {
       const params = { ...planned.params, page_size: String(planned.pageSize) };
       const result = await ctx.client.fetchPage(listing.partition.endpoint.path, page, params);
@@ -446,12 +482,17 @@ class ListingFetcher {
       this.#progress(planned);
       return kept;
     };
-    const stopped = (pages: number, note?: string): ListingResult => ({
-      kind: 'stopped',
-      pages,
-      ...(note ? { note } : {}),
-    });
+    return { listing, planned, present, reads, gone, fetchAndStore };
+  }
 
+  /**
+   * The pages the lake lacks, deepest first, telling the API's cap from a listing that shrank.
+   * Undefined when the listing is read as far as the API serves it; else how it ended (split,
+   * capped, or stopped).
+   */
+  async #firstPass(read: ListingRead): Promise<ListingResult | undefined> {
+    const { listing, planned, present, reads, fetchAndStore } = read;
+    const firstRead = (page: number) => fetchAndStore(page, 1);
     // Deeper than the API serves (a cap lowered since the manifest, or no filter to split by):
     // split it if it can be, else fetch what is served and no page past it.
     const servable = Math.floor(this.maxResults / planned.pageSize);
@@ -467,64 +508,62 @@ class ListingFetcher {
       .reverse();
     // The first refusal stops the pass: it is the cap (the pages below it would be wasted) or a
     // shrink. The deepest page goes alone first: against a lower cap, it is the one page refused.
-    const deepest =
-      missing.length > 1
-        ? await this.#readPages(missing.slice(0, 1), (page) => fetchAndStore(page, 1), true)
-        : undefined;
+    const deepest = missing.length > 1 ? await this.#readPages(missing.slice(0, 1), firstRead, true) : undefined;
     const pass =
       deepest?.refused.length || deepest?.capped
         ? deepest
-        : await this.#readPages(deepest ? missing.slice(1) : missing, (page) => fetchAndStore(page, 1), true);
+        : await this.#readPages(deepest ? missing.slice(1) : missing, firstRead, true);
     if (pass.capped) return stopped(planned.pages);
-    if (pass.refused.length) {
-      const lowest = Math.min(...pass.refused);
-      const cap = await this.#findCap(listing, planned, lowest, reads, (page) => fetchAndStore(page, 1));
-      if (cap === 'stopped') return stopped(planned.pages);
-      if (cap) {
-        // Learnt once: every listing of the partition not yet read is sized to it before its pages are.
-        this.maxResults = Math.min(this.maxResults, cap.pages * planned.pageSize);
-        const split = await this.#split(listing, cap.count, cap.pages * planned.pageSize);
-        if (split) return split;
-        const upToCap = Array.from({ length: cap.pages }, (_, i) => cap.pages - i).filter((page) => !present.has(page));
-        if ((await this.#readPages(upToCap, (page) => fetchAndStore(page, 1))).capped) return stopped(planned.pages);
-        return this.#cap(listing, cap.count, cap.pages);
-      }
-      // A shrink: the rest of the pass goes on below the refused page.
-      const rest = await this.#readPages(
-        missing.filter((page) => page < lowest && !present.has(page)),
-        (page) => fetchAndStore(page, 1),
-        false,
-      );
-      if (rest.capped) return stopped(planned.pages);
-    } else if (planned.pages > servable) return this.#cap(listing, planned.count, servable);
+    if (!pass.refused.length) return planned.pages > servable ? this.#cap(listing, planned.count, servable) : undefined;
 
-    const { partition } = listing;
-    if (partition.load === 'updated' && partition.date >= ctx.today) {
-      // Not reconciled yet: it still gains games, and is read again once its day is over.
-      return stopped(
-        present.size,
-        `the ${partition.date} window stays open until its UTC day is over; the next run completes it`,
-      );
+    const lowest = Math.min(...pass.refused);
+    const cap = await this.#findCap(listing, planned, lowest, reads, firstRead);
+    if (cap === 'stopped') return stopped(planned.pages);
+    if (cap) {
+      // Learnt once: every listing of the partition not yet read is sized to it before its pages are.
+      this.maxResults = Math.min(this.maxResults, cap.pages * planned.pageSize);
+      const split = await this.#split(listing, cap.count, cap.pages * planned.pageSize);
+      if (split) return split;
+      const upToCap = Array.from({ length: cap.pages }, (_, i) => cap.pages - i).filter((page) => !present.has(page));
+      if ((await this.#readPages(upToCap, firstRead)).capped) return stopped(planned.pages);
+      return this.#cap(listing, cap.count, cap.pages);
     }
+    // A shrink: the rest of the pass goes on below the refused page.
+    const rest = await this.#readPages(
+      missing.filter((page) => page < lowest && !present.has(page)),
+      firstRead,
+      false,
+    );
+    return rest.capped ? stopped(planned.pages) : undefined;
+  }
+
+  /**
+   * Until the listing's pages agree with one state of the API (reconcile.ts), the pages that
+   * disagree are read again under new keys, a few passes at most: the count and pages to seal
+   * with, or why the listing stays open.
+   */
+  async #agree(read: ListingRead): Promise<Extract<ListingResult, { kind: 'stopped' }> | Agreed> {
+    const { ctx } = this;
+    const { listing, planned, present, reads, gone, fetchAndStore } = read;
+    const prefix = listingPrefix(listing);
+    const servable = Math.floor(this.maxResults / planned.pageSize);
     const shrinkOnly = onlyLoses(listing, planned);
-    let verdict: ReturnType<typeof reconcile> | undefined;
     for (let passes = 0; ; passes++) {
       // Trust the lake, not memory: one LIST names the newest read of every page before the marker.
       const newest = await this.#newestReads(prefix);
-      for (const [page, read] of newest) {
-        if (!gone.has(page) && (reads.get(page)?.read ?? 0) < read)
-          reads.set(page, await this.#storedRead(listing, page, read));
+      for (const [page, number] of newest) {
+        if (!gone.has(page) && (reads.get(page)?.read ?? 0) < number)
+          reads.set(page, await this.#storedRead(listing, page, number));
       }
       if (ctx.reconcile === false) {
         // Switched off: sealed once the planned pages are stored, or up to the first one refused.
         let pages = 0;
         while (newest.has(pages + 1)) pages += 1;
         if (pages < Math.min(planned.pages, servable) && !gone.has(pages + 1)) return stopped(pages);
-        verdict = { kind: 'sealed', count: planned.count, pages };
-        break;
+        return { kind: 'sealed', count: planned.count, pages };
       }
-      verdict = reconcile(reads, planned.pageSize, shrinkOnly);
-      if (verdict.kind === 'sealed') break;
+      const verdict = reconcile(reads, planned.pageSize, shrinkOnly);
+      if (verdict.kind === 'sealed') return verdict;
       if (passes === RECONCILE_PASSES) {
         return stopped(
           present.size,
@@ -550,17 +589,19 @@ class ListingFetcher {
         if (more.capped) return stopped(present.size);
       }
     }
+  }
 
-    const { count, pages } = verdict;
+  /** `_SUCCESS`, with the count and pages the listing was sealed with, and whether it grew or shrank on the way. */
+  async #seal(listing: Listing, planned: Manifest, { count, pages }: Agreed): Promise<ListingResult> {
     const resized = count > planned.count ? 'grew' : count < planned.count ? 'shrank' : undefined;
     const success: Success = {
       pages,
       count,
       ...(resized ? { resized } : {}),
-      runId: ctx.runId,
+      runId: this.ctx.runId,
       completedAt: new Date().toISOString(),
     };
-    await store.putIfAbsent(successKey(listing), JSON.stringify(success));
+    await this.store.putIfAbsent(successKey(listing), JSON.stringify(success));
     return { kind: 'complete', pages, count, ...(resized ? { resized } : {}) };
   }
 

@@ -59,23 +59,12 @@ export async function selectWork(
   now = new Date(),
 ): Promise<Work[]> {
   const { mode } = selection;
-  if ((selection.from === undefined) !== (selection.to === undefined)) {
-    throw new ConfigError('--from and --to go together: give both, or --date');
-  }
-  if (selection.from !== undefined && selection.date !== undefined) {
-    throw new ConfigError('give either --date or --from/--to, not both');
-  }
-  if (selection.from !== undefined && mode === 'snapshot') {
-    throw new ConfigError(
-      '--from/--to select days of `updated` partitions: a snapshot is taken of today, use --mode updated',
-    );
-  }
+  checkDayFlags(selection);
   const today = todayUtc(now);
   const all = selection.endpoints === 'all';
   const endpoints = all
     ? file.endpoints
     : unique(selection.endpoints as string[]).map((name) => findEndpoint(file, name));
-
   const date =
     selection.date === undefined ? undefined : notInFuture(parseDate(selection.date, '--date'), today, '--date');
   const givenDays = selection.from
@@ -83,12 +72,16 @@ export async function selectWork(
     : date
       ? [date]
       : undefined;
-  // A daily run catches up every day the lake still owes, oldest first; `--mode updated` takes yesterday.
-  const updatedDaysOf = async (endpoint: Endpoint): Promise<string[]> =>
-    givenDays ?? (mode === 'daily' ? backlogDays(store, endpoint, now) : [yesterdayUtc(now)]);
-
   const limit = pLimit(8);
-  const plan = (partition: Partition) => limit(() => planPartition(store, partition));
+  const context: SelectContext = {
+    store,
+    mode,
+    now,
+    today,
+    date,
+    givenDays,
+    plan: (partition) => limit(() => planPartition(store, partition)),
+  };
   const work: Promise<Work[]>[] = [];
   // Resources fetched per item are planned by selectItemsWork.
   for (const endpoint of endpoints.filter((e) => !isPerItem(e))) {
@@ -98,61 +91,81 @@ export async function selectWork(
       throw new ConfigError(`endpoint "${endpoint.name}" has no \`updated\` filter: use --mode snapshot`);
     }
     if (updated) {
-      work.push(
-        updatedDaysOf(endpoint).then((days) =>
-          Promise.all(
-            days.map(async (day) => {
-              const dayPlan = await plan(updatedPartition(endpoint, day));
-              // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
-              if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
-              const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
-              return { plan: dayPlan, backfill: false, ...typical(before) };
-            }),
-          ),
-        ),
-      );
-      if (mode === 'daily' && date === undefined) {
-        work.push(
-          openSnapshot(store, endpoint, today, plan).then((open) =>
-            open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [],
-          ),
-        );
-      }
-    } else if (mode === 'daily' && date === undefined) {
-      work.push(
-        openSnapshot(store, endpoint, today, plan).then(async (last) => {
-          if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
-          const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
-          if (last && age < refreshDaysOf(endpoint))
-            return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
-          return [
-            { plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) },
-          ];
-        }),
-      );
-    } else if (date !== undefined) {
-      work.push(plan(snapshotPartition(endpoint, date)).then((p) => [{ plan: p, backfill: false }]));
-    } else {
-      work.push(
-        openSnapshot(store, endpoint, today, plan).then(async (open) => {
-          const resumable = open && (!isClosed(open.root) || open.partition.date === today);
-          return [
-            resumable
-              ? { plan: open, backfill: false }
-              : {
-                  plan: await plan(snapshotPartition(endpoint, today)),
-                  backfill: false,
-                  ...(open ? typical(open) : {}),
-                },
-          ];
-        }),
-      );
-    }
+      work.push(updatedWork(endpoint, context));
+      // A daily run also continues the endpoint's open snapshot, as its backfill.
+      if (mode === 'daily' && date === undefined) work.push(backfillWork(endpoint, context));
+    } else work.push(snapshotWork(endpoint, context));
   }
   const selected = (await Promise.all(work)).flat();
   if (!selected.length && mode === 'updated' && !endpoints.some(isPerItem))
     throw new ConfigError('no endpoint of config/endpoints.json has an `updated` filter: use --mode snapshot');
   return selected;
+}
+
+/** What selecting one endpoint's work needs to know of the run. */
+interface SelectContext {
+  store: ObjectStore;
+  mode: Selection['mode'];
+  now: Date;
+  today: string;
+  /** `--date`, checked. */
+  date: string | undefined;
+  /** The `updated` days `--date` or `--from`/`--to` name. */
+  givenDays: string[] | undefined;
+  /** Plans a partition against the lake, a few at a time. */
+  plan: (partition: Partition) => Promise<PartitionPlan>;
+}
+
+function checkDayFlags(selection: Selection): void {
+  if ((selection.from === undefined) !== (selection.to === undefined)) {
+    throw new ConfigError('--from and --to go together: give both, or --date');
+  }
+  if (selection.from !== undefined && selection.date !== undefined) {
+    throw new ConfigError('give either --date or --from/--to, not both');
+  }
+  if (selection.from !== undefined && selection.mode === 'snapshot') {
+    throw new ConfigError(
+      '--from/--to select days of `updated` partitions: a snapshot is taken of today, use --mode updated',
+    );
+  }
+}
+
+/** An endpoint's `updated` partitions: the days given; else a daily run's backlog, oldest first; else yesterday. */
+async function updatedWork(endpoint: Endpoint, { store, mode, now, givenDays, plan }: SelectContext): Promise<Work[]> {
+  const days = givenDays ?? (mode === 'daily' ? await backlogDays(store, endpoint, now) : [yesterdayUtc(now)]);
+  return Promise.all(
+    days.map(async (day) => {
+      const dayPlan = await plan(updatedPartition(endpoint, day));
+      // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
+      if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
+      const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
+      return { plan: dayPlan, backfill: false, ...typical(before) };
+    }),
+  );
+}
+
+/** A daily run's share of an endpoint's open snapshot, if one is open. */
+async function backfillWork(endpoint: Endpoint, { store, today, plan }: SelectContext): Promise<Work[]> {
+  const open = await openSnapshot(store, endpoint, today, plan);
+  return open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [];
+}
+
+/**
+ * An endpoint read whole: the snapshot of `--date`; in a daily run, the open snapshot, or a new
+ * one once the last is `refreshDays` old; otherwise the open snapshot, or today's.
+ */
+async function snapshotWork(endpoint: Endpoint, { store, mode, today, date, plan }: SelectContext): Promise<Work[]> {
+  if (date !== undefined) return [{ plan: await plan(snapshotPartition(endpoint, date)), backfill: false }];
+  const last = await openSnapshot(store, endpoint, today, plan);
+  if (mode === 'daily') {
+    if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
+    const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
+    if (last && age < refreshDaysOf(endpoint))
+      return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
+  } else if (last && (!isClosed(last.root) || last.partition.date === today)) {
+    return [{ plan: last, backfill: false }];
+  }
+  return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
 }
 
 /**

@@ -71,6 +71,10 @@ function skewedCount(kind: number, index: number, scale: number): number {
   return 1 + Math.floor(scale * u ** 6);
 }
 
+/**
+ * The list endpoints the sandbox serves besides `/games`, one entry each. Long on purpose: a table
+ * of endpoint definitions sharing one sample of the catalogue, read top to bottom like the API's docs.
+ */
 export function createListEndpoints(catalogue: Catalogue, companies: Companies): ListEndpoint[] {
   let samples: { games: number; byKey: Map<string, GameRef[]> } | undefined;
   const sample = (kind: SampleKind, id: number, games: number): GameRef[] => {

@@ -135,6 +135,11 @@ const NOT_FOUND = { detail: 'Not found.' };
 const INVALID_PAGE = { detail: 'Invalid page.' };
 const CONTROL_BODY_LIMIT = 64 * 1024;
 
+/**
+ * Starts the sandbox API on a free loopback port. Long on purpose: one closure over the server's
+ * state (catalogue, faults, quota, stats), whose inner functions are its request handlers, each
+ * short; pulled apart, they would only pass that state around.
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(`bad sandbox option: ${firstIssue(parsed.error)}`);
