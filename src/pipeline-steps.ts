@@ -6,6 +6,8 @@
  * (infra/modules/state-machine/steps.tf.json), and pipeline.yml, whose calls a test holds to it.
  */
 import type { Target } from './transform/settings.js';
+import { DEFAULT_JOB_NAMESPACE } from './lineage/emitter.js';
+import { PIPELINE_JOB } from './lineage/pipeline.js';
 
 export const STEP_NAMES = ['ingest', 'compact', 'transform', 'report'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -33,7 +35,11 @@ export const STATE_MACHINE_STEPS_PATH = 'infra/modules/state-machine/steps.tf';
 /** That file in this checkout (this module is in src/ or dist/). */
 export const STATE_MACHINE_STEPS_URL = new URL(`../${STATE_MACHINE_STEPS_PATH}`, import.meta.url);
 
-/** The state machine's steps file: `pipelineSteps('prod')` as a Terraform local, formatted as `tofu fmt` leaves it. */
+/**
+ * The state machine's steps file: `pipelineSteps('prod')` as a Terraform local, and the lineage
+ * job its tasks name as their parent (the pipeline's, as `gmp pipeline` names it), formatted as
+ * `tofu fmt` leaves it.
+ */
 export function stateMachineStepsFile(): string {
   const word = (text: string) => {
     // Terraform would read `${` and `%{` as templates.
@@ -49,6 +55,9 @@ export function stateMachineStepsFile(): string {
     '  pipeline_steps = [',
     ...pipelineSteps('prod').map(step),
     '  ]',
+    '',
+    '  # The parent every task of a run names in OPENLINEAGE_PARENT_ID: namespace/job, then the run id.',
+    `  lineage_parent_job = ${word(`${DEFAULT_JOB_NAMESPACE}/${PIPELINE_JOB}`)}`,
     '}',
     '',
   ].join('\n');

@@ -1,5 +1,6 @@
 // Renders the state-machine module offline with OpenTofu and evaluates the JSONata templates of
 // its definition, so tests can see which tasks a run would start. Step Functions cannot run here.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,11 +92,31 @@ export async function moduleRoot(): Promise<ModuleRoot> {
   };
 }
 
+/**
+ * Step Functions' own JSONata function `$hash(value, algorithm)` (the digest in hex), which the
+ * jsonata package lacks; the definition names the run's lineage parent with it.
+ */
+const STEP_FUNCTIONS_ALGORITHMS: Record<string, string> = {
+  MD5: 'md5',
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+const hash = (value: string, algorithm: string): string => {
+  const name = STEP_FUNCTIONS_ALGORITHMS[algorithm];
+  if (!name) throw new Error(`$hash: Step Functions has no algorithm ${algorithm}`);
+  return createHash(name).update(value).digest('hex');
+};
+
 /** Evaluates every `{% ... %}` of a template the way Step Functions does, with these bindings. */
 export async function render(template: Json | undefined, bindings: Record<string, unknown>): Promise<unknown> {
   if (typeof template === 'string') {
     const match = /^\{%([\s\S]*)%\}$/.exec(template);
-    return match ? jsonata(match[1] ?? '').evaluate({}, bindings) : template;
+    if (!match) return template;
+    const expression = jsonata(match[1] ?? '');
+    expression.registerFunction('hash', hash, '<ss:s>');
+    return expression.evaluate({}, bindings);
   }
   if (Array.isArray(template)) return Promise.all(template.map((t) => render(t, bindings)));
   if (isObject(template)) {
@@ -117,7 +138,13 @@ export interface EcsTask {
   Cluster: string;
   LaunchType: string;
   StartedBy: string;
-  Overrides: { ContainerOverrides: Array<{ Name: string; Command: string[] }> };
+  Overrides: {
+    ContainerOverrides: Array<{
+      Name: string;
+      Command: string[];
+      Environment?: Array<{ Name: string; Value: string }>;
+    }>;
+  };
 }
 
 const contextOf = (execution: string) => ({ Execution: { Name: execution, Id: `id-${execution}`, Input: {} } });

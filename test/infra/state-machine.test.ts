@@ -7,6 +7,7 @@ import {
   asVars,
   CLUSTER,
   commandOf,
+  type EcsTask,
   INGEST_TD,
   itemSource,
   moduleRoot,
@@ -19,6 +20,8 @@ import {
   TRANSFORM_TD,
 } from './definition.js';
 import { pipelineSteps } from '../../src/pipeline-steps.js';
+import { DEFAULT_JOB_NAMESPACE, parseParentId } from '../../src/lineage/emitter.js';
+import { PIPELINE_JOB } from '../../src/lineage/pipeline.js';
 import type { Json, JsonObject } from './support.js';
 
 const EXECUTION = 'daily-2026-11-26';
@@ -327,13 +330,33 @@ describe('state-machine module, applied offline with OpenTofu', () => {
     const compact = state(definition, 'Compact');
     const transform = state(definition, 'RunTransform');
     expect((compact.Arguments as JsonObject).TaskDefinition).toBe(INGEST_TD);
-    expect(container(compact)).toEqual({ Name: 'ingest', Command: ['compact', '--json'] });
+    expect(container(compact)).toMatchObject({ Name: 'ingest', Command: ['compact', '--json'] });
     expect((transform.Arguments as JsonObject).TaskDefinition).toBe(TRANSFORM_TD);
-    expect(container(transform)).toEqual({ Name: 'transform', Command: ['transform', '--target', 'prod'] });
+    expect(container(transform)).toMatchObject({ Name: 'transform', Command: ['transform', '--target', 'prod'] });
     for (const task of [compact, transform, state(definition, 'PlanRun')]) {
       expect((task.Arguments as JsonObject).StartedBy).toBe('{% $states.context.Execution.Name %}');
       expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(60);
     }
+  });
+
+  it("gives every task of a run one lineage parent, the pipeline's run, in the form gmp reads from OPENLINEAGE_PARENT_ID", async () => {
+    const parentOf = (task: EcsTask | undefined) =>
+      task?.Overrides.ContainerOverrides[0]?.Environment?.find((e) => e.Name === 'OPENLINEAGE_PARENT_ID')?.Value;
+    const inRun = async (name: string, execution: string) =>
+      (await render(state(definition, name).Arguments, {
+        states: { input: {}, context: { Execution: { Name: execution } } },
+      })) as EcsTask;
+    const parents = [
+      parentOf((await simulate(definition, {}, EXECUTION)).planner),
+      parentOf(await shardTask(definition, sampleShards[0], EXECUTION, 0)),
+      parentOf(await inRun('Compact', EXECUTION)),
+      parentOf(await inRun('RunTransform', EXECUTION)),
+    ];
+    expect(new Set(parents).size).toBe(1);
+    const parent = parseParentId(parents[0]);
+    expect(parent?.job).toEqual({ namespace: DEFAULT_JOB_NAMESPACE, name: PIPELINE_JOB });
+    // Another run, another parent.
+    expect(parentOf(await inRun('Compact', 'daily-2026-11-27'))).not.toBe(parents[0]);
   });
 
   it('starts every ECS task the same way: the cluster, Fargate, the network and the tags of its task definition', () => {

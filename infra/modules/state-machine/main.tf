@@ -70,7 +70,13 @@ locals {
     ingest    = { arn = var.ingest_task_definition_arn, container = var.ingest_container_name }
     transform = { arn = var.transform_task_definition_arn, container = var.transform_container_name }
   }
-  started_by_execution = "{% $states.context.Execution.Name %}"
+  # The run's name, as JSONata: the execution's own, or, inside the Distributed Map's child
+  # executions, the parent's (passed in by the ItemSelector). Tasks are started by it, and every
+  # task of a run names one lineage parent, a UUID made from it (OpenLineage run ids are UUIDs),
+  # so a lineage tool shows the run's ingest, compact and transform as one pipeline run.
+  execution_name = "$states.context.Execution.Name"
+  # $h, an MD5 in hex, written as a UUID.
+  uuid_of_hash = "$join([$substring($h, 0, 8), $substring($h, 8, 4), $substring($h, 12, 4), $substring($h, 16, 4), $substring($h, 20, 12)], '-')"
 
   # Every ECS task of a run, one entry each: the task definition, the command, the timeout, the
   # retries and the state's own fields (what comes next, what it outputs). The task states are
@@ -79,39 +85,39 @@ locals {
     # A planner that fails has met a usage error or an API it cannot reach after its own
     # retries: trying again would only spend more requests, so it is not retried.
     PlanRun = {
-      task       = "ingest"
-      command    = local.plan_command
-      started_by = local.started_by_execution
-      timeout    = var.plan_timeout_seconds
-      retry      = [local.ecs_retry]
-      state      = { Catch = local.catch.plan, Output = "{% $states.input %}", Next = "IngestShards" }
+      task    = "ingest"
+      command = local.plan_command
+      run     = local.execution_name
+      timeout = var.plan_timeout_seconds
+      retry   = [local.ecs_retry]
+      state   = { Catch = local.catch.plan, Output = "{% $states.input %}", Next = "IngestShards" }
     }
     # Inside the Distributed Map: exactly the argv the planner wrote for the shard.
     RunShard = {
-      task       = "ingest"
-      command    = "{% $states.input.shard.args %}"
-      started_by = "{% $states.input.run %}"
-      timeout    = var.ingest_timeout_seconds
-      retry      = [local.ecs_retry, local.task_failure_retry]
+      task    = "ingest"
+      command = "{% $states.input.shard.args %}"
+      run     = "$states.input.run"
+      timeout = var.ingest_timeout_seconds
+      retry   = [local.ecs_retry, local.task_failure_retry]
       # Small on purpose: every child's output is gathered into the Map's result.
       state = { Output = "{% {'units': $states.input.shard.units} %}", End = true }
     }
     # The closed partitions to Parquet, which Snowflake's external tables and dbt then read.
     Compact = {
-      task       = "ingest"
-      command    = local.step_args.compact
-      started_by = local.started_by_execution
-      timeout    = var.compact_timeout_seconds
-      retry      = [local.ecs_retry, local.task_failure_retry]
-      state      = { Catch = local.catch.compact, Next = local.step_next.compact }
+      task    = "ingest"
+      command = local.step_args.compact
+      run     = local.execution_name
+      timeout = var.compact_timeout_seconds
+      retry   = [local.ecs_retry, local.task_failure_retry]
+      state   = { Catch = local.catch.compact, Next = local.step_next.compact }
     }
     RunTransform = {
-      task       = "transform"
-      command    = local.step_args.transform
-      started_by = local.started_by_execution
-      timeout    = var.transform_timeout_seconds
-      retry      = [local.ecs_retry]
-      state      = { Catch = local.catch.transform, Next = local.step_next.transform }
+      task    = "transform"
+      command = local.step_args.transform
+      run     = local.execution_name
+      timeout = var.transform_timeout_seconds
+      retry   = [local.ecs_retry]
+      state   = { Catch = local.catch.transform, Next = local.step_next.transform }
     }
   }
 
@@ -126,9 +132,16 @@ locals {
         PlatformVersion      = "LATEST"
         NetworkConfiguration = local.network_configuration
         PropagateTags        = "TASK_DEFINITION"
-        StartedBy            = task.started_by
+        StartedBy            = "{% ${task.run} %}"
         Overrides = {
-          ContainerOverrides = [{ Name = local.task_definitions[task.task].container, Command = task.command }]
+          ContainerOverrides = [{
+            Name    = local.task_definitions[task.task].container
+            Command = task.command
+            Environment = [{
+              Name  = "OPENLINEAGE_PARENT_ID"
+              Value = "{% ($h := $hash(${task.run}, 'MD5'); '${local.lineage_parent_job}/' & ${local.uuid_of_hash}) %}"
+            }]
+          }]
         }
       }
       TimeoutSeconds = task.timeout

@@ -6,4 +6,7 @@ locals {
     { name = "compact", args = ["compact", "--json"] },
     { name = "transform", args = ["transform", "--target", "prod"] },
   ]
+
+  # The parent every task of a run names in OPENLINEAGE_PARENT_ID: namespace/job, then the run id.
+  lineage_parent_job = "game-market-pipeline/pipeline"
 }
