@@ -146,49 +146,59 @@ export async function readLakePanel(store: ObjectStore, now = clockNow()): Promi
 }
 
 function summarisePartitions(partitions: Awaited<ReturnType<typeof lakeStatus>>): EndpointPartitions[] {
-  const byEndpoint = new Map<string, EndpointPartitions>();
-  for (const p of partitions) {
-    const entry = byEndpoint.get(p.endpoint) ?? {
-      endpoint: p.endpoint,
-      complete: 0,
-      incomplete: 0,
-      snapshots: 0,
-      updatedPartitions: 0,
-      pages: 0,
-      firstDate: p.date,
-      lastDate: p.date,
-    };
-    if (p.complete) entry.complete += 1;
-    else entry.incomplete += 1;
-    if (p.load === 'snapshot') entry.snapshots += 1;
-    else entry.updatedPartitions += 1;
-    entry.pages += p.pages;
-    if (p.date < entry.firstDate) entry.firstDate = p.date;
-    if (p.date > entry.lastDate) entry.lastDate = p.date;
-    byEndpoint.set(p.endpoint, entry);
-  }
-  return [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
+  return perEndpoint(
+    partitions,
+    () => ({ snapshots: 0, updatedPartitions: 0, pages: 0 }),
+    (entry, p) => {
+      if (p.load === 'snapshot') entry.snapshots += 1;
+      else entry.updatedPartitions += 1;
+      entry.pages += p.pages;
+    },
+  );
 }
 
 function summariseBatches(batches: Awaited<ReturnType<typeof batchStatus>>): EndpointBatches[] {
-  const byEndpoint = new Map<string, EndpointBatches>();
-  for (const b of batches) {
-    const entry = byEndpoint.get(b.endpoint) ?? {
-      endpoint: b.endpoint,
+  return perEndpoint(
+    batches,
+    () => ({ items: 0, gone: 0 }),
+    (entry, b) => {
+      entry.items += b.stored;
+      entry.gone += b.gone;
+    },
+  );
+}
+
+/** What every per-endpoint row of the panel counts: complete and not, and the first and last day. */
+interface EndpointTally {
+  endpoint: string;
+  complete: number;
+  incomplete: number;
+  firstDate: string;
+  lastDate: string;
+}
+
+/** Rows (partitions or batches) tallied per endpoint, sorted by endpoint; `add` counts what is particular to them. */
+function perEndpoint<R extends { endpoint: string; date: string; complete: boolean }, C extends object>(
+  rows: R[],
+  zero: () => C,
+  add: (entry: EndpointTally & C, row: R) => void,
+): (EndpointTally & C)[] {
+  const byEndpoint = new Map<string, EndpointTally & C>();
+  for (const row of rows) {
+    const entry = byEndpoint.get(row.endpoint) ?? {
+      endpoint: row.endpoint,
       complete: 0,
       incomplete: 0,
-      items: 0,
-      gone: 0,
-      firstDate: b.date,
-      lastDate: b.date,
+      firstDate: row.date,
+      lastDate: row.date,
+      ...zero(),
     };
-    if (b.complete) entry.complete += 1;
+    byEndpoint.set(row.endpoint, entry);
+    if (row.complete) entry.complete += 1;
     else entry.incomplete += 1;
-    entry.items += b.stored;
-    entry.gone += b.gone;
-    if (b.date < entry.firstDate) entry.firstDate = b.date;
-    if (b.date > entry.lastDate) entry.lastDate = b.date;
-    byEndpoint.set(b.endpoint, entry);
+    if (row.date < entry.firstDate) entry.firstDate = row.date;
+    if (row.date > entry.lastDate) entry.lastDate = row.date;
+    add(entry, row);
   }
   return [...byEndpoint.values()].sort((a, b) => a.endpoint.localeCompare(b.endpoint));
 }
