@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ObjectStore } from '../lake/store.js';
-import type { PageResult, RawgClient } from '../source/client.js';
-import { itemIds } from '../source/client.js';
+import { itemIds, type PageResult } from '../source/bodies.js';
+import type { RawgClient } from '../source/client.js';
 import { envelopeSchema } from '../source/envelope.js';
 import { ApiError } from '../errors.js';
 import {

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ApiKeyError, QuotaExhaustedError } from '../errors.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
-import { RawgClient, type PageResult, type RawgClientOptions } from './client.js';
+import type { PageResult } from './bodies.js';
+import { RawgClient, type RawgClientOptions } from './client.js';
 
 const KEY = 'fedcba9876543210fedcba9876543210';
 let sandbox: Sandbox;

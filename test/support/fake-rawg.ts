@@ -1,4 +1,5 @@
-import type { PageResult, RawgClient } from '../../src/source/client.js';
+import type { PageResult } from '../../src/source/bodies.js';
+import type { RawgClient } from '../../src/source/client.js';
 
 /** An item of a fake listing: an id, and the day it was last updated (what `updated=A,B` filters). */
 export interface FakeItem {
