@@ -290,7 +290,7 @@ export interface LakeSettings {
 }
 
 /** Plain env, services and mounts for a run: nothing secret ever goes through here. */
-export interface RunPlan {
+export interface RunSetup {
   env: Record<string, string>;
   /** The project's sandbox answers (no key and no base URL given); bound only to steps that fetch. */
   sandbox: boolean;
@@ -309,7 +309,7 @@ export interface RunPlan {
  * (HOST_LAKE), so it is as durable as that machine's disk and a rerun finds what earlier runs
  * fetched, whatever the engine keeps or prunes.
  */
-export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPlan {
+export function runSetup(api: ApiSettings | undefined, lake: LakeSettings): RunSetup {
   const env: Record<string, string> = {};
   const sandbox = api !== undefined && !api.hasApiKey && api.baseUrl === undefined;
   if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('with-api --base-url', api.baseUrl);
@@ -349,12 +349,12 @@ export function planRun(api: ApiSettings | undefined, lake: LakeSettings): RunPl
 }
 
 /** Whether a step needs the sandbox bound: only the shards of a plan with work, when the sandbox answers. */
-export function bindsSandbox(run: RunPlan, plan: Plan): boolean {
+export function bindsSandbox(run: RunSetup, plan: Plan): boolean {
   return run.sandbox && plan.shards.length > 0;
 }
 
 /** What a call prints first: where its lake is. */
-export function lakeLine(run: RunPlan): string {
+export function lakeLine(run: RunSetup): string {
   return `lake: ${run.lake}`;
 }
 
@@ -362,7 +362,7 @@ export function lakeLine(run: RunPlan): string {
  * A failed first step on the lake, in one line that says which lake (as the user reaches it, not
  * as the container does) and, for the lake of this machine, how to start its server.
  */
-export function lakeFailure(run: RunPlan, reason: unknown): Error {
+export function lakeFailure(run: RunSetup, reason: unknown): Error {
   const hint =
     run.hostLakePort === undefined
       ? ''
@@ -371,7 +371,7 @@ export function lakeFailure(run: RunPlan, reason: unknown): Error {
 }
 
 /** The plan gmp plan --json printed, with the lake it read named first. */
-export function planWithLake(run: RunPlan, stdout: string): string {
+export function planWithLake(run: RunSetup, stdout: string): string {
   return JSON.stringify({ lake: run.lake, ...(parsePlan(stdout) as object) });
 }
 

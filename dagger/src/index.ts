@@ -46,7 +46,7 @@ import {
   nothingToFetch,
   parsePlan,
   planArgs,
-  planRun,
+  runSetup,
   planWithLake,
   registryHost,
   sandboxArgs,
@@ -57,14 +57,14 @@ import {
   transformArgs,
   transformEnv,
   type Plan,
-  type RunPlan,
+  type RunSetup,
   type SecretName,
   type Selection,
 } from './commands.js';
 
-/** A run's containers share these: env, lake and sandbox from planRun, secrets, services. */
+/** A run's containers share these: env, lake and sandbox from runSetup, secrets, services. */
 interface Run {
-  plan: RunPlan;
+  setup: RunSetup;
   secrets: Partial<Record<SecretName, Secret>>;
   services: Array<[string, Service]>;
   /** The sandbox, started by the first step that fetches from it and kept up for the call. */
@@ -197,7 +197,7 @@ export class GameMarketPipeline {
   ): Promise<string> {
     const run = this.startRun(true);
     return planWithLake(
-      run.plan,
+      run.setup,
       await this.planOn(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards),
     );
   }
@@ -226,7 +226,7 @@ export class GameMarketPipeline {
   ): Promise<string> {
     const run = this.startRun(true);
     const { output } = await this.ingestPlanned(run, { endpoints: endpoint, mode, date, from, to, maxPages }, shards);
-    return `${lakeLine(run.plan)}\n${output}`;
+    return `${lakeLine(run.setup)}\n${output}`;
   }
 
   /**
@@ -236,7 +236,7 @@ export class GameMarketPipeline {
   @func({ cache: 'never' })
   async compact(): Promise<string> {
     const run = this.startRun(false);
-    return `${lakeLine(run.plan)}\n${await this.compactLake(run)}`;
+    return `${lakeLine(run.setup)}\n${await this.compactLake(run)}`;
   }
 
   /**
@@ -263,7 +263,7 @@ export class GameMarketPipeline {
     let ctr = this.transformer(run, env);
     if (target === Target.prod)
       ctr = this.withSecrets(ctr, { snowflakeUser: this.snowflakeUser, snowflakePassword: this.snowflakePassword });
-    return `${lakeLine(run.plan)}\n${await ctr.withExec([...CLI, ...transformArgs(target)]).stdout()}`;
+    return `${lakeLine(run.setup)}\n${await ctr.withExec([...CLI, ...transformArgs(target)]).stdout()}`;
   }
 
   /**
@@ -284,7 +284,7 @@ export class GameMarketPipeline {
     maxPages?: number,
   ): Promise<Directory> {
     const run = this.startRun(true);
-    console.log(lakeLine(run.plan));
+    console.log(lakeLine(run.setup));
     // Read before the first request: the CLI owns the steps, and reading them needs no lake.
     const after = stepsAfterIngest(
       await this.ingestImage()
@@ -476,7 +476,7 @@ export class GameMarketPipeline {
    * callsApi is false for steps that only read the lake.
    */
   private startRun(callsApi: boolean): Run {
-    const plan = planRun(callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined, {
+    const setup = runSetup(callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined, {
       url: this.lakeUrl,
       endpointUrl: this.lakeEndpointUrl,
       hostPort: this.lakeHostPort,
@@ -489,24 +489,24 @@ export class GameMarketPipeline {
       awsSecretAccessKey: this.awsSecretAccessKey,
       awsSessionToken: this.awsSessionToken,
     };
-    if (callsApi && !plan.sandbox) secrets.apiKey = this.apiKey;
+    if (callsApi && !setup.sandbox) secrets.apiKey = this.apiKey;
     const services: Array<[string, Service]> = [];
-    if (plan.hostLakePort !== undefined) {
+    if (setup.hostLakePort !== undefined) {
       services.push([
         HOST_LAKE.service,
-        dag.host().service([{ backend: plan.hostLakePort, frontend: plan.hostLakePort }]),
+        dag.host().service([{ backend: setup.hostLakePort, frontend: setup.hostLakePort }]),
       ]);
     }
-    return { plan, secrets, services };
+    return { setup, secrets, services };
   }
 
   /** Env, secrets, services and lake of a run, plus a fresh value that keeps the steps out of the layer cache. */
   private withRun(ctr: Container, run: Run): Container {
     let out = ctr;
-    for (const [name, value] of Object.entries(run.plan.env)) out = out.withEnvVariable(name, value);
+    for (const [name, value] of Object.entries(run.setup.env)) out = out.withEnvVariable(name, value);
     for (const [host, service] of run.services) out = out.withServiceBinding(host, service);
-    if (run.plan.scratchVolume !== undefined)
-      out = out.withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(run.plan.scratchVolume));
+    if (run.setup.scratchVolume !== undefined)
+      out = out.withMountedCache(SCRATCH_LAKE_MOUNT, dag.cacheVolume(run.setup.scratchVolume));
     // Every call reads the API or the lake as they are now: a cached result would be stale.
     return this.withSecrets(out, run.secrets).withEnvVariable('GMP_RUN_NONCE', randomUUID());
   }
@@ -542,11 +542,11 @@ export class GameMarketPipeline {
    */
   private async planOn(run: Run, selection: Selection, shards: number): Promise<string> {
     const runner = this.runner(run);
-    const ready = run.plan.hostLakePort === undefined ? runner : runner.withExec([...CLI, ...LAKE_INIT_ARGS]);
+    const ready = run.setup.hostLakePort === undefined ? runner : runner.withExec([...CLI, ...LAKE_INIT_ARGS]);
     try {
       return await ready.withExec([...CLI, ...planArgs(selection, shards)]).stdout();
     } catch (error) {
-      throw lakeFailure(run.plan, error);
+      throw lakeFailure(run.setup, error);
     }
   }
 
@@ -555,7 +555,7 @@ export class GameMarketPipeline {
     const plan = parsePlan(await this.planOn(run, selection, shards));
     if (plan.shards.length === 0) return { plan, output: nothingToFetch(plan) };
     let runner = this.runner(run);
-    if (bindsSandbox(run.plan, plan)) {
+    if (bindsSandbox(run.setup, plan)) {
       // Started once and kept up for the call: a service that is only bound could restart between steps.
       run.sandbox ??= this.sandbox().start();
       runner = runner.withServiceBinding(SANDBOX.host, await run.sandbox);

@@ -14,7 +14,7 @@ import { backlogDays } from './backlog.js';
 import { addDays, todayUtc } from '../dates.js';
 import { budgetOf } from './ledger.js';
 import { snapshotPartition } from './partition.js';
-import { isClosed, listingCount, planPartition, type ListingPlan } from './plan.js';
+import { isClosed, listingCount, readPartition, type ListingInLake } from './listing-state.js';
 import { planWork } from './planner.js';
 import { selectWork } from './select.js';
 
@@ -48,7 +48,7 @@ export async function catalogueStatus(
         .at(-1);
       if (newest === undefined)
         return { endpoint: endpoint.name, backfill: { state: 'not-opened' }, apiCount: null, backlog };
-      const snapshot = await planPartition(store, snapshotPartition(endpoint, newest));
+      const snapshot = await readPartition(store, snapshotPartition(endpoint, newest));
       const apiCount = listingCount(snapshot.root.state) ?? null;
       if (isClosed(snapshot.root)) {
         return {
@@ -63,7 +63,7 @@ export async function catalogueStatus(
         await selectWork(file, { endpoints: [endpoint.name], mode: 'daily' }, store, now),
         planOptions,
       );
-      const alone = planWork([{ plan: snapshot, backfill: true }], planOptions);
+      const alone = planWork([{ inLake: snapshot, backfill: true }], planOptions);
       const pagesPerDailyRun = daily.backfillPages;
       const dailyRunsNeeded = pagesPerDailyRun > 0 ? Math.ceil(alone.apiRequestsExpected / pagesPerDailyRun) : null;
       return {
@@ -85,8 +85,8 @@ export async function catalogueStatus(
 }
 
 /** A listing, or a window of it, closed with only the part the API serves. */
-function hasCapped(plan: ListingPlan): boolean {
-  const { state } = plan;
+function hasCapped(inLake: ListingInLake): boolean {
+  const { state } = inLake;
   return state.status === 'capped' || (state.status === 'split' && state.windows.some(hasCapped));
 }
 

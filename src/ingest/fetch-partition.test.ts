@@ -8,7 +8,7 @@ import { fetchPartition, type FetchContext } from './fetch-partition.js';
 import { spentInMonth } from '../lake/spend.js';
 import { Ledger } from './ledger.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
-import { planPartition } from './plan.js';
+import { readPartition } from './listing-state.js';
 
 const file = loadEndpoints();
 const TODAY = '2026-12-01';
@@ -17,8 +17,8 @@ const genres = snapshotPartition(findEndpoint(file, 'genres'), '2026-11-30');
 const games = snapshotPartition(findEndpoint(file, 'games'), '2026-11-30');
 
 async function fetchOnce(store: MemoryStore, partition: Partition, client: FakeRawg, ctx: Partial<FetchContext> = {}) {
-  const plan = await planPartition(store, partition);
-  return fetchPartition(plan, {
+  const inLake = await readPartition(store, partition);
+  return fetchPartition(inLake, {
     client,
     allowance: { remaining: Infinity },
     concurrency: 4,
@@ -217,7 +217,7 @@ describe('fetchPartition against a cap lower than configured (fake client, memor
 describe('fetchPartition beside another run (fake client, memory lake)', () => {
   it('leaves a page another run wrote first as it is, and still seals the listing', async () => {
     const store = new MemoryStore();
-    const plan = await planPartition(store, genres);
+    const inLake = await readPartition(store, genres);
     const theirs = JSON.stringify({
       count: 25,
       next: null,
@@ -225,7 +225,7 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
       results: [{ id: 11, updated: '2001-01-01', by: 'the other run' }],
     });
     await store.putIfAbsent(pageKey({ partition: genres }, 2), theirs);
-    const outcome = await fetchPartition(plan, {
+    const outcome = await fetchPartition(inLake, {
       client: new FakeRawg({ listings: { genres: fakeItems(25) } }),
       allowance: { remaining: Infinity },
       concurrency: 1,
@@ -240,8 +240,8 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
 
   it('follows the manifest of a run that started the listing a moment before, its page size included', async () => {
     const store = new MemoryStore();
-    const plan = await planPartition(store, genres);
-    expect(plan.root.state.status).toBe('new');
+    const inLake = await readPartition(store, genres);
+    expect(inLake.root.state.status).toBe('new');
     const other = {
       endpoint: 'genres',
       path: 'genres',
@@ -264,7 +264,7 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
       runId: 'run-1',
       today: TODAY,
     };
-    expect(await fetchPartition(plan, ctx)).toMatchObject({ complete: true, pages: 2 });
+    expect(await fetchPartition(inLake, ctx)).toMatchObject({ complete: true, pages: 2 });
     // Our page 1 at size 10 is not stored: the listing is read at 20 a page, as the manifest says.
     expect(api.requests.map((r) => [r.page, r.params.page_size])).toEqual([
       [1, '10'],
@@ -280,7 +280,7 @@ describe('fetchPartition beside another run (fake client, memory lake)', () => {
       new FakeRawg({ listings: { genres: fakeItems(55) } }),
       new FakeRawg({ listings: { genres: fakeItems(55) } }),
     ];
-    const plans = await Promise.all([planPartition(store, genres), planPartition(store, genres)]);
+    const plans = await Promise.all([readPartition(store, genres), readPartition(store, genres)]);
     const ctx = { allowance: { remaining: Infinity }, concurrency: 2, pageSize: 10, maxResults: 100, today: TODAY };
     const outcomes = await Promise.all([
       fetchPartition(plans[0], { ...ctx, client: a, runId: 'run-a' }),

@@ -29,7 +29,7 @@ import {
 import { listingParams, partitionLabel, type Listing } from './partition.js';
 import { reconcile, windowsAccountFor, type PageRead } from './reconcile.js';
 import type { Lease, UnitLeases } from './lease.js';
-import { isClosed, listingCount, planListingNow, type ListingPlan, type PartitionPlan } from './plan.js';
+import { isClosed, listingCount, readListingNow, type ListingInLake, type PartitionInLake } from './listing-state.js';
 import { splitWindow, snapshotWindow } from './windows.js';
 
 /** Shared by the partitions of one run: how many more pages `--max-pages` allows. */
@@ -94,8 +94,8 @@ type ListingResult =
  * then writes `_SUCCESS`. Stops early, leaving everything resumable, when the run's page allowance
  * runs out or the run is interrupted.
  */
-export async function fetchPartition(plan: PartitionPlan, ctx: FetchContext): Promise<PartitionOutcome> {
-  const { store, root } = plan;
+export async function fetchPartition(inLake: PartitionInLake, ctx: FetchContext): Promise<PartitionOutcome> {
+  const { store, root } = inLake;
   const counters = { pagesFetched: 0, pagesSkipped: 0, pagesDone: 0, pagesTotal: 0 };
   if (root.state.status === 'complete') {
     return { complete: true, pagesFetched: 0, pagesSkipped: root.state.pages, pages: root.state.pages };
@@ -187,15 +187,15 @@ class ListingFetcher {
    * The listing tree with every selected new listing sized by its page 1: a manifest (and page 1)
    * where it fits, a split record and sized windows where it is deeper than the API serves.
    */
-  async size(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
-    const { state, listing } = plan;
+  async size(inLake: ListingInLake, selected: boolean): Promise<ListingInLake> {
+    const { state, listing } = inLake;
     if (state.status !== 'split') {
-      const sized = await this.#sizeOne(plan, selected);
+      const sized = await this.#sizeOne(inLake, selected);
       return sized.state.status === 'split' ? this.size(sized, true) : sized;
     }
     // One level at a time: the windows' counts are checked against their parent before any
     // window is split further, so an API that ignores the filter costs a few probes, not a tree.
-    const fresh = new Set<ListingPlan>();
+    const fresh = new Set<ListingInLake>();
     const probed = await settleAll(
       state.windows.map(async (window) => {
         if (window.state.status === 'split') return window;
@@ -216,14 +216,14 @@ class ListingFetcher {
   }
 
   /** A listing not split: sized by its page 1 when it is new and selected, else as it is. */
-  async #sizeOne(plan: ListingPlan, selected: boolean): Promise<ListingPlan> {
-    const { state, listing } = plan;
-    if (state.status !== 'new' || !selected) return plan;
-    let probe: Probe | ListingPlan | 'leased';
+  async #sizeOne(inLake: ListingInLake, selected: boolean): Promise<ListingInLake> {
+    const { state, listing } = inLake;
+    if (state.status !== 'new' || !selected) return inLake;
+    let probe: Probe | ListingInLake | 'leased';
     try {
       // Page 1 is asked only while this run holds the listing, and only if no run has sized it since.
       probe = await this.#probes(() =>
-        this.#leased<Probe | ListingPlan>(plan, false, (fresh) =>
+        this.#leased<Probe | ListingInLake>(inLake, false, (fresh) =>
           fresh.state.status === 'new' ? this.#probe(listing) : Promise.resolve(fresh),
         ),
       );
@@ -232,7 +232,7 @@ class ListingFetcher {
       this.#sizingFailed = true;
       throw error;
     }
-    if (probe === 'leased') return plan;
+    if (probe === 'leased') return inLake;
     if ('listing' in probe) return probe;
     switch (probe.kind) {
       case 'sized':
@@ -240,7 +240,7 @@ class ListingFetcher {
       case 'split':
         return { listing, state: { status: 'split', split: probe.split, windows: newWindows(listing, probe.split) } };
       default:
-        return plan;
+        return inLake;
     }
   }
 
@@ -248,7 +248,7 @@ class ListingFetcher {
    * A split's windows, once all are sized, must account for the listing they replace: an API that
    * answers the filter with nothing, or with everything, would otherwise seal a snapshot of neither.
    */
-  #checkSplit(listing: Listing, split: Split, windows: ListingPlan[]): void {
+  #checkSplit(listing: Listing, split: Split, windows: ListingInLake[]): void {
     const counts = windows.map((window) => listingCount(window.state));
     if (counts.some((count) => count === undefined)) return;
     if (windowsAccountFor(split.count, counts as number[], this.#movement)) return;
@@ -259,13 +259,13 @@ class ListingFetcher {
     );
   }
 
-  #asked(window: ListingPlan): boolean {
+  #asked(window: ListingInLake): boolean {
     return Boolean(this.ctx.units?.has(unitId(window.listing)));
   }
 
   /** A listing and, when it splits, its windows one after another; `selected`: a unit asked for it. */
-  async bringToEnd(plan: ListingPlan, selected: boolean): Promise<TreeResult> {
-    const { state, listing } = plan;
+  async bringToEnd(inLake: ListingInLake, selected: boolean): Promise<TreeResult> {
+    const { state, listing } = inLake;
     if (state.status === 'split') return this.#windows(state.split, state.windows, selected);
     if (state.status === 'complete') {
       this.counters.pagesSkipped += state.pages;
@@ -277,11 +277,11 @@ class ListingFetcher {
       return { kind: 'incomplete', pages: 0 };
     if (state.status === 'new') {
       // Another run held it while this one sized: it may have sized it since, or let it go unsized.
-      const sized = await this.size(plan, true);
+      const sized = await this.size(inLake, true);
       return sized.state.status === 'new' ? { kind: 'incomplete', pages: 0 } : this.bringToEnd(sized, selected);
     }
 
-    const result = await this.#leased<ListingResult | ListingPlan>(plan, true, (fresh) =>
+    const result = await this.#leased<ListingResult | ListingInLake>(inLake, true, (fresh) =>
       fresh.state.status === 'resume'
         ? this.#fetchListing(listing, fresh.state.manifest, fresh.state.present)
         : Promise.resolve(fresh),
@@ -306,7 +306,7 @@ class ListingFetcher {
     }
   }
 
-  async #windows(split: Split, windows: ListingPlan[], selected: boolean): Promise<TreeResult> {
+  async #windows(split: Split, windows: ListingInLake[], selected: boolean): Promise<TreeResult> {
     let pages = 0;
     let open = false;
     let note: string | undefined;
@@ -339,16 +339,16 @@ class ListingFetcher {
    * lost, stops the listing's pages (a probe is one request, past stopping).
    */
   async #leased<T>(
-    plan: ListingPlan,
+    inLake: ListingInLake,
     fetching: boolean,
-    work: (fresh: ListingPlan) => Promise<T>,
+    work: (fresh: ListingInLake) => Promise<T>,
   ): Promise<T | 'leased'> {
     const { leases } = this.ctx;
-    if (!leases) return work(plan);
-    const held = await leases.hold(unitId(plan.listing), async (lease) => {
+    if (!leases) return work(inLake);
+    const held = await leases.hold(unitId(inLake.listing), async (lease) => {
       if (fetching) this.#lease = lease;
       try {
-        return await work(await planListingNow(this.store, plan.listing));
+        return await work(await readListingNow(this.store, inLake.listing));
       } finally {
         if (fetching) this.#lease = undefined;
       }
@@ -734,7 +734,7 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 }
 
 /** The windows a split record names, none of them started. */
-function newWindows(listing: Listing, split: Split): ListingPlan[] {
+function newWindows(listing: Listing, split: Split): ListingInLake[] {
   return split.windows.map((window) => ({
     listing: { partition: listing.partition, window },
     state: { status: 'new' },
@@ -742,8 +742,8 @@ function newWindows(listing: Listing, split: Split): ListingPlan[] {
 }
 
 /** The lowest depth cap the partition's split records have seen, or the configured one. */
-function smallestCap(plan: ListingPlan, configured: number): number {
-  const { state } = plan;
+function smallestCap(inLake: ListingInLake, configured: number): number {
+  const { state } = inLake;
   if (state.status !== 'split') return configured;
   return state.windows.reduce((cap, window) => smallestCap(window, cap), Math.min(configured, state.split.maxResults));
 }

@@ -18,7 +18,7 @@ import { partitionLabel } from './partition.js';
 import { itemsUnitOf, planWork, type ItemsUnit, type WorkPlan } from './planner.js';
 import { fetchItems, itemsWorkNow } from './items.js';
 import { ITEMS_LOAD } from '../lake/items.js';
-import { knownApiRequests } from './plan.js';
+import { knownApiRequests } from './listing-state.js';
 import { apiOrigin, bindLake } from '../lake/origin.js';
 import {
   newRunId,
@@ -60,7 +60,7 @@ export class IngestRun {
   readonly summaries: PartitionSummary[] = [];
   readonly itemSummaries: ItemsSummary[] = [];
   readonly #census = new ItemCensus();
-  // Each partition's plan counts its store requests; each batch of items counts its own.
+  // Each partition as read from the lake counts its store requests; each batch of items counts its own.
   readonly #itemStores: CountingStore[] = [];
   readonly #allowance: PageAllowance;
   readonly #backfillAllowance: PageAllowance;
@@ -134,22 +134,22 @@ export class IngestRun {
   }
 
   /** Brings one partition as far as the run may; a failure is recorded (the run's record says where) and thrown. */
-  async fetchListing({ plan: partitionPlan, backfill, units }: Work): Promise<void> {
+  async fetchListing({ inLake, backfill, units }: Work): Promise<void> {
     const { options, client, lineage, runId, startedAt } = this.parts;
-    const { partition } = partitionPlan;
+    const { partition } = inLake;
     const { source } = options;
     const started = performance.now();
     const before = { requests: client.requests, retries: client.retries };
-    options.onEvent?.({ type: 'partition-start', partition, state: partitionPlan.root.state.status });
+    options.onEvent?.({ type: 'partition-start', partition, state: inLake.root.state.status });
     const summarize = (outcome: Outcome): PartitionSummary => ({
       endpoint: partition.endpoint.name,
       load: partition.load,
       date: partition.date,
-      ...this.#counts(before, partitionPlan.store.requests, outcome, started),
+      ...this.#counts(before, inLake.store.requests, outcome, started),
     });
     let summary: PartitionSummary;
     try {
-      const outcome = await fetchPartition(partitionPlan, {
+      const outcome = await fetchPartition(inLake, {
         client: lineage.observe(client, partition),
         allowance: backfill ? this.#backfillAllowance : this.#allowance,
         concurrency: source.concurrency,
@@ -288,7 +288,7 @@ export class IngestRun {
   #record(outcome: RunRecord['outcome'], error?: string, month?: RunRecord['month']): RunRecord {
     const { options, runId, startedAt, origin, ledger, client } = this.parts;
     const storeRequests =
-      options.work.reduce((sum, item) => sum + item.plan.store.requests, 0) +
+      options.work.reduce((sum, item) => sum + item.inLake.store.requests, 0) +
       this.#itemStores.reduce((sum, store) => sum + store.requests, 0);
     return {
       runId,
@@ -366,7 +366,7 @@ export async function runIngest(options: IngestOptions): Promise<RunRecord> {
 /** The requests the selected work is known to need: page 1 of each open listing, and each planned batch. */
 function knownRequests(work: Work[], plan: WorkPlan): number {
   return (
-    work.reduce((sum, item) => sum + knownApiRequests(item.plan.root), 0) +
+    work.reduce((sum, item) => sum + knownApiRequests(item.inLake.root), 0) +
     plan.items.reduce((sum, unit) => sum + unit.apiRequestsExpected, 0)
   );
 }

@@ -8,7 +8,7 @@ import { daysLeftInMonth } from '../dates.js';
 import type { Budget } from './ledger.js';
 import { pagesFor } from '../lake/markers.js';
 import { listingPrefix, unitId, windowId } from '../lake/layout.js';
-import { knownApiRequests, openListings, type ListingPlan } from './plan.js';
+import { knownApiRequests, openListings, type ListingInLake } from './listing-state.js';
 import type { Work } from './select.js';
 import { itemsUnitId } from '../lake/items.js';
 import type { ItemsBatch } from '../lake/items.js';
@@ -228,18 +228,19 @@ function dailyCost(item: Work, pageSize: number): number {
       sum + (unit.state === 'new' || unit.state === 'resume' ? unit.apiRequestsExpected : (unit.pages ?? 0)),
     0,
   );
-  const { load, endpoint } = item.plan.partition;
+  const { load, endpoint } = item.inLake.partition;
   return load === 'snapshot' ? cost / refreshDaysOf(endpoint) : cost;
 }
 
-const unitIdOf = (plan: ListingPlan): string => unitId(plan.listing);
-const windowIdOf = (plan: ListingPlan): string | null => (plan.listing.window ? windowId(plan.listing.window) : null);
+const unitIdOf = (inLake: ListingInLake): string => unitId(inLake.listing);
+const windowIdOf = (inLake: ListingInLake): string | null =>
+  inLake.listing.window ? windowId(inLake.listing.window) : null;
 
 function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
-  const { plan, backfill, units: only, typicalPages } = item;
-  const { partition } = plan;
+  const { inLake, backfill, units: only, typicalPages } = item;
+  const { partition } = inLake;
   const base = { endpoint: partition.endpoint.name, load: partition.load, date: partition.date, backfill };
-  const root = plan.root;
+  const root = inLake.root;
   if (root.state.status === 'complete' || root.state.status === 'capped') {
     return [
       {
@@ -278,18 +279,18 @@ function unitsOf(item: Work, pageSize: number): PlannedUnit[] {
  * The requests a window not yet started should take: its parent's count less what its started
  * siblings hold, shared among the siblings not yet started (halves cover their parent exactly).
  */
-function expectedCounts(root: ListingPlan, pageSize: number): Map<string, number> {
+function expectedCounts(root: ListingInLake, pageSize: number): Map<string, number> {
   const expected = new Map<string, number>();
-  const countOf = (plan: ListingPlan): number | undefined => {
-    const { state } = plan;
+  const countOf = (inLake: ListingInLake): number | undefined => {
+    const { state } = inLake;
     if (state.status === 'split') return state.split.count;
     if (state.status === 'resume') return state.manifest.count;
     if (state.status === 'complete' || state.status === 'capped') return state.pages * pageSize;
     return undefined;
   };
-  const walk = (plan: ListingPlan) => {
-    if (plan.state.status !== 'split') return;
-    const { windows, split } = plan.state;
+  const walk = (inLake: ListingInLake) => {
+    if (inLake.state.status !== 'split') return;
+    const { windows, split } = inLake.state;
     const unknown = windows.filter((window) => countOf(window) === undefined);
     const rest = Math.max(0, split.count - windows.reduce((sum, window) => sum + (countOf(window) ?? 0), 0));
     for (const window of unknown)

@@ -7,7 +7,7 @@ import type { PartitionProgress } from './fetch-partition.js';
 import { budgetOf, type Budget } from './ledger.js';
 import type { Partition } from './partition.js';
 import { planWork, type ItemsWork, type WorkPlan } from './planner.js';
-import type { ListingState } from './plan.js';
+import type { ListingState } from './listing-state.js';
 import { apiOrigin, checkLakeOrigin, readLakeOrigin } from '../lake/origin.js';
 import { runsSince, type PartitionSummary } from '../lake/run-record.js';
 import type { Work } from './select.js';

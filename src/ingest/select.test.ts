@@ -30,8 +30,8 @@ const manifest = (date: string) =>
 
 const ids = (work: Awaited<ReturnType<typeof selectWork>>) =>
   work.map(
-    ({ plan, backfill }) =>
-      `${plan.partition.endpoint.name}/${plan.partition.load}/${plan.partition.date}${backfill ? ' backfill' : ''}`,
+    ({ inLake, backfill }) =>
+      `${inLake.partition.endpoint.name}/${inLake.partition.load}/${inLake.partition.date}${backfill ? ' backfill' : ''}`,
   );
 
 describe('daily mode (memory lake, no API)', () => {

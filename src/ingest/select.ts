@@ -10,7 +10,7 @@ import { backlogDays } from './backlog.js';
 import { addDays, dayNumber, daysBetween, parseDate, todayUtc, yesterdayUtc } from '../dates.js';
 import { dateOfFolder, isLoad, loadPrefix, parseWindowId, partitionId, unitId } from '../lake/layout.js';
 import { snapshotPartition, updatedPartition, type Partition } from './partition.js';
-import { isClosed, planPartition, type ListingPlan, type PartitionPlan } from './plan.js';
+import { isClosed, readPartition, type ListingInLake, type PartitionInLake } from './listing-state.js';
 
 /**
  * snapshot: the full listing (any endpoint): the open snapshot resumed, else today's begun.
@@ -43,7 +43,7 @@ export interface Selection {
 
 /** A partition to work on; `backfill` marks an open snapshot continued by a daily run. */
 export interface Work {
-  plan: PartitionPlan;
+  inLake: PartitionInLake;
   backfill: boolean;
   /** Pages the endpoint's previous listing of this kind held: what a new one is expected to cost. */
   typicalPages?: number;
@@ -80,7 +80,7 @@ export async function selectWork(
     today,
     date,
     givenDays,
-    plan: (partition) => limit(() => planPartition(store, partition)),
+    read: (partition) => limit(() => readPartition(store, partition)),
   };
   const work: Promise<Work[]>[] = [];
   // Resources fetched per item are planned by selectItemsWork.
@@ -113,7 +113,7 @@ interface SelectContext {
   /** The `updated` days `--date` or `--from`/`--to` name. */
   givenDays: string[] | undefined;
   /** Plans a partition against the lake, a few at a time. */
-  plan: (partition: Partition) => Promise<PartitionPlan>;
+  read: (partition: Partition) => Promise<PartitionInLake>;
 }
 
 function checkDayFlags(selection: Selection): void {
@@ -131,41 +131,41 @@ function checkDayFlags(selection: Selection): void {
 }
 
 /** An endpoint's `updated` partitions: the days given; else a daily run's backlog, oldest first; else yesterday. */
-async function updatedWork(endpoint: Endpoint, { store, mode, now, givenDays, plan }: SelectContext): Promise<Work[]> {
+async function updatedWork(endpoint: Endpoint, { store, mode, now, givenDays, read }: SelectContext): Promise<Work[]> {
   const days = givenDays ?? (mode === 'daily' ? await backlogDays(store, endpoint, now) : [yesterdayUtc(now)]);
   return Promise.all(
     days.map(async (day) => {
-      const dayPlan = await plan(updatedPartition(endpoint, day));
+      const dayInLake = await read(updatedPartition(endpoint, day));
       // A daily run prices today's `updated` partition by the day before's (one GET of its marker).
-      if (mode !== 'daily' || dayPlan.root.state.status !== 'new') return { plan: dayPlan, backfill: false };
-      const before = await plan(updatedPartition(endpoint, addDays(day, -1)));
-      return { plan: dayPlan, backfill: false, ...typical(before) };
+      if (mode !== 'daily' || dayInLake.root.state.status !== 'new') return { inLake: dayInLake, backfill: false };
+      const before = await read(updatedPartition(endpoint, addDays(day, -1)));
+      return { inLake: dayInLake, backfill: false, ...typical(before) };
     }),
   );
 }
 
 /** A daily run's share of an endpoint's open snapshot, if one is open. */
-async function backfillWork(endpoint: Endpoint, { store, today, plan }: SelectContext): Promise<Work[]> {
-  const open = await openSnapshot(store, endpoint, today, plan);
-  return open && !isClosed(open.root) ? [{ plan: open, backfill: true }] : [];
+async function backfillWork(endpoint: Endpoint, { store, today, read }: SelectContext): Promise<Work[]> {
+  const open = await openSnapshot(store, endpoint, today, read);
+  return open && !isClosed(open.root) ? [{ inLake: open, backfill: true }] : [];
 }
 
 /**
  * An endpoint read whole: the snapshot of `--date`; in a daily run, the open snapshot, or a new
  * one once the last is `refreshDays` old; otherwise the open snapshot, or today's.
  */
-async function snapshotWork(endpoint: Endpoint, { store, mode, today, date, plan }: SelectContext): Promise<Work[]> {
-  if (date !== undefined) return [{ plan: await plan(snapshotPartition(endpoint, date)), backfill: false }];
-  const last = await openSnapshot(store, endpoint, today, plan);
+async function snapshotWork(endpoint: Endpoint, { store, mode, today, date, read }: SelectContext): Promise<Work[]> {
+  if (date !== undefined) return [{ inLake: await read(snapshotPartition(endpoint, date)), backfill: false }];
+  const last = await openSnapshot(store, endpoint, today, read);
   if (mode === 'daily') {
-    if (last && !isClosed(last.root)) return [{ plan: last, backfill: false }];
+    if (last && !isClosed(last.root)) return [{ inLake: last, backfill: false }];
     const age = last ? dayNumber(today) - dayNumber(last.partition.date) : Infinity;
     if (last && age < refreshDaysOf(endpoint))
-      return last.partition.date === today ? [{ plan: last, backfill: false }] : [];
+      return last.partition.date === today ? [{ inLake: last, backfill: false }] : [];
   } else if (last && (!isClosed(last.root) || last.partition.date === today)) {
-    return [{ plan: last, backfill: false }];
+    return [{ inLake: last, backfill: false }];
   }
-  return [{ plan: await plan(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
+  return [{ inLake: await read(snapshotPartition(endpoint, today)), backfill: false, ...(last ? typical(last) : {}) }];
 }
 
 /**
@@ -215,9 +215,9 @@ export async function selectUnits(
   return Promise.all(
     [...byPartition.values()].map(({ partition, units }) =>
       limit(async () => {
-        const plan = await planPartition(store, partition);
-        for (const id of units) mustBeUnitOf(plan, id);
-        return { plan, backfill: false, units };
+        const inLake = await readPartition(store, partition);
+        for (const id of units) mustBeUnitOf(inLake, id);
+        return { inLake, backfill: false, units };
       }),
     ),
   );
@@ -228,11 +228,11 @@ export async function selectUnits(
  * itself, or a window of a split the lake holds. A stale or mistyped window would otherwise be
  * run, and found incomplete, forever. A complete partition holds every window it ever had.
  */
-function mustBeUnitOf(plan: PartitionPlan, id: string): void {
-  const { root, partition } = plan;
+function mustBeUnitOf(inLake: PartitionInLake, id: string): void {
+  const { root, partition } = inLake;
   if (id === unitId(root.listing) || root.state.status === 'complete') return;
   const ids = new Set<string>();
-  const walk = (listing: ListingPlan) => {
+  const walk = (listing: ListingInLake) => {
     ids.add(unitId(listing.listing));
     if (listing.state.status === 'split') listing.state.windows.forEach(walk);
   };
@@ -274,18 +274,18 @@ async function openSnapshot(
   store: ObjectStore,
   endpoint: Endpoint,
   today: string,
-  plan: (partition: Partition) => Promise<PartitionPlan>,
-): Promise<PartitionPlan | undefined> {
+  read: (partition: Partition) => Promise<PartitionInLake>,
+): Promise<PartitionInLake | undefined> {
   const dates = (await store.listChildren(loadPrefix(endpoint.name, 'snapshot')))
     .map(dateOfFolder)
     .filter((day): day is string => day !== undefined && day <= today);
   const newest = dates.at(-1);
-  return newest === undefined ? undefined : plan(snapshotPartition(endpoint, newest));
+  return newest === undefined ? undefined : read(snapshotPartition(endpoint, newest));
 }
 
 /** The pages a closed listing held, as the expected cost of the next one like it. */
-function typical(plan: PartitionPlan): { typicalPages?: number } {
-  const { state } = plan.root;
+function typical(inLake: PartitionInLake): { typicalPages?: number } {
+  const { state } = inLake.root;
   return state.status === 'complete' || state.status === 'capped' ? { typicalPages: state.pages } : {};
 }
 

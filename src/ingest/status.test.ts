@@ -5,7 +5,7 @@ import { findEndpoint, loadEndpoints } from '../config/load.js';
 import { parseLakeKey } from '../lake/layout.js';
 import { fetchPartition } from './fetch-partition.js';
 import { snapshotPartition } from './partition.js';
-import { planPartition } from './plan.js';
+import { readPartition } from './listing-state.js';
 import { lakeStatus } from '../lake/status.js';
 
 const games = snapshotPartition(findEndpoint(loadEndpoints(), 'games'), '2026-11-30');
@@ -23,7 +23,7 @@ function leafPages(contents: Map<string, string>): Map<string, string> {
 }
 
 describe('lake status of a snapshot read in windows (fake client, memory lake)', () => {
-  it('gives the pages and windows the plan gives: those of the windows read whole, not of listings split after some pages', async () => {
+  it('gives the pages and windows the lake reading gives: those of the windows read whole, not of listings split after some pages', async () => {
     const store = new MemoryStore();
     // The config assumes 1,000 results a listing; the API serves 100, which page 11 shows. By then
     // pages 1-10 of the whole listing are stored; its windows replace it, and some split again.
@@ -37,7 +37,7 @@ describe('lake status of a snapshot read in windows (fake client, memory lake)',
       runId: 'run-1',
       today: '2026-12-01',
     };
-    const outcome = await fetchPartition(await planPartition(store, games), ctx);
+    const outcome = await fetchPartition(await readPartition(store, games), ctx);
     expect(outcome.complete).toBe(true);
 
     const contents = store.contents('raw/');
@@ -50,8 +50,8 @@ describe('lake status of a snapshot read in windows (fake client, memory lake)',
     // The leaf windows hold every game exactly once.
     expect(idsInPages(leaves).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
 
-    const plan = await planPartition(store, games);
-    expect(plan.root.state).toMatchObject({
+    const inLake = await readPartition(store, games);
+    expect(inLake.root.state).toMatchObject({
       status: 'complete',
       pages: leaves.size,
       success: { windows: leafWindows.size },

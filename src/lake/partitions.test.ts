@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalStore } from './local.js';
-import { dayRanges, lakeReadPlan } from './partitions.js';
+import { dayRanges, readablePartitions } from './partitions.js';
 
 describe('dayRanges', () => {
   it('folds consecutive days into runs, across month and year ends', () => {
@@ -18,7 +18,7 @@ describe('dayRanges', () => {
   });
 });
 
-describe('lakeReadPlan on a local lake', () => {
+describe('readablePartitions on a local lake', () => {
   const lakeDir = mkdtempSync(join(tmpdir(), 'gmp-lake-partitions-'));
   afterAll(() => rmSync(lakeDir, { recursive: true, force: true }));
   const put = (key: string) => {
@@ -45,7 +45,7 @@ describe('lakeReadPlan on a local lake', () => {
     // Deeper than the API serves and closed with what it serves: read, though never complete.
     put('raw/developers/load=snapshot/date=2024-06-01/page=00001.json');
     put('raw/developers/load=snapshot/date=2024-06-01/_capped.json');
-    expect((await lakeReadPlan(new LocalStore(lakeDir))).closed).toEqual(closed);
+    expect((await readablePartitions(new LocalStore(lakeDir))).closed).toEqual(closed);
   });
 
   it('names as compacted only closed partitions whose compaction marker is written, not parts without one', async () => {
@@ -54,14 +54,14 @@ describe('lakeReadPlan on a local lake', () => {
     // A compaction cut short: a part, no marker.
     put('compact/games/load=updated/date=2024-05-31/part-00000.parquet');
     put('compact/tags/load=snapshot/date=2024-06-01/_SUCCESS');
-    const plan = await lakeReadPlan(new LocalStore(lakeDir));
-    expect(plan.closed).toEqual(closed);
-    expect(plan.compacted).toEqual({
+    const readable = await readablePartitions(new LocalStore(lakeDir));
+    expect(readable.closed).toEqual(closed);
+    expect(readable.compacted).toEqual({
       games: { updated: [['2024-05-30', '2024-05-30']] },
       tags: { snapshot: [['2024-06-01', '2024-06-01']] },
     });
     // Capped is closed, never complete: it cannot prove a game gone.
-    expect(plan.complete).toEqual({
+    expect(readable.complete).toEqual({
       games: { updated: [['2024-05-30', '2024-05-31']] },
       tags: { snapshot: [['2024-06-01', '2024-06-01']] },
     });

@@ -13,7 +13,7 @@ export type DayRange = [string, string];
 export type LakePartitions = Record<string, Record<string, DayRange[]>>;
 
 /** What a build may read: the closed partitions, and which of them have compacted parts to read instead of pages. */
-export interface LakeReadPlan {
+export interface ReadablePartitions {
   /** Closed partitions (complete, or capped: all the API serves of them is in). */
   closed: LakePartitions;
   /** The closed partitions whose compaction marker is written. */
@@ -42,7 +42,7 @@ export async function compactedPartitionIds(store: ObjectStore): Promise<Set<str
 }
 
 /** One listing of `raw/` and one of `compact/`: the closed partitions, and the compacted ones among them. */
-export async function lakeReadPlan(store: ObjectStore): Promise<LakeReadPlan> {
+export async function readablePartitions(store: ObjectStore): Promise<ReadablePartitions> {
   const [closed, compacted] = await Promise.all([closedPartitions(store), compactedPartitionIds(store)]);
   return {
     closed: byEndpointAndLoad(closed),

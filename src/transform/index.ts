@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { loadEndpoints } from '../config/load.js';
 import { openLake } from '../lake/open.js';
 import { buildInputsFingerprint } from './build-inputs.js';
-import { planBuild, type BuildPlan } from './build-plan.js';
+import { scopeBuild, type BuildScope } from './build-scope.js';
 import {
   forgetBuiltFrom,
   readBuildRecord,
@@ -18,7 +18,7 @@ import { StaleGeneratedFilesError } from '../errors.js';
 import { freshnessAt } from './freshness-now.js';
 import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
-import { dayRanges, lakeReadPlan, type LakePartitions } from '../lake/partitions.js';
+import { dayRanges, readablePartitions, type LakePartitions } from '../lake/partitions.js';
 import { isPerItem } from '../config/schema.js';
 import { ITEMS_LOAD, readBatches } from '../lake/items.js';
 import { schemaStatus } from '../lake/schema-drift.js';
@@ -34,7 +34,7 @@ export { freshnessSourcesStale, FRESHNESS_SOURCES_PATH, generateFreshnessSources
 
 /** `plan`: what this build will do, when it is news (nothing to build, only some endpoints, a changed project). */
 export type TransformProgress =
-  | { phase: 'plan'; build: BuildPlan['build']; message: string }
+  | { phase: 'plan'; build: BuildScope['build']; message: string }
   | ({ phase: 'setup' } & SetupProgress)
   | ({ phase: 'dbt' } & DbtEvent);
 
@@ -66,13 +66,13 @@ export interface TransformResult {
   /** Failed tests and each endpoint's freshness: whether the warehouse is current. */
   verdict: BuildVerdict;
   /** What dbt built: nothing (dbt was not started), what depends on new partitions, or every model. */
-  built: BuildPlan['build'];
+  built: BuildScope['build'];
 }
 
 /**
  * Builds the warehouse: checks that the dbt files generated from config/endpoints.json are
  * current (it never writes them: `gmp generate` does), lists the lake's closed and compacted
- * partitions, and decides what to build (planBuild): in dev, nothing when the listing, the dbt
+ * partitions, and decides what to build (scopeBuild): in dev, nothing when the listing, the dbt
  * project and the config are what the last build saw (the verdict is then aged to now without
  * dbt), only what depends on the endpoints with new partitions, or everything. Then makes the
  * project venv if needed and runs `dbt build` (models, data tests; unit tests run in make test)
@@ -104,32 +104,32 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
   const { warehousePath } = settings;
   // Snowflake keeps no record here of what it was built from: every prod build builds everything.
   const dev = warehousePath
-    ? planDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh))
+    ? scopeDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh))
     : undefined;
-  const plan = dev?.plan ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
-  if (plan.build === 'none') {
+  const scope = dev?.scope ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
+  if (scope.build === 'none') {
     notify({
       phase: 'plan',
       build: 'none',
-      message: `nothing new since the build of ${plan.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
+      message: `nothing new since the build of ${scope.last.builtAt} (same closed partitions, dbt project and config): dbt not started`,
     });
     const verdict = {
-      ...verdictNow(plan.last.verdict, lakeUrl ? await options.catalogue?.() : undefined),
+      ...verdictNow(scope.last.verdict, lakeUrl ? await options.catalogue?.() : undefined),
       ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}),
     };
-    recordBuiltFrom(warehousePath!, plan.last.lake, verdict, dev!.saw, plan.last.builtAt);
+    recordBuiltFrom(warehousePath!, scope.last.lake, verdict, dev!.saw, scope.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
   }
   const args: string[] = [];
-  if (plan.build === 'some') {
-    const message = plan.endpoints.length
-      ? `new partitions of ${plan.endpoints.join(', ')} only: building what depends on them`
+  if (scope.build === 'some') {
+    const message = scope.endpoints.length
+      ? `new partitions of ${scope.endpoints.join(', ')} only: building what depends on them`
       : 'new partitions only of endpoints the config does not name: building the lake listing only';
     notify({ phase: 'plan', build: 'some', message });
-    args.push('--select', ...plan.select);
+    args.push('--select', ...scope.select);
   } else {
-    if (plan.reason) notify({ phase: 'plan', build: 'all', message: `${plan.reason}: building every model` });
-    if (plan.fullRefresh) args.push('--full-refresh');
+    if (scope.reason) notify({ phase: 'plan', build: 'all', message: `${scope.reason}: building every model` });
+    if (scope.fullRefresh) args.push('--full-refresh');
   }
   if (warehousePath) {
     mkdirSync(dirname(warehousePath), { recursive: true });
@@ -146,7 +146,7 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
   if (lakeUrl)
     Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(settings, lakeUrl));
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
-  return { warehousePath, logPath, verdict, built: plan.build };
+  return { warehousePath, logPath, verdict, built: scope.build };
 }
 
 /** Each endpoint's item shape as the lake holds it, and the fields the staging models read that are gone from it. */
@@ -166,20 +166,20 @@ async function itemSchemasOf(
  */
 async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<LakePartitions> {
   const store = openLakeOf(settings, lakeUrl);
-  const plan = await lakeReadPlan(store);
+  const readable = await readablePartitions(store);
   // The sealed batches of resources fetched per item read like closed partitions of load `items`.
   for (const endpoint of loadEndpoints().endpoints.filter(isPerItem)) {
     const sealed = (await readBatches(store, endpoint.name)).filter((batch) => batch.sealed).map((batch) => batch.date);
-    if (sealed.length) plan.closed[endpoint.name] = { [ITEMS_LOAD]: dayRanges(sealed) };
+    if (sealed.length) readable.closed[endpoint.name] = { [ITEMS_LOAD]: dayRanges(sealed) };
   }
-  settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(plan.closed);
-  settings.env.GMP_LAKE_COMPACTED = JSON.stringify(plan.compacted);
-  settings.env.GMP_LAKE_COMPLETE = JSON.stringify(plan.complete);
-  return plan.closed;
+  settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(readable.closed);
+  settings.env.GMP_LAKE_COMPACTED = JSON.stringify(readable.compacted);
+  settings.env.GMP_LAKE_COMPLETE = JSON.stringify(readable.complete);
+  return readable.closed;
 }
 
 /** What a dev build will do, from the record beside its warehouse, and what it sees to record next. */
-function planDevBuild(warehousePath: string, settings: DbtRunSettings, closed: LakePartitions, fullRefresh: boolean) {
+function scopeDevBuild(warehousePath: string, settings: DbtRunSettings, closed: LakePartitions, fullRefresh: boolean) {
   const endpoints = loadEndpoints();
   const saw: BuildSaw = {
     inputs: buildInputsFingerprint({ dbtDir, endpoints, where: whereItBuilds(settings) }),
@@ -188,7 +188,7 @@ function planDevBuild(warehousePath: string, settings: DbtRunSettings, closed: L
   // A record whose warehouse file is gone describes nothing.
   const record = existsSync(warehousePath) ? readBuildRecord(warehousePath) : undefined;
   const names = endpoints.endpoints.map((endpoint) => endpoint.name);
-  return { saw, plan: planBuild({ record, lake: settings.env.LAKE_URL!, ...saw, endpoints: names, fullRefresh }) };
+  return { saw, scope: scopeBuild({ record, lake: settings.env.LAKE_URL!, ...saw, endpoints: names, fullRefresh }) };
 }
 
 /** Where a dev build reads and writes: part of what it saw, beside the project and the config. */

@@ -33,7 +33,7 @@ import {
   nothingToFetch,
   parsePlan,
   planArgs,
-  planRun,
+  runSetup,
   planWithLake,
   sandboxArgs,
   stepsAfterIngest,
@@ -41,7 +41,7 @@ import {
   summarizeShards,
   transformEnv,
   type Plan,
-  type RunPlan,
+  type RunSetup,
   type Selection,
   type Step,
 } from '../../dagger/src/commands.js';
@@ -97,7 +97,7 @@ async function startSandbox(): Promise<() => Promise<void>> {
 }
 
 /** What the module's planOn runs: the bucket made when the lake is on this machine's server, then the plan; nothing answers at the sandbox's address. */
-async function planAsModule(run: RunPlan, selection: Selection, shards = 2): Promise<string> {
+async function planAsModule(run: RunSetup, selection: Selection, shards = 2): Promise<string> {
   const env = onHost(run.env);
   if (run.hostLakePort !== undefined) {
     const init = await runGmp(LAKE_INIT_ARGS, env);
@@ -109,7 +109,7 @@ async function planAsModule(run: RunPlan, selection: Selection, shards = 2): Pro
 }
 
 /** What the module's ingest does: one plan, then every shard of it at once, the sandbox bound only if bindsSandbox says so. */
-async function ingestAsModule(run: RunPlan, selection: Selection): Promise<{ plan: Plan; output: string }> {
+async function ingestAsModule(run: RunSetup, selection: Selection): Promise<{ plan: Plan; output: string }> {
   const plan = parsePlan(await planAsModule(run, selection));
   if (plan.shards.length === 0) return { plan, output: `${lakeLine(run)}\n${nothingToFetch(plan)}` };
   const stopSandbox = bindsSandbox(run, plan) ? await startSandbox() : undefined;
@@ -127,7 +127,7 @@ async function ingestAsModule(run: RunPlan, selection: Selection): Promise<{ pla
 }
 
 /** The month's spend the ledger in the lake holds, as the module's plan prints it. */
-async function ledgerSpend(run: RunPlan): Promise<number> {
+async function ledgerSpend(run: RunSetup): Promise<number> {
   const printed = JSON.parse(planWithLake(run, await planAsModule(run, { endpoints: ['games'] }))) as {
     lake: string;
     budget: { spent: number };
@@ -160,8 +160,8 @@ afterAll(async () => {
 });
 
 describe('the module with no settings, step by step on the host', () => {
-  const run = planRun({ hasApiKey: false }, { hasAwsCredentials: false });
-  const lakeRun = planRun(undefined, { hasAwsCredentials: false });
+  const run = runSetup({ hasApiKey: false }, { hasAwsCredentials: false });
+  const lakeRun = runSetup(undefined, { hasAwsCredentials: false });
 
   it('keeps the lake on the S3 server of this machine, not in the engine, and reads the sandbox', () => {
     expect(run).toMatchObject({ sandbox: true, hostLakePort: HOST_LAKE.port, env: { LAKE_URL: HOST_LAKE.url } });
@@ -293,7 +293,7 @@ describe('the module with no settings, step by step on the host', () => {
 
 describe('the module with no settings and no S3 server on this machine', () => {
   it('fails its first step in one line that names the lake and how to start its server', async () => {
-    const run = planRun({ hasApiKey: false }, { hasAwsCredentials: false });
+    const run = runSetup({ hasApiKey: false }, { hasAwsCredentials: false });
     await s3.stop();
     try {
       const init = await runGmp(LAKE_INIT_ARGS, onHost(run.env));

@@ -33,7 +33,7 @@ import {
   nothingToFetch,
   parsePlan,
   planArgs,
-  planRun,
+  runSetup,
   planWithLake,
   sandboxArgs,
   secretBindings,
@@ -410,7 +410,7 @@ describe('settings become commands', () => {
   });
 
   it('keeps the lake on the S3 server of the machine that calls dagger when no lake URL is given, and says where', () => {
-    const run = planRun({ hasApiKey: false }, noCredentials);
+    const run = runSetup({ hasApiKey: false }, noCredentials);
     expect(run).toEqual({
       sandbox: true,
       hostLakePort: 9000,
@@ -420,7 +420,7 @@ describe('settings become commands', () => {
     expect(run).not.toHaveProperty('scratchVolume');
     // Another port, another bucket, the user's own credentials (as secrets, so not in plain env).
     expect(
-      planRun(
+      runSetup(
         { hasApiKey: true },
         { url: 's3://my-lake/raw', hostPort: 9100, region: 'eu-west-1', hasAwsCredentials: true },
       ),
@@ -430,11 +430,11 @@ describe('settings become commands', () => {
       env: { LAKE_URL: 's3://my-lake/raw', S3_ENDPOINT: `http://${HOST_LAKE.service}:9100`, AWS_REGION: 'eu-west-1' },
       lake: 's3://my-lake/raw on the S3 server of this machine, localhost:9100',
     });
-    expect(() => planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 0 })).toThrow(
+    expect(() => runSetup({ hasApiKey: true }, { ...noCredentials, hostPort: 0 })).toThrow(
       'invalid with-lake --host-port 0',
     );
     expect(() =>
-      planRun({ hasApiKey: true }, { ...noCredentials, hostPort: 9000, endpointUrl: 'http://m:9000', url: 's3://b' }),
+      runSetup({ hasApiKey: true }, { ...noCredentials, hostPort: 9000, endpointUrl: 'http://m:9000', url: 's3://b' }),
     ).toThrow('with-lake takes --endpoint-url or --host-port, not both');
     expect(lakeLine(run)).toBe('lake: s3://game-market-lake on the S3 server of this machine, localhost:9000');
   });
@@ -444,24 +444,24 @@ describe('settings become commands', () => {
       stderr:
         'gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running\n',
     });
-    expect(lakeFailure(planRun({ hasApiKey: false }, noCredentials), unreachable).message).toBe(
+    expect(lakeFailure(runSetup({ hasApiKey: false }, noCredentials), unreachable).message).toBe(
       'lake: s3://game-market-lake on the S3 server of this machine, localhost:9000 (is its server running? make s3-server, or MinIO on port 9000): gmp: object store s3://game-market-lake at http://lake-s3:9000 is unreachable (ECONNREFUSED): check S3_ENDPOINT and that the server is running',
     );
     expect(
-      lakeFailure(planRun({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message,
+      lakeFailure(runSetup({ hasApiKey: true }, { url: 's3://lake', ...noCredentials }), new Error('denied')).message,
     ).toBe('lake: s3://lake on AWS S3: denied');
   });
 
   it('prints the plan with the lake it read', () => {
     const plan = { api: SANDBOX_URL, units: [], apiRequestsExpected: 0, shards: [], budget: { spent: 3 } };
-    expect(JSON.parse(planWithLake(planRun({ hasApiKey: false }, noCredentials), JSON.stringify(plan)))).toEqual({
+    expect(JSON.parse(planWithLake(runSetup({ hasApiKey: false }, noCredentials), JSON.stringify(plan)))).toEqual({
       lake: 's3://game-market-lake on the S3 server of this machine, localhost:9000',
       ...plan,
     });
   });
 
   it('keeps a lake in the engine only for the rerun check, which empties it first', () => {
-    expect(planRun({ hasApiKey: false }, { ...noCredentials, scratchVolume: 'gmp-lake-check' })).toMatchObject({
+    expect(runSetup({ hasApiKey: false }, { ...noCredentials, scratchVolume: 'gmp-lake-check' })).toMatchObject({
       scratchVolume: 'gmp-lake-check',
       env: { LAKE_URL: 'file:///lake' },
     });
@@ -492,14 +492,14 @@ describe('settings become commands', () => {
 
   it('uses the real API and the given lake when told to', () => {
     expect(
-      planRun({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true }),
+      runSetup({ hasApiKey: true }, { url: 's3://market-lake/raw', region: 'eu-west-1', hasAwsCredentials: true }),
     ).toEqual({
       sandbox: false,
       env: { LAKE_URL: 's3://market-lake/raw', AWS_REGION: 'eu-west-1' },
       lake: 's3://market-lake/raw on AWS S3',
     });
     expect(
-      planRun(
+      runSetup(
         { hasApiKey: false, baseUrl: 'http://rawg.test:9/api' },
         { url: 's3://lake', endpointUrl: 'http://minio.test:9000', ...noCredentials },
       ),
@@ -509,17 +509,17 @@ describe('settings become commands', () => {
       lake: 's3://lake on http://minio.test:9000',
     });
     // Steps that never call the API (transform) get no API settings at all.
-    expect(planRun(undefined, { url: 's3://lake', ...noCredentials }).env).toEqual({ LAKE_URL: 's3://lake' });
-    expect(planRun(undefined, noCredentials).env).toEqual(hostLakeEnv);
+    expect(runSetup(undefined, { url: 's3://lake', ...noCredentials }).env).toEqual({ LAKE_URL: 's3://lake' });
+    expect(runSetup(undefined, noCredentials).env).toEqual(hostLakeEnv);
   });
 
   it('refuses lakes a container cannot keep, and settings that do not go together', () => {
     expect(() => checkLakeUrl('file://./.lake')).toThrow("leave --url out for the lake on this machine's S3 server");
     expect(checkLakeUrl('s3://market-lake/raw/')).toBe('s3://market-lake/raw');
-    expect(() => planRun({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow(
+    expect(() => runSetup({ hasApiKey: true }, { endpointUrl: 'http://minio:9000', ...noCredentials })).toThrow(
       'with-lake --endpoint-url needs --url',
     );
-    expect(() => planRun({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow(
+    expect(() => runSetup({ hasApiKey: true, baseUrl: 'ftp://x' }, noCredentials)).toThrow(
       'invalid with-api --base-url',
     );
   });
@@ -535,10 +535,10 @@ describe('settings become commands', () => {
       units: [{ id: 'genres/snapshot/2026-12-01', state: 'complete' }],
       shards: [],
     };
-    expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), work)).toBe(true);
-    expect(bindsSandbox(planRun({ hasApiKey: false }, noCredentials), done)).toBe(false);
-    expect(bindsSandbox(planRun({ hasApiKey: true }, noCredentials), work)).toBe(false);
-    expect(bindsSandbox(planRun({ hasApiKey: false, baseUrl: 'http://rawg.test/api' }, noCredentials), work)).toBe(
+    expect(bindsSandbox(runSetup({ hasApiKey: false }, noCredentials), work)).toBe(true);
+    expect(bindsSandbox(runSetup({ hasApiKey: false }, noCredentials), done)).toBe(false);
+    expect(bindsSandbox(runSetup({ hasApiKey: true }, noCredentials), work)).toBe(false);
+    expect(bindsSandbox(runSetup({ hasApiKey: false, baseUrl: 'http://rawg.test/api' }, noCredentials), work)).toBe(
       false,
     );
     // The module binds it nowhere else: not to the plan's container, not to the lake's steps.
@@ -554,7 +554,7 @@ describe('settings become commands', () => {
     // The engine blanks a secret's value wherever it appears in any output; gmp hides its key's.
     expect(SANDBOX_API_KEY).toMatch(/-.*-/);
     expect(SANDBOX_API_KEY.length).toBeGreaterThanOrEqual(16);
-    const run = planRun({ hasApiKey: false }, noCredentials);
+    const run = runSetup({ hasApiKey: false }, noCredentials);
     for (const [name, value] of Object.entries(run.env))
       if (name !== 'RAWG_API_KEY') expect(value, name).not.toContain(SANDBOX_API_KEY);
     expect(readFileSync(join(root, 'dagger/src/index.ts'), 'utf8')).not.toContain('setSecret');
@@ -579,8 +579,8 @@ describe('settings become commands', () => {
       ['SNOWFLAKE_PASSWORD', { label: 'p' }],
     ]);
     const plain = {
-      ...planRun({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }).env,
-      ...planRun({ hasApiKey: true }, { hasAwsCredentials: true }).env,
+      ...runSetup({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }).env,
+      ...runSetup({ hasApiKey: true }, { hasAwsCredentials: true }).env,
       ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }),
     };
     for (const name of [

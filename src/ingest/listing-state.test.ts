@@ -4,7 +4,7 @@ import { findEndpoint, loadEndpoints } from '../config/load.js';
 import { CorruptObjectError } from '../errors.js';
 import { listingPrefix, manifestKey, pageKey, splitKey, successKey, cappedKey } from '../lake/layout.js';
 import { snapshotPartition } from './partition.js';
-import { isClosed, knownApiRequests, openListings, planPartition } from './plan.js';
+import { isClosed, knownApiRequests, openListings, readPartition } from './listing-state.js';
 
 const file = loadEndpoints();
 const games = snapshotPartition(findEndpoint(file, 'games'), '2026-11-30');
@@ -38,25 +38,25 @@ async function lake(objects: [string, string][]) {
 
 describe('planning a partition (memory lake)', () => {
   it('costs one GET when the partition is complete', async () => {
-    const plan = await planPartition(
+    const inLake = await readPartition(
       await lake([[successKey(root), JSON.stringify({ pages: 7, count: 280, runId: 'r', completedAt: 'x' })]]),
       games,
     );
-    expect(plan.root.state).toMatchObject({ status: 'complete', pages: 7 });
-    expect(plan.store.requests).toBe(1);
-    expect(isClosed(plan.root)).toBe(true);
-    expect(openListings(plan.root)).toEqual([]);
+    expect(inLake.root.state).toMatchObject({ status: 'complete', pages: 7 });
+    expect(inLake.store.requests).toBe(1);
+    expect(isClosed(inLake.root)).toBe(true);
+    expect(openListings(inLake.root)).toEqual([]);
   });
 
   it('is new, after one GET and one LIST, when the lake has nothing of it', async () => {
-    const plan = await planPartition(new MemoryStore(), games);
-    expect(plan.root.state.status).toBe('new');
-    expect(plan.store.requests).toBe(2);
-    expect(knownApiRequests(plan.root)).toBe(1);
+    const inLake = await readPartition(new MemoryStore(), games);
+    expect(inLake.root.state.status).toBe('new');
+    expect(inLake.store.requests).toBe(2);
+    expect(knownApiRequests(inLake.root)).toBe(1);
   });
 
   it('resumes a started listing with the pages it lacks', async () => {
-    const plan = await planPartition(
+    const inLake = await readPartition(
       await lake([
         [manifestKey(root), manifest(5)],
         [pageKey(root, 1), '{}'],
@@ -64,15 +64,15 @@ describe('planning a partition (memory lake)', () => {
       ]),
       games,
     );
-    expect(plan.root.state).toMatchObject({ status: 'resume', present: new Set([1, 4]) });
-    expect(knownApiRequests(plan.root)).toBe(3);
+    expect(inLake.root.state).toMatchObject({ status: 'resume', present: new Set([1, 4]) });
+    expect(knownApiRequests(inLake.root)).toBe(3);
     // GET of the marker, LIST of the partition, GET of the manifest.
-    expect(plan.store.requests).toBe(3);
+    expect(inLake.store.requests).toBe(3);
   });
 
   it('walks a split into its windows: open ones are the units, closed ones cost nothing', async () => {
     const split = JSON.stringify({ count: 800, maxResults: 400, windows: halves, createdAt: 'x' });
-    const plan = await planPartition(
+    const inLake = await readPartition(
       await lake([
         [splitKey(root), split],
         [manifestKey(older), manifest(3)],
@@ -83,14 +83,14 @@ describe('planning a partition (memory lake)', () => {
       ]),
       games,
     );
-    expect(plan.root.state.status).toBe('split');
-    expect(openListings(plan.root).map((listing) => listingPrefix(listing.listing))).toEqual([listingPrefix(newer)]);
-    expect(knownApiRequests(plan.root)).toBe(1);
-    expect(isClosed(plan.root)).toBe(false);
+    expect(inLake.root.state.status).toBe('split');
+    expect(openListings(inLake.root).map((listing) => listingPrefix(listing.listing))).toEqual([listingPrefix(newer)]);
+    expect(knownApiRequests(inLake.root)).toBe(1);
+    expect(isClosed(inLake.root)).toBe(false);
   });
 
   it('counts a capped listing as closed though not complete', async () => {
-    const plan = await planPartition(
+    const inLake = await readPartition(
       await lake([
         [manifestKey(root), manifest(300)],
         [pageKey(root, 1), '{}'],
@@ -98,15 +98,15 @@ describe('planning a partition (memory lake)', () => {
       ]),
       games,
     );
-    expect(plan.root.state).toMatchObject({ status: 'capped', pages: 1 });
-    expect(isClosed(plan.root)).toBe(true);
-    expect(knownApiRequests(plan.root)).toBe(0);
+    expect(inLake.root.state).toMatchObject({ status: 'capped', pages: 1 });
+    expect(isClosed(inLake.root)).toBe(true);
+    expect(knownApiRequests(inLake.root)).toBe(0);
   });
 
   it('names the key of a damaged record', async () => {
-    await expect(planPartition(await lake([[manifestKey(root), '{"endpoint":']]), games)).rejects.toThrow(
+    await expect(readPartition(await lake([[manifestKey(root), '{"endpoint":']]), games)).rejects.toThrow(
       CorruptObjectError,
     );
-    await expect(planPartition(await lake([[manifestKey(root), 'x']]), games)).rejects.toThrow(manifestKey(root));
+    await expect(readPartition(await lake([[manifestKey(root), 'x']]), games)).rejects.toThrow(manifestKey(root));
   });
 });

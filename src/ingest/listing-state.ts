@@ -23,12 +23,12 @@ import type { Listing, Partition } from './partition.js';
 
 export type ListingState =
   | { status: 'complete'; pages: number; success?: Success }
-  | { status: 'split'; split: Split; windows: ListingPlan[] }
+  | { status: 'split'; split: Split; windows: ListingInLake[] }
   | { status: 'capped'; capped: Capped; pages: number }
   | { status: 'resume'; manifest: Manifest; present: Set<number> }
   | { status: 'new' };
 
-export interface ListingPlan {
+export interface ListingInLake {
   listing: Listing;
   state: ListingState;
 }
@@ -49,9 +49,9 @@ export function listingCount(state: ListingState): number | undefined {
   }
 }
 
-export interface PartitionPlan {
+export interface PartitionInLake {
   partition: Partition;
-  root: ListingPlan;
+  root: ListingInLake;
   /** Counts every store request made for this partition, from planning to the end. */
   store: CountingStore;
 }
@@ -60,7 +60,7 @@ export interface PartitionPlan {
  * Finds what a partition still needs: one GET when it is complete; otherwise one LIST of the
  * partition (windows included) and a GET of each manifest or split record it holds.
  */
-export async function planPartition(lake: ObjectStore, partition: Partition): Promise<PartitionPlan> {
+export async function readPartition(lake: ObjectStore, partition: Partition): Promise<PartitionInLake> {
   const store = new CountingStore(lake);
   const rootListing: Listing = { partition };
   // A GET rather than a HEAD: the same one request, and the marker tells how many pages there are.
@@ -74,16 +74,16 @@ export async function planPartition(lake: ObjectStore, partition: Partition): Pr
     };
   }
   const keys = new Set(await store.list(partitionPrefix(partition)));
-  return { partition, root: await planListing(store, rootListing, keys), store };
+  return { partition, root: await readListing(store, rootListing, keys), store };
 }
 
 /** One listing's state as the lake holds it now: what a run reads again once it holds the listing's lease. */
-export async function planListingNow(store: ObjectStore, listing: Listing): Promise<ListingPlan> {
-  return planListing(store, listing, new Set(await store.list(listingPrefix(listing))));
+export async function readListingNow(store: ObjectStore, listing: Listing): Promise<ListingInLake> {
+  return readListing(store, listing, new Set(await store.list(listingPrefix(listing))));
 }
 
 /** The state of one listing, from the partition's keys and the records they point to. */
-async function planListing(store: ObjectStore, listing: Listing, keys: Set<string>): Promise<ListingPlan> {
+async function readListing(store: ObjectStore, listing: Listing, keys: Set<string>): Promise<ListingInLake> {
   const prefix = listingPrefix(listing);
   const pagesPresent = (): Set<number> => {
     const present = new Set<number>();
@@ -99,7 +99,7 @@ async function planListing(store: ObjectStore, listing: Listing, keys: Set<strin
   if (keys.has(splitKey(listing))) {
     const split = await read(splitSchema, splitKey(listing));
     const windows = await Promise.all(
-      split.windows.map((window) => planListing(store, { partition: listing.partition, window }, keys)),
+      split.windows.map((window) => readListing(store, { partition: listing.partition, window }, keys)),
     );
     return { listing, state: { status: 'split', split, windows } };
   }
@@ -116,15 +116,15 @@ async function planListing(store: ObjectStore, listing: Listing, keys: Set<strin
 }
 
 /** The listings that still need API requests, depth first: the units of work. */
-export function openListings(plan: ListingPlan): ListingPlan[] {
-  const { state } = plan;
+export function openListings(inLake: ListingInLake): ListingInLake[] {
+  const { state } = inLake;
   if (state.status === 'split') return state.windows.flatMap(openListings);
-  return state.status === 'new' || state.status === 'resume' ? [plan] : [];
+  return state.status === 'new' || state.status === 'resume' ? [inLake] : [];
 }
 
 /** Pages known to be missing; 1 for a listing never started (its size is unknown until then). */
-export function knownApiRequests(plan: ListingPlan): number {
-  const { state } = plan;
+export function knownApiRequests(inLake: ListingInLake): number {
+  const { state } = inLake;
   switch (state.status) {
     case 'split':
       return state.windows.reduce((sum, window) => sum + knownApiRequests(window), 0);
@@ -141,8 +141,8 @@ export function knownApiRequests(plan: ListingPlan): number {
 }
 
 /** Every listing is closed: complete, or capped (kept as far as the API serves it). */
-export function isClosed(plan: ListingPlan): boolean {
-  const { state } = plan;
+export function isClosed(inLake: ListingInLake): boolean {
+  const { state } = inLake;
   if (state.status === 'split') return state.windows.every(isClosed);
   return state.status === 'complete' || state.status === 'capped';
 }

@@ -6,7 +6,7 @@ import type { LakePartitions } from '../lake/partitions.js';
 const LISTING_MODEL = 'lake_partitions';
 
 /** What a dev build does, decided before dbt starts. */
-export type BuildPlan =
+export type BuildScope =
   /** Nothing the warehouse depends on moved since the `last` build: dbt is not started. */
   | { build: 'none'; last: BuildRecord & { verdict: BuildVerdict } }
   /** Only `endpoints` got partitions: `select` is what depends on them (their models and tests) and the listing. */
@@ -14,7 +14,7 @@ export type BuildPlan =
   /** Every model, incrementally; `fullRefresh` rebuilds them from the whole lake. `reason` says why when it is news. */
   | { build: 'all'; fullRefresh: boolean; reason?: string };
 
-export interface PlanInputs {
+export interface ScopeInputs {
   /** The last build's record beside the warehouse; undefined when none finished. */
   record: BuildRecord | undefined;
   /** The lake this build reads, as the record spells it. */
@@ -36,7 +36,7 @@ export interface PlanInputs {
  * their dbt sources is (dbt's graph selector `source:lake.<endpoint>+`): the other models read
  * nothing that moved, and a full refresh of the same lake gives the same rows.
  */
-export function planBuild({ record, lake, inputs, partitions, endpoints, fullRefresh }: PlanInputs): BuildPlan {
+export function scopeBuild({ record, lake, inputs, partitions, endpoints, fullRefresh }: ScopeInputs): BuildScope {
   if (fullRefresh || !record || record.lake !== lake || !incrementalBase(record))
     return { build: 'all', fullRefresh: true };
   if (record.inputs !== inputs || !record.partitions || !record.verdict) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedEndpoints, planBuild, type PlanInputs } from './build-plan.js';
+import { changedEndpoints, scopeBuild, type ScopeInputs } from './build-scope.js';
 import { WAREHOUSE_LAYOUT, type BuildRecord } from '../warehouse/build-record.js';
 import type { LakePartitions } from '../lake/partitions.js';
 
@@ -18,8 +18,8 @@ const record: BuildRecord = {
   partitions: listing,
 };
 
-function plan(overrides: Partial<PlanInputs> = {}) {
-  return planBuild({
+function plan(overrides: Partial<ScopeInputs> = {}) {
+  return scopeBuild({
     record,
     lake: LAKE,
     inputs: 'fingerprint',
@@ -30,7 +30,7 @@ function plan(overrides: Partial<PlanInputs> = {}) {
   });
 }
 
-describe('planBuild: build or skip, and how much', () => {
+describe('scopeBuild: build or skip, and how much', () => {
   it('builds nothing when the listing, the project and the config are what the last build saw', () => {
     expect(plan()).toEqual({ build: 'none', last: record });
   });
