@@ -4,7 +4,6 @@ import { hideBin } from 'yargs/helpers';
 import { requireFlagValues } from './commands/flag-values.js';
 import { commands } from './commands/index.js';
 import { exitWithError } from './commands/output.js';
-import { useEndpointsFile } from './config/load.js';
 import { Redactor } from './source/redact.js';
 
 // The pinned AWS SDK supports Node 20; its notice about future releases is not for our users.
@@ -18,9 +17,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 process.stderr.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
-
-// The endpoints file is the environment's choice (GMP_ENDPOINTS), made here for every module.
-useEndpointsFile(process.env.GMP_ENDPOINTS);
 
 /** The last line on stderr passes through this, whatever raised it. */
 const redactor = Redactor.fromEnv(process.env);

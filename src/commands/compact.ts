@@ -3,13 +3,13 @@ import { ConfigError } from '../errors.js';
 import { compactedLine, compactSummaryLine } from './compact-output.js';
 import { defineCommand } from './define.js';
 import { interruptSignal } from './interrupt.js';
-import { lakeFrom, loadEndpoints, withLake } from './options.js';
+import { lakeFrom, endpointsFromEnv, withLake } from './options.js';
 
 /** The endpoints the flags name: every one by default. */
 function endpointsFrom(args: { endpoint?: string[]; all?: boolean }): string[] | undefined {
   if (args.all && args.endpoint?.length) throw new ConfigError('give --endpoint or --all, not both');
   if (!args.endpoint?.length) return undefined;
-  const known = new Set(loadEndpoints().endpoints.map((e) => e.name));
+  const known = new Set(endpointsFromEnv().endpoints.map((e) => e.name));
   const unknown = args.endpoint.filter((name) => !known.has(name));
   if (unknown.length)
     throw new ConfigError(`unknown endpoint ${unknown.join(', ')}: config/endpoints.json has ${[...known].join(', ')}`);

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { loadEndpoints } from '../config/load.js';
+import { endpointsFromEnv } from './options.js';
 
 const check: CommandModule = {
   command: 'check',
   describe: 'validate config/endpoints.json (or GMP_ENDPOINTS)',
   handler: () => {
-    const file = loadEndpoints();
+    const file = endpointsFromEnv();
     const names = file.endpoints.map((e) => (e.updatedFilter ? `${e.name} (updated)` : e.name));
     process.stdout.write(`config ok: ${file.endpoints.length} endpoints: ${names.join(', ')}\n`);
   },

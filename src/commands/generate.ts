@@ -1,3 +1,4 @@
+import { endpointsFromEnv } from './options.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { endpointsJsonSchema } from '../config/json-schema.js';
 import { StaleGeneratedFilesError } from '../errors.js';
@@ -45,14 +46,15 @@ export const generateCommand = defineCommand({
       describe: 'write nothing; fail when a generated file is stale',
     }),
   handler: (args) => {
+    const endpoints = endpointsFromEnv();
     const schema = staleSchema();
     const steps = staleSteps();
     if (args.check) {
       const stale = [
         ...(schema ? ['config/endpoints.schema.json'] : []),
         ...(steps ? [STATE_MACHINE_STEPS_PATH] : []),
-        ...staleDbtSources().map((path) => `dbt/${path}`),
-        ...(freshnessSourcesStale() ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : []),
+        ...staleDbtSources({ endpoints }).map((path) => `dbt/${path}`),
+        ...(freshnessSourcesStale({ endpoints }) ? [`dbt/${FRESHNESS_SOURCES_PATH}`] : []),
       ];
       if (stale.length) {
         throw new StaleGeneratedFilesError(
@@ -70,8 +72,8 @@ export const generateCommand = defineCommand({
       writeFileSync(STATE_MACHINE_STEPS_URL, steps);
       process.stdout.write(`wrote ${STATE_MACHINE_STEPS_PATH}\n`);
     }
-    const { written, removed } = generateDbtSources();
-    if (generateFreshnessSources()) written.push(FRESHNESS_SOURCES_PATH);
+    const { written, removed } = generateDbtSources({ endpoints });
+    if (generateFreshnessSources({ endpoints })) written.push(FRESHNESS_SOURCES_PATH);
     for (const path of written) process.stdout.write(`wrote dbt/${path}\n`);
     for (const path of removed) process.stdout.write(`removed dbt/${path}\n`);
     if (!schema && !steps && !written.length && !removed.length)

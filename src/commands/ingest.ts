@@ -1,4 +1,4 @@
-import { apiFrom, lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
+import { apiFrom, lakeFrom, endpointsFromEnv, withApi, withLake } from './options.js';
 import { runIngestCommand } from './run-output.js';
 import { itemsWorkFrom, positiveInteger, withSelection, workFrom } from './selection.js';
 import { defineCommand } from './define.js';
@@ -28,7 +28,7 @@ export const ingestCommand = defineCommand({
       }),
   handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
-    const file = loadEndpoints();
+    const file = endpointsFromEnv();
     const store = lakeFrom(args);
     const api = apiFrom(file, args);
     const work = await workFrom(file, args, store);

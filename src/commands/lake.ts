@@ -3,7 +3,7 @@ import { now } from '../clock.js';
 import { monthOf, monthSpend } from '../lake/spend.js';
 import { monthRuns } from '../lake/run-record.js';
 import { defineCommand } from './define.js';
-import { lakeFrom, loadEndpoints, withLake } from './options.js';
+import { lakeFrom, endpointsFromEnv, withLake } from './options.js';
 import { catalogueGaps } from '../lake/catalogue-status.js';
 import { catalogueStatus } from '../ingest/catalogue.js';
 import { readLakeOrigin } from '../lake/origin.js';
@@ -33,7 +33,7 @@ const status = defineCommand({
     const origin = await readLakeOrigin(store);
     const month = monthOf(now());
     // Spend is the ledger's, as `plan` and the budget read it: a killed run left no record but its blocks.
-    const endpoints = loadEndpoints();
+    const endpoints = endpointsFromEnv();
     const [partitions, batches, runs, spend, catalogue, itemSchemas] = await Promise.all([
       lakeStatus(store),
       batchStatus(

@@ -92,4 +92,9 @@ export function apiFrom(file: EndpointsFile, args: { baseUrl?: string }): ApiSet
   return { baseUrl: args.baseUrl || file.source.baseUrl, apiKey };
 }
 
-export { loadEndpoints, type ApiSettings };
+/** The endpoints file GMP_ENDPOINTS names, or config/endpoints.json: every command passes it down. */
+export function endpointsFromEnv(): EndpointsFile {
+  return loadEndpoints(process.env.GMP_ENDPOINTS || undefined);
+}
+
+export type { ApiSettings };

@@ -12,7 +12,7 @@ import { printPipelineEnd } from './output.js';
 import {
   apiFrom,
   lakeFrom,
-  loadEndpoints,
+  endpointsFromEnv,
   pythonFromEnv,
   warehouseFromEnv,
   withApi,
@@ -45,7 +45,7 @@ const eachStep = defineCommand({
           'stdout as JSON lines: the ingest summaries, the compaction summary, then one line naming the warehouse, the report and the dbt log',
       }),
   handler: async (args) => {
-    const file = loadEndpoints();
+    const file = endpointsFromEnv();
     const store = lakeFrom(args);
     let built: Awaited<ReturnType<typeof transform>> | undefined;
     // Each step of the one list, in its order; the ingest runs in process rather than as shards.
@@ -64,6 +64,8 @@ const eachStep = defineCommand({
             target: 'dev',
             lakeUrl: args.lake,
             s3Endpoint: args.s3Endpoint,
+            lake: store,
+            endpoints: file,
             catalogue: () => lakeCatalogue(file, store),
             warehousePath: warehouseFromEnv(),
             env: process.env,
@@ -82,7 +84,12 @@ const eachStep = defineCommand({
         if (!built) throw new Error('the report step runs after the transform step');
         // Loaded here: vega and DuckDB are heavy, and only this last step needs them.
         const { writeReport } = await import('../report/index.js');
-        const report = await writeReport({ warehousePath: built.warehousePath!, store, outPath: DEFAULT_REPORT_PATH });
+        const report = await writeReport({
+          warehousePath: built.warehousePath!,
+          store,
+          endpoints: file,
+          outPath: DEFAULT_REPORT_PATH,
+        });
         printVerdict(built.verdict);
         printPipelineEnd({ warehouse: built.warehousePath!, report: report.path, dbtLog: built.logPath }, args.json);
         const notCurrent = notCurrentError(built.verdict, { staleFails: true, reportPath: report.path });

@@ -4,7 +4,7 @@ import { planRun } from '../ingest/run.js';
 import type { ItemsUnit, WorkPlan } from '../ingest/planner.js';
 import { planKey, shardsKey } from '../lake/layout.js';
 import { defineCommand } from './define.js';
-import { lakeFrom, loadEndpoints, withApi, withLake } from './options.js';
+import { lakeFrom, endpointsFromEnv, withApi, withLake } from './options.js';
 import { itemsWorkFrom, positiveInteger, withSelection, workFrom } from './selection.js';
 
 export const planCommand = defineCommand({
@@ -26,7 +26,7 @@ export const planCommand = defineCommand({
   handler: async (args) => {
     const maxPages = positiveInteger(args.maxPages, '--max-pages');
     const shards = positiveInteger(args.shards, '--shards');
-    const file = loadEndpoints();
+    const file = endpointsFromEnv();
     const store = lakeFrom(args);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_REPORT_PATH } from '../config/defaults.js';
 import { notice } from '../log.js';
-import { lakeFrom, withLake, withWarehouse } from './options.js';
+import { endpointsFromEnv, lakeFrom, withLake, withWarehouse } from './options.js';
 import { defineCommand } from './define.js';
 
 export const reportCommand = defineCommand({
@@ -19,7 +19,12 @@ export const reportCommand = defineCommand({
     checkOutPath(args.out);
     // Vega and DuckDB take a while to load: only this command pays for them.
     const { writeReport } = await import('../report/index.js');
-    const { path, ms } = await writeReport({ warehousePath: args.warehouse, store: lakeFrom(args), outPath: args.out });
+    const { path, ms } = await writeReport({
+      warehousePath: args.warehouse,
+      store: lakeFrom(args),
+      endpoints: endpointsFromEnv(),
+      outPath: args.out,
+    });
     notice(`report written in ${ms} ms`, { report: path, ms });
     process.stdout.write(`report: ${path}\n`);
   },

@@ -4,7 +4,7 @@ import { defineCommand } from './define.js';
 import { InterruptedError, interruptSignal } from './interrupt.js';
 import { notice } from '../log.js';
 import { lakeCatalogue } from '../ingest/catalogue.js';
-import { lakeFrom, loadEndpoints, pythonFromEnv, withLake, withWarehouse } from './options.js';
+import { lakeFrom, endpointsFromEnv, pythonFromEnv, withLake, withWarehouse } from './options.js';
 import { createTransformProgress } from './transform-progress.js';
 import { notCurrentError, printVerdict } from './verdict-output.js';
 
@@ -39,13 +39,17 @@ export const transformCommand = defineCommand({
       process.stdout.write('dbt venv ready\n');
       return;
     }
+    const endpoints = endpointsFromEnv();
+    const lake = lakeFrom(args);
     let built: Awaited<ReturnType<typeof transform>>;
     try {
       built = await transform({
         target: args.target,
         lakeUrl: args.lake,
         s3Endpoint: args.s3Endpoint,
-        catalogue: () => lakeCatalogue(loadEndpoints(), lakeFrom(args)),
+        lake,
+        endpoints,
+        catalogue: () => lakeCatalogue(endpoints, lake),
         warehousePath: args.warehouse,
         env: process.env,
         python: pythonFromEnv(),

@@ -4,17 +4,8 @@ import { ConfigError } from '../errors.js';
 import { defaultEndpointsPath } from '../paths.js';
 import { endpointsFileSchema, type Endpoint, type EndpointsFile } from './schema.js';
 
-let chosenPath = defaultEndpointsPath;
-
-/**
- * Names the endpoints file that every later loadEndpoints() without a path reads. The CLI calls it
- * once at start-up with GMP_ENDPOINTS, so that no module below it reads the environment.
- */
-export function useEndpointsFile(path: string | undefined): void {
-  chosenPath = path ?? defaultEndpointsPath;
-}
-
-export function loadEndpoints(path = chosenPath): EndpointsFile {
+/** The endpoints file, checked against its schema; the CLI names it (GMP_ENDPOINTS) and passes it down. */
+export function loadEndpoints(path = defaultEndpointsPath): EndpointsFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

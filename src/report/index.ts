@@ -1,6 +1,7 @@
 import { todayUtc } from '../dates.js';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { EndpointsFile } from '../config/schema.js';
 import type { ObjectStore } from '../lake/store.js';
 import { readBuildRecord, sameLake, type BuildRecord } from '../warehouse/build-record.js';
 import { readLakePanel } from './lake-panel.js';
@@ -14,6 +15,8 @@ export interface ReportOptions {
   warehousePath: string;
   /** The lake, for the data panel (partitions and run records). */
   store: ObjectStore;
+  /** The endpoints, for the data panel (which are fetched per item, in batches). */
+  endpoints: EndpointsFile;
   /** Where the page goes; relative paths are against the working directory. */
   outPath: string;
 }
@@ -29,7 +32,7 @@ export interface ReportResult {
  * charts, and a panel on the lake the data came from. Throws a ReportError (one line) when there
  * is no warehouse to report on; never leaves an empty or half-written page behind.
  */
-export async function writeReport({ warehousePath, store, outPath }: ReportOptions): Promise<ReportResult> {
+export async function writeReport({ warehousePath, store, endpoints, outPath }: ReportOptions): Promise<ReportResult> {
   const started = performance.now();
   const now = new Date();
   const warehouseFile = resolve(warehousePath);
@@ -37,7 +40,10 @@ export async function writeReport({ warehousePath, store, outPath }: ReportOptio
   const warehouse = await openWarehouse(warehouseFile);
   let html: string;
   try {
-    const [data, lake] = await Promise.all([readMarketData(warehouse, todayUtc(now)), readLakePanel(store, now)]);
+    const [data, lake] = await Promise.all([
+      readMarketData(warehouse, todayUtc(now)),
+      readLakePanel(store, endpoints, now),
+    ]);
     const record = readBuildRecord(warehouseFile);
     html = await renderPage({
       warehouseGames: data.warehouseGames,

@@ -117,7 +117,7 @@ describe('the data panel (a real local lake)', () => {
       [ledgerBlockKey('2026-11', apiIdentity('https://api.rawg.io/api'), '20261126T110000Z-ffffff', 1, LEDGER_BLOCK)],
     );
 
-    const panel = await readLakePanel(store, NOW);
+    const panel = await readLakePanel(store, loadEndpoints(), NOW);
 
     expect(panel.endpoints).toEqual([
       {
@@ -157,12 +157,16 @@ describe('the data panel (a real local lake)', () => {
   });
 
   it('reports an empty lake as empty, and partitions no run record fetched as unrecorded', async () => {
-    const empty = await readLakePanel(await lakeWith({}, []), NOW);
+    const empty = await readLakePanel(await lakeWith({}, []), loadEndpoints(), NOW);
     expect(empty.endpoints).toEqual([]);
     expect(empty.lastCompleteRun).toBeUndefined();
     expect(empty.apiRequestsThisMonth).toBe(0);
 
-    const handMade = await readLakePanel(await lakeWith({ 'raw/tags/load=snapshot/date=2026-11-02': 1 }, []), NOW);
+    const handMade = await readLakePanel(
+      await lakeWith({ 'raw/tags/load=snapshot/date=2026-11-02': 1 }, []),
+      loadEndpoints(),
+      NOW,
+    );
     expect(handMade.partitionsBySource).toEqual({ api: 0, sandbox: 0, unrecorded: 1 });
   });
 });

@@ -1,4 +1,3 @@
-import { loadEndpoints } from '../config/load.js';
 import { now as clockNow } from '../clock.js';
 import { monthOf, monthSpend } from '../lake/spend.js';
 import { runsSince } from '../lake/run-record.js';
@@ -8,7 +7,7 @@ import { partitionId } from '../lake/layout.js';
 import type { ObjectStore } from '../lake/store.js';
 import { isSandboxApi, isSandboxOrigin } from '../lake/origin.js';
 import { batchStatus } from '../lake/items.js';
-import { isPerItem } from '../config/schema.js';
+import { isPerItem, type EndpointsFile } from '../config/schema.js';
 
 /**
  * Where a run's pages came from: the built-in sandbox (synthetic games), or an API that may serve
@@ -87,9 +86,8 @@ export function hostOf(api: string): string {
  * month's spend from `_ledger/` (as `plan` and `lake status` read it), and how the API's item
  * fields changed (`_schema/`).
  */
-export async function readLakePanel(store: ObjectStore, now = clockNow()): Promise<LakePanel> {
+export async function readLakePanel(store: ObjectStore, config: EndpointsFile, now = clockNow()): Promise<LakePanel> {
   const month = monthOf(now);
-  const config = loadEndpoints();
   const [partitions, batches, runs, spend, itemSchemas] = await Promise.all([
     lakeStatus(store),
     batchStatus(

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshnessOf } from '../config/freshness.js';
-import { loadEndpoints } from '../config/load.js';
 import { isPerItem, type Endpoint } from '../config/schema.js';
 import { dbtDir as defaultDbtDir } from '../paths.js';
 import type { GenerateOptions } from './generate-sources.js';
@@ -72,8 +71,8 @@ export function renderFreshnessSources(all: readonly Endpoint[]): string {
 }
 
 /** Writes the freshness sources when they differ from endpoints.json; true when written. */
-export function generateFreshnessSources({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): boolean {
-  const content = renderFreshnessSources(loadEndpoints(endpointsPath).endpoints);
+export function generateFreshnessSources({ dbtDir = defaultDbtDir, endpoints }: GenerateOptions): boolean {
+  const content = renderFreshnessSources(endpoints.endpoints);
   const path = join(dbtDir, FRESHNESS_SOURCES_PATH);
   if (readOrEmpty(path) === content) return false;
   writeFileSync(path, content);
@@ -81,10 +80,8 @@ export function generateFreshnessSources({ dbtDir = defaultDbtDir, endpointsPath
 }
 
 /** True when the committed freshness sources differ from what endpoints.json gives now. */
-export function freshnessSourcesStale({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): boolean {
-  return (
-    readOrEmpty(join(dbtDir, FRESHNESS_SOURCES_PATH)) !== renderFreshnessSources(loadEndpoints(endpointsPath).endpoints)
-  );
+export function freshnessSourcesStale({ dbtDir = defaultDbtDir, endpoints }: GenerateOptions): boolean {
+  return readOrEmpty(join(dbtDir, FRESHNESS_SOURCES_PATH)) !== renderFreshnessSources(endpoints.endpoints);
 }
 
 function readOrEmpty(path: string): string {

@@ -4,8 +4,6 @@ import { TransformError } from '../errors.js';
 import type { BuildVerdict } from '../warehouse/build-record.js';
 import { dbtLogPath, runDbtBuildThenFreshness, type DbtEvent } from './dbt.js';
 import { FRESHNESS_ARGS, readFreshness } from './freshness.js';
-import { FRESHNESS_DAYS_ENV, freshnessDays } from './freshness-sources.js';
-import { loadEndpoints } from '../config/load.js';
 import type { DbtRunSettings } from './settings.js';
 import { readBuildFailures } from './test-results.js';
 
@@ -32,7 +30,6 @@ export async function buildAndCheck(
   args: string[],
   options: { lakeListed: boolean; onEvent?: (event: DbtEvent) => void; signal?: AbortSignal },
 ): Promise<GatedBuild> {
-  settings.env[FRESHNESS_DAYS_ENV] = freshnessDays(loadEndpoints().endpoints);
   const runResults = join(settings.targetPath, 'run_results.json');
   rmSync(runResults, { force: true });
   rmSync(join(settings.targetPath, 'sources.json'), { force: true });

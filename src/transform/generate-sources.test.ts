@@ -29,7 +29,7 @@ function endpointsWith(change: (config: { endpoints: { name: string; path: strin
 describe('the dbt files generated from config/endpoints.json', () => {
   it('are committed up to date: regenerating into a temp dir gives the same bytes', () => {
     const dir = tempDir();
-    generateDbtSources({ dbtDir: dir });
+    generateDbtSources({ dbtDir: dir, endpoints: loadEndpoints() });
     const committed = join(defaultDbtDir, GENERATED_DIR);
     const regenerated = readdirSync(join(dir, GENERATED_DIR)).sort();
     expect(regenerated).toEqual(readdirSync(committed).sort());
@@ -39,7 +39,7 @@ describe('the dbt files generated from config/endpoints.json', () => {
         `dbt/${GENERATED_DIR}/${name} is stale: run gmp generate`,
       ).toBe(readFileSync(join(dir, GENERATED_DIR, name), 'utf8'));
     }
-    expect(staleDbtSources()).toEqual([]);
+    expect(staleDbtSources({ endpoints: loadEndpoints() })).toEqual([]);
   });
 
   it('give every endpoint a source table, named for Snowflake, and a base model, each marked as generated', () => {
@@ -58,12 +58,12 @@ describe('the dbt files generated from config/endpoints.json', () => {
     const dir = tempDir();
     cpSync(defaultDbtDir, dir, { recursive: true, filter: (path) => !/\/(target|logs)$/.test(path) });
     const added = endpointsWith((config) => config.endpoints.push({ name: 'creators', path: 'creators' }));
-    expect(staleDbtSources({ dbtDir: dir, endpointsPath: added })).toEqual([
+    expect(staleDbtSources({ dbtDir: dir, endpoints: loadEndpoints(added) })).toEqual([
       `${GENERATED_DIR}/_lake__sources.yml`,
       `${GENERATED_DIR}/_base__models.yml`,
       `${GENERATED_DIR}/base_creators.sql`,
     ]);
-    expect(generateDbtSources({ dbtDir: dir, endpointsPath: added }).written).toContain(
+    expect(generateDbtSources({ dbtDir: dir, endpoints: loadEndpoints(added) }).written).toContain(
       `${GENERATED_DIR}/base_creators.sql`,
     );
     expect(readFileSync(join(dir, GENERATED_DIR, '_lake__sources.yml'), 'utf8')).toContain('identifier: CREATORS');
@@ -71,7 +71,7 @@ describe('the dbt files generated from config/endpoints.json', () => {
     const removed = endpointsWith((config) => {
       config.endpoints = config.endpoints.filter((endpoint) => endpoint.name !== 'tags');
     });
-    const result = generateDbtSources({ dbtDir: dir, endpointsPath: removed });
+    const result = generateDbtSources({ dbtDir: dir, endpoints: loadEndpoints(removed) });
     expect([...result.removed].sort()).toEqual([
       `${GENERATED_DIR}/base_creators.sql`,
       `${GENERATED_DIR}/base_tags.sql`,
@@ -81,9 +81,9 @@ describe('the dbt files generated from config/endpoints.json', () => {
 
   it('leave hand-written files in the generated folder alone', () => {
     const dir = tempDir();
-    generateDbtSources({ dbtDir: dir });
+    generateDbtSources({ dbtDir: dir, endpoints: loadEndpoints() });
     writeFileSync(join(dir, GENERATED_DIR, 'base_notes.sql'), 'select 1 as hand_written\n');
-    expect(generateDbtSources({ dbtDir: dir }).removed).toEqual([]);
-    expect(staleDbtSources({ dbtDir: dir })).toEqual([]);
+    expect(generateDbtSources({ dbtDir: dir, endpoints: loadEndpoints() }).removed).toEqual([]);
+    expect(staleDbtSources({ dbtDir: dir, endpoints: loadEndpoints() })).toEqual([]);
   });
 });

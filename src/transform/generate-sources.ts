@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEndpoints } from '../config/load.js';
-import { isPerItem, type Endpoint } from '../config/schema.js';
+import { isPerItem, type Endpoint, type EndpointsFile } from '../config/schema.js';
 import { itemsGlob } from '../lake/items.js';
 import { compactPartsGlob, DATE_IN_PATH, LOAD_IN_PATH, pagesGlob } from '../lake/layout.js';
 import { dbtDir as defaultDbtDir } from '../paths.js';
@@ -265,7 +264,8 @@ function yamlString(text: string): string {
 
 export interface GenerateOptions {
   dbtDir?: string;
-  endpointsPath?: string;
+  /** The endpoints the files are generated from. */
+  endpoints: EndpointsFile;
 }
 
 export interface GenerateResult {
@@ -277,8 +277,8 @@ export interface GenerateResult {
  * Writes the generated files into the dbt project and deletes generated base models whose
  * endpoint left endpoints.json. Hand-written files are never touched.
  */
-export function generateDbtSources({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): GenerateResult {
-  const files = renderDbtSources(loadEndpoints(endpointsPath).endpoints);
+export function generateDbtSources({ dbtDir = defaultDbtDir, endpoints }: GenerateOptions): GenerateResult {
+  const files = renderDbtSources(endpoints.endpoints);
   const outDir = join(dbtDir, GENERATED_DIR);
   mkdirSync(outDir, { recursive: true });
   const wanted = new Set(files.map((file) => file.path));
@@ -295,8 +295,8 @@ export function generateDbtSources({ dbtDir = defaultDbtDir, endpointsPath }: Ge
 }
 
 /** The generated files that differ from what endpoints.json gives now: empty when up to date. */
-export function staleDbtSources({ dbtDir = defaultDbtDir, endpointsPath }: GenerateOptions = {}): string[] {
-  const files = renderDbtSources(loadEndpoints(endpointsPath).endpoints);
+export function staleDbtSources({ dbtDir = defaultDbtDir, endpoints }: GenerateOptions): string[] {
+  const files = renderDbtSources(endpoints.endpoints);
   const wanted = new Set(files.map((file) => file.path));
   const changed = files
     .filter((file) => readOrEmpty(join(dbtDir, file.path)) !== file.content)

@@ -1,8 +1,8 @@
 import type { CatalogueStatus } from '../lake/catalogue-status.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadEndpoints } from '../config/load.js';
-import { openLake } from '../lake/open.js';
+import type { EndpointsFile } from '../config/schema.js';
+import type { ObjectStore } from '../lake/store.js';
 import { buildInputsFingerprint } from './build-inputs.js';
 import { scopeBuild, type BuildScope } from './build-scope.js';
 import {
@@ -16,9 +16,14 @@ import { dbtLogPath, type DbtEvent } from './dbt.js';
 import { buildAndCheck } from './gated-build.js';
 import { StaleGeneratedFilesError } from '../errors.js';
 import { freshnessAt } from './freshness-now.js';
-import { FRESHNESS_SOURCES_PATH, freshnessSourcesStale } from './freshness-sources.js';
+import {
+  FRESHNESS_DAYS_ENV,
+  FRESHNESS_SOURCES_PATH,
+  freshnessDays,
+  freshnessSourcesStale,
+} from './freshness-sources.js';
 import { staleDbtSources } from './generate-sources.js';
-import { dayRanges, readablePartitions, type LakePartitions } from '../lake/partitions.js';
+import { dayRanges, readablePartitions, type LakePartitions, type ReadablePartitions } from '../lake/partitions.js';
 import { isPerItem } from '../config/schema.js';
 import { ITEMS_LOAD, readBatches } from '../lake/items.js';
 import { schemaStatus } from '../lake/schema-drift.js';
@@ -44,6 +49,10 @@ export interface TransformOptions {
   /** The lake dbt reads; a file:// directory is relative to the working directory. */
   lakeUrl: string;
   s3Endpoint?: string;
+  /** That lake, open: read here for its closed partitions, sealed batches and item shapes. */
+  lake: ObjectStore;
+  /** The endpoints the build covers (config/endpoints.json, or the file GMP_ENDPOINTS names). */
+  endpoints: EndpointsFile;
   /** How complete the lake's catalogue is, asked after the build for its verdict; unasked without a lake. */
   catalogue?: () => Promise<CatalogueStatus[]>;
   /** The dev warehouse file, relative to the working directory. */
@@ -96,15 +105,17 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
 }
 
-async function buildWarehouse(options: TransformOptions, settings: DbtRunSettings): Promise<TransformResult> {
+async function buildWarehouse(options: TransformOptions, target: DbtRunSettings): Promise<TransformResult> {
   const notify = options.onProgress ?? (() => undefined);
-  requireGeneratedFilesCurrent();
-  const lakeUrl = settings.env.LAKE_URL;
-  const closed = lakeUrl ? await listLake(settings, lakeUrl) : undefined;
+  const { endpoints, lake } = options;
+  requireGeneratedFilesCurrent(endpoints);
+  const lakeUrl = target.env.LAKE_URL;
+  const readable = lakeUrl ? await closedInLake(lake, endpoints) : undefined;
+  const settings = withBuildInputs(target, endpoints, readable);
   const { warehousePath } = settings;
   // Snowflake keeps no record here of what it was built from: every prod build builds everything.
   const dev = warehousePath
-    ? scopeDevBuild(warehousePath, settings, closed ?? {}, Boolean(options.fullRefresh))
+    ? scopeDevBuild(warehousePath, settings, endpoints, readable?.closed ?? {}, Boolean(options.fullRefresh))
     : undefined;
   const scope = dev?.scope ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
   if (scope.build === 'none') {
@@ -115,7 +126,7 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
     });
     const verdict = {
       ...verdictNow(scope.last.verdict, lakeUrl ? await options.catalogue?.() : undefined),
-      ...(lakeUrl ? await itemSchemasOf(settings, lakeUrl) : {}),
+      ...(lakeUrl ? await itemSchemasOf(lake) : {}),
     };
     recordBuiltFrom(warehousePath!, scope.last.lake, verdict, dev!.saw, scope.last.builtAt);
     return { warehousePath, logPath: dbtLogPath('build', settings), verdict, built: 'none' };
@@ -143,44 +154,56 @@ async function buildWarehouse(options: TransformOptions, settings: DbtRunSetting
     signal: options.signal,
   });
   // Fresh partitions are not a whole catalogue: the verdict also says how far each one is read.
-  if (lakeUrl)
-    Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(settings, lakeUrl));
+  if (lakeUrl) Object.assign(verdict, { catalogue: await options.catalogue?.() }, await itemSchemasOf(lake));
   if (warehousePath) recordBuiltFrom(warehousePath, lakeUrl!, verdict, dev!.saw);
   return { warehousePath, logPath, verdict, built: scope.build };
 }
 
 /** Each endpoint's item shape as the lake holds it, and the fields the staging models read that are gone from it. */
-async function itemSchemasOf(
-  settings: DbtRunSettings,
-  lakeUrl: string,
-): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
-  const itemSchemas = await schemaStatus(openLakeOf(settings, lakeUrl));
+async function itemSchemasOf(lake: ObjectStore): Promise<Pick<BuildVerdict, 'itemSchemas' | 'vanishedFields'>> {
+  const itemSchemas = await schemaStatus(lake);
   return { itemSchemas, vanishedFields: vanishedReads(itemSchemas, stagingFieldReads()) };
 }
 
-/**
- * The lake's closed partitions, and which are compacted (those are read from their Parquet parts:
- * compacted_pages), handed to dbt in the environment, not --vars: a changed var makes dbt parse
- * the whole project on every build (and again for freshness), a changed env var only the few
- * files that read it (lake_listing).
- */
-async function listLake(settings: DbtRunSettings, lakeUrl: string): Promise<LakePartitions> {
-  const store = openLakeOf(settings, lakeUrl);
-  const readable = await readablePartitions(store);
+/** The lake's closed partitions, and which are compacted: one listing of `raw/` and one of `compact/`. */
+async function closedInLake(lake: ObjectStore, endpoints: EndpointsFile): Promise<ReadablePartitions> {
+  const readable = await readablePartitions(lake);
   // The sealed batches of resources fetched per item read like closed partitions of load `items`.
-  for (const endpoint of loadEndpoints().endpoints.filter(isPerItem)) {
-    const sealed = (await readBatches(store, endpoint.name)).filter((batch) => batch.sealed).map((batch) => batch.date);
+  for (const endpoint of endpoints.endpoints.filter(isPerItem)) {
+    const sealed = (await readBatches(lake, endpoint.name)).filter((batch) => batch.sealed).map((batch) => batch.date);
     if (sealed.length) readable.closed[endpoint.name] = { [ITEMS_LOAD]: dayRanges(sealed) };
   }
-  settings.env.GMP_LAKE_PARTITIONS = JSON.stringify(readable.closed);
-  settings.env.GMP_LAKE_COMPACTED = JSON.stringify(readable.compacted);
-  settings.env.GMP_LAKE_COMPLETE = JSON.stringify(readable.complete);
-  return readable.closed;
+  return readable;
+}
+
+/**
+ * The settings of this build: the target's, with each endpoint's freshness thresholds and what the
+ * lake holds (those are read from their Parquet parts: compacted_pages), handed to dbt in the
+ * environment, not --vars: a changed var makes dbt parse the whole project on every build (and
+ * again for freshness), a changed env var only the few files that read it (lake_listing).
+ */
+function withBuildInputs(
+  target: DbtRunSettings,
+  endpoints: EndpointsFile,
+  readable: ReadablePartitions | undefined,
+): DbtRunSettings {
+  const env: NodeJS.ProcessEnv = { ...target.env, [FRESHNESS_DAYS_ENV]: freshnessDays(endpoints.endpoints) };
+  if (readable) {
+    env.GMP_LAKE_PARTITIONS = JSON.stringify(readable.closed);
+    env.GMP_LAKE_COMPACTED = JSON.stringify(readable.compacted);
+    env.GMP_LAKE_COMPLETE = JSON.stringify(readable.complete);
+  }
+  return { ...target, env };
 }
 
 /** What a dev build will do, from the record beside its warehouse, and what it sees to record next. */
-function scopeDevBuild(warehousePath: string, settings: DbtRunSettings, closed: LakePartitions, fullRefresh: boolean) {
-  const endpoints = loadEndpoints();
+function scopeDevBuild(
+  warehousePath: string,
+  settings: DbtRunSettings,
+  endpoints: EndpointsFile,
+  closed: LakePartitions,
+  fullRefresh: boolean,
+) {
   const saw: BuildSaw = {
     inputs: buildInputsFingerprint({ dbtDir, endpoints, where: whereItBuilds(settings) }),
     partitions: closed,
@@ -216,17 +239,13 @@ function verdictNow(last: BuildVerdict, catalogue: BuildVerdict['catalogue']): B
 }
 
 /** A build writes nothing tracked: generated files that differ from what endpoints.json gives stop it, naming them. */
-function requireGeneratedFilesCurrent(): void {
-  const stale = [...staleDbtSources(), ...(freshnessSourcesStale() ? [FRESHNESS_SOURCES_PATH] : [])].map(
-    (path) => `dbt/${path}`,
-  );
+function requireGeneratedFilesCurrent(endpoints: EndpointsFile): void {
+  const stale = [
+    ...staleDbtSources({ endpoints }),
+    ...(freshnessSourcesStale({ endpoints }) ? [FRESHNESS_SOURCES_PATH] : []),
+  ].map((path) => `dbt/${path}`);
   if (stale.length)
     throw new StaleGeneratedFilesError(
       `generated files are stale (${stale.join(', ')}): run gmp generate, then gmp transform`,
     );
-}
-
-/** The lake dbt reads, opened with the same endpoint and region as dbt's S3 secret. */
-function openLakeOf(settings: DbtRunSettings, lakeUrl: string) {
-  return openLake({ lakeUrl, s3Endpoint: settings.env.S3_ENDPOINT, region: settings.env.AWS_REGION });
 }

@@ -4,6 +4,7 @@
  * within the month's budget, each request is charged to the month it was sent in, and every
  * reader of the spend reads the ledger. Real sandbox, real S3 server, real child processes.
  */
+import { loadEndpoints } from '../../src/config/load.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,7 +238,7 @@ describe('the spend after runs at once, one of them killed', () => {
       expect(spent).toBeLessThanOrEqual(served + LEDGER_BLOCK);
       expect(await planSpent(env)).toBe(spent);
       expect(await statusSpent(env)).toBe(spent);
-      expect((await readLakePanel(lake.store)).sandboxRequestsThisMonth).toBe(spent); // the sandbox, on its own line of the panel
+      expect((await readLakePanel(lake.store, loadEndpoints())).sandboxRequestsThisMonth).toBe(spent); // the sandbox, on its own line of the panel
     } finally {
       await sandbox.close();
     }

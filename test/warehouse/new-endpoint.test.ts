@@ -1,3 +1,4 @@
+import { loadEndpoints } from '../../src/config/load.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ describe('an endpoint added to endpoints.json', () => {
   it('gets a source and a base model that dbt builds from the lake, with no other edit', async () => {
     const project = join(workDir, 'dbt');
     cpSync(dbtDir, project, { recursive: true, filter: (path) => !/\/(target|logs)$/.test(path) });
-    generateDbtSources({ dbtDir: project, endpointsPath });
+    generateDbtSources({ dbtDir: project, endpoints: loadEndpoints(endpointsPath) });
 
     const lakeDir = join(workDir, 'lake');
     const creator = (id: number) => ({
