@@ -60,59 +60,8 @@ export async function pagesToParquet(
     });
     const connection = await instance.connect();
     try {
-      const source = createHash('sha256');
-      const parts: LocalPart[] = [];
-      let bytesIn = 0;
-      let current: (LocalPart & { staging: string }) | undefined;
-      const writePart = async (part: LocalPart & { staging: string }) => {
-        const glob = `${part.staging}/*.json`.replaceAll("'", "''");
-        const target = part.path.replaceAll("'", "''");
-        await connection.run(
-          `copy (select url_decode(regexp_extract(filename, '~([^/]+)[.]json$', 1)) as key, content as page from read_text('${glob}')) ` +
-            `to '${target}' (format parquet, compression zstd, row_group_size ${ROW_GROUP_ROWS})`,
-        );
-        await rm(part.staging, { recursive: true, force: true });
-      };
-      for (let start = 0; start < pageKeys.length; start += PAGES_IN_FLIGHT) {
-        signal?.throwIfAborted();
-        const batch = pageKeys.slice(start, start + PAGES_IN_FLIGHT);
-        const bodies = await Promise.all(batch.map((key) => store.get(key)));
-        for (const [offset, key] of batch.entries()) {
-          const body = bodies[offset];
-          if (body === undefined)
-            throw new CorruptObjectError(
-              `${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`,
-            );
-          if (!current || (current.bytesIn > 0 && current.bytesIn + body.byteLength > partBytes)) {
-            if (current) await writePart(current);
-            current = {
-              path: join(dir, `part-${parts.length}.parquet`),
-              staging: join(dir, `pages-${parts.length}`),
-              pages: 0,
-              bytesIn: 0,
-            };
-            await mkdir(current.staging);
-            parts.push(current);
-          }
-          current.pages += 1;
-          current.bytesIn += body.byteLength;
-          bytesIn += body.byteLength;
-          source.update(`${key}\n${createHash('sha256').update(body).digest('hex')}\n`);
-          // The glob lists names sorted: the order number keeps key order, the encoded key names the row.
-          await writeFile(
-            join(current.staging, `${String(start + offset).padStart(8, '0')}~${encodeURIComponent(key)}.json`),
-            body,
-          );
-        }
-      }
-      if (current) await writePart(current);
-      return {
-        parts: parts.map(({ path, pages, bytesIn }) => ({ path, pages, bytesIn })),
-        pages: pageKeys.length,
-        bytesIn,
-        sourceSha256: source.digest('hex'),
-        dispose,
-      };
+      const writePart = (part: StagingPart) => writeParquetPart(part, (sql) => connection.run(sql));
+      return { ...(await stageParts(store, pageKeys, partBytes, dir, writePart, signal)), dispose };
     } finally {
       connection.closeSync();
       instance.closeSync();
@@ -121,6 +70,77 @@ export async function pagesToParquet(
     await dispose();
     throw error;
   }
+}
+
+type StagingPart = LocalPart & { staging: string };
+
+/**
+ * Reads the pages PAGES_IN_FLIGHT at a time into staging folders of about `partBytes` each, and
+ * has each folder written as a part once the next one starts (the last at the end).
+ */
+async function stageParts(
+  store: ObjectStore,
+  pageKeys: readonly string[],
+  partBytes: number,
+  dir: string,
+  writePart: (part: StagingPart) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<Omit<StagedPartition, 'dispose'>> {
+  const source = createHash('sha256');
+  const parts: StagingPart[] = [];
+  let bytesIn = 0;
+  let current: StagingPart | undefined;
+  for (let start = 0; start < pageKeys.length; start += PAGES_IN_FLIGHT) {
+    signal?.throwIfAborted();
+    const batch = pageKeys.slice(start, start + PAGES_IN_FLIGHT);
+    const bodies = await Promise.all(batch.map((key) => store.get(key)));
+    for (const [offset, key] of batch.entries()) {
+      const body = bodies[offset];
+      if (body === undefined)
+        throw new CorruptObjectError(
+          `${key} was listed but is gone: the raw pages are never deleted; restore it, then rerun gmp compact`,
+        );
+      if (!current || (current.bytesIn > 0 && current.bytesIn + body.byteLength > partBytes)) {
+        if (current) await writePart(current);
+        const index = parts.length;
+        current = {
+          path: join(dir, `part-${index}.parquet`),
+          staging: join(dir, `pages-${index}`),
+          pages: 0,
+          bytesIn: 0,
+        };
+        await mkdir(current.staging);
+        parts.push(current);
+      }
+      current.pages += 1;
+      current.bytesIn += body.byteLength;
+      bytesIn += body.byteLength;
+      source.update(`${key}\n${createHash('sha256').update(body).digest('hex')}\n`);
+      // The glob lists names sorted: the order number keeps key order, the encoded key names the row.
+      await writeFile(
+        join(current.staging, `${String(start + offset).padStart(8, '0')}~${encodeURIComponent(key)}.json`),
+        body,
+      );
+    }
+  }
+  if (current) await writePart(current);
+  return {
+    parts: parts.map(({ path, pages, bytesIn }) => ({ path, pages, bytesIn })),
+    pages: pageKeys.length,
+    bytesIn,
+    sourceSha256: source.digest('hex'),
+  };
+}
+
+/** One part: DuckDB streams the staged page files into Parquet, then the staging folder goes. */
+async function writeParquetPart(part: StagingPart, run: (sql: string) => Promise<unknown>): Promise<void> {
+  const glob = `${part.staging}/*.json`.replaceAll("'", "''");
+  const target = part.path.replaceAll("'", "''");
+  await run(
+    `copy (select url_decode(regexp_extract(filename, '~([^/]+)[.]json$', 1)) as key, content as page from read_text('${glob}')) ` +
+      `to '${target}' (format parquet, compression zstd, row_group_size ${ROW_GROUP_ROWS})`,
+  );
+  await rm(part.staging, { recursive: true, force: true });
 }
 
 export const readPart = (part: LocalPart): Promise<Buffer> => readFile(part.path);

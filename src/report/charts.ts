@@ -228,6 +228,23 @@ interface BarAxis {
   max?: number;
 }
 
+/** Narrow: each bar's label on its own line above it, where the axis would not fit it. */
+function labelAbove(layout: Layout) {
+  return {
+    mark: {
+      type: 'text',
+      align: 'left',
+      baseline: 'middle',
+      yOffset: -10,
+      fontSize: 12,
+      color: '#222',
+      limit: layout.width - 40,
+      aria: false,
+    },
+    encoding: { x: { value: 0 }, text: { field: 'label' } },
+  } as const;
+}
+
 /** The bars themselves, without title or size: a chart of their own, or one panel of several. */
 function barPanel(bars: Bar[], axis: BarAxis, layout: Layout) {
   const max = axis.max ?? Math.max(0, ...bars.map((bar) => bar.value));
@@ -243,23 +260,7 @@ function barPanel(bars: Bar[], axis: BarAxis, layout: Layout) {
     aria: false,
     ...(narrow ? { yOffset: 7 } : {}),
   } as const;
-  const labelsAbove = narrow
-    ? [
-        {
-          mark: {
-            type: 'text',
-            align: 'left',
-            baseline: 'middle',
-            yOffset: -10,
-            fontSize: 12,
-            color: '#222',
-            limit: layout.width - 40,
-            aria: false,
-          },
-          encoding: { x: { value: 0 }, text: { field: 'label' } },
-        },
-      ]
-    : [];
+  const labelsAbove = narrow ? [labelAbove(layout)] : [];
   return {
     data: { values },
     encoding: {

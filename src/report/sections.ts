@@ -338,6 +338,39 @@ function stretch(window: MomentumWindow, firstDay: string | undefined): string {
   return `${whole} (${window.from} to ${window.to})`;
 }
 
+/** What one stretch shows: how many of the games known at its start grew, and which grew most. */
+function windowSentence(window: MomentumWindow, firstDay: string | undefined): string {
+  const over = stretch(window, firstDay);
+  const known = `${plural(window.gamesCompared, 'game')} known on ${window.from}`;
+  const firstSeen = window.gamesFirstSeen
+    ? ` ${plural(window.gamesFirstSeen, 'game')} first seen later ${window.gamesFirstSeen === 1 ? 'is' : 'are'} new to the lake, not changes, and left out.`
+    : '';
+  const top = window.growers[0];
+  return top
+    ? `Over ${over}, ${formatCount(window.gamesGrown)} of the ${known} grew; ${top.name} grew most: ${formatGrowth(top.growth)} users ` +
+        `(${formatCount(top.addedBefore)} to ${formatCount(top.addedAfter)}).${firstSeen}`
+    : `Over ${over}, no game's added count grew (of the ${known}).${firstSeen}`;
+}
+
+function momentumTable(shown: MomentumWindow[]): NonNullable<Section['table']> {
+  return {
+    id: 'momentum',
+    caption: 'Games whose added count grew most, per stretch of the history',
+    columns: ['Stretch', 'Rank', 'Game', 'Added at the start', 'Added at the end', 'Growth'],
+    numeric: [false, true, false, true, true, true],
+    rows: shown.flatMap((window) =>
+      window.growers.map((grower, index) => [
+        `${window.from} to ${window.to}`,
+        String(index + 1),
+        grower.name,
+        formatCount(grower.addedBefore),
+        formatCount(grower.addedAfter),
+        formatGrowth(grower.growth),
+      ]),
+    ),
+  };
+}
+
 function momentumSection({ momentum }: MarketData): Section {
   const { windows, firstDay } = momentum;
   const base = { id: 'momentum', heading: 'Momentum' };
@@ -351,18 +384,7 @@ function momentumSection({ momentum }: MarketData): Section {
         'on another day fetches the games changed the day before (gmp plan --all --mode daily shows what it costs first).',
     };
   }
-  const said = windows.map((window) => {
-    const over = stretch(window, firstDay);
-    const known = `${plural(window.gamesCompared, 'game')} known on ${window.from}`;
-    const firstSeen = window.gamesFirstSeen
-      ? ` ${plural(window.gamesFirstSeen, 'game')} first seen later ${window.gamesFirstSeen === 1 ? 'is' : 'are'} new to the lake, not changes, and left out.`
-      : '';
-    const top = window.growers[0];
-    return top
-      ? `Over ${over}, ${formatCount(window.gamesGrown)} of the ${known} grew; ${top.name} grew most: ${formatGrowth(top.growth)} users ` +
-          `(${formatCount(top.addedBefore)} to ${formatCount(top.addedAfter)}).${firstSeen}`
-      : `Over ${over}, no game's added count grew (of the ${known}).${firstSeen}`;
-  });
+  const said = windows.map((window) => windowSentence(window, firstDay));
   const shown = windows.filter((window) => window.growers.length);
   const text: ChartText = {
     title: 'Fastest-growing games',
@@ -383,23 +405,6 @@ function momentumSection({ momentum }: MarketData): Section {
             ),
         }
       : undefined,
-    table: shown.length
-      ? {
-          id: 'momentum',
-          caption: 'Games whose added count grew most, per stretch of the history',
-          columns: ['Stretch', 'Rank', 'Game', 'Added at the start', 'Added at the end', 'Growth'],
-          numeric: [false, true, false, true, true, true],
-          rows: shown.flatMap((window) =>
-            window.growers.map((grower, index) => [
-              `${window.from} to ${window.to}`,
-              String(index + 1),
-              grower.name,
-              formatCount(grower.addedBefore),
-              formatCount(grower.addedAfter),
-              formatGrowth(grower.growth),
-            ]),
-          ),
-        }
-      : undefined,
+    table: shown.length ? momentumTable(shown) : undefined,
   };
 }

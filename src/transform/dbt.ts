@@ -34,8 +34,6 @@ interface DbtLogLine {
   data?: { index?: number; total?: number };
 }
 
-/** Env variables whose values must never reach a message, whatever dbt echoes. */
-
 const RESULT_EVENTS = new Set([
   'LogModelResult',
   'LogTestResult',
@@ -108,12 +106,7 @@ async function runDbtProcess(
   const logLines: string[] = [];
   let total = 0;
   let done = 0;
-  // dbt sums up each failure as RunResultFailure (what failed) then RunResultError (why).
-  const reasons: string[] = [];
-  let openFailure = false;
-  const errors: string[] = [];
-  // Stale sources are the verdict's to report (from sources.json), not reasons the build failed.
-  let checkingFreshness = false;
+  const reasons = new FailureReasons();
   const onLine = (line: string) => {
     const parsed = parseLine(line);
     const event = toEvent(line, parsed);
@@ -124,19 +117,7 @@ async function runDbtProcess(
       done += 1;
       event.node = { done, total: Math.max(total, done), summary: redact(firstLine(event.message), settings.env) };
     }
-    if (info.name === 'LogFreshnessResult') checkingFreshness = true;
-    if (checkingFreshness || !info.msg) {
-      // past the build, or nothing said
-    } else if (info.name === 'RunResultFailure') {
-      reasons.push(info.msg);
-      openFailure = true;
-    } else if (info.name === 'RunResultError') {
-      if (openFailure) reasons.push(`${reasons.pop()}\n${info.msg}`);
-      else reasons.push(info.msg);
-      openFailure = false;
-    } else if (info.level === 'error') {
-      errors.push(info.msg);
-    }
+    reasons.see(info);
     event.message = redact(event.message, settings.env);
     logLines.push(`${new Date().toISOString()} ${event.level.padEnd(5)} ${event.message}`);
     options.onEvent?.(event);
@@ -154,7 +135,7 @@ async function runDbtProcess(
     writeLog(logPath, logLines);
   }
   if (result.exitCode === 0) return { logPath };
-  const found = reasons.length ? reasons : errors;
+  const found = reasons.found;
   // Another live process has the warehouse open: that, and nothing else, is the one line.
   const locked = describeLock([...found, ...result.tail].join('\n'));
   if (locked) throw new TransformError(redact(locked, settings.env));
@@ -163,6 +144,37 @@ async function runDbtProcess(
   throw new TransformError(
     redact(`dbt ${command} --target ${settings.target} failed: ${detail}${more}; details in ${logPath}`, settings.env),
   );
+}
+
+/**
+ * Why a dbt run failed, as dbt said it: each failure it summed up (RunResultFailure: what failed,
+ * then RunResultError: why) or, lacking those, its error lines. Stale sources, once the freshness
+ * check started, are the verdict's to report (from sources.json), not reasons the build failed.
+ */
+class FailureReasons {
+  readonly #reasons: string[] = [];
+  readonly #errors: string[] = [];
+  #openFailure = false;
+  #checkingFreshness = false;
+
+  see(info: NonNullable<DbtLogLine['info']>): void {
+    if (info.name === 'LogFreshnessResult') this.#checkingFreshness = true;
+    if (this.#checkingFreshness || !info.msg) return;
+    if (info.name === 'RunResultFailure') {
+      this.#reasons.push(info.msg);
+      this.#openFailure = true;
+    } else if (info.name === 'RunResultError') {
+      if (this.#openFailure) this.#reasons.push(`${this.#reasons.pop()}\n${info.msg}`);
+      else this.#reasons.push(info.msg);
+      this.#openFailure = false;
+    } else if (info.level === 'error') {
+      this.#errors.push(info.msg);
+    }
+  }
+
+  get found(): string[] {
+    return this.#reasons.length ? this.#reasons : this.#errors;
+  }
 }
 
 /** A line of dbt's output as an event; blank lines are none. */

@@ -104,60 +104,68 @@ function devCompactLocation(endpoint: Endpoint): string {
   );
 }
 
+/** One source table: the same three columns (value, load, date), each described for its table. */
+function sourceTable(table: {
+  name: string;
+  identifier: string;
+  description: string;
+  location: string;
+  value: string;
+  load: string;
+  date: string;
+}): string {
+  return [
+    `      - name: ${table.name}`,
+    `        identifier: ${table.identifier}`,
+    `        description: >-`,
+    `          ${table.description}`,
+    `        config:`,
+    `          meta:`,
+    `            external_location: ${yamlString(table.location)}`,
+    `        columns:`,
+    `          - name: value`,
+    `            description: ${table.value}`,
+    `          - name: load`,
+    `            description: ${table.load}`,
+    `          - name: date`,
+    `            description: ${table.date}`,
+  ].join('\n');
+}
+
 function renderSourcesYaml(endpoints: readonly Endpoint[], perItem: readonly Endpoint[]): string {
   const itemTables = perItem.map((endpoint) =>
-    [
-      `      - name: ${endpoint.name}`,
-      `        identifier: ${endpoint.name.toUpperCase()}`,
-      `        description: >-`,
-      `          Every stored item of the \`${endpoint.path}\` resource (one request per item of \`${endpoint.perItemOf}\`), one row per item.`,
-      `        config:`,
-      `          meta:`,
-      `            external_location: ${yamlString(devItemsLocation(endpoint))}`,
-      `        columns:`,
-      `          - name: value`,
-      `            description: The item as the API sent it (secrets redacted).`,
-      `          - name: load`,
-      `            description: Always items.`,
-      `          - name: date`,
-      `            description: The day the item's batch was pinned.`,
-    ].join('\n'),
+    sourceTable({
+      name: endpoint.name,
+      identifier: endpoint.name.toUpperCase(),
+      description: `Every stored item of the \`${endpoint.path}\` resource (one request per item of \`${endpoint.perItemOf}\`), one row per item.`,
+      location: devItemsLocation(endpoint),
+      value: 'The item as the API sent it (secrets redacted).',
+      load: 'Always items.',
+      date: "The day the item's batch was pinned.",
+    }),
   );
   const tables = endpoints.map((endpoint) =>
-    [
-      `      - name: ${endpoint.name}`,
-      `        identifier: ${endpoint.name.toUpperCase()}`,
-      `        description: >-`,
-      `          Every stored page of the \`${endpoint.path}\` endpoint, one row per page file.`,
-      `        config:`,
-      `          meta:`,
-      `            external_location: ${yamlString(devLocation(endpoint))}`,
-      `        columns:`,
-      `          - name: value`,
-      `            description: The page envelope as the API sent it ({count, next, previous, results, ...}), key= removed from the links.`,
-      `          - name: load`,
-      `            description: The lake partition's load, snapshot (a full listing) or updated (the items changed on one day).`,
-      `          - name: date`,
-      `            description: The lake partition's logical date.`,
-    ].join('\n'),
+    sourceTable({
+      name: endpoint.name,
+      identifier: endpoint.name.toUpperCase(),
+      description: `Every stored page of the \`${endpoint.path}\` endpoint, one row per page file.`,
+      location: devLocation(endpoint),
+      value:
+        'The page envelope as the API sent it ({count, next, previous, results, ...}), key= removed from the links.',
+      load: "The lake partition's load, snapshot (a full listing) or updated (the items changed on one day).",
+      date: "The lake partition's logical date.",
+    }),
   );
   const compactTables = endpoints.map((endpoint) =>
-    [
-      `      - name: ${endpoint.name}`,
-      `        identifier: ${endpoint.name.toUpperCase()}_COMPACT`,
-      `        description: >-`,
-      `          Every compacted page of the \`${endpoint.path}\` endpoint, one row per page.`,
-      `        config:`,
-      `          meta:`,
-      `            external_location: ${yamlString(devCompactLocation(endpoint))}`,
-      `        columns:`,
-      `          - name: value`,
-      `            description: The page's text as stored in raw/ (dev); in prod the Parquet row, the page's text in its field page.`,
-      `          - name: load`,
-      `            description: The lake partition's load.`,
-      `          - name: date`,
-      `            description: The lake partition's logical date.`,
-    ].join('\n'),
+    sourceTable({
+      name: endpoint.name,
+      identifier: `${endpoint.name.toUpperCase()}_COMPACT`,
+      description: `Every compacted page of the \`${endpoint.path}\` endpoint, one row per page.`,
+      location: devCompactLocation(endpoint),
+      value: "The page's text as stored in raw/ (dev); in prod the Parquet row, the page's text in its field page.",
+      load: "The lake partition's load.",
+      date: "The lake partition's logical date.",
+    }),
   );
   return (
     YAML_HEADER +

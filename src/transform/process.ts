@@ -47,15 +47,7 @@ export function runLines(command: string, args: string[], options: RunOptions = 
     });
     // Read, so that its end is seen when the program exits and 'close' comes; nothing is sent on it.
     (child.stdio[3] as NodeJS.ReadableStream | undefined)?.resume();
-    const group = child.pid;
-    const killGroup = (signal: NodeJS.Signals) => {
-      if (group === undefined) return;
-      try {
-        process.kill(-group, signal);
-      } catch {
-        // ESRCH: the group has already gone.
-      }
-    };
+    const killGroup = groupKiller(child.pid);
     // Whatever ends this process (a second Ctrl-C exits at once), the group does not outlive it.
     const killOnExit = () => killGroup('SIGKILL');
     process.once('exit', killOnExit);
@@ -66,26 +58,7 @@ export function runLines(command: string, args: string[], options: RunOptions = 
     };
     options.signal?.addEventListener('abort', stop, { once: true });
 
-    const tail: string[] = [];
-    const take = (stream: NodeJS.ReadableStream) => {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        lines.forEach(emit);
-      });
-      stream.on('end', () => {
-        if (pending) emit(pending);
-        pending = '';
-      });
-    };
-    const emit = (line: string) => {
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      options.onLine?.(line);
-    };
+    const { tail, take } = lineReader(options.onLine);
     take(child.stdout!);
     take(child.stderr!);
     const settle = () => {
@@ -112,4 +85,41 @@ export function runLines(command: string, args: string[], options: RunOptions = 
       resolvePromise({ exitCode: code ?? (signal ? 128 : 1), tail });
     });
   });
+}
+
+/** Signals a detached program's whole process group; a group that has already gone is no error. */
+function groupKiller(group: number | undefined): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    if (group === undefined) return;
+    try {
+      process.kill(-group, signal);
+    } catch {
+      // ESRCH: the group has already gone.
+    }
+  };
+}
+
+/** Reads streams line by line, passing each line on and keeping the last TAIL_LINES for errors. */
+function lineReader(onLine: ((line: string) => void) | undefined) {
+  const tail: string[] = [];
+  const emit = (line: string) => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+    onLine?.(line);
+  };
+  const take = (stream: NodeJS.ReadableStream) => {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      lines.forEach(emit);
+    });
+    stream.on('end', () => {
+      if (pending) emit(pending);
+      pending = '';
+    });
+  };
+  return { tail, take };
 }
