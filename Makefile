@@ -12,6 +12,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 SETUP_STEPS :=
 TEST_STEPS :=
+# apt-get as root (through sudo otherwise), one at a time: steps that run side by side share dpkg's lock.
+APT_GET = $$([ "$$(id -u)" = 0 ] || echo sudo) flock /tmp/gmp-apt.lock apt-get
 include $(sort $(wildcard mk/*.mk))
 
 .PHONY: run test setup build help
@@ -21,9 +23,15 @@ help: ## list the targets and what each does
 run: setup ## run the main job on embedded defaults (sandbox API, local lake)
 	bin/gmp.js pipeline
 
-test: setup $(TEST_STEPS) ## set up, then run every test: the unit tier first, then the integration tier
+test: test-setup ## set up, then run every test: the unit tier first, then the integration tier
 	npx vitest run --project unit
 	npx vitest run --project integration
+
+# The Go builds are bound by CPU, the pip, npm and apt steps by the network: run side by side they
+# take the time of the Go builds alone. Each step's output is printed whole once it ends.
+.PHONY: test-setup
+test-setup: ## install everything the tests need (tools, venvs, the browser), several steps at once
+	$(MAKE) --no-print-directory --jobs=4 --output-sync=target setup $(TEST_STEPS)
 
 setup: node_modules/.installed build $(SETUP_STEPS)
 

@@ -13,7 +13,6 @@ $(TOOLS)/bin/actionlint:
 $(TOOLS)/bin/shellcheck:
 	rm -f $@ && mkdir -p $(@D)
 	if ! command -v shellcheck >/dev/null; then \
-	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get install -y shellcheck || { $$sudo apt-get update && $$sudo apt-get install -y shellcheck; }; \
+	  $(APT_GET) install -y shellcheck || { $(APT_GET) update && $(APT_GET) install -y shellcheck; }; \
 	fi
 	ln -s "$$(command -v shellcheck)" $@

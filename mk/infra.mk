@@ -16,7 +16,7 @@ $(TOOLS)/bin/tofu:
 	  > $(TOOLS)/tofu-build/go.mod
 	cd $(TOOLS)/tofu-build && go mod download github.com/opentofu/opentofu \
 	  && go get github.com/opentofu/opentofu/cmd/tofu@$(TOFU_VERSION) \
-	  && CGO_ENABLED=0 go build -trimpath -ldflags '-X github.com/opentofu/opentofu/version.dev=no' \
+	  && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w -X github.com/opentofu/opentofu/version.dev=no' \
 	       -o $@.tmp github.com/opentofu/opentofu/cmd/tofu
 	mv $@.tmp $@
 

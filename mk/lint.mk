@@ -45,5 +45,5 @@ $(SQLFLUFF_VENV)/.installed: lint/requirements-sqlfluff.txt
 $(TOOLS)/bin/tflint: $(TOOLS)/.tflint-$(TFLINT_VERSION)
 $(TOOLS)/.tflint-$(TFLINT_VERSION):
 	@echo "building tflint $(TFLINT_VERSION) from the Go module proxy (a few minutes, once)"
-	GOBIN=$(TOOLS)/bin go install github.com/terraform-linters/tflint@$(TFLINT_VERSION)
+	GOBIN=$(TOOLS)/bin go install -ldflags='-s -w' github.com/terraform-linters/tflint@$(TFLINT_VERSION)
 	touch $@

@@ -4,8 +4,7 @@
 TEST_STEPS += /usr/bin/chromium
 
 /usr/bin/chromium:
-	sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	$$sudo apt-get update && $$sudo apt-get install -y chromium fonts-dejavu-core
+	$(APT_GET) update && $(APT_GET) install -y chromium fonts-dejavu-core
 
 .PHONY: bench-report
 bench-report: setup ## time gmp report on the 100,000-game benchmark warehouse (builds it first if missing)

@@ -8,5 +8,5 @@ TEST_STEPS += $(TOOLS)/bin/versitygw
 $(TOOLS)/bin/versitygw: $(TOOLS)/.versitygw-$(VERSITYGW_VERSION)
 $(TOOLS)/.versitygw-$(VERSITYGW_VERSION):
 	@echo "building versitygw $(VERSITYGW_VERSION) from the Go module proxy (a few minutes, once)"
-	GOBIN=$(TOOLS)/bin go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+	GOBIN=$(TOOLS)/bin go install -ldflags='-s -w' github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	touch $@
