@@ -1,5 +1,6 @@
 import { apiFrom, lakeFrom, endpointsFromEnv, withApi, withLake } from './options.js';
 import { runIngestCommand } from './run-output.js';
+import { checkLakeFor } from '../ingest/run.js';
 import { itemsWorkFrom, positiveInteger, withSelection, workFrom } from './selection.js';
 import { defineCommand } from './define.js';
 
@@ -31,6 +32,8 @@ export const ingestCommand = defineCommand({
     const file = endpointsFromEnv();
     const store = lakeFrom(args);
     const api = apiFrom(file, args);
+    // A lake bound to another API fails before selection, which reads every stored games page.
+    await checkLakeFor(store, api.baseUrl);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);
     await runIngestCommand(

@@ -2,6 +2,7 @@ import { runCompact } from '../compact/index.js';
 import { DEFAULT_REAL_API_MAX_PAGES, DEFAULT_REPORT_PATH, DEFAULT_SANDBOX_GAMES } from '../config/defaults.js';
 import { lakeCatalogue } from '../ingest/catalogue.js';
 import { selectItemsWork, selectWork } from '../ingest/select.js';
+import { checkLakeFor } from '../ingest/run.js';
 import { asPipelineRun } from '../lineage/pipeline.js';
 import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { compactSummaryLine } from './compact-output.js';
@@ -136,6 +137,8 @@ async function pipelineIngest(
         },
       );
     }
+    // A lake bound to another API fails before selection, which reads every stored games page.
+    await checkLakeFor(store, api.baseUrl);
     // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
     // run fills both loads; the real API gets the daily mix its budget allows.
     const work = [

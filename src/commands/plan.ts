@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { describeBacklog } from '../lake/catalogue-status.js';
-import { planRun } from '../ingest/run.js';
+import { checkLakeFor, planRun } from '../ingest/run.js';
 import type { ItemsUnit, WorkPlan } from '../ingest/planner.js';
 import { planKey, shardsKey } from '../lake/layout.js';
 import { defineCommand } from './define.js';
@@ -28,11 +28,14 @@ export const planCommand = defineCommand({
     const shards = positiveInteger(args.shards, '--shards');
     const file = endpointsFromEnv();
     const store = lakeFrom(args);
+    const baseUrl = args.baseUrl || file.source.baseUrl;
+    // Before selecting: choosing the items to fetch reads every stored games page.
+    await checkLakeFor(store, baseUrl);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);
     const plan = await planRun(work, {
       store,
-      baseUrl: args.baseUrl || file.source.baseUrl,
+      baseUrl,
       source: file.source,
       maxPages,
       shards,

@@ -85,7 +85,6 @@ export async function planRun(
     items?: ItemsWork[];
   },
 ): Promise<WorkPlan> {
-  await checkLakeFor(options.store, options.baseUrl);
   const budget = await budgetFor(options.store, options.baseUrl, options.source, options.now);
   return planWork(
     work,

@@ -92,6 +92,9 @@ describe('a lake knows its API (sandbox, a proxy as the other API, local lake)',
     );
     expectRefused(await runGmp(['ingest', '--all', '--mode', 'daily'], otherEnv), refusal);
     expectRefused(await runGmp(['plan', '--all', '--mode', 'daily'], otherEnv), refusal);
+    // Refused before selection, which reads the lake (and would find no such unit here).
+    for (const command of ['plan', 'ingest'])
+      expectRefused(await runGmp([command, '--unit', `genres/snapshot/${DAY}/nowhere`], otherEnv), refusal);
     expect(proxy.requests).toBe(0);
     expect(await lakeContents(lake.store)).toEqual(before);
 
