@@ -165,7 +165,7 @@ async function itemSchemasOf(lake: ObjectStore): Promise<Pick<BuildVerdict, 'ite
   return { itemSchemas, vanishedFields: vanishedReads(itemSchemas, stagingFieldReads()) };
 }
 
-/** The lake's closed partitions, and which are compacted: one listing of `raw/` and one of `compact/`. */
+/** The lake's closed partitions (sealed batches included), and which are compacted or complete. */
 async function closedInLake(lake: ObjectStore, endpoints: EndpointsFile): Promise<ReadablePartitions> {
   const readable = await readablePartitions(lake);
   // The sealed batches of resources fetched per item read like closed partitions of load `items`.
@@ -177,10 +177,11 @@ async function closedInLake(lake: ObjectStore, endpoints: EndpointsFile): Promis
 }
 
 /**
- * The settings of this build: the target's, with each endpoint's freshness thresholds and what the
- * lake holds (those are read from their Parquet parts: compacted_pages), handed to dbt in the
- * environment, not --vars: a changed var makes dbt parse the whole project on every build (and
- * again for freshness), a changed env var only the few files that read it (lake_listing).
+ * The settings of this build: the target's, plus each endpoint's freshness thresholds and the
+ * lake's closed, compacted (read from their Parquet parts: compacted_pages) and complete
+ * partitions, handed to dbt in the environment, not --vars: a changed var makes dbt parse the
+ * whole project on every build (and again for freshness), a changed env var only the few files
+ * that read it (lake_listing).
  */
 function withBuildInputs(
   target: DbtRunSettings,
