@@ -6,7 +6,8 @@ import { findEndpoint, loadEndpoints } from '../config/load.js';
 import { itemGoneKey, itemKey, itemsManifestKey, itemsSuccessKey } from '../lake/items.js';
 import { openLake } from '../lake/open.js';
 import { readBatches, type ItemsBatch } from '../lake/items.js';
-import { costOfNextPoints, knowledgeOf, readParentItems, type ParentItem } from './items.js';
+import { readParentItems, type ParentItem } from '../lake/parent-items.js';
+import { costOfNextPoints, knowledgeOf } from './items.js';
 import { ITEMS_SHARE, itemsUnitOf, planWork, type ItemsWork } from './planner.js';
 
 const file = loadEndpoints();

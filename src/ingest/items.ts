@@ -20,50 +20,9 @@ import {
   type ItemsBatch,
   type ItemsManifest,
 } from '../lake/items.js';
-import { isPageName, loadPrefix, parseLakeKey } from '../lake/layout.js';
+import { readParentItems, type ParentItem } from '../lake/parent-items.js';
 import type { ObjectStore } from '../lake/store.js';
 import type { RawgClient } from '../source/client.js';
-
-/** An item of the parent listing as the lake holds it newest: its popularity and version. */
-export interface ParentItem {
-  id: number;
-  added: number;
-  updated: string;
-}
-
-/**
- * The parent's items as the lake holds them: every stored page of every partition, the newest
- * `updated` of each item winning (with its `added`).
- */
-export async function readParentItems(store: ObjectStore, parent: string): Promise<Map<string, ParentItem>> {
-  const keys = [
-    ...(await store.list(loadPrefix(parent, 'snapshot'))),
-    ...(await store.list(loadPrefix(parent, 'updated'))),
-  ].filter((key) => {
-    const parsed = parseLakeKey(key);
-    return parsed !== undefined && isPageName(parsed.name);
-  });
-  const items = new Map<string, ParentItem>();
-  const limit = pLimit(16);
-  await Promise.all(
-    keys.map((key) =>
-      limit(async () => {
-        const body = await store.get(key);
-        if (!body) return;
-        const page = JSON.parse(new TextDecoder().decode(body)) as {
-          results?: { id?: unknown; added?: unknown; updated?: unknown }[];
-        };
-        for (const item of page.results ?? []) {
-          if (typeof item.id !== 'number' || typeof item.updated !== 'string') continue;
-          const seen = items.get(String(item.id));
-          if (!seen || seen.updated < item.updated)
-            items.set(String(item.id), { id: item.id, added: Number(item.added) || 0, updated: item.updated });
-        }
-      }),
-    ),
-  );
-  return items;
-}
 
 /** A per-item endpoint's work read again from the lake: its batches and its parent's items as they are now. */
 export async function itemsWorkNow<T extends { endpoint: Endpoint; batches: ItemsBatch[]; knowledge: ItemsKnowledge }>(

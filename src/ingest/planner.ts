@@ -12,7 +12,8 @@ import { knownApiRequests, openListings, type ListingInLake } from './listing-st
 import type { Work } from './select.js';
 import { itemsUnitId } from '../lake/items.js';
 import type { ItemsBatch } from '../lake/items.js';
-import { costOfNextPoints, type Coverage, type ItemsKnowledge, type ParentItem } from './items.js';
+import type { ParentItem } from '../lake/parent-items.js';
+import { costOfNextPoints, type Coverage, type ItemsKnowledge } from './items.js';
 import type { Endpoint } from '../config/schema.js';
 
 /**

@@ -31,6 +31,7 @@ import {
 } from './support.js';
 import { ORIGIN_KEY } from '../../src/lake/origin.js';
 import { SCHEMA_PREFIX } from '../../src/lake/item-schemas.js';
+import { INDEX_PREFIX } from '../../src/lake/parent-items.js';
 import { LAKE_ROOTS } from '../../src/lake/roots.js';
 import { ITEM_PATH_PATTERN, itemGoneKey, itemKey, itemsManifestKey, itemsSuccessKey } from '../../src/lake/items.js';
 
@@ -524,7 +525,7 @@ describe('IAM', () => {
     expect(offending).toEqual([]);
   });
 
-  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _leases/, _plans/, compact/ and _origin.json; transform and Snowflake only read', () => {
+  it('ingest may read and write (never delete) only under raw/, _runs/, _ledger/, _leases/, _plans/, compact/, _schema/, _index/ and _origin.json; transform and Snowflake only read', () => {
     const locals = Object.assign({}, ...blocks(aws, 'locals').map((b) => b.body)) as JsonObject;
     expect(locals.plans_prefix).toBe('_plans/');
     expect(locals.compact_prefix).toBe('compact/');
@@ -538,6 +539,7 @@ describe('IAM', () => {
       '${local.compact_prefix}',
       '${local.origin_key}',
       '${local.schema_prefix}',
+      '${local.index_prefix}',
     ]);
     expect(locals.transform_lake_prefixes).toEqual([
       'raw/',
@@ -548,6 +550,7 @@ describe('IAM', () => {
       '${local.schema_prefix}',
     ]);
     expect(locals.schema_prefix).toBe(SCHEMA_PREFIX);
+    expect(locals.index_prefix).toBe(INDEX_PREFIX);
     expect(locals.snowflake_lake_prefixes).toEqual(['raw/', '${local.compact_prefix}']);
     // Ingest touches every root the lake room spells, and nothing else.
     const resolve = (value: unknown) =>
