@@ -49,6 +49,17 @@ describe('the parent items a per-item resource is chosen from (a lake on disk)',
     expect(first.requests).toBe(3 + 3 + 1);
   });
 
+  it('reads a lake it may not write (read-only credentials): the same items, no index', async () => {
+    const lake = await lakeOnDisk();
+    const readOnly = new (class extends CountingStore {
+      override putIfAbsent(): Promise<boolean> {
+        return Promise.reject(new Error('AccessDenied'));
+      }
+    })(lake);
+    expect(Object.fromEntries(await readParentItems(readOnly, 'games'))).toEqual(newest);
+    expect(await lake.list('_index/')).toEqual([]);
+  });
+
   it('names a damaged index, to be deleted and written again, instead of reading wrong items', async () => {
     const lake = await lakeOnDisk();
     await lake.putIfAbsent(indexKey('games', 'snapshot', '2026-12-01'), '{"items":[[1,"fifty"]]}');

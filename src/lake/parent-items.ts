@@ -46,7 +46,7 @@ export async function readParentItems(store: ObjectStore, endpoint: string): Pro
       if (indexes.has(key)) read = await limit(() => readIndex(store, key));
       else {
         read = await readPages(store, pages, limit);
-        if (sealed) await limit(() => store.putIfAbsent(key, JSON.stringify({ items: read.map(asRow) })));
+        if (sealed) await limit(() => writeIndex(store, key, read));
       }
       for (const item of read) keepNewest(items, item);
     }),
@@ -102,7 +102,14 @@ function keepNewest(items: Map<string, ParentItem>, item: ParentItem): void {
   if (!seen || seen.updated < item.updated) items.set(String(item.id), item);
 }
 
-const asRow = (item: ParentItem): [number, number, string] => [item.id, item.added, item.updated];
+/**
+ * Writes a sealed partition's index. It only saves later readers time, so a lake that refuses the
+ * write (read-only credentials for `gmp plan`) costs this reader nothing: the next one tries again.
+ */
+async function writeIndex(store: ObjectStore, key: string, items: ParentItem[]): Promise<void> {
+  const rows = items.map((item) => [item.id, item.added, item.updated]);
+  await store.putIfAbsent(key, JSON.stringify({ items: rows })).catch(() => false);
+}
 
 /** An index's items; a damaged one is named, to be deleted (the next reader writes it again from the pages). */
 async function readIndex(store: ObjectStore, key: string): Promise<ParentItem[]> {
