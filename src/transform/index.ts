@@ -92,11 +92,17 @@ export interface TransformResult {
  * rebuilt whole next time); anything else that fails throws a TransformError (one line).
  */
 export async function transform(options: TransformOptions): Promise<TransformResult> {
-  const settings = dbtRunSettings(options, options.env);
+  const { endpoints, lake } = options;
+  const target = dbtRunSettings(options, options.env);
   const lineage = new TransformLineage();
   await lineage.start();
+  // The lineage names the partitions the build was given, also when it fails.
+  let settings = target;
   try {
-    const result = await buildWarehouse(options, settings);
+    requireGeneratedFilesCurrent(endpoints);
+    const readable = target.env.LAKE_URL ? await closedInLake(lake, endpoints) : undefined;
+    settings = withBuildInputs(target, endpoints, readable);
+    const result = await buildWarehouse(options, settings, readable?.closed);
     await lineage.end(settings);
     return result;
   } catch (error) {
@@ -105,17 +111,18 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
 }
 
-async function buildWarehouse(options: TransformOptions, target: DbtRunSettings): Promise<TransformResult> {
+async function buildWarehouse(
+  options: TransformOptions,
+  settings: DbtRunSettings,
+  closed: LakePartitions | undefined,
+): Promise<TransformResult> {
   const notify = options.onProgress ?? (() => undefined);
   const { endpoints, lake } = options;
-  requireGeneratedFilesCurrent(endpoints);
-  const lakeUrl = target.env.LAKE_URL;
-  const readable = lakeUrl ? await closedInLake(lake, endpoints) : undefined;
-  const settings = withBuildInputs(target, endpoints, readable);
+  const lakeUrl = settings.env.LAKE_URL;
   const { warehousePath } = settings;
   // Snowflake keeps no record here of what it was built from: every prod build builds everything.
   const dev = warehousePath
-    ? scopeDevBuild(warehousePath, settings, endpoints, readable?.closed ?? {}, Boolean(options.fullRefresh))
+    ? scopeDevBuild(warehousePath, settings, endpoints, closed ?? {}, Boolean(options.fullRefresh))
     : undefined;
   const scope = dev?.scope ?? { build: 'all', fullRefresh: Boolean(options.fullRefresh) };
   if (scope.build === 'none') {
