@@ -476,7 +476,7 @@ describe('settings become commands', () => {
         "'game-market-pip'",
         "'game-market-pip'",
         'CHECK_LAKE_VOLUME',
-        'run.plan.scratchVolume',
+        'run.setup.scratchVolume',
       ].sort(),
     );
   });
@@ -546,7 +546,7 @@ describe('settings become commands', () => {
     expect(source.match(/withServiceBinding\(SANDBOX\.host/g)).toHaveLength(1);
     expect(source.match(/\.start\(\)/g)).toHaveLength(1);
     expect(source).toMatch(
-      /if \(bindsSandbox\(run\.plan, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/,
+      /if \(bindsSandbox\(run\.setup, plan\)\) \{[^}]*this\.sandbox\(\)\.start\(\)[^}]*withServiceBinding\(SANDBOX\.host/,
     );
   });
 
