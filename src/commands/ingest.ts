@@ -32,7 +32,7 @@ export const ingestCommand = defineCommand({
     const file = endpointsFromEnv();
     const store = lakeFrom(args);
     const api = apiFrom(file, args);
-    // A lake bound to another API fails before selection, which reads every stored games page.
+    // A lake bound to another API fails before work selection reads the lake.
     await checkLakeFor(store, api.baseUrl);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);

@@ -137,7 +137,7 @@ async function pipelineIngest(
         },
       );
     }
-    // A lake bound to another API fails before selection, which reads every stored games page.
+    // A lake bound to another API fails before work selection reads the lake.
     await checkLakeFor(store, api.baseUrl);
     // The sandbox gets a snapshot of every endpoint and yesterday's `updated` partitions, so one
     // run fills both loads; the real API gets the daily mix its budget allows.

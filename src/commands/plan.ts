@@ -29,7 +29,7 @@ export const planCommand = defineCommand({
     const file = endpointsFromEnv();
     const store = lakeFrom(args);
     const baseUrl = args.baseUrl || file.source.baseUrl;
-    // Before selecting: choosing the items to fetch reads every stored games page.
+    // A lake bound to another API fails before work selection reads the lake.
     await checkLakeFor(store, baseUrl);
     const work = await workFrom(file, args, store);
     const items = await itemsWorkFrom(file, args, store);
