@@ -4,5 +4,5 @@
 test-unit: node_modules/.installed ## run the unit tests only (no servers, no tools: seconds)
 	npx vitest run --project unit
 
-test-integration: test-setup ## run the integration tests only (servers, the CLI, dbt, tools)
+test-integration: setup $(TEST_STEPS) ## run the integration tests only (servers, the CLI, dbt, tools)
 	npx vitest run --project integration
