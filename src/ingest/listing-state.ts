@@ -52,7 +52,7 @@ export function listingCount(state: ListingState): number | undefined {
 export interface PartitionInLake {
   partition: Partition;
   root: ListingInLake;
-  /** Counts every store request made for this partition, from planning to the end. */
+  /** Counts every store request made for this partition, from reading its state to the end of its fetch. */
   store: CountingStore;
 }
 
