@@ -289,6 +289,30 @@ export interface LakeSettings {
   scratchVolume?: string;
 }
 
+/** What with-lineage was given (its API key travels as a secret, never here). */
+export interface LineageSettings {
+  url: string;
+  namespace?: string;
+}
+
+/**
+ * The job a run-pipeline call's steps name as their parent, as a Step Functions execution's tasks
+ * do: the pipeline job of gmp's own namespace (src/lineage/pipeline.ts, src/lineage/emitter.ts).
+ */
+export const LINEAGE_PARENT = { namespace: 'game-market-pipeline', job: 'pipeline' } as const;
+
+/**
+ * The OpenLineage env of a run's steps, as gmp reads it: where events go and, for the steps of one
+ * run-pipeline call, the parent run they share (`namespace/job/uuid`).
+ */
+export function lineageEnv(lineage: LineageSettings, parentRunId?: string): Record<string, string> {
+  const env: Record<string, string> = { OPENLINEAGE_URL: checkHttpUrl('with-lineage --url', lineage.url) };
+  if (lineage.namespace !== undefined) env.OPENLINEAGE_NAMESPACE = lineage.namespace;
+  const namespace = lineage.namespace ?? LINEAGE_PARENT.namespace;
+  if (parentRunId !== undefined) env.OPENLINEAGE_PARENT_ID = `${namespace}/${LINEAGE_PARENT.job}/${parentRunId}`;
+  return env;
+}
+
 /** Plain env, services and mounts for a run: nothing secret ever goes through here. */
 export interface RunSetup {
   env: Record<string, string>;
@@ -307,10 +331,14 @@ export interface RunSetup {
  * the API). With no API key and no base URL the project's sandbox answers. With no lake URL, or
  * with --host-port, the lake is a bucket on the S3-compatible server on the user's machine
  * (HOST_LAKE), so it is as durable as that machine's disk and a rerun finds what earlier runs
- * fetched, whatever the engine keeps or prunes.
+ * fetched, whatever the engine keeps or prunes. With with-lineage, every step sends its events.
  */
-export function runSetup(api: ApiSettings | undefined, lake: LakeSettings): RunSetup {
-  const env: Record<string, string> = {};
+export function runSetup(
+  api: ApiSettings | undefined,
+  lake: LakeSettings,
+  lineage?: LineageSettings & { parentRunId?: string },
+): RunSetup {
+  const env: Record<string, string> = lineage ? lineageEnv(lineage, lineage.parentRunId) : {};
   const sandbox = api !== undefined && !api.hasApiKey && api.baseUrl === undefined;
   if (api?.baseUrl !== undefined) env.RAWG_BASE_URL = checkHttpUrl('with-api --base-url', api.baseUrl);
   if (sandbox) Object.assign(env, { RAWG_BASE_URL: SANDBOX_URL, RAWG_API_KEY: SANDBOX_API_KEY });
@@ -406,6 +434,7 @@ export const SECRET_ENV = {
   awsSessionToken: 'AWS_SESSION_TOKEN',
   snowflakeUser: 'SNOWFLAKE_USER',
   snowflakePassword: 'SNOWFLAKE_PASSWORD',
+  lineageApiKey: 'OPENLINEAGE_API_KEY',
 } as const;
 
 export type SecretName = keyof typeof SECRET_ENV;

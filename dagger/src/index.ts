@@ -94,6 +94,9 @@ export class GameMarketPipeline {
   snowflakeRole?: string;
   snowflakeWarehouse?: string;
   snowflakeDatabase?: string;
+  lineageUrl?: string;
+  lineageNamespace?: string;
+  lineageApiKey?: Secret;
 
   constructor(
     /** The repository, without dependencies, data and build output. */
@@ -170,6 +173,25 @@ export class GameMarketPipeline {
     this.snowflakeRole = role;
     this.snowflakeWarehouse = warehouse;
     this.snowflakeDatabase = database;
+    return this;
+  }
+
+  /**
+   * Where every step sends its OpenLineage events, e.g. --url http://marquez:5000; the steps of one
+   * run-pipeline call share one parent run, the pipeline job.
+   */
+  @func()
+  withLineage(
+    /** The OpenLineage HTTP endpoint's base URL (events go to its /api/v1/lineage). */
+    url: string,
+    /** The namespace of the pipeline's jobs; game-market-pipeline when left out. */
+    namespace?: string,
+    /** Sent as a bearer token, e.g. env://OPENLINEAGE_API_KEY. */
+    apiKey?: Secret,
+  ): GameMarketPipeline {
+    this.lineageUrl = url;
+    this.lineageNamespace = namespace;
+    this.lineageApiKey = apiKey;
     return this;
   }
 
@@ -283,7 +305,9 @@ export class GameMarketPipeline {
     shards: number = 1,
     maxPages?: number,
   ): Promise<Directory> {
-    const run = this.startRun(true);
+    // Every step of this call names one parent run, as a Step Functions execution's tasks do.
+    const parentRunId = randomUUID();
+    const run = this.startRun(true, parentRunId);
     console.log(lakeLine(run.setup));
     // Read before the first request: the CLI owns the steps, and reading them needs no lake.
     const after = stepsAfterIngest(
@@ -294,7 +318,7 @@ export class GameMarketPipeline {
     await this.ingestPlanned(run, { endpoints: endpoint, mode, date, maxPages }, shards);
     // The steps after the ingest read the lake only: no API settings reach them. They run in one
     // container, so that the report finds the DuckDB file the transform step wrote.
-    const lakeOnly = this.startRun(false);
+    const lakeOnly = this.startRun(false, parentRunId);
     const env = transformEnv(Target.dev, {}, { snowflakeUser: false, snowflakePassword: false });
     const built = after.reduce((ctr, step) => ctr.withExec([...CLI, ...step.args]), this.transformer(lakeOnly, env));
     return dag
@@ -475,19 +499,28 @@ export class GameMarketPipeline {
    * the lake is there. Starts nothing: the sandbox starts only for a step that fetches from it.
    * callsApi is false for steps that only read the lake.
    */
-  private startRun(callsApi: boolean): Run {
-    const setup = runSetup(callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined, {
-      url: this.lakeUrl,
-      endpointUrl: this.lakeEndpointUrl,
-      hostPort: this.lakeHostPort,
-      region: this.awsRegion,
-      hasAwsCredentials: Boolean(this.awsAccessKeyId || this.awsSecretAccessKey || this.awsSessionToken),
-      scratchVolume: this.scratchLakeVolume,
-    });
+  private startRun(callsApi: boolean, parentRunId?: string): Run {
+    const lineage =
+      this.lineageUrl === undefined
+        ? undefined
+        : { url: this.lineageUrl, namespace: this.lineageNamespace, parentRunId };
+    const setup = runSetup(
+      callsApi ? { hasApiKey: this.apiKey !== undefined, baseUrl: this.baseUrl } : undefined,
+      {
+        url: this.lakeUrl,
+        endpointUrl: this.lakeEndpointUrl,
+        hostPort: this.lakeHostPort,
+        region: this.awsRegion,
+        hasAwsCredentials: Boolean(this.awsAccessKeyId || this.awsSecretAccessKey || this.awsSessionToken),
+        scratchVolume: this.scratchLakeVolume,
+      },
+      lineage,
+    );
     const secrets: Partial<Record<SecretName, Secret>> = {
       awsAccessKeyId: this.awsAccessKeyId,
       awsSecretAccessKey: this.awsSecretAccessKey,
       awsSessionToken: this.awsSessionToken,
+      lineageApiKey: this.lineageApiKey,
     };
     if (callsApi && !setup.sandbox) secrets.apiKey = this.apiKey;
     const services: Array<[string, Service]> = [];

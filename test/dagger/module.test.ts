@@ -35,6 +35,7 @@ import {
   planArgs,
   runSetup,
   planWithLake,
+  LINEAGE_PARENT,
   sandboxArgs,
   secretBindings,
   stepsAfterIngest,
@@ -49,6 +50,8 @@ import {
   type ModuleObject,
   type ModuleScan,
 } from './introspect.js';
+import { DEFAULT_JOB_NAMESPACE, parseParentId } from '../../src/lineage/emitter.js';
+import { PIPELINE_JOB } from '../../src/lineage/pipeline.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const readJson = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -87,6 +90,7 @@ interface Pipeline {
   ingestImage(): Container;
   transformImage(): Container;
   withApi(apiKey?: Secret, baseUrl?: string): Pipeline;
+  withLineage(url: string, namespace?: string, apiKey?: Secret): Pipeline;
 }
 /**
  * The module's class, loaded when the tests run: its decorators need the module's own tsconfig,
@@ -193,6 +197,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
         'withLake',
         'withAws',
         'withSnowflake',
+        'withLineage',
         'plan',
         'ingest',
         'compact',
@@ -222,7 +227,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
   });
 
   it('chains its settings, and hands out its images and results as core objects', () => {
-    for (const name of ['withApi', 'withLake', 'withAws', 'withSnowflake']) {
+    for (const name of ['withApi', 'withLake', 'withAws', 'withSnowflake', 'withLineage']) {
       expect(functions[name]!.returnType, name).toEqual({ kind: 'OBJECT_KIND', name: 'GameMarketPipeline' });
     }
     expect(functions.ingestImage!.returnType).toEqual({ kind: 'OBJECT_KIND', name: 'Container' });
@@ -263,6 +268,7 @@ describe('the module as the engine would register it (SDK introspector, no engin
         'withAws.sessionToken',
         'withSnowflake.user',
         'withSnowflake.password',
+        'withLineage.apiKey',
         'publish.registryPassword',
       ].sort(),
     );
@@ -571,15 +577,17 @@ describe('settings become commands', () => {
       apiKey: secret('k'),
       awsSessionToken: secret('t'),
       snowflakePassword: secret('p'),
+      lineageApiKey: secret('l'),
       awsAccessKeyId: undefined,
     });
     expect(bindings).toEqual([
       ['RAWG_API_KEY', { label: 'k' }],
       ['AWS_SESSION_TOKEN', { label: 't' }],
       ['SNOWFLAKE_PASSWORD', { label: 'p' }],
+      ['OPENLINEAGE_API_KEY', { label: 'l' }],
     ]);
     const plain = {
-      ...runSetup({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }).env,
+      ...runSetup({ hasApiKey: true }, { url: 's3://lake', hasAwsCredentials: true }, { url: 'http://ol:5000' }).env,
       ...runSetup({ hasApiKey: true }, { hasAwsCredentials: true }).env,
       ...transformEnv(Target.prod, { account: 'acme' }, { snowflakeUser: true, snowflakePassword: true }),
     };
@@ -590,9 +598,45 @@ describe('settings become commands', () => {
       'AWS_SESSION_TOKEN',
       'SNOWFLAKE_USER',
       'SNOWFLAKE_PASSWORD',
+      'OPENLINEAGE_API_KEY',
     ]) {
       expect(plain).not.toHaveProperty(name);
     }
+  });
+
+  it("sends every step's lineage where with-lineage says, the steps of one run-pipeline call under one parent run", () => {
+    const runId = '0f8e1c52-3a7b-4c1d-9e2f-5b6a7c8d9e0f';
+    expect(runSetup({ hasApiKey: false }, noCredentials).env).not.toHaveProperty('OPENLINEAGE_URL');
+    const alone = runSetup({ hasApiKey: false }, noCredentials, { url: 'http://marquez:5000' }).env;
+    expect(alone).toMatchObject({ OPENLINEAGE_URL: 'http://marquez:5000' });
+    expect(alone).not.toHaveProperty('OPENLINEAGE_PARENT_ID');
+    const piped = runSetup(undefined, noCredentials, { url: 'http://marquez:5000', parentRunId: runId }).env;
+    // The parent is the pipeline job gmp itself names, as a Step Functions execution's tasks do.
+    expect(parseParentId(piped.OPENLINEAGE_PARENT_ID)).toEqual({
+      runId,
+      job: { namespace: DEFAULT_JOB_NAMESPACE, name: PIPELINE_JOB },
+    });
+    expect(LINEAGE_PARENT).toEqual({ namespace: DEFAULT_JOB_NAMESPACE, job: PIPELINE_JOB });
+    const inNamespace = runSetup(undefined, noCredentials, {
+      url: 'https://ol.example/',
+      namespace: 'acme',
+      parentRunId: runId,
+    });
+    expect(inNamespace.env).toMatchObject({
+      OPENLINEAGE_NAMESPACE: 'acme',
+      OPENLINEAGE_PARENT_ID: `acme/pipeline/${runId}`,
+    });
+    expect(() => runSetup(undefined, noCredentials, { url: 'marquez:5000' })).toThrow('invalid with-lineage --url');
+    // The container gets the URL as env, the key only as a secret.
+    const wired = runContainer(
+      pipeline().withLineage('http://ol:5000', undefined, dag.setSecret('ol', 'token')),
+      false,
+    );
+    expect(named(wired, 'withSecretVariable').map((call) => call.args!.name)).toEqual(['OPENLINEAGE_API_KEY']);
+    expect(named(wired, 'withEnvVariable').map((call) => call.args!.name)).toContain('OPENLINEAGE_URL');
+    // Both halves of run-pipeline (the ingest, then the steps on the lake) take the call's one parent.
+    const source = readFileSync(join(root, 'dagger/src/index.ts'), 'utf8');
+    expect(source.match(/this\.startRun\((true|false), parentRunId\)/g)).toHaveLength(2);
   });
 
   it('checks the Snowflake settings before any container starts', () => {
