@@ -60,6 +60,19 @@ describe('the parent items a per-item resource is chosen from (a lake on disk)',
     expect(await lake.list('_index/')).toEqual([]);
   });
 
+  it('indexes no partition a page of which was listed but could not be read: the gap stays a gap of this read only', async () => {
+    const lake = await lakeOnDisk();
+    const lost = `${SNAPSHOT}window=updated~2026-07-01~2026-12-01/page=00001.json`;
+    const losing = new (class extends CountingStore {
+      override get(key: string): Promise<Uint8Array | undefined> {
+        return key === lost ? Promise.resolve(undefined) : super.get(key);
+      }
+    })(lake);
+    expect([...(await readParentItems(losing, 'games')).keys()].sort()).toEqual(['1', '2']);
+    expect(await lake.list('_index/')).toEqual([]);
+    expect(Object.fromEntries(await readParentItems(lake, 'games'))).toEqual(newest);
+  });
+
   it('names a damaged index, to be deleted and written again, instead of reading wrong items', async () => {
     const lake = await lakeOnDisk();
     await lake.putIfAbsent(indexKey('games', 'snapshot', '2026-12-01'), '{"items":[[1,"fifty"]]}');

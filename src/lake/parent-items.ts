@@ -45,8 +45,10 @@ export async function readParentItems(store: ObjectStore, endpoint: string): Pro
       let read: ParentItem[];
       if (indexes.has(key)) read = await limit(() => readIndex(store, key));
       else {
-        read = await readPages(store, pages, limit);
-        if (sealed) await limit(() => writeIndex(store, key, read));
+        const fromPages = await readPages(store, pages, limit);
+        read = fromPages.items;
+        // A page listed but not read (gone since) must not leave a gap that an index would keep.
+        if (sealed && fromPages.whole) await limit(() => writeIndex(store, key, read));
       }
       for (const item of read) keepNewest(items, item);
     }),
@@ -76,14 +78,22 @@ function partitionsOf(keys: string[]): Iterable<StoredPartition> {
   return partitions.values();
 }
 
-/** A partition's items from its pages, the newest `updated` of each. */
-async function readPages(store: ObjectStore, keys: string[], limit: LimitFunction): Promise<ParentItem[]> {
+/** A partition's items from its pages, the newest `updated` of each; `whole` when every page was there to read. */
+async function readPages(
+  store: ObjectStore,
+  keys: string[],
+  limit: LimitFunction,
+): Promise<{ items: ParentItem[]; whole: boolean }> {
   const items = new Map<string, ParentItem>();
+  let whole = true;
   await Promise.all(
     keys.map((key) =>
       limit(async () => {
         const body = await store.get(key);
-        if (!body) return;
+        if (!body) {
+          whole = false;
+          return;
+        }
         const page = JSON.parse(new TextDecoder().decode(body)) as {
           results?: { id?: unknown; added?: unknown; updated?: unknown }[];
         };
@@ -94,7 +104,7 @@ async function readPages(store: ObjectStore, keys: string[], limit: LimitFunctio
       }),
     ),
   );
-  return [...items.values()];
+  return { items: [...items.values()], whole };
 }
 
 function keepNewest(items: Map<string, ParentItem>, item: ParentItem): void {
